@@ -1,0 +1,1 @@
+"""policybot package."""
