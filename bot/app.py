@@ -1,0 +1,115 @@
+"""The aiohttp application. `create_app(settings)` builds everything; nothing is built at import."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from aiohttp import web
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+
+from bot.adapter import PolicybotAdapter, problem
+from bot.config import BotConfig
+from bot.handler import PolicyBot, to_activity
+from bot.storage import SqlStorage, StateConflict
+from policybot.settings import Settings
+from render import messages
+from services.clock import Clock, SystemClock
+from services.context import Services
+from store.uow import Store
+
+log = logging.getLogger("policybot.app")
+
+SERVICES_KEY = web.AppKey("services", Services)
+ADAPTER_KEY = web.AppKey("adapter", PolicybotAdapter)
+BOT_KEY = web.AppKey("bot", PolicyBot)
+
+
+def make_turn_error_handler(conversation_state: ConversationState):
+    async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+        if isinstance(error, StateConflict):
+            log.warning("state conflict in conversation %s: %s", turn_context.activity.conversation.id, error)
+        else:
+            log.error("turn failed: %s\n%s", error, "".join(traceback.format_exception(error)))
+        try:
+            await turn_context.send_activity(
+                to_activity(messages.apology_reply(), turn_context.activity.channel_id or "")
+            )
+        except Exception:  # noqa: BLE001 - the channel may be the thing that failed
+            log.warning("could not send the apology", exc_info=True)
+        try:
+            # Clear this conversation's dialog state so the person is not stuck in a broken step.
+            await conversation_state.delete(turn_context)
+        except Exception:  # noqa: BLE001
+            log.warning("could not clear conversation state", exc_info=True)
+
+    return on_turn_error
+
+
+async def healthz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    ok = await services.store.ping()
+    body = {"status": "ok" if ok else "degraded", "database": "reachable" if ok else "unreachable"}
+    return web.json_response(body, status=200 if ok else 503)
+
+
+async def messages_endpoint(request: web.Request) -> web.Response:
+    return await request.app[ADAPTER_KEY].process(request, request.app[BOT_KEY])
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return problem(500, "Something went wrong on our side. It has been logged.")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    store: Store | None = None,
+    migrate: bool = True,
+    load_demo: bool | None = None,
+) -> web.Application:
+    clock = clock or SystemClock()
+    store = store or Store(settings.database_url)
+    services = Services(settings=settings, store=store, clock=clock)
+
+    config = BotConfig(settings)
+    adapter = PolicybotAdapter(
+        ConfigurationBotFrameworkAuthentication(config), app_id=settings.app_id, max_body_bytes=settings.max_body_bytes
+    )
+    conversation_state = ConversationState(SqlStorage(store.state, clock.now))
+    adapter.on_turn_error = make_turn_error_handler(conversation_state)
+    bot = PolicyBot(services, conversation_state)
+
+    app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes + 1024)
+    app[SERVICES_KEY] = services
+    app[ADAPTER_KEY] = adapter
+    app[BOT_KEY] = bot
+    app.router.add_post("/api/messages", messages_endpoint)
+    app.router.add_get("/healthz", healthz)
+
+    want_demo = settings.demo if load_demo is None else load_demo
+
+    async def on_startup(_app: web.Application) -> None:
+        if migrate:
+            await store.migrate()
+        if want_demo:
+            from services.demo import ensure_demo
+
+            await ensure_demo(services)
+        log.info("policybot ready: %r", settings)
+
+    async def on_cleanup(_app: web.Application) -> None:
+        await store.close()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return app

@@ -1,0 +1,151 @@
+"""The Teams activity handler: identity, mentions, welcome, card actions; the talking is in dialogs/."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import CardFactory, ConversationState, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+
+from dialogs.router import Router
+from render import messages
+from render.reply import Reply
+from services.context import Services
+from services.identity import ChannelIdentity, remember_conversation, resolve_person
+
+log = logging.getLogger("policybot.bot")
+
+GROUP_CONVERSATIONS = {"groupChat", "channel"}
+
+
+def tenant_id_of(activity: Activity) -> str | None:
+    """Teams sends `tenantId`; the SDK schema maps `tenantID`, so read it ourselves (trap 7)."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    if isinstance(tenant.get("id"), str):
+        return tenant["id"]
+    conv = activity.conversation
+    if conv is not None:
+        extra = getattr(conv, "additional_properties", None) or {}
+        return conv.tenant_id or extra.get("tenantId")
+    return None
+
+
+def identity_of(activity: Activity) -> ChannelIdentity:
+    frm: ChannelAccount = activity.from_property or ChannelAccount(id="")
+    return ChannelIdentity(
+        channel_id=activity.channel_id or "",
+        user_id=frm.id or "",
+        aad_object_id=frm.aad_object_id,
+        name=frm.name,
+        tenant_id=tenant_id_of(activity),
+    )
+
+
+def reference_json(activity: Activity, tenant_id: str | None) -> dict[str, Any]:
+    """The conversation reference as wire JSON (camelCase), with the tenant id kept."""
+    ref = TurnContext.get_conversation_reference(activity).serialize()
+    if tenant_id:
+        ref.setdefault("conversation", {})["tenantId"] = tenant_id
+    return ref
+
+
+def is_mentioned(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        props = entity.additional_properties or {}
+        mentioned = props.get("mentioned") or {}
+        if entity.type == "mention" and bot_id and mentioned.get("id") == bot_id:
+            return True
+    return False
+
+
+def to_activity(reply: Reply, channel_id: str) -> Activity:
+    if channel_id == "email":
+        # Cards arrive as images by email; send readable HTML with the reply words instead.
+        act = MessageFactory.text(reply.text)
+        act.channel_data = {"htmlBody": reply.html_body()}
+        return act
+    if reply.card is not None:
+        act = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+        act.summary = reply.text
+        return act
+    return MessageFactory.text(reply.text)
+
+
+class PolicyBot(TeamsActivityHandler):
+    def __init__(self, services: Services, conversation_state: ConversationState) -> None:
+        self.services = services
+        self.conversation_state = conversation_state
+        self.router = Router(services)
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.channel_id == "email" and activity.type == ActivityTypes.message and activity.id:
+            key = f"email:{activity.id}"
+            if not await self.services.store.activities.first_time(key, self.services.clock.now()):
+                log.info("ignoring a repeated delivery of email activity %s", activity.id)
+                return
+        await self._remember(turn_context)
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
+
+    async def _remember(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if not activity.conversation or not activity.service_url:
+            return
+        ident = identity_of(activity)
+        async with self.services.store.uow() as uow:
+            person = await resolve_person(uow, ident)
+            await remember_conversation(
+                uow,
+                now=self.services.clock.now(),
+                ident=ident,
+                person=person,
+                reference=reference_json(activity, ident.tenant_id),
+                conversation_id=activity.conversation.id,
+                conversation_type=activity.conversation.conversation_type,
+                service_url=activity.service_url,
+            )
+            await uow.commit()
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        conv_type = activity.conversation.conversation_type if activity.conversation else None
+        text = activity.text or ""
+        if conv_type in GROUP_CONVERSATIONS:
+            if not is_mentioned(activity) and not isinstance(activity.value, dict):
+                return  # in group chats and channels we answer only when mentioned
+            text = TurnContext.remove_recipient_mention(activity) or ""
+        value = activity.value if isinstance(activity.value, dict) else None
+        reply = await self.router.handle(identity_of(activity), text.strip(), value)
+        await turn_context.send_activity(to_activity(reply, activity.channel_id or ""))
+
+    async def on_members_added_activity(self, members_added, turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(m.id == bot_id for m in members_added or []):
+            reply = messages.welcome_reply(self.services.settings.organisation_name)
+            await turn_context.send_activity(to_activity(reply, turn_context.activity.channel_id or ""))
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        # The welcome goes out from conversationUpdate (members added); nothing more to do.
+        return None
+
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value) -> dict:
+        """Action.Execute: answer with a plain dict (BOTFRAMEWORK.md traps 1 and 2)."""
+        action = invoke_value.action if isinstance(invoke_value.action, dict) else {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        verb = action.get("verb")
+        if verb in ("command", None) and isinstance(data.get("command"), str):
+            reply = await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]})
+            if reply.card is not None:
+                return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}
+            return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": reply.text}
+        log.warning("unknown card action verb %r", verb)
+        return {
+            "statusCode": 400,
+            "type": "application/vnd.microsoft.error",
+            "value": {"code": "BadRequest", "message": "I don't recognise that button. Type 'help' to start again."},
+        }

@@ -1,0 +1,66 @@
+"""What did the person ask for? Whole-phrase patterns, not substring matching.
+
+Pure: text in, Intent out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+REF = r"[A-Za-z]{2,6}-\d{1,5}"
+_REF_RE = re.compile(rf"\b({REF})\b")
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str  # help | cancel | my_documents | status | history | find | unknown | empty
+    arg: str = ""
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("help", re.compile(r"^(help|\?|menu|commands|what can you do\??|hi|hello|hey|start|good (morning|afternoon))[.!?]*$")),
+    ("cancel", re.compile(r"^(cancel|stop|quit|never ?mind|forget it)[.!]*$")),
+    (
+        "my_documents",
+        re.compile(
+            r"^(show )?(me )?(my|what i) (docs|documents|procedures|policies|reviews|register)( are there)?[.?!]*$"
+            r"|^what (do|documents do) i (own|sign off)\??$"
+        ),
+    ),
+    ("history", re.compile(rf"^(show )?(the )?(history|audit|changes)( of| for| to)?\s+({REF})[.?!]*$")),
+    ("status", re.compile(rf"^(what is the )?(status|show|open|details|info)( of| for)?\s+({REF})[.?!]*$")),
+    (
+        "find",
+        re.compile(
+            r"^(find|search( for)?|look( for| up)|lookup)\s+(?P<q>.+)$"
+            r"|^(is there|are there|do we have|have we got|have we)( already)?( an?| any)?\s+"
+            r"(procedures?|polic(y|ies)|documents?|guidance|protocols?|pathways?|strateg(y|ies)|practice standards?|something|anything)?"
+            r"\s*(on|about|for|covering|regarding|re)\s+(?P<q2>.+?)\??$"
+        ),
+    ),
+]
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\u00a0", " ").strip().lower()
+    return re.sub(r"\s+", " ", text)
+
+
+def recognise(text: str | None) -> Intent:
+    said = _normalise(text or "")
+    if not said:
+        return Intent("empty")
+    for name, pattern in _PATTERNS:
+        m = pattern.match(said)
+        if not m:
+            continue
+        if name in ("status", "history"):
+            return Intent(name, _REF_RE.search(said).group(1).upper())
+        if name == "find":
+            q = m.groupdict().get("q") or m.groupdict().get("q2") or ""
+            return Intent("find", q.strip(" ?.!"))
+        return Intent(name)
+    if re.fullmatch(REF, said):
+        return Intent("status", said.upper())
+    return Intent("unknown", said)

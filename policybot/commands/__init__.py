@@ -1,0 +1,1 @@
+"""Each module here defines `register(subparsers)` and adds its own sub-commands."""

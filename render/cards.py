@@ -1,0 +1,48 @@
+"""Every Adaptive Card the bot can send, by example, so tests can validate them all.
+
+Add an example here whenever a new message kind with a card is written.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from render import messages
+from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView, SearchHit
+from services.clock import LONDON
+
+_TODAY = date(2026, 11, 23)
+_RO = PersonView(id="p-ro", name="Alex Example", email="alex@example.org", roles=())
+_RSM = PersonView(id="p-rsm", name="Sam Sample", email="sam@example.org", roles=())
+
+
+def _doc(ref: str, title: str, due: date | None, *, standing_in: bool = False) -> DocumentView:
+    return DocumentView(
+        id=1, ref=ref, title=title, doc_type="Procedure", category="Area of practice", service_area="Safeguarding",
+        status="published", version="3.1", approved_on=date(2025, 5, 1), last_reviewed_on=date(2025, 5, 1),
+        next_review_due=due, manual_url="https://manual.example.org/p_missing.html",
+        ro=_RSM if standing_in else _RO, rsm=_RSM, summary="What to do when a child goes missing.",
+        ro_is_rsm_standing_in=standing_in,
+    )
+
+
+def example_cards() -> dict[str, dict]:
+    overdue = _doc("NCT-001", "Children Missing from Home and Care", date(2026, 9, 1))
+    soon = _doc("NCT-002", "Child Protection Conferences", date(2026, 12, 10), standing_in=True)
+    history = (HistoryLine(at=datetime(2026, 5, 1, 10, 0, tzinfo=LONDON), who="Sam Sample", action="approved",
+                           summary="Approved version 3.1", reason=None),)
+    replies = {
+        "help": messages.help_reply("Alex Example", "Demo Children's Trust"),
+        "welcome": messages.welcome_reply("Demo Children's Trust"),
+        "search_results": messages.search_reply("missing", [SearchHit(overdue, 3.0, ("miss",)), SearchHit(soon, 1.0, ())], _TODAY),
+        "search_nothing": messages.search_reply("unicorns", [], _TODAY),
+        "document_detail": messages.detail_reply(DocumentDetail(overdue, history), _TODAY),
+        "document_history": messages.history_reply(DocumentDetail(overdue, history)),
+        "document_history_empty": messages.history_reply(DocumentDetail(soon, ())),
+        "my_documents": messages.my_documents_reply("Alex Example", [overdue, soon], _TODAY),
+        "my_documents_none": messages.my_documents_reply("Alex Example", [], _TODAY),
+        "error": messages.error_reply("I can't find a document with the reference 'XYZ'."),
+        "unknown_person": messages.unknown_person_reply(),
+        "not_understood": messages.not_understood_reply("blah"),
+    }
+    return {name: r.card for name, r in replies.items() if r.card is not None}

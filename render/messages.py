@@ -1,0 +1,194 @@
+"""The bot's messages, each rendered once for every channel (pure: views in, Reply out)."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from render.reply import Reply, card, command_button, facts, heading, para
+from services.views import DocumentDetail, DocumentView, SearchHit
+
+STATE_LABEL = {"overdue": "Review overdue", "due_soon": "Review due soon", "ok": "Review in date", "none": "No review date"}
+STATE_COLOR = {"overdue": "Attention", "due_soon": "Warning", "ok": "Good", "none": "Default"}
+
+HELP_LINES = [
+    ("find <words>", "look for documents in the register, e.g. 'is there a procedure on missing children?'"),
+    ("my documents", "what you own or sign off, with review dates (overdue first)"),
+    ("status <ref>", "where one document stands, e.g. 'status NCT-014'"),
+    ("history <ref>", "every change to one document: who, when, what and why"),
+    ("help", "this list"),
+]
+
+
+def uk_date(d: date | None) -> str:
+    return d.strftime("%-d %B %Y") if d else "not set"
+
+
+def help_reply(name: str | None = None, organisation: str | None = None) -> Reply:
+    greeting = f"Hello {name.split()[0]}." if name else "Hello."
+    intro = (
+        f"{greeting} I'm policybot. I look after {organisation + chr(39) + 's' if organisation else 'your'} "
+        "policies and procedures register. You can type any of these:"
+    )
+    lines = "\n".join(f"- {cmd}: {what}" for cmd, what in HELP_LINES)
+    body = [heading("What I can do"), para(intro)]
+    body += [facts([(cmd, what) for cmd, what in HELP_LINES])]
+    c = card(
+        body,
+        [
+            command_button("My documents", "my documents"),
+            command_button("Find a procedure", "find missing children"),
+        ],
+    )
+    html_body = (
+        f"<p>{html.escape(intro)}</p><ul>"
+        + "".join(f"<li><b>{html.escape(cmd)}</b>: {html.escape(what)}</li>" for cmd, what in HELP_LINES)
+        + "</ul><p>Reply to this email with one of them on the first line.</p>"
+    )
+    return Reply(text=f"{intro}\n{lines}", card=c, html=html_body, suggestions=("my documents", "help"))
+
+
+def welcome_reply(organisation: str | None = None) -> Reply:
+    r = help_reply(None, organisation)
+    text = "Thanks for adding me. " + r.text
+    return Reply(text=text, card=r.card, html="<p>Thanks for adding me.</p>" + (r.html or ""), suggestions=r.suggestions)
+
+
+def _doc_line(d: DocumentView, today: date) -> str:
+    state = d.review_state(today)
+    due = f"review by {uk_date(d.next_review_due)}" if d.next_review_due else "no review date"
+    flag = " (OVERDUE)" if state == "overdue" else ""
+    return f"{d.ref} {d.title} [{d.doc_type}] - {due}{flag}"
+
+
+def search_reply(query: str, hits: list[SearchHit], today: date) -> Reply:
+    if not hits:
+        text = (
+            f"I couldn't find anything in the register about \"{query}\". "
+            "Try other words (for example the name of the form or team), or ask your Policy and Procedures Officer "
+            "whether a new document is needed."
+        )
+        return Reply(text=text, card=card([heading("Nothing found"), para(text)], [command_button("Help", "help")]))
+    intro = f"I found {len(hits)} document{'s' if len(hits) != 1 else ''} in the register for \"{query}\":"
+    lines = [_doc_line(h.document, today) for h in hits]
+    body = [heading("Documents found"), para(intro)]
+    actions = []
+    for h in hits:
+        d = h.document
+        owner = d.ro.name if d.ro else "no owner"
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "items": [
+                    para(f"**{d.ref}** {d.title}"),
+                    para(f"{d.doc_type} · owner {owner} · review by {uk_date(d.next_review_due)}", subtle=True,
+                         color=STATE_COLOR[d.review_state(today)] if d.review_state(today) == "overdue" else None),
+                ],
+                "selectAction": {"type": "Action.Submit", "data": {"command": f"status {d.ref}"}},
+            }
+        )
+    for h in hits[:3]:
+        actions.append(command_button(f"Status of {h.document.ref}", f"status {h.document.ref}"))
+    text = intro + "\n" + "\n".join(f"- {line}" for line in lines) + "\nSay 'status <ref>' for more on one."
+    return Reply(text=text, card=card(body, actions))
+
+
+def detail_reply(detail: DocumentDetail, today: date) -> Reply:
+    d = detail.document
+    state = d.review_state(today)
+    ro_label = f"{d.ro.name} (the RSM, standing in)" if d.ro and d.ro_is_rsm_standing_in else (d.ro.name if d.ro else "none named")
+    pairs = [
+        ("Reference", d.ref),
+        ("Type", d.doc_type),
+        ("Category", d.category or ""),
+        ("Service area", d.service_area or ""),
+        ("Status", d.status),
+        ("Version", d.version or ""),
+        ("Approved", uk_date(d.approved_on) if d.approved_on else ""),
+        ("Last reviewed", uk_date(d.last_reviewed_on) if d.last_reviewed_on else ""),
+        ("Next review by", uk_date(d.next_review_due)),
+        ("Responsible Officer", ro_label),
+        ("Responsible Strategic Manager", d.rsm.name if d.rsm else "none named"),
+        ("Manual", d.manual_url or ""),
+    ]
+    body = [heading(d.title), para(STATE_LABEL[state], color=STATE_COLOR[state]), facts(pairs)]
+    if d.summary:
+        body.append(para(d.summary, subtle=True))
+    text = f"{d.ref} {d.title}\n{STATE_LABEL[state]}\n" + "\n".join(f"{k}: {v}" for k, v in pairs if v)
+    return Reply(text=text, card=card(body, [command_button("History", f"history {d.ref}")]))
+
+
+def history_reply(detail: DocumentDetail) -> Reply:
+    d = detail.document
+    if not detail.history:
+        text = f"No changes have been recorded for {d.ref} {d.title} since it was added to the register."
+        return Reply(text=text, card=card([heading(f"History of {d.ref}"), para(text)]))
+    lines = []
+    for h in detail.history:
+        when = h.at.strftime("%-d %b %Y %H:%M")
+        line = f"{when} - {h.who}: {h.summary}"
+        if h.reason:
+            line += f" (reason: {h.reason})"
+        lines.append(line)
+    text = f"History of {d.ref} {d.title}:\n" + "\n".join(f"- {line}" for line in lines)
+    body = [heading(f"History of {d.ref}"), para(d.title, subtle=True)] + [para(line) for line in lines]
+    return Reply(text=text, card=card(body))
+
+
+def my_documents_reply(name: str, docs: list[DocumentView], today: date) -> Reply:
+    if not docs:
+        text = f"{name}, the register has no documents that you own or sign off."
+        return Reply(text=text, card=card([heading("My documents"), para(text)]))
+    overdue = sum(1 for d in docs if d.review_state(today) == "overdue")
+    intro = f"{name}, you own or sign off {len(docs)} document{'s' if len(docs) != 1 else ''}"
+    intro += f"; {overdue} {'is' if overdue == 1 else 'are'} overdue for review." if overdue else "."
+    body = [heading("My documents"), para(intro)]
+    for d in docs:
+        state = d.review_state(today)
+        body.append(
+            {
+                "type": "ColumnSet",
+                "separator": True,
+                "selectAction": {"type": "Action.Submit", "data": {"command": f"status {d.ref}"}},
+                "columns": [
+                    {"type": "Column", "width": "stretch", "items": [para(f"**{d.ref}** {d.title}")]},
+                    {
+                        "type": "Column",
+                        "width": "auto",
+                        "items": [para(uk_date(d.next_review_due), color=STATE_COLOR[state])],
+                    },
+                ],
+            }
+        )
+    text = intro + "\n" + "\n".join(f"- {_doc_line(d, today)}" for d in docs)
+    return Reply(text=text, card=card(body))
+
+
+def error_reply(message: str) -> Reply:
+    return Reply(text=message, card=card([para(message)], [command_button("Help", "help")]))
+
+
+def unknown_person_reply() -> Reply:
+    text = (
+        "I don't know who you are yet, so I can only help with finding documents. "
+        "Ask your Policy and Procedures Officer to add you to policybot's directory."
+    )
+    return Reply(text=text, card=card([para(text)], [command_button("Help", "help")]))
+
+
+def not_understood_reply(said: str) -> Reply:
+    text = (
+        f"Sorry, I didn't understand \"{said[:80]}\". "
+        "You can ask me things like 'is there a procedure on missing children?', 'my documents' or 'status NCT-014'. "
+        "Type 'help' to see everything."
+    )
+    return Reply(text=text, card=card([para(text)], [command_button("Help", "help"), command_button("My documents", "my documents")]))
+
+
+def apology_reply() -> Reply:
+    text = (
+        "Sorry, something went wrong on my side and I couldn't finish that. Nothing was changed. "
+        "Please try again; if it keeps happening, tell your Policy and Procedures Officer."
+    )
+    return Reply(text=text, card=None)

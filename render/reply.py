@@ -1,0 +1,53 @@
+"""A reply in channel-neutral form: plain text, HTML (email) and an optional Adaptive Card (Teams)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+CARD_VERSION = "1.5"
+CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    card: dict | None = None
+    html: str | None = None
+    suggestions: tuple[str, ...] = field(default_factory=tuple)
+
+    def html_body(self) -> str:
+        return self.html or "<p>" + html.escape(self.text).replace("\n", "<br>") + "</p>"
+
+
+def card(body: list[dict], actions: list[dict] | None = None) -> dict:
+    c: dict = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": CARD_VERSION, "body": body}
+    if actions:
+        c["actions"] = actions
+    return c
+
+
+def heading(text: str) -> dict:
+    return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True}
+
+
+def para(text: str, *, subtle: bool = False, color: str | None = None) -> dict:
+    block = {"type": "TextBlock", "text": text, "wrap": True}
+    if subtle:
+        block["isSubtle"] = True
+    if color:
+        block["color"] = color
+    return block
+
+
+def facts(pairs: list[tuple[str, str]]) -> dict:
+    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs if v]}
+
+
+def command_button(title: str, command: str) -> dict:
+    """A button that says `command` on the person's behalf (works in Teams and the local chat)."""
+    return {"type": "Action.Submit", "title": title, "data": {"command": command}}
+
+
+def execute_button(title: str, verb: str, data: dict | None = None) -> dict:
+    return {"type": "Action.Execute", "title": title, "verb": verb, "data": data or {}}

@@ -1,0 +1,44 @@
+"""The clock port. Everything asks the clock; nothing calls datetime.now() directly."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def today(self) -> date: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(LONDON)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+class FixedClock:
+    """A clock that stands still until moved (tests, demos, replays)."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware datetime")
+        self._now = at.astimezone(LONDON)
+
+    def now(self) -> datetime:
+        return self._now
+
+    def today(self) -> date:
+        return self._now.date()
+
+    def advance(self, **kwargs: float) -> None:
+        self._now = self._now + timedelta(**kwargs)
+
+    def set(self, at: datetime) -> None:
+        self._now = at.astimezone(LONDON)

@@ -1,0 +1,52 @@
+"""Who is speaking: resolve the identity the channel vouches for to a person in the directory.
+
+Authorisation always starts here, never from data inside a card or an email body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ChannelIdentity:
+    channel_id: str
+    user_id: str
+    aad_object_id: str | None = None
+    name: str | None = None
+    tenant_id: str | None = None
+
+    @property
+    def email(self) -> str | None:
+        """The email channel puts the sender's address in from.id."""
+        if self.channel_id == "email" and "@" in self.user_id:
+            return self.user_id.strip().lower()
+        return None
+
+
+async def resolve_person(uow, ident: ChannelIdentity):
+    person = None
+    if ident.aad_object_id:
+        person = await uow.people.by_aad(ident.aad_object_id)
+    if person is None and ident.email:
+        person = await uow.people.by_email(ident.email)
+    if person is not None and not person.active:
+        return None
+    return person
+
+
+async def remember_conversation(uow, *, now: datetime, ident: ChannelIdentity, person, reference: dict,
+                                conversation_id: str, conversation_type: str | None, service_url: str) -> None:
+    """Keep the wire-JSON conversation reference (with the tenant id) for proactive messages."""
+    await uow.conversations.upsert(
+        at=now,
+        channel_id=ident.channel_id,
+        conversation_id=conversation_id,
+        service_url=service_url,
+        reference=reference,
+        person_id=person.id if person else None,
+        aad_object_id=ident.aad_object_id,
+        tenant_id=ident.tenant_id,
+        conversation_type=conversation_type,
+    )

@@ -1,0 +1,68 @@
+"""Plain views of stored records, handed to the renderers (no ORM objects leave services)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: str
+    name: str
+    email: str | None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: int
+    ref: str
+    title: str
+    doc_type: str
+    category: str | None
+    service_area: str | None
+    status: str
+    version: str | None
+    approved_on: date | None
+    last_reviewed_on: date | None
+    next_review_due: date | None
+    manual_url: str | None
+    ro: PersonView | None
+    rsm: PersonView | None
+    summary: str | None = None
+    ro_is_rsm_standing_in: bool = False
+
+    def review_state(self, today: date) -> str:
+        """overdue | due_soon | ok | none — how the review date stands today."""
+        if self.next_review_due is None or self.status == "retired":
+            return "none"
+        if self.next_review_due < today:
+            return "overdue"
+        if (self.next_review_due - today).days <= DUE_SOON_DAYS:
+            return "due_soon"
+        return "ok"
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    who: str
+    action: str
+    summary: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    document: DocumentView
+    history: tuple[HistoryLine, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document: DocumentView
+    score: float
+    matched: tuple[str, ...]

@@ -1,0 +1,161 @@
+"""Database tables. The schema itself is managed by Alembic (store/migrations)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for logs that grow.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    service_area: Mapped[str | None] = mapped_column(String(200))
+    manager_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    preferences: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    roles: Mapped[list["PersonRole"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def role_names(self) -> frozenset[str]:
+        return frozenset(r.role for r in self.roles)
+
+
+class PersonRole(Base):
+    """An organisation-wide role (ppo, slt, head_of_qa…) or a body membership (member:dlg, chair:dlg)."""
+
+    __tablename__ = "person_roles"
+    __table_args__ = (UniqueConstraint("person_id", "role", name="uq_person_role"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(100))
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    ref: Mapped[str] = mapped_column(String(32), unique=True)
+    doc_type: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    category: Mapped[str | None] = mapped_column(String(200))
+    service_area: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    ro_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    rsm_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    status: Mapped[str] = mapped_column(String(32), default="published")
+    version: Mapped[str | None] = mapped_column(String(32))
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    last_reviewed_on: Mapped[date | None] = mapped_column(Date)
+    next_review_due: Mapped[date | None] = mapped_column(Date)
+    manual_url: Mapped[str | None] = mapped_column(String(1000))
+    extra: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    ro: Mapped[Person | None] = relationship(foreign_keys=[ro_id], lazy="selectin")
+    rsm: Mapped[Person | None] = relationship(foreign_keys=[rsm_id], lazy="selectin")
+
+    __table_args__ = (
+        Index("ix_documents_next_review_due", "next_review_due"),
+        Index("ix_documents_ro_id", "ro_id"),
+        Index("ix_documents_rsm_id", "rsm_id"),
+    )
+
+
+class AuditEntry(Base):
+    """Append-only: who did what, when and why. Never updated or deleted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    summary: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+
+class BotState(Base):
+    """Conversation and dialog state for the Bot Framework `Storage`, with e_tags."""
+
+    __tablename__ = "bot_state"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    etag: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConversationRef(Base):
+    """Where to reach a person proactively: the wire JSON of a conversation reference."""
+
+    __tablename__ = "conversation_refs"
+    __table_args__ = (UniqueConstraint("channel_id", "conversation_id", name="uq_conversation"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    aad_object_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(500))
+    conversation_type: Mapped[str | None] = mapped_column(String(32))
+    service_url: Mapped[str] = mapped_column(String(1000))
+    reference: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedActivity(Base):
+    """Inbound activities already handled (the email channel re-sends after 15 s)."""
+
+    __tablename__ = "processed_activities"
+
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class KeyValue(Base):
+    """Small organisation-level facts (e.g. the demo was loaded, preset overrides)."""
+
+    __tablename__ = "key_values"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,344 @@
+"""Repositories and the unit of work: every state change and its audit record commit together."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from store.db import make_engine, make_sessionmaker, ping
+from store.models import (
+    AuditEntry,
+    BotState,
+    ConversationRef,
+    Document,
+    KeyValue,
+    Person,
+    PersonRole,
+    ProcessedActivity,
+)
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the record first (stale e_tag or version)."""
+
+
+class PeopleRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, person_id: str) -> Person | None:
+        return await self.s.get(Person, person_id)
+
+    async def by_aad(self, aad_object_id: str) -> Person | None:
+        return (await self.s.execute(select(Person).where(Person.aad_object_id == aad_object_id))).scalar_one_or_none()
+
+    async def by_email(self, email: str) -> Person | None:
+        stmt = select(Person).where(func.lower(Person.email) == email.strip().lower())
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
+    async def with_role(self, role: str) -> list[Person]:
+        stmt = (
+            select(Person)
+            .join(PersonRole)
+            .where(PersonRole.role == role, Person.active.is_(True))
+            .order_by(Person.name)
+        )
+        return list((await self.s.execute(stmt)).scalars().unique())
+
+    async def all(self) -> list[Person]:
+        return list((await self.s.execute(select(Person).order_by(Person.name))).scalars())
+
+    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+        person = Person(**fields)
+        person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]
+        self.s.add(person)
+        await self.s.flush()
+        return person
+
+    async def count(self) -> int:
+        return (await self.s.execute(select(func.count()).select_from(Person))).scalar_one()
+
+
+class DocumentRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, doc_id: int) -> Document | None:
+        return await self.s.get(Document, doc_id)
+
+    async def by_ref(self, ref: str) -> Document | None:
+        stmt = select(Document).where(func.upper(Document.ref) == ref.strip().upper())
+        return (await self.s.execute(stmt)).scalar_one_or_none()
+
+    async def all(self, *, include_retired: bool = False) -> list[Document]:
+        stmt = select(Document).order_by(Document.ref)
+        if not include_retired:
+            stmt = stmt.where(Document.status != "retired")
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def owned_or_signed_off_by(self, person_id: str) -> list[Document]:
+        stmt = (
+            select(Document)
+            .where(or_(Document.ro_id == person_id, Document.rsm_id == person_id))
+            .where(Document.status != "retired")
+        )
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def due_between(self, start: date, end: date) -> list[Document]:
+        stmt = (
+            select(Document)
+            .where(Document.next_review_due >= start, Document.next_review_due <= end)
+            .where(Document.status != "retired")
+            .order_by(Document.next_review_due)
+        )
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def count(self) -> int:
+        return (await self.s.execute(select(func.count()).select_from(Document))).scalar_one()
+
+    async def create(self, **fields: Any) -> Document:
+        doc = Document(**fields)
+        self.s.add(doc)
+        await self.s.flush()
+        return doc
+
+
+class AuditRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def record(
+        self,
+        *,
+        at: datetime,
+        actor: Person | None,
+        entity: str,
+        entity_id: str | int,
+        action: str,
+        summary: str,
+        reason: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        if at.tzinfo is None:
+            raise ValueError("audit times must be timezone-aware")
+        entry = AuditEntry(
+            at=at,
+            actor_id=actor.id if actor else None,
+            actor_name=actor.name if actor else "policybot",
+            entity=entity,
+            entity_id=str(entity_id),
+            action=action,
+            summary=summary,
+            reason=reason,
+            details=details or {},
+        )
+        self.s.add(entry)
+        await self.s.flush()
+        return entry
+
+    async def for_entity(self, entity: str, entity_id: str | int) -> list[AuditEntry]:
+        stmt = (
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+            .order_by(AuditEntry.at, AuditEntry.id)
+        )
+        return list((await self.s.execute(stmt)).scalars())
+
+
+class ConversationRefRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def upsert(
+        self,
+        *,
+        at: datetime,
+        channel_id: str,
+        conversation_id: str,
+        service_url: str,
+        reference: dict[str, Any],
+        person_id: str | None,
+        aad_object_id: str | None,
+        tenant_id: str | None,
+        conversation_type: str | None,
+    ) -> ConversationRef:
+        stmt = select(ConversationRef).where(
+            ConversationRef.channel_id == channel_id, ConversationRef.conversation_id == conversation_id
+        )
+        row = (await self.s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            row = ConversationRef(channel_id=channel_id, conversation_id=conversation_id)
+            self.s.add(row)
+        row.service_url = service_url
+        row.reference = reference
+        row.person_id = person_id
+        row.aad_object_id = aad_object_id
+        row.tenant_id = tenant_id or row.tenant_id
+        row.conversation_type = conversation_type
+        row.updated_at = at
+        await self.s.flush()
+        return row
+
+    async def personal_for(self, person_id: str, channel_id: str = "msteams") -> ConversationRef | None:
+        stmt = (
+            select(ConversationRef)
+            .where(ConversationRef.person_id == person_id, ConversationRef.channel_id == channel_id)
+            .where(or_(ConversationRef.conversation_type == "personal", ConversationRef.conversation_type.is_(None)))
+            .order_by(ConversationRef.updated_at.desc())
+        )
+        return (await self.s.execute(stmt)).scalars().first()
+
+
+class KeyValueRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, key: str) -> dict | None:
+        row = await self.s.get(KeyValue, key)
+        return row.value if row else None
+
+    async def put(self, key: str, value: dict) -> None:
+        row = await self.s.get(KeyValue, key)
+        if row is None:
+            self.s.add(KeyValue(key=key, value=value))
+        else:
+            row.value = value
+        await self.s.flush()
+
+
+class UnitOfWork:
+    """`async with store.uow() as uow: ...; await uow.commit()` — anything not committed rolls back."""
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self._sessionmaker = sessionmaker
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessionmaker()
+        s = self.session
+        self.people = PeopleRepo(s)
+        self.documents = DocumentRepo(s)
+        self.audit = AuditRepo(s)
+        self.conversations = ConversationRefRepo(s)
+        self.kv = KeyValueRepo(s)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
+class Store:
+    """The database: engine, units of work, and the small stores the bot layer needs."""
+
+    def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
+        self.database_url = database_url
+        self.engine = engine or make_engine(database_url)
+        self.sessionmaker = make_sessionmaker(self.engine)
+        self.state = StateStore(self.sessionmaker)
+        self.activities = ProcessedActivityStore(self.sessionmaker)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessionmaker)
+
+    async def ping(self) -> bool:
+        return await ping(self.engine)
+
+    async def migrate(self) -> None:
+        from store.migrate import upgrade
+
+        await upgrade(self.engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+class StateStore:
+    """Key/value documents with e_tags, for the Bot Framework `Storage` in bot/.
+
+    Rules (BOTFRAMEWORK.md trap 9): etag None or "*" writes unconditionally; a stale etag is
+    refused with ConcurrencyConflict; every write gets a new etag.
+    """
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def read(self, keys: Sequence[str]) -> dict[str, tuple[dict, str]]:
+        if not keys:
+            return {}
+        async with self._sessionmaker() as s:
+            rows = (await s.execute(select(BotState).where(BotState.key.in_(list(keys))))).scalars()
+            return {r.key: (r.data, r.etag) for r in rows}
+
+    async def write(self, changes: dict[str, tuple[dict, str | None]], now: datetime) -> dict[str, str]:
+        """Write all changes in one transaction; returns the new etags. Conflicts refuse the whole write."""
+        new_etags: dict[str, str] = {}
+        async with self._sessionmaker() as s:
+            async with s.begin():
+                for key, (data, etag) in changes.items():
+                    if etag == "":
+                        raise ValueError(f"empty e_tag for {key!r}: use None or '*' for an unconditional write")
+                    new_etag = uuid.uuid4().hex
+                    row = await s.get(BotState, key, with_for_update=True)
+                    if row is None:
+                        if etag not in (None, "*"):
+                            raise ConcurrencyConflict(f"{key!r} was deleted by another turn")
+                        s.add(BotState(key=key, etag=new_etag, data=data, updated_at=now))
+                        try:
+                            await s.flush()
+                        except IntegrityError:
+                            raise ConcurrencyConflict(f"{key!r} was created by another turn") from None
+                    else:
+                        if etag not in (None, "*") and etag != row.etag:
+                            raise ConcurrencyConflict(f"{key!r} was changed by another turn")
+                        # Compare-and-swap so two writers holding the same etag cannot both win.
+                        result = await s.execute(
+                            update(BotState)
+                            .where(BotState.key == key, BotState.etag == row.etag)
+                            .values(etag=new_etag, data=data, updated_at=now)
+                            .execution_options(synchronize_session=False)
+                        )
+                        if result.rowcount != 1:
+                            raise ConcurrencyConflict(f"{key!r} was changed by another turn")
+                    new_etags[key] = new_etag
+        return new_etags
+
+    async def delete(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        async with self._sessionmaker() as s:
+            async with s.begin():
+                await s.execute(delete(BotState).where(BotState.key.in_(list(keys))))
+
+
+class ProcessedActivityStore:
+    """Remembers inbound activity ids so a re-delivered email is handled once."""
+
+    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+        self._sessionmaker = sessionmaker
+
+    async def first_time(self, key: str, now: datetime) -> bool:
+        async with self._sessionmaker() as s:
+            try:
+                async with s.begin():
+                    s.add(ProcessedActivity(key=key[:600], at=now))
+                return True
+            except IntegrityError:
+                return False

@@ -1,0 +1,87 @@
+"""Shared fixtures: a database per test on SQLite and PostgreSQL, and the running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from datetime import datetime
+
+import pytest
+
+from services.clock import LONDON, FixedClock
+
+PG_HOST = os.environ.get("POLICYBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_available() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(PG_HOST + "/postgres")
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request, tmp_path):
+    """A fresh, empty database: an SQLite file, or a new PostgreSQL database dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'policybot.db'}"
+        return
+    if not _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not running on 127.0.0.1:5432 (.ci/run should have started it)")
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    name = f"policybot_t_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_HOST}/{name}"
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'policybot.db'}"
+
+
+@pytest.fixture
+def clock():
+    # Monday 23 November 2026, 10:00 London time.
+    return FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
+
+
+@pytest.fixture
+async def bot(db_url, clock):
+    from tests.support.bot import RunningBot, settings_for
+
+    running = await RunningBot(settings_for(db_url), clock=clock).start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+def demo_aad():
+    """Entra object ids of the demo organisation's people, by their directory id."""
+    from services.demo import PEOPLE, _aad
+
+    return {key: _aad(key) for key, *_ in PEOPLE}
+
+
+def run(coro):
+    return asyncio.get_event_loop().run_until_complete(coro)

@@ -1,0 +1,138 @@
+"""A small aiohttp server standing in for a channel's Bot Connector service (the `serviceUrl`).
+
+It records what the bot sends, shaped like the real API:
+POST /v3/conversations/{id}/activities[/{replyToId}], PUT .../activities/{id},
+GET /v3/conversations/{id}/members/{memberId}, POST /v3/conversations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from aiohttp import web
+
+
+@dataclass
+class Received:
+    method: str
+    path: str
+    conversation_id: str
+    activity: dict
+    reply_to: str | None = None
+    headers: dict = field(default_factory=dict)
+
+
+class ChannelStandIn:
+    def __init__(self) -> None:
+        self.received: list[Received] = []
+        self.members: dict[str, dict] = {}
+        self.fail_next: list[tuple[int, dict]] = []  # (status, headers) to answer the next sends with
+        self._ids = itertools.count(1)
+        self._event = asyncio.Event()
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> "ChannelStandIn":
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{conv}/activities/{reply}", self._send)
+        app.router.add_post("/v3/conversations/{conv}/activities", self._send)
+        app.router.add_put("/v3/conversations/{conv}/activities/{aid}", self._update)
+        app.router.add_get("/v3/conversations/{conv}/members/{member}", self._member)
+        app.router.add_post("/v3/conversations", self._create)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+        self.url = f"http://127.0.0.1:{port}/"
+        return self
+
+    async def stop(self) -> None:
+        if self.runner:
+            await self.runner.cleanup()
+
+    def _record(self, request: web.Request, body: dict, **kw) -> None:
+        conv = unquote(request.match_info.get("conv", ""))
+        self.received.append(Received(request.method, request.path, conv, body, headers=dict(request.headers), **kw))
+        self._event.set()
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if self.fail_next:
+            status, headers = self.fail_next.pop(0)
+            return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
+        body = await request.json()
+        reply = request.match_info.get("reply")
+        self._record(request, body, reply_to=unquote(reply) if reply else None)
+        return web.json_response({"id": f"act-{next(self._ids)}"})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self._record(request, body, reply_to=unquote(request.match_info["aid"]))
+        return web.json_response({"id": request.match_info["aid"]})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        member = self.members.get(unquote(request.match_info["member"]))
+        if member is None:
+            return web.json_response({"error": {"code": "MemberNotFoundInConversation"}}, status=404)
+        return web.json_response(member)
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        conv_id = f"a:new-{next(self._ids)}"
+        self.received.append(Received("POST", request.path, conv_id, body))
+        self._event.set()
+        return web.json_response({"id": conv_id, "activityId": f"act-{next(self._ids)}"})
+
+    def replies_to(self, activity_id: str) -> list[dict]:
+        return [r.activity for r in self.received if r.reply_to == activity_id]
+
+    def in_conversation(self, conversation_id: str) -> list[dict]:
+        return [r.activity for r in self.received if r.conversation_id == conversation_id]
+
+
+def card_of(activity: dict) -> dict | None:
+    for att in activity.get("attachments") or []:
+        if att.get("contentType") == "application/vnd.microsoft.card.adaptive":
+            return att["content"]
+    return None
+
+
+def card_text(card: dict | None) -> str:
+    """Every piece of text a person can read on a card, in order, one per line."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            t = node.get("type")
+            if t == "TextBlock":
+                out.append(node.get("text", ""))
+            elif t == "FactSet":
+                out.extend(f"{f['title']}: {f['value']}" for f in node.get("facts", []))
+            elif isinstance(t, str) and t.startswith("Action."):
+                out.append(f"[{node.get('title', '')}]")
+            for key in ("body", "items", "columns", "actions"):
+                if key in node:
+                    walk(node[key])
+        elif isinstance(node, list):
+            for n in node:
+                walk(n)
+
+    walk(card or {})
+    return "\n".join(out)
+
+
+def readable(activity: dict) -> str:
+    """What a person would read: the text and/or the card's text."""
+    parts = [activity.get("text") or ""]
+    card = card_of(activity)
+    if card:
+        parts.append(card_text(card))
+    return "\n".join(p for p in parts if p)
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, indent=1, default=str)
