@@ -245,6 +245,9 @@ class Store:
     """The database: engine, units of work, and the small stores the bot layer needs."""
 
     def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
+        from policybot.settings import normalise_database_url
+
+        database_url = normalise_database_url(database_url)
         self.database_url = database_url
         self.engine = engine or make_engine(database_url)
         self.sessionmaker = make_sessionmaker(self.engine)

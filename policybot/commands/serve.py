@@ -21,7 +21,7 @@ def _serve(args) -> int:
 
 
 def _db_upgrade(_args) -> int:
-    from store.migrate import head_revision
+    from store.migrate import head_revisions
     from store.uow import Store
 
     settings = Settings.from_env()
@@ -35,7 +35,7 @@ def _db_upgrade(_args) -> int:
             await store.close()
 
     asyncio.run(run())
-    print(f"Database is at revision {head_revision()}.")
+    print("Database is at revision " + ", ".join(head_revisions()) + ".")
     return 0
 
 

@@ -7,7 +7,17 @@ import asyncio
 from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import importlib
+import pkgutil
+
+import store
 from store.models import Base
+
+# Feature tables live in store/<feature>_models.py modules; import them all so autogenerate
+# and the model/migration comparison test see every table.
+for _info in pkgutil.iter_modules(store.__path__):
+    if _info.name.endswith("_models"):
+        importlib.import_module(f"store.{_info.name}")
 
 config = context.config
 target_metadata = Base.metadata
