@@ -1,0 +1,51 @@
+"""Real .docx files built for tests with python-docx, with and without tracked changes."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+
+def plain_docx(title: str = "Children Missing from Home and Care", paragraphs: int = 3) -> bytes:
+    doc = Document()
+    doc.core_properties.title = title
+    doc.add_heading(title, level=1)
+    for i in range(paragraphs):
+        doc.add_paragraph(f"Paragraph {i + 1}: practitioners must record every episode on the child's file.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+def tracked_docx(title: str = "Children Missing from Home and Care", author: str = "Alex Dunmore") -> bytes:
+    """A document with one tracked insertion and one tracked deletion, as Word writes them."""
+    doc = Document()
+    doc.core_properties.title = title
+    doc.add_heading(title, level=1)
+    p = doc.add_paragraph("Return home interviews are offered within ")
+    ins = OxmlElement("w:ins")
+    ins.set(qn("w:id"), "1")
+    ins.set(qn("w:author"), author)
+    ins.set(qn("w:date"), "2026-11-20T10:00:00Z")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "72 hours"
+    run.append(text)
+    ins.append(run)
+    p._p.append(ins)  # noqa: SLF001
+    dele = OxmlElement("w:del")
+    dele.set(qn("w:id"), "2")
+    dele.set(qn("w:author"), author)
+    dele.set(qn("w:date"), "2026-11-20T10:00:00Z")
+    drun = OxmlElement("w:r")
+    dtext = OxmlElement("w:delText")
+    dtext.text = "five working days"
+    drun.append(dtext)
+    dele.append(drun)
+    p._p.append(dele)  # noqa: SLF001
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
