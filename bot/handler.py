@@ -123,6 +123,11 @@ class PolicyBot(TeamsActivityHandler):
         reply = await self.router.handle(identity_of(activity), text.strip(), value)
         await turn_context.send_activity(to_activity(reply, activity.channel_id or ""))
 
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        # The SDK's Teams dispatch fetches every added member from the connector (and fails the
+        # turn if that call fails); we only need to know whether the bot itself was added.
+        await self.on_members_added_activity(turn_context.activity.members_added or [], turn_context)
+
     async def on_members_added_activity(self, members_added, turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(m.id == bot_id for m in members_added or []):

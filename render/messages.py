@@ -50,8 +50,10 @@ def help_reply(name: str | None = None, organisation: str | None = None) -> Repl
 
 def welcome_reply(organisation: str | None = None) -> Reply:
     r = help_reply(None, organisation)
-    text = "Thanks for adding me. " + r.text
-    return Reply(text=text, card=r.card, html="<p>Thanks for adding me.</p>" + (r.html or ""), suggestions=r.suggestions)
+    thanks = "Thanks for adding me."
+    c = dict(r.card or {})
+    c["body"] = [para(thanks)] + list(c.get("body", []))
+    return Reply(text=f"{thanks} {r.text}", card=c, html=f"<p>{thanks}</p>" + (r.html or ""), suggestions=r.suggestions)
 
 
 def _doc_line(d: DocumentView, today: date) -> str:
