@@ -194,26 +194,18 @@ class _Lines:
         return self.by_path.get((), None)
 
 
-def _plain(node: yaml.Node, path: tuple, lines: _Lines) -> Any:
+def _plain(node: yaml.Node, path: tuple, lines: _Lines, loader: yaml.SafeLoader) -> Any:
     lines.by_path.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for k, v in node.value:
             key = k.value
             lines.by_path[path + (key,)] = k.start_mark.line + 1
-            out[key] = _plain(v, path + (key,), lines)
+            out[key] = _plain(v, path + (key,), lines, loader)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_plain(v, path + (i,), lines) for i, v in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.ScalarNode) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+        return [_plain(v, path + (i,), lines, loader) for i, v in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
 
 
 def _compose(text: str, filename: str) -> tuple[Any, _Lines]:
@@ -225,7 +217,11 @@ def _compose(text: str, filename: str) -> tuple[Any, _Lines]:
     lines = _Lines()
     if node is None:
         raise PresetError(filename, 1, "the file is empty")
-    return _plain(node, (), lines), lines
+    loader = yaml.SafeLoader("")
+    try:
+        return _plain(node, (), lines, loader), lines
+    finally:
+        loader.dispose()
 
 
 def _merge(base: Any, over: Any) -> Any:
