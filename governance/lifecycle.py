@@ -681,7 +681,11 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
                              f"Please amend the draft as follows, then resubmit it for {checker_label} to check: {text}")]
     if kind in ("defer", "refer"):
         target = _route(preset, case).stage(stage.escalate_to)
-        case = dataclasses.replace(case, escalated=case.escalated + (target.id,))
+        case = dataclasses.replace(
+            case,
+            escalated=case.escalated + (target.id,),
+            decisions=case.decisions + (Decision(stage.id, actor.person_id, kind, today, text),),
+        )
         word = "Deferred" if kind == "defer" else "Referred"
         case = _log(case, today, actor, kind, f"{word} to '{target.label}': {text}")
         case, events = _enter(preset, case, target, today, cal)
@@ -750,8 +754,13 @@ _HANDLERS = {
 
 
 def required_sign_offs(preset: Preset, case: Case) -> list[Stage]:
-    """The sign-off stages this case's route requires, given its flags and escalations."""
-    return [s for s in _route(preset, case).stages if s.kind == "sign_off" and _include(s, case)]
+    """The sign-off stages whose approval this case needs, given its flags and escalations.
+
+    A stage that deferred or referred the document (NCT-8, BCT-7, DOR-4) hands the decision to
+    the stage it escalated to, so that stage's approval is required instead of its own."""
+    route = _route(preset, case)
+    handed_on = {d.stage for d in case.decisions if d.decision in ("defer", "refer")}
+    return [s for s in route.stages if s.kind == "sign_off" and _include(s, case) and s.id not in handed_on]
 
 
 def retire(preset: Preset, actor: Actor, document_name: str, reason: str | None) -> Notify:
