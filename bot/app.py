@@ -26,7 +26,7 @@ ADAPTER_KEY = web.AppKey("adapter", PolicybotAdapter)
 BOT_KEY = web.AppKey("bot", PolicyBot)
 
 
-def make_turn_error_handler(conversation_state: ConversationState):
+def make_turn_error_handler(conversation_state: ConversationState, storage: SqlStorage):
     async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
         if isinstance(error, StateConflict):
             log.warning("state conflict in conversation %s: %s", turn_context.activity.conversation.id, error)
@@ -40,7 +40,7 @@ def make_turn_error_handler(conversation_state: ConversationState):
             log.warning("could not send the apology", exc_info=True)
         try:
             # Clear this conversation's dialog state so the person is not stuck in a broken step.
-            await conversation_state.delete(turn_context)
+            await storage.delete([conversation_state.get_storage_key(turn_context)])
         except Exception:  # noqa: BLE001
             log.warning("could not clear conversation state", exc_info=True)
 
@@ -85,8 +85,9 @@ def create_app(
     adapter = PolicybotAdapter(
         ConfigurationBotFrameworkAuthentication(config), app_id=settings.app_id, max_body_bytes=settings.max_body_bytes
     )
-    conversation_state = ConversationState(SqlStorage(store.state, clock.now))
-    adapter.on_turn_error = make_turn_error_handler(conversation_state)
+    storage = SqlStorage(store.state, clock.now)
+    conversation_state = ConversationState(storage)
+    adapter.on_turn_error = make_turn_error_handler(conversation_state, storage)
     bot = PolicyBot(services, conversation_state)
 
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes + 1024)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import CardFactory, ConversationState, MessageFactory, TurnContext
+from botbuilder.core import CardFactory, ConversationState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
@@ -138,9 +138,21 @@ class PolicyBot(TeamsActivityHandler):
         # The welcome goes out from conversationUpdate (members added); nothing more to do.
         return None
 
-    async def on_adaptive_card_invoke(self, turn_context: TurnContext, invoke_value) -> dict:
-        """Action.Execute: answer with a plain dict (BOTFRAMEWORK.md traps 1 and 2)."""
-        action = invoke_value.action if isinstance(invoke_value.action, dict) else {}
+    async def on_invoke_activity(self, turn_context: TurnContext):
+        """Card buttons (Action.Execute) arrive as `adaptiveCard/action` invokes. The SDK's own path
+        serialises the answer twice and crashes on a plain dict (BOTFRAMEWORK.md traps 1 and 2), so we
+        answer here with an InvokeResponse whose body is already a plain dict."""
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else None
+        if action is None:
+            log.warning("card action without an action object")
+            return InvokeResponse(status=400, body=_invoke_error("That button sent nothing I can use. Type 'help' to start again."))
+        body = await self.card_action(turn_context, action)
+        return InvokeResponse(status=200, body=body)
+
+    async def card_action(self, turn_context: TurnContext, action: dict) -> dict:
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         verb = action.get("verb")
         if verb in ("command", None) and isinstance(data.get("command"), str):
@@ -149,8 +161,8 @@ class PolicyBot(TeamsActivityHandler):
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": reply.text}
         log.warning("unknown card action verb %r", verb)
-        return {
-            "statusCode": 400,
-            "type": "application/vnd.microsoft.error",
-            "value": {"code": "BadRequest", "message": "I don't recognise that button. Type 'help' to start again."},
-        }
+        return _invoke_error("I don't recognise that button. Type 'help' to start again.")
+
+
+def _invoke_error(message: str) -> dict:
+    return {"statusCode": 400, "type": "application/vnd.microsoft.error", "value": {"code": "BadRequest", "message": message}}

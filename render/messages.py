@@ -14,7 +14,7 @@ STATE_COLOR = {"overdue": "Attention", "due_soon": "Warning", "ok": "Good", "non
 HELP_LINES = [
     ("find <words>", "look for documents in the register, e.g. 'is there a procedure on missing children?'"),
     ("my documents", "what you own or sign off, with review dates (overdue first)"),
-    ("status <ref>", "where one document stands, e.g. 'status NCT-014'"),
+    ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),
     ("help", "this list"),
 ]
@@ -182,7 +182,7 @@ def unknown_person_reply() -> Reply:
 def not_understood_reply(said: str) -> Reply:
     text = (
         f"Sorry, I didn't understand \"{said[:80]}\". "
-        "You can ask me things like 'is there a procedure on missing children?', 'my documents' or 'status NCT-014'. "
+        "You can ask me things like 'is there a procedure on missing children?', 'my documents' or 'status PP-014'. "
         "Type 'help' to see everything."
     )
     return Reply(text=text, card=card([para(text)], [command_button("Help", "help"), command_button("My documents", "my documents")]))

@@ -50,3 +50,23 @@ async def remember_conversation(uow, *, now: datetime, ident: ChannelIdentity, p
         tenant_id=ident.tenant_id,
         conversation_type=conversation_type,
     )
+
+
+async def find_person(uow, who: str):
+    """A person in the directory by id, email address or (part of) their name; None if unknown or ambiguous."""
+    who = (who or "").strip()
+    if not who:
+        return None
+    person = await uow.people.get(who)
+    if person is None and "@" in who:
+        person = await uow.people.by_email(who)
+    if person is None:
+        needle = who.lower()
+        matches = [p for p in await uow.people.all() if needle in p.name.lower()]
+        person = matches[0] if len(matches) == 1 else None
+    return person
+
+
+async def directory(uow) -> list[tuple[str, str, str]]:
+    """(id, name, roles) of everyone active, for choosing who to be in the local chat."""
+    return [(p.id, p.name, ", ".join(sorted(p.role_names))) for p in await uow.people.all() if p.active]
