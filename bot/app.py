@@ -7,9 +7,13 @@ import traceback
 
 from aiohttp import web
 from botbuilder.core import ConversationState, TurnContext
-from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import (
+    ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
+)
 
 from bot.adapter import PolicybotAdapter, problem
+from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
 from bot.handler import PolicyBot, to_activity
 from bot.storage import SqlStorage, StateConflict
@@ -82,9 +86,16 @@ def create_app(
     services = Services(settings=settings, store=store, clock=clock)
 
     config = BotConfig(settings)
-    adapter = PolicybotAdapter(
-        ConfigurationBotFrameworkAuthentication(config), app_id=settings.app_id, max_body_bytes=settings.max_body_bytes
+    install_key_set_fix()
+    credentials = CachingCredentialFactory(
+        ConfigurationServiceClientCredentialFactory(config), instance_discovery=not settings.login_url
     )
+    adapter = PolicybotAdapter(
+        ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials),
+        app_id=settings.app_id,
+        max_body_bytes=settings.max_body_bytes,
+    )
+    adapter.credentials = credentials
     storage = SqlStorage(store.state, clock.now)
     conversation_state = ConversationState(storage)
     adapter.on_turn_error = make_turn_error_handler(conversation_state, storage)

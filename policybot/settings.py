@@ -75,6 +75,8 @@ class Settings:
     max_body_bytes: int = 1_000_000
     # Outbound OpenID metadata for token validation; overridable so tests can serve a local key set.
     openid_metadata_url: str = ""
+    # Where the bot gets its own tokens for replies (overridable for sovereign clouds and tests).
+    login_url: str = ""
     # Email delivery.
     mail_transport: str = "none"  # none | smtp | graph
     smtp_host: str = "127.0.0.1"
@@ -120,6 +122,7 @@ class Settings:
             log_level=env.get("LOG_LEVEL", "INFO").upper(),
             max_body_bytes=_int(env, "POLICYBOT_MAX_BODY_BYTES", 1_000_000),
             openid_metadata_url=env.get("POLICYBOT_OPENID_METADATA_URL", ""),
+            login_url=env.get("POLICYBOT_LOGIN_URL", ""),
             mail_transport=mail_transport,
             smtp_host=env.get("SMTP_HOST", "127.0.0.1"),
             smtp_port=_int(env, "SMTP_PORT", 25),
