@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from importlib import resources
 from typing import Any, Mapping
 
 import yaml
@@ -24,7 +24,9 @@ from governance.calendar import (
 )
 from governance.errors import PresetError
 
-PRESET_DIR = Path(__file__).parent / "presets"
+# The presets are package data beside this module, read through importlib.resources; this is
+# the only reading governance does, and it never writes.
+PRESET_PACKAGE = "governance.presets"
 COMMON_FILE = "common.yaml"
 
 STAGE_KINDS = ("agree_need", "draft", "legal_review", "consult", "sign_off", "decision", "publish")
@@ -525,28 +527,36 @@ def load_preset_text(text: str, filename: str, overrides: Mapping | None = None,
     return _Builder(raw, lines, filename).build()
 
 
+def _preset_files() -> dict[str, str]:
+    """name.yaml -> text, for every preset file shipped in the package."""
+    root = resources.files(PRESET_PACKAGE)
+    return {f.name: f.read_text(encoding="utf-8") for f in root.iterdir() if f.name.endswith(".yaml")}
+
+
 def _common_text() -> str:
-    return (PRESET_DIR / COMMON_FILE).read_text(encoding="utf-8")
+    return _preset_files()[COMMON_FILE]
 
 
 def load_preset(key: str, overrides: Mapping | None = None) -> Preset:
-    path = PRESET_DIR / f"{key}.yaml"
-    if key == "common" or not path.is_file():
+    files = _preset_files()
+    name = f"{key}.yaml"
+    if key == "common" or name not in files:
         known = ", ".join(k for k, _ in list_presets())
-        raise PresetError(f"{key}.yaml", None, f"there is no preset called '{key}' (presets: {known})")
-    return load_preset_text(path.read_text(encoding="utf-8"), path.name, overrides, common=_common_text())
+        raise PresetError(name, None, f"there is no preset called '{key}' (presets: {known})")
+    return load_preset_text(files[name], name, overrides, common=files[COMMON_FILE])
 
 
 def list_presets() -> list[tuple[str, str]]:
     out = []
-    for path in sorted(PRESET_DIR.glob("*.yaml")):
-        if path.name == COMMON_FILE:
+    for name, text in sorted(_preset_files().items()):
+        if name == COMMON_FILE:
             continue
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.safe_load(text) or {}
         except yaml.YAMLError:
             data = {}
-        out.append((path.stem, data.get("name", path.stem) if isinstance(data, dict) else path.stem))
+        key = name[: -len(".yaml")]
+        out.append((key, data.get("name", key) if isinstance(data, dict) else key))
     return out
 
 

@@ -67,6 +67,7 @@ class RunningBot:
         channel_id: str = "msteams",
         value: dict | None = None,
         kind: str = "message",
+        activity_name: str | None = None,
         **extra,
     ) -> dict:
         act_id = f"in-{next(_ids)}"
@@ -90,6 +91,8 @@ class RunningBot:
             act["text"] = text
         if value is not None:
             act["value"] = value
+        if activity_name is not None:
+            act["name"] = activity_name
         act.update(extra)
         return act
 
