@@ -19,7 +19,13 @@ def _show(args) -> int:
     from governance.preset import load_preset
 
     try:
-        preset = load_preset(args.key)
+        if args.key == "mine":
+            from policybot.settings import Settings
+            from services.org import organisation_preset
+
+            preset = organisation_preset(Settings.from_env())
+        else:
+            preset = load_preset(args.key)
     except PresetError as exc:
         print(f"policybot: {exc}", file=sys.stderr)
         return 2
@@ -39,5 +45,5 @@ def register(sub) -> None:
     show = sub.add_parser("preset", help="show one preset")
     ssub = show.add_subparsers(dest="preset_command", metavar="ACTION")
     s = ssub.add_parser("show", help="print each route as text and as a Mermaid diagram")
-    s.add_argument("key", help="bct, nct, lbbd or dorset")
+    s.add_argument("key", help="bct, nct, lbbd or dorset; or 'mine' for this organisation's (POLICYBOT_PRESET with POLICYBOT_PRESET_OVERRIDES)")
     s.set_defaults(func=_show)

@@ -46,3 +46,28 @@ def test_dorset_description_shows_its_calendar_and_dor_5_alternatives():
     assert "meets: Second Tuesday of each month except August and December" in text
     assert "items 10 working days before, papers 3 working days before the meeting" in text
     assert "or: Director's approval (goes to the next meeting as an information item) [Director]" in text
+
+
+def test_an_organisation_overrides_its_preset_from_a_settings_file(tmp_path, monkeypatch, capsys):
+    overrides = tmp_path / "our-process.yaml"
+    overrides.write_text(
+        "bodies:\n  ppp_group:\n    name: Children's Policy Group\n"
+        "reviews:\n  reminder_offsets_days: [28, 3]\n"
+        "document_types:\n  procedure: {review_months: 18}\n"
+    )
+    monkeypatch.setenv("POLICYBOT_PRESET", "dorset")
+    monkeypatch.setenv("POLICYBOT_PRESET_OVERRIDES", str(overrides))
+    assert main(["preset", "show", "mine"]) == 0
+    out = capsys.readouterr().out
+    assert "Body: Children's Policy Group" in out
+    assert "Review reminders: 28 days, 3 days before the review date" in out
+
+
+def test_a_bad_override_is_reported_with_the_files_name(tmp_path, monkeypatch, capsys):
+    overrides = tmp_path / "ours.yaml"
+    overrides.write_text("bodies:\n  ppp_group:\n    item_deadline: whenever\n")
+    monkeypatch.setenv("POLICYBOT_PRESET", "dorset")
+    monkeypatch.setenv("POLICYBOT_PRESET_OVERRIDES", str(overrides))
+    assert main(["preset", "show", "mine"]) == 2
+    err = capsys.readouterr().err
+    assert "'whenever' is not a deadline rule" in err and "ours.yaml" in err
