@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -80,6 +81,8 @@ class PolicyBot(TeamsActivityHandler):
         self.services = services
         self.conversation_state = conversation_state
         self.router = Router(services)
+        # The last reference stored per conversation: identical ones are not written again.
+        self._stored_refs: dict[tuple[str, str], str] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -97,6 +100,12 @@ class PolicyBot(TeamsActivityHandler):
         if not activity.conversation or not activity.service_url:
             return
         ident = identity_of(activity)
+        reference = reference_json(activity, ident.tenant_id)
+        key = (activity.channel_id or "", activity.conversation.id)
+        lasting = {k: v for k, v in reference.items() if k != "activityId"}  # the rest does not change turn to turn
+        fingerprint = json.dumps([lasting, ident.aad_object_id, activity.conversation.conversation_type], sort_keys=True)
+        if self._stored_refs.get(key) == fingerprint:
+            return
         async with self.services.store.uow() as uow:
             person = await resolve_person(uow, ident)
             await remember_conversation(
@@ -104,12 +113,15 @@ class PolicyBot(TeamsActivityHandler):
                 now=self.services.clock.now(),
                 ident=ident,
                 person=person,
-                reference=reference_json(activity, ident.tenant_id),
+                reference=reference,
                 conversation_id=activity.conversation.id,
                 conversation_type=activity.conversation.conversation_type,
                 service_url=activity.service_url,
             )
             await uow.commit()
+        if len(self._stored_refs) > 50_000:
+            self._stored_refs.clear()
+        self._stored_refs[key] = fingerprint
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

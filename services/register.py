@@ -43,14 +43,16 @@ async def find_documents(uow, query: str, *, limit: int = 8) -> list[SearchHit]:
     q = terms(query)
     if not q:
         return []
-    hits: list[SearchHit] = []
-    for d in await uow.documents.all():
-        body = " ".join(filter(None, [d.summary, d.category, d.service_area, d.doc_type]))
-        s, matched = score(q, d.title, body)
+    ranked = []
+    for doc_id, title, body in await uow.documents.search_rows():
+        s, matched = score(q, title, body)
         if s > 0:
-            hits.append(SearchHit(document=document_view(d), score=s, matched=matched))
-    hits.sort(key=lambda h: (-h.score, h.document.title))
-    return hits[:limit]
+            ranked.append((-s, title, doc_id, matched))
+    ranked.sort()
+    top = ranked[:limit]
+    docs = {d.id: d for d in await uow.documents.by_ids([doc_id for *_, doc_id, _m in top])}
+    return [SearchHit(document=document_view(docs[doc_id]), score=-neg, matched=matched)
+            for neg, _t, doc_id, matched in top if doc_id in docs]
 
 
 async def document_detail(uow, ref: str) -> DocumentDetail:

@@ -6,6 +6,7 @@ Pure: tokenising, light stemming and scoring. No I/O.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -40,8 +41,8 @@ def score(query_terms: Iterable[str], title: str, body: str = "") -> tuple[float
     q = list(dict.fromkeys(query_terms))
     if not q:
         return 0.0, ()
-    title_terms = set(terms(title, keep_stopwords=True))
-    body_terms = set(terms(body, keep_stopwords=True))
+    title_terms = _term_set(title)
+    body_terms = _term_set(body)
     total = 0.0
     matched: list[str] = []
     for t in q:
@@ -53,3 +54,9 @@ def score(query_terms: Iterable[str], title: str, body: str = "") -> tuple[float
             matched.append(t)
     coverage = len(matched) / len(q)
     return total * coverage, tuple(matched)
+
+
+@lru_cache(maxsize=20_000)
+def _term_set(text: str) -> frozenset[str]:
+    """Document texts change rarely and are scored on every search: remember their terms."""
+    return frozenset(terms(text, keep_stopwords=True))

@@ -81,6 +81,20 @@ class DocumentRepo:
             stmt = stmt.where(Document.status != "retired")
         return list((await self.s.execute(stmt)).scalars())
 
+    async def search_rows(self) -> list[tuple[int, str, str]]:
+        """(id, title, other searchable text) for every live document: light rows for ranking."""
+        stmt = select(
+            Document.id, Document.title, Document.summary, Document.category, Document.service_area, Document.doc_type
+        ).where(Document.status != "retired")
+        rows = (await self.s.execute(stmt)).all()
+        return [(r[0], r[1], " ".join(x for x in r[2:] if x)) for r in rows]
+
+    async def by_ids(self, ids: Sequence[int]) -> list[Document]:
+        if not ids:
+            return []
+        found = {d.id: d for d in (await self.s.execute(select(Document).where(Document.id.in_(list(ids))))).scalars()}
+        return [found[i] for i in ids if i in found]
+
     async def owned_or_signed_off_by(self, person_id: str) -> list[Document]:
         stmt = (
             select(Document)
