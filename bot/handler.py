@@ -10,7 +10,12 @@ from botbuilder.core import CardFactory, ConversationState, InvokeResponse, Mess
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from dialogs.router import Router
+import aiohttp
+from botbuilder.schema import ConversationReference
+
+from dialogs.router import Response, Router
+from render import cases as case_render
+from services import lifecycle
 from render import messages
 from render.reply import Reply
 from services.context import Services
@@ -132,8 +137,46 @@ class PolicyBot(TeamsActivityHandler):
                 return  # in group chats and channels we answer only when mentioned
             text = TurnContext.remove_recipient_mention(activity) or ""
         value = activity.value if isinstance(activity.value, dict) else None
-        reply = await self.router.handle(identity_of(activity), text.strip(), value)
-        await turn_context.send_activity(to_activity(reply, activity.channel_id or ""))
+        ident = identity_of(activity)
+        document = _first_document(activity)
+        if document is not None:
+            name, url = document
+            try:
+                content = await _download(url)
+            except DownloadError as exc:
+                log.warning("could not fetch attachment %r: %s", name, exc)
+                response = Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
+            else:
+                response = await self.router.draft(ident, name, content, text.strip())
+        elif value and value.get("case") is not None and value.get("action"):
+            response = await self.router.card_action(ident, value)
+        else:
+            response = await self.router.handle(ident, text.strip(), value)
+        await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
+        await self.deliver(turn_context, response.notices)
+
+    async def deliver(self, turn_context: TurnContext, notices) -> None:
+        """Tell the other people involved, in their own 1:1 chats, after the decision is committed.
+        A failed delivery is logged and never undoes the decision (the reminders outbox retries)."""
+        for notice in notices:
+            try:
+                async with self.services.store.uow() as uow:
+                    ref = await uow.conversations.personal_for(notice.person_id, "msteams")
+                    if ref is None:
+                        log.info("no conversation yet with %s for %r", notice.person_id, notice.subject)
+                        continue
+                    reference_data = dict(ref.reference)
+                view = await lifecycle.case_view_for_person(self.services, notice.person_id, notice.case_id) if notice.case_id else None
+                reply = case_render.case_reply(view, f"{notice.subject}. {notice.body}") if view else messages.error_reply(notice.body)
+                reference = ConversationReference().deserialize(reference_data)
+                outgoing = to_activity(reply, "msteams")
+
+                async def send(ctx: TurnContext, outgoing=outgoing) -> None:
+                    await ctx.send_activity(outgoing)
+
+                await turn_context.adapter.continue_conversation(reference, send, self.services.settings.app_id or None)
+            except Exception:  # noqa: BLE001 - one person's failed delivery must not stop the others
+                log.warning("could not deliver %r to %s", notice.subject, notice.person_id, exc_info=True)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # The SDK's Teams dispatch fetches every added member from the connector (and fails the
@@ -167,8 +210,12 @@ class PolicyBot(TeamsActivityHandler):
     async def card_action(self, turn_context: TurnContext, action: dict) -> dict:
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         verb = action.get("verb")
+        if verb == "case":
+            response = await self.router.card_action(identity_of(turn_context.activity), data)
+            await self.deliver(turn_context, response.notices)
+            return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb in ("command", None) and isinstance(data.get("command"), str):
-            reply = await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]})
+            reply = (await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]})).reply
             if reply.card is not None:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": reply.text}
@@ -178,3 +225,40 @@ class PolicyBot(TeamsActivityHandler):
 
 def _invoke_error(message: str) -> dict:
     return {"statusCode": 400, "type": "application/vnd.microsoft.error", "value": {"code": "BadRequest", "message": message}}
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+TEAMS_FILE = "application/vnd.microsoft.teams.file.download.info"
+MAX_DOWNLOAD = 25 * 1024 * 1024
+
+
+class DownloadError(Exception):
+    pass
+
+
+def _first_document(activity: Activity) -> tuple[str, str] | None:
+    """(file name, download address) of the first file attached, if any."""
+    for att in activity.attachments or []:
+        name = att.name or "draft.docx"
+        if att.content_type == TEAMS_FILE and isinstance(att.content, dict) and att.content.get("downloadUrl"):
+            return name, att.content["downloadUrl"]
+        if att.content_url and (att.content_type in (DOCX, "application/msword", "application/octet-stream")
+                                or name.lower().endswith((".docx", ".doc"))):
+            return name, att.content_url
+    return None
+
+
+async def _download(url: str) -> bytes:
+    if not url.startswith(("https://", "http://")):
+        raise DownloadError("the attachment has no web address")
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
+            async with http.get(url) as resp:
+                if resp.status != 200:
+                    raise DownloadError(f"the file store answered {resp.status}")
+                data = await resp.content.read(MAX_DOWNLOAD + 1)
+    except aiohttp.ClientError as exc:
+        raise DownloadError(str(exc) or type(exc).__name__) from None
+    if len(data) > MAX_DOWNLOAD:
+        raise DownloadError("it is larger than 25 MB")
+    return data

@@ -14,8 +14,9 @@ _REF_RE = re.compile(rf"\b({REF})\b")
 
 @dataclass(frozen=True)
 class Intent:
-    name: str  # help | cancel | my_documents | status | history | find | unknown | empty
+    name: str  # help | cancel | my_documents | my_tasks | case | scheduled_review | unscheduled_review | status | history | find | unknown | empty
     arg: str = ""
+    detail: str = ""
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -28,6 +29,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|^what (do|documents do) i (own|sign off)\??$"
         ),
     ),
+    ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
+    ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
+    ("unscheduled_review", re.compile(rf"^(start |request |ask for )?(an )?unscheduled review (of |for )?(?P<ref>{REF})(\s*(because|reason:?|:)\s*(?P<why>.+))?$")),
+    ("scheduled_review", re.compile(rf"^(start |begin )?(a |the )?(scheduled )?review (of |for )?(?P<ref>{REF})[.!]*$")),
     ("history", re.compile(rf"^(show )?(the )?(history|audit|changes)( of| for| to)?\s+({REF})[.?!]*$")),
     ("status", re.compile(rf"^(what is the )?(status|show|open|details|info)( of| for)?\s+({REF})[.?!]*$")),
     (
@@ -57,6 +62,10 @@ def recognise(text: str | None) -> Intent:
             continue
         if name in ("status", "history"):
             return Intent(name, _REF_RE.search(said).group(1).upper())
+        if name == "case":
+            return Intent("case", m.group("n"))
+        if name in ("scheduled_review", "unscheduled_review"):
+            return Intent(name, m.group("ref").upper(), (m.groupdict().get("why") or "").strip())
         if name == "find":
             q = m.groupdict().get("q") or m.groupdict().get("q2") or ""
             return Intent("find", q.strip(" ?.!"))

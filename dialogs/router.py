@@ -1,58 +1,117 @@
-"""Turns what a person said into one service call and a rendered reply.
+"""Turns what a person said (or pressed) into one service call and a rendered reply.
 
-No rule, deadline or route is computed here: this module only converses.
+No rule, deadline or route is computed here: this module only converses. Notices for other
+people come back with the reply; the bot layer delivers them after the turn's work committed.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from dialogs.intents import Intent, recognise
+from governance.errors import GovernanceError
+from render import cases as case_render
 from render import messages
 from render.reply import Reply
-from services import register
+from services import lifecycle, register
 from services.context import Services
 from services.errors import UserFacingError
 from services.identity import ChannelIdentity, resolve_person
+from services.org import organisation_preset
 
 log = logging.getLogger("policybot.dialogs")
+
+
+@dataclass(frozen=True)
+class Response:
+    reply: Reply
+    notices: tuple[lifecycle.Notice, ...] = field(default_factory=tuple)
 
 
 class Router:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None) -> Reply:
-        command = None
-        if isinstance(value, dict) and isinstance(value.get("command"), str):
-            command = value["command"]
+    async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None) -> Response:
+        value = value if isinstance(value, dict) else {}
+        command = value.get("command") if isinstance(value.get("command"), str) else None
         intent = recognise(command if command is not None else text)
         try:
-            return await self._dispatch(ident, intent)
-        except UserFacingError as exc:
-            return messages.error_reply(str(exc))
+            return await self._dispatch(ident, intent, value)
+        except (UserFacingError, GovernanceError) as exc:
+            return Response(messages.error_reply(str(exc)))
 
-    async def _dispatch(self, ident: ChannelIdentity, intent: Intent) -> Reply:
+    async def card_action(self, ident: ChannelIdentity, data: dict) -> Response:
+        """A decision button on a case card (Action.Execute verb 'case')."""
+        try:
+            case_id = int(data.get("case"))
+            expected = int(data.get("case_version"))
+        except (TypeError, ValueError):
+            return Response(messages.error_reply("That button is missing its case. Type 'my tasks' to see your cases."))
+        action = data.get("action")
+        if not isinstance(action, str):
+            return Response(messages.error_reply("That button is missing its action. Type 'my tasks' to see your cases."))
+        extra = {k: v for k, v in data.items() if k in ("version", "return_to_me", "required", "for", "against")}
+        text = data.get(case_render.TEXT_INPUT_ID) if isinstance(data.get(case_render.TEXT_INPUT_ID), str) else None
+        try:
+            out = await lifecycle.act(self.services, ident, case_id, action, text=text, data=extra, expected_version=expected)
+        except (UserFacingError, GovernanceError) as exc:
+            try:
+                view = await lifecycle.case_view(self.services, ident, case_id)
+            except UserFacingError:
+                return Response(messages.error_reply(str(exc)))
+            return Response(case_render.case_reply(view, f"Not done: {exc}"))
+        return Response(case_render.case_reply(out.case, out.message), out.notices)
+
+    async def draft(self, ident: ChannelIdentity, filename: str, content: bytes, text: str | None) -> Response:
+        intent = recognise(text)
+        case_id = int(intent.arg) if intent.name == "case" else None
+        try:
+            out = await lifecycle.submit_draft(self.services, ident, filename, content, case_id)
+        except (UserFacingError, GovernanceError) as exc:
+            return Response(messages.error_reply(str(exc)))
+        return Response(case_render.case_reply(out.case, out.message), out.notices)
+
+    async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name
         today = self.services.clock.today()
+        if intent.name == "my_tasks":
+            views = await lifecycle.my_tasks(self.services, ident)
+            async with self.services.store.uow() as uow:
+                person = await resolve_person(uow, ident)
+            return Response(case_render.tasks_reply(person.name if person else "You", views))
+        if intent.name == "case":
+            return Response(case_render.case_reply(await lifecycle.case_view(self.services, ident, int(intent.arg))))
+        if intent.name == "scheduled_review":
+            out = await lifecycle.start_case(self.services, ident, intent.arg, "scheduled_review")
+            return Response(case_render.case_reply(out.case, out.message), out.notices)
+        if intent.name == "unscheduled_review":
+            preset = organisation_preset(self.services.settings)
+            said = (value.get("trigger") or intent.detail or "").strip().lower()
+            trigger = next((t for t in preset.review_triggers if t.lower() == said or (said.isdigit() and preset.review_triggers.index(t) == int(said) - 1)), None)
+            if trigger is None:
+                return Response(case_render.triggers_reply(intent.arg, preset.review_triggers))
+            out = await lifecycle.start_case(self.services, ident, intent.arg, "unscheduled_review", trigger=trigger)
+            return Response(case_render.case_reply(out.case, out.message), out.notices)
         async with self.services.store.uow() as uow:
             person = await resolve_person(uow, ident)
             if intent.name in ("help", "empty"):
-                return messages.help_reply(person.name if person else None, org)
+                return Response(messages.help_reply(person.name if person else None, org))
             if intent.name == "cancel":
-                return Reply(text="OK, nothing is in progress. Type 'help' to see what I can do.")
+                return Response(Reply(text="OK, nothing is in progress. Type 'help' to see what I can do."))
             if intent.name == "find":
                 if not intent.arg:
-                    return Reply(text="What should I look for? For example: 'find missing children'.")
+                    return Response(Reply(text="What should I look for? For example: 'find missing children'."))
                 hits = await register.find_documents(uow, intent.arg)
-                return messages.search_reply(intent.arg, hits, today)
+                return Response(messages.search_reply(intent.arg, hits, today))
             if intent.name == "status":
-                return messages.detail_reply(await register.document_detail(uow, intent.arg), today)
+                return Response(messages.detail_reply(await register.document_detail(uow, intent.arg), today))
             if intent.name == "history":
-                return messages.history_reply(await register.document_detail(uow, intent.arg))
+                return Response(messages.history_reply(await register.document_detail(uow, intent.arg)))
             if intent.name == "my_documents":
                 if person is None:
-                    return messages.unknown_person_reply()
+                    return Response(messages.unknown_person_reply())
                 docs = await register.my_documents(uow, person.id, today)
-                return messages.my_documents_reply(person.name, docs, today)
-            return messages.not_understood_reply(intent.arg)
+                return Response(messages.my_documents_reply(person.name, docs, today))
+            return Response(messages.not_understood_reply(intent.arg))

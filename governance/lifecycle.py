@@ -811,3 +811,20 @@ def case_from_dict(d: Mapping) -> Case:
     for key in ("escalated", "workshops"):
         raw[key] = tuple(raw.get(key, []))
     return Case(**raw)
+
+
+def may_open(preset: Preset, kind: str, roles: frozenset[str], document_name: str) -> None:
+    """Who may open a piece of work on an existing document.
+
+    Scheduled reviews and updates may start early (NCT-11) and amendments be proposed by the
+    document's RO or RSM or by whoever receives requests (the PPO, the Policy Service); anyone may
+    ask for an unscheduled review with its trigger (NCT-13) or request a new document."""
+    if kind in ("unscheduled_review", "new_document"):
+        return
+    allowed = {"ro", "rsm", preset.request_recipient}
+    if not roles & allowed:
+        raise WrongRole(
+            f"Only the Responsible Officer or Responsible Strategic Manager of {document_name}, or the "
+            f"{preset.role_label(preset.request_recipient)}, can start its {kind.replace('_', ' ')}. "
+            "You can ask for an unscheduled review instead, with its reason."
+        )

@@ -45,4 +45,25 @@ def example_cards() -> dict[str, dict]:
         "unknown_person": messages.unknown_person_reply(),
         "not_understood": messages.not_understood_reply("blah"),
     }
+    from governance.lifecycle import ActionSpec
+    from render import cases
+    from services.lifecycle import CaseView
+
+    view = CaseView(
+        id=7, version=3, document=overdue, kind="scheduled_review", stage="rsm_sign_off", stage_label="RSM approval",
+        step="awaiting", status="open", waiting_for=("Sam Sample",),
+        actions=(ActionSpec("approve", "Approve"), ActionSpec("approve_with_conditions", "Approve with conditions", True, "The conditions"),
+                 ActionSpec("defer", "Defer to the higher body", True, "Why it goes to the higher body")),
+        history=("20 Nov 2026 Alex Example: Draft 1 submitted (amended.docx)",), open_conditions=(),
+    )
+    publishing = CaseView(
+        id=8, version=5, document=soon, kind="scheduled_update", stage="submit", stage_label="PPO submits to the publisher",
+        step="awaiting", status="open", waiting_for=("Policy and Procedures Officer",), actions=(ActionSpec("publish", "Record publication"),),
+        history=(), open_conditions=("Add the timescale",), checklist=("Copy the current procedure into Word.",),
+    )
+    replies["case_decision"] = cases.case_reply(view, "Draft submitted.")
+    replies["case_publish"] = cases.case_reply(publishing)
+    replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
+    replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
+    replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
     return {name: r.card for name, r in replies.items() if r.card is not None}

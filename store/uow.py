@@ -240,13 +240,15 @@ class UnitOfWork:
         self.audit = AuditRepo(s)
         self.conversations = ConversationRefRepo(s)
         self.kv = KeyValueRepo(s)
+        from store.case_repo import CaseRepo
+
+        self.cases = CaseRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        try:
-            await self.session.rollback()
-        finally:
-            await self.session.close()
+        # close() rolls back anything not committed and detaches the objects without expiring
+        # them, so views built from them stay readable after the unit of work ends.
+        await self.session.close()
 
     async def commit(self) -> None:
         await self.session.commit()

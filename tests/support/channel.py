@@ -31,6 +31,7 @@ class ChannelStandIn:
         self.received: list[Received] = []
         self.members: dict[str, dict] = {}
         self.fail_next: list[tuple[int, dict]] = []  # (status, headers) to answer the next sends with
+        self.files: dict[str, bytes] = {}  # attachments people "upload", served at /files/{name}
         self._ids = itertools.count(1)
         self._event = asyncio.Event()
         self.runner: web.AppRunner | None = None
@@ -43,6 +44,7 @@ class ChannelStandIn:
         app.router.add_put("/v3/conversations/{conv}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{conv}/members/{member}", self._member)
         app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/files/{name}", self._file)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
@@ -73,6 +75,21 @@ class ChannelStandIn:
         body = await request.json()
         self._record(request, body, reply_to=unquote(request.match_info["aid"]))
         return web.json_response({"id": request.match_info["aid"]})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    def attach(self, name: str, data: bytes) -> dict:
+        """A Teams file attachment as the channel sends it, served from here."""
+        self.files[name] = data
+        return {
+            "contentType": "application/vnd.microsoft.teams.file.download.info",
+            "name": name,
+            "content": {"downloadUrl": f"{self.url}files/{name}", "uniqueId": name, "fileType": "docx"},
+        }
 
     async def _member(self, request: web.Request) -> web.Response:
         member = self.members.get(unquote(request.match_info["member"]))
@@ -112,6 +129,9 @@ def card_text(card: dict | None) -> str:
                 out.append(node.get("text", ""))
             elif t == "FactSet":
                 out.extend(f"{f['title']}: {f['value']}" for f in node.get("facts", []))
+            elif isinstance(t, str) and t.startswith("Input."):
+                out.append(node.get("label") or node.get("placeholder") or "")
+                out.extend(f"( ) {c.get('title', '')}" for c in node.get("choices", []))
             elif isinstance(t, str) and t.startswith("Action."):
                 out.append(f"[{node.get('title', '')}]")
             for key in ("body", "items", "columns", "actions"):

@@ -1,0 +1,78 @@
+"""Cases as cards (Teams) and text (email and the local chat). Pure."""
+
+from __future__ import annotations
+
+from render.messages import uk_date
+from render.reply import Reply, card, command_button, facts, heading, para
+from services.lifecycle import CaseView
+
+TEXT_INPUT_ID = "text"
+
+
+def case_reply(view: CaseView, message: str | None = None) -> Reply:
+    d = view.document
+    status = view.status.replace("_", " ")
+    pairs = [
+        ("Document", f"{d.ref} {d.title}"),
+        ("Work", view.kind.replace("_", " ")),
+        ("Stage", view.stage_label if view.status == "open" else status),
+        ("Waiting for", ", ".join(view.waiting_for) if view.waiting_for else "nobody"),
+        ("Consultation closes", uk_date(view.consult_deadline) if view.consult_deadline else ""),
+    ]
+    body = []
+    if message:
+        body.append(para(message, color="Good"))
+    body += [heading(f"Case {view.id}: {d.title}"), facts(pairs)]
+    if view.open_conditions:
+        body.append(para("Conditions to meet: " + "; ".join(view.open_conditions), color="Warning"))
+    if view.checklist:
+        body.append(para("Review checklist:"))
+        body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
+    needs_text = [a for a in view.actions if a.needs_text]
+    if needs_text:
+        labels = " / ".join(a.text_label or a.label for a in needs_text)
+        body.append({"type": "Input.Text", "id": TEXT_INPUT_ID, "label": labels, "isMultiline": True})
+    if any(a.id == "publish" for a in view.actions):
+        body.append({"type": "Input.Text", "id": "version", "label": "Version number being published", "placeholder": "e.g. 2.0"})
+    if view.history:
+        body.append(para("History", subtle=True))
+        body += [para(line, subtle=True) for line in view.history[-6:]]
+    actions = [
+        {"type": "Action.Execute", "title": a.label, "verb": "case",
+         "data": {"case": view.id, "case_version": view.version, "action": a.id}}
+        for a in view.actions
+    ]
+    if not actions:
+        actions = [command_button("My tasks", "my tasks")]
+    lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v)]
+    if view.open_conditions:
+        lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
+    if view.actions:
+        lines.append("You can: " + ", ".join(f"'{a.label.lower()}'" for a in view.actions) + f" (reply e.g. '{view.actions[0].id.replace('_', ' ')} case {view.id}').")
+    text = ((message + "\n") if message else "") + "\n".join(lines)
+    return Reply(text=text, card=card(body, actions))
+
+
+def tasks_reply(name: str, views: list[CaseView]) -> Reply:
+    if not views:
+        text = f"{name}, nothing is waiting for you right now."
+        return Reply(text=text, card=card([heading("My tasks"), para(text)], [command_button("My documents", "my documents")]))
+    intro = f"{name}, {len(views)} case{'s' if len(views) != 1 else ''} {'are' if len(views) != 1 else 'is'} waiting for you:"
+    body = [heading("My tasks"), para(intro)]
+    lines = []
+    for v in views:
+        line = f"Case {v.id}: {v.document.ref} {v.document.title} - {v.stage_label}"
+        lines.append(line)
+        body.append({"type": "Container", "separator": True, "items": [para(line)],
+                     "selectAction": {"type": "Action.Submit", "data": {"command": f"case {v.id}"}}})
+    return Reply(text=intro + "\n" + "\n".join(f"- {line}" for line in lines),
+                 card=card(body, [command_button(f"Open case {v.id}", f"case {v.id}") for v in views[:5]]))
+
+
+def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
+    text = f"An unscheduled review of {ref} needs its reason. Which one applies?"
+    body = [heading(f"Unscheduled review of {ref}"), para(text),
+            {"type": "Input.ChoiceSet", "id": "trigger", "label": "Reason", "isRequired": True,
+             "choices": [{"title": t, "value": t} for t in triggers]}]
+    return Reply(text=text + "\n" + "\n".join(f"- {t}" for t in triggers) + f"\nReply e.g. 'unscheduled review {ref} because {triggers[0]}'.",
+                 card=card(body, [{"type": "Action.Submit", "title": "Ask for the review", "data": {"command": f"unscheduled review {ref}"}}]))

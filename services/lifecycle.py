@@ -1,0 +1,316 @@
+"""Lifecycle use cases: open a review, act on a case, submit a draft, list a person's tasks.
+
+Every change is one transaction: the case's new state (compare-and-swap on its version, so a
+stale card or a second click changes nothing), the document's register entry, and an audit
+record. Notices for other people are returned to the caller to deliver after the commit, so a
+failed delivery never undoes a decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from governance import lifecycle as gl
+from governance.calendar import WorkingCalendar
+from governance.errors import NotAllowed
+from governance.ownership import roles_on_document
+from services.context import Services
+from services.drafts import check_docx
+from services.errors import NotFound, UnknownPerson
+from services.identity import ChannelIdentity, resolve_person
+from services.org import organisation_preset
+from services.register import document_view
+from services.views import DocumentView
+
+DOCUMENT_ROLES = {"ro", "rsm"}  # held per document, never as an organisation-wide role
+
+
+@dataclass(frozen=True)
+class Notice:
+    person_id: str
+    subject: str
+    body: str
+    case_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    version: int
+    document: DocumentView
+    kind: str
+    stage: str
+    stage_label: str
+    step: str
+    status: str
+    waiting_for: tuple[str, ...]
+    actions: tuple[gl.ActionSpec, ...]
+    history: tuple[str, ...]
+    open_conditions: tuple[str, ...]
+    checklist: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    consult_deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: CaseView
+    message: str
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+
+
+def _rsm_ids(doc) -> tuple[str, ...]:
+    extra = [x for x in (doc.extra or {}).get("other_rsm_ids", []) if x]
+    return tuple(x for x in [doc.rsm_id, *extra] if x)
+
+
+def actor_for(person, doc, case: gl.Case | None) -> gl.Actor:
+    """The roles a person holds for this document and case, from the directory only."""
+    roles = set(person.role_names) - DOCUMENT_ROLES
+    roles |= roles_on_document(person.id, doc.ro_id, _rsm_ids(doc))
+    if case is not None:
+        if case.requester == person.id:
+            roles.add("requester")
+        if person.id in case.participants.get("consultee", ()):
+            roles.add("consultee")
+    return gl.Actor(person.id, frozenset(roles))
+
+
+async def _people_for(uow, doc, case: gl.Case | None, target: str) -> list[str]:
+    if target.startswith("person:"):
+        return [target[7:]]
+    if target == "ro":
+        return [doc.ro_id or doc.rsm_id] if (doc.ro_id or doc.rsm_id) else []
+    if target == "rsm":
+        return list(_rsm_ids(doc))
+    if target == "requester":
+        return [case.requester] if case and case.requester else []
+    return [p.id for p in await uow.people.with_role(target)]
+
+
+def _label(preset, role: str) -> str:
+    return preset.role_label(role) if not role.startswith("person:") else role[7:]
+
+
+async def _view(uow, preset, row, doc, person) -> CaseView:
+    case = gl.case_from_dict(row.state)
+    route = preset.routes[case.route]
+    stage = route.stage(case.stage)
+    actor = actor_for(person, doc, case) if person else gl.Actor("", frozenset())
+    today = case.history[-1].on if case.history else case.opened_on
+    waiting = []
+    for w in gl.who_must_act(preset, case):
+        if w.startswith("person:"):
+            p = await uow.people.get(w[7:])
+            waiting.append(p.name if p else w[7:])
+        else:
+            waiting.append(preset.role_label(w))
+    names = {}
+    for h in case.history:
+        if h.person_id not in names:
+            p = await uow.people.get(h.person_id)
+            names[h.person_id] = p.name if p else h.person_id
+    return CaseView(
+        id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
+        stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
+        actions=tuple(gl.available_actions(preset, case, actor, today)),
+        history=tuple(f"{h.on:%-d %b %Y} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
+        open_conditions=tuple(c.text for c in case.conditions if not c.met),
+        checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
+        triggers=preset.review_triggers, consult_deadline=case.consult_deadline,
+    )
+
+
+async def _who(uow, ident: ChannelIdentity):
+    person = await resolve_person(uow, ident)
+    if person is None:
+        raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
+                            "Ask your Policy and Procedures Officer to add you to policybot's directory.")
+    return person
+
+
+async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind: str, *,
+                     trigger: str | None = None, reason: str | None = None) -> Outcome:
+    preset = organisation_preset(services.settings)
+    today, now = services.clock.today(), services.clock.now()
+    async with services.store.uow() as uow:
+        person = await _who(uow, ident)
+        doc = await uow.documents.by_ref(ref)
+        if doc is None:
+            raise NotFound(f"I can't find a document with the reference {ref!r}.")
+        for existing in await uow.cases.open_for_document(doc.id):
+            raise NotAllowed(f"{doc.ref} {doc.title} already has work in progress (case {existing.id}). Say 'case {existing.id}' to see it.")
+        gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
+        doc_type = _doc_type_id(preset, doc.doc_type)
+        consultees = [p.id for p in await uow.people.with_role("consultee")]
+        out = gl.start_case(
+            preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
+            today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
+            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+        )
+        state = gl.case_to_dict(out.case)
+        row = await uow.cases.create(
+            document_id=doc.id, preset=preset.key, kind=kind, stage=out.case.stage, status="open", state=state,
+            waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id, opened_at=now, updated_at=now, version=1,
+        )
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
+                               summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        await uow.commit()
+        view = await _view(uow, preset, row, doc, person)
+    return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
+
+
+def _doc_type_id(preset, label: str) -> str:
+    for t in preset.document_types.values():
+        if t.label.lower() == label.lower() or t.id == label:
+            return t.id
+    return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
+
+
+async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+    out: list[Notice] = []
+    for e in events:
+        if isinstance(e, gl.Notify):
+            targets = await _people_for(uow, doc, case, e.to)
+            for cc in e.cc:
+                targets += await _people_for(uow, doc, case, cc)
+            for pid in dict.fromkeys(targets):
+                if pid != actor_id:
+                    out.append(Notice(pid, e.subject, e.body, case_id))
+    return out
+
+
+async def _apply_register_events(uow, doc, events, now) -> None:
+    for e in events:
+        if isinstance(e, gl.Published):
+            doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
+            doc.next_review_due = e.next_review_due or doc.next_review_due
+            doc.status = "published"
+            doc.updated_at = now
+        elif isinstance(e, gl.ReviewCompleted):
+            doc.last_reviewed_on = e.on
+            doc.next_review_due = e.next_review_due or doc.next_review_due
+            doc.updated_at = now
+
+
+async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
+              data: dict | None = None, expected_version: int | None = None) -> Outcome:
+    """Take an action on a case as the person the channel vouches for."""
+    preset = organisation_preset(services.settings)
+    today, now = services.clock.today(), services.clock.now()
+    from store.uow import ConcurrencyConflict
+
+    async with services.store.uow() as uow:
+        person = await _who(uow, ident)
+        row = await uow.cases.get(case_id)
+        if row is None:
+            raise NotFound(f"There is no case {case_id}.")
+        doc = await uow.documents.get(row.document_id)
+        if expected_version is not None and expected_version != row.version:
+            raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
+        case = gl.case_from_dict(row.state)
+        out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor_for(person, doc, case), today,
+                       calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+        new = out.case
+        try:
+            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
+                                 status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
+        except ConcurrencyConflict:
+            raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
+        await _apply_register_events(uow, doc, out.events, now)
+        summary = new.history[-1].summary if new.history else action
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
+                               summary=f"{summary} (case {row.id})", reason=text, details={"case": row.id, "stage": case.stage})
+        notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
+        await uow.commit()
+        view = await _view(uow, preset, row, doc, person)
+    return Outcome(view, f"Done: {summary}.", tuple(notices))
+
+
+async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
+                       case_id: int | None = None) -> Outcome:
+    """A Word document arrives: check it, keep it as a new version, and move the case on."""
+    check = check_docx(content, filename)
+    async with services.store.uow() as uow:
+        person = await _who(uow, ident)
+        row = await _case_for_draft(uow, person, case_id)
+        row_id, doc_id, person_id = row.id, row.document_id, person.id
+        step = gl.case_from_dict(row.state).step
+    action = "submit_amendments" if step == "conditions" else "submit_draft"
+    outcome = await act(services, ident, row_id, action, data={"tracked_changes": check.has_tracked_changes, "filename": filename})
+    async with services.store.uow() as uow:
+        person = await uow.people.get(person_id)
+        draft = await uow.cases.add_draft(
+            document_id=doc_id, case_id=row_id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
+            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person_id,
+            uploaded_at=services.clock.now(), note=None,
+        )
+        await uow.audit.record(at=services.clock.now(), actor=person, entity="document", entity_id=doc_id, action="draft_stored",
+                               summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
+                                       f"{check.insertions} insertions and {check.deletions} deletions tracked)")
+        await uow.commit()
+    return Outcome(outcome.case, f"Thanks: {filename} is stored as draft version {draft.number}. " + outcome.message, outcome.notices)
+
+
+async def _case_for_draft(uow, person, case_id: int | None):
+    if case_id is not None:
+        row = await uow.cases.get(case_id)
+        if row is None:
+            raise NotFound(f"There is no case {case_id}.")
+        return row
+    candidates = []
+    for row in await uow.cases.all_open():
+        if "ro" in row.waiting_for:
+            doc = await uow.documents.get(row.document_id)
+            if (doc.ro_id or doc.rsm_id) == person.id:
+                candidates.append(row)
+    if not candidates:
+        raise NotAllowed("Thanks for the document, but nothing is waiting for a draft from you. "
+                         "Start a review first (for example 'review PP-001'), then send the draft.")
+    if len(candidates) > 1:
+        listed = ", ".join(f"case {r.id}" for r in candidates)
+        raise NotAllowed(f"Several of your cases are waiting for a draft ({listed}). Send it again with the case number in the message, e.g. 'case {candidates[0].id}'.")
+    return candidates[0]
+
+
+async def case_view(services: Services, ident: ChannelIdentity, case_id: int) -> CaseView:
+    preset = organisation_preset(services.settings)
+    async with services.store.uow() as uow:
+        person = await resolve_person(uow, ident)
+        row = await uow.cases.get(case_id)
+        if row is None:
+            raise NotFound(f"There is no case {case_id}.")
+        doc = await uow.documents.get(row.document_id)
+        return await _view(uow, preset, row, doc, person)
+
+
+async def case_view_for_person(services: Services, person_id: str, case_id: int) -> CaseView:
+    """A case as one named person sees it (for notices sent to them)."""
+    preset = organisation_preset(services.settings)
+    async with services.store.uow() as uow:
+        person = await uow.people.get(person_id)
+        row = await uow.cases.get(case_id)
+        if row is None:
+            raise NotFound(f"There is no case {case_id}.")
+        doc = await uow.documents.get(row.document_id)
+        return await _view(uow, preset, row, doc, person)
+
+
+async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]:
+    """The open cases waiting for this person, with the buttons they may press."""
+    preset = organisation_preset(services.settings)
+    out: list[CaseView] = []
+    async with services.store.uow() as uow:
+        person = await _who(uow, ident)
+        for row in await uow.cases.all_open():
+            doc = await uow.documents.get(row.document_id)
+            case = gl.case_from_dict(row.state)
+            actor = actor_for(person, doc, case)
+            waiting = set(row.waiting_for)
+            if f"person:{person.id}" in waiting or waiting & actor.roles:
+                out.append(await _view(uow, preset, row, doc, person))
+    return out
+

@@ -1,0 +1,69 @@
+"""Cases, draft versions and sent decision cards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.case_models import Case, DraftVersion, SentCard
+from store.uow import ConcurrencyConflict
+
+
+class CaseRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def get(self, case_id: int) -> Case | None:
+        return await self.s.get(Case, case_id)
+
+    async def create(self, **fields: Any) -> Case:
+        case = Case(**fields)
+        self.s.add(case)
+        await self.s.flush()
+        return case
+
+    async def open_for_document(self, document_id: int) -> list[Case]:
+        stmt = select(Case).where(Case.document_id == document_id, Case.status == "open").order_by(Case.id)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def all_open(self) -> list[Case]:
+        return list((await self.s.execute(select(Case).where(Case.status == "open").order_by(Case.id))).scalars())
+
+    async def save(self, case: Case, *, expected_version: int, state: dict, stage: str, status: str,
+                   waiting_for: list, now: datetime) -> int:
+        """Compare-and-swap on the case's version: a stale card or a second click changes nothing."""
+        result = await self.s.execute(
+            update(Case)
+            .where(Case.id == case.id, Case.version == expected_version)
+            .values(state=state, stage=stage, status=status, waiting_for=waiting_for, updated_at=now, version=expected_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise ConcurrencyConflict(f"case {case.id} changed since version {expected_version}")
+        await self.s.refresh(case)
+        return expected_version + 1
+
+    async def add_draft(self, **fields: Any) -> DraftVersion:
+        number = (await self.s.execute(
+            select(func.coalesce(func.max(DraftVersion.number), 0)).where(DraftVersion.document_id == fields["document_id"])
+        )).scalar_one() + 1
+        draft = DraftVersion(number=number, **fields)
+        self.s.add(draft)
+        await self.s.flush()
+        return draft
+
+    async def drafts(self, document_id: int) -> list[DraftVersion]:
+        stmt = select(DraftVersion).where(DraftVersion.document_id == document_id).order_by(DraftVersion.number)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def record_card(self, **fields: Any) -> SentCard:
+        card = SentCard(**fields)
+        self.s.add(card)
+        await self.s.flush()
+        return card
+
+    async def cards_for(self, case_id: int) -> list[SentCard]:
+        return list((await self.s.execute(select(SentCard).where(SentCard.case_id == case_id))).scalars())
