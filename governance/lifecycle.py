@@ -373,6 +373,10 @@ def start_case(
                               + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")),),
     )
     case, events = _enter(preset, case, first, today, cal)
+    if kind == "scheduled_update":
+        # NCT-3: the PPO instructs each RO with the publisher's recommended amendments and notifies the RSMs.
+        events.append(Notify("rsm", f"Scheduled update: {document_name}",
+                             f"The Responsible Officer has been asked to review the publisher's recommended amendments to {document_name}."))
     if kind == "new_document" and first.kind == "agree_need":
         recipient = preset.request_recipient
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""

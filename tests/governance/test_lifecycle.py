@@ -599,3 +599,10 @@ def test_the_property_above_does_reach_publication():
             published += 1
             _check_publication(preset, case)
     assert published >= 20, published
+
+
+def test_nct_3_a_scheduled_update_instructs_the_ro_and_notifies_the_rsms():
+    out = start_case(NCT, "scheduled_update", document_type="procedure", category="Manual chapter", today=TODAY,
+                     document_name="Missing Children procedure", participants={"rsm": ["r1", "r2"]})
+    assert [e.to for e in out.events if isinstance(e, Notify)] == ["ro", "rsm"]
+    assert who_must_act(NCT, out.case) == ["ro"]
