@@ -16,7 +16,6 @@ from render import messages
 from render.reply import Reply
 from services import lifecycle, register
 from services.context import Services
-from services.errors import UserFacingError
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
 
@@ -39,7 +38,7 @@ class Router:
         intent = recognise(command if command is not None else text)
         try:
             return await self._dispatch(ident, intent, value)
-        except (UserFacingError, GovernanceError) as exc:
+        except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
 
     async def card_action(self, ident: ChannelIdentity, data: dict) -> Response:
@@ -56,10 +55,10 @@ class Router:
         text = data.get(case_render.TEXT_INPUT_ID) if isinstance(data.get(case_render.TEXT_INPUT_ID), str) else None
         try:
             out = await lifecycle.act(self.services, ident, case_id, action, text=text, data=extra, expected_version=expected)
-        except (UserFacingError, GovernanceError) as exc:
+        except GovernanceError as exc:
             try:
                 view = await lifecycle.case_view(self.services, ident, case_id)
-            except UserFacingError:
+            except GovernanceError:
                 return Response(messages.error_reply(str(exc)))
             return Response(case_render.case_reply(view, f"Not done: {exc}"))
         return Response(case_render.case_reply(out.case, out.message), out.notices)
@@ -69,7 +68,7 @@ class Router:
         case_id = int(intent.arg) if intent.name == "case" else None
         try:
             out = await lifecycle.submit_draft(self.services, ident, filename, content, case_id)
-        except (UserFacingError, GovernanceError) as exc:
+        except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(out.case, out.message), out.notices)
 

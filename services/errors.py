@@ -1,13 +1,16 @@
 """Errors whose message is safe and useful to show the person in the conversation.
 
-`governance.errors.GovernanceError` is the rules' own kind; services add the ones about
-things that are not there or not theirs. The bot layer shows `str(error)` to the person.
+One hierarchy: `governance.errors.GovernanceError` is the root (the rules' own refusals:
+NotAllowed, WrongRole, MissingInformation, PresetError); services add the ones about things that
+are not there or not theirs. The conversation layer shows `str(error)` to the person.
 """
 
 from __future__ import annotations
 
+from governance.errors import GovernanceError
 
-class UserFacingError(Exception):
+
+class UserFacingError(GovernanceError):
     code = "error"
 
 

@@ -93,12 +93,11 @@ def _label(preset, role: str) -> str:
     return preset.role_label(role) if not role.startswith("person:") else role[7:]
 
 
-async def _view(uow, preset, row, doc, person) -> CaseView:
+async def _view(uow, preset, row, doc, person, today: date) -> CaseView:
     case = gl.case_from_dict(row.state)
     route = preset.routes[case.route]
     stage = route.stage(case.stage)
     actor = actor_for(person, doc, case) if person else gl.Actor("", frozenset())
-    today = case.history[-1].on if case.history else case.opened_on
     waiting = []
     for w in gl.who_must_act(preset, case):
         if w.startswith("person:"):
@@ -159,7 +158,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
                                summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
         notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
         await uow.commit()
-        view = await _view(uow, preset, row, doc, person)
+        view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
 
 
@@ -226,7 +225,7 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
                                summary=f"{summary} (case {row.id})", reason=text, details={"case": row.id, "stage": case.stage})
         notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
         await uow.commit()
-        view = await _view(uow, preset, row, doc, person)
+        view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Done: {summary}.", tuple(notices))
 
 
@@ -284,7 +283,7 @@ async def case_view(services: Services, ident: ChannelIdentity, case_id: int) ->
         if row is None:
             raise NotFound(f"There is no case {case_id}.")
         doc = await uow.documents.get(row.document_id)
-        return await _view(uow, preset, row, doc, person)
+        return await _view(uow, preset, row, doc, person, services.clock.today())
 
 
 async def case_view_for_person(services: Services, person_id: str, case_id: int) -> CaseView:
@@ -296,7 +295,7 @@ async def case_view_for_person(services: Services, person_id: str, case_id: int)
         if row is None:
             raise NotFound(f"There is no case {case_id}.")
         doc = await uow.documents.get(row.document_id)
-        return await _view(uow, preset, row, doc, person)
+        return await _view(uow, preset, row, doc, person, services.clock.today())
 
 
 async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]:
@@ -311,6 +310,6 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
             actor = actor_for(person, doc, case)
             waiting = set(row.waiting_for)
             if f"person:{person.id}" in waiting or waiting & actor.roles:
-                out.append(await _view(uow, preset, row, doc, person))
+                out.append(await _view(uow, preset, row, doc, person, services.clock.today()))
     return out
 

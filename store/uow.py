@@ -181,20 +181,25 @@ class ConversationRefRepo:
         tenant_id: str | None,
         conversation_type: str | None,
     ) -> ConversationRef:
+        fields = dict(service_url=service_url, reference=reference, person_id=person_id, aad_object_id=aad_object_id,
+                      conversation_type=conversation_type, updated_at=at)
         stmt = select(ConversationRef).where(
             ConversationRef.channel_id == channel_id, ConversationRef.conversation_id == conversation_id
         )
         row = (await self.s.execute(stmt)).scalar_one_or_none()
         if row is None:
-            row = ConversationRef(channel_id=channel_id, conversation_id=conversation_id)
-            self.s.add(row)
-        row.service_url = service_url
-        row.reference = reference
-        row.person_id = person_id
-        row.aad_object_id = aad_object_id
+            # Two turns of a new conversation can arrive together (welcome and first message):
+            # insert in a savepoint and, if the other turn won, update its row instead.
+            try:
+                async with self.s.begin_nested():
+                    row = ConversationRef(channel_id=channel_id, conversation_id=conversation_id, tenant_id=tenant_id, **fields)
+                    self.s.add(row)
+                return row
+            except IntegrityError:
+                row = (await self.s.execute(stmt)).scalar_one()
+        for key, value in fields.items():
+            setattr(row, key, value)
         row.tenant_id = tenant_id or row.tenant_id
-        row.conversation_type = conversation_type
-        row.updated_at = at
         await self.s.flush()
         return row
 
@@ -319,11 +324,16 @@ class StateStore:
                     if row is None:
                         if etag not in (None, "*"):
                             raise ConcurrencyConflict(f"{key!r} was deleted by another turn")
-                        s.add(BotState(key=key, etag=new_etag, data=data, updated_at=now))
                         try:
-                            await s.flush()
+                            async with s.begin_nested():
+                                s.add(BotState(key=key, etag=new_etag, data=data, updated_at=now))
                         except IntegrityError:
-                            raise ConcurrencyConflict(f"{key!r} was created by another turn") from None
+                            # Another turn created it first; an unconditional write still wins.
+                            await s.execute(
+                                update(BotState).where(BotState.key == key)
+                                .values(etag=new_etag, data=data, updated_at=now)
+                                .execution_options(synchronize_session=False)
+                            )
                     else:
                         if etag not in (None, "*") and etag != row.etag:
                             raise ConcurrencyConflict(f"{key!r} was changed by another turn")

@@ -65,8 +65,10 @@ def test_help_card_and_a_button_in_the_agents_playground(tmp_path, processes):
     bot_port, play_port = _free_port(), _free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}", "PORT": str(bot_port), "POLICYBOT_DEMO": "1",
            "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING", "MicrosoftAppId": "", "MicrosoftAppPassword": ""}
-    processes.append(subprocess.Popen([sys.executable, "-m", "policybot.cli", "serve"], cwd=ROOT, env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+    bot_log = tmp_path / "bot.log"
+    with bot_log.open("w") as log_file:  # the child keeps its own copy of the descriptor
+        processes.append(subprocess.Popen([sys.executable, "-m", "policybot.cli", "serve"], cwd=ROOT, env=env,
+                                          stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True))
     _wait_http(f"http://127.0.0.1:{bot_port}/healthz", 60)
     processes.append(subprocess.Popen(
         [node, str(PLAYGROUND), "start", "-e", f"http://127.0.0.1:{bot_port}/api/messages", "-c", "msteams", "-p", str(play_port), "--dt"],
@@ -82,7 +84,7 @@ def test_help_card_and_a_button_in_the_agents_playground(tmp_path, processes):
     lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
     assert lines, f"the browser driver printed nothing: {run.stderr[-800:]}"
     seen = json.loads(lines[-1])
-    assert seen["ok"], seen
+    assert seen["ok"], f"{seen}\nbot log:\n{bot_log.read_text()[-3000:]}"
     assert seen["steps"] == ["page loaded", "help card shown", "button answered"]
     assert "Children Missing from Home and Care" in seen["answer"]
     assert shot.exists() and shot.stat().st_size > 10_000

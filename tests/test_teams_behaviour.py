@@ -100,3 +100,20 @@ async def test_the_tenant_id_is_kept_in_the_stored_conversation_reference(bot, d
     assert row.reference["conversation"]["tenantId"] == "72f988bf-0000-4000-8000-000000000abc"
     assert row.reference["serviceUrl"] == bot.channel.url
     assert row.person_id == "ro-1"
+
+
+async def test_two_turns_at_once_in_a_new_conversation_both_succeed(bot, demo_aad):
+    """The Playground (and Teams) send the welcome update and the first message together: both turns
+    create the conversation's reference and state rows at the same moment."""
+    import asyncio
+
+    for n in range(5):
+        conv = f"a:race-{n}"
+        welcome = bot.activity(None, kind="conversationUpdate", aad=demo_aad["ro-1"], conversation=conv,
+                               membersAdded=[{"id": BOT_ID, "name": "policybot"}])
+        hello = bot.activity("help", aad=demo_aad["ro-1"], conversation=conv)
+        first, second = await asyncio.gather(bot.send(welcome), bot.send(hello))
+        assert first.status == 201 and second.status == 201
+        texts = [readable(a) for a in bot.channel.in_conversation(conv)]
+        assert not any("Sorry, something went wrong" in t for t in texts), texts
+        assert any("WHAT I CAN DO" in t.upper() for t in texts)
