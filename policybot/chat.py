@@ -49,6 +49,7 @@ class ChatClient:
         self._runner: web.AppRunner | None = None
         self._http: aiohttp.ClientSession | None = None
         self.service_url = ""
+        self.files: dict[str, bytes] = {}
 
     # -- the channel side: the bot posts replies here
     async def start(self) -> "ChatClient":
@@ -58,6 +59,7 @@ class ChatClient:
         app.router.add_put("/v3/conversations/{conv}/activities/{aid}", self._receive)
         app.router.add_get("/v3/conversations/{conv}/members/{member}", self._member)
         app.router.add_post("/v3/conversations", self._create)
+        app.router.add_get("/files/{name}", self._file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -80,6 +82,28 @@ class ChatClient:
             return web.json_response({"error": "not JSON"}, status=400)
         self.show(activity, updated=request.method == "PUT")
         return web.json_response({"id": f"local-{next(self._ids)}"})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def attach(self, path: str, text: str = "") -> None:
+        """Send a file as Teams does: an attachment the bot downloads from the channel."""
+        from pathlib import Path
+
+        p = Path(path).expanduser()
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            self.out(f"(could not read {p}: {exc.strerror})")
+            return
+        name = p.name.replace("/", "_")
+        self.files[name] = data
+        attachment = {"contentType": "application/vnd.microsoft.teams.file.download.info", "name": name,
+                      "content": {"downloadUrl": f"{self.service_url}files/{name}", "uniqueId": name, "fileType": p.suffix.lstrip(".")}}
+        await self.post(self.activity(text=text, attachments=[attachment]))
 
     async def _member(self, request: web.Request) -> web.Response:
         return web.json_response({"id": request.match_info["member"], "name": self.me.name, "aadObjectId": self.me.aad_object_id})
@@ -172,7 +196,8 @@ class ChatClient:
                 values[inp.id] = inp.value or ""
                 continue
             while True:
-                answer = await self.ask(f"{inp.label}: ")
+                hint = "" if inp.required else " (Enter to leave blank)"
+                answer = await self.ask(f"{inp.label}{hint}: ")
                 try:
                     values[inp.id] = input_value(inp, answer)
                     break
@@ -196,6 +221,13 @@ class ChatClient:
                 self.me = found
                 self.conversation_id = f"a:local-chat-{uuid.uuid4().hex[:12]}"
                 self.out(f"(you are now {found.name})")
+            return True
+        if line.startswith("/attach"):
+            parts = line.split(maxsplit=2)
+            if len(parts) < 2:
+                self.out("(usage: /attach <path to a .docx file> [message])")
+            else:
+                await self.attach(parts[1], parts[2] if len(parts) > 2 else "")
             return True
         if line.isdigit() and self.last_card and self.last_card.buttons:
             await self.press(int(line))
@@ -248,7 +280,7 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
 
         client = await ChatClient(bot_url, me, ask=ask, channel=channel).start()
         print(f"Chatting with policybot at {bot_url} as {me.name}. Type 'help', a button's number to press it, "
-              "'/as <name>' to be someone else, '/quit' to leave.")
+              "'/attach <file.docx>' to send a Word document, '/as <name>' to be someone else, '/quit' to leave.")
         try:
             while True:
                 line = await _stdin_line(f"{client.me.name.split()[0]}> ")

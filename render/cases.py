@@ -28,12 +28,12 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     if view.checklist:
         body.append(para("Review checklist:"))
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
+    if any(a.id == "publish" for a in view.actions):
+        body.append({"type": "Input.Text", "id": "version", "label": "Version number being published", "placeholder": "e.g. 2.0"})
     needs_text = [a for a in view.actions if a.needs_text]
     if needs_text:
         labels = " / ".join(a.text_label or a.label for a in needs_text)
         body.append({"type": "Input.Text", "id": TEXT_INPUT_ID, "label": labels, "isMultiline": True})
-    if any(a.id == "publish" for a in view.actions):
-        body.append({"type": "Input.Text", "id": "version", "label": "Version number being published", "placeholder": "e.g. 2.0"})
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]

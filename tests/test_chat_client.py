@@ -95,3 +95,17 @@ def test_inputs_are_numbered_and_answers_checked():
         input_value(text.inputs[1], "  ")
     assert input_value(text.inputs[2], "yes") == "true"
     assert input_value(CardInput("d", "Input.Date", "When"), "2026-12-01") == "2026-12-01"
+
+
+async def test_attach_sends_a_word_document_as_teams_does(chat, tmp_path):
+    from services.demo_files import tracked_docx
+
+    await chat.handle_line("review PP-001")
+    draft = tmp_path / "amended.docx"
+    draft.write_bytes(tracked_docx())
+    chat.lines.clear()
+    await chat.handle_line(f"/attach {draft}")
+    shown = "\n".join(chat.lines)
+    assert "amended.docx is stored as draft version 1" in shown
+    await chat.handle_line("/attach /no/such/file.docx")
+    assert "could not read" in chat.lines[-1]

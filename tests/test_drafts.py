@@ -9,7 +9,7 @@ import pytest
 
 from services.drafts import check_docx, require_tracked_changes
 from services.errors import BadInput
-from tests.support.docx_files import plain_docx, tracked_docx
+from services.demo_files import plain_docx, tracked_docx
 
 
 def test_reads_a_real_docx():

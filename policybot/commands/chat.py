@@ -33,6 +33,10 @@ def _demo(args) -> int:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
         print(f"policybot is running on http://127.0.0.1:{port} (database: {settings.masked()['database_url']}).")
+        from services.demo_files import write_samples
+
+        samples = write_samples(settings.data_dir / "samples")
+        print("Sample drafts to send with /attach: " + ", ".join(str(p) for p in samples))
         try:
             return await run_chat(f"http://127.0.0.1:{port}", settings.database_url, args.who, "msteams")
         finally:

@@ -1,4 +1,4 @@
-"""Real .docx files built for tests with python-docx, with and without tracked changes."""
+"""Sample Word drafts for the demo (and the tests): one with tracked changes, one without."""
 
 from __future__ import annotations
 
@@ -49,3 +49,22 @@ def tracked_docx(title: str = "Children Missing from Home and Care", author: str
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def write_samples(folder) -> list:
+    """Write the sample drafts a newcomer can attach in the demo chat; returns their paths."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "PP-001-amended-with-tracked-changes.docx": tracked_docx(),
+        "PP-001-amended-without-tracked-changes.docx": plain_docx(),
+    }
+    paths = []
+    for name, data in files.items():
+        path = folder / name
+        if not path.exists():
+            path.write_bytes(data)
+        paths.append(path)
+    return paths
