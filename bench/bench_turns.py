@@ -24,38 +24,12 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from botbuilder.core import ActivityHandler, TurnContext  # noqa: E402
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication  # noqa: E402
-
 from bot.app import create_app  # noqa: E402
+from bot.echo import echo_app  # noqa: E402
 from policybot.settings import Settings  # noqa: E402
 from services.demo import _aad  # noqa: E402
 
 QUESTION = "is there a procedure on missing children?"
-
-
-class Echo(ActivityHandler):
-    async def on_message_activity(self, turn_context: TurnContext) -> None:
-        await turn_context.send_activity(f"You said: {turn_context.activity.text}")
-
-
-class _Cfg:
-    APP_ID = ""
-    APP_PASSWORD = ""
-    APP_TYPE = "MultiTenant"
-    APP_TENANTID = ""
-
-
-def echo_app() -> web.Application:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(_Cfg()))
-    bot = Echo()
-
-    async def messages(request: web.Request) -> web.Response:
-        return await adapter.process(request, bot)
-
-    app = web.Application()
-    app.router.add_post("/api/messages", messages)
-    return app
 
 
 async def serve(app: web.Application) -> tuple[web.AppRunner, str]:

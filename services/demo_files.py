@@ -20,32 +20,28 @@ def plain_docx(title: str = "Children Missing from Home and Care", paragraphs: i
     return buf.getvalue()
 
 
+def _revision(tag: str, rev_id: str, author: str, text_tag: str, text: str):
+    """A tracked insertion (w:ins) or deletion (w:del) as Word writes it."""
+    el = OxmlElement(tag)
+    el.set(qn("w:id"), rev_id)
+    el.set(qn("w:author"), author)
+    el.set(qn("w:date"), "2026-11-20T10:00:00Z")
+    run = OxmlElement("w:r")
+    t = OxmlElement(text_tag)
+    t.text = text
+    run.append(t)
+    el.append(run)
+    return el
+
+
 def tracked_docx(title: str = "Children Missing from Home and Care", author: str = "Alex Dunmore") -> bytes:
     """A document with one tracked insertion and one tracked deletion, as Word writes them."""
     doc = Document()
     doc.core_properties.title = title
     doc.add_heading(title, level=1)
     p = doc.add_paragraph("Return home interviews are offered within ")
-    ins = OxmlElement("w:ins")
-    ins.set(qn("w:id"), "1")
-    ins.set(qn("w:author"), author)
-    ins.set(qn("w:date"), "2026-11-20T10:00:00Z")
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "72 hours"
-    run.append(text)
-    ins.append(run)
-    p._p.append(ins)  # noqa: SLF001
-    dele = OxmlElement("w:del")
-    dele.set(qn("w:id"), "2")
-    dele.set(qn("w:author"), author)
-    dele.set(qn("w:date"), "2026-11-20T10:00:00Z")
-    drun = OxmlElement("w:r")
-    dtext = OxmlElement("w:delText")
-    dtext.text = "five working days"
-    drun.append(dtext)
-    dele.append(drun)
-    p._p.append(dele)  # noqa: SLF001
+    p._p.append(_revision("w:ins", "1", author, "w:t", "72 hours"))  # noqa: SLF001
+    p._p.append(_revision("w:del", "2", author, "w:delText", "five working days"))  # noqa: SLF001
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
