@@ -87,7 +87,7 @@ class Router:
             return Response(case_render.case_reply(out.case, out.message), out.notices)
         if intent.name == "unscheduled_review":
             preset = organisation_preset(self.services.settings)
-            said = (value.get("trigger") or intent.detail or "").strip().lower()
+            said = str(value.get("trigger") or intent.detail or "").strip().lower()
             trigger = next((t for t in preset.review_triggers if t.lower() == said or (said.isdigit() and preset.review_triggers.index(t) == int(said) - 1)), None)
             if trigger is None:
                 return Response(case_render.triggers_reply(intent.arg, preset.review_triggers))

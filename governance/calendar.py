@@ -266,6 +266,17 @@ def is_escalation_due(due: date, today: date, months_overdue_threshold: int) -> 
     return today > add_months(due, months_overdue_threshold)
 
 
+def review_state(due: date | None, today: date, due_soon_days: int = 30) -> str:
+    """How a review date stands today: overdue, due_soon (within due_soon_days), ok, or none."""
+    if due is None:
+        return "none"
+    if due < today:
+        return "overdue"
+    if (due - today).days <= due_soon_days:
+        return "due_soon"
+    return "ok"
+
+
 def reminder_dates(due: date, offsets_days: Sequence[int], calendar: WorkingCalendar) -> list[date]:
     """Reminders N days before a due date (NCT-11), each on a working day (moved earlier)."""
     return sorted({calendar.roll_back(due - timedelta(days=n)) for n in offsets_days if n >= 0})

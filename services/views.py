@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from governance.calendar import review_state
+
 DUE_SOON_DAYS = 30
 
 
@@ -36,14 +38,10 @@ class DocumentView:
     ro_is_rsm_standing_in: bool = False
 
     def review_state(self, today: date) -> str:
-        """overdue | due_soon | ok | none — how the review date stands today."""
-        if self.next_review_due is None or self.status == "retired":
+        """overdue | due_soon | ok | none — how the review date stands today (governance decides)."""
+        if self.status == "retired":
             return "none"
-        if self.next_review_due < today:
-            return "overdue"
-        if (self.next_review_due - today).days <= DUE_SOON_DAYS:
-            return "due_soon"
-        return "ok"
+        return review_state(self.next_review_due, today, DUE_SOON_DAYS)
 
 
 @dataclass(frozen=True)

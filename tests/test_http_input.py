@@ -88,3 +88,9 @@ async def test_an_empty_message_with_card_data_works(bot, demo_aad):
     act = bot.activity("", aad=demo_aad["ro-1"], value={"command": "status PP-001"})
     said = await bot.send(act)
     assert "Children Missing from Home and Care" in readable(said.replies[0])
+
+
+async def test_a_card_with_a_strange_trigger_value_gets_a_polite_answer(bot, demo_aad):
+    act = bot.activity("", aad=demo_aad["qa-1"], value={"command": "unscheduled review PP-002", "trigger": 42})
+    said = await bot.send(act)
+    assert "needs its reason" in readable(said.replies[0])

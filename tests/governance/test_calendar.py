@@ -216,3 +216,14 @@ def test_every_day_in_a_year_is_classified_consistently():
     d = date(2027, 1, 1)
     working = sum(ENG.is_working_day(d + timedelta(days=i)) for i in range(365))
     assert working == 261 - 8  # 261 weekdays in 2027, eight English bank holidays on weekdays
+
+
+def test_review_state_boundaries():
+    from governance.calendar import review_state
+
+    today = date(2026, 11, 23)
+    assert review_state(None, today) == "none"
+    assert review_state(date(2026, 11, 22), today) == "overdue"
+    assert review_state(today, today) == "due_soon"
+    assert review_state(date(2026, 12, 23), today) == "due_soon"
+    assert review_state(date(2026, 12, 24), today) == "ok"
