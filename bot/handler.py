@@ -8,7 +8,7 @@ from typing import Any
 
 from botbuilder.core import CardFactory, ConversationState, InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
 import aiohttp
 from botbuilder.schema import ConversationReference
@@ -154,6 +154,7 @@ class PolicyBot(TeamsActivityHandler):
             response = await self.router.handle(ident, text.strip(), value)
         await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
         await self.deliver(turn_context, response.notices)
+        await self.refresh_cards(turn_context, response.changed_case)
 
     async def deliver(self, turn_context: TurnContext, notices) -> None:
         """Tell the other people involved, in their own 1:1 chats, after the decision is committed.
@@ -171,12 +172,43 @@ class PolicyBot(TeamsActivityHandler):
                 reference = ConversationReference().deserialize(reference_data)
                 outgoing = to_activity(reply, "msteams")
 
+                sent: list[str] = []
+
                 async def send(ctx: TurnContext, outgoing=outgoing) -> None:
-                    await ctx.send_activity(outgoing)
+                    response = await ctx.send_activity(outgoing)
+                    if response is not None and response.id:
+                        sent.append(response.id)
 
                 await turn_context.adapter.continue_conversation(reference, send, self.services.settings.app_id or None)
+                if view is not None and sent:
+                    await lifecycle.record_sent_card(
+                        self.services, case_id=view.id, person_id=notice.person_id, channel_id="msteams",
+                        conversation_id=reference.conversation.id, activity_id=sent[0], service_url=reference.service_url,
+                        case_version=view.version,
+                    )
             except Exception:  # noqa: BLE001 - one person's failed delivery must not stop the others
                 log.warning("could not deliver %r to %s", notice.subject, notice.person_id, exc_info=True)
+
+    async def refresh_cards(self, turn_context: TurnContext, case_id: int | None) -> None:
+        """After a decision, replace every older copy of the case's card (Teams updates it in place),
+        so nobody is left with buttons for a step that has passed."""
+        if case_id is None:
+            return
+        for card_id, channel_id, conversation_id, activity_id, service_url, view in await lifecycle.cards_to_refresh(self.services, case_id):
+            try:
+                reference = ConversationReference(channel_id=channel_id, service_url=service_url,
+                                                  conversation=ConversationAccount(id=conversation_id),
+                                                  bot=turn_context.activity.recipient)
+                updated = to_activity(case_render.case_reply(view), channel_id)
+                updated.id = activity_id
+
+                async def update(ctx: TurnContext, updated=updated) -> None:
+                    await ctx.update_activity(updated)
+
+                await turn_context.adapter.continue_conversation(reference, update, self.services.settings.app_id or None)
+                await lifecycle.mark_card_refreshed(self.services, card_id, view.version)
+            except Exception:  # noqa: BLE001 - a card we could not refresh still refuses stale clicks
+                log.warning("could not refresh card %s of case %s", activity_id, case_id, exc_info=True)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # The SDK's Teams dispatch fetches every added member from the connector (and fails the
@@ -213,6 +245,7 @@ class PolicyBot(TeamsActivityHandler):
         if verb == "case":
             response = await self.router.card_action(identity_of(turn_context.activity), data)
             await self.deliver(turn_context, response.notices)
+            await self.refresh_cards(turn_context, response.changed_case)
             return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb in ("command", None) and isinstance(data.get("command"), str):
             reply = (await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]})).reply

@@ -26,6 +26,7 @@ log = logging.getLogger("policybot.dialogs")
 class Response:
     reply: Reply
     notices: tuple[lifecycle.Notice, ...] = field(default_factory=tuple)
+    changed_case: int | None = None  # a case this turn changed: its cards elsewhere need refreshing
 
 
 class Router:
@@ -61,7 +62,7 @@ class Router:
             except GovernanceError:
                 return Response(messages.error_reply(str(exc)))
             return Response(case_render.case_reply(view, f"Not done: {exc}"))
-        return Response(case_render.case_reply(out.case, out.message), out.notices)
+        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
     async def draft(self, ident: ChannelIdentity, filename: str, content: bytes, text: str | None) -> Response:
         intent = recognise(text)
@@ -70,7 +71,7 @@ class Router:
             out = await lifecycle.submit_draft(self.services, ident, filename, content, case_id)
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
-        return Response(case_render.case_reply(out.case, out.message), out.notices)
+        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name

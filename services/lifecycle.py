@@ -313,3 +313,38 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
                 out.append(await _view(uow, preset, row, doc, person, services.clock.today()))
     return out
 
+
+
+async def record_sent_card(services: Services, *, case_id: int, person_id: str, channel_id: str, conversation_id: str,
+                           activity_id: str, service_url: str, case_version: int) -> None:
+    """Remember a case card sent to someone, so it can be refreshed after the next decision."""
+    async with services.store.uow() as uow:
+        await uow.cases.record_card(case_id=case_id, person_id=person_id, channel_id=channel_id, conversation_id=conversation_id,
+                                    activity_id=activity_id, service_url=service_url, case_version=case_version,
+                                    sent_at=services.clock.now(), stale=0)
+        await uow.commit()
+
+
+async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, str, str, str, str, CaseView]]:
+    """(card id, channel, conversation, activity id, service url, fresh view for its person) for every
+    copy of a case card older than the case, so no stale button stays on anyone's screen."""
+    preset = organisation_preset(services.settings)
+    out = []
+    async with services.store.uow() as uow:
+        row = await uow.cases.get(case_id)
+        if row is None:
+            return []
+        doc = await uow.documents.get(row.document_id)
+        for card in await uow.cases.cards_for(case_id):
+            if card.case_version >= row.version:
+                continue
+            person = await uow.people.get(card.person_id) if card.person_id else None
+            view = await _view(uow, preset, row, doc, person, services.clock.today())
+            out.append((card.id, card.channel_id, card.conversation_id, card.activity_id, card.service_url, view))
+    return out
+
+
+async def mark_card_refreshed(services: Services, card_id: int, case_version: int) -> None:
+    async with services.store.uow() as uow:
+        await uow.cases.card_refreshed(card_id, case_version)
+        await uow.commit()

@@ -67,3 +67,6 @@ class CaseRepo:
 
     async def cards_for(self, case_id: int) -> list[SentCard]:
         return list((await self.s.execute(select(SentCard).where(SentCard.case_id == case_id))).scalars())
+
+    async def card_refreshed(self, card_id: int, case_version: int) -> None:
+        await self.s.execute(update(SentCard).where(SentCard.id == card_id).values(case_version=case_version))

@@ -144,3 +144,19 @@ async def test_nct_12_a_review_with_no_changes(bot, demo_aad):
     assert "reviewed no change" in card_words(done).lower()
     said = await bot.say("history PP-017", aad=ro)
     assert "The PP-017 Placement with Foster Carers has been reviewed and no changes are required." in readable(said.replies[0])
+
+
+async def test_after_a_decision_every_older_card_updates_in_place(bot, demo_aad):
+    """Issue 4 item 5: no stale button remains on anyone's screen after a decision."""
+    ro, rsm = demo_aad["ro-1"], demo_aad["rsm-safeguarding"]
+    await bot.say("help", aad=rsm, conversation="a:rsm-chat")
+    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    act = bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("d.docx", tracked_docx())])
+    await bot.send(act)
+    card_to_rsm = bot.channel.in_conversation("a:rsm-chat")[-1]
+    approve = buttons(card_to_rsm)["approve"]
+    await press(bot, rsm, approve)
+    updates = [r for r in bot.channel.received if r.method == "PUT" and r.conversation_id == "a:rsm-chat"]
+    assert len(updates) == 1
+    assert "approve" not in buttons(updates[0].activity)  # the old Approve button is gone
+    assert "PPO submits to the publisher" in readable(updates[0].activity)
