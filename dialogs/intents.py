@@ -29,6 +29,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|^what (do|documents do) i (own|sign off)\??$"
         ),
     ),
+    (
+        "decide",
+        re.compile(
+            r"^(?P<verb>approve with conditions|approve subject to amendments|approve|defer|refer|not approved|"
+            r"conditions met|conditions not met|agree the need|agree|decline|ask for more information|"
+            r"no changes are needed|no changes|withdraw|publish|legal review complete|i agree|comment)"
+            r"\s+(on\s+)?case\s*(?P<n>\d{1,9})\s*(:|-|because|as|version)?\s*(?P<text>.*)$"
+        ),
+    ),
     ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
     ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
     ("unscheduled_review", re.compile(rf"^(start |request |ask for )?(an )?unscheduled review (of |for )?(?P<ref>{REF})(\s*(because|reason:?|:)\s*(?P<why>.+))?$")),
@@ -52,6 +61,15 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def _original_text(text: str, start: int) -> str:
+    """The person's own words (their capitals) from a position in the normalised text."""
+    return _collapse(text)[start:].strip()
+
+
+def _collapse(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ").strip())
+
+
 def recognise(text: str | None) -> Intent:
     said = _normalise(text or "")
     if not said:
@@ -64,6 +82,9 @@ def recognise(text: str | None) -> Intent:
             return Intent(name, _REF_RE.search(said).group(1).upper())
         if name == "case":
             return Intent("case", m.group("n"))
+        if name == "decide":
+            original = _original_text(text or "", m.start("text")) if m.group("text") else ""
+            return Intent("decide", m.group("n"), f"{m.group('verb')}|{original}")
         if name in ("scheduled_review", "unscheduled_review"):
             return Intent(name, m.group("ref").upper(), (m.groupdict().get("why") or "").strip())
         if name == "find":

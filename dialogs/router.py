@@ -73,9 +73,18 @@ class Router:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
+    async def _decide(self, ident: ChannelIdentity, intent: Intent) -> Response:
+        verb, _, words = intent.detail.partition("|")
+        action = case_render.DECISION_WORDS[verb]
+        data = {"version": words} if action == "publish" else {}
+        out = await lifecycle.act(self.services, ident, int(intent.arg), action, text=words or None, data=data)
+        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name
         today = self.services.clock.today()
+        if intent.name == "decide":
+            return await self._decide(ident, intent)
         if intent.name == "my_tasks":
             views = await lifecycle.my_tasks(self.services, ident)
             async with self.services.store.uow() as uow:

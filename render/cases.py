@@ -8,6 +8,29 @@ from services.lifecycle import CaseView
 
 TEXT_INPUT_ID = "text"
 
+# The words a person can type in Teams, or reply by email (where card buttons do not work),
+# for each action; the first words listed for an action are the ones suggested.
+DECISION_WORDS = {
+    "approve with conditions": "approve_with_conditions", "approve subject to amendments": "approve_with_conditions",
+    "approve": "approve", "defer": "defer", "refer": "refer", "not approved": "not_approved",
+    "conditions met": "confirm_conditions_met", "conditions not met": "conditions_not_met",
+    "agree the need": "agree_need", "agree": "agree_need", "decline": "decline_need",
+    "ask for more information": "ask_more", "no changes are needed": "no_change", "no changes": "no_change",
+    "withdraw": "withdraw", "publish": "publish", "legal review complete": "legal_cleared",
+    "i agree": "respond_agree", "comment": "respond_comment",
+}
+_SUGGESTED = {}
+for _words, _action in DECISION_WORDS.items():
+    _SUGGESTED.setdefault(_action, _words)
+
+
+def reply_words(action_id: str, case_id: int, needs_text: bool) -> str | None:
+    words = _SUGGESTED.get(action_id)
+    if words is None:
+        return None
+    tail = ": <version>" if action_id == "publish" else (": <your words>" if needs_text else "")
+    return f"{words.upper()} case {case_id}{tail}"
+
 
 def case_reply(view: CaseView, message: str | None = None) -> Reply:
     d = view.document
@@ -47,8 +70,11 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v)]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
-    if view.actions:
-        lines.append("You can: " + ", ".join(f"'{a.label.lower()}'" for a in view.actions) + f" (reply e.g. '{view.actions[0].id.replace('_', ' ')} case {view.id}').")
+    replies = [w for a in view.actions if (w := reply_words(a.id, view.id, a.needs_text))]
+    if replies:
+        lines.append("To act, reply with one of: " + "; ".join(replies) + ".")
+    if any(a.id == "submit_draft" or a.id == "submit_amendments" for a in view.actions):
+        lines.append("To send a draft, attach the Word document (with tracked changes for an amendment).")
     text = ((message + "\n") if message else "") + "\n".join(lines)
     return Reply(text=text, card=card(body, actions))
 

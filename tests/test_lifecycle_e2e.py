@@ -160,3 +160,26 @@ async def test_after_a_decision_every_older_card_updates_in_place(bot, demo_aad)
     assert len(updates) == 1
     assert "approve" not in buttons(updates[0].activity)  # the old Approve button is gone
     assert "PPO submits to the publisher" in readable(updates[0].activity)
+
+
+async def test_decisions_by_email_reply_words(bot, demo_aad):
+    """Issue 4 item 9: by email (no card buttons) the RSM decides by replying in words; the reply
+    shows the words to use; a repeated delivery of the same email is handled once."""
+    ro = demo_aad["ro-1"]
+    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    act = bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("d.docx", tracked_docx())])
+    await bot.send(act)
+    rsm_email = "morgan.reyes@example.org"
+    said = await bot.say("case 1", channel_id="email", user_id=rsm_email, conversation="email-rsm")
+    assert "APPROVE case 1" in said.replies[0]["text"]
+    assert "APPROVE WITH CONDITIONS case 1: <your words>" in said.replies[0]["text"]
+    assert "htmlBody" in said.replies[0]["channelData"]
+    decision = bot.activity("Approve with conditions case 1: Add the 72-hour Timescale", channel_id="email",
+                            user_id=rsm_email, conversation="email-rsm")
+    said = await bot.send(decision)
+    assert "Approved with conditions: Add the 72-hour Timescale" in said.replies[0]["text"]
+    await bot.send(decision)  # the email channel re-sends when we are slow
+    assert len(bot.channel.replies_to(decision["id"])) == 1
+    # The RO, who is not an RSM, cannot approve by email either.
+    said = await bot.say("APPROVE case 1", channel_id="email", user_id="alex.dunmore@example.org", conversation="email-ro")
+    assert "can't be done" in said.replies[0]["text"] or "Only the" in said.replies[0]["text"]
