@@ -16,16 +16,22 @@ from bot.adapter import PolicybotAdapter, problem
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
 from bot.handler import PolicyBot, to_activity
+from bot.proactive import TeamsSender
 from bot.storage import SqlStorage, StateConflict
 from policybot.settings import Settings
 from render import messages
 from services.clock import Clock, SystemClock
+from scheduler.runner import Scheduler
 from services.context import Services
+from services.dispatch import Dispatcher
+from services.mail import make_transport
 from store.uow import Store
 
 log = logging.getLogger("policybot.app")
 
 SERVICES_KEY = web.AppKey("services", Services)
+DISPATCHER_KEY = web.AppKey("dispatcher", Dispatcher)
+SCHEDULER_KEY = web.AppKey("scheduler", Scheduler)
 ADAPTER_KEY = web.AppKey("adapter", PolicybotAdapter)
 BOT_KEY = web.AppKey("bot", PolicyBot)
 
@@ -99,12 +105,15 @@ def create_app(
     storage = SqlStorage(store.state, clock.now)
     conversation_state = ConversationState(storage)
     adapter.on_turn_error = make_turn_error_handler(conversation_state, storage)
-    bot = PolicyBot(services, conversation_state)
+    teams = TeamsSender(services, credentials=credentials)
+    dispatcher = Dispatcher(services, teams=teams, mail=make_transport(settings))
+    bot = PolicyBot(services, conversation_state, dispatcher)
 
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes + 1024)
     app[SERVICES_KEY] = services
     app[ADAPTER_KEY] = adapter
     app[BOT_KEY] = bot
+    app[DISPATCHER_KEY] = dispatcher
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
 
@@ -117,9 +126,16 @@ def create_app(
             from services.demo import ensure_demo
 
             await ensure_demo(services)
+        if settings.scheduler_enabled:
+            scheduler = Scheduler(services, dispatcher)
+            _app[SCHEDULER_KEY] = scheduler
+            scheduler.start()
         log.info("policybot ready: %r", settings)
 
     async def on_cleanup(_app: web.Application) -> None:
+        if SCHEDULER_KEY in _app:
+            await _app[SCHEDULER_KEY].stop()
+        await teams.close()
         await store.close()
 
     app.on_startup.append(on_startup)

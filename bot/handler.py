@@ -82,8 +82,9 @@ def to_activity(reply: Reply, channel_id: str) -> Activity:
 
 
 class PolicyBot(TeamsActivityHandler):
-    def __init__(self, services: Services, conversation_state: ConversationState) -> None:
+    def __init__(self, services: Services, conversation_state: ConversationState, dispatcher=None) -> None:
         self.services = services
+        self.dispatcher = dispatcher  # services.dispatch.Dispatcher: sends what the outbox owes
         self.conversation_state = conversation_state
         self.router = Router(services)
         # The last reference stored per conversation: identical ones are not written again.
@@ -157,37 +158,16 @@ class PolicyBot(TeamsActivityHandler):
         await self.refresh_cards(turn_context, response.changed_case)
 
     async def deliver(self, turn_context: TurnContext, notices) -> None:
-        """Tell the other people involved, in their own 1:1 chats, after the decision is committed.
-        A failed delivery is logged and never undoes the decision (the reminders outbox retries)."""
-        for notice in notices:
-            try:
-                async with self.services.store.uow() as uow:
-                    ref = await uow.conversations.personal_for(notice.person_id, "msteams")
-                    if ref is None:
-                        log.info("no conversation yet with %s for %r", notice.person_id, notice.subject)
-                        continue
-                    reference_data = dict(ref.reference)
-                view = await lifecycle.case_view_for_person(self.services, notice.person_id, notice.case_id) if notice.case_id else None
-                reply = case_render.case_reply(view, f"{notice.subject}. {notice.body}") if view else messages.error_reply(notice.body)
-                reference = ConversationReference().deserialize(reference_data)
-                outgoing = to_activity(reply, "msteams")
-
-                sent: list[str] = []
-
-                async def send(ctx: TurnContext, outgoing=outgoing) -> None:
-                    response = await ctx.send_activity(outgoing)
-                    if response is not None and response.id:
-                        sent.append(response.id)
-
-                await turn_context.adapter.continue_conversation(reference, send, self.services.settings.app_id or None)
-                if view is not None and sent:
-                    await lifecycle.record_sent_card(
-                        self.services, case_id=view.id, person_id=notice.person_id, channel_id="msteams",
-                        conversation_id=reference.conversation.id, activity_id=sent[0], service_url=reference.service_url,
-                        case_version=view.version,
-                    )
-            except Exception:  # noqa: BLE001 - one person's failed delivery must not stop the others
-                log.warning("could not deliver %r to %s", notice.subject, notice.person_id, exc_info=True)
+        """Tell the other people involved now. The notices were queued in the outbox in the same
+        transaction as the decision; sending them here is only the fast path: whatever fails
+        stays in the outbox and the scheduler retries it."""
+        keys = [n.key for n in notices if n.key]
+        if not keys or self.dispatcher is None:
+            return
+        try:
+            await self.dispatcher.run_once(keys=keys)
+        except Exception:  # noqa: BLE001 - the outbox keeps them; the reply has already gone
+            log.warning("could not send %d notice(s) now; the outbox will retry", len(keys), exc_info=True)
 
     async def refresh_cards(self, turn_context: TurnContext, case_id: int | None) -> None:
         """After a decision, replace every older copy of the case's card (Teams updates it in place),

@@ -33,6 +33,9 @@ STAGE_KINDS = ("agree_need", "draft", "legal_review", "consult", "sign_off", "de
 DECISIONS = ("approve", "approve_with_conditions", "defer", "refer", "not_approved", "approve_by_vote")
 CASE_KINDS = ("new_document", "scheduled_update", "scheduled_review", "unscheduled_review", "amendment")
 # Roles every preset understands: the document's owners, and the bot itself (deadlines).
+# Scheduled summaries a preset may ask for.
+DIGESTS = ("weekly_published", "monthly_approved")  # BCT-9 weekly email; DOR-13 monthly communication
+
 BUILTIN_ROLES = {
     "ro": ("Responsible Officer", "document"),
     "rsm": ("Responsible Strategic Manager", "document"),
@@ -152,6 +155,7 @@ class Preset:
     amendments_must_be_tracked: bool  # NCT-6
     update_cycle: UpdateCycle | None = None
     publication_steps: tuple[str, ...] = ()
+    digests: tuple[str, ...] = ()  # weekly_published (BCT-9), monthly_approved (DOR-13)
 
     def role_label(self, role: str) -> str:
         base = role.split(":", 1)
@@ -257,13 +261,20 @@ class _Builder:
             raise self.fail(path + (key,), f"'{key}' should be a {names}, not {type(value).__name__}")
         return value
 
+    def _digests(self, r: dict) -> tuple[str, ...]:
+        digests = self.get(r, "digests", (), list, required=False, default=[])
+        for i, d in enumerate(digests):
+            if d not in DIGESTS:
+                raise self.fail(("digests", i), f"unknown digest '{d}' (known: {', '.join(DIGESTS)})")
+        return tuple(digests)
+
     def build(self) -> Preset:
         r, p = self.raw, ()
         if not isinstance(r, dict):
             raise self.fail(p, "a preset file must be a mapping (key: value lines)")
         known_top = {
             "key", "name", "seed", "nation", "roles", "bodies", "document_types", "categories", "routes", "request",
-            "reviews", "amendment_reasons", "checklist", "update_cycle", "publication", "amendments_must_be_tracked",
+            "reviews", "amendment_reasons", "checklist", "update_cycle", "publication", "amendments_must_be_tracked", "digests",
         }
         for k in r:
             if k not in known_top:
@@ -393,6 +404,7 @@ class _Builder:
             amendments_must_be_tracked=bool(self.get(r, "amendments_must_be_tracked", p, bool, required=False, default=False)),
             update_cycle=cycle,
             publication_steps=tuple(self.get(r, "publication", p, list, required=False, default=[])),
+            digests=self._digests(r),
         )
 
     def _date(self, value: Any, path: tuple) -> date:
@@ -637,6 +649,7 @@ def preset_to_raw(p: Preset) -> dict:
         "checklist": list(p.checklist),
         "amendments_must_be_tracked": p.amendments_must_be_tracked,
         "publication": list(p.publication_steps),
+        **({"digests": list(p.digests)} if p.digests else {}),
         "routes": {
             r.id: {
                 "label": r.label,

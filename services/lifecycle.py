@@ -8,6 +8,7 @@ failed delivery never undoes a decision.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,6 +16,7 @@ from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.ownership import roles_on_document
+from services import outbox
 from services.context import Services
 from services.drafts import check_docx
 from services.errors import NotFound, UnknownPerson
@@ -32,6 +34,7 @@ class Notice:
     subject: str
     body: str
     case_id: int | None = None
+    key: str = ""  # its outbox key: the message is queued in the same transaction as the change
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         )
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
                                summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
-        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices = await _notices(services, uow, preset, doc, out.case, out.events, row.id, person.id)
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
@@ -169,16 +172,24 @@ def _doc_type_id(preset, label: str) -> str:
     return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
 
 
-async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+async def _notices(services: Services, uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+    """The people to tell about this step, queued in the outbox inside the caller's transaction."""
     out: list[Notice] = []
+    step = len(case.history)
     for e in events:
         if isinstance(e, gl.Notify):
             targets = await _people_for(uow, doc, case, e.to)
             for cc in e.cc:
                 targets += await _people_for(uow, doc, case, cc)
+            digest = hashlib.sha1(e.subject.encode()).hexdigest()[:8]
             for pid in dict.fromkeys(targets):
                 if pid != actor_id:
-                    out.append(Notice(pid, e.subject, e.body, case_id))
+                    out.append(Notice(pid, e.subject, e.body, case_id, f"notice:case{case_id}:{step}:{digest}"))
+    if out:
+        await outbox.enqueue(uow, [
+            outbox.Message(key=n.key, kind="notice", subject=n.subject, body=n.body, person_id=n.person_id,
+                           case_id=case_id, document_ref=doc.ref) for n in out
+        ], services.clock.now(), mail_enabled=services.settings.mail_transport != "none")
     return out
 
 
@@ -223,10 +234,46 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         summary = new.history[-1].summary if new.history else action
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
                                summary=f"{summary} (case {row.id})", reason=text, details={"case": row.id, "stage": case.stage})
-        notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
+        notices = await _notices(services, uow, preset, doc, new, out.events, row.id, person.id)
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Done: {summary}.", tuple(notices))
+
+
+SYSTEM = gl.Actor("system", frozenset({"system"}))
+
+
+async def close_consultation_by_deadline(services: Services, case_id: int) -> bool:
+    """BCT-5: when a consultation's deadline has passed, close it; silence is recorded as agreement.
+    Done by the scheduler as the 'system' actor; False when someone got there first."""
+    from store.uow import ConcurrencyConflict
+
+    preset = organisation_preset(services.settings)
+    today, now = services.clock.today(), services.clock.now()
+    async with services.store.uow() as uow:
+        row = await uow.cases.get(case_id)
+        if row is None or row.status != "open":
+            return False
+        case = gl.case_from_dict(row.state)
+        if not any(a.id == "close_consultation" for a in gl.available_actions(preset, case, SYSTEM, today)):
+            return False
+        if not (case.consult_deadline and today > case.consult_deadline):
+            return False
+        doc = await uow.documents.get(row.document_id)
+        out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,
+                       calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+        try:
+            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case), stage=out.case.stage,
+                                 status="open" if out.case.is_open else "closed",
+                                 waiting_for=gl.who_must_act(preset, out.case), now=now)
+        except ConcurrencyConflict:
+            return False
+        summary = out.case.history[-1].summary if out.case.history else "Consultation closed"
+        await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id, action="close_consultation",
+                               summary=f"{summary} (case {row.id}, by the deadline)", details={"case": row.id})
+        await _notices(services, uow, preset, doc, out.case, out.events, row.id, "system")
+        await uow.commit()
+    return True
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,

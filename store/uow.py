@@ -53,6 +53,12 @@ class PeopleRepo:
     async def all(self) -> list[Person]:
         return list((await self.s.execute(select(Person).order_by(Person.name))).scalars())
 
+    async def many(self, ids: Iterable[str]) -> list[Person]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return list((await self.s.execute(select(Person).where(Person.id.in_(ids)))).scalars())
+
     async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
         person = Person(**fields)
         person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]
@@ -203,6 +209,16 @@ class ConversationRefRepo:
         await self.s.flush()
         return row
 
+    async def service_url_for_tenant(self, tenant_id: str) -> str | None:
+        """The most recent Teams service URL seen for a tenant (to start a new 1:1 chat there)."""
+        stmt = (
+            select(ConversationRef.service_url)
+            .where(ConversationRef.tenant_id == tenant_id, ConversationRef.channel_id == "msteams")
+            .order_by(ConversationRef.updated_at.desc())
+            .limit(1)
+        )
+        return (await self.s.execute(stmt)).scalars().first()
+
     async def personal_for(self, person_id: str, channel_id: str = "msteams") -> ConversationRef | None:
         stmt = (
             select(ConversationRef)
@@ -248,6 +264,10 @@ class UnitOfWork:
         from store.case_repo import CaseRepo
 
         self.cases = CaseRepo(s)
+        from store.outbox_repo import LeaseRepo, OutboxRepo
+
+        self.outbox = OutboxRepo(s)
+        self.leases = LeaseRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -1,0 +1,36 @@
+"""Messages from the outbox, for Teams (a card) and for email (plain text and HTML). Pure."""
+
+from __future__ import annotations
+
+from render.cases import case_reply
+from render.reply import Reply, card, command_button, heading, para
+from services.lifecycle import CaseView
+from services.mail import html_page
+
+FOOTER = ("You get this because of your role in the organisation's policy and procedure process. "
+          "To change how you get reminders, say 'nudge settings' to the policy assistant.")
+
+
+def notice_reply(subject: str, body: str, *, view: CaseView | None = None, ref: str | None = None,
+                 lines: list[str] | None = None) -> Reply:
+    if view is not None:
+        return case_reply(view, f"{subject}. {body}")
+    blocks = [heading(subject), para(body)] + [para(f"• {line}") for line in (lines or [])]
+    actions = []
+    if ref:
+        actions.append(command_button(f"Open {ref}", f"status {ref}"))
+        actions.append(command_button(f"Start the review of {ref}", f"review {ref}"))
+    actions.append(command_button("My tasks", "my tasks"))
+    text = "\n".join([subject, body, *(f"- {line}" for line in (lines or []))])
+    return Reply(text=text, card=card(blocks, actions))
+
+
+def notice_email(subject: str, body: str, *, view: CaseView | None = None, lines: list[str] | None = None,
+                 organisation: str = "") -> tuple[str, str]:
+    """(plain text, HTML). For a case, the reply words to use by email are included."""
+    paragraphs = [body, *(f"• {line}" for line in (lines or []))]
+    if view is not None:
+        paragraphs += case_reply(view).text.splitlines()
+    footer = (organisation + ": " if organisation else "") + FOOTER
+    text = "\n\n".join([subject, *paragraphs, "--", footer])
+    return text, html_page(subject, paragraphs, footer)

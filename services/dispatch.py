@@ -1,0 +1,159 @@
+"""Sends what the outbox owes: claims due rows, renders them, sends them through Teams or email,
+and records the outcome. Teams and mail are ports: the bot layer supplies the Teams sender, the
+settings the mail transport; either may be absent (then rows for it wait, visibly, as failed)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections import Counter, defaultdict
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from governance.calendar import LONDON, WorkingCalendar
+from governance.reminders import NUDGE_KINDS, in_quiet_hours
+from render.notices import notice_email, notice_reply
+from render.reply import Reply
+from services import lifecycle, outbox
+from services.context import Services
+from services.mail import Email, PermanentSendError, SendError, TransientSendError, build_message
+from services.org import organisation_preset
+from store.models import Person
+
+log = logging.getLogger("policybot.dispatch")
+
+
+class TeamsPort(Protocol):
+    async def send(self, person_id: str, reply: Reply): ...  # returns an object with conversation_id, activity_id, service_url
+
+
+class MailPort(Protocol):
+    async def send(self, msg) -> str: ...
+
+
+def default_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _quiet(person: Person | None) -> tuple[time, time] | None:
+    q = (person.preferences or {}).get("quiet_hours") if person else None
+    if isinstance(q, list) and len(q) == 2:
+        try:
+            return time.fromisoformat(q[0]), time.fromisoformat(q[1])
+        except ValueError:
+            return None
+    return None
+
+
+class Dispatcher:
+    def __init__(self, services: Services, *, teams: TeamsPort | None = None, mail: MailPort | None = None,
+                 holder: str | None = None, concurrency: int = 64) -> None:
+        self.services, self.teams, self.mail = services, teams, mail
+        self.holder = holder or default_holder()
+        self.concurrency = concurrency
+        self._lock = asyncio.Lock()
+
+    async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter:
+        """Send every due row (up to `limit`); returns counts by outcome."""
+        now = self.services.clock.now()
+        rows = await outbox.claim(self.services.store, self.holder, now, limit, keys=keys)
+        result: Counter = Counter()
+        if not rows:
+            return result
+        async with self.services.store.uow() as uow:
+            pause = outbox.paused_until(await outbox.pause_state(uow), now.astimezone(LONDON).date())
+            ids = {r.person_id for r in rows if r.person_id}
+            people = {p.id: p for p in await uow.people.many(ids)} if ids else {}
+            uow.session.expunge_all()
+        groups: dict[tuple, list] = defaultdict(list)
+        for r in rows:  # one conversation's messages go in order; conversations go in parallel
+            groups[(r.channel, r.person_id or r.address)].append(r)
+        sem = asyncio.Semaphore(self.concurrency)
+
+        async def run_group(items) -> None:
+            async with sem:
+                for row in items:
+                    try:
+                        result[await self._one(row, people.get(row.person_id), pause, now)] += 1
+                    except Exception:  # noqa: BLE001 - one bad row must not stop the others
+                        log.exception("outbox row %s failed unexpectedly", row.id)
+                        await outbox.mark_failed(self.services.store, row, now, "unexpected error (see the log)")
+                        result["error"] += 1
+
+        await asyncio.gather(*(run_group(items) for items in groups.values()))
+        return result
+
+    async def _one(self, row, person: Person | None, pause, now: datetime) -> str:
+        store = self.services.store
+        if row.kind in NUDGE_KINDS and pause is not False:
+            resume = (now.astimezone(LONDON).date() + timedelta(days=1)) if pause is True else pause
+            await outbox.defer(store, row.id, datetime.combine(resume, time(9, 0), LONDON))
+            return "paused"
+        ends = in_quiet_hours(now, _quiet(person))
+        if ends is not None:
+            await outbox.defer(store, row.id, ends)
+            return "quiet_hours"
+        view = None
+        if row.case_id and row.person_id:
+            try:
+                view = await lifecycle.case_view_for_person(self.services, row.person_id, row.case_id)
+            except Exception:  # noqa: BLE001 - the message still goes, without the live card
+                log.warning("could not render case %s for %s", row.case_id, row.person_id, exc_info=True)
+        lines = list(row.payload.get("lines") or []) if isinstance(row.payload, dict) else []
+        try:
+            if row.channel == "teams":
+                if self.teams is None:
+                    raise TransientSendError("Teams delivery is not running in this process")
+                if not row.person_id:
+                    raise PermanentSendError("a Teams message needs a person")
+                sent = await self.teams.send(row.person_id, notice_reply(row.subject, row.body, view=view,
+                                                                       ref=row.document_ref, lines=lines))
+                if view is not None and view.actions and sent.activity_id:
+                    await lifecycle.record_sent_card(
+                        self.services, case_id=view.id, person_id=row.person_id, channel_id="msteams",
+                        conversation_id=sent.conversation_id, activity_id=sent.activity_id,
+                        service_url=sent.service_url, case_version=view.version)
+                provider_id = sent.activity_id
+            elif row.channel == "email":
+                if self.mail is None:
+                    raise TransientSendError("email is not configured (POLICYBOT_MAIL_TRANSPORT is none)")
+                to = row.address or (person.email if person else None)
+                if not to:
+                    raise PermanentSendError("this person has no email address in the directory")
+                text, html = notice_email(row.subject, row.body, view=view, lines=lines,
+                                          organisation=self.services.settings.organisation_name)
+                due = datetime.fromisoformat(row.due_on).date() if row.due_on else None
+                email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
+                              key=row.key, due_on=due, due_summary=f"Deadline: {row.subject}" if due else None)
+                provider_id = await self.mail.send(build_message(email, self.services.settings.mail_from, now))
+            else:
+                raise PermanentSendError(row.last_error or f"unknown channel {row.channel!r}")
+        except TransientSendError as exc:
+            status = await outbox.mark_failed(store, row, now, str(exc), retry_after=exc.retry_after)
+            log.warning("outbox %s to %s: %s (%s)", row.id, row.person_id or row.address, exc, status)
+            return "retry" if status == "pending" else "failed"
+        except (PermanentSendError, SendError) as exc:
+            await outbox.mark_failed(store, row, now, str(exc), permanent=True)
+            log.warning("outbox %s to %s failed for good: %s", row.id, row.person_id or row.address, exc)
+            return "failed"
+        await outbox.mark_sent(store, row.id, self.services.clock.now(), provider_id)
+        return "sent"
+
+    async def drain(self, *, batch: int = 1000, max_rounds: int = 1000) -> Counter:
+        """Send until nothing is due now (used by tests, the benchmark and the CLI)."""
+        total: Counter = Counter()
+        async with self._lock:
+            for _ in range(max_rounds):
+                got = await self.run_once(batch)
+                if not got:
+                    break
+                total.update(got)
+                if set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
+                    break
+        return total
+
+
+def calendar_for(services: Services) -> WorkingCalendar:
+    return WorkingCalendar(organisation_preset(services.settings).nation)

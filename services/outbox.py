@@ -1,0 +1,159 @@
+"""The outbox: what we owe people, written in the caller's transaction, sent later, never lost.
+
+`enqueue` adds a message (one row per channel) unless its idempotency key is already there.
+The dispatcher claims due rows with a conditional UPDATE (so two processes never take the same
+row), sends them, and marks them sent, or reschedules them with backoff. A message that keeps
+failing stays as `failed` for an admin (`policybot outbox`); nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from governance.reminders import NUDGE_KINDS
+
+PAUSE_KEY = "nudges_paused"
+MAX_ATTEMPTS = 8
+CLAIM_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Message:
+    key: str
+    kind: str
+    subject: str
+    body: str
+    person_id: str | None = None
+    address: str | None = None  # an email address that is not a person (a mailing list)
+    case_id: int | None = None
+    document_ref: str | None = None
+    due_on: date | None = None
+    payload: dict = field(default_factory=dict)
+    not_before: datetime | None = None
+
+
+def channels_for(person, *, address: str | None, mail_enabled: bool, teams_enabled: bool) -> list[str]:
+    """Where a message goes: the person's choice if they made one (teams, email or both); else
+    Teams when we can reach them there, else email."""
+    if person is None:
+        return ["email"] if address else []
+    prefs = person.preferences or {}
+    chosen = prefs.get("channels")
+    if isinstance(chosen, list) and chosen:
+        return [c for c in chosen if c in ("teams", "email")]
+    if teams_enabled and person.aad_object_id:
+        return ["teams"]
+    if person.email and mail_enabled:
+        return ["email"]
+    return ["teams"] if person.aad_object_id else ["email"]
+
+
+async def enqueue(uow, messages: list[Message], now: datetime, *, mail_enabled: bool = True,
+                  teams_enabled: bool = True) -> int:
+    """Add messages in the caller's transaction; returns how many rows were new. Keys already
+    present (sent, pending or failed) are left exactly as they are."""
+    if not messages:
+        return 0
+    people = {p.id: p for p in await uow.people.many({m.person_id for m in messages if m.person_id})}
+    values = []
+    for m in messages:
+        person = people.get(m.person_id) if m.person_id else None
+        held = bool(person and (person.preferences or {}).get("digest") and m.kind in NUDGE_KINDS)
+        for channel in channels_for(person, address=m.address, mail_enabled=mail_enabled, teams_enabled=teams_enabled) or ["none"]:
+            values.append({
+                "key": f"{m.key}|{m.person_id or m.address}|{channel}", "kind": m.kind, "channel": channel,
+                "person_id": m.person_id, "address": m.address, "subject": m.subject[:300], "body": m.body,
+                "case_id": m.case_id, "document_ref": m.document_ref,
+                "due_on": m.due_on.isoformat() if m.due_on else None, "payload": dict(m.payload),
+                "status": "held" if held else ("pending" if channel != "none" else "failed"),
+                "last_error": None if channel != "none" else "no way to reach this person: no Teams account or email address",
+                "attempts": 0, "not_before": m.not_before or now, "created_at": now,
+            })
+    return await uow.outbox.insert_new(values)
+
+
+async def claim(store, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
+                keys: list[str] | None = None) -> list:
+    """Take up to `limit` due rows for this holder; a claim lapses after CLAIM_SECONDS so rows a
+    dead process had claimed are taken again."""
+    token = f"{holder}:{uuid.uuid4().hex[:8]}"
+    async with store.uow() as uow:
+        rows = await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
+        await uow.commit()
+        uow.session.expunge_all()
+        return rows
+
+
+async def mark_sent(store, row_id: int, now: datetime, provider_id: str | None = None) -> None:
+    async with store.uow() as uow:
+        await uow.outbox.sent(row_id, now, provider_id)
+        await uow.commit()
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> float:
+    """Seconds to wait before the next try: the server's Retry-After when it gave one, else
+    exponential with jitter (30 s, 1 min, 2 min ... capped at 1 hour)."""
+    if retry_after is not None and retry_after >= 0:
+        return retry_after
+    return min(3600.0, 30.0 * (2 ** max(attempts - 1, 0))) * (0.8 + 0.4 * random.random())
+
+
+async def mark_failed(store, row, now: datetime, error: str, *, permanent: bool = False,
+                      retry_after: float | None = None) -> str:
+    attempts = (row.attempts or 0) + 1
+    status = "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending"
+    async with store.uow() as uow:
+        await uow.outbox.set(row.id, status=status, attempts=attempts, last_error=error[:2000], claimed_until=None,
+                             not_before=now + timedelta(seconds=backoff(attempts, retry_after)))
+        await uow.commit()
+    return status
+
+
+async def defer(store, row_id: int, until: datetime) -> None:
+    """Hold a claimed row without counting an attempt (quiet hours, organisation pause)."""
+    async with store.uow() as uow:
+        await uow.outbox.set(row_id, not_before=until, claimed_until=None)
+        await uow.commit()
+
+
+# --- organisation pause -------------------------------------------------------------------
+
+async def pause_state(uow) -> dict | None:
+    value = await uow.kv.get(PAUSE_KEY)
+    return dict(value) if value else None
+
+
+def paused_until(state: dict | None, today: date) -> date | None | bool:
+    """False when nudges are running; the date they resume; or True when paused with no end."""
+    if not state:
+        return False
+    until = state.get("until")
+    if until is None:
+        return True
+    resume = date.fromisoformat(until)
+    return resume if resume > today else False
+
+
+# --- admin -------------------------------------------------------------------------------
+
+async def listing(store, status: str | None = None, limit: int = 50) -> list:
+    async with store.uow() as uow:
+        rows = await uow.outbox.listing(status, limit)
+        uow.session.expunge_all()
+        return rows
+
+
+async def counts(store) -> dict[str, int]:
+    async with store.uow() as uow:
+        return await uow.outbox.counts()
+
+
+async def retry(store, row_id: int, now: datetime) -> bool:
+    """An admin sends a failed message again."""
+    async with store.uow() as uow:
+        done = await uow.outbox.requeue(row_id, now)
+        await uow.commit()
+        return done

@@ -1,0 +1,85 @@
+"""Pacing proactive messages under Teams' rate limits, so a burst is spread out, not rejected.
+
+Limits per bot per conversation: 7 sends a second, 8 in 2 s, 60 in 30 s, 1,800 an hour; per app
+per tenant: 50 requests a second. `Pacer.slot(conversation, tenant)` reserves the earliest moment
+both allow and sleeps until then; reservations are recorded at once, so concurrent senders queue
+behind each other instead of racing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import defaultdict, deque
+from typing import Awaitable, Callable
+
+Window = tuple[int, float]  # (at most n sends, within w seconds)
+
+CONVERSATION_LIMITS: tuple[Window, ...] = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+TENANT_LIMITS: tuple[Window, ...] = ((50, 1.0),)
+_MARGIN = 0.002  # seconds: keeps us strictly inside a window despite clock granularity
+
+
+class Pacer:
+    def __init__(self, conversation_limits: tuple[Window, ...] = CONVERSATION_LIMITS,
+                 tenant_limits: tuple[Window, ...] = TENANT_LIMITS, *,
+                 now: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.conversation_limits, self.tenant_limits = conversation_limits, tenant_limits
+        self._now, self._sleep = now, sleep
+        self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self._hold: dict[str, float] = {}  # a server told us to wait (429 Retry-After) until then
+        self.waited = 0.0
+
+    def _earliest(self, key: str, limits: tuple[Window, ...], t: float) -> float:
+        times = self._sent[key]
+        horizon = max((w for _, w in limits), default=0.0)
+        while times and times[0] <= t - horizon:
+            times.popleft()
+        if times:
+            t = max(t, times[-1])
+        for n, w in limits:
+            if len(times) >= n:
+                t = max(t, times[-n] + w + _MARGIN)
+        return max(t, self._hold.get(key, 0.0))
+
+    def reserve(self, conversation: str, tenant: str) -> float:
+        """The moment this send may go, recorded now; seconds from now to wait."""
+        now = self._now()
+        ckey, tkey = f"c:{conversation}", f"t:{tenant}"
+        t = now
+        for _ in range(3):  # the two constraints only push later; settle them together
+            t2 = self._earliest(tkey, self.tenant_limits, self._earliest(ckey, self.conversation_limits, t))
+            if t2 == t:
+                break
+            t = t2
+        self._sent[ckey].append(t)
+        self._sent[tkey].append(t)
+        return t - now
+
+    async def slot(self, conversation: str, tenant: str) -> None:
+        wait = self.reserve(conversation, tenant)
+        if wait > 0:
+            self.waited += wait
+            await self._sleep(wait)
+
+    def hold(self, conversation: str, seconds: float) -> None:
+        """The channel answered 429 with Retry-After: nothing more to that conversation until then."""
+        key = f"c:{conversation}"
+        self._hold[key] = max(self._hold.get(key, 0.0), self._now() + seconds)
+
+
+def floor_seconds(per_conversation: dict[str, int], per_tenant: dict[str, int],
+                  conversation_limits: tuple[Window, ...] = CONVERSATION_LIMITS,
+                  tenant_limits: tuple[Window, ...] = TENANT_LIMITS) -> float:
+    """The least time the limits allow for a burst of this shape (for the benchmark's yardstick)."""
+    def one(n: int, limits: tuple[Window, ...]) -> float:
+        best = 0.0
+        for limit, w in limits:
+            if n > limit:
+                best = max(best, ((n - 1) // limit) * w)
+        return best
+
+    worst_conv = max((one(n, conversation_limits) for n in per_conversation.values()), default=0.0)
+    worst_tenant = max((one(n, tenant_limits) for n in per_tenant.values()), default=0.0)
+    return max(worst_conv, worst_tenant)

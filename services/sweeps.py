@@ -1,0 +1,262 @@
+"""Sweeps: read what is due from our own tables, ask the governance rules who is owed what, and
+queue it in the outbox (idempotent keys, so running a sweep twice queues nothing new).
+
+Each sweep is one transaction with its `sweep_runs` record: a process killed mid-sweep leaves
+nothing half-queued, and the next run (here or in another process) does the whole sweep again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from governance import lifecycle as gl
+from governance.calendar import LONDON, WorkingCalendar
+from governance.reminders import (
+    CaseFacts,
+    DocFacts,
+    Owed,
+    case_nudges,
+    digest_due,
+    review_reminders,
+    send_window,
+    update_window,
+    update_window_message,
+)
+from services import lifecycle, outbox
+from services.context import Services
+from services.org import organisation_preset
+
+log = logging.getLogger("policybot.sweeps")
+
+UPDATES_KEY = "manual_updates"  # {"deadlines": ["2027-03-05", ...]}: NCT-2's agreed schedule
+
+
+@dataclass
+class SweepReport:
+    name: str
+    queued: int = 0
+    paused: bool = False
+    closed_consultations: int = 0
+
+
+def _setting_int(services: Services, name: str, default: int) -> int:
+    try:
+        return int(services.settings.extra.get(name, default))
+    except ValueError:
+        return default
+
+
+async def _recipients(uow, doc, case, to: tuple[str, ...]) -> list[str]:
+    people: list[str] = []
+    for target in to:
+        people += await lifecycle._people_for(uow, doc, case, target)  # noqa: SLF001 - one rule for "who holds a role"
+    return list(dict.fromkeys(people))
+
+
+def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[str] | None = None) -> list[outbox.Message]:
+    return [outbox.Message(key=owed.key, kind=owed.kind, subject=owed.subject, body=owed.body, person_id=p,
+                           case_id=owed.case_id, document_ref=owed.ref, due_on=owed.due_on, not_before=not_before,
+                           payload={"lines": lines} if lines else {}) for p in people]
+
+
+async def _queue(services: Services, uow, messages: list[outbox.Message]) -> int:
+    return await outbox.enqueue(uow, messages, services.clock.now(),
+                                mail_enabled=services.settings.mail_transport != "none")
+
+
+async def _paused(uow, today: date) -> bool:
+    return outbox.paused_until(await outbox.pause_state(uow), today) is not False
+
+
+async def sweep_reviews(services: Services, holder: str) -> SweepReport:
+    """NCT-11 reminders before the review date, overdue notices, DOR-12 escalations."""
+    preset = organisation_preset(services.settings)
+    cal = WorkingCalendar(preset.nation)
+    now, today = services.clock.now(), services.clock.today()
+    report = SweepReport("reviews")
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("reviews", now, holder)
+        if await _paused(uow, today):
+            report.paused = True
+        else:
+            when = send_window(now, cal)
+            batch: list[outbox.Message] = []
+            for doc in await uow.documents.all():
+                for owed in review_reminders(preset, DocFacts(doc.ref, doc.title, doc.next_review_due, doc.status), today, cal):
+                    batch += _messages(owed, await _recipients(uow, doc, None, owed.to), when)
+            report.queued = await _queue(services, uow, batch)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
+async def sweep_cases(services: Services, holder: str) -> SweepReport:
+    """Decisions, drafts and conditions waiting too long; consultations closing (BCT-4) and closed
+    by the deadline with silence recorded as agreement (BCT-5)."""
+    preset = organisation_preset(services.settings)
+    cal = WorkingCalendar(preset.nation)
+    now, today = services.clock.now(), services.clock.today()
+    every = _setting_int(services, "POLICYBOT_NUDGE_EVERY_WORKING_DAYS", 5)
+    report = SweepReport("cases")
+    to_close: list[int] = []
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("cases", now, holder)
+        paused = await _paused(uow, today)
+        report.paused = paused
+        batch: list[outbox.Message] = []
+        when = send_window(now, cal)
+        for row in await uow.cases.all_open():
+            case = gl.case_from_dict(row.state)
+            stage = preset.routes[case.route].stage(case.stage)
+            if stage.kind == "consult" and case.consult_deadline and today > case.consult_deadline:
+                to_close.append(row.id)
+                continue
+            if paused:
+                continue
+            doc = await uow.documents.get(row.document_id)
+            silent = tuple(p for p in case.participants.get("consultee", ()) if p not in case.responses) if stage.kind == "consult" else ()
+            facts = CaseFacts(
+                id=row.id, version=row.version, ref=doc.ref, title=doc.title, kind=case.kind, stage_label=stage.label,
+                step=case.step, waiting_for=tuple(gl.who_must_act(preset, case)),
+                since=row.updated_at.astimezone(LONDON).date(), consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
+                silent_consultees=silent,
+            )
+            for owed in case_nudges(facts, today, cal, every):
+                batch += _messages(owed, await _recipients(uow, doc, case, owed.to), when)
+        report.queued = await _queue(services, uow, batch)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    for case_id in to_close:
+        if await lifecycle.close_consultation_by_deadline(services, case_id):
+            report.closed_consultations += 1
+    return report
+
+
+async def sweep_update_window(services: Services, holder: str) -> SweepReport:
+    """NCT-2/NCT-4: tell each RO, once when the window opens and once near its end, which of their
+    procedures are due in this update and that a miss waits for the next one."""
+    preset = organisation_preset(services.settings)
+    report = SweepReport("update_window")
+    if preset.update_cycle is None:
+        return report
+    cal = WorkingCalendar(preset.nation)
+    now, today = services.clock.now(), services.clock.today()
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("update_window", now, holder)
+        schedule = await uow.kv.get(UPDATES_KEY) or {}
+        batch: list[outbox.Message] = []
+        if await _paused(uow, today):
+            report.paused = True
+        else:
+            deadlines = sorted(date.fromisoformat(d) for d in schedule.get("deadlines", []))
+            for deadline in deadlines:
+                stage = update_window(preset.update_cycle, deadline, today, cal)
+                if stage is None:
+                    continue
+                horizon = deadline + timedelta(days=30 * preset.update_cycle.next_update_months)
+                by_owner: dict[str, list[tuple[str, str]]] = {}
+                for doc in await uow.documents.all():
+                    if doc.next_review_due and doc.next_review_due <= horizon:
+                        owner = doc.ro_id or doc.rsm_id
+                        if owner:
+                            by_owner.setdefault(owner, []).append((doc.ref, doc.title))
+                for owner, refs in by_owner.items():
+                    subject, body = update_window_message(preset.update_cycle, deadline, stage, refs)
+                    owed = Owed(key=f"update-window:{deadline.isoformat()}:{stage}", kind="update_window", to=(),
+                                subject=subject, body=body, due_on=deadline)
+                    batch += _messages(owed, [owner], send_window(now, cal), [f"{r} {t}" for r, t in refs])
+            report.queued = await _queue(services, uow, batch)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
+def _addresses(services: Services, name: str) -> list[str]:
+    raw = services.settings.extra.get(name, "")
+    return [a.strip() for a in raw.split(",") if a.strip()]
+
+
+async def sweep_digests(services: Services, holder: str) -> SweepReport:
+    """BCT-9's weekly email of newly published documents; DOR-13's monthly communication of
+    approved documents. Sent to the configured mailing list, else to the policy officers."""
+    preset = organisation_preset(services.settings)
+    cal = WorkingCalendar(preset.nation)
+    now, today = services.clock.now(), services.clock.today()
+    report = SweepReport("digests")
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("digests", now, holder)
+        batch: list[outbox.Message] = []
+        for kind in preset.digests:
+            due = digest_due(kind, today, cal)
+            if due is None:
+                continue
+            key, start, end = due
+            docs = [d for d in await uow.documents.all() if d.approved_on and start <= d.approved_on <= end]
+            if not docs:
+                continue
+            lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {d.approved_on:%-d %B %Y})" for d in docs]
+            if kind == "weekly_published":
+                subject = f"Published in the week of {start:%-d %B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
+                body = "These policies and procedures were published last week (BCT-9)."
+                env, roles = "POLICYBOT_DIGEST_TO", ("ppo", "policy_service")
+            else:
+                subject = f"Approved in {start:%B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
+                body = "These documents were approved last month (DOR-13)."
+                env, roles = "POLICYBOT_MONTHLY_TO", ("xcslt", "head_of_qa", "governance_officer", "ppo")
+            when = send_window(now, cal)
+            for address in _addresses(services, env):
+                batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, address=address,
+                                            payload={"lines": lines}, not_before=when))
+            if not _addresses(services, env):
+                people: list[str] = []
+                for role in roles:
+                    people += [p.id for p in await uow.people.with_role(role)]
+                for pid in dict.fromkeys(people):
+                    batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, person_id=pid,
+                                                payload={"lines": lines}, not_before=when))
+        report.queued = await _queue(services, uow, batch)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
+async def sweep_personal_digests(services: Services, holder: str, at: time = time(8, 30)) -> SweepReport:
+    """People who asked for one digest instead of single nudges get them folded into one message
+    each working morning."""
+    preset = organisation_preset(services.settings)
+    cal = WorkingCalendar(preset.nation)
+    now, today = services.clock.now(), services.clock.today()
+    report = SweepReport("personal_digests")
+    if not cal.is_working_day(today) or now.astimezone(LONDON).time() < at:
+        return report
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("personal_digests", now, holder)
+        batch: list[outbox.Message] = []
+        for pid in await uow.outbox.people_with_held():
+            held = await uow.outbox.held_for(pid)
+            lines = [f"{r.subject}: {r.body}" for r in held]
+            batch.append(outbox.Message(
+                key=f"personal-digest:{pid}:{held[-1].id}", kind="personal_digest",
+                subject=f"Your policy reminders for {today:%A %-d %B}: {len(held)}", person_id=pid,
+                body="Here is everything that needs you, in one message as you asked.", payload={"lines": lines}))
+            for r in held:
+                await uow.outbox.set(r.id, status="digested")
+        report.queued = await _queue(services, uow, batch)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
+SWEEPS = (sweep_cases, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
+
+
+async def run_all(services: Services, holder: str) -> list[SweepReport]:
+    reports = []
+    for sweep in SWEEPS:
+        try:
+            reports.append(await sweep(services, holder))
+        except Exception:  # noqa: BLE001 - one failing sweep must not stop the others; its run row stays unfinished
+            log.exception("sweep %s failed", sweep.__name__)
+    return reports

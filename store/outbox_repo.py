@@ -1,0 +1,126 @@
+"""SQL for the outbox and the scheduler lease (the policy lives in services/outbox.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def insert_new(self, rows: list[dict[str, Any]]) -> int:
+        """Insert rows whose key is not there yet; returns how many were new."""
+        insert = postgresql.insert if self.s.bind.dialect.name == "postgresql" else sqlite.insert
+        new = 0
+        for i in range(0, len(rows), 500):
+            stmt = insert(OutboxMessage).values(rows[i:i + 500]).on_conflict_do_nothing(index_elements=["key"])
+            new += (await self.s.execute(stmt)).rowcount or 0
+        return new
+
+    @staticmethod
+    def _due(now: datetime, channel: str | None, keys: list[str] | None):
+        due = (OutboxMessage.status == "pending") & (OutboxMessage.not_before <= now) & or_(
+            OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)
+        if channel:
+            due = due & (OutboxMessage.channel == channel)
+        if keys:  # only these messages (e.g. the ones a turn just wrote), by their base key
+            due = due & or_(*(OutboxMessage.key.startswith(k + "|", autoescape=True) for k in keys))
+        return due
+
+    async def claim(self, token: str, now: datetime, limit: int, claim_seconds: int, *,
+                    channel: str | None = None, keys: list[str] | None = None) -> list[OutboxMessage]:
+        """Mark up to `limit` due rows as ours with a conditional UPDATE (a row another process
+        claimed in between is not matched), then read back exactly the rows we got."""
+        due = self._due(now, channel, keys)
+        ids = list((await self.s.execute(select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit))).scalars())
+        if not ids:
+            return []
+        await self.s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), due)
+                             .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds)))
+        return list((await self.s.execute(select(OutboxMessage).where(OutboxMessage.claimed_by == token)
+                                          .order_by(OutboxMessage.id))).scalars())
+
+    async def set(self, row_id: int, **values: Any) -> int:
+        res = await self.s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+        return res.rowcount or 0
+
+    async def sent(self, row_id: int, now: datetime, provider_id: str | None) -> None:
+        await self.set(row_id, status="sent", sent_at=now, provider_id=(provider_id or "")[:500] or None,
+                       claimed_until=None, attempts=OutboxMessage.attempts + 1, last_error=None)
+
+    async def requeue(self, row_id: int, now: datetime) -> bool:
+        res = await self.s.execute(update(OutboxMessage).where(
+            OutboxMessage.id == row_id, OutboxMessage.status.in_(("failed", "skipped"))).values(
+            status="pending", attempts=0, not_before=now, claimed_until=None))
+        return bool(res.rowcount)
+
+    async def listing(self, status: str | None, limit: int) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+        if status:
+            stmt = stmt.where(OutboxMessage.status == status)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def by_key_prefix(self, prefix: str) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).where(OutboxMessage.key.startswith(prefix, autoescape=True)).order_by(OutboxMessage.id)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def held_for(self, person_id: str) -> list[OutboxMessage]:
+        stmt = select(OutboxMessage).where(OutboxMessage.person_id == person_id, OutboxMessage.status == "held").order_by(OutboxMessage.id)
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def people_with_held(self) -> list[str]:
+        stmt = select(OutboxMessage.person_id).where(OutboxMessage.status == "held").distinct()
+        return [p for p in (await self.s.execute(stmt)).scalars() if p]
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        return {status: n for status, n in rows}
+
+    async def start_sweep(self, sweep: str, now: datetime, holder: str) -> SweepRun:
+        run = SweepRun(sweep=sweep, started_at=now, holder=holder, queued=0)
+        self.s.add(run)
+        await self.s.flush()
+        return run
+
+    async def last_sweeps(self, limit: int = 20) -> list[SweepRun]:
+        return list((await self.s.execute(select(SweepRun).order_by(SweepRun.id.desc()).limit(limit))).scalars())
+
+
+class LeaseRepo:
+    """One row per lease name. Taking it is a conditional UPDATE (free, expired, or already ours),
+    so two processes can never both hold it; a holder that dies stops renewing and loses it."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    async def take(self, name: str, holder: str, now: datetime, seconds: float) -> bool:
+        until = now + timedelta(seconds=seconds)
+        res = await self.s.execute(update(SchedulerLease).where(
+            SchedulerLease.name == name, or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now))
+            .values(holder=holder, expires_at=until))
+        if res.rowcount:
+            return True
+        if await self.s.get(SchedulerLease, name) is not None:
+            return False
+        try:
+            async with self.s.begin_nested():
+                self.s.add(SchedulerLease(name=name, holder=holder, expires_at=until, acquired_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+    async def release(self, name: str, holder: str) -> None:
+        await self.s.execute(update(SchedulerLease).where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+                             .values(expires_at=datetime(2000, 1, 1, tzinfo=timezone.utc)))
+
+    async def holder(self, name: str) -> SchedulerLease | None:
+        return await self.s.get(SchedulerLease, name)
