@@ -20,7 +20,7 @@ from bot.proactive import TeamsSender
 from bot.storage import SqlStorage, StateConflict
 from policybot.settings import Settings
 from render import messages
-from services.clock import Clock, SystemClock
+from services.clock import Clock, clock_from_settings
 from scheduler.runner import Scheduler
 from services.context import Services
 from services.dispatch import Dispatcher
@@ -79,6 +79,20 @@ async def error_middleware(request: web.Request, handler):
         return problem(500, "Something went wrong on our side. It has been logged.")
 
 
+def credentials_for(config: BotConfig, settings: Settings) -> CachingCredentialFactory:
+    return CachingCredentialFactory(
+        ConfigurationServiceClientCredentialFactory(config), instance_discovery=not settings.login_url
+    )
+
+
+def delivery_for(services: Services) -> tuple[Dispatcher, TeamsSender]:
+    """The outbox dispatcher with its Teams sender and mail transport (bot process or scheduler)."""
+    settings = services.settings
+    teams = TeamsSender(services, credentials=credentials_for(BotConfig(settings), settings))
+    concurrency = int(settings.extra.get("POLICYBOT_SEND_CONCURRENCY", "64") or 64)
+    return Dispatcher(services, teams=teams, mail=make_transport(settings), concurrency=concurrency), teams
+
+
 def create_app(
     settings: Settings,
     *,
@@ -87,15 +101,13 @@ def create_app(
     migrate: bool = True,
     load_demo: bool | None = None,
 ) -> web.Application:
-    clock = clock or SystemClock()
+    clock = clock or clock_from_settings(settings)
     store = store or Store(settings.database_url)
     services = Services(settings=settings, store=store, clock=clock)
 
     config = BotConfig(settings)
     install_key_set_fix()
-    credentials = CachingCredentialFactory(
-        ConfigurationServiceClientCredentialFactory(config), instance_discovery=not settings.login_url
-    )
+    credentials = credentials_for(config, settings)
     adapter = PolicybotAdapter(
         ConfigurationBotFrameworkAuthentication(config, credentials_factory=credentials),
         app_id=settings.app_id,
@@ -105,8 +117,7 @@ def create_app(
     storage = SqlStorage(store.state, clock.now)
     conversation_state = ConversationState(storage)
     adapter.on_turn_error = make_turn_error_handler(conversation_state, storage)
-    teams = TeamsSender(services, credentials=credentials)
-    dispatcher = Dispatcher(services, teams=teams, mail=make_transport(settings))
+    dispatcher, teams = delivery_for(services)
     bot = PolicyBot(services, conversation_state, dispatcher)
 
     app = web.Application(middlewares=[error_middleware], client_max_size=settings.max_body_bytes + 1024)

@@ -42,3 +42,24 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self._now = at.astimezone(LONDON)
+
+
+class RehearsalClock:
+    """Real time, shifted to start from a chosen moment (POLICYBOT_CLOCK): rehearse what the
+    scheduler would do on a given day. Time still moves."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=LONDON)
+        self._offset = start - datetime.now(LONDON)
+
+    def now(self) -> datetime:
+        return (datetime.now(LONDON) + self._offset).astimezone(LONDON)
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+def clock_from_settings(settings) -> Clock:
+    at = settings.extra.get("POLICYBOT_CLOCK", "")
+    return RehearsalClock(datetime.fromisoformat(at)) if at else SystemClock()

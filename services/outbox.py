@@ -8,6 +8,7 @@ failing stays as `failed` for an admin (`policybot outbox`); nothing is ever del
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from governance.reminders import NUDGE_KINDS
 
 PAUSE_KEY = "nudges_paused"
 MAX_ATTEMPTS = 8
-CLAIM_SECONDS = 120
+CLAIM_SECONDS = int(os.environ.get("POLICYBOT_OUTBOX_CLAIM_SECONDS", "120"))  # a dead sender's claim lapses
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, BigId
+from store.models import Base, BigId, TZDateTime
 
 
 class Case(Base):
@@ -21,10 +21,10 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed
     state: Mapped[dict] = mapped_column(JSON)  # governance Case as JSON (governance.lifecycle.case_to_dict)
     waiting_for: Mapped[list] = mapped_column(JSON, default=list)  # role ids / person:<id> the case waits on
-    due_on: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    due_on: Mapped[datetime | None] = mapped_column(TZDateTime)
     opened_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic concurrency: stale clicks lose
 
     __table_args__ = (Index("ix_cases_document", "document_id"), Index("ix_cases_status", "status"))
@@ -45,7 +45,7 @@ class DraftVersion(Base):
     tracked_insertions: Mapped[int] = mapped_column(Integer, default=0)
     tracked_deletions: Mapped[int] = mapped_column(Integer, default=0)
     uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    uploaded_at: Mapped[datetime] = mapped_column(TZDateTime)
     note: Mapped[str | None] = mapped_column(Text)
 
 
@@ -62,7 +62,7 @@ class SentCard(Base):
     activity_id: Mapped[str] = mapped_column(String(200))
     service_url: Mapped[str] = mapped_column(String(1000))
     case_version: Mapped[int] = mapped_column(Integer)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(TZDateTime)
     stale: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (Index("ix_sent_cards_case", "case_id"),)

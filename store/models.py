@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
@@ -15,12 +15,34 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for logs that grow.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class TZDateTime(TypeDecorator):
+    """A timezone-aware moment on every database. PostgreSQL keeps the offset itself; SQLite would
+    silently drop it (storing London wall-clock time, an hour out in summer), so values go in as
+    UTC and come back marked UTC. Comparisons in SQL are then right on both."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored: give it a timezone")
+        return value.astimezone(timezone.utc) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -82,8 +104,8 @@ class Document(Base):
     next_review_due: Mapped[date | None] = mapped_column(Date)
     manual_url: Mapped[str | None] = mapped_column(String(1000))
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime)
 
     ro: Mapped[Person | None] = relationship(foreign_keys=[ro_id], lazy="selectin")
     rsm: Mapped[Person | None] = relationship(foreign_keys=[rsm_id], lazy="selectin")
@@ -101,7 +123,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(TZDateTime)
     actor_id: Mapped[str | None] = mapped_column(String(64))
     actor_name: Mapped[str | None] = mapped_column(String(200))
     entity: Mapped[str] = mapped_column(String(32))
@@ -122,7 +144,7 @@ class BotState(Base):
     key: Mapped[str] = mapped_column(String(500), primary_key=True)
     etag: Mapped[str] = mapped_column(String(64))
     data: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class ConversationRef(Base):
@@ -140,7 +162,7 @@ class ConversationRef(Base):
     conversation_type: Mapped[str | None] = mapped_column(String(32))
     service_url: Mapped[str] = mapped_column(String(1000))
     reference: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class ProcessedActivity(Base):
@@ -149,7 +171,7 @@ class ProcessedActivity(Base):
     __tablename__ = "processed_activities"
 
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class KeyValue(Base):

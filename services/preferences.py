@@ -1,0 +1,128 @@
+"""How people want to be nudged (quiet hours, one daily digest, channel), the organisation's pause
+(e.g. over the Christmas closure), and the manual update schedule (NCT-2). Each change is one
+transaction with its audit record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from governance.reminders import parse_quiet_hours
+from services import outbox
+from services.context import Services
+from services.errors import BadInput, NotPermitted
+from services.identity import ChannelIdentity, resolve_person
+from services.sweeps import UPDATES_KEY
+
+PAUSE_ROLES = {"ppo", "head_of_qa", "policy_service", "governance_officer"}
+
+
+async def _me(uow, ident: ChannelIdentity):
+    person = await resolve_person(uow, ident)
+    if person is None:
+        raise NotPermitted("I don't know who you are yet, so I can't keep settings for you. "
+                           "Ask your Policy and Procedures Officer to add you to the directory.")
+    return person
+
+
+def describe(prefs: dict) -> str:
+    q = prefs.get("quiet_hours")
+    parts = [
+        f"Quiet hours: {q[0]} to {q[1]}" if q else "Quiet hours: none",
+        "Reminders: one digest each working morning" if prefs.get("digest") else "Reminders: one at a time, as they fall due",
+        f"Where: {', '.join(prefs['channels'])}" if prefs.get("channels") else "Where: Teams when I can reach you there, else email",
+    ]
+    return "\n".join(parts)
+
+
+async def _update(services: Services, ident: ChannelIdentity, change: dict, summary: str) -> str:
+    async with services.store.uow() as uow:
+        person = await _me(uow, ident)
+        prefs = dict(person.preferences or {})
+        for k, v in change.items():
+            if v is None:
+                prefs.pop(k, None)
+            else:
+                prefs[k] = v
+        person.preferences = prefs
+        await uow.audit.record(at=services.clock.now(), actor=person, entity="person", entity_id=person.id,
+                               action="nudge_settings", summary=summary, details={"preferences": prefs})
+        await uow.commit()
+        return f"{summary}\n{describe(prefs)}"
+
+
+async def show(services: Services, ident: ChannelIdentity) -> str:
+    async with services.store.uow() as uow:
+        person = await _me(uow, ident)
+        paused = outbox.paused_until(await outbox.pause_state(uow), services.clock.today())
+        text = "Your reminder settings:\n" + describe(person.preferences or {})
+        if paused is True:
+            text += "\nAll reminders are paused for the organisation until further notice."
+        elif paused:
+            text += f"\nAll reminders are paused for the organisation until {paused:%-d %B %Y}."
+        return text + ("\nSay 'quiet hours 18:00 to 08:00', 'no quiet hours', 'daily digest' or 'single reminders'.")
+
+
+async def set_quiet_hours(services: Services, ident: ChannelIdentity, text: str | None) -> str:
+    if text is None:
+        return await _update(services, ident, {"quiet_hours": None}, "Quiet hours removed.")
+    try:
+        start, end = parse_quiet_hours(text)
+    except ValueError as exc:
+        raise BadInput(f"Sorry, I couldn't read those quiet hours: {exc}.") from None
+    if start == end:
+        raise BadInput("Quiet hours need a different start and end, for example 18:00 to 08:00.")
+    return await _update(services, ident, {"quiet_hours": [start.strftime("%H:%M"), end.strftime("%H:%M")]},
+                         f"Done: no reminders between {start:%H:%M} and {end:%H:%M}; anything due then waits until {end:%H:%M}.")
+
+
+async def set_digest(services: Services, ident: ChannelIdentity, on: bool) -> str:
+    summary = ("Done: your reminders will come together in one message each working morning."
+               if on else "Done: you will get each reminder as it falls due.")
+    return await _update(services, ident, {"digest": True if on else None}, summary)
+
+
+async def _authorise_pause(uow, ident: ChannelIdentity | None):
+    if ident is None:
+        return None  # the command line: whoever runs it administers the server
+    person = await _me(uow, ident)
+    if not (set(person.role_names) & PAUSE_ROLES):
+        raise NotPermitted("Only the Policy and Procedures Officer (or the Head of QA) can pause reminders for everyone.")
+    return person
+
+
+async def pause_nudges(services: Services, ident: ChannelIdentity | None, until: date | None, reason: str) -> str:
+    today = services.clock.today()
+    if until is not None and until <= today:
+        raise BadInput(f"{until:%-d %B %Y} is not in the future. Say a date to resume, for example 'pause reminders until 4 January'.")
+    async with services.store.uow() as uow:
+        person = await _authorise_pause(uow, ident)
+        state = {"until": until.isoformat() if until else None, "reason": reason, "by": person.id if person else "admin",
+                 "at": services.clock.now().isoformat()}
+        await uow.kv.put(outbox.PAUSE_KEY, state)
+        when = f"until {until:%A %-d %B %Y}" if until else "until someone resumes them"
+        await uow.audit.record(at=services.clock.now(), actor=person, entity="organisation", entity_id="nudges",
+                               action="pause_nudges", summary=f"Reminders paused {when}", reason=reason)
+        await uow.commit()
+    return (f"Done: reminders and escalations are paused for everyone {when}. Decisions people make still "
+            f"reach the next person. Nothing is lost: what falls due while paused is sent when reminders resume.")
+
+
+async def resume_nudges(services: Services, ident: ChannelIdentity | None) -> str:
+    async with services.store.uow() as uow:
+        person = await _authorise_pause(uow, ident)
+        await uow.kv.put(outbox.PAUSE_KEY, {})
+        await uow.audit.record(at=services.clock.now(), actor=person, entity="organisation", entity_id="nudges",
+                               action="resume_nudges", summary="Reminders resumed")
+        await uow.commit()
+    return "Done: reminders are running again."
+
+
+async def add_update_deadline(services: Services, deadline: date) -> str:
+    async with services.store.uow() as uow:
+        schedule = dict(await uow.kv.get(UPDATES_KEY) or {})
+        deadlines = sorted(set(schedule.get("deadlines", [])) | {deadline.isoformat()})
+        await uow.kv.put(UPDATES_KEY, {**schedule, "deadlines": deadlines})
+        await uow.audit.record(at=services.clock.now(), actor=None, entity="organisation", entity_id="manual_updates",
+                               action="add_update_deadline", summary=f"Manual update submission deadline {deadline:%-d %B %Y} added")
+        await uow.commit()
+    return f"Submission deadlines: {', '.join(deadlines)}."

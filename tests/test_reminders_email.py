@@ -1,0 +1,163 @@
+"""Reminders by email through a real SMTP server on loopback, with the clock moved day by day
+across weekends and bank holidays (issue 5). SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from services import outbox, sweeps
+from services.clock import LONDON, FixedClock
+from services.dispatch import Dispatcher
+from services.mail import SmtpTransport, message_id
+from tests.support.org import make_org
+from tests.support.smtp import SmtpServer
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def _mail(smtp: SmtpServer) -> SmtpTransport:
+    return SmtpTransport("127.0.0.1", smtp.port, sender="policybot@trust.example", timeout=5)
+
+
+async def _day(services, dispatcher) -> None:
+    await sweeps.run_all(services, "test")
+    await dispatcher.drain()
+
+
+async def test_nct11_reminders_arrive_once_each_on_the_right_working_days(db_url, smtp):
+    """NCT-11: RO and RSM are emailed 30, 14, 7 and 1 days before "Next Review To Be Completed By"
+    (29 Dec 2026), each moved to the working day before a weekend or bank holiday, then told it is
+    overdue; running the sweeps again the same day sends nothing more."""
+    clock = FixedClock(datetime(2026, 11, 20, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29)), ("PP-2", date(2027, 6, 1))],
+                              channels=["email"], env={"POLICYBOT_MAIL_TRANSPORT": "smtp"})
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    arrivals: list[tuple[date, str, str]] = []
+    try:
+        while clock.today() <= date(2026, 12, 31):
+            before = len(smtp.received)
+            await _day(services, dispatcher)
+            await _day(services, dispatcher)  # a second run the same day (another tick, a restart)
+            for m in smtp.received[before:]:
+                arrivals.append((clock.today(), m.rcpt_tos[0], str(m.message["Subject"])))
+            clock.advance(days=1)
+    finally:
+        await services.store.close()
+    expected = []
+    for day in (date(2026, 11, 27), date(2026, 12, 15), date(2026, 12, 22), date(2026, 12, 24)):
+        for who in ("rita.owen@trust.example", "sam.mensah@trust.example"):
+            expected.append((day, who, "Review of PP-1 due by Tuesday 29 December 2026"))
+    for who in ("rita.owen@trust.example", "sam.mensah@trust.example"):
+        expected.append((date(2026, 12, 30), who, "Review of PP-1 is overdue"))
+    assert sorted(arrivals) == sorted(expected)
+
+
+async def test_reminder_email_is_multipart_with_a_calendar_entry(db_url, smtp):
+    clock = FixedClock(datetime(2026, 12, 22, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29))], channels=["email"],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp", "POLICYBOT_ORGANISATION": "Test Trust"})
+    try:
+        await _day(services, Dispatcher(services, mail=_mail(smtp)))
+        async with services.store.uow() as uow:
+            rows = await uow.outbox.by_key_prefix("review-due:PP-1:2026-12-29:7d|ro|")
+    finally:
+        await services.store.close()
+    [mail] = smtp.to("rita.owen@trust.example")
+    msg = mail.message
+    assert msg.get_content_type() == "multipart/mixed"
+    alternative = next(p for p in msg.walk() if p.get_content_type() == "multipart/alternative")
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
+    text, html = mail.part("text/plain"), mail.part("text/html")
+    assert "Procedure PP-1 must be reviewed by Tuesday 29 December 2026 (in 3 working days)" in text
+    assert "<h2" in html and "Review of PP-1 due by Tuesday 29 December 2026" in html
+    assert "Test Trust" in text
+    ics = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    assert ics.get_filename() == "deadline.ics"
+    body = ics.get_content()
+    assert "DTSTART;VALUE=DATE:20261229" in body and "BEGIN:VALARM" in body
+    assert str(msg["To"]) == "Rita Owen <rita.owen@trust.example>"
+    # The same reminder always carries the same Message-ID.
+    assert mail.message_id == message_id(rows[0].key, "trust.example")
+    assert rows[0].status == "sent" and rows[0].sent_at is not None
+
+
+async def test_an_smtp_outage_is_retried_with_backoff_and_the_reminder_arrives_once(db_url, smtp):
+    clock = FixedClock(datetime(2026, 12, 22, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29))], channels=["email"],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp"})
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    smtp.fail_next = 3  # 451: try again later
+    try:
+        await _day(services, dispatcher)
+        assert smtp.received == [] and smtp.seen == 2
+        async with services.store.uow() as uow:
+            rows = await uow.outbox.by_key_prefix("review-due:PP-1")
+        assert {r.status for r in rows} == {"pending"} and {r.attempts for r in rows} == {1}
+        assert all("451" in r.last_error for r in rows)
+        assert all(timedelta(seconds=20) <= r.not_before - clock.now() <= timedelta(seconds=40) for r in rows)
+        await dispatcher.drain()  # not due yet: nothing is tried
+        assert smtp.seen == 2
+        clock.advance(minutes=1)
+        await dispatcher.drain()  # one more 451, then one goes through
+        clock.advance(minutes=5)
+        await dispatcher.drain()
+        await _day(services, dispatcher)
+    finally:
+        await services.store.close()
+    assert sorted(m.rcpt_tos[0] for m in smtp.received) == ["rita.owen@trust.example", "sam.mensah@trust.example"]
+
+
+async def test_a_message_that_keeps_failing_is_kept_for_an_admin_and_can_be_sent_again(db_url, smtp, capsys):
+    from policybot.cli import main
+
+    clock = FixedClock(datetime(2026, 12, 22, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29))], channels=["email"],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp"})
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    smtp.on_data = lambda n: "550 5.1.1 Mailbox unavailable"
+    try:
+        await _day(services, dispatcher)
+        failed = await outbox.listing(services.store, "failed")
+        assert len(failed) == 2 and all("550" in r.last_error for r in failed)
+        env = {"DATABASE_URL": services.settings.database_url, "POLICYBOT_DEMO": "0"}
+        assert await _cli(main, ["outbox", "--status", "failed"], env) == 0
+        shown = capsys.readouterr().out
+        assert "Review of PP-1 due by" in shown and "550" in shown and "Rita Owen" in shown
+        smtp.on_data = None
+        assert await _cli(main, ["outbox", "retry", str(failed[0].id)], env) == 0
+        assert await _cli(main, ["outbox", "retry", "999999"], env) == 1
+        await dispatcher.drain()
+    finally:
+        await services.store.close()
+    assert len(smtp.received) == 1
+
+
+async def _cli(main, argv, env) -> int:
+    import asyncio
+    import os
+    from unittest import mock
+
+    with mock.patch.dict(os.environ, env):
+        return await asyncio.to_thread(main, argv)
+
+
+async def test_dor12_overdue_review_is_escalated_to_the_head_of_qa(db_url, smtp):
+    clock = FixedClock(datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("DOR-1", date(2026, 9, 1))], preset="dorset", channels=["email"],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp"})
+    try:
+        await _day(services, Dispatcher(services, mail=_mail(smtp)))
+    finally:
+        await services.store.close()
+    got = sorted((m.rcpt_tos[0], str(m.message["Subject"])) for m in smtp.received)
+    assert got == [
+        ("quinn.ashe@trust.example", "Escalation: review of DOR-1 is more than 2 months overdue"),
+        ("rita.owen@trust.example", "Escalation: review of DOR-1 is more than 2 months overdue"),
+    ]
