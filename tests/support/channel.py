@@ -31,6 +31,13 @@ class ChannelStandIn:
         self.received: list[Received] = []
         self.members: dict[str, dict] = {}
         self.fail_next: list[tuple[int, dict]] = []  # (status, headers) to answer the next sends with
+        # Teams' limits, enforced when set: per conversation [(n, seconds)], per tenant [(n, seconds)].
+        self.conversation_limits: list[tuple[int, float]] = []
+        self.tenant_limits: list[tuple[int, float]] = []
+        self.throttled = 0  # sends answered 429 because a limit was exceeded
+        self.fail_in: dict[str, list[tuple[int, dict]]] = {}  # per conversation: answers for its next sends
+        self.answered: list[tuple[float, str, int]] = []  # (loop time, conversation, status) of every send
+        self._times: dict[str, list[float]] = {}
         self.files: dict[str, bytes] = {}  # attachments people "upload", served at /files/{name}
         self._ids = itertools.count(1)
         self._event = asyncio.Event()
@@ -62,12 +69,37 @@ class ChannelStandIn:
         self.received.append(Received(request.method, request.path, conv, body, headers=dict(request.headers), **kw))
         self._event.set()
 
+    def _over_limit(self, key: str, limits: list[tuple[int, float]], now: float) -> bool:
+        if not limits:
+            return False
+        times = self._times.setdefault(key, [])
+        horizon = max(w for _, w in limits)
+        times[:] = [t for t in times if t > now - horizon]
+        return any(sum(1 for t in times if t > now - w) >= n for n, w in limits)
+
     async def _send(self, request: web.Request) -> web.Response:
         if self.fail_next:
             status, headers = self.fail_next.pop(0)
             return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
+        conv_id = unquote(request.match_info.get("conv", ""))
+        now_t = asyncio.get_running_loop().time()
+        if self.fail_in.get(conv_id):
+            status, headers = self.fail_in[conv_id].pop(0)
+            self.answered.append((now_t, conv_id, status))
+            return web.json_response({"error": {"code": "ServiceError"}}, status=status, headers=headers)
         body = await request.json()
+        if self.conversation_limits or self.tenant_limits:
+            now = asyncio.get_running_loop().time()
+            conv = unquote(request.match_info.get("conv", ""))
+            tenant = (body.get("conversation") or {}).get("tenantId") or "-"
+            if self._over_limit("c:" + conv, self.conversation_limits, now) or self._over_limit("t:" + tenant, self.tenant_limits, now):
+                self.throttled += 1
+                self.answered.append((now_t, conv_id, 429))
+                return web.json_response({"error": {"code": "Throttled"}}, status=429, headers={"Retry-After": "1"})
+            self._times.setdefault("c:" + conv, []).append(now)
+            self._times.setdefault("t:" + tenant, []).append(now)
         reply = request.match_info.get("reply")
+        self.answered.append((now_t, conv_id, 200))
         self._record(request, body, reply_to=unquote(reply) if reply else None)
         return web.json_response({"id": f"act-{next(self._ids)}"})
 

@@ -38,6 +38,7 @@ class KeyServer:
     def __init__(self) -> None:
         self.keys = [KeyPair()]
         self.token_requests = 0
+        self.token_forms: list[dict] = []  # what each token request asked for (client id, scope, grant)
         self.key_requests = 0
         server = self
 
@@ -71,9 +72,12 @@ class KeyServer:
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length") or 0)
-                self.rfile.read(length)
+                form = self.rfile.read(length)
                 if self.path.endswith("/oauth2/v2.0/token"):
+                    from urllib.parse import parse_qs
+
                     server.token_requests += 1
+                    server.token_forms.append({k: v[0] for k, v in parse_qs(form.decode()).items()} | {"path": self.path})
                     self._json({"access_token": f"token-{server.token_requests}", "expires_in": 3600, "ext_expires_in": 3600, "token_type": "Bearer"})
                 else:
                     self._json({"error": "not found"}, 404)
