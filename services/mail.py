@@ -171,6 +171,7 @@ class GraphTransport:
             instance_discovery=verify_authority, validate_authority=verify_authority,
         )
         self._session = session
+        self._token_lock = asyncio.Lock()  # one token request at a time; msal's cache serves the rest
 
     def _token(self) -> str:
         result = self._app.acquire_token_for_client(scopes=[self.SCOPE])
@@ -180,7 +181,8 @@ class GraphTransport:
         return result["access_token"]
 
     async def send(self, msg: EmailMessage) -> str:
-        token = await asyncio.to_thread(self._token)
+        async with self._token_lock:
+            token = await asyncio.to_thread(self._token)
         session = self._session or aiohttp.ClientSession()
         try:
             url = f"{self.base}/users/{self.sender}/sendMail"
