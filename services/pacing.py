@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import defaultdict, deque
+from bisect import bisect_left, bisect_right, insort
+from collections import defaultdict
 from typing import Awaitable, Callable
 
 Window = tuple[int, float]  # (at most n sends, within w seconds)
@@ -27,34 +28,49 @@ class Pacer:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.conversation_limits, self.tenant_limits = conversation_limits, tenant_limits
         self._now, self._sleep = now, sleep
-        self._sent: dict[str, deque[float]] = defaultdict(deque)
+        self._sent: dict[str, list[float]] = defaultdict(list)  # reserved send times, sorted
         self._hold: dict[str, float] = {}  # a server told us to wait (429 Retry-After) until then
         self.waited = 0.0
+
+    @staticmethod
+    def _fits(times: list[float], limits: tuple[Window, ...], t: float) -> float | None:
+        """None when a send at t keeps every window under its limit; else a later time to try."""
+        for n, w in limits:
+            # Every closed window [s, s + w] that would hold t starts in [t - w, t]: check each
+            # start where the count can change.
+            first = bisect_left(times, t - w)
+            starts = [t - w] + times[first:bisect_right(times, t)]
+            for s0 in starts:
+                if bisect_right(times, s0 + w) - bisect_left(times, s0) >= n:
+                    return times[first] + w + _MARGIN
+        return None
 
     def _earliest(self, key: str, limits: tuple[Window, ...], t: float) -> float:
         times = self._sent[key]
         horizon = max((w for _, w in limits), default=0.0)
-        while times and times[0] <= t - horizon:
-            times.popleft()
-        if times:
-            t = max(t, times[-1])
-        for n, w in limits:
-            if len(times) >= n:
-                t = max(t, times[-n] + w + _MARGIN)
-        return max(t, self._hold.get(key, 0.0))
+        cut = bisect_right(times, self._now() - horizon)
+        if cut:
+            del times[:cut]
+        t = max(t, self._hold.get(key, 0.0))
+        for _ in range(10_000):
+            later = self._fits(times, limits, t)
+            if later is None:
+                return t
+            t = max(later, t + _MARGIN)
+        return t
 
     def reserve(self, conversation: str, tenant: str) -> float:
         """The moment this send may go, recorded now; seconds from now to wait."""
         now = self._now()
         ckey, tkey = f"c:{conversation}", f"t:{tenant}"
         t = now
-        for _ in range(3):  # the two constraints only push later; settle them together
+        for _ in range(100):  # each constraint only pushes later; settle them together
             t2 = self._earliest(tkey, self.tenant_limits, self._earliest(ckey, self.conversation_limits, t))
             if t2 == t:
                 break
             t = t2
-        self._sent[ckey].append(t)
-        self._sent[tkey].append(t)
+        insort(self._sent[ckey], t)
+        insort(self._sent[tkey], t)
         return t - now
 
     async def slot(self, conversation: str, tenant: str) -> None:
