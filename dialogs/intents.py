@@ -38,6 +38,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\s+(on\s+)?case\s*(?P<n>\d{1,9})\s*(:|-|because|as|version)?\s*(?P<text>.*)$"
         ),
     ),
+    ("nudge_settings", re.compile(r"^(show )?(my )?(nudge|reminder|notification)s?( settings| preferences)?[.?!]*$|^how do i get reminders\??$")),
+    ("quiet_hours", re.compile(r"^(set )?(my )?quiet hours( to| are|:)?\s*(?P<q>.+)$|^(?P<none>no|remove|clear|stop) quiet hours[.!]*$")),
+    ("digest_on", re.compile(r"^(send me )?(a |one )?(daily )?digest( instead)?( of single (nudges|reminders))?( please)?[.!]*$|^(send me )?(my )?reminders in (a|one) (daily )?digest[.!]*$")),
+    ("digest_off", re.compile(r"^(single|individual) (nudges|reminders)( please)?[.!]*$|^(send )?reminders one (at a time|by one)[.!]*$|^no (daily )?digest[.!]*$")),
+    ("pause_nudges", re.compile(r"^pause (all )?(nudges|reminders)( for everyone)?(\s+(until|till|to)\s+(?P<until>.+?))?[.!]*$")),
+    ("resume_nudges", re.compile(r"^(resume|restart|unpause) (all )?(nudges|reminders)[.!]*$")),
     ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
     ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
     ("unscheduled_review", re.compile(rf"^(start |request |ask for )?(an )?unscheduled review (of |for )?(?P<ref>{REF})(\s*(because|reason:?|:)\s*(?P<why>.+))?$")),
@@ -87,6 +93,10 @@ def recognise(text: str | None) -> Intent:
             return Intent("decide", m.group("n"), f"{m.group('verb')}|{original}")
         if name in ("scheduled_review", "unscheduled_review"):
             return Intent(name, m.group("ref").upper(), (m.groupdict().get("why") or "").strip())
+        if name == "quiet_hours":
+            return Intent(name, "" if m.group("none") else (m.group("q") or "").strip())
+        if name == "pause_nudges":
+            return Intent(name, (m.group("until") or "").strip())
         if name == "find":
             q = m.groupdict().get("q") or m.groupdict().get("q2") or ""
             return Intent("find", q.strip(" ?.!"))

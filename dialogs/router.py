@@ -14,12 +14,16 @@ from governance.errors import GovernanceError
 from render import cases as case_render
 from render import messages
 from render.reply import Reply
-from services import lifecycle, register
+from governance.calendar import parse_uk_date
+from services import lifecycle, preferences, register
+from services.errors import BadInput
 from services.context import Services
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
 
 log = logging.getLogger("policybot.dialogs")
+
+NUDGE_INTENTS = {"nudge_settings", "quiet_hours", "digest_on", "digest_off", "pause_nudges", "resume_nudges"}
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,31 @@ class Router:
         out = await lifecycle.act(self.services, ident, int(intent.arg), action, text=words or None, data=data)
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
+    async def _nudges(self, ident: ChannelIdentity, intent: Intent) -> str:
+        s = self.services
+        if intent.name == "nudge_settings":
+            return await preferences.show(s, ident)
+        if intent.name == "quiet_hours":
+            return await preferences.set_quiet_hours(s, ident, intent.arg or None)
+        if intent.name in ("digest_on", "digest_off"):
+            return await preferences.set_digest(s, ident, intent.name == "digest_on")
+        if intent.name == "resume_nudges":
+            return await preferences.resume_nudges(s, ident)
+        until = None
+        if intent.arg:
+            try:
+                until = parse_uk_date(intent.arg, s.clock.today())
+            except ValueError as exc:
+                raise BadInput(f"Sorry, {exc}.") from None
+        return await preferences.pause_nudges(s, ident, until, "paused in conversation")
+
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name
         today = self.services.clock.today()
         if intent.name == "decide":
             return await self._decide(ident, intent)
+        if intent.name in NUDGE_INTENTS:
+            return Response(Reply(text=await self._nudges(ident, intent)))
         if intent.name == "my_tasks":
             views = await lifecycle.my_tasks(self.services, ident)
             async with self.services.store.uow() as uow:

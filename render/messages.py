@@ -16,6 +16,7 @@ HELP_LINES = [
     ("my documents", "what you own or sign off, with review dates (overdue first)"),
     ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),
+    ("nudge settings", "how you get reminders: 'quiet hours 18:00 to 08:00', 'daily digest', 'single reminders'"),
     ("help", "this list"),
 ]
 

@@ -235,10 +235,13 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
         run = await uow.outbox.start_sweep("personal_digests", now, holder)
         batch: list[outbox.Message] = []
         for pid in await uow.outbox.people_with_held():
+            key = f"personal-digest:{pid}:{today.isoformat()}"
+            if await uow.outbox.by_key_prefix(key + "|"):
+                continue  # today's digest has gone: what was held since waits for tomorrow's
             held = await uow.outbox.held_for(pid)
             lines = [f"{r.subject}: {r.body}" for r in held]
             batch.append(outbox.Message(
-                key=f"personal-digest:{pid}:{held[-1].id}", kind="personal_digest",
+                key=key, kind="personal_digest",
                 subject=f"Your policy reminders for {today:%A %-d %B}: {len(held)}", person_id=pid,
                 body="Here is everything that needs you, in one message as you asked.", payload={"lines": lines}))
             for r in held:
