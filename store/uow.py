@@ -248,6 +248,9 @@ class UnitOfWork:
         from store.case_repo import CaseRepo
 
         self.cases = CaseRepo(s)
+        from store.meeting_repo import MeetingRepo
+
+        self.meetings = MeetingRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
