@@ -325,6 +325,9 @@ def parse_outcome(words: str) -> str:
         return said.replace(" ", "_")
     if said in OUTCOME_WORDS:
         return OUTCOME_WORDS[said]
+    for key, label in OUTCOMES.items():
+        if said == label.lower():
+            return key
     raise MissingInformation("Which outcome? Say one of: " + "; ".join(v.lower() for v in OUTCOMES.values()) + ".")
 
 
