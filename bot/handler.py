@@ -168,7 +168,7 @@ class PolicyBot(TeamsActivityHandler):
                         continue
                     reference_data = dict(ref.reference)
                 view = await lifecycle.case_view_for_person(self.services, notice.person_id, notice.case_id) if notice.case_id else None
-                reply = case_render.case_reply(view, f"{notice.subject}. {notice.body}") if view else messages.error_reply(notice.body)
+                reply = case_render.case_reply(view, f"{notice.subject}. {notice.body}") if view else messages.notice_reply(notice.subject, notice.body)
                 reference = ConversationReference().deserialize(reference_data)
                 outgoing = to_activity(reply, "msteams")
 

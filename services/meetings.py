@@ -8,6 +8,7 @@ the chair of the body, or a vice-chair deputising when the chair is not at the m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -555,8 +556,6 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
 
 
 def parse_votes(text: str | None) -> tuple[int, int] | None:
-    import re
-
     m = re.search(r"(\d+)\s*(?:-|to|for,?|:)\s*(\d+)", text or "")
     return (int(m.group(1)), int(m.group(2))) if m else None
 
