@@ -889,3 +889,27 @@ async def minutes_of(services: Services, body_name: str, on: date) -> str:
         if m is None:
             raise NotFound(f"No minutes yet for the {body.name} meeting on {texts.short_day(on)}.")
         return m.text
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    title: str
+    kind: str
+    meeting_on: date | None
+    referred_from: str | None
+
+
+async def forward_plan(services: Services, body_name: str) -> list[PlanLine]:
+    """DOR-10 / BCT-7: what a body has still to consider, with the meeting each item is on."""
+    preset = organisation_preset(services.settings)
+    body = find_body(preset, body_name)
+    out = []
+    async with services.store.uow() as uow:
+        for e in await uow.meetings.plan(body.id):
+            on = None
+            if e.agenda_item_id:
+                item = await uow.meetings.item(e.agenda_item_id)
+                meeting = await uow.meetings.get(item.meeting_id) if item else None
+                on = _meeting_day(meeting) if meeting else None
+            out.append(PlanLine(e.title, e.kind, on, preset.bodies[e.referred_from].name if e.referred_from in preset.bodies else None))
+    return out
