@@ -15,7 +15,7 @@ from botbuilder.schema import ConversationReference
 
 from dialogs.router import Response, Router
 from render import cases as case_render
-from services import lifecycle
+from services import lifecycle, outbox
 from render import messages
 from render.reply import Reply
 from services.context import Services
@@ -161,13 +161,19 @@ class PolicyBot(TeamsActivityHandler):
         """Tell the other people involved now. The notices were queued in the outbox in the same
         transaction as the decision; sending them here is only the fast path: whatever fails
         stays in the outbox and the scheduler retries it."""
-        keys = [n.key for n in notices if n.key]
-        if not keys or self.dispatcher is None:
+        notices = list(notices)
+        if not notices or self.dispatcher is None:
             return
         try:
+            if any(not n.key for n in notices):  # built after their transaction (meeting paperwork): queue them now
+                async with self.services.store.uow() as uow:
+                    notices = await outbox.enqueue_notices(uow, notices, self.services.clock.now(),
+                                                           mail_enabled=self.services.settings.mail_transport != "none")
+                    await uow.commit()
+            keys = [n.key for n in notices]
             await self.dispatcher.run_once(keys=keys)
         except Exception:  # noqa: BLE001 - the outbox keeps them; the reply has already gone
-            log.warning("could not send %d notice(s) now; the outbox will retry", len(keys), exc_info=True)
+            log.warning("could not send %d notice(s) now; the outbox will retry", len(notices), exc_info=True)
 
     async def refresh_cards(self, turn_context: TurnContext, case_id: int | None) -> None:
         """After a decision, replace every older copy of the case's card (Teams updates it in place),

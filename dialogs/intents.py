@@ -14,7 +14,7 @@ _REF_RE = re.compile(rf"\b({REF})\b")
 
 @dataclass(frozen=True)
 class Intent:
-    name: str  # help | cancel | my_documents | my_tasks | case | scheduled_review | unscheduled_review | status | history | find | unknown | empty
+    name: str  # next_agenda | move_item | missing_papers | outcome_card | record_outcome | action_done | help | cancel | my_documents | my_tasks | case | scheduled_review | unscheduled_review | status | history | find | unknown | empty
     arg: str = ""
     detail: str = ""
 
@@ -44,6 +44,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("digest_off", re.compile(r"^(single|individual) (nudges|reminders)( please)?[.!]*$|^(send )?reminders one (at a time|by one)[.!]*$|^no (daily )?digest[.!]*$")),
     ("pause_nudges", re.compile(r"^pause (all )?(nudges|reminders)( for everyone)?(\s+(until|till|to)\s+(?P<until>.+?))?[.!]*$")),
     ("resume_nudges", re.compile(r"^(resume|restart|unpause) (all )?(nudges|reminders)[.!]*$")),
+    ("next_agenda", re.compile(r"^(what('s| is) on |show( me)? |what is )?(the )?next (agenda|meeting)( of| for)?(\s+(?P<body>.+?))?[.?!]*$"
+                               r"|^(show( me)? )?(the )?agenda( of| for)\s+(?P<body2>.+?)[.?!]*$")),
+    ("move_item", re.compile(r"^move item (?P<n>\d{1,4}) to (the )?next (month|meeting)( of| for)?(\s+(?P<body>.+?))?[.!]*$")),
+    ("missing_papers", re.compile(r"^who (has not|hasn't|has n't|hasnt) (sent|sent in|submitted) (their |the |his |her )?papers?( yet)?"
+                                  r"( for)?(\s+(?P<body>.+?))?[.?!]*$")),
+    ("outcome_card", re.compile(r"^outcome card item (?P<n>\d{1,4})( for (?P<body>.+?))?[.!]*$")),
+    ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})( for (?P<body>[^:]+?))?\s*((:|-)\s*(?P<text>.*))?$")),
+    ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})\s+(?P<text>(?!for ).+)$")),
+    ("action_done", re.compile(r"^action (?P<n>\d{1,9}) (is )?(done|complete|completed)[.!]*$")),
     ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
     ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
     ("unscheduled_review", re.compile(rf"^(start |request |ask for )?(an )?unscheduled review (of |for )?(?P<ref>{REF})(\s*(because|reason:?|:)\s*(?P<why>.+))?$")),
@@ -91,6 +100,11 @@ def recognise(text: str | None) -> Intent:
         if name == "decide":
             original = _original_text(text or "", m.start("text")) if m.group("text") else ""
             return Intent("decide", m.group("n"), f"{m.group('verb')}|{original}")
+        if name in ("next_agenda", "move_item", "missing_papers", "outcome_card", "record_outcome", "action_done"):
+            groups = m.groupdict()
+            body = (groups.get("body") or groups.get("body2") or "").strip()
+            text = _original_text(text or "", m.start("text")) if groups.get("text") else ""
+            return Intent(name, groups.get("n") or "", f"{body}|{text}")
         if name in ("scheduled_review", "unscheduled_review"):
             return Intent(name, m.group("ref").upper(), (m.groupdict().get("why") or "").strip())
         if name == "quiet_hours":

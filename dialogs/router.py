@@ -7,16 +7,19 @@ people come back with the reply; the bot layer delivers them after the turn's wo
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from dialogs.intents import Intent, recognise
 from governance.errors import GovernanceError
 from render import cases as case_render
+from render import meetings as meeting_render
 from render import messages
 from render.reply import Reply
 from governance.calendar import parse_uk_date
 from services import lifecycle, preferences, register
 from services.errors import BadInput
+from services import lifecycle, meetings, register
 from services.context import Services
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
@@ -101,10 +104,34 @@ class Router:
             except ValueError as exc:
                 raise BadInput(f"Sorry, {exc}.") from None
         return await preferences.pause_nudges(s, ident, until, "paused in conversation")
+    async def _meeting(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
+        body, _, words = intent.detail.partition("|")
+        body = body or (value.get("body") if isinstance(value.get("body"), str) else "") or None
+        s = self.services
+        if intent.name == "next_agenda":
+            return Response(meeting_render.agenda_reply(await meetings.next_agenda(s, ident, body)))
+        if intent.name == "missing_papers":
+            return Response(meeting_render.missing_papers_reply(await meetings.missing_papers(s, ident, body)))
+        if intent.name == "move_item":
+            out = await meetings.move_item(s, ident, int(intent.arg), body)
+            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+        if intent.name == "action_done":
+            out = await meetings.complete_action(s, ident, int(intent.arg))
+            return Response(Reply(text=out.message))
+        outcome, note, votes = _outcome_from(words, value)
+        if intent.name == "outcome_card" or outcome is None:
+            view, item, choices = await meetings.outcome_choices(s, ident, int(intent.arg), body)
+            return Response(meeting_render.outcome_card(view, item, choices))
+        out = await meetings.record_outcome(s, ident, int(intent.arg), outcome, note, votes=votes, body_name=body)
+        item = out.agenda.item(int(intent.arg)) if out.agenda else None
+        reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
+        return Response(reply, out.notices)
 
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name
         today = self.services.clock.today()
+        if intent.name in MEETING_INTENTS:
+            return await self._meeting(ident, intent, value)
         if intent.name == "decide":
             return await self._decide(ident, intent)
         if intent.name in NUDGE_INTENTS:
@@ -148,3 +175,30 @@ class Router:
                 docs = await register.my_documents(uow, person.id, today)
                 return Response(messages.my_documents_reply(person.name, docs, today))
             return Response(messages.not_understood_reply(intent.arg))
+
+
+MEETING_INTENTS = ("next_agenda", "move_item", "missing_papers", "outcome_card", "record_outcome", "action_done")
+
+
+def _outcome_from(words: str, value: dict) -> tuple[str | None, str | None, tuple[int, int] | None]:
+    """The outcome, note and votes from the card's inputs, or from typed words such as
+    'approved with amendments: add the LADO details' or 'approved by vote 6-2'."""
+    chosen = value.get(meeting_render.OUTCOME_INPUT)
+    if isinstance(chosen, str) and chosen.strip():
+        note = value.get(meeting_render.NOTE_INPUT)
+        votes = None
+        try:
+            f, a = value.get(meeting_render.VOTES_FOR_INPUT), value.get(meeting_render.VOTES_AGAINST_INPUT)
+            if f not in (None, "") and a not in (None, ""):
+                votes = (int(float(f)), int(float(a)))
+        except (TypeError, ValueError):
+            votes = None
+        return chosen.strip(), note if isinstance(note, str) else None, votes
+    words = (words or "").strip()
+    if not words:
+        return None, None, None
+    head, _, note = words.partition(":")
+    votes = meetings.parse_votes(head)
+    if votes:
+        head = re.sub(r"\s*\(?\d+\s*(-|to|for,?|:)\s*\d+\)?\s*(against)?", "", head)
+    return head.strip(), note.strip() or None, votes

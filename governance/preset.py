@@ -63,6 +63,14 @@ class Body:
     item_deadline: DeadlineRule | None = None
     papers_deadline: DeadlineRule | None = None
     response_deadline: DeadlineRule | None = None
+    vice_chair_role: str = ""
+    aliases: tuple[str, ...] = ()  # short names people use: PPG, DLG
+    quorum: tuple[tuple[str, int], ...] = ()  # DOR-11: (role, at least) that must attend
+    absence_escalation: tuple[int, str] | None = None  # DOR-11: (successive absences, role told)
+    reports: tuple[str, ...] = ()  # DOR-13: after_meeting, monthly, annual
+
+
+BODY_REPORTS = ("after_meeting", "monthly", "annual")
 
 
 @dataclass(frozen=True)
@@ -161,7 +169,8 @@ class Preset:
         base = role.split(":", 1)
         if len(base) == 2 and base[1] in self.bodies:
             body = self.bodies[base[1]]
-            return f"chair of the {body.name}" if base[0] == "chair" else f"member of the {body.name}"
+            which = {"chair": "chair", "vice_chair": "vice-chair"}.get(base[0], "member")
+            return f"{which} of the {body.name}"
         r = self.roles.get(role)
         return r.label if r else role
 
@@ -320,12 +329,24 @@ class _Builder:
                 item_deadline=self._rule(spec, "item_deadline", path),
                 papers_deadline=self._rule(spec, "papers_deadline", path),
                 response_deadline=self._rule(spec, "response_deadline", path),
+                vice_chair_role=f"vice_chair:{bid}",
+                aliases=tuple(str(a) for a in self.get(spec, "aliases", path, list, required=False, default=[])),
+                quorum=self._quorum(spec, path),
+                absence_escalation=self._absences(spec, path),
+                reports=self._reports(spec, path),
             )
         for bid, body in bodies.items():
             if body.higher_body and body.higher_body not in bodies:
                 raise self.fail(("bodies", bid, "higher_body"), f"unknown body '{body.higher_body}'")
             roles.setdefault(body.chair_role, RoleDef(body.chair_role, f"chair of the {body.name}", "body"))
             roles.setdefault(body.member_role, RoleDef(body.member_role, f"member of the {body.name}", "body"))
+            roles.setdefault(body.vice_chair_role, RoleDef(body.vice_chair_role, f"vice-chair of the {body.name}", "body"))
+        for bid, body in bodies.items():
+            for i, (role, _n) in enumerate(body.quorum):
+                if role not in roles:
+                    raise self.fail(("bodies", bid, "quorum", role), f"unknown role '{role}' in the quorum")
+            if body.absence_escalation and body.absence_escalation[1] not in roles:
+                raise self.fail(("bodies", bid, "absence_escalation", "to"), f"unknown role '{body.absence_escalation[1]}'")
 
         doc_types: dict[str, DocType] = {}
         for tid, spec in (self.get(r, "document_types", p, dict)).items():
@@ -422,6 +443,32 @@ class _Builder:
             return parse_deadline_rule(spec[key])
         except ValueError as exc:
             raise self.fail(path + (key,), str(exc)) from None
+
+    def _quorum(self, spec: Any, path: tuple) -> tuple[tuple[str, int], ...]:
+        raw = self.get(spec, "quorum", path, dict, required=False, default={})
+        out = []
+        for role, n in raw.items():
+            if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+                raise self.fail(path + ("quorum", role), f"the quorum for '{role}' must be a whole number of at least 1")
+            out.append((str(role), n))
+        return tuple(out)
+
+    def _absences(self, spec: Any, path: tuple) -> tuple[int, str] | None:
+        raw = self.get(spec, "absence_escalation", path, dict, required=False)
+        if raw is None:
+            return None
+        apath = path + ("absence_escalation",)
+        n = self.get(raw, "successive", apath, int)
+        if n < 1:
+            raise self.fail(apath + ("successive",), "successive absences must be at least 1")
+        return (n, self.get(raw, "to", apath))
+
+    def _reports(self, spec: Any, path: tuple) -> tuple[str, ...]:
+        raw = self.get(spec, "reports", path, list, required=False, default=[])
+        for i, r in enumerate(raw):
+            if r not in BODY_REPORTS:
+                raise self.fail(path + ("reports", i), f"unknown report '{r}' (use {', '.join(BODY_REPORTS)})")
+        return tuple(raw)
 
     def _route(self, rid: str, spec: Any, check_role, bodies, categories, doc_types) -> Route:
         path = ("routes", rid)
@@ -618,6 +665,14 @@ def preset_to_raw(p: Preset) -> dict:
         for key in ("item_deadline", "papers_deadline", "response_deadline"):
             if getattr(b, key):
                 d[key] = str(getattr(b, key))
+        if b.aliases:
+            d["aliases"] = list(b.aliases)
+        if b.quorum:
+            d["quorum"] = dict(b.quorum)
+        if b.absence_escalation:
+            d["absence_escalation"] = {"successive": b.absence_escalation[0], "to": b.absence_escalation[1]}
+        if b.reports:
+            d["reports"] = list(b.reports)
         bodies[b.id] = d
     types = {}
     for t in p.document_types.values():
@@ -634,7 +689,7 @@ def preset_to_raw(p: Preset) -> dict:
         "nation": p.nation,
         "roles": {r.id: {"label": r.label, "scope": r.scope} for r in p.roles.values()
                   if (r.id not in BUILTIN_ROLES or (r.label, r.scope) != BUILTIN_ROLES[r.id])
-                  and not r.id.startswith(("chair:", "member:"))},
+                  and not r.id.startswith(("chair:", "member:", "vice_chair:"))},
         "bodies": bodies,
         "document_types": types,
         "categories": list(p.categories),

@@ -66,4 +66,39 @@ def example_cards() -> dict[str, dict]:
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
+    replies.update(_meeting_examples())
+    replies["notice"] = messages.notice_reply("Papers: Practice, Policy and Procedures Group", "Agenda\n1. Progress report")
     return {name: r.card for name, r in replies.items() if r.card is not None}
+
+
+def _meeting_examples() -> dict:
+    from governance.meetings import Deadlines
+    from render import meetings
+    from services.meeting_views import (ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement,
+                                        ReportView, SectionView)
+
+    meeting = date(2027, 2, 9)
+    review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
+    info = ItemView(12, 3, "PP-046 Information Sharing", "PP-046", "information", "information", "ro-6", "Sam Sample", True,
+                    "noted", "Noted")
+    sections = (SectionView("progress", "Progress report and outstanding actions", ()), SectionView("new", "New proposals and drafts", ()),
+                SectionView("reviews", "Reviews", (review,)), SectionView("information", "Information items", (info,)),
+                SectionView("horizon", "Horizon scanning", ()))
+    view = AgendaView("ppp_group", "Practice, Policy and Procedures Group", 1, meeting, datetime(2027, 2, 9, 10, tzinfo=LONDON),
+                      "scheduled", False, Deadlines("ppp_group", meeting, date(2027, 1, 26), None, date(2027, 2, 4)), sections,
+                      (ActionView(1, "Update the leaflet", "Rowan Feld", date(2027, 3, 1), False, True),), False,
+                      ("PP-002 Section 47 Enquiries: draft version 1 (PP-002.docx)",))
+    minutes = MinutesView(view, (AttendanceLine("Sam Sample", "present"), AttendanceLine("Alex Example", "delegate", "A deputy")),
+                          ("fewer than 2 Quality Assurance Managers attended (1)",), (), "Thanks to all.")
+    report = ReportView("after_meeting", "Practice, Policy and Procedures Group", meeting, meeting, ("PP-002 Section 47 Enquiries",), ())
+    return {
+        "meeting_agenda": meetings.agenda_reply(view, "Item 3 moved."),
+        "meeting_outcome_card": meetings.outcome_card(view, review, ("approved", "approved_with_amendments", "approved_by_vote",
+                                                                     "referred", "deferred")),
+        "meeting_outcome_recorded": meetings.outcome_reply(view, review, "Item 2: approved."),
+        "meeting_missing_papers": meetings.missing_papers_reply(view),
+        "meeting_minutes": meetings.minutes_reply(minutes, "Minutes issued."),
+        "meeting_report": messages.notice_reply("Report", meetings.report_text(report)),
+        "meeting_placed": messages.notice_reply("On the agenda", meetings.placement_text(
+            Placement("Practice, Policy and Procedures Group", "PP-002 Section 47 Enquiries", meeting, view.deadlines, 11))),
+    }

@@ -195,3 +195,10 @@ def apology_reply() -> Reply:
         "Please try again; if it keeps happening, tell your Policy and Procedures Officer."
     )
     return Reply(text=text, card=None)
+
+
+def notice_reply(subject: str, body: str) -> Reply:
+    """Something the bot tells a person unprompted (papers, minutes, reports, reminders)."""
+    lines = [x for x in body.split("\n")]
+    c = card([heading(subject), *[para(x) for x in lines if x.strip()]])
+    return Reply(text=f"{subject}\n{body}", card=c)

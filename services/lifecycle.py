@@ -159,10 +159,18 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         )
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
                                summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
-        notices = await _notices(services, uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id, now=now,
+                                 mail_enabled=_mail_on(services))
+        notices += await outbox.enqueue_notices(
+            uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person), now,
+            mail_enabled=_mail_on(services))
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
+
+
+def _mail_on(services: Services) -> bool:
+    return services.settings.mail_transport != "none"
 
 
 def _doc_type_id(preset, label: str) -> str:
@@ -172,7 +180,8 @@ def _doc_type_id(preset, label: str) -> str:
     return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
 
 
-async def _notices(services: Services, uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str, *, now,
+                   mail_enabled: bool = True) -> list[Notice]:
     """The people to tell about this step, queued in the outbox inside the caller's transaction."""
     out: list[Notice] = []
     step = len(case.history)
@@ -189,7 +198,7 @@ async def _notices(services: Services, uow, preset, doc, case: gl.Case, events, 
         await outbox.enqueue(uow, [
             outbox.Message(key=n.key, kind="notice", subject=n.subject, body=n.body, person_id=n.person_id,
                            case_id=case_id, document_ref=doc.ref) for n in out
-        ], services.clock.now(), mail_enabled=services.settings.mail_transport != "none")
+        ], now, mail_enabled=mail_enabled)
     return out
 
 
@@ -211,7 +220,6 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
     """Take an action on a case as the person the channel vouches for."""
     preset = organisation_preset(services.settings)
     today, now = services.clock.today(), services.clock.now()
-    from store.uow import ConcurrencyConflict
 
     async with services.store.uow() as uow:
         person = await _who(uow, ident)
@@ -221,20 +229,8 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         doc = await uow.documents.get(row.document_id)
         if expected_version is not None and expected_version != row.version:
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
-        case = gl.case_from_dict(row.state)
-        out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor_for(person, doc, case), today,
-                       calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
-        new = out.case
-        try:
-            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
-                                 status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
-        except ConcurrencyConflict:
-            raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
-        await _apply_register_events(uow, doc, out.events, now)
-        summary = new.history[-1].summary if new.history else action
-        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
-                               summary=f"{summary} (case {row.id})", reason=text, details={"case": row.id, "stage": case.stage})
-        notices = await _notices(services, uow, preset, doc, new, out.events, row.id, person.id)
+        summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now,
+                                        mail_enabled=_mail_on(services))
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Done: {summary}.", tuple(notices))
@@ -271,9 +267,49 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
         summary = out.case.history[-1].summary if out.case.history else "Consultation closed"
         await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id, action="close_consultation",
                                summary=f"{summary} (case {row.id}, by the deadline)", details={"case": row.id})
-        await _notices(services, uow, preset, doc, out.case, out.events, row.id, "system")
+        await _notices(uow, preset, doc, out.case, out.events, row.id, "system", now=now, mail_enabled=_mail_on(services))
+        await outbox.enqueue_notices(uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, None),
+                                     now, mail_enabled=_mail_on(services))
         await uow.commit()
     return True
+async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None, data: dict | None, today: date, now,
+                 extra_roles: frozenset[str] = frozenset(), audit_details: dict | None = None,
+                 mail_enabled: bool = True) -> tuple[str, list[Notice]]:
+    """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
+    new state, the register, the audit record, and any agenda placement its events ask for.
+    `extra_roles` lets a deputy act for a role (a vice-chair deputising for the chair)."""
+    from store.uow import ConcurrencyConflict
+
+    case = gl.case_from_dict(row.state)
+    actor = actor_for(person, doc, case)
+    if extra_roles:
+        actor = gl.Actor(actor.person_id, actor.roles | extra_roles)
+    out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor, today,
+                   calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+    new = out.case
+    try:
+        await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
+                             status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
+    except ConcurrencyConflict:
+        raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
+    await _apply_register_events(uow, doc, out.events, now)
+    summary = new.history[-1].summary if new.history else action
+    await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
+                           summary=f"{summary} (case {row.id})", reason=text,
+                           details={"case": row.id, "stage": case.stage, **(audit_details or {})})
+    notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id, now=now, mail_enabled=mail_enabled)
+    notices += await outbox.enqueue_notices(
+        uow, await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person), now, mail_enabled=mail_enabled)
+    return summary, notices
+
+
+async def _agenda_events(uow, preset, doc, row, case, events, today, now, person) -> list[Notice]:
+    """A stage that needs a body's decision puts the document on its forward plan and agenda."""
+    if not any(isinstance(e, gl.AgendaItem) for e in events):
+        return []
+    from services import meetings
+
+    return await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,

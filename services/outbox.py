@@ -76,6 +76,30 @@ async def enqueue(uow, messages: list[Message], now: datetime, *, mail_enabled: 
     return await uow.outbox.insert_new(values)
 
 
+def notice_key(notice, today: date) -> str:
+    """A stable key for a notice that was built without one (same person, words and day: once)."""
+    import hashlib
+
+    raw = f"{notice.person_id}|{notice.subject}|{notice.body}|{getattr(notice, 'case_id', None)}|{today.isoformat()}"
+    return "notice:" + hashlib.sha1(raw.encode()).hexdigest()[:20]
+
+
+async def enqueue_notices(uow, notices, now: datetime, *, mail_enabled: bool = True) -> list:
+    """Queue notices (lifecycle.Notice) that have no key yet, in the caller's transaction; returns
+    every notice with its key (those that had one were queued when they were made)."""
+    import dataclasses
+
+    keyed, new = [], []
+    for n in notices:
+        if not n.key:
+            n = dataclasses.replace(n, key=notice_key(n, now.date()))
+            new.append(n)
+        keyed.append(n)
+    await enqueue(uow, [Message(key=n.key, kind="notice", subject=n.subject, body=n.body, person_id=n.person_id,
+                                case_id=n.case_id) for n in new], now, mail_enabled=mail_enabled)
+    return keyed
+
+
 async def claim(store, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
                 keys: list[str] | None = None) -> list:
     """Take up to `limit` due rows for this holder; a claim lapses after CLAIM_SECONDS so rows a

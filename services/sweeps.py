@@ -252,7 +252,26 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
     return report
 
 
-SWEEPS = (sweep_cases, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
+async def sweep_meetings(services: Services, holder: str) -> SweepReport:
+    """Meeting paperwork that falls due (papers at their deadline, actions chased, DOR-13 reports)."""
+    from services import meetings
+
+    report = SweepReport("meetings")
+    preset = organisation_preset(services.settings)
+    if not any(b.meeting for b in preset.bodies.values()):
+        return report
+    notices = await meetings.due_meeting_work(services, services.clock.now())
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("meetings", services.clock.now(), holder)
+        before = len(notices)
+        await outbox.enqueue_notices(uow, notices, services.clock.now(), mail_enabled=services.settings.mail_transport != "none")
+        run.queued, run.finished_at = before, services.clock.now()
+        report.queued = before
+        await uow.commit()
+    return report
+
+
+SWEEPS = (sweep_cases, sweep_meetings, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
 
 
 async def run_all(services: Services, holder: str) -> list[SweepReport]:

@@ -268,6 +268,9 @@ class UnitOfWork:
 
         self.outbox = OutboxRepo(s)
         self.leases = LeaseRepo(s)
+        from store.meeting_repo import MeetingRepo
+
+        self.meetings = MeetingRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

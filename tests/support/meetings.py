@@ -1,0 +1,41 @@
+"""Services wired to a real database with the demo organisation, under a chosen preset."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from services.clock import LONDON, FixedClock
+from services.context import Services
+from services.demo import ensure_demo, _aad
+from services.identity import ChannelIdentity
+from store.uow import Store
+from tests.support.bot import settings_for
+
+
+@asynccontextmanager
+async def organisation(db_url: str, preset: str, start: datetime):
+    clock = FixedClock(start if start.tzinfo else start.replace(tzinfo=LONDON))
+    settings = settings_for(db_url, POLICYBOT_PRESET=preset)
+    store = Store(settings.database_url)
+    await store.migrate()
+    services = Services(settings=settings, store=store, clock=clock)
+    await ensure_demo(services)
+    try:
+        yield services
+    finally:
+        await store.close()
+
+
+def who(person_key: str) -> ChannelIdentity:
+    """The identity Teams vouches for (its Entra object id), never card data."""
+    return ChannelIdentity("msteams", f"29:{person_key}", aad_object_id=_aad(person_key))
+
+
+def at(clock, y: int, m: int, d: int, hh: int = 10) -> None:
+    clock.set(datetime(y, m, d, hh, 0, tzinfo=LONDON))
+
+
+def to(notices, person_id: str) -> list[str]:
+    """What one person was told: subject and body of each notice, in order."""
+    return [f"{n.subject}. {n.body}" for n in notices if n.person_id == person_id]
