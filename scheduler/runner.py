@@ -57,7 +57,7 @@ class Scheduler:
         async with self._running:
             self.ticks += 1
             try:
-                if not await self.take_lease():
+                if not self.is_leader and not await self.take_lease():
                     return
                 loop = asyncio.get_running_loop()
                 if self._last_sweep is None or loop.time() - self._last_sweep >= self.sweep_seconds:
@@ -66,15 +66,25 @@ class Scheduler:
                     queued = sum(r.queued for r in reports)
                     if queued:
                         log.info("sweeps queued %d message(s)", queued)
-                await self.dispatcher.drain()
+                await self.dispatcher.drain(keep_going=lambda: self.is_leader)
             except Exception:  # noqa: BLE001 - the next tick tries again
                 log.exception("scheduler tick failed")
+
+    async def renew(self) -> None:
+        """Renewed on its own beat, so a long sweep or a big send never lets the lease lapse."""
+        try:
+            await self.take_lease()
+        except Exception:  # noqa: BLE001 - a database blip: we stop leading until it is back
+            log.exception("could not renew the scheduler lease")
+            self.is_leader = False
 
     def start(self) -> None:
         self._aps = AsyncIOScheduler(timezone="Europe/London")
         # coalesce + no grace limit: a beat missed while busy runs once, never piles up or is dropped.
         self._aps.add_job(self.tick, "interval", seconds=self.tick_seconds, id="tick", max_instances=1,
                           coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+        self._aps.add_job(self.renew, "interval", seconds=max(self.lease_seconds / 3, 0.1), id="lease", max_instances=1,
+                          coalesce=True, misfire_grace_time=None)
         self._aps.start()
         log.info("scheduler started as %s (tick %ss, sweeps every %ss)", self.holder, self.tick_seconds, self.sweep_seconds)
 

@@ -141,11 +141,14 @@ class Dispatcher:
         await outbox.mark_sent(store, row.id, self.services.clock.now(), provider_id)
         return "sent"
 
-    async def drain(self, *, batch: int = 1000, max_rounds: int = 1000) -> Counter:
-        """Send until nothing is due now (used by tests, the benchmark and the CLI)."""
+    async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going=lambda: True) -> Counter:
+        """Send until nothing is due now, in batches; stops between batches if `keep_going` says so
+        (the scheduler lost its lease)."""
         total: Counter = Counter()
         async with self._lock:
             for _ in range(max_rounds):
+                if not keep_going():
+                    break
                 got = await self.run_once(batch)
                 if not got:
                     break
