@@ -47,6 +47,39 @@ def _quiet(person: Person | None) -> tuple[time, time] | None:
     return None
 
 
+class _GroupCommit:
+    """Marks rows sent in shared transactions: every sender waits until its own mark is durable
+    (so nothing is sent twice after a crash), but concurrent senders share one commit."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self._pending: list[tuple[int, datetime, str | None, int, asyncio.Future]] = []
+        self._task: asyncio.Task | None = None
+
+    async def sent(self, row_id: int, now: datetime, provider_id: str | None, attempts: int) -> None:
+        fut = asyncio.get_running_loop().create_future()
+        self._pending.append((row_id, now, provider_id, attempts, fut))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush())
+        await fut
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self.store.uow() as uow:
+                    await uow.outbox.sent_many([m[:4] for m in batch])
+                    await uow.commit()
+            except Exception as exc:  # noqa: BLE001 - each waiting sender learns its mark failed
+                for *_, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            for *_, fut in batch:
+                if not fut.done():
+                    fut.set_result(None)
+
+
 class Dispatcher:
     def __init__(self, services: Services, *, teams: TeamsPort | None = None, mail: MailPort | None = None,
                  holder: str | None = None, concurrency: int = 64) -> None:
@@ -54,6 +87,7 @@ class Dispatcher:
         self.holder = holder or default_holder()
         self.concurrency = concurrency
         self._lock = asyncio.Lock()
+        self._marks = _GroupCommit(services.store)
 
     async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter:
         """Send every due row (up to `limit`); returns counts by outcome."""
@@ -138,7 +172,7 @@ class Dispatcher:
             await outbox.mark_failed(store, row, now, str(exc), permanent=True)
             log.warning("outbox %s to %s failed for good: %s", row.id, row.person_id or row.address, exc)
             return "failed"
-        await outbox.mark_sent(store, row.id, self.services.clock.now(), provider_id)
+        await self._marks.sent(row.id, self.services.clock.now(), provider_id, row.attempts or 0)
         return "sent"
 
     async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going=lambda: True) -> Counter:

@@ -18,7 +18,7 @@ Window = tuple[int, float]  # (at most n sends, within w seconds)
 
 CONVERSATION_LIMITS: tuple[Window, ...] = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
 TENANT_LIMITS: tuple[Window, ...] = ((50, 1.0),)
-_MARGIN = 0.002  # seconds: keeps us strictly inside a window despite clock granularity
+_MARGIN = 0.2  # seconds of slack per window: network jitter must not push two sends into one window
 
 
 class Pacer:
@@ -31,10 +31,16 @@ class Pacer:
         self._sent: dict[str, list[float]] = defaultdict(list)  # reserved send times, sorted
         self._hold: dict[str, float] = {}  # a server told us to wait (429 Retry-After) until then
         self.waited = 0.0
+        self._tenant_gap = 1.05 * max((w / n for n, w in tenant_limits), default=0.0)
 
     @staticmethod
-    def _fits(times: list[float], limits: tuple[Window, ...], t: float) -> float | None:
-        """None when a send at t keeps every window under its limit; else a later time to try."""
+    def _fits(times: list[float], limits: tuple[Window, ...], t: float, gap: float = 0.0) -> float | None:
+        """None when a send at t keeps every window under its limit (and `gap` from its neighbours);
+        else a later time to try."""
+        if gap:
+            i = bisect_left(times, t - gap + 1e-9)
+            if i < len(times) and times[i] < t + gap:
+                return times[i] + gap
         for n, w in limits:
             # Every closed window [s, s + w] that would hold t starts in [t - w, t]: check each
             # start where the count can change.
@@ -45,7 +51,7 @@ class Pacer:
                     return times[first] + w + _MARGIN
         return None
 
-    def _earliest(self, key: str, limits: tuple[Window, ...], t: float) -> float:
+    def _earliest(self, key: str, limits: tuple[Window, ...], t: float, gap: float = 0.0) -> float:
         times = self._sent[key]
         horizon = max((w for _, w in limits), default=0.0)
         cut = bisect_right(times, self._now() - horizon)
@@ -53,10 +59,10 @@ class Pacer:
             del times[:cut]
         t = max(t, self._hold.get(key, 0.0))
         for _ in range(10_000):
-            later = self._fits(times, limits, t)
+            later = self._fits(times, limits, t, gap)
             if later is None:
                 return t
-            t = max(later, t + _MARGIN)
+            t = max(later, t + 1e-6)
         return t
 
     def reserve(self, conversation: str, tenant: str) -> float:
@@ -65,7 +71,9 @@ class Pacer:
         ckey, tkey = f"c:{conversation}", f"t:{tenant}"
         t = now
         for _ in range(100):  # each constraint only pushes later; settle them together
-            t2 = self._earliest(tkey, self.tenant_limits, self._earliest(ckey, self.conversation_limits, t))
+            # A tenant's sends are spread evenly (50 a second = one each 20 ms): sent in one burst they
+            # would arrive jittered across the next window's edge.
+            t2 = self._earliest(tkey, self.tenant_limits, self._earliest(ckey, self.conversation_limits, t), self._tenant_gap)
             if t2 == t:
                 break
             t = t2

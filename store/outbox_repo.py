@@ -57,6 +57,14 @@ class OutboxRepo:
         await self.set(row_id, status="sent", sent_at=now, provider_id=(provider_id or "")[:500] or None,
                        claimed_until=None, attempts=OutboxMessage.attempts + 1, last_error=None)
 
+    async def sent_many(self, marks: list[tuple[int, datetime, str | None, int]]) -> None:
+        """(row id, sent at, provider id, attempts so far) for many rows: one executemany."""
+        if marks:
+            await self.s.execute(update(OutboxMessage), [
+                {"id": row_id, "status": "sent", "sent_at": at, "provider_id": (pid or "")[:500] or None,
+                 "claimed_until": None, "attempts": attempts + 1, "last_error": None}
+                for row_id, at, pid, attempts in marks])
+
     async def requeue(self, row_id: int, now: datetime) -> bool:
         res = await self.s.execute(update(OutboxMessage).where(
             OutboxMessage.id == row_id, OutboxMessage.status.in_(("failed", "skipped"))).values(

@@ -88,7 +88,7 @@ def test_pacer_spreads_a_burst_within_teams_limits_and_no_slower_than_needed():
     assert _violations(slots, CONVERSATION_LIMITS) == []
     # 8 in any 2 s and 60 in any 30 s: the 61st message cannot go before 30 s.
     assert 30.0 <= slots[60] < 31.0
-    assert slots[7] < 1.1 and slots[8] >= 2.0  # the 9th waits for the 2-second window
+    assert 1.0 <= slots[7] < 1.3 and slots[8] >= 2.0  # the 8th waits out the 1-second window (plus slack), the 9th the 2-second one
 
 
 def test_pacer_keeps_a_tenant_under_50_a_second_across_conversations():
