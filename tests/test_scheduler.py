@@ -96,7 +96,7 @@ def test_pacer_keeps_a_tenant_under_50_a_second_across_conversations():
     pacer = Pacer(now=lambda: t[0])
     slots = sorted(pacer.reserve(f"conv-{i}", "tenant") for i in range(200))
     assert _violations(slots, TENANT_LIMITS) == []
-    assert slots[-1] < 4.1
+    assert slots[-1] < 4.5  # 200 at an even 50 a second (less 5% slack) take about 4 s
     assert floor_seconds({f"conv-{i}": 1 for i in range(200)}, {"tenant": 200}) == 3.0
 
 
