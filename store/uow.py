@@ -248,6 +248,9 @@ class UnitOfWork:
         from store.case_repo import CaseRepo
 
         self.cases = CaseRepo(s)
+        from store.manual_repo import ManualRepo
+
+        self.manual = ManualRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
