@@ -259,22 +259,22 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
 
         chapters = {c.id: c for c in await uow.manual.by_ids([h.item_id for h in ranked if h.kind == "chapter"])}
         docs = {d.id: d for d in await uow.documents.by_ids([h.item_id for h in ranked if h.kind == "document"])}
-        linked = await uow.manual.documents_for([c.url for c in chapters.values()], [c.title for c in chapters.values()])
-        by_url: dict[str, list] = {}
-        by_title: dict[str, list] = {}
-        for d in linked:
+        register = await uow.documents.all()
+        by_url: dict[str, object] = {}
+        by_title: dict[str, object] = {}
+        for d in register:
             if d.manual_url:
-                by_url.setdefault(d.manual_url, []).append(d)
-            by_title.setdefault(d.title.strip().lower(), []).append(d)
+                by_url.setdefault(d.manual_url, d)
+            by_title.setdefault(same_title_key(d.title), d)
         chapter_urls = {c.url for c in chapters.values()}
-        chapter_titles = {c.title.strip().lower() for c in chapters.values()}
+        chapter_titles = {same_title_key(c.title) for c in chapters.values()}
 
         results: list[SearchResult] = []
         for h in ranked:
             coverage = sum(h.matched) / n
             if h.kind == "chapter" and h.item_id in chapters:
                 c = chapters[h.item_id]
-                local = (by_url.get(c.url) or by_title.get(c.title.strip().lower()) or [None])[0]
+                local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
                 owner, owner_id = _owner(local) if local else (None, None)
                 results.append(SearchResult("chapter", c.title, c.section, _tidy(h.snippet), c.url, c.updated_on,
                                             owner, owner_id, local.ref if local else None,
@@ -283,7 +283,7 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
                 d = docs[h.item_id]
                 if d.status == "retired":
                     continue
-                if (d.manual_url and d.manual_url in chapter_urls) or d.title.strip().lower() in chapter_titles:
+                if (d.manual_url and d.manual_url in chapter_urls) or same_title_key(d.title) in chapter_titles:
                     continue  # shown with its chapter
                 owner, owner_id = _owner(d)
                 results.append(SearchResult("document", d.title, d.category or d.service_area,
@@ -296,6 +296,13 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
     shown = [r for r in results if r.coverage >= floor - 1e-9][:limit]
     return SearchOutcome(query, tuple(shown), good, tuple(corrections),
                          tuple(c.label for c in concepts if c.group is not None), tuple(c.label for c in concepts))
+
+
+def same_title_key(title: str) -> str:
+    """Titles that name the same document: case, punctuation and a bracketed acronym aside
+    ("Deprivation of Liberty Safeguards (DoLS)" = "Deprivation of Liberty Safeguards")."""
+    title = re.sub(r"\([^)]*\)", " ", title.lower())
+    return " ".join(_TOKEN.findall(title))
 
 
 def _tidy(snippet: str) -> str:
