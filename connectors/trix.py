@@ -27,7 +27,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import aiohttp
-from bs4 import BeautifulSoup, Tag
+import lxml.html
+from lxml import etree
 
 USER_AGENT = "policybot/0.1 (+contact)"
 ROBOTS_AGENT = "policybot"
@@ -158,14 +159,18 @@ def parse_uk_date(text: str) -> date | None:
     """The first date in UK style in `text`: '14 March 2025', '14th Mar 2025', 'March 2025'
     (the 1st of the month), '14/03/2025' (day first), '2025-03-14'. None when there is none."""
     candidates: list[tuple[int, date]] = []
+    with_day: list[tuple[int, int]] = []
     for m in _DAY_MONTH_YEAR.finditer(text):
+        with_day.append(m.span())
         d = _safe_date(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
         if d:
             candidates.append((m.start(), d))
     for m in _MONTH_YEAR.finditer(text):
+        # A "March 2025" inside "14 March 2025" belongs to that date (taken, or not a date at all).
+        if any(start <= m.start() < end for start, end in with_day):
+            continue
         d = _safe_date(int(m.group(2)), MONTHS[m.group(1).lower().rstrip(".")], 1)
-        # A "March 2025" inside "14 March 2025" was already taken with its day.
-        if d and not any(start <= m.start() <= start + 4 for start, _ in candidates):
+        if d:
             candidates.append((m.start(), d))
     for m in _NUMERIC.finditer(text):
         d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
@@ -205,43 +210,76 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
-def _soup(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "html.parser")
+_BLOCK = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article br dd dt dl blockquote pre hr".split())
 
 
-def _main(soup: BeautifulSoup) -> Tag:
-    for finder in (
-        lambda: soup.find("main"),
-        lambda: soup.find(attrs={"role": "main"}),
-        lambda: soup.find(id=re.compile(r"^(content|main|main-content|maincontent)$", re.I)),
-        lambda: soup.find("article"),
-        lambda: soup.find(class_=re.compile(r"^(content|main|main-content|chapter)$", re.I)),
+def _page(html: str):
+    """The parsed page (lxml), or an empty document for an empty or unparsable body."""
+    html = _XML_DECL.sub("", html, count=1)
+    try:
+        return lxml.html.document_fromstring(html or "<html></html>")
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring("<html></html>")
+
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _words(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _main(doc):
+    """The page's main content, then without scripts, navigation, header, footer and breadcrumbs."""
+    for xpath in (
+        "//main",
+        "//*[@role='main']",
+        "//*[@id='content' or @id='main' or @id='main-content' or @id='maincontent']",
+        "//article",
+        "//*[@class='content' or @class='main' or @class='main-content' or @class='chapter']",
+        "//body",
     ):
-        found = finder()
-        if isinstance(found, Tag):
-            return found
-    return soup.body or soup
+        found = doc.xpath(xpath)
+        if found:
+            main = found[0]
+            break
+    else:
+        main = doc
+    for el in main.xpath(" | ".join(f".//{t}" for t in _DROP) + " | .//*[contains(@class, 'breadcrumb')]"):
+        if el.getparent() is not None:
+            el.drop_tree()
+    return main
 
 
-def _clean_text(node: Tag) -> str:
-    lines = []
-    for line in node.get_text("\n").split("\n"):
-        line = _WS.sub(" ", line).strip()
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+def _clean_text(node) -> str:
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        block = isinstance(el.tag, str) and el.tag in _BLOCK
+        if block:
+            parts.append("\n")
+        if isinstance(el.tag, str) and el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+        if block:
+            parts.append("\n")
+
+    walk(node)
+    lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
-def _breadcrumb_section(soup: BeautifulSoup) -> str | None:
-    crumb = soup.find(class_=re.compile(r"breadcrumb", re.I)) or soup.find(attrs={"aria-label": re.compile("breadcrumb", re.I)})
-    if not isinstance(crumb, Tag):
+def _breadcrumb_section(doc) -> str | None:
+    crumbs = doc.xpath("//*[contains(@class, 'breadcrumb') or contains(@aria-label, 'readcrumb')]")
+    if not crumbs:
         return None
-    items = [_WS.sub(" ", a.get_text(" ", strip=True)) for a in crumb.find_all(["a", "li", "span"]) if a.get_text(strip=True)]
-    items = [i for i in dict.fromkeys(items) if i.lower() not in {"home", "contents", "manual"}]
-    # Home > Section > Chapter: the section is the last crumb that is a link.
-    links = [_WS.sub(" ", a.get_text(" ", strip=True)) for a in crumb.find_all("a")]
-    links = [i for i in links if i and i.lower() not in {"home", "contents", "manual", "procedures manual"}]
-    return links[-1] if links else (items[-2] if len(items) >= 2 else None)
+    # Contents > Section > Chapter: the section is the last crumb that is a link (not the home link).
+    links = [_words(a) for a in crumbs[0].xpath(".//a")]
+    links = [t for t in links if t and t.lower() not in {"home", "contents", "manual", "procedures manual"}]
+    return links[-1] if links else None
 
 
 @dataclass(frozen=True)
@@ -265,11 +303,11 @@ class _Site:
         parts = urlsplit(url)
         return f"{parts.scheme}://{parts.netloc}" == self.origin and parts.path.startswith(self.prefix)
 
-    def links(self, page_url: str, node: Tag) -> list[_Link]:
+    def links(self, page_url: str, node) -> list[_Link]:
         out: list[_Link] = []
         seen: set[str] = set()
-        for a in node.find_all("a", href=True):
-            href = a["href"].strip()
+        for a in node.xpath(".//a[@href]"):
+            href = a.get("href", "").strip()
             if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
                 continue
             url = normalise_url(urljoin(page_url, href))
@@ -278,12 +316,12 @@ class _Site:
             if re.search(r"\.(pdf|docx?|xlsx?|pptx?|zip|jpe?g|png|gif)$", urlsplit(url).path, re.I):
                 continue
             seen.add(url)
-            heading = a.find_previous(["h2", "h3", "h4"])
-            out.append(_Link(url, _WS.sub(" ", a.get_text(" ", strip=True)), _WS.sub(" ", heading.get_text(" ", strip=True)) if heading else None))
+            heading = a.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")
+            out.append(_Link(url, _words(a), _words(heading[0]) if heading else None))
         return out
 
 
-def _is_listing(main: Tag, links: list[_Link]) -> bool:
+def _is_listing(main, links: list[_Link]) -> bool:
     """A page that is mostly a list of links (a section page), not a chapter."""
     if len(links) < 2:
         return False
@@ -299,25 +337,21 @@ def _is_amendments(link: _Link) -> bool:
 def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str, site: _Site,
                   etag: str | None = None, last_modified: str | None = None) -> ChapterPage | None:
     """A chapter page, or None when the page has no recognisable chapter content."""
-    soup = _soup(html)
-    crumb_section = _breadcrumb_section(soup)
-    main = _main(soup)
-    for tag in main.find_all(_DROP):
-        tag.decompose()
-    for tag in main.find_all(class_=re.compile(r"breadcrumb", re.I)):
-        tag.decompose()
-    h1 = main.find("h1") or soup.find("h1")
-    title = _WS.sub(" ", h1.get_text(" ", strip=True)) if h1 else ""
-    if not title and soup.title:
-        title = _WS.sub(" ", soup.title.get_text(" ", strip=True)).split(" | ")[0].strip()
+    doc = _page(html)
+    crumb_section = _breadcrumb_section(doc)
+    main = _main(doc)
+    h1 = main.xpath(".//h1") or doc.xpath("//h1")
+    title = _words(h1[0]) if h1 else ""
+    if not title:
+        head_title = doc.xpath("//title")
+        title = _words(head_title[0]).split(" | ")[0].strip() if head_title else ""
     title = title or linked_title
     text = _clean_text(main)
     if len(text) < 40 or not title:
         return None
     updated = None
-    for t in main.find_all("time"):
-        if t.get("datetime"):
-            updated = parse_uk_date(t["datetime"]) or updated
+    for t in main.xpath(".//time[@datetime]"):
+        updated = parse_uk_date(t.get("datetime", "")) or updated
     updated = find_updated_date(text) or updated
     links = tuple(link.url for link in site.links(url, main))
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
@@ -340,23 +374,22 @@ def _kind(heading: str | None) -> str:
 
 def parse_amendments(url: str, html: str, site: _Site) -> list[Amendment]:
     """Each list item (or table row) under an update's heading: chapter, what kind of change, note."""
-    main = _main(_soup(html))
-    for tag in main.find_all(_DROP):
-        tag.decompose()
+    main = _main(_page(html))
     out: list[Amendment] = []
-    for item in main.find_all(["li", "tr"]):
-        if item.find(["li", "tr"]):  # only the innermost items
+    for item in main.xpath(".//li | .//tr"):
+        if item.xpath(".//li | .//tr"):  # only the innermost items
             continue
-        update_h = item.find_previous("h2")
-        near = item.find_previous(["h2", "h3", "h4"])
-        update = _WS.sub(" ", update_h.get_text(" ", strip=True)) if update_h else "Amendments"
-        kind_heading = near.get_text(" ", strip=True) if near is not None and near is not update_h else None
-        a = item.find("a", href=True)
-        text = _WS.sub(" ", item.get_text(" ", strip=True))
+        update_h = item.xpath("preceding::h2[1]")
+        near = item.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")
+        update = _words(update_h[0]) if update_h else "Amendments"
+        kind_heading = _words(near[0]) if near and (not update_h or near[0] is not update_h[0]) else None
+        anchors = item.xpath(".//a[@href]")
+        a = anchors[0] if anchors else None
+        text = _words(item)
         if not text:
             continue
-        link_url = normalise_url(urljoin(url, a["href"])) if a else None
-        title = _WS.sub(" ", a.get_text(" ", strip=True)) if a else re.split(r"\s+[-–—:]\s+", text, maxsplit=1)[0]
+        link_url = normalise_url(urljoin(url, a.get("href", ""))) if a is not None else None
+        title = _words(a) if a is not None else re.split(r"\s+[-–—:]\s+", text, maxsplit=1)[0]
         note = text[len(title):].strip(" -–—:") if text.startswith(title) else text
         out.append(Amendment(
             update=update[:200], published_on=parse_uk_date(update), kind=_kind(kind_heading or text),
@@ -497,9 +530,7 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
     except FetchError as exc:
         result.fatal = f"the contents page {site.base} could not be read: {exc.reason}"
         return
-    main = _main(_soup(contents.text))
-    for tag in main.find_all(_DROP):
-        tag.decompose()
+    main = _main(_page(contents.text))
     contents_links = site.links(contents.url, main)
 
     # Chapters to read: url -> (section, linked title). Pages linked from the contents page are
@@ -525,14 +556,12 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
             chapters[link.url] = (link.heading, link.text)
             result.not_modified[link.url] = (link.heading, link.text)
             return
-        page = _soup(got.text)
+        page = _page(got.text)
         page_main = _main(page)
-        for tag in page_main.find_all(_DROP):
-            tag.decompose()
         page_links = site.links(got.url, page_main)
         if _is_listing(page_main, page_links):
-            h1 = page_main.find("h1") or page.find("h1")
-            section = _WS.sub(" ", h1.get_text(" ", strip=True)) if h1 else link.text
+            h1 = page_main.xpath(".//h1") or page.xpath("//h1")
+            section = _words(h1[0]) if h1 else link.text
             result.sections.append(section)
             for sub in page_links:
                 if sub.url in nav_urls or _is_amendments(sub) or not allowed(sub.url):

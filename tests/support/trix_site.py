@@ -73,6 +73,8 @@ class TrixSite:
     seed: int = 20261123
     layout: str = "trix"  # "trix", or "app-shell": a relaunch whose contents page is empty until JavaScript runs
     contents_status: int = 200
+    robots_status: int = 200
+    failing: set[str] = field(default_factory=set)  # chapter slugs answering 500
     requests: list[Seen] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -260,6 +262,8 @@ class TrixSite:
     async def _respond(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         if path == "/robots.txt":
+            if self.robots_status != 200:
+                return web.Response(status=self.robots_status, text="robots.txt unavailable")
             return web.Response(text="User-agent: *\nDisallow: /manual/private/\nDisallow: /search\n", content_type="text/plain")
         if path in (BASE, BASE + "index.html"):
             if self.contents_status != 200:
@@ -276,6 +280,8 @@ class TrixSite:
             ch = self.chapters.get(path[len(BASE + "chapters/"):-5])
             if ch is None:
                 return web.Response(status=404, text="<h1>Page not found</h1>", content_type="text/html")
+            if ch.slug in self.failing:
+                return web.Response(status=500, text="Internal server error")
             if ch.slug == SLOW_CHAPTER:
                 try:
                     await asyncio.wait_for(self._stop.wait(), timeout=self.slow_seconds)
