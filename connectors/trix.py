@@ -346,6 +346,8 @@ def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str
         head_title = doc.xpath("//title")
         title = _words(head_title[0]).split(" | ")[0].strip() if head_title else ""
     title = title or linked_title
+    if h1 and h1[0].getparent() is not None and main.xpath(".//h1"):
+        h1[0].drop_tree()  # the title is kept on its own, not as the text's first line
     text = _clean_text(main)
     if len(text) < 40 or not title:
         return None

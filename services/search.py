@@ -300,9 +300,10 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
 
 def same_title_key(title: str) -> str:
     """Titles that name the same document: case, punctuation and a bracketed acronym aside
-    ("Deprivation of Liberty Safeguards (DoLS)" = "Deprivation of Liberty Safeguards")."""
+    ("Deprivation of Liberty Safeguards (DoLS)" = "Deprivation of Liberty Safeguards") and
+    plurals ("Children in Need Plans" = "Child in Need Plan")."""
     title = re.sub(r"\([^)]*\)", " ", title.lower())
-    return " ".join(_TOKEN.findall(title))
+    return " ".join(stem(w) for w in _TOKEN.findall(title))
 
 
 def _tidy(snippet: str) -> str:

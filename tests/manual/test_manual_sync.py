@@ -130,3 +130,8 @@ async def test_weekly_refresh_syncs_only_when_due(services, trix_site, fast):
     assert (await refresh_if_due(services, trix_site.url, config=fast)) is None
     services.clock.advance(days=5)
     assert (await refresh_if_due(services, trix_site.url, config=fast)) is not None
+
+
+async def test_the_search_works_on_the_register_alone_before_any_sync(services):
+    outcome = await search(services, "fostering panel")
+    assert outcome.good and outcome.results[0].ref == "PP-018"
