@@ -93,10 +93,11 @@ async def sync_manual(
     async with services.store.uow() as uow:
         known = {row[1]: Validators(row[5], row[6]) for row in await uow.manual.light_rows()}
     result = await crawl(url, known=known, config=config, progress=progress, session=session)
-    return await _store(services, result, started)
+    return await store_crawl(services, result, started)
 
 
-async def _store(services: Services, result: CrawlResult, started: datetime) -> SyncReport:
+async def store_crawl(services: Services, result: CrawlResult, started: datetime) -> SyncReport:
+    """Write what a crawl read into the index, in one transaction (or only a failed run when the crawl failed)."""
     now = services.clock.now()
     failures = tuple((f.url, f.reason) for f in result.failures)
     errors = [{"url": f.url, "reason": f.reason, "status": f.status} for f in result.failures]

@@ -215,9 +215,30 @@ class SearchOutcome:
     concepts: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _owner(doc) -> tuple[str | None, str | None]:
-    person = doc.ro or doc.rsm  # NCT-1: with no RO named, the RSM is the RO
-    return (person.name, person.id) if person else (None, None)
+@dataclass(frozen=True)
+class RegisterRow:
+    id: int
+    ref: str
+    title: str
+    doc_type: str | None
+    category: str | None
+    service_area: str | None
+    summary: str | None
+    manual_url: str | None
+    last_reviewed_on: date | None
+    ro_id: str | None
+    ro_name: str | None
+    rsm_id: str | None
+    rsm_name: str | None
+
+    @property
+    def owner(self) -> tuple[str | None, str | None]:
+        """(name, id) of the local owner: the RO, or the RSM standing in when none is named (NCT-1)."""
+        if self.ro_id:
+            return self.ro_name, self.ro_id
+        if self.rsm_id:
+            return self.rsm_name, self.rsm_id
+        return None, None
 
 
 GOOD_COVERAGE = 2 / 3
@@ -258,37 +279,35 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
         ranked = sorted(hits, key=lambda h: (-sum(h.matched), -sum(h.in_title), -h.rank))
 
         chapters = {c.id: c for c in await uow.manual.by_ids([h.item_id for h in ranked if h.kind == "chapter"])}
-        docs = {d.id: d for d in await uow.documents.by_ids([h.item_id for h in ranked if h.kind == "document"])}
-        register = await uow.documents.all()
-        by_url: dict[str, object] = {}
-        by_title: dict[str, object] = {}
-        for d in register:
-            if d.manual_url:
-                by_url.setdefault(d.manual_url, d)
-            by_title.setdefault(same_title_key(d.title), d)
-        chapter_urls = {c.url for c in chapters.values()}
-        chapter_titles = {same_title_key(c.title) for c in chapters.values()}
+        register = [RegisterRow(*row) for row in await uow.manual.register_rows()]
+    docs = {d.id: d for d in register}
+    by_url: dict[str, RegisterRow] = {}
+    by_title: dict[str, RegisterRow] = {}
+    for d in register:
+        if d.manual_url:
+            by_url.setdefault(d.manual_url, d)
+        by_title.setdefault(same_title_key(d.title), d)
+    chapter_urls = {c.url for c in chapters.values()}
+    chapter_titles = {same_title_key(c.title) for c in chapters.values()}
 
-        results: list[SearchResult] = []
-        for h in ranked:
-            coverage = sum(h.matched) / n
-            if h.kind == "chapter" and h.item_id in chapters:
-                c = chapters[h.item_id]
-                local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
-                owner, owner_id = _owner(local) if local else (None, None)
-                results.append(SearchResult("chapter", c.title, c.section, _tidy(h.snippet), c.url, c.updated_on,
-                                            owner, owner_id, local.ref if local else None,
-                                            local.doc_type if local else None, coverage, h.rank))
-            elif h.kind == "document" and h.item_id in docs:
-                d = docs[h.item_id]
-                if d.status == "retired":
-                    continue
-                if (d.manual_url and d.manual_url in chapter_urls) or same_title_key(d.title) in chapter_titles:
-                    continue  # shown with its chapter
-                owner, owner_id = _owner(d)
-                results.append(SearchResult("document", d.title, d.category or d.service_area,
-                                            _tidy(h.snippet) or (d.summary or ""), d.manual_url,
-                                            d.last_reviewed_on, owner, owner_id, d.ref, d.doc_type, coverage, h.rank))
+    results: list[SearchResult] = []
+    for h in ranked:
+        coverage = sum(h.matched) / n
+        if h.kind == "chapter" and h.item_id in chapters:
+            c = chapters[h.item_id]
+            local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
+            owner, owner_id = local.owner if local else (None, None)
+            results.append(SearchResult("chapter", c.title, c.section, _tidy(h.snippet), c.url, c.updated_on,
+                                        owner, owner_id, local.ref if local else None,
+                                        local.doc_type if local else None, coverage, h.rank))
+        elif h.kind == "document" and h.item_id in docs:  # retired documents are not in the rows
+            d = docs[h.item_id]
+            if (d.manual_url and d.manual_url in chapter_urls) or same_title_key(d.title) in chapter_titles:
+                continue  # shown with its chapter
+            owner, owner_id = d.owner
+            results.append(SearchResult("document", d.title, d.category or d.service_area,
+                                        _tidy(h.snippet) or (d.summary or ""), d.manual_url,
+                                        d.last_reviewed_on, owner, owner_id, d.ref, d.doc_type, coverage, h.rank))
     best = max((r.coverage for r in results), default=0.0)
     good = best >= GOOD_COVERAGE - 1e-9
     # Weak partial matches only pad the list when nothing better exists.

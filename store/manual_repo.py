@@ -7,10 +7,11 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from store.manual_models import ManualAmendment, ManualChapter, ManualSyncRun
 from store.manual_search import SearchIndex
-from store.models import Document
+from store.models import Document, Person
 
 
 class ManualRepo:
@@ -71,12 +72,27 @@ class ManualRepo:
 
     async def generation(self) -> tuple:
         """Changes whenever the searchable content may have changed (cache key)."""
+        # Chapters change only through a sync, which records a run; the register is small.
         runs = (await self.s.execute(select(func.max(ManualSyncRun.id)))).scalar_one()
-        chapters = (await self.s.execute(select(func.count(), func.max(ManualChapter.changed_at)))).one()
         docs = (await self.s.execute(select(func.count(), func.max(Document.updated_at)).select_from(Document))).one()
-        return (runs, tuple(chapters), tuple(str(x) for x in docs))
+        return (runs, tuple(str(x) for x in docs))
 
     # ------------------------------------------------------------------ register links
+
+    async def register_rows(self) -> list[tuple]:
+        """Light rows of the live register for search: (id, ref, title, doc_type, category, service_area,
+        summary, manual_url, last_reviewed_on, ro_id, ro_name, rsm_id, rsm_name)."""
+        ro = aliased(Person)
+        rsm = aliased(Person)
+        stmt = (
+            select(Document.id, Document.ref, Document.title, Document.doc_type, Document.category,
+                   Document.service_area, Document.summary, Document.manual_url, Document.last_reviewed_on,
+                   ro.id, ro.name, rsm.id, rsm.name)
+            .outerjoin(ro, Document.ro_id == ro.id)
+            .outerjoin(rsm, Document.rsm_id == rsm.id)
+            .where(Document.status != "retired")
+        )
+        return [tuple(r) for r in (await self.s.execute(stmt)).all()]
 
     async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
         """Register documents that are, or point at, these chapters (by manual link or same title)."""
