@@ -489,8 +489,11 @@ async def crawl(
     config: CrawlConfig | None = None,
     progress: Progress | None = None,
     session: aiohttp.ClientSession | None = None,
+    amendments_only: bool = False,
 ) -> CrawlResult:
-    """Read the whole manual. Never raises for a site problem: failures are in the result."""
+    """Read the whole manual (or, with amendments_only, just its amendments page: three requests
+    to see whether a new update was published). Never raises for a site problem: failures are in
+    the result."""
     config = config or CrawlConfig()
     known = known or {}
     site = _Site(base_url)
@@ -500,7 +503,7 @@ async def crawl(
         session = aiohttp.ClientSession(headers={"User-Agent": config.user_agent})
     try:
         fetcher = _Fetcher(session, config)
-        await _crawl(fetcher, site, result, known, config, progress)
+        await _crawl(fetcher, site, result, known, config, progress, amendments_only)
         result.requests = fetcher.requests
     finally:
         if own_session:
@@ -509,7 +512,7 @@ async def crawl(
 
 
 async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Mapping[str, Validators],
-                 config: CrawlConfig, progress: Progress | None) -> None:
+                 config: CrawlConfig, progress: Progress | None, amendments_only: bool = False) -> None:
     robots, refusal = await _robots(fetcher, site)
     if refusal:
         result.fatal = refusal
@@ -546,6 +549,18 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
         elif link.url != site.base and allowed(link.url):
             candidates.append(link)
     nav_urls = {link.url for link in candidates} | {site.base}
+    if amendments_only:
+        if not amendments_url or not allowed(amendments_url):
+            result.fatal = "the contents page has no amendments page that policybot may read"
+            return
+        try:
+            got = await fetcher.get(amendments_url)
+        except FetchError as exc:
+            result.fatal = f"the amendments page could not be read: {exc.reason}"
+            return
+        result.amendments = parse_amendments(got.url, got.text, site)
+        result.amendments_read = True
+        return
 
     async def visit(link: _Link) -> None:
         try:

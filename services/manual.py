@@ -212,13 +212,28 @@ def _aware(at: datetime) -> datetime:
     return at if at.tzinfo else at.replace(tzinfo=LONDON)
 
 
+async def new_update_published(services: Services, base_url: str | None = None, *,
+                               config: CrawlConfig | None = None) -> str | None:
+    """The heading of an update on the manual's amendments page that the index has not seen yet
+    (robots.txt, contents and amendments pages only), or None."""
+    url = manual_url(services, base_url)
+    result = await crawl(url, config=config or crawl_config(services), amendments_only=True)
+    if not result.ok:
+        return None
+    async with services.store.uow() as uow:
+        seen = {label for label, _kind, _title in await uow.manual.amendment_keys()}
+    fresh = [a for a in result.amendments if a.update[:200] not in seen]
+    return fresh[0].update if fresh else None
+
+
 async def refresh_if_due(services: Services, base_url: str | None = None, *, every: timedelta = REFRESH_EVERY,
                          config: CrawlConfig | None = None) -> SyncReport | None:
-    """The scheduler's weekly sweep: sync when the last good sync is older than `every`.
-    Idempotent: run it as often as you like; unchanged chapters cost a 304 each."""
+    """The scheduler's sweep (run it daily): a full sync when the last good one is older than
+    `every` (weekly), or when the amendments page shows an update the index has not seen.
+    Idempotent; unchanged chapters cost a 304 each."""
     async with services.store.uow() as uow:
         last = await uow.manual.last_good_run()
-    if last is not None and services.clock.now() - _aware(last.finished_at) < every:
+    due = last is None or services.clock.now() - _aware(last.finished_at) >= every
+    if not due and await new_update_published(services, base_url, config=config) is None:
         return None
     return await sync_manual(services, base_url, config=config)
-

@@ -9,7 +9,7 @@ import pytest
 
 from services.clock import LONDON
 from services.errors import BadInput
-from services.manual import refresh_if_due, sync_history, sync_manual
+from services.manual import new_update_published, refresh_if_due, sync_history, sync_manual
 from services.search import search
 from tests.support.trix_site import ADDED_IN_UPDATE, CHANGING_CHAPTER, REMOVED_IN_UPDATE, SLOW_CHAPTER
 
@@ -124,12 +124,21 @@ async def test_no_address_or_a_bad_one_is_a_polite_error(services):
         assert await uow.manual.runs() == []
 
 
-async def test_weekly_refresh_syncs_only_when_due(services, trix_site, fast):
+async def test_refresh_syncs_weekly_and_when_a_new_update_is_published(services, trix_site, fast):
     assert (await refresh_if_due(services, trix_site.url, config=fast)) is not None
     services.clock.advance(days=3)
+    trix_site.requests.clear()
+    assert (await refresh_if_due(services, trix_site.url, config=fast)) is None
+    # Nothing new: only robots.txt, the contents page and the amendments page were read.
+    assert trix_site.paths() == ["/robots.txt", "/manual/", "/manual/amendments.html"]
+    trix_site.publish_update()
+    assert await new_update_published(services, trix_site.url, config=fast) == "December 2026 Update"
+    report = await refresh_if_due(services, trix_site.url, config=fast)
+    assert report is not None and report.new_amendments == 3
+    services.clock.advance(days=2)
     assert (await refresh_if_due(services, trix_site.url, config=fast)) is None
     services.clock.advance(days=5)
-    assert (await refresh_if_due(services, trix_site.url, config=fast)) is not None
+    assert (await refresh_if_due(services, trix_site.url, config=fast)) is not None  # a week since the last
 
 
 async def test_the_search_works_on_the_register_alone_before_any_sync(services):
