@@ -118,17 +118,16 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
                               requests=result.requests)
 
         rows = {r[1]: r for r in await uow.manual.light_rows()}
-        added: list[ChangedChapter] = []
         changed: list[ChangedChapter] = []
         unchanged_ids: list[int] = []
+        new_rows: list[dict] = []
         for page in result.chapters:
             row = rows.get(page.url)
             fields = dict(title=page.title, section=page.section, text=page.text, updated_on=page.updated_on,
                           etag=page.etag, last_modified=page.last_modified, content_hash=page.content_hash,
                           links=list(page.links), fetched_at=now)
             if row is None:
-                chapter = await uow.manual.add(url=page.url, first_seen_at=now, changed_at=now, **fields)
-                added.append(ChangedChapter(chapter.id, page.url, page.title, "added"))
+                new_rows.append(dict(url=page.url, first_seen_at=now, changed_at=now, **fields))
             elif row[4] != page.content_hash or row[3] != page.section or list(row[7] or []) != list(page.links):
                 content_changed = row[4] != page.content_hash
                 await uow.manual.change(row[0], **fields, **({"changed_at": now} if content_changed else {}))
@@ -139,6 +138,7 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
             else:  # fetched in full but the same (the server sent no validators we could use)
                 await uow.manual.change(row[0], etag=page.etag, last_modified=page.last_modified, fetched_at=now)
                 unchanged_ids.append(row[0])
+        added = [ChangedChapter(c.id, c.url, c.title, "added") for c in await uow.manual.add_many(new_rows)]
         for link_url, (section, _title) in result.not_modified.items():
             row = rows.get(link_url)
             if row is None:

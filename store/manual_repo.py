@@ -50,6 +50,13 @@ class ManualRepo:
         await self.s.flush()
         return chapter
 
+    async def add_many(self, rows: list[dict[str, Any]]) -> list[ManualChapter]:
+        """Insert many chapters with one flush (ids are set afterwards)."""
+        chapters = [ManualChapter(**fields) for fields in rows]
+        self.s.add_all(chapters)
+        await self.s.flush()
+        return chapters
+
     async def change(self, chapter_id: int, **fields: Any) -> None:
         await self.s.execute(update(ManualChapter).where(ManualChapter.id == chapter_id).values(**fields)
                              .execution_options(synchronize_session=False))
