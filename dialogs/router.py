@@ -15,11 +15,11 @@ from governance.errors import GovernanceError
 from render import cases as case_render
 from render import meetings as meeting_render
 from render import messages
+from render import search as search_render
 from render.reply import Reply
 from governance.calendar import parse_uk_date
-from services import lifecycle, preferences, register
+from services import lifecycle, meetings, preferences, register, search
 from services.errors import BadInput
-from services import lifecycle, meetings, register
 from services.context import Services
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
@@ -154,17 +154,17 @@ class Router:
                 return Response(case_render.triggers_reply(intent.arg, preset.review_triggers))
             out = await lifecycle.start_case(self.services, ident, intent.arg, "unscheduled_review", trigger=trigger)
             return Response(case_render.case_reply(out.case, out.message), out.notices)
+        if intent.name == "find":
+            if not intent.arg:
+                return Response(Reply(text="What should I look for? For example: 'find missing children'."))
+            outcome = await search.search(self.services, intent.arg)
+            return Response(search_render.search_reply(outcome, today))
         async with self.services.store.uow() as uow:
             person = await resolve_person(uow, ident)
             if intent.name in ("help", "empty"):
                 return Response(messages.help_reply(person.name if person else None, org))
             if intent.name == "cancel":
                 return Response(Reply(text="OK, nothing is in progress. Type 'help' to see what I can do."))
-            if intent.name == "find":
-                if not intent.arg:
-                    return Response(Reply(text="What should I look for? For example: 'find missing children'."))
-                hits = await register.find_documents(uow, intent.arg)
-                return Response(messages.search_reply(intent.arg, hits, today))
             if intent.name == "status":
                 return Response(messages.detail_reply(await register.document_detail(uow, intent.arg), today))
             if intent.name == "history":

@@ -65,6 +65,17 @@ def example_cards() -> dict[str, dict]:
     replies["case_publish"] = cases.case_reply(publishing)
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
+    from render import search as search_render
+    from services.search import SearchOutcome, SearchResult
+
+    chapter = SearchResult("chapter", "Children Missing from Home and Care", "Child Protection",
+                           "what to do when a **child** goes **missing** from home or care", "https://manual.example.org/chapters/missing.html",
+                           date(2026, 3, 6), "Alex Example", "ro-1", "NCT-001", "Procedure", 1.0, 12.0)
+    document = SearchResult("document", "Children Missing Education", "Education", "when a pupil leaves without a destination",
+                            None, date(2025, 11, 1), None, None, "NCT-044", "Protocol", 0.5, 3.0)
+    replies["manual_search_results"] = search_render.search_reply(SearchOutcome("missing children", (chapter, document), True, (("chidlren", "children"),)))
+    replies["manual_search_weak"] = search_render.search_reply(SearchOutcome("missing giraffes", (document,), False))
+    replies["manual_search_nothing"] = search_render.search_reply(SearchOutcome("unicorns", (), False))
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
     replies.update(_meeting_examples())
     replies["notice"] = messages.notice_reply("Papers: Practice, Policy and Procedures Group", "Agenda\n1. Progress report")

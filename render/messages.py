@@ -12,7 +12,7 @@ STATE_LABEL = {"overdue": "Review overdue", "due_soon": "Review due soon", "ok":
 STATE_COLOR = {"overdue": "Attention", "due_soon": "Warning", "ok": "Good", "none": "Default"}
 
 HELP_LINES = [
-    ("find <words>", "look for documents in the register, e.g. 'is there a procedure on missing children?'"),
+    ("find <words>", "look in the procedures manual and the register, e.g. 'is there a procedure on missing children?'"),
     ("my documents", "what you own or sign off, with review dates (overdue first)"),
     ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),

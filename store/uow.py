@@ -271,6 +271,9 @@ class UnitOfWork:
         from store.meeting_repo import MeetingRepo
 
         self.meetings = MeetingRepo(s)
+        from store.manual_repo import ManualRepo
+
+        self.manual = ManualRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

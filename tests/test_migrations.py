@@ -9,6 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 import store
+from store.manual_search import include_name
 from store.migrate import current_revisions, head_revisions
 from store.models import Base
 from store.uow import Store
@@ -28,7 +29,7 @@ async def test_migrations_match_models_and_reach_every_head(db_url):
         assert set(await current_revisions(s.engine)) == set(head_revisions())
         async with s.engine.connect() as conn:
             diff = await conn.run_sync(
-                lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": False}), Base.metadata)
+                lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": False, "include_name": include_name}), Base.metadata)
             )
         assert diff == [], f"models and migrations differ: {diff}"
         # Upgrading again is a no-op.

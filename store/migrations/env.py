@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 
 import store
+from store.manual_search import include_name
 from store.models import Base
 
 # Feature tables live in store/<feature>_models.py modules; import them all so autogenerate
@@ -29,6 +30,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,107 @@
+"""Search results from the manual and the register, for every channel (pure: outcome in, Reply out)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+from render.reply import Reply, card, command_button, heading, para
+from services.search import SearchOutcome, SearchResult
+
+REQUEST_PHRASE = "request a new document"
+
+
+def _date(d: date | None) -> str:
+    return d.strftime("%-d %B %Y") if d else ""
+
+
+def _where(r: SearchResult) -> str:
+    if r.kind == "chapter":
+        bits = ["Manual" + (f": {r.section}" if r.section else "")]
+        if r.updated_on:
+            bits.append(f"updated {_date(r.updated_on)}")
+    else:
+        bits = [f"Register {r.ref}" + (f" ({r.doc_type})" if r.doc_type else "")]
+        if r.updated_on:
+            bits.append(f"last reviewed {_date(r.updated_on)}")
+    if r.owner:
+        bits.append(f"local owner {r.owner}" + (f" ({r.ref})" if r.kind == "chapter" and r.ref else ""))
+    elif r.kind == "chapter":
+        bits.append("no local owner in the register")
+    return " · ".join(bits)
+
+
+def _plain(snippet: str) -> str:
+    return snippet.replace("**", "")
+
+
+def _notes(outcome: SearchOutcome) -> list[str]:
+    notes = []
+    if outcome.corrections:
+        notes.append("I read " + ", ".join(f"'{said}' as '{meant}'" for said, meant in outcome.corrections) + ".")
+    return notes
+
+
+def search_reply(outcome: SearchOutcome, today: date | None = None) -> Reply:
+    q = outcome.query
+    notes = _notes(outcome)
+    offer = f"If nothing covers it, you can ask for a new one: say '{REQUEST_PHRASE}'."
+    if not outcome.results:
+        text = (f"I couldn't find anything in the manual or the register about \"{q}\". "
+                f"Try other words (for example the name of the form or team). {offer}")
+        text = " ".join(notes + [text])
+        c = card([heading("Nothing found"), para(text)], [command_button("Help", "help")])
+        return Reply(text=text, card=c, html=f"<p>{html.escape(text)}</p>")
+    n = len(outcome.results)
+    if outcome.good:
+        intro = f"I found {n} result{'s' if n != 1 else ''} for \"{q}\" in the manual and the register:"
+    else:
+        intro = (f"Nothing in the manual or the register matches \"{q}\" closely. "
+                 f"The nearest I found {'is' if n == 1 else 'are'}:")
+    intro = " ".join(notes + [intro])
+    lines = []
+    body = [heading("Search results" if outcome.good else "No close match"), para(intro)]
+    html_items = []
+    for r in outcome.results:
+        label = f"{r.ref} {r.title}" if r.kind == "document" and r.ref else r.title
+        snippet = _plain(r.snippet)
+        lines.append(f"- {label} ({_where(r)})" + (f"\n  \"{_shorten(snippet)}\"" if snippet else "")
+                     + (f"\n  {r.url}" if r.url else ""))
+        items = [para(f"**{_md(label)}**"), para(_where(r), subtle=True)]
+        if r.snippet:
+            items.append(para(_md_snippet(r.snippet)))
+        container = {"type": "Container", "separator": True, "items": items}
+        if r.url:
+            container["selectAction"] = {"type": "Action.OpenUrl", "url": r.url}
+        body.append(container)
+        link = f"<a href=\"{html.escape(r.url)}\">{html.escape(label)}</a>" if r.url else html.escape(label)
+        html_items.append(f"<li>{link} <i>({html.escape(_where(r))})</i>"
+                          + (f"<br>{_html_snippet(r.snippet)}" if r.snippet else "") + "</li>")
+    tail = "Say 'status <ref>' for more on a register document."
+    if not outcome.good:
+        tail = offer
+        body.append(para(offer))
+    actions = [command_button(f"Status of {r.ref}", f"status {r.ref}") for r in outcome.results if r.ref][:3]
+    text = intro + "\n" + "\n".join(lines) + "\n" + tail
+    html_body = f"<p>{html.escape(intro)}</p><ul>{''.join(html_items)}</ul><p>{html.escape(tail)}</p>"
+    return Reply(text=text, card=card(body, actions or None), html=html_body)
+
+
+def _shorten(text: str, limit: int = 220) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _md(text: str) -> str:
+    """Text shown in a card's markdown, with markdown's own characters made literal."""
+    return re.sub(r"([\\*_\[\]])", r"\\\1", text)
+
+
+def _md_snippet(snippet: str) -> str:
+    parts = _shorten(snippet, 300).split("**")
+    return "".join(f"**{_md(p)}**" if i % 2 and p else _md(p) for i, p in enumerate(parts))
+
+
+def _html_snippet(snippet: str) -> str:
+    parts = _shorten(snippet, 300).split("**")
+    return "".join(f"<b>{html.escape(p)}</b>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
