@@ -271,7 +271,37 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
     return report
 
 
-SWEEPS = (sweep_cases, sweep_meetings, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
+async def sweep_manual(services: Services, holder: str) -> SweepReport:
+    """Once a day: refresh the manual's index when due (weekly, or at once when a new update is
+    published), and tell each owner which of their documents a new update touches (NCT-14)."""
+    from services import impact, manual
+
+    report = SweepReport("manual")
+    if not services.settings.extra.get("POLICYBOT_MANUAL_URL"):
+        return report
+    today = services.clock.today()
+    async with services.store.uow() as uow:
+        checked = await uow.kv.get("manual_refresh_checked") or {}
+        had_index = await uow.manual.last_good_run() is not None
+    if checked.get("on") == today.isoformat():
+        return report
+    result = await manual.refresh_if_due(services)
+    async with services.store.uow() as uow:
+        run = await uow.outbox.start_sweep("manual", services.clock.now(), holder)
+        if had_index and result is not None and result.ok and result.new_amendments:  # the first sync is the baseline
+            label = await uow.manual.latest_update_label()
+            notices = await impact.amendment_notices(services, label)
+            report.queued = await _queue(services, uow, [
+                outbox.Message(key=f"manual-update:{label}", kind="manual_update", subject=n.subject, body=n.body,
+                               person_id=n.person_id) for n in notices])
+        await uow.kv.put("manual_refresh_checked", {"on": today.isoformat(),
+                                                    "result": result.status if result is not None else "not due"})
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
+SWEEPS = (sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
 
 
 async def run_all(services: Services, holder: str) -> list[SweepReport]:
