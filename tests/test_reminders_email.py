@@ -161,3 +161,29 @@ async def test_dor12_overdue_review_is_escalated_to_the_head_of_qa(db_url, smtp)
         ("quinn.ashe@trust.example", "Escalation: review of DOR-1 is more than 2 months overdue"),
         ("rita.owen@trust.example", "Escalation: review of DOR-1 is more than 2 months overdue"),
     ]
+
+
+async def test_a_reminder_that_fell_due_while_the_bot_was_down_is_sent_once_when_it_returns(db_url, smtp):
+    """Down from Friday 11 December to Wednesday 23 December: the 14- and 7-day reminders fell due
+    meanwhile; on return the latest one is sent, once, and the older one is not sent late."""
+    clock = FixedClock(datetime(2026, 12, 11, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29))], channels=["email"],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp"})
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    try:
+        await _day(services, dispatcher)
+        assert len(smtp.received) == 2  # the 30-day reminder, never sent before: late, once
+        clock.set(datetime(2026, 12, 23, 7, 30, tzinfo=LONDON))  # back, before working hours
+        await _day(services, dispatcher)
+        assert len(smtp.received) == 2  # queued, but nudges wait for 09:00
+        clock.set(datetime(2026, 12, 23, 9, 5, tzinfo=LONDON))
+        await _day(services, dispatcher)
+        await _day(services, dispatcher)
+    finally:
+        await services.store.close()
+    back = smtp.received[2:]
+    assert sorted((m.rcpt_tos[0], str(m.message["Subject"])) for m in back) == [
+        ("rita.owen@trust.example", "Review of PP-1 due by Tuesday 29 December 2026"),
+        ("sam.mensah@trust.example", "Review of PP-1 due by Tuesday 29 December 2026"),
+    ]
+    assert all("in 2 working days" in m.part("text/plain") for m in back)
