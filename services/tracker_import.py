@@ -75,6 +75,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "summary": ("summary", "description", "purpose", "scope", "brief description"),
 }
 _BY_HEADING = {norm_heading(s): f for f, syns in SYNONYMS.items() for s in (f.replace("_", " "), *syns)}
+# Worked out from the other columns (the export writes it for people's filters): never imported.
+_BY_HEADING["review state"] = "ignore"
 
 FIELD_LABELS = {
     "ref": "Ref", "title": "Title", "doc_type": "Type", "category": "Category", "service_area": "Service area",
@@ -470,6 +472,8 @@ def _parse_row(n: int, row: list[Any], links: dict, r: int, layout: Layout, dire
                 problems.append(f"{col.heading} {exc}")
             continue
         text = _plain(raw)
+        if f == "summary" and isinstance(raw, str):
+            text = raw.strip() or None  # keep its line breaks
         if f == "manual_url":
             link = links.get((r, col.index))
             if link and (text is None or not _url(text)):

@@ -49,6 +49,19 @@ def _import(args) -> int:
     return _run(main)
 
 
+def _export(args) -> int:
+    from services.tracker_export import export_register
+
+    async def main() -> int:
+        async with _services() as services:
+            summary = await export_register(services, args.file)
+        sheets = f" on sheets {', '.join(summary.sheets)}" if summary.sheets else ""
+        print(f"Wrote {summary.documents} documents ({summary.overdue} overdue for review) to {summary.path}{sheets}.")
+        return 0
+
+    return _run(main)
+
+
 def register(sub) -> None:
     p = sub.add_parser("import", help="import the tracker spreadsheet (.xlsx or .csv) into the register")
     p.add_argument("file", help="the tracker, .xlsx or .csv")
@@ -60,3 +73,7 @@ def register(sub) -> None:
     p.add_argument("--by", default=None, help="your email address, recorded in the audit trail")
     p.add_argument("--quiet", action="store_true", help="counts and rejected rows only, not every change")
     p.set_defaults(func=_import)
+
+    e = sub.add_parser("export", help="write the register as a tracker (.xlsx with a sheet per type, or .csv)")
+    e.add_argument("file", help="where to write it: register.xlsx or register.csv")
+    e.set_defaults(func=_export)
