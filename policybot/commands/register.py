@@ -62,6 +62,70 @@ def _export(args) -> int:
     return _run(main)
 
 
+def _print_notices(notices) -> None:
+    for n in notices:
+        print(f"  to {n.person_id}: {n.subject}: {n.body}")
+
+
+def _directory_load(args) -> int:
+    from services.directory import load_csv
+
+    async def main() -> int:
+        async with _services() as services:
+            report = await load_csv(services, args.file)
+        for line in report.lines():
+            print(line)
+        if report.notices:
+            print("Notices (delivered by the bot when it runs):")
+            _print_notices(report.notices)
+        return 0 if report.applied else 1
+
+    return _run(main)
+
+
+def _directory_sync(_args) -> int:
+    from services.directory import sync_graph
+
+    async def main() -> int:
+        async with _services() as services:
+            report = await sync_graph(services)
+        for line in report.lines():
+            print(line)
+        _print_notices(report.notices)
+        return 0
+
+    return _run(main)
+
+
+def _reassign(args) -> int:
+    from services.ownership import reassign_ro
+
+    async def main() -> int:
+        async with _services() as services:
+            out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
+                                    actor_email=args.by, refs=args.ref or None)
+        print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
+              f"{len(out.cases)} open cases and {out.drafts} drafts.")
+        _print_notices(out.notices)
+        return 0
+
+    return _run(main)
+
+
+def _problems(_args) -> int:
+    from services.ownership import ownership_problems
+
+    async def main() -> int:
+        async with _services() as services:
+            problems = await ownership_problems(services)
+        for p in problems:
+            print(f"{p.ref} {p.title}: {p.problem}")
+        print(f"{len(problems)} documents need an owner (NCT-1)." if problems else "Every document has an RSM and an RO (NCT-1).")
+        return 1 if problems else 0
+
+    return _run(main)
+
+
 def register(sub) -> None:
     p = sub.add_parser("import", help="import the tracker spreadsheet (.xlsx or .csv) into the register")
     p.add_argument("file", help="the tracker, .xlsx or .csv")
@@ -77,3 +141,24 @@ def register(sub) -> None:
     e = sub.add_parser("export", help="write the register as a tracker (.xlsx with a sheet per type, or .csv)")
     e.add_argument("file", help="where to write it: register.xlsx or register.csv")
     e.set_defaults(func=_export)
+
+    d = sub.add_parser("directory", help="the directory of people: load a CSV or sync from Microsoft Entra ID")
+    dsub = d.add_subparsers(dest="directory_command", metavar="ACTION")
+    load = dsub.add_parser("load", help="load people from a CSV (Name, Email, Job title, Department, Manager, Roles, Active)")
+    load.add_argument("file")
+    load.set_defaults(func=_directory_load)
+    sync = dsub.add_parser("sync", help="synchronise from Microsoft Entra ID through Microsoft Graph (app credentials)")
+    sync.set_defaults(func=_directory_sync)
+
+    o = sub.add_parser("owner", help="document ownership (NCT-1)")
+    osub = o.add_subparsers(dest="owner_command", metavar="ACTION")
+    r = osub.add_parser("reassign", help="hand a person's documents, open cases and drafts to a successor")
+    r.add_argument("old", help="the current RO: id, email or name")
+    r.add_argument("new", help="the successor: id, email or name")
+    r.add_argument("--ref", action="append", help="only this document (repeat for several)")
+    r.add_argument("--include-rsm", action="store_true", help="also the documents they sign off as RSM")
+    r.add_argument("--reason", default=None)
+    r.add_argument("--by", default=None, help="your email address, recorded in the audit trail")
+    r.set_defaults(func=_reassign)
+    pr = osub.add_parser("problems", help="documents without an RSM, or whose owner has left")
+    pr.set_defaults(func=_problems)
