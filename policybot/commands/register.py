@@ -126,6 +126,54 @@ def _problems(_args) -> int:
     return _run(main)
 
 
+def _asset_add(args) -> int:
+    from services.assets import save_asset
+
+    async def main() -> int:
+        async with _services() as services:
+            a = await save_asset(services, args.ref, args.title, kind=args.kind, location=args.location, owner=args.owner)
+            for doc_ref in args.governed_by or ():
+                from services.assets import link_asset
+
+                await link_asset(services, a.ref, doc_ref)
+        print(f"{a.ref} {a.title} ({a.kind}) is in the register" + (f", governed by {', '.join(args.governed_by)}" if args.governed_by else "") + ".")
+        return 0
+
+    return _run(main)
+
+
+def _asset_link(args) -> int:
+    from services.assets import link_asset
+
+    async def main() -> int:
+        async with _services() as services:
+            done = await link_asset(services, args.asset, args.document, note=args.note, unlink=args.unlink)
+        what = "no longer governed by" if args.unlink else "governed by"
+        print(f"{args.asset.upper()} is {what} {args.document.upper()}." + ("" if done else " (It already was.)"))
+        return 0
+
+    return _run(main)
+
+
+def _asset_list(args) -> int:
+    from services.assets import all_assets, assets_to_update
+
+    async def main() -> int:
+        async with _services() as services:
+            if args.document:
+                async with services.store.uow() as uow:
+                    assets = await assets_to_update(uow, args.document)
+                print(f"When {args.document.upper()} changes, update (DOR-14):" if assets else f"No forms or assets are linked to {args.document.upper()}.")
+                for a in assets:
+                    print(f"  {a.ref} {a.title} ({a.kind})" + (f" - {a.note}" if a.note else ""))
+                return 0
+            for a, docs in await all_assets(services):
+                print(f"{a.ref} {a.title} ({a.kind}) governed by {', '.join(docs) or 'nothing yet'}")
+        return 0
+
+    return _run(main)
+
+
 def register(sub) -> None:
     p = sub.add_parser("import", help="import the tracker spreadsheet (.xlsx or .csv) into the register")
     p.add_argument("file", help="the tracker, .xlsx or .csv")
@@ -162,3 +210,23 @@ def register(sub) -> None:
     r.set_defaults(func=_reassign)
     pr = osub.add_parser("problems", help="documents without an RSM, or whose owner has left")
     pr.set_defaults(func=_problems)
+
+    a = sub.add_parser("asset", help="forms and other assets governed by documents (DOR-14)")
+    asub = a.add_subparsers(dest="asset_command", metavar="ACTION")
+    add = asub.add_parser("add", help="add or update an asset")
+    add.add_argument("ref", help="a short reference, e.g. FORM-12")
+    add.add_argument("title")
+    add.add_argument("--kind", default="form", help="form, template, system, training, leaflet or other")
+    add.add_argument("--location", default=None, help="where it lives (a link or a system screen)")
+    add.add_argument("--owner", default=None, help="who maintains it: id, email or name")
+    add.add_argument("--governed-by", action="append", help="a document reference that governs it (repeatable)")
+    add.set_defaults(func=_asset_add)
+    link = asub.add_parser("link", help="say a document governs an asset")
+    link.add_argument("asset")
+    link.add_argument("document")
+    link.add_argument("--note", default=None, help="what in the document the asset depends on")
+    link.add_argument("--unlink", action="store_true", help="remove the link instead")
+    link.set_defaults(func=_asset_link)
+    ls = asub.add_parser("list", help="every asset, or those to update when one document changes")
+    ls.add_argument("document", nargs="?")
+    ls.set_defaults(func=_asset_list)
