@@ -16,6 +16,8 @@ HELP_LINES = [
     ("my documents", "what you own or sign off, with review dates (overdue first)"),
     ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),
+    ("report", "the register: documents by status, reviews overdue and due, decisions this month, a compliance chart"),
+    ("overdue reviews / reviews due in 60 days", "reviews by service area and owner"),
     ("help", "this list"),
 ]
 

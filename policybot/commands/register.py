@@ -174,6 +174,33 @@ def _asset_list(args) -> int:
     return _run(main)
 
 
+def _report(args) -> int:
+    from pathlib import Path
+
+    from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
+    from services.reports import record_compliance_snapshot, register_report
+
+    async def main() -> int:
+        async with _services() as services:
+            if not args.no_snapshot:
+                await record_compliance_snapshot(services)
+            report = await register_report(services)
+        print(report_reply(report).text)
+        if args.detail:
+            print()
+            print(overdue_reply(report).text)
+            print()
+            print(due_reply(report, 90).text)
+        if args.chart:
+            path = Path(args.chart)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(compliance_chart_png(report, width=8, height=3.5, dpi=100))
+            print(f"Chart of review compliance over {len(report.history)} days written to {path}.")
+        return 0
+
+    return _run(main)
+
+
 def register(sub) -> None:
     p = sub.add_parser("import", help="import the tracker spreadsheet (.xlsx or .csv) into the register")
     p.add_argument("file", help="the tracker, .xlsx or .csv")
@@ -230,3 +257,10 @@ def register(sub) -> None:
     ls = asub.add_parser("list", help="every asset, or those to update when one document changes")
     ls.add_argument("document", nargs="?")
     ls.set_defaults(func=_asset_list)
+
+    rp = sub.add_parser("report", help="the register report: status, reviews overdue and due, decisions this month")
+    rp.add_argument("--chart", default=None, help="also write the review compliance chart to this PNG file")
+    rp.add_argument("--detail", action="store_true", help="also list every overdue review and those due in 90 days")
+    rp.add_argument("--no-snapshot", action="store_true",
+                    help="don't keep today's compliance figure for the chart (kept by default, once a day)")
+    rp.set_defaults(func=_report)
