@@ -169,7 +169,7 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
                 report.unchanged += 1
         if absent_leave:
             for p in people:
-                if p.aad_object_id and p.id not in seen and p.active:
+                if p.aad_object_id and p.id not in seen and p.active and p.tenant_id in (None, tenant_id):
                     p.active = False
                     report.left.append(p.name)
                     await uow.audit.record(at=now, actor=None, entity="person", entity_id=p.id, action="person_left",

@@ -505,26 +505,35 @@ def _parse_row(n: int, row: list[Any], links: dict, r: int, layout: Layout, dire
     if not values.get("title"):
         problems.append("no title")
     for role in ("ro", "rsm"):
-        by_email = people.get(f"{role}_email", (None, None))
-        by_name = people.get(role, (None, None))
         if f"{role}_email" not in people and role not in people:
             continue
-        chosen = None
-        for heading, text in (by_email, by_name):
-            if not text:
-                continue
+        email_heading, email = people.get(f"{role}_email", (None, None))
+        name_heading, name = people.get(role, (None, None))
+        by_email = by_name = None
+        if email:
             try:
-                m = directory.match(text)
+                by_email = directory.match(email).person
             except PersonProblem as exc:
-                problems.append(f"{heading} {exc}")
-                chosen = False
-                break
-            chosen = m.person
-            if m.how in ("near", "initials"):
-                notes.append(f"{heading} '{collapse(text)}' taken as {m.person.name}")
-            break
-        if chosen is not False:
-            values[f"{role}_id"] = chosen.id if chosen else None
+                problems.append(f"{email_heading} {exc}")
+                continue
+        if name:
+            try:
+                m = directory.match(name)
+                by_name = m.person
+                if m.how in ("near", "initials"):
+                    notes.append(f"{name_heading} '{collapse(name)}' taken as {m.person.name}")
+            except PersonProblem as exc:
+                if by_email is None:
+                    problems.append(f"{name_heading} {exc}")
+                    continue
+                notes.append(f"{name_heading} '{collapse(name)}' not found; {email_heading} names {by_email.name}")
+        if by_email is not None and by_name is not None and by_email.id != by_name.id:
+            # Someone changed one column and not the other: never guess which is right.
+            problems.append(f"{name_heading} '{collapse(name)}' and {email_heading} '{email}' are different people "
+                            f"({by_name.name} and {by_email.name}): correct or clear one")
+            continue
+        chosen = by_email or by_name
+        values[f"{role}_id"] = chosen.id if chosen else None
     if problems:
         return Rejected(n, "; ".join(problems))
     return _Parsed(n, values, org, notes)
@@ -581,10 +590,9 @@ def plan(parsed: list[_Parsed | Rejected], docs: list, people: list, mapping: Im
             rejected.append(item)
             continue
         v = dict(item.values)
-        if "doc_type" in v and not v["doc_type"]:
-            v["doc_type"] = default_type
-        if "status" in v and not v["status"]:
-            v["status"] = _STATUS.get(norm_heading(mapping.defaults.get("status", "published")), "published")
+        blank = {f for f in ("doc_type", "status") if f in v and not v[f]}
+        for f in blank:
+            v.pop(f)  # an empty Type or Status cell changes nothing; a new document gets the default
         ref = v.get("ref")
         tkey = _key_title(v["title"], v.get("doc_type") or default_type)
         if ref and ref in seen_ref:
@@ -596,7 +604,7 @@ def plan(parsed: list[_Parsed | Rejected], docs: list, people: list, mapping: Im
         doc = by_ref.get(ref) if ref else None
         if doc is None:
             # With no Type column the title alone identifies the document.
-            same = (by_title.get(tkey) if "doc_type" in item.values else by_title_only.get(tkey[0])) or []
+            same = (by_title.get(tkey) if "doc_type" in v else by_title_only.get(tkey[0])) or []
             if ref and same:
                 rejected.append(Rejected(item.row, f"reference {ref} is new, but {same[0].ref} already has the title "
                                                    f"'{same[0].title}' and type {same[0].doc_type}"))
@@ -623,7 +631,7 @@ def plan(parsed: list[_Parsed | Rejected], docs: list, people: list, mapping: Im
             continue
         if doc is None:
             v.setdefault("doc_type", default_type)
-            v.setdefault("status", "published")
+            v.setdefault("status", _STATUS.get(norm_heading(mapping.defaults.get("status", "published")), "published"))
             new_ref = ref or _allocate(mapping.ref_prefix, used_refs)
             used_refs.add(new_ref)
             v["ref"] = new_ref

@@ -105,3 +105,24 @@ async def test_export_is_formatted_for_people(sqlite_url, clock, tmp_path):
         assert all(r["Next Review To Be Completed By"].count("/") == 2 for r in rows)  # dd/mm/yyyy
     finally:
         await services.store.close()
+
+
+async def test_a_name_changed_without_its_email_is_refused_not_guessed(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
+    try:
+        path = tmp_path / "register.xlsx"
+        await export_register(services, path)
+        wb = load_workbook(path)
+        ws = wb["All"]
+        headings = [c.value for c in ws[1]]
+        row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "PP-005")
+        row[headings.index("Responsible Officer")].value = "Charlie Vance"  # the RO email still says Frankie Osei
+        row[headings.index("Status")].value = None  # an empty status cell leaves the status alone
+        wb.save(path)
+        report = await import_tracker(services, path, dry_run=True)
+        assert report.rejected_lines() == [
+            f"row {row[0].row}: Responsible Officer 'Charlie Vance' and RO email 'frankie.osei@example.org' are different "
+            "people (Charlie Vance and Frankie Osei): correct or clear one"]
+        assert report.count("update") == 0
+    finally:
+        await services.store.close()
