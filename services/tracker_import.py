@@ -710,40 +710,42 @@ async def import_tracker(services: Services, path: str | Path, *, dry_run: bool 
         actor = await uow.people.by_email(actor_email) if actor_email else None
         by_id = {d.id: d for d in docs}
         source = f"{table.filename}" + (f" sheet '{table.sheet}'" if table.sheet else "")
+        new_docs: list[tuple[Change, dict]] = []
+        audits: list[dict] = []
         for c in changes:
             if c.kind == "unchanged":
                 continue
             values = dict(c.values)
             org = values.pop("org", None)
             if c.kind == "add":
-                doc = await repo.add_document(
+                new_docs.append((c, dict(
                     ref=c.ref, doc_type=values["doc_type"], title=values["title"], category=values.get("category"),
                     service_area=values.get("service_area"), summary=values.get("summary"), ro_id=values.get("ro_id"),
                     rsm_id=values.get("rsm_id"), status=values.get("status") or "published", version=values.get("version"),
                     approved_on=values.get("approved_on"), last_reviewed_on=values.get("last_reviewed_on"),
                     next_review_due=values.get("next_review_due"), manual_url=values.get("manual_url"),
                     extra={ORG_COLUMNS: org} if org else {}, created_at=now, updated_at=now,
-                )
-                await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="imported",
-                                       summary=f"Added to the register from {source} row {c.row}",
-                                       details={"row": c.row, "file": table.filename})
-            else:
-                doc = by_id[c.doc_id]
-                for f, x in values.items():
-                    setattr(doc, f, x)
-                if org is not None:
-                    extra = dict(doc.extra or {})
-                    if org:
-                        extra[ORG_COLUMNS] = org
-                    else:
-                        extra.pop(ORG_COLUMNS, None)
-                    doc.extra = extra
-                doc.updated_at = now
-                what = "; ".join(f"{w} '{b}' -> '{a}'" for w, b, a in c.diffs)
-                await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="updated_from_tracker",
-                                       summary=f"Updated from {source} row {c.row}: {what}",
-                                       details={"row": c.row, "file": table.filename,
-                                                "changes": [list(d) for d in c.diffs]})
+                )))
+                continue
+            doc = by_id[c.doc_id]
+            for f, x in values.items():
+                setattr(doc, f, x)
+            if org is not None:
+                extra = dict(doc.extra or {})
+                if org:
+                    extra[ORG_COLUMNS] = org
+                else:
+                    extra.pop(ORG_COLUMNS, None)
+                doc.extra = extra
+            doc.updated_at = now
+            what = "; ".join(f"{w} '{b}' -> '{a}'" for w, b, a in c.diffs)
+            audits.append(dict(entity_id=doc.id, action="updated_from_tracker", summary=f"Updated from {source} row {c.row}: {what}",
+                               details={"row": c.row, "file": table.filename, "changes": [list(d) for d in c.diffs]}))
+        created = await repo.add_documents([fields for _c, fields in new_docs])  # one round trip for them all
+        for (c, _f), doc in zip(new_docs, created):
+            audits.append(dict(entity_id=doc.id, action="imported", summary=f"Added to the register from {source} row {c.row}",
+                               details={"row": c.row, "file": table.filename}))
+        await repo.record_many(at=now, actor=actor, entity="document", entries=audits)
         run = await repo.add_import_run(
             at=now, actor_id=actor.id if actor else None, filename=table.filename[:300],
             sha256=hashlib.sha256(p.read_bytes()).hexdigest(), sheet=table.sheet, added=report.count("add"),

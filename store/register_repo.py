@@ -26,6 +26,24 @@ class RegisterRepo:
         await self.s.flush()
         return doc
 
+    async def add_documents(self, rows: list[dict[str, Any]]) -> list[Document]:
+        docs = [Document(**fields) for fields in rows]
+        self.s.add_all(docs)
+        await self.s.flush()
+        return docs
+
+    async def record_many(self, *, at: datetime, actor: Person | None, entity: str, entries: list[dict[str, Any]]) -> None:
+        """Many audit records at once (entity_id, action, summary, details each); see AuditRepo.record."""
+        if at.tzinfo is None:
+            raise ValueError("audit times must be timezone-aware")
+        self.s.add_all([
+            AuditEntry(at=at, actor_id=actor.id if actor else None, actor_name=actor.name if actor else "policybot",
+                       entity=entity, entity_id=str(e["entity_id"]), action=e["action"], summary=e["summary"],
+                       reason=e.get("reason"), details=e.get("details") or {})
+            for e in entries
+        ])
+        await self.s.flush()
+
     async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
         person = Person(**fields)
         person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]

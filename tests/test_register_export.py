@@ -30,8 +30,8 @@ async def test_round_trip_import_export_import_changes_nothing_DOR_1(db_url, clo
         await services.store.close()
 
 
-async def test_an_edit_in_the_exported_tracker_comes_back_as_one_update(db_url, clock, tmp_path):
-    services = await _org(db_url, clock)
+async def test_an_edit_in_the_exported_tracker_comes_back_as_one_update(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
     try:
         path = tmp_path / "register.xlsx"
         await export_register(services, path)

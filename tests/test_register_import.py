@@ -185,8 +185,8 @@ async def test_skip_bad_imports_the_good_rows_in_one_transaction_and_reimport_ch
         await services.store.close()
 
 
-async def test_clean_tracker_imports_without_skip_bad_and_matches_by_title_when_there_is_no_ref(db_url, clock, tmp_path):
-    services = await _org(db_url, clock)
+async def test_clean_tracker_imports_without_skip_bad_and_matches_by_title_when_there_is_no_ref(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
     try:
         good = {r: v for r, v in ROWS.items() if r in (7, 8, 10, 14, 15)}
         good[10] = list(good[10])
