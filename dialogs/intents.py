@@ -14,7 +14,7 @@ _REF_RE = re.compile(rf"\b({REF})\b")
 
 @dataclass(frozen=True)
 class Intent:
-    name: str  # next_agenda | move_item | missing_papers | outcome_card | record_outcome | action_done | help | cancel | my_documents | my_tasks | case | scheduled_review | unscheduled_review | status | history | find | unknown | empty
+    name: str  # see _PATTERNS: help, cancel, find, status, history, my_documents, my_tasks, case, decide, reviews, meetings, nudges, reports; unknown | empty
     arg: str = ""
     detail: str = ""
 
@@ -55,6 +55,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("action_done", re.compile(r"^action (?P<n>\d{1,9}) (is )?(done|complete|completed)[.!]*$")),
     ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
     ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
+    ("report", re.compile(r"^(show |give |run |send )?(me )?(the |a )?(register |monthly |governance |compliance |review )?"
+                          r"(report|summary|dashboard|stats|statistics)[.?!]*$")),
+    ("overdue_reviews", re.compile(r"^(show |list )?(me )?(the |all )?(overdue|late)( reviews?| documents?| procedures?| policies)?[.?!]*$"
+                                   r"|^(what|which (documents|reviews|procedures)) (is|are) (overdue|late)( for review)?\??$")),
+    ("reviews_due", re.compile(r"^(show |list )?(me )?(the )?(reviews?|documents?) due( for review)?( soon)?"
+                               r"( in| within)?( the next)?( (?P<days>\d{1,3}) days)?[.?!]*$"
+                               r"|^what('s| is) due( for review)?( soon)?( in| within)?( the next)?( (?P<days2>\d{1,3}) days)?\??$")),
     ("unscheduled_review", re.compile(rf"^(start |request |ask for )?(an )?unscheduled review (of |for )?(?P<ref>{REF})(\s*(because|reason:?|:)\s*(?P<why>.+))?$")),
     ("scheduled_review", re.compile(rf"^(start |begin )?(a |the )?(scheduled )?review (of |for )?(?P<ref>{REF})[.!]*$")),
     ("history", re.compile(rf"^(show )?(the )?(history|audit|changes)( of| for| to)?\s+({REF})[.?!]*$")),
@@ -97,6 +104,8 @@ def recognise(text: str | None) -> Intent:
             return Intent(name, _REF_RE.search(said).group(1).upper())
         if name == "case":
             return Intent("case", m.group("n"))
+        if name == "reviews_due":
+            return Intent(name, m.groupdict().get("days") or m.groupdict().get("days2") or "30")
         if name == "decide":
             original = _original_text(text or "", m.start("text")) if m.group("text") else ""
             return Intent("decide", m.group("n"), f"{m.group('verb')}|{original}")

@@ -104,6 +104,7 @@ class Router:
             except ValueError as exc:
                 raise BadInput(f"Sorry, {exc}.") from None
         return await preferences.pause_nudges(s, ident, until, "paused in conversation")
+
     async def _meeting(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         body, _, words = intent.detail.partition("|")
         body = body or (value.get("body") if isinstance(value.get("body"), str) else "") or None
@@ -127,6 +128,23 @@ class Router:
         reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
         return Response(reply, out.notices)
 
+    async def _report(self, ident: ChannelIdentity, intent: Intent) -> Response:
+        from render import reports as report_render
+        from services.reports import register_report
+
+        async with self.services.store.uow() as uow:
+            if await resolve_person(uow, ident) is None:
+                return Response(messages.unknown_person_reply())
+        report = await register_report(self.services)
+        if intent.name == "overdue_reviews":
+            return Response(report_render.overdue_reply(report))
+        if intent.name == "reviews_due":
+            days = int(intent.arg)
+            if not 1 <= days <= 366:
+                return Response(messages.error_reply("Ask for reviews due within 1 to 366 days, e.g. 'reviews due in 60 days'."))
+            return Response(report_render.due_reply(report, days))
+        return Response(report_render.report_reply(report, report_render.compliance_chart_png(report)))
+
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
         org = self.services.settings.organisation_name
         today = self.services.clock.today()
@@ -143,6 +161,8 @@ class Router:
             return Response(case_render.tasks_reply(person.name if person else "You", views))
         if intent.name == "case":
             return Response(case_render.case_reply(await lifecycle.case_view(self.services, ident, int(intent.arg))))
+        if intent.name in ("report", "overdue_reviews", "reviews_due"):
+            return await self._report(ident, intent)
         if intent.name == "scheduled_review":
             out = await lifecycle.start_case(self.services, ident, intent.arg, "scheduled_review")
             return Response(case_render.case_reply(out.case, out.message), out.notices)

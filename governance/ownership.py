@@ -3,7 +3,11 @@ all times; where no RO is named, the RSM is the RO."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import date
+
 from governance.errors import MissingInformation
+from governance.lifecycle import Case, HistoryEntry
 
 
 def effective_ro(ro_id: str | None, rsm_id: str | None) -> str:
@@ -28,3 +32,18 @@ def roles_on_document(person_id: str, ro_id: str | None, rsm_ids: tuple[str, ...
 def check_change_of_ro(new_ro_id: str | None, rsm_id: str | None) -> str:
     """A change of RO keeps the rule true: the new RO, or the RSM standing in."""
     return effective_ro(new_ro_id, rsm_id)
+
+
+def hand_over_case(case: Case, old_id: str, new_id: str, on: date, summary: str) -> Case:
+    """A case after its work passes from one person to their successor (NCT-1): everything that
+    names the old person by id (requester, participants, conditions they check, history kept) now
+    names the successor, and the hand-over is written into the case's history."""
+    def swap(x: str | None) -> str | None:
+        return new_id if x == old_id else x
+
+    people = {role: tuple(dict.fromkeys(swap(p) for p in ids)) for role, ids in case.participants.items()}
+    conditions = tuple(
+        dataclasses.replace(c, checker=f"person:{new_id}") if c.checker == f"person:{old_id}" else c for c in case.conditions
+    )
+    history = case.history + (HistoryEntry(on=on, person_id=new_id, action="handed_over", summary=summary),)
+    return dataclasses.replace(case, requester=swap(case.requester), participants=people, conditions=conditions, history=history)

@@ -79,6 +79,7 @@ def example_cards() -> dict[str, dict]:
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
     replies.update(_meeting_examples())
     replies["notice"] = messages.notice_reply("Papers: Practice, Policy and Procedures Group", "Agenda\n1. Progress report")
+    replies.update(_report_examples(overdue))
     return {name: r.card for name, r in replies.items() if r.card is not None}
 
 
@@ -112,4 +113,33 @@ def _meeting_examples() -> dict:
         "meeting_report": messages.notice_reply("Report", meetings.report_text(report)),
         "meeting_placed": messages.notice_reply("On the agenda", meetings.placement_text(
             Placement("Practice, Policy and Procedures Group", "PP-002 Section 47 Enquiries", meeting, view.deadlines, 11))),
+    }
+
+
+def _report_examples(doc: DocumentView) -> dict:
+    from datetime import timedelta
+
+    from render import reports
+    from services.reports import CompliancePoint, DecisionLine, RegisterReport, ReviewLine, Tally
+    from services.views import AssetView
+
+    late = ReviewLine("NCT-001", "Children Missing from Home and Care", "Procedure", "Safeguarding", "Alex Example",
+                      date(2026, 9, 1), -83)
+    soon = ReviewLine("NCT-002", "Child Protection Conferences", "Procedure", "Safeguarding", "Sam Sample",
+                      date(2026, 12, 10), 17)
+    history = tuple(CompliancePoint(_TODAY - timedelta(days=30 * i), 46, 40 - i, 3, 6 + i, 0) for i in range(12, -1, -1))
+    report = RegisterReport(
+        today=_TODAY, month="November 2026", by_status=(("Published", 44), ("Draft", 2)), overdue=(late,), due=(soon,),
+        by_area=(Tally("Safeguarding", 1, (1, 0, 0)),), by_owner=(Tally("Alex Example", 1, (0, 0, 0)), Tally("Sam Sample", 0, (1, 0, 0))),
+        decisions=(DecisionLine(datetime(2026, 11, 20, 11, 0, tzinfo=LONDON), "Sam Sample", "NCT-001",
+                                "Children Missing from Home and Care", "Approved", "Approved (case 7)"),),
+        compliance=history[-1], history=history,
+    )
+    assets = (AssetView("FORM-12", "form", "Return home interview form", None, "Alex Example", "section 4"),)
+    return {
+        "register_report": reports.report_reply(report, reports.compliance_chart_png(report)),
+        "overdue_reviews": reports.overdue_reply(report),
+        "reviews_due": reports.due_reply(report, 30),
+        "reviews_due_none": reports.due_reply(RegisterReport(**{**report.__dict__, "due": ()}), 30),
+        "document_detail_with_assets": messages.detail_reply(DocumentDetail(doc, (), assets), _TODAY),
     }

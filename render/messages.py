@@ -17,6 +17,8 @@ HELP_LINES = [
     ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),
     ("nudge settings", "how you get reminders: 'quiet hours 18:00 to 08:00', 'daily digest', 'single reminders'"),
+    ("report", "the register: documents by status, reviews overdue and due, decisions this month, a compliance chart"),
+    ("overdue reviews / reviews due in 60 days", "reviews by service area and owner"),
     ("help", "this list"),
 ]
 
@@ -119,6 +121,10 @@ def detail_reply(detail: DocumentDetail, today: date) -> Reply:
     if d.summary:
         body.append(para(d.summary, subtle=True))
     text = f"{d.ref} {d.title}\n{STATE_LABEL[state]}\n" + "\n".join(f"{k}: {v}" for k, v in pairs if v)
+    if detail.assets:  # DOR-14: what to update when this document changes
+        lines = [f"{a.ref} {a.title} ({a.kind})" + (f" - {a.note}" if a.note else "") for a in detail.assets]
+        body += [para("**Forms and assets to update when this changes**"), para("\n".join(f"- {x}" for x in lines))]
+        text += "\nForms and assets to update when this changes:\n" + "\n".join(f"- {x}" for x in lines)
     return Reply(text=text, card=card(body, [command_button("History", f"history {d.ref}")]))
 
 

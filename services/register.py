@@ -64,7 +64,9 @@ async def document_detail(uow, ref: str) -> DocumentDetail:
         HistoryLine(at=e.at, who=e.actor_name or "policybot", action=e.action, summary=e.summary, reason=e.reason)
         for e in entries
     )
-    return DocumentDetail(document=document_view(doc), history=history)
+    from services.assets import assets_to_update
+
+    return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)))
 
 
 async def my_documents(uow, person_id: str, today: date) -> list[DocumentView]:

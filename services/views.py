@@ -54,9 +54,22 @@ class HistoryLine:
 
 
 @dataclass(frozen=True)
+class AssetView:
+    """A form or other asset a document governs (DOR-14)."""
+
+    ref: str
+    kind: str
+    title: str
+    location: str | None = None
+    owner: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class DocumentDetail:
     document: DocumentView
     history: tuple[HistoryLine, ...] = field(default_factory=tuple)
+    assets: tuple[AssetView, ...] = field(default_factory=tuple)  # DOR-14: to update when it changes
 
 
 @dataclass(frozen=True)

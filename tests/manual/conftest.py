@@ -32,7 +32,7 @@ async def trix_site():
 @pytest.fixture
 def fast():
     """No pause between requests (it is our own loopback server) and a short timeout for the slow page."""
-    return CrawlConfig(delay=0.0, concurrency=6, timeout=0.3, retries=0)
+    return CrawlConfig(delay=0.0, concurrency=6, timeout=1.0, retries=0)
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ async def indexed(request, tmp_path_factory):
         svc = Services(settings=Settings(database_url=url), store=store,
                        clock=FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)))
         await ensure_demo(svc)
-        report = await sync_manual(svc, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=0.3, retries=0))
+        report = await sync_manual(svc, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=2.0, retries=0))
         assert report.ok, report.message
         yield svc, site
     finally:

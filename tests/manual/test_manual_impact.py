@@ -26,7 +26,7 @@ async def updated(indexed):
         transitions.manual_url = site.origin + "/manual/chapters/children-missing-education.html"
         await uow.commit()
     site.publish_update()
-    report = await sync_manual(services, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=0.3, retries=0))
+    report = await sync_manual(services, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=2.0, retries=0))
     assert report.ok
     return services, site
 

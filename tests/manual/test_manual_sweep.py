@@ -15,10 +15,10 @@ from tests.support.trix_site import TrixSite
 
 
 async def test_the_daily_sweep_syncs_once_and_sends_update_notices_to_owners_once(sqlite_url):
-    site = await TrixSite(slow_seconds=0.5).start()
+    site = await TrixSite(slow_seconds=5.0).start()
     clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
     settings = Settings.from_env({"DATABASE_URL": sqlite_url, "POLICYBOT_MANUAL_URL": site.url,
-                                  "POLICYBOT_MANUAL_DELAY": "0", "POLICYBOT_MANUAL_TIMEOUT": "0.3"})
+                                  "POLICYBOT_MANUAL_DELAY": "0", "POLICYBOT_MANUAL_TIMEOUT": "1"})
     store = Store(settings.database_url)
     await store.migrate()
     services = Services(settings=settings, store=store, clock=clock)

@@ -1,0 +1,171 @@
+"""Keeping ownership true (NCT-1, DOR-1): every document has an RSM and an RO at all times (the RSM
+standing in when no RO is named); when an RO changes, their open work moves to the successor and the
+PPO is told; documents of people who leave are flagged as orphaned to the PPO.
+
+Notices for people are returned to the caller to deliver after the commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from governance import lifecycle as gl
+from governance.errors import MissingInformation
+from governance.ownership import check_change_of_ro, effective_ro, hand_over_case
+from services.context import Services
+from services.errors import BadInput, NotFound
+from services.identity import find_person
+from services.lifecycle import Notice
+from services.org import organisation_preset
+
+
+@dataclass(frozen=True)
+class Handover:
+    old: str
+    new: str
+    documents: tuple[str, ...]  # refs
+    cases: tuple[int, ...]
+    drafts: int
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class OwnershipProblem:
+    ref: str
+    title: str
+    problem: str
+
+
+async def _person(uow, who: str, what: str):
+    person = await find_person(uow, who)
+    if person is None:
+        raise NotFound(f"I can't find {what} '{who}' in the directory (use their id, email address or full name).")
+    return person
+
+
+async def ppo_notices(uow, subject: str, body: str, *, exclude: set[str] = frozenset()) -> list[Notice]:
+    """A notice for each Policy and Procedures Officer (the organisation's 'ppo' role)."""
+    return [Notice(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
+
+
+async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bool = False, reason: str | None = None,
+                      actor_email: str | None = None, refs: list[str] | None = None) -> Handover:
+    """Hand one person's documents (as RO, and as RSM too with include_rsm) to a successor.
+
+    Open cases on those documents move with them: what waited for the old RO now waits for the new
+    one (the RO is read from the document), and anything naming the old person in the case (as the
+    requester, a condition's checker) names the successor. Drafts stay with their case, so they
+    move too. One transaction with an audit record per document; the PPO is told (NCT-1).
+    """
+    from store.register_repo import RegisterRepo
+
+    now, today = services.clock.now(), services.clock.today()
+    preset = organisation_preset(services.settings)
+    async with services.store.uow() as uow:
+        repo = RegisterRepo(uow.session)
+        before = await _person(uow, old, "the current owner")
+        after = await _person(uow, new, "the successor")
+        if before.id == after.id:
+            raise BadInput(f"{before.name} is both the current owner and the successor: name someone else.")
+        if not after.active:
+            raise BadInput(f"{after.name} has left (their account is disabled), so they can't take the documents on.")
+        actor = await uow.people.by_email(actor_email) if actor_email else None
+        wanted = {r.strip().upper() for r in refs} if refs else None
+        docs = []
+        for d in await repo.documents_of(before.id):
+            if d.status == "retired" or (wanted is not None and d.ref.upper() not in wanted):
+                continue
+            if d.ro_id == before.id or (include_rsm and d.rsm_id == before.id):
+                docs.append(d)
+        if wanted is not None and len(docs) < len(wanted):
+            missing = sorted(wanted - {d.ref.upper() for d in docs})
+            raise BadInput(f"{before.name} is not the {'RO or RSM' if include_rsm else 'RO'} of {', '.join(missing)}.")
+        moved_cases: list[int] = []
+        drafts = 0
+        for d in docs:
+            changed = []
+            if d.ro_id == before.id:
+                check_change_of_ro(after.id, d.rsm_id)  # NCT-1 holds after the change
+                d.ro_id = after.id
+                changed.append("Responsible Officer")
+                await repo.resolve_flags(d.id, "ro", now)
+            if include_rsm and d.rsm_id == before.id:
+                d.rsm_id = after.id
+                changed.append("Responsible Strategic Manager")
+                await repo.resolve_flags(d.id, "rsm", now)
+            d.updated_at = now
+            await uow.audit.record(at=now, actor=actor, entity="document", entity_id=d.id, action="owner_changed",
+                                   summary=f"{' and '.join(changed)} changed from {before.name} to {after.name}",
+                                   reason=reason, details={"from": before.id, "to": after.id, "roles": changed})
+            for row in await uow.cases.open_for_document(d.id):
+                case = gl.case_from_dict(row.state)
+                handed = hand_over_case(case, before.id, after.id, today,
+                                        f"Work handed over from {before.name} to {after.name}")
+                await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(handed), stage=handed.stage,
+                                     status=row.status, waiting_for=gl.who_must_act(preset, handed), now=now)
+                moved_cases.append(row.id)
+                drafts += sum(1 for x in await uow.cases.drafts(d.id) if x.case_id == row.id)
+        listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
+        notices = []
+        if docs:
+            if moved_cases:
+                work = (f" {len(moved_cases)} open case{'s' if len(moved_cases) != 1 else ''} moved with them "
+                        f"({', '.join(f'case {c}' for c in moved_cases)}, with {drafts} draft{'s' if drafts != 1 else ''}).")
+            else:
+                work = " No open cases to move."
+            notices += await ppo_notices(
+                uow, "Change of Responsible Officer",
+                f"{after.name} now owns {len(docs)} document{'s' if len(docs) != 1 else ''} that {before.name} owned: {listed}.{work}"
+                + (f" Reason: {reason}." if reason else "") + " The tracker is updated (NCT-1).",
+                exclude={actor.id} if actor else set())
+            notices.append(Notice(after.id, "Documents handed over to you",
+                                  f"You are now responsible for {listed}, handed over from {before.name}.{work} "
+                                  "Say 'my documents' and 'my tasks' to see them."))
+        await uow.commit()
+    return Handover(before.id, after.id, tuple(d.ref for d in docs), tuple(moved_cases), drafts, tuple(notices))
+
+
+async def flag_orphans(uow, repo, person, now) -> tuple[list, list[Notice]]:
+    """A person left: flag each document they own or sign off as orphaned to the PPO. Returns
+    (documents newly flagged, notices for the PPO)."""
+    flagged = []
+    for d in await repo.documents_of(person.id):
+        if d.status == "retired":
+            continue
+        roles = [r for r, pid in (("ro", d.ro_id), ("rsm", d.rsm_id)) if pid == person.id]
+        new = [await repo.flag(document_id=d.id, person_id=person.id, role=r, reason="left", at=now) for r in roles]
+        if any(new):
+            flagged.append(d)
+            await uow.audit.record(at=now, actor=None, entity="document", entity_id=d.id, action="orphaned",
+                                   summary=f"{person.name} has left ({' and '.join(r.upper() for r in roles)}): "
+                                           "orphaned to the PPO until someone is named")
+    notices = []
+    if flagged:
+        listed = "; ".join(f"{d.ref} {d.title}" for d in flagged)
+        notices = await ppo_notices(
+            uow, "Documents without an owner",
+            f"{person.name} has left (their account is disabled in the directory). These documents need a new owner "
+            f"(NCT-1): {listed}. Name one with 'policybot owner reassign {person.id} <successor>'.")
+    return flagged, notices
+
+
+async def ownership_problems(services: Services) -> list[OwnershipProblem]:
+    """Documents that break NCT-1 or have an owner who left."""
+    from store.register_repo import RegisterRepo
+
+    out = []
+    async with services.store.uow() as uow:
+        repo = RegisterRepo(uow.session)
+        flagged = {(f.document_id, f.role) for f in await repo.open_flags()}
+        for d in await repo.all_documents():
+            if d.status == "retired":
+                continue
+            try:
+                effective_ro(d.ro_id, d.rsm_id)
+            except MissingInformation:
+                out.append(OwnershipProblem(d.ref, d.title, "no Responsible Strategic Manager (NCT-1)"))
+                continue
+            for role, person in (("ro", d.ro), ("rsm", d.rsm)):
+                if person is not None and (not person.active or (d.id, role) in flagged):
+                    out.append(OwnershipProblem(d.ref, d.title, f"{role.upper()} {person.name} has left: orphaned to the PPO"))
+    return out

@@ -1,0 +1,286 @@
+"""Importing the organisation's tracker spreadsheet into the register (DOR-1, NCT-1)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from services.context import Services
+from services.demo import ensure_demo
+from services.errors import BadInput
+from services.people_match import Directory, PersonProblem
+from services.tabular import DateProblem, parse_uk_date
+from services.tracker_import import import_tracker
+from store.register_repo import RegisterRepo
+from store.uow import Store
+from tests.support.bot import settings_for
+from tests.support.tracker import EXPECTED_REJECTED, ROWS, TAYLORS, write_messy_tracker
+
+
+# ------------------------------------------------------------------ dates and names (pure)
+
+@pytest.mark.parametrize("typed, expected", [
+    ("14/03/2025", date(2025, 3, 14)),
+    ("14-3-25", date(2025, 3, 14)),
+    ("14.03.2025", date(2025, 3, 14)),
+    (" 14 March 2025 ", date(2025, 3, 14)),
+    ("14th Mar 2025", date(2025, 3, 14)),
+    ("14-Mar-25", date(2025, 3, 14)),
+    ("March 14, 2025", date(2025, 3, 14)),
+    ("2025-03-14", date(2025, 3, 14)),
+    ("2025-03-14 00:00:00", date(2025, 3, 14)),
+    ("Mar 2025", date(2025, 3, 1)),
+    ("03/2025", date(2025, 3, 1)),
+    ("1/2/2025", date(2025, 2, 1)),  # day first, never American
+    (45730, date(2025, 3, 14)),  # an Excel serial number
+    ("45730", date(2025, 3, 14)),
+    (datetime(2025, 3, 14, 0, 0), date(2025, 3, 14)),  # an Excel date cell
+    (date(2025, 3, 14), date(2025, 3, 14)),
+    ("", None), ("TBC", None), ("n/a", None), (None, None),
+])
+def test_uk_dates_as_people_type_them(typed, expected):
+    assert parse_uk_date(typed) == expected
+
+
+def test_a_month_alone_is_its_last_day_for_a_review_due_by_it():
+    assert parse_uk_date("Mar 2027", month_end=True) == date(2027, 3, 31)
+    assert parse_uk_date("Feb 2028", month_end=True) == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize("typed, reason", [
+    ("31/02/2025", "'31/02/2025' is not a real date: February 2025 has 28 days"),
+    ("29/02/2025", "'29/02/2025' is not a real date: February 2025 has 28 days"),
+    ("31/04/2026", "'31/04/2026' is not a real date: April 2026 has 30 days"),
+    ("03/14/2025", "'03/14/2025' has no month 14 (dates are read day first: day/month/year)"),
+    ("next spring", "'next spring' is not a date I can read (use day/month/year, e.g. 14/03/2025)"),
+    ("14 Smarch 2025", "'14 Smarch 2025' is not a date I can read (use day/month/year, e.g. 14/03/2025)"),
+    ("01/01/1066", "'01/01/1066' is not a plausible register date (year 1066)"),
+])
+def test_impossible_dates_are_refused_with_the_reason(typed, reason):
+    with pytest.raises(DateProblem) as exc:
+        parse_uk_date(typed)
+    assert str(exc.value) == reason
+
+
+def _people(*rows):
+    return [SimpleNamespace(id=i, name=n, email=e, active=a) for i, n, e, a in rows]
+
+
+def test_people_are_matched_however_their_names_are_written():
+    d = Directory(_people(("js", "Jane Smith", "jane.smith@example.org", True),
+                          ("ao", "Amara O'Neill-Brown", "amara@example.org", True),
+                          ("pk", "Jordan Kaur", "jordan.kaur@example.org", True),
+                          ("px", "Jordan Kaul", "jordan.kaul@example.org", True),
+                          ("gone", "Lee Left", "lee@example.org", False)))
+    for typed in ("Jane Smith", "jane  SMITH ", "Smith, Jane", "Dr Jane Smith", "Jane Smith (interim)",
+                  "JANE.SMITH@example.org", "J. Smith", "J Smith", "Jane Smyth"):
+        assert d.match(typed).person.id == "js", typed
+    assert d.match("Amara O'Neill Brown").person.id == "ao"
+    assert d.match("amara oneill-brown").person.id == "ao"
+    assert d.match("Jane Smyth").how == "near"
+    with pytest.raises(PersonProblem, match="could be Jordan Kaur .* or Jordan Kaul"):
+        d.match("Jordan Kaus")  # equally close to two people: never guessed
+    with pytest.raises(PersonProblem, match="is not in the directory"):
+        d.match("Nobody Atall")
+    with pytest.raises(PersonProblem, match="has left"):
+        d.match("Lee Left")
+    with pytest.raises(PersonProblem, match="is not in the directory"):
+        d.match("someone@example.org")
+
+
+# ------------------------------------------------------------------ the messy tracker, end to end
+
+async def _org(db_url, clock):
+    store = Store(db_url)
+    await store.migrate()
+    services = Services(settings_for(db_url), store, clock)
+    await ensure_demo(services)
+    async with store.uow() as uow:
+        for pid, name, email in TAYLORS:
+            await uow.people.create(id=pid, name=name, email=email, active=True, preferences={}, roles=["ro"])
+        await uow.commit()
+    return services
+
+
+async def snapshot(services) -> tuple:
+    """Everything an import may touch, to prove that nothing changed."""
+    async with services.store.uow() as uow:
+        docs = await RegisterRepo(uow.session).all_documents()
+        rows = tuple((d.ref, d.doc_type, d.title, d.category, d.service_area, d.ro_id, d.rsm_id, d.status, d.version,
+                      d.approved_on, d.last_reviewed_on, d.next_review_due, d.manual_url, repr(d.extra), d.updated_at)
+                     for d in docs)
+        audit = len(await uow.audit.for_entity("register", 1)) + sum(
+            [len(await uow.audit.for_entity("document", d.id)) for d in docs])
+        runs = len(await RegisterRepo(uow.session).import_runs())
+    return rows, audit, runs
+
+
+async def test_messy_tracker_rejected_rows_are_reported_line_by_line_and_nothing_half_imports_DOR_1(db_url, clock, tmp_path):
+    services = await _org(db_url, clock)
+    try:
+        path = write_messy_tracker(tmp_path / "tracker.xlsx")
+        before = await snapshot(services)
+
+        dry = await import_tracker(services, path, dry_run=True)
+        assert dry.header_row == 5  # found below the title rows, through the merged two-row heading
+        assert dry.rejected_lines() == EXPECTED_REJECTED
+        assert (dry.rows_read, dry.count("add"), dry.count("update"), dry.count("unchanged")) == (10, 2, 3, 0)
+        assert await snapshot(services) == before  # a dry run changes nothing
+
+        real = await import_tracker(services, path)  # no --skip-bad: one bad row stops everything
+        assert not real.applied and real.rejected_lines() == EXPECTED_REJECTED
+        assert await snapshot(services) == before
+        text = "\n".join(real.lines())
+        assert "nothing was imported" in text
+        for line in EXPECTED_REJECTED:
+            assert f"  {line}" in text
+    finally:
+        await services.store.close()
+
+
+async def test_skip_bad_imports_the_good_rows_in_one_transaction_and_reimport_changes_nothing_NCT_1(db_url, clock, tmp_path):
+    services = await _org(db_url, clock)
+    try:
+        path = write_messy_tracker(tmp_path / "tracker.xlsx")
+        report = await import_tracker(services, path, skip_bad=True, actor_email="priya.patelowens@example.org")
+        assert report.applied and report.rejected_lines() == EXPECTED_REJECTED
+        assert any("'Drew Ashbey' taken as Drew Ashby" in n for c in report.changes for n in c.notes)
+        async with services.store.uow() as uow:
+            pp1, pp2, pp10 = [await uow.documents.by_ref(r) for r in ("PP-001", "PP-002", "PP-010")]
+            assert (pp1.last_reviewed_on, pp1.next_review_due) == (date(2025, 3, 14), date(2026, 3, 14))
+            assert pp1.extra["columns"] == {"Comments": "Chapter 1"}  # trailing space trimmed
+            # "Dunmore,  Alex" is Alex Dunmore; the RSM was given by email.
+            assert (pp2.ro_id, pp2.rsm_id, pp2.next_review_due) == ("ro-1", "rsm-safeguarding", date(2027, 3, 14))
+            assert (pp10.ro_id, pp10.next_review_due, pp10.doc_type) == ("ro-4", date(2026, 6, 30), "Practice Guidance")
+            kinship = await uow.documents.by_ref("PP-047")
+            assert kinship.title == "Kinship Care Assessments"
+            assert (kinship.last_reviewed_on, kinship.next_review_due) == (date(2025, 3, 1), date(2026, 3, 19))
+            assert kinship.manual_url == "https://www.manual.example.org/chapters/kinship.html"
+            assert (kinship.ro_id, kinship.rsm_id, kinship.status) == ("ro-2", "rsm-cla", "published")
+            placements = await uow.documents.by_ref("PP-048")
+            # NCT-1: no RO named, so the RSM stands in.
+            assert (placements.ro_id, placements.rsm_id, placements.status) == (None, "rsm-cla", "draft")
+            assert placements.next_review_due == date(2027, 3, 31)
+            # Rejected rows changed nothing.
+            assert (await uow.documents.by_ref("PP-003")).ro_id == "ro-1"
+            assert await uow.documents.count() == 48
+            repo = RegisterRepo(uow.session)
+            runs = await repo.import_runs()
+            assert [(r.added, r.updated, r.unchanged, r.rejected, r.actor_id) for r in runs] == [(2, 3, 0, 5, "ppo")]
+            history = await uow.audit.for_entity("document", pp2.id)
+            assert history[-1].action == "updated_from_tracker" and "row 8" in history[-1].summary
+            assert history[-1].actor_name == "Priya Patel-Owens"
+            assert [e.action for e in await uow.audit.for_entity("register", runs[0].id)] == ["tracker_import"]
+
+        before = await snapshot(services)
+        again = await import_tracker(services, path, skip_bad=True)
+        assert (again.count("add"), again.count("update"), again.count("unchanged")) == (0, 0, 5)
+        assert not again.applied
+        assert await snapshot(services) == before  # idempotent: not even a run record
+    finally:
+        await services.store.close()
+
+
+async def test_clean_tracker_imports_without_skip_bad_and_matches_by_title_when_there_is_no_ref(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
+    try:
+        good = {r: v for r, v in ROWS.items() if r in (7, 8, 10, 14, 15)}
+        good[10] = list(good[10])
+        path = write_messy_tracker(tmp_path / "clean.xlsx", good)
+        first = await import_tracker(services, path)
+        assert first.ok and first.applied and first.count("add") == 2
+        # The new rows had no Ref: the second time they are found by title and type.
+        second = await import_tracker(services, path)
+        assert (second.count("add"), second.count("update"), second.count("unchanged")) == (0, 0, 5)
+    finally:
+        await services.store.close()
+
+
+async def test_csv_tracker_with_semicolons_and_an_american_date(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
+    try:
+        path = tmp_path / "tracker.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as f:
+            w = csv.writer(f, delimiter=";")
+            w.writerow(["Procedures tracker"])
+            w.writerow([])
+            w.writerow(["Ref", "Document Title", "Owner", "R.S.M.", "Review due", "Team"])
+            w.writerow(["PP-001", "Children Missing from Home and Care ", "alex dunmore", "Morgan Reyes", "14/03/2027", "MASH"])
+            w.writerow(["", "", "", "", "", ""])
+            w.writerow(["PP-002", "Section 47 Enquiries", "Alex Dunmore", "Morgan Reyes", "03/14/2027", "MASH"])
+        report = await import_tracker(services, path, dry_run=True)
+        assert report.header_row == 3
+        assert report.rejected_lines() == [
+            "row 6: Review due '03/14/2027' has no month 14 (dates are read day first: day/month/year)"]
+        assert [c.row for c in report.changes] == [4]
+        assert ("Service area", "Safeguarding", "MASH") in report.changes[0].diffs
+        assert [c.field for c in report.columns] == ["ref", "title", "ro", "rsm", "next_review_due", "service_area"]
+    finally:
+        await services.store.close()
+
+
+async def test_a_mapping_file_names_unusual_headings(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
+    try:
+        path = tmp_path / "odd.csv"
+        path.write_text("Chapter heading,Lead for this,Signs it off,Internal notes,Review by\n"
+                        "Section 47 Enquiries,Frankie Osei,Morgan Reyes,ignore me,01/01/2028\n", encoding="utf-8")
+        mapping = tmp_path / "mapping.yaml"
+        mapping.write_text('columns:\n  "Chapter heading": title\n  "Lead for this": ro\n  "Signs it off": rsm\n'
+                           '  "Internal notes": ignore\n', encoding="utf-8")
+        report = await import_tracker(services, path, mapping=mapping)
+        assert report.applied and report.count("update") == 1
+        async with services.store.uow() as uow:
+            doc = await uow.documents.by_ref("PP-002")
+            assert (doc.ro_id, doc.next_review_due, doc.extra.get("columns")) == ("ro-6", date(2028, 1, 1), None)
+        mapping.write_text("columns:\n  Chapter heading: titel\n", encoding="utf-8")
+        with pytest.raises(BadInput, match="'titel', which is not a field"):
+            await import_tracker(services, path, mapping=mapping)
+        mapping.write_text("columns: [unclosed\n", encoding="utf-8")
+        with pytest.raises(BadInput, match="not valid YAML at line"):
+            await import_tracker(services, path, mapping=mapping)
+    finally:
+        await services.store.close()
+
+
+async def test_files_that_are_not_trackers_get_a_polite_error(sqlite_url, clock, tmp_path):
+    services = await _org(sqlite_url, clock)
+    try:
+        (tmp_path / "notes.txt").write_text("hello", encoding="utf-8")
+        with pytest.raises(BadInput, match="I can read .xlsx and .csv"):
+            await import_tracker(services, tmp_path / "notes.txt")
+        (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+        with pytest.raises(BadInput, match="not a spreadsheet I can open"):
+            await import_tracker(services, tmp_path / "broken.xlsx")
+        (tmp_path / "nohead.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+        with pytest.raises(BadInput, match="couldn't find the heading row"):
+            await import_tracker(services, tmp_path / "nohead.csv")
+    finally:
+        await services.store.close()
+
+
+def test_cli_import_dry_run_and_exit_codes(sqlite_url, clock, tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from policybot.cli import main
+
+    async def setup():
+        services = await _org(sqlite_url, clock)
+        await services.store.close()
+
+    asyncio.run(setup())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    path = write_messy_tracker(tmp_path / "tracker.xlsx")
+    assert main(["import", str(path), "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert "10 rows read: 2 to add, 3 to update, 0 unchanged, 5 rejected." in out
+    assert all(f"  {line}" in out for line in EXPECTED_REJECTED)
+    assert main(["import", str(path), "--skip-bad", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "Imported: 2 added, 3 updated, 0 unchanged." in out and "+ row" not in out
+    assert main(["import", str(tmp_path / "missing.xlsx")]) == 2
+    assert "There is no file" in capsys.readouterr().err
