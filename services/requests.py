@@ -59,7 +59,8 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
     async with services.store.uow() as uow:
         hits = await search_register(uow, words, limit + 5)
     good = [h for h in hits if h.document.status not in CLOSED_STATUSES
-            and len(set(h.matched) & wanted) / len(wanted) >= MIN_COVERAGE]
+            and len(set(h.matched) & wanted) / len(wanted) >= MIN_COVERAGE
+            and set(terms(h.document.title)) & wanted]  # about the same thing, not merely mentioning it
     return good[:limit]
 
 
