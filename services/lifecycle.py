@@ -258,10 +258,15 @@ async def _to_request_mailbox(services: Services, uow, preset, doc, case_id: int
     return [Notice("", subject, "\n".join(lines), case_id, key)]
 
 
+def uses_rsm(preset) -> bool:
+    """Whether the process has Responsible Strategic Managers who act (NCT), not merely the built-in role."""
+    return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
+
+
 async def _rsm_for_area(uow, preset, service_area: str | None) -> str | None:
     """Where the process has RSMs, the one RSM of the service area signs off a new document (NCT-1);
     with none or several, the PPO names them ('add RSM <name> to <ref>')."""
-    if "rsm" not in preset.roles or not service_area:
+    if not uses_rsm(preset) or not service_area:
         return None
     found = [p.id for p in await uow.people.with_role("rsm")
              if (p.service_area or "").strip().lower() == service_area.strip().lower()]

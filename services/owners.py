@@ -15,7 +15,7 @@ from services import outbox
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.identity import ChannelIdentity, find_person, resolve_person
-from services.lifecycle import Notice, _rsm_ids
+from services.lifecycle import Notice, _rsm_ids, uses_rsm
 from services.org import organisation_preset
 
 COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs
@@ -30,7 +30,7 @@ class OwnerChange:
 
 async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str) -> OwnerChange:
     preset = organisation_preset(services.settings)
-    if "rsm" not in preset.roles:
+    if not uses_rsm(preset):
         raise BadInput(f"The {preset.name} process has no Responsible Strategic Managers.")
     today, now = services.clock.today(), services.clock.now()
     mail_enabled = services.settings.mail_transport != "none"

@@ -46,13 +46,13 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     """BCT-2, BCT-3, BCT-4, BCT-5, BCT-8, BCT-9: every step taken in conversation by the people involved."""
     bot = bct_bot
     ro, ppo, chair = demo_aad["ro-1"], demo_aad["ppo"], demo_aad["director"]
-    for who in ("ppo", "director", "qa-1", "ro-4", "ro-6", "ro-1"):
+    for who in ("ppo", "director", "qa-1", "ro-4", "ro-6", "ro-1", "rsm-early-help"):
         await bot.say("help", aad=demo_aad[who], conversation=f"a:{who}")
 
     said = await request_document(
         bot, ro, "a:ro-1", "I need a new procedure on online harms and sextortion",
         ["Procedure for an area of practice", "Safeguarding", "Sextortion referrals doubled after the 2026 audit",
-         "MASH, Police Online Harms unit", "none", "yes"])
+         "MASH, Police Online Harms unit", "Casey Lindqvist", "yes"])
     text = text_of(said)
     assert "I've sent it to the Policy Service (Practice Hub) (Policy Service mailbox of the Practice Hub) to agree the need." in text
     # BCT-2: the request reached the Policy Service mailbox by email, with the words to reply with.
@@ -73,8 +73,9 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     assert "Consultation with the Directors and ADs group" in text_of(said)
     assert "Consultation closes: 27 November 2026" in text_of(said)  # BCT-4: 3 days before the DLG of 1 December
 
-    # BCT-4: each consultee has a card with the deadline; one agrees, one comments, one stays silent.
-    cards = {who: last_to(bot, f"a:{who}") for who in ("qa-1", "ro-4", "ro-6")}
+    # BCT-4: each consultee (the usual ones and the one the requester named) has a card with the
+    # deadline; one agrees, one comments, two stay silent.
+    cards = {who: last_to(bot, f"a:{who}") for who in ("qa-1", "ro-4", "ro-6", "rsm-early-help")}
     for who, card in cards.items():
         assert "Consultation: PP-047" in readable(card) and "Consultation closes: 27 November 2026" in readable(card), who
         assert set(buttons(card)) == {"respond_agree", "respond_comment"}
@@ -96,7 +97,7 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     await sweeps.sweep_cases(services, "test")
     await bot.app[DISPATCHER_KEY].drain()  # what the scheduler's dispatcher would send now
     history = text_of(await bot.say("history PP-047", aad=ro, conversation="a:ro-1"))
-    assert "Consultation closed; no response from 1, recorded as agreement (BCT-5)" in history
+    assert "Consultation closed; no response from 2, recorded as agreement (BCT-5)" in history
 
     # BCT-8: the DLG's chair decides; the card reaches the chair after the sweep's notices go out.
     said = await bot.say("case 1", aad=chair, conversation="a:director")
