@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from dialogs.response import Response
 from governance.errors import GovernanceError, WrongRole
 from render import cases as case_render
 from render import requests as ask
@@ -70,8 +71,6 @@ class NewDocumentDialog:
         mine["touched"] = self.services.clock.now().isoformat()
 
     async def begin(self, ident: ChannelIdentity, mine: dict, subject: str | None, named_type: str | None):
-        from dialogs.router import Response
-
         mine.clear()
         mine.update(name=NAME, step="", data={})
         self._touch(mine)
@@ -91,8 +90,6 @@ class NewDocumentDialog:
 
     async def on_text(self, ident: ChannelIdentity, mine: dict, text: str):
         """One answer. Sets mine['done'] when the dialog is over (finished or cancelled)."""
-        from dialogs.router import Response
-
         self._touch(mine)
         said = (text or "").strip()
         low = _norm(said)
@@ -120,16 +117,12 @@ class NewDocumentDialog:
     # ------------------------------------------------------------------ steps
 
     async def _on_subject(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         if not _sensible(said, min_words=2):
             return Response(await self._ask(ident, mine, "subject", [f"Sorry, I need a few words about what it should cover, not \"{said[:40]}\"."]))
         mine["data"]["subject"] = said[:300]
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_check(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         matches = mine["data"].get("matches") or []
         chosen = None
         if low.isdigit() and 1 <= int(low) <= len(matches):
@@ -147,8 +140,6 @@ class NewDocumentDialog:
         return Response(await self._ask(ident, mine, "check", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
 
     async def _on_type(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         help_ = requests.type_help(self.services, said)
         if _EXPLAIN.match(low):
             return Response(await self._ask(ident, mine, "type", [self._help("type")]))
@@ -170,8 +161,6 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_category(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         setup = await self._setup()
         found = _pick(low, list(setup.categories))
         if found is None:
@@ -180,8 +169,6 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_service_area(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         setup = await self._setup()
         other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.I)
         if other and _sensible(other.group("area")):
@@ -195,16 +182,12 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_reason(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         if not _sensible(said, min_words=3):
             return Response(await self._ask(ident, mine, "reason", ["Please say in a sentence why it is needed."]))
         mine["data"]["reason"] = said
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_stakeholders(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         if _NONE.match(low):
             mine["data"]["stakeholders"] = None
         elif _sensible(said):
@@ -214,8 +197,6 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_consultees(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         if _NONE.match(low):
             mine["data"]["consultees"] = []
             return Response(await self._ask_next(ident, mine, []))
@@ -231,8 +212,6 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_confirm(self, ident, mine, said, low):
-        from dialogs.router import Response
-
         if _YES.match(low):
             data = mine["data"]
             out = await lifecycle.start_new_document(
@@ -370,8 +349,6 @@ class NewDocumentDialog:
     async def _review_instead(self, ident: ChannelIdentity, ref: str):
         """LBBD-1: update what exists. Its owners (or whoever receives requests) start its review now;
         anyone else asks for an unscheduled review with its reason."""
-        from dialogs.router import Response
-
         try:
             out = await lifecycle.start_case(self.services, ident, ref, "scheduled_review")
             return Response(case_render.case_reply(out.case, "Good: rather than a new document, " + out.message[0].lower()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 
 from dialogs.intents import Intent, recognise
 from governance.errors import GovernanceError
@@ -18,6 +17,7 @@ from render import messages
 from render.reply import Reply
 from governance.calendar import parse_uk_date
 from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
+from dialogs.response import Response
 from render import requests as request_render
 from services import lifecycle, meetings, owners, preferences, register
 from services.errors import BadInput
@@ -28,13 +28,6 @@ from services.org import organisation_preset
 log = logging.getLogger("policybot.dialogs")
 
 NUDGE_INTENTS = {"nudge_settings", "quiet_hours", "digest_on", "digest_off", "pause_nudges", "resume_nudges"}
-
-
-@dataclass(frozen=True)
-class Response:
-    reply: Reply
-    notices: tuple[lifecycle.Notice, ...] = field(default_factory=tuple)
-    changed_case: int | None = None  # a case this turn changed: its cards elsewhere need refreshing
 
 
 def dialog_key(ident: ChannelIdentity) -> str:
