@@ -86,6 +86,8 @@ class PolicyBot(TeamsActivityHandler):
         self.services = services
         self.dispatcher = dispatcher  # services.dispatch.Dispatcher: sends what the outbox owes
         self.conversation_state = conversation_state
+        # Dialogs in progress (the new-document request), one per person, kept with the conversation.
+        self.dialogs = conversation_state.create_property("dialogs")
         self.router = Router(services)
         # The last reference stored per conversation: identical ones are not written again.
         self._stored_refs: dict[tuple[str, str], str] = {}
@@ -152,7 +154,8 @@ class PolicyBot(TeamsActivityHandler):
         elif value and value.get("case") is not None and value.get("action"):
             response = await self.router.card_action(ident, value)
         else:
-            response = await self.router.handle(ident, text.strip(), value)
+            state = await self.dialogs.get(turn_context, dict)
+            response = await self.router.handle(ident, text.strip(), value, state)
         await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
         await self.deliver(turn_context, response.notices)
         await self.refresh_cards(turn_context, response.changed_case)
@@ -234,7 +237,11 @@ class PolicyBot(TeamsActivityHandler):
             await self.refresh_cards(turn_context, response.changed_case)
             return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb in ("command", None) and isinstance(data.get("command"), str):
-            reply = (await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]})).reply
+            state = await self.dialogs.get(turn_context, dict)
+            response = await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]}, state)
+            await self.deliver(turn_context, response.notices)
+            await self.refresh_cards(turn_context, response.changed_case)
+            reply = response.reply
             if reply.card is not None:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": reply.text}

@@ -14,10 +14,12 @@ _REF_RE = re.compile(rf"\b({REF})\b")
 
 @dataclass(frozen=True)
 class Intent:
-    name: str  # see _PATTERNS: help, cancel, find, status, history, my_documents, my_tasks, case, decide, reviews, meetings, nudges, reports; unknown | empty
+    name: str  # see _PATTERNS: help, cancel, find, status, history, my_documents, my_tasks, case, decide, new_document, add_rsm, reviews, meetings, nudges, reports; unknown | empty
     arg: str = ""
     detail: str = ""
 
+
+_TYPES = (r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("help", re.compile(r"^(help|\?|menu|commands|what can you do\??|hi|hello|hey|start|good (morning|afternoon))[.!?]*$")),
@@ -32,9 +34,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "decide",
         re.compile(
-            r"^(?P<verb>approve with conditions|approve subject to amendments|approve|defer|refer|not approved|"
+            r"^(?P<verb>approve with conditions and return to me|approve with conditions|approve subject to amendments|"
+            r"approve|defer|refer|not approved|"
             r"conditions met|conditions not met|agree the need|agree|decline|ask for more information|"
-            r"no changes are needed|no changes|withdraw|publish|legal review complete|i agree|comment)"
+            r"no changes are needed|no changes|withdraw|publish|legal review complete|i agree|comment|"
+            r"eia not needed|eia needed|legal review not needed|legal review needed|workshop|more information|"
+            r"close consultation|yes|no)"
             r"\s+(on\s+)?case\s*(?P<n>\d{1,9})\s*(:|-|because|as|version)?\s*(?P<text>.*)$"
         ),
     ),
@@ -53,6 +58,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})( for (?P<body>[^:]+?))?\s*((:|-)\s*(?P<text>.*))?$")),
     ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})\s+(?P<text>(?!for ).+)$")),
     ("action_done", re.compile(r"^action (?P<n>\d{1,9}) (is )?(done|complete|completed)[.!]*$")),
+    ("new_document", re.compile(
+        r"^(i|we)( really)? (need|want|would like|'d like|require)( to (request|ask for|propose|write))? (a |an )?new (?P<type>" + _TYPES + r")"
+        r"(\s+(on|about|for|covering|to cover|regarding|re|that covers)\s+(?P<what>.+?))?[.!]*$"
+        r"|^(please )?(request|propose|suggest|ask for|start|open) (a |an )?new (?P<type2>" + _TYPES + r")( request)?"
+        r"(\s+(on|about|for|covering|to cover|regarding|re|that covers)\s+(?P<what2>.+?))?[.!]*$"
+        r"|^new (?P<type3>" + _TYPES + r") request[.!]*$"
+    )),
+    ("add_rsm", re.compile(rf"^(add|set) (an? |another )?(rsm|responsible strategic manager)\s+(?P<who>.+?)\s+(to|for|on)\s+(?P<ref>{REF})[.!]*$")),
     ("my_tasks", re.compile(r"^(show )?(me )?(my )?(tasks|to ?dos?|what is waiting for me|what's waiting for me|inbox)[.?!]*$")),
     ("case", re.compile(r"^(show |open )?case\s*(?P<n>\d{1,9})[.?!]*$")),
     ("report", re.compile(r"^(show |give |run |send )?(me )?(the |a )?(register |monthly |governance |compliance |review )?"
@@ -120,6 +133,15 @@ def recognise(text: str | None) -> Intent:
             return Intent(name, "" if m.group("none") else (m.group("q") or "").strip())
         if name == "pause_nudges":
             return Intent(name, (m.group("until") or "").strip())
+        if name == "new_document":
+            g = m.groupdict()
+            kind = (g.get("type") or g.get("type2") or g.get("type3") or "").strip()
+            what_key = "what" if g.get("what") else ("what2" if g.get("what2") else None)
+            what = _original_text(text or "", m.start(what_key)).rstrip(".!") if what_key else ""
+            return Intent("new_document", what, "" if kind == "document" else kind)
+        if name == "add_rsm":
+            who = _original_text(text or "", m.start("who"))[: m.end("who") - m.start("who")]
+            return Intent("add_rsm", m.group("ref").upper(), who.strip())
         if name == "find":
             q = m.groupdict().get("q") or m.groupdict().get("q2") or ""
             return Intent("find", q.strip(" ?.!"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
 
 from dialogs.intents import Intent, recognise
 from governance.errors import GovernanceError
@@ -18,7 +17,10 @@ from render import messages
 from render import search as search_render
 from render.reply import Reply
 from governance.calendar import parse_uk_date
-from services import lifecycle, meetings, preferences, register, search
+from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
+from dialogs.response import Response
+from render import requests as request_render
+from services import lifecycle, meetings, owners, preferences, register, search
 from services.errors import BadInput
 from services.context import Services
 from services.identity import ChannelIdentity, resolve_person
@@ -29,25 +31,55 @@ log = logging.getLogger("policybot.dialogs")
 NUDGE_INTENTS = {"nudge_settings", "quiet_hours", "digest_on", "digest_off", "pause_nudges", "resume_nudges"}
 
 
-@dataclass(frozen=True)
-class Response:
-    reply: Reply
-    notices: tuple[lifecycle.Notice, ...] = field(default_factory=tuple)
-    changed_case: int | None = None  # a case this turn changed: its cards elsewhere need refreshing
+def dialog_key(ident: ChannelIdentity) -> str:
+    """Whose dialog this is, inside the conversation's state (group chats hold several people)."""
+    return ident.aad_object_id or ident.user_id or "anyone"
 
 
 class Router:
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.new_document = NewDocumentDialog(services)
 
-    async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None) -> Response:
+    async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None,
+                     state: dict | None = None) -> Response:
+        """One turn. `state` is this conversation's dialog state (a dict the bot layer keeps between
+        turns), holding at most one dialog per person; without it, dialogs cannot start."""
         value = value if isinstance(value, dict) else {}
         command = value.get("command") if isinstance(value.get("command"), str) else None
-        intent = recognise(command if command is not None else text)
+        if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
+            command = value["answer"]  # a dialog's text box, sent from its card
+        said = command if command is not None else text
+        key = dialog_key(ident)
+        note = None
+        mine = state.get(key) if state is not None else None
+        if isinstance(mine, dict) and mine.get("name") == "new_document":
+            if self.new_document.expired(mine, self.services.clock.now()):
+                del state[key]
+                note = EXPIRED_NOTE
+            else:
+                try:
+                    response = await self.new_document.on_text(ident, mine, said or "")
+                except GovernanceError as exc:
+                    response = Response(messages.error_reply(f"{exc} Say 'cancel' to stop, or answer again."))
+                if mine.get("done"):
+                    del state[key]
+                return response
+        intent = recognise(said)
         try:
-            return await self._dispatch(ident, intent, value)
+            if intent.name == "new_document":
+                if state is None:
+                    response = Response(request_render.said("Please ask for a new document in a chat with me."))
+                else:
+                    state[key] = {}
+                    response = await self.new_document.begin(ident, state[key], intent.arg or None, intent.detail or None)
+            else:
+                response = await self._dispatch(ident, intent, value)
         except GovernanceError as exc:
-            return Response(messages.error_reply(str(exc)))
+            response = Response(messages.error_reply(str(exc)))
+        if note:
+            response = Response(request_render.with_note(response.reply, note), response.notices, response.changed_case)
+        return response
 
     async def card_action(self, ident: ChannelIdentity, data: dict) -> Response:
         """A decision button on a case card (Action.Execute verb 'case')."""
@@ -59,7 +91,11 @@ class Router:
         action = data.get("action")
         if not isinstance(action, str):
             return Response(messages.error_reply("That button is missing its action. Type 'my tasks' to see your cases."))
-        extra = {k: v for k, v in data.items() if k in ("version", "return_to_me", "required", "for", "against")}
+        extra = {k: v for k, v in data.items() if k in ("version", "required", "for", "against")}
+        if action in case_render.REQUIRED_INPUTS and case_render.REQUIRED_INPUTS[action] in data:
+            extra["required"] = data[case_render.REQUIRED_INPUTS[action]]  # the card's yes/no (LBBD-5, LBBD-7)
+        if action == "approve_with_conditions":  # NCT-9: a toggle sends "true"/"false" as text
+            extra["return_to_me"] = str(data.get(case_render.RETURN_TO_ME_INPUT, "")).strip().lower() in ("true", "1", "yes", "on")
         text = data.get(case_render.TEXT_INPUT_ID) if isinstance(data.get(case_render.TEXT_INPUT_ID), str) else None
         try:
             out = await lifecycle.act(self.services, ident, case_id, action, text=text, data=extra, expected_version=expected)
@@ -84,6 +120,7 @@ class Router:
         verb, _, words = intent.detail.partition("|")
         action = case_render.DECISION_WORDS[verb]
         data = {"version": words} if action == "publish" else {}
+        data.update(case_render.DECISION_DATA.get(verb, {}))
         out = await lifecycle.act(self.services, ident, int(intent.arg), action, text=words or None, data=data)
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
@@ -154,6 +191,9 @@ class Router:
             return await self._decide(ident, intent)
         if intent.name in NUDGE_INTENTS:
             return Response(Reply(text=await self._nudges(ident, intent)))
+        if intent.name == "add_rsm":
+            out = await owners.add_rsm(self.services, ident, intent.arg, intent.detail)
+            return Response(Reply(text=out.message), out.notices, out.changed_case)
         if intent.name == "my_tasks":
             views = await lifecycle.my_tasks(self.services, ident)
             async with self.services.store.uow() as uow:

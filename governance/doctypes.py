@@ -45,6 +45,11 @@ def explain_strategy_ambiguity(text: str) -> str | None:
     )
 
 
+def is_strategy_meeting(text: str) -> bool:
+    """MA-2: the words describe a Section 47 strategy meeting or discussion, not a Strategy document."""
+    return bool(text and _S47_MEETING.search(text))
+
+
 def suggest_types(preset: Preset, text: str) -> list[DocType]:
     """Document types whose description fits the words used, best first (MA-1)."""
     out: list[DocType] = []

@@ -767,6 +767,13 @@ def required_sign_offs(preset: Preset, case: Case) -> list[Stage]:
     return [s for s in route.stages if s.kind == "sign_off" and _include(s, case) and s.id not in handed_on]
 
 
+def with_participants(case: Case, role: str, people: tuple[str, ...], actor: Actor, today: date, summary: str) -> Case:
+    """The people holding a document role for this case changed (NCT-7: another RSM named by the
+    PPO); the change is part of the case's history. Decisions already made stand."""
+    case = dataclasses.replace(case, participants={**case.participants, role: tuple(dict.fromkeys(people))})
+    return _log(case, today, actor, f"set_{role}", summary)
+
+
 def retire(preset: Preset, actor: Actor, document_name: str, reason: str | None) -> Notify:
     """Retiring a document: only whoever publishes documents in this process, with a reason."""
     publisher = next((s.by for r in preset.routes.values() for s in r.stages if s.kind == "publish"), "ppo")

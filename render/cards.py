@@ -77,10 +77,33 @@ def example_cards() -> dict[str, dict]:
     replies["manual_search_weak"] = search_render.search_reply(SearchOutcome("missing giraffes", (document,), False))
     replies["manual_search_nothing"] = search_render.search_reply(SearchOutcome("unicorns", (), False))
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
+    drafting = CaseView(
+        id=9, version=2, document=overdue, kind="new_document", stage="draft", stage_label="Author co-produces the first draft",
+        step="awaiting", status="open", waiting_for=("Alex Example",),
+        actions=(ActionSpec("submit_draft", "Submit the draft"), ActionSpec("record_eia", "Record the EIA decision"),
+                 ActionSpec("record_legal", "Record the legal review decision"),
+                 ActionSpec("record_workshop", "Record a co-production workshop", True, "Who took part and what it changed")),
+        history=(), open_conditions=(),
+    )
+    replies["case_drafting_records"] = cases.case_reply(drafting)
+    replies.update(_request_examples())
     replies.update(_meeting_examples())
     replies["notice"] = messages.notice_reply("Papers: Practice, Policy and Procedures Group", "Agenda\n1. Progress report")
     replies.update(_report_examples(overdue))
     return {name: r.card for name, r in replies.items() if r.card is not None}
+
+
+def _request_examples() -> dict:
+    from render import requests
+
+    types = [("Policy", "The 'why'."), ("Strategy", "Long-term aims."), ("Procedure", "The 'how'."), ("Protocol", "An agreement."),
+             ("Practice Guidance", "Advice."), ("Pathway", "A route."), ("Practice Standards", "Bottom lines.")]
+    return {
+        "request_type": requests.question("What type of document is it?", options=types, notes=["It sounds like a Procedure."]),
+        "request_check": requests.question("Would you rather update one of these?", options=[("PP-001", "Children Missing"), ("New", "")]),
+        "request_free_text": requests.question("Why is it needed?", free_text="Why it is needed", skippable=True),
+        "request_expired": requests.with_note(requests.said("OK."), "Your request was set aside."),
+    }
 
 
 def _meeting_examples() -> dict:

@@ -18,13 +18,32 @@ DECISION_WORDS = {
     "ask for more information": "ask_more", "no changes are needed": "no_change", "no changes": "no_change",
     "withdraw": "withdraw", "publish": "publish", "legal review complete": "legal_cleared",
     "i agree": "respond_agree", "comment": "respond_comment",
+    "approve with conditions and return to me": "approve_with_conditions",
+    "eia needed": "record_eia", "eia not needed": "record_eia",
+    "legal review needed": "record_legal", "legal review not needed": "record_legal",
+    "workshop": "record_workshop", "more information": "provide_information", "close consultation": "close_consultation",
+    "yes": "decide_yes", "no": "decide_no",
 }
+# Words that carry a choice as well as the action.
+DECISION_DATA = {
+    "approve with conditions and return to me": {"return_to_me": True},  # NCT-9: SLT asks to see it again
+    "eia needed": {"required": "yes"}, "eia not needed": {"required": "no"},  # LBBD-5
+    "legal review needed": {"required": "yes"}, "legal review not needed": {"required": "no"},  # LBBD-7
+}
+RETURN_TO_ME_INPUT = "return_to_me"
+REQUIRED_INPUTS = {"record_eia": "eia_required", "record_legal": "legal_required"}
 _SUGGESTED = {}
 for _words, _action in DECISION_WORDS.items():
     _SUGGESTED.setdefault(_action, _words)
 
 
 def reply_words(action_id: str, case_id: int, needs_text: bool) -> str | None:
+    if action_id in REQUIRED_INPUTS:
+        yes, no = [w for w, a in DECISION_WORDS.items() if a == action_id]
+        return f"{yes.upper()} case {case_id} or {no.upper()} case {case_id}"
+    if action_id == "approve_with_conditions":
+        return (f"APPROVE WITH CONDITIONS case {case_id}: <your words> (or APPROVE WITH CONDITIONS AND RETURN TO ME "
+                f"case {case_id}: <your words>, to check the amended draft yourself)")
     words = _SUGGESTED.get(action_id)
     if words is None:
         return None
@@ -53,10 +72,18 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
     if any(a.id == "publish" for a in view.actions):
         body.append({"type": "Input.Text", "id": "version", "label": "Version number being published", "placeholder": "e.g. 2.0"})
+    ids = {a.id for a in view.actions}
+    if "record_eia" in ids:
+        body.append(_yes_no(REQUIRED_INPUTS["record_eia"], "Is an Equality Impact Assessment needed? (LBBD-5)"))
+    if "record_legal" in ids:
+        body.append(_yes_no(REQUIRED_INPUTS["record_legal"], "Is a legal review needed? (LBBD-7)"))
     needs_text = [a for a in view.actions if a.needs_text]
     if needs_text:
         labels = " / ".join(a.text_label or a.label for a in needs_text)
         body.append({"type": "Input.Text", "id": TEXT_INPUT_ID, "label": labels, "isMultiline": True})
+    if "approve_with_conditions" in ids:
+        body.append({"type": "Input.Toggle", "id": RETURN_TO_ME_INPUT, "valueOn": "true", "valueOff": "false", "value": "false",
+                     "title": "With conditions: send the amended draft back to me to check"})
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]
@@ -77,6 +104,11 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         lines.append("To send a draft, attach the Word document (with tracked changes for an amendment).")
     text = ((message + "\n") if message else "") + "\n".join(lines)
     return Reply(text=text, card=card(body, actions))
+
+
+def _yes_no(input_id: str, label: str) -> dict:
+    return {"type": "Input.ChoiceSet", "id": input_id, "label": label, "style": "expanded",
+            "choices": [{"title": "Yes", "value": "yes"}, {"title": "No", "value": "no"}]}
 
 
 def tasks_reply(name: str, views: list[CaseView]) -> Reply:

@@ -16,6 +16,8 @@ HELP_LINES = [
     ("my documents", "what you own or sign off, with review dates (overdue first)"),
     ("status <ref>", "where one document stands, e.g. 'status PP-014'"),
     ("history <ref>", "every change to one document: who, when, what and why"),
+    ("request a new document", "ask for a new policy or procedure; I check the register first, e.g. 'I need a new procedure on county lines'"),
+    ("my tasks", "what waits for you: decisions, drafts, consultations, conditions"),
     ("nudge settings", "how you get reminders: 'quiet hours 18:00 to 08:00', 'daily digest', 'single reminders'"),
     ("report", "the register: documents by status, reviews overdue and due, decisions this month, a compliance chart"),
     ("overdue reviews / reviews due in 60 days", "reviews by service area and owner"),

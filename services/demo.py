@@ -22,9 +22,9 @@ PEOPLE = [
     ("rsm-safeguarding", "Morgan Reyes", "Head of Service, Safeguarding", "Safeguarding", ["hos", "rsm", "member:ppp_group"]),
     ("rsm-cla", "Jordan Whitfield", "Head of Service, Children in Care", "Children in Care", ["hos", "rsm", "member:ppp_group"]),
     ("rsm-early-help", "Casey Lindqvist", "Head of Service, Early Help", "Early Help", ["hos", "rsm", "member:ppp_group"]),
-    ("rsm-adults", "Robin Achebe", "Head of Service, Adult Social Care", "Adults", ["hos", "rsm"]),
+    ("rsm-adults", "Robin Achebe", "Head of Service, Adult Social Care", "Adults", ["hos", "rsm", "chair:omt", "member:omt"]),
     ("ad-children", "Sasha Okonkwo", "Assistant Director, Children's Social Care", "Children's Social Care", ["ad", "slt", "member:dlg", "chair:ppp_group", "member:ppp_group", "member:xcslt"]),
-    ("ad-adults", "Taylor Brennan", "Assistant Director, Adults", "Adults", ["ad", "slt", "member:dlg"]),
+    ("ad-adults", "Taylor Brennan", "Assistant Director, Adults", "Adults", ["ad", "slt", "member:dlg", "stakeholder_lead", "chair:aib", "member:aib"]),
     ("director", "Avery Holm", "Director of Children's Services", "Directorate", ["slt", "director", "chair:dlg", "member:dlg", "member:executive_team", "chair:xcslt", "member:xcslt"]),
     ("chief-executive", "Kai Ferreira", "Chief Executive", "Directorate", ["slt", "chair:executive_team", "member:executive_team"]),
     ("head-qa", "Quinn Marsh", "Head of Quality Assurance", "Quality Assurance", ["head_of_qa", "qa_manager", "slt", "vice_chair:ppp_group", "member:ppp_group", "member:xcslt"]),
@@ -35,6 +35,7 @@ PEOPLE = [
     ("ro-4", "Drew Ashby", "Practice Lead, Early Help", "Early Help", ["ro", "consultee"]),
     ("ro-5", "Elliot Marr", "Team Manager, Adult Safeguarding", "Adults", ["ro"]),
     ("ro-6", "Frankie Osei", "Principal Social Worker", "Children's Social Care", ["ro", "consultee"]),
+    ("legal-1", "Harper Quayle", "Solicitor, Legal Services", "Legal Services", ["legal"]),  # LBBD-7
 ]
 
 # (title, type, category, service area, ro person id or None, rsm person id, summary)

@@ -19,7 +19,7 @@ from governance.ownership import roles_on_document
 from services import outbox
 from services.context import Services
 from services.drafts import check_docx
-from services.errors import NotFound, UnknownPerson
+from services.errors import BadInput, NotFound, UnknownPerson
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
 from services.register import document_view
@@ -108,7 +108,7 @@ async def _view(uow, preset, row, doc, person, today: date) -> CaseView:
             waiting.append(p.name if p else w[7:])
         else:
             waiting.append(preset.role_label(w))
-    names = {}
+    names = {"system": "policybot"}
     for h in case.history:
         if h.person_id not in names:
             p = await uow.people.get(h.person_id)
@@ -169,6 +169,129 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
     return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
 
 
+async def start_new_document(services: Services, ident: ChannelIdentity, *, title: str, document_type: str,
+                             category: str | None, service_area: str, reason: str, stakeholders: str | None = None,
+                             consultees: tuple[str, ...] | list[str] = ()) -> Outcome:
+    """A request for a new document: it enters the register as 'requested' with the requester as its
+    author (RO), and a new_document case goes to whoever the preset says receives requests (BCT-2 the
+    Policy Service and its mailbox, NCT-17 the PPO, DOR-2 the Group's chair, LBBD-2 the lead stakeholder)."""
+    preset = organisation_preset(services.settings)
+    today, now = services.clock.today(), services.clock.now()
+    title = " ".join((title or "").split())
+    if not title:
+        raise BadInput("Please say what the new document should cover.")
+    if document_type not in preset.document_types:
+        raise BadInput(f"'{document_type}' is not a document type in the {preset.name} process.")
+    if preset.categories and category not in preset.categories:
+        raise BadInput(f"'{category}' is not a category in the {preset.name} process.")
+    if not (reason or "").strip():
+        raise BadInput("Please say why the new document is needed.")
+    async with services.store.uow() as uow:
+        person = await _who(uow, ident)
+        rsm = await _rsm_for_area(uow, preset, service_area)
+        ref = await _next_ref(uow)
+        label = preset.document_types[document_type].label
+        doc = await uow.documents.create(
+            ref=ref, doc_type=label, title=title[:300], category=category, service_area=(service_area or "")[:200] or None,
+            summary=reason.strip(), ro_id=person.id, rsm_id=rsm, status="requested", version=None,
+            extra={"request": {"reason": reason.strip(), "stakeholders": (stakeholders or "").strip() or None,
+                               "requested_by": person.id, "requested_on": today.isoformat()}},
+            created_at=now, updated_at=now,
+        )
+        await uow.session.refresh(doc, ["ro", "rsm"])
+        org_consultees = [p.id for p in await uow.people.with_role("consultee")]
+        named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
+        out = gl.start_case(
+            preset, "new_document", document_type=document_type, category=category, today=today,
+            document_name=f"{ref} {title}", requester=person.id,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
+            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+        )
+        row = await uow.cases.create(
+            document_id=doc.id, preset=preset.key, kind="new_document", stage=out.case.stage, status="open",
+            state=gl.case_to_dict(out.case), waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id,
+            opened_at=now, updated_at=now, version=1,
+        )
+        extra = f"; stakeholders: {stakeholders.strip()}" if (stakeholders or "").strip() else ""
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="requested",
+                               summary=f"New {label.lower()} requested (case {row.id}){extra}", reason=reason.strip(),
+                               details={"case": row.id, "consultees": named})
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id, now=now,
+                                 mail_enabled=_mail_on(services))
+        notices += await _to_request_mailbox(services, uow, preset, doc, row.id, person, reason, stakeholders, now)
+        notices += await outbox.enqueue_notices(
+            uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person), now,
+            mail_enabled=_mail_on(services))
+        await uow.commit()
+        view = await _view(uow, preset, row, doc, person, services.clock.today())
+    who = preset.role_label(preset.request_recipient)
+    first = preset.routes[out.case.route].stage(out.case.stage)
+    if first.kind == "agree_need":
+        sent = f"I've sent it to the {who}" + (f" ({preset.request_mailbox})" if preset.request_mailbox else "")
+        sent += " to agree the need."
+    else:
+        sent = f"Next: {first.label}."
+    return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
+
+
+async def _to_request_mailbox(services: Services, uow, preset, doc, case_id: int, person, reason: str,
+                              stakeholders: str | None, now) -> list[Notice]:
+    """BCT-2: requests also go to the organisation's request mailbox, when it has one and its
+    address is configured (POLICYBOT_REQUEST_MAILBOX); the preset names it, never its address."""
+    address = (services.settings.extra.get("POLICYBOT_REQUEST_MAILBOX") or "").strip()
+    if not preset.request_mailbox or not address or not _mail_on(services):
+        return []
+    subject = f"New document requested: {doc.ref} {doc.title}"
+    lines = [f"{person.name} asks for a new {doc.doc_type.lower()}: {doc.title}.", f"Why it is needed: {reason.strip()}"]
+    if doc.category:
+        lines.append(f"Category: {doc.category}")
+    if doc.service_area:
+        lines.append(f"Service area: {doc.service_area}")
+    if (stakeholders or "").strip():
+        lines.append(f"Stakeholders: {stakeholders.strip()}")
+    lines.append(f"To decide, reply to policybot with AGREE THE NEED case {case_id}; "
+                 f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
+    key = f"request:case{case_id}"
+    await outbox.enqueue(uow, [outbox.Message(key=key, kind="notice", subject=subject, body="\n".join(lines),
+                                              address=address, case_id=case_id, document_ref=doc.ref)],
+                         now, mail_enabled=True)
+    return [Notice("", subject, "\n".join(lines), case_id, key)]
+
+
+def uses_rsm(preset) -> bool:
+    """Whether the process has Responsible Strategic Managers who act (NCT), not merely the built-in role."""
+    return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
+
+
+async def _rsm_for_area(uow, preset, service_area: str | None) -> str | None:
+    """Where the process has RSMs, the one RSM of the service area signs off a new document (NCT-1);
+    with none or several, the PPO names them ('add RSM <name> to <ref>')."""
+    if not uses_rsm(preset) or not service_area:
+        return None
+    found = [p.id for p in await uow.people.with_role("rsm")
+             if (p.service_area or "").strip().lower() == service_area.strip().lower()]
+    return found[0] if len(found) == 1 else None
+
+
+async def _next_ref(uow) -> str:
+    """The register's usual prefix and the next free number (PP-047 after PP-046)."""
+    import re
+    from collections import Counter
+
+    prefixes: Counter = Counter()
+    highest: dict[str, int] = {}
+    for d in await uow.documents.all(include_retired=True):
+        m = re.fullmatch(r"([A-Za-z]{2,6})-(\d{1,5})", d.ref or "")
+        if m:
+            prefixes[m.group(1).upper()] += 1
+            highest[m.group(1).upper()] = max(highest.get(m.group(1).upper(), 0), int(m.group(2)))
+    prefix = prefixes.most_common(1)[0][0] if prefixes else "DOC"
+    n = highest.get(prefix, 0) + 1
+    while await uow.documents.by_ref(f"{prefix}-{n:03d}") is not None:
+        n += 1
+    return f"{prefix}-{n:03d}"
+
+
 def _mail_on(services: Services) -> bool:
     return services.settings.mail_transport != "none"
 
@@ -208,6 +331,9 @@ async def _apply_register_events(uow, doc, events, now) -> None:
             doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
             doc.next_review_due = e.next_review_due or doc.next_review_due
             doc.status = "published"
+            doc.updated_at = now
+        elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
+            doc.status = e.status  # a requested document that will not be written leaves the live register
             doc.updated_at = now
         elif isinstance(e, gl.ReviewCompleted):
             doc.last_reviewed_on = e.on

@@ -1,0 +1,381 @@
+"""The new-document request, as a short conversation (issue 4, items 1 and 2).
+
+Check first (LBBD-1): what the person describes is searched in the register; if something covers
+it, they are offered a review of that document instead. Then the type, with help choosing (MA-1)
+and a strategy document told apart from a Section 47 strategy meeting (MA-2); the category (which
+decides the route, BCT-8); the service area; why it is needed; who the stakeholders are; anyone
+to consult; and a last look before it goes to whoever receives requests (BCT-2, NCT-17, DOR-2).
+
+Its state is a plain dict kept in the conversation's state (bot/storage.SqlStorage), one per
+person: {"name", "step", "touched", "data"}. Every step answers 'help' and 'cancel', asks again
+politely when the answer makes no sense, and the whole thing lapses after EXPIRES_AFTER.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from dialogs.response import Response
+from governance.errors import GovernanceError, WrongRole
+from render import cases as case_render
+from render import requests as ask
+from render.reply import Reply
+from services import lifecycle, requests
+from services.context import Services
+from services.identity import ChannelIdentity
+from services.org import organisation_preset
+
+NAME = "new_document"
+EXPIRES_AFTER = timedelta(minutes=30)
+EXPIRED_NOTE = ("Your request for a new document was left unanswered for more than 30 minutes, so I set it aside "
+                "and sent nothing. Say 'request a new document' to start again.")
+MAX_FREE_TEXT = 1000
+
+_YES = re.compile(r"^(y|yes|yep|yeah|ok|okay|send|send it|confirm|confirmed|go|go ahead|correct|that'?s right|submit)[.!]*$")
+_NO = re.compile(r"^(n|no|nope|not yet|change|change something)[.!]*$")
+_NONE = re.compile(r"^(none|no|nobody|no one|n/?a|skip|nothing|not sure yet)[.!]*$")
+_CARRY_ON = re.compile(r"^(new|no|carry on|continue|a new one|new one|new document|none of (them|these)|still new|go on)[.!]*$")
+_CHANGE = re.compile(r"^(change|edit|correct) (the )?(?P<what>subject|title|type|category|service area|area|reason|stakeholders|consultees)[.!]*$")
+_EXPLAIN = re.compile(r"^(explain|explain them|what are they|which\??|not sure|i don'?t know|dunno|what'?s the difference\??)[.!?]*$")
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+
+CHANGE_FIELD = {"subject": "subject", "title": "subject", "type": "type", "category": "category",
+                "service area": "service_area", "area": "service_area", "reason": "reason",
+                "stakeholders": "stakeholders", "consultees": "consultees"}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ").strip()).lower()
+
+
+def _sensible(text: str, *, min_words: int = 1) -> bool:
+    """Words, not a stray key press: enough letters to be an answer."""
+    return len(_WORDS.findall(text or "")) >= min_words
+
+
+class NewDocumentDialog:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    # ------------------------------------------------------------------ lifetime
+
+    def expired(self, mine: dict, now: datetime) -> bool:
+        try:
+            touched = datetime.fromisoformat(mine.get("touched", ""))
+        except (TypeError, ValueError):
+            return True
+        return now - touched > EXPIRES_AFTER
+
+    def _touch(self, mine: dict) -> None:
+        mine["touched"] = self.services.clock.now().isoformat()
+
+    async def begin(self, ident: ChannelIdentity, mine: dict, subject: str | None, named_type: str | None):
+        mine.clear()
+        mine.update(name=NAME, step="", data={})
+        self._touch(mine)
+        data = mine["data"]
+        notes: list[str] = []
+        if subject and _sensible(subject):
+            data["subject"] = subject.strip()[:300]
+        if named_type:
+            found = self._type_from(named_type)
+            words = f"{named_type} {subject or ''}"
+            help_ = requests.type_help(self.services, words)
+            if found == "strategy" and help_.strategy_meeting:
+                notes.append(help_.strategy_note or "")  # MA-2: check before taking 'strategy' at its word
+            elif found:
+                data["type"] = found
+        return Response(await self._ask_next(ident, mine, notes))
+
+    async def on_text(self, ident: ChannelIdentity, mine: dict, text: str):
+        """One answer. Sets mine['done'] when the dialog is over (finished or cancelled)."""
+        self._touch(mine)
+        said = (text or "").strip()
+        low = _norm(said)
+        if low in ("cancel", "stop", "quit", "never mind", "nevermind", "forget it", "cancel request"):
+            mine["done"] = True
+            return Response(ask.said("OK, I've stopped the request for a new document. Nothing was sent."))
+        step = mine.get("step") or ""
+        if low in ("help", "?", "what do you need?", "what do i say?"):
+            return Response(await self._ask(ident, mine, step, [self._help(step)]))
+        if len(said) > MAX_FREE_TEXT:
+            return Response(await self._ask(ident, mine, step, [f"That is longer than I can keep ({MAX_FREE_TEXT} characters). Please shorten it."]))
+        m = _CHANGE.match(low)
+        if m and step in ("confirm",):
+            field = CHANGE_FIELD[m.group("what")]
+            mine["data"].pop(field, None)
+            if field == "subject":  # a new subject is checked against the register again (LBBD-1)
+                mine["data"].pop("checked", None)
+                mine["data"].pop("matches", None)
+            return Response(await self._ask_next(ident, mine, []))
+        handler = getattr(self, f"_on_{step}", None)
+        if handler is None:
+            return Response(await self._ask_next(ident, mine, []))
+        return await handler(ident, mine, said, low)
+
+    # ------------------------------------------------------------------ steps
+
+    async def _on_subject(self, ident, mine, said, low):
+        if not _sensible(said, min_words=2):
+            return Response(await self._ask(ident, mine, "subject", [f"Sorry, I need a few words about what it should cover, not \"{said[:40]}\"."]))
+        mine["data"]["subject"] = said[:300]
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_check(self, ident, mine, said, low):
+        matches = mine["data"].get("matches") or []
+        chosen = None
+        if low.isdigit() and 1 <= int(low) <= len(matches):
+            chosen = matches[int(low) - 1][0]
+        else:
+            for ref, _title in matches:
+                if ref.lower() in low.split() or low in (ref.lower(), f"review {ref.lower()}", f"update {ref.lower()}"):
+                    chosen = ref
+        if chosen:
+            mine["done"] = True
+            return await self._review_instead(ident, chosen)
+        if _CARRY_ON.match(low):
+            mine["data"]["checked"] = True
+            return Response(await self._ask_next(ident, mine, ["Fine: a new document it is."]))
+        return Response(await self._ask(ident, mine, "check", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
+
+    async def _on_type(self, ident, mine, said, low):
+        help_ = requests.type_help(self.services, said)
+        if _EXPLAIN.match(low):
+            return Response(await self._ask(ident, mine, "type", [self._help("type")]))
+        found = self._type_from(said)
+        about = requests.type_help(self.services, f"{mine['data'].get('subject', '')} {said}")
+        if found == "strategy" and about.strategy_meeting and "document" not in low:
+            # MA-2: the subject is a Section 47 strategy meeting; a Strategy document must be meant explicitly.
+            return Response(await self._ask(ident, mine, "type", [
+                (about.strategy_note or "") + " If you do mean a Strategy document, say 'strategy document'."]))
+        if found is None:
+            notes = [f"Sorry, \"{said[:60]}\" is not one of the document types here."]
+            if help_.strategy_note and help_.strategy_meeting:
+                notes = [help_.strategy_note]
+            elif help_.suggested:
+                labels = {t.id: t.label for t in (await self._setup()).types}
+                notes.append("From what you said, it sounds like: " + ", ".join(labels[t] for t in help_.suggested if t in labels) + ".")
+            return Response(await self._ask(ident, mine, "type", notes))
+        mine["data"]["type"] = found
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_category(self, ident, mine, said, low):
+        setup = await self._setup()
+        found = _pick(low, list(setup.categories))
+        if found is None:
+            return Response(await self._ask(ident, mine, "category", [f"Sorry, \"{said[:60]}\" is not one of the categories."]))
+        mine["data"]["category"] = found
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_service_area(self, ident, mine, said, low):
+        setup = await self._setup()
+        other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.I)
+        if other and _sensible(other.group("area")):
+            mine["data"]["service_area"] = other.group("area").strip()[:200]
+            return Response(await self._ask_next(ident, mine, []))
+        found = _pick(low, list(setup.service_areas))
+        if found is None:
+            return Response(await self._ask(ident, mine, "service_area", [
+                f"Sorry, I don't know a service area called \"{said[:60]}\". Pick one of these, or say 'other: <its name>'."]))
+        mine["data"]["service_area"] = found
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_reason(self, ident, mine, said, low):
+        if not _sensible(said, min_words=3):
+            return Response(await self._ask(ident, mine, "reason", ["Please say in a sentence why it is needed."]))
+        mine["data"]["reason"] = said
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_stakeholders(self, ident, mine, said, low):
+        if _NONE.match(low):
+            mine["data"]["stakeholders"] = None
+        elif _sensible(said):
+            mine["data"]["stakeholders"] = said
+        else:
+            return Response(await self._ask(ident, mine, "stakeholders", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_consultees(self, ident, mine, said, low):
+        if _NONE.match(low):
+            mine["data"]["consultees"] = []
+            return Response(await self._ask_next(ident, mine, []))
+        names = [n.strip() for n in re.split(r",|;|\band\b", said) if n.strip()]
+        if not names or not all(_sensible(n) for n in names):
+            return Response(await self._ask(ident, mine, "consultees", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
+        found, unknown = await requests.people_named(self.services, names)
+        if unknown:
+            return Response(await self._ask(ident, mine, "consultees", [
+                "I couldn't find " + ", ".join(f"\"{u}\"" for u in unknown) + " in the directory (or the name fits "
+                "several people). Give their full name or email address, or say 'none'."]))
+        mine["data"]["consultees"] = [[pid, name] for pid, name in found]
+        return Response(await self._ask_next(ident, mine, []))
+
+    async def _on_confirm(self, ident, mine, said, low):
+        if _YES.match(low):
+            data = mine["data"]
+            out = await lifecycle.start_new_document(
+                self.services, ident, title=data["subject"][:1].upper() + data["subject"][1:], document_type=data["type"],
+                category=data.get("category"), service_area=data.get("service_area") or "", reason=data["reason"],
+                stakeholders=data.get("stakeholders"), consultees=[pid for pid, _ in data.get("consultees") or []])
+            mine["done"] = True
+            return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+        if _NO.match(low):
+            return Response(await self._ask(ident, mine, "confirm", [
+                "What would you like to change? Say 'change subject', 'change type', 'change category', "
+                "'change service area', 'change reason', 'change stakeholders' or 'change consultees'."]))
+        return Response(await self._ask(ident, mine, "confirm", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
+
+    # ------------------------------------------------------------------ questions
+
+    async def _setup(self) -> requests.RequestSetup:
+        return await requests.setup(self.services)
+
+    def _type_from(self, words: str) -> str | None:
+        preset = organisation_preset(self.services.settings)
+        types = list(preset.document_types.values())
+        low = _norm(words)
+        if low.isdigit() and 1 <= int(low) <= len(types):
+            return types[int(low) - 1].id
+        for t in types:
+            if low in (t.label.lower(), t.id, t.label.lower() + "s", t.id.replace("_", " ")):
+                return t.id
+        aliases = {"guidance": "practice_guidance", "standards": "practice_standards", "standard": "practice_standards"}
+        if low in aliases and aliases[low] in preset.document_types:
+            return aliases[low]
+        contained = [t.id for t in types if re.search(rf"\b{re.escape(t.label.lower())}\b", low)]
+        return contained[0] if len(contained) == 1 else None
+
+    async def _ask_next(self, ident, mine: dict, notes: list[str]) -> Reply:
+        data = mine["data"]
+        setup = await self._setup()
+        if "subject" not in data:
+            return await self._ask(ident, mine, "subject", notes)
+        if not data.get("checked"):
+            hits = await requests.existing_documents(self.services, data["subject"])
+            if hits:
+                data["matches"] = [[h.document.ref, h.document.title] for h in hits]
+                return await self._ask(ident, mine, "check", notes)
+            data["checked"] = True
+            notes = notes + [f"I found nothing in the register that already covers \"{data['subject']}\", so let's describe the new document."]
+        if "type" not in data:
+            return await self._ask(ident, mine, "type", notes)
+        if "category" not in data:
+            if len(setup.categories) <= 1:
+                data["category"] = setup.categories[0] if setup.categories else None
+            else:
+                return await self._ask(ident, mine, "category", notes)
+        for step in ("service_area", "reason", "stakeholders", "consultees"):
+            if step not in data:
+                return await self._ask(ident, mine, step, notes)
+        return await self._ask(ident, mine, "confirm", notes)
+
+    async def _ask(self, ident, mine: dict, step: str, notes: list[str]) -> Reply:
+        mine["step"] = step
+        data = mine["data"]
+        setup = await self._setup()
+        if step == "subject":
+            return ask.question("What should the new document cover? A few words, for example 'children missing from care'.",
+                                notes=notes, free_text="What it should cover")
+        if step == "check":
+            options = [(ref, title) for ref, title in data.get("matches") or []]
+            options.append(("New", "none of these: carry on with a new document"))
+            return ask.question(
+                "Before we write something new: the register already has documents on this. Would you rather ask for "
+                "one of them to be reviewed and updated? Reply with its reference, or 'new' to carry on.",
+                options=options, notes=notes + ["Checking first avoids two documents saying different things (LBBD-1)."])
+        if step == "type":
+            help_ = requests.type_help(self.services, data.get("subject", ""))
+            labels = {t.id: t.label for t in setup.types}
+            extra = list(notes)
+            if help_.strategy_note and help_.strategy_note not in extra:
+                extra.append(help_.strategy_note)
+            suggested = [labels[t] for t in help_.suggested if t in labels and not (t == "strategy" and help_.strategy_meeting)]
+            if suggested:
+                extra.append(f"From what you said, it sounds like a {suggested[0]}.")
+            return ask.question("What type of document is it?", options=[(t.label, t.description) for t in setup.types],
+                                notes=extra)
+        if step == "category":
+            return ask.question("Which category is it? The category decides who drafts, consults and signs it off.",
+                                options=[(c, "") for c in setup.categories], notes=notes)
+        if step == "service_area":
+            return ask.question("Which service area is it for?", options=[(a, "") for a in setup.service_areas], notes=notes,
+                                hint="Reply with a number, the name, or 'other: <its name>'.")
+        if step == "reason":
+            return ask.question("Why is it needed? For example a change in the law, a gap found by an audit, or a new service.",
+                                notes=notes, free_text="Why it is needed")
+        if step == "stakeholders":
+            return ask.question("Who are the stakeholders who need to agree the need and help shape it? "
+                                "Teams, services, partners or people; or 'none'.", notes=notes,
+                                free_text="Stakeholders", skippable=True)
+        if step == "consultees":
+            return ask.question("Is there anyone in particular to consult on the draft, besides the usual consultees? "
+                                "Give their names separated by commas, or 'none'.", notes=notes,
+                                free_text="People to consult", skippable=True)
+        return ask.question("Shall I send this request?", notes=notes + [self._summary(data, setup)],
+                            options=[("Yes", "send it"), ("No", "change something first")])
+
+    def _summary(self, data: dict, setup: requests.RequestSetup) -> str:
+        labels = {t.id: t.label for t in setup.types}
+        lines = [f"Subject: {data.get('subject')}", f"Type: {labels.get(data.get('type'), data.get('type'))}"]
+        if data.get("category"):
+            lines.append(f"Category: {data['category']}")
+        lines += [f"Service area: {data.get('service_area')}", f"Why: {data.get('reason')}",
+                  f"Stakeholders: {data.get('stakeholders') or 'none named'}",
+                  "Consultees you named: " + (", ".join(n for _, n in data.get("consultees") or []) or "none"),
+                  f"It goes to: the {setup.recipient}" + (f" ({setup.mailbox})" if setup.mailbox else "")]
+        return "\n".join(lines)
+
+    def _help(self, step: str) -> str:
+        general = " Nothing is sent until you say yes at the end; 'cancel' stops at any point."
+        texts = {
+            "subject": "Tell me in a few words what the document is about; I'll check the register for anything that already covers it.",
+            "check": "The documents listed already cover some of this. Updating one (reply with its reference) keeps the "
+                     "manual consistent; say 'new' if none of them is right.",
+            "type": "Each type is described below. In short: a Policy says why, a Procedure says how, Practice Guidance "
+                    "advises, Practice Standards set the bottom lines, a Protocol is an agreement between services or "
+                    "agencies, and a Pathway is the route a person follows through services. A Strategy document (with an "
+                    "implementation plan) is not a strategy meeting or discussion under Section 47.",
+            "category": "The category decides the route: who drafts it, how it is consulted on, and who signs it off.",
+            "service_area": "The service area that will own the document; its manager usually signs it off.",
+            "reason": "Why it is needed helps whoever receives the request agree the need quickly.",
+            "stakeholders": "The people, teams or partners who should agree the need and shape the document. Say 'none' to skip.",
+            "consultees": "People who should comment on the draft. The organisation's usual consultees are always included. "
+                          "Say 'none' to skip.",
+            "confirm": "Say 'yes' to send the request, or 'change' and what to change.",
+        }
+        return texts.get(step, "") + general
+
+    async def _review_instead(self, ident: ChannelIdentity, ref: str):
+        """LBBD-1: update what exists. Its owners (or whoever receives requests) start its review now;
+        anyone else asks for an unscheduled review with its reason."""
+        try:
+            out = await lifecycle.start_case(self.services, ident, ref, "scheduled_review")
+            return Response(case_render.case_reply(out.case, "Good: rather than a new document, " + out.message[0].lower()
+                                                   + out.message[1:]), out.notices, out.case.id)
+        except WrongRole:
+            pass
+        except GovernanceError as exc:
+            return Response(ask.said(f"{exc}"))
+        preset = organisation_preset(self.services.settings)
+        if preset.review_triggers:
+            r = case_render.triggers_reply(ref, preset.review_triggers)
+            return Response(ask.with_note(r, f"Good: you can ask for {ref} to be reviewed and updated instead of a new document."))
+        out = await lifecycle.start_case(self.services, ident, ref, "unscheduled_review")
+        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+
+
+def _pick(low: str, options: list[str]) -> str | None:
+    """An option by its number, its name, or a unique part of its name."""
+    if not low:
+        return None
+    if low.isdigit():
+        n = int(low)
+        return options[n - 1] if 1 <= n <= len(options) else None
+    for o in options:
+        if low == o.lower():
+            return o
+    if len(low) < 3:
+        return None
+    part = [o for o in options if low in o.lower()]
+    return part[0] if len(part) == 1 else None

@@ -1,0 +1,79 @@
+"""Who owns and signs off a document, changed in conversation.
+
+NCT-7: a procedure covering several services has several RSMs, and the PPO coordinates their
+approval. The PPO names another RSM ('add RSM Jordan Whitfield to PP-001'): the register keeps
+them in documents.extra["other_rsm_ids"], and an open case on the document waits for their
+approval too (decisions already made stand).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from governance import lifecycle as gl
+from services import outbox
+from services.context import Services
+from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
+from services.identity import ChannelIdentity, find_person, resolve_person
+from services.lifecycle import Notice, _rsm_ids, uses_rsm
+from services.org import organisation_preset
+
+COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs
+
+
+@dataclass(frozen=True)
+class OwnerChange:
+    message: str
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+    changed_case: int | None = None
+
+
+async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str) -> OwnerChange:
+    preset = organisation_preset(services.settings)
+    if not uses_rsm(preset):
+        raise BadInput(f"The {preset.name} process has no Responsible Strategic Managers.")
+    today, now = services.clock.today(), services.clock.now()
+    mail_enabled = services.settings.mail_transport != "none"
+    async with services.store.uow() as uow:
+        actor = await resolve_person(uow, ident)
+        if actor is None:
+            raise UnknownPerson("I don't know who you are yet, so I can't change who signs documents off.")
+        if not actor.role_names & COORDINATORS:
+            raise NotPermitted(f"Only the {preset.role_label('ppo')} can name another Responsible Strategic Manager (NCT-7).")
+        doc = await uow.documents.by_ref(ref)
+        if doc is None:
+            raise NotFound(f"I can't find a document with the reference {ref!r}.")
+        person = await find_person(uow, who)
+        if person is None or not person.active:
+            raise NotFound(f"I can't find one person called \"{who}\" in the directory. Give their full name or email address.")
+        if person.id in _rsm_ids(doc):
+            raise BadInput(f"{person.name} is already a Responsible Strategic Manager of {doc.ref}.")
+        if doc.rsm_id is None:
+            doc.rsm_id = person.id
+        else:
+            extra = dict(doc.extra or {})
+            extra["other_rsm_ids"] = [*extra.get("other_rsm_ids", []), person.id]
+            doc.extra = extra  # a new dict, so the JSON column is written
+        doc.updated_at = now
+        rsms = _rsm_ids(doc)
+        names = {p.id: p.name for p in await uow.people.many(rsms)}
+        summary = (f"{person.name} added as a Responsible Strategic Manager (NCT-7); RSMs now: "
+                   + ", ".join(names.get(r, r) for r in rsms))
+        changed, notices = None, []
+        for row in await uow.cases.open_for_document(doc.id):
+            case = gl.case_from_dict(row.state)
+            case = gl.with_participants(case, "rsm", rsms, gl.Actor(actor.id, frozenset(actor.role_names)), today,
+                                        f"{person.name} added as a Responsible Strategic Manager")
+            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage,
+                                 status=row.status, waiting_for=gl.who_must_act(preset, case), now=now)
+            changed = row.id
+            if f"person:{person.id}" in gl.who_must_act(preset, case):
+                notices.append(Notice(person.id, f"For your approval: {doc.ref} {doc.title}",
+                                      f"{actor.name} has added you as a Responsible Strategic Manager of {doc.ref}; "
+                                      "it waits for your decision.", row.id))
+        await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="add_rsm",
+                               summary=summary, details={"rsm_ids": list(rsms), **({"case": changed} if changed else {})})
+        notices = await outbox.enqueue_notices(uow, notices, now, mail_enabled=mail_enabled)
+        await uow.commit()
+    tail = f" Case {changed} now waits for every one of them to approve." if changed else ""
+    return OwnerChange(f"Done: {summary}.{tail}", tuple(notices), changed)

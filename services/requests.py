@@ -1,0 +1,99 @@
+"""What the new-document request dialog needs from the organisation (issue 4, items 1 and 2).
+
+Check first (LBBD-1): `existing_documents` is the one place the dialog searches for what the
+organisation already has, so a richer search (the manual index) can replace it in one spot.
+Type help (MA-1, MA-2) comes from governance.doctypes. Opening the request is
+services.lifecycle.start_new_document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from governance import doctypes
+from services import register
+from services.context import Services
+from services.identity import find_person
+from services.org import organisation_preset
+from services.textsearch import terms
+from services.views import SearchHit
+
+MIN_COVERAGE = 0.6  # most of the words of the subject must match a document to offer it
+CLOSED_STATUSES = ("declined", "withdrawn", "retired")
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class RequestSetup:
+    process: str
+    types: tuple[TypeChoice, ...]
+    categories: tuple[str, ...]
+    service_areas: tuple[str, ...]
+    recipient: str  # who receives requests, as people know them
+    mailbox: str | None
+
+
+@dataclass(frozen=True)
+class TypeHelp:
+    suggested: tuple[str, ...]  # type ids, best first (MA-1)
+    strategy_note: str | None  # MA-2: a strategy document is not a strategy meeting
+    strategy_meeting: bool = False  # the words describe a Section 47 strategy meeting
+
+
+async def search_register(uow, words: str, limit: int):
+    """The register search the request dialog uses (swap point for the manual + register search)."""
+    return await register.find_documents(uow, words, limit=limit)
+
+
+async def existing_documents(services: Services, words: str, *, limit: int = 3) -> list[SearchHit]:
+    """LBBD-1: documents that already cover most of what the person described."""
+    wanted = set(terms(words))
+    if not wanted:
+        return []
+    async with services.store.uow() as uow:
+        hits = await search_register(uow, words, limit + 5)
+    good = [h for h in hits if h.document.status not in CLOSED_STATUSES
+            and len(set(h.matched) & wanted) / len(wanted) >= MIN_COVERAGE
+            and set(terms(h.document.title)) & wanted]  # about the same thing, not merely mentioning it
+    return good[:limit]
+
+
+async def setup(services: Services) -> RequestSetup:
+    preset = organisation_preset(services.settings)
+    async with services.store.uow() as uow:
+        areas = {p.service_area.strip() for p in await uow.people.all() if p.active and p.service_area}
+        areas |= {d.service_area.strip() for d in await uow.documents.all() if d.service_area}
+    return RequestSetup(
+        process=preset.name,
+        types=tuple(TypeChoice(t.id, t.label, t.description or "") for t in preset.document_types.values()),
+        categories=tuple(preset.categories),
+        service_areas=tuple(sorted(a for a in areas if a)),
+        recipient=preset.role_label(preset.request_recipient),
+        mailbox=preset.request_mailbox,
+    )
+
+
+def type_help(services: Services, text: str) -> TypeHelp:
+    preset = organisation_preset(services.settings)
+    return TypeHelp(tuple(t.id for t in doctypes.suggest_types(preset, text)), doctypes.explain_strategy_ambiguity(text),
+                    doctypes.is_strategy_meeting(text))
+
+
+async def people_named(services: Services, names: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """([(person id, name)], [names not found or matching several people]) from what was typed."""
+    found: list[tuple[str, str]] = []
+    unknown: list[str] = []
+    async with services.store.uow() as uow:
+        for name in names:
+            person = await find_person(uow, name)
+            if person is None or not person.active:
+                unknown.append(name)
+            elif person.id not in {pid for pid, _ in found}:
+                found.append((person.id, person.name))
+    return found, unknown

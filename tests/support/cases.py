@@ -1,0 +1,62 @@
+"""Helpers for lifecycle transcripts over HTTP: press a card's button as someone, in their chat."""
+
+from __future__ import annotations
+
+from tests.support.channel import card_of, card_text, readable
+
+
+def buttons(activity: dict) -> dict[str, dict]:
+    """A case card's decision buttons by action id."""
+    card = card_of(activity) or {}
+    return {a["data"]["action"]: a for a in card.get("actions", []) if a.get("verb") == "case"}
+
+
+async def press(bot, who_aad: str, button: dict, *, conversation: str | None = None, **inputs) -> str:
+    """Press an Action.Execute button as `who` (the channel says who they are, never the card);
+    returns the text of the card that replaces it."""
+    act = bot.activity(None, kind="invoke", aad=who_aad, activity_name="adaptiveCard/action", conversation=conversation,
+                       value={"action": {"type": "Action.Execute", "verb": button["verb"], "data": {**button["data"], **inputs}}})
+    said = await bot.send(act)
+    assert said.status == 200, said.body
+    return card_text(said.body["value"])
+
+
+def text_of(said) -> str:
+    return "\n".join(readable(r) for r in said.replies)
+
+
+def sent_to(bot, conversation: str) -> list[dict]:
+    """New messages posted to a conversation (not cards updated in place)."""
+    return [r.activity for r in bot.channel.received
+            if r.conversation_id == conversation and r.method == "POST" and r.activity.get("type") == "message"]
+
+
+def last_to(bot, conversation: str) -> dict:
+    sent = sent_to(bot, conversation)
+    assert sent, f"nothing was sent to {conversation}"
+    return sent[-1]
+
+
+async def request_document(bot, aad: str, conversation: str, opening: str, answers: list[str], **kw):
+    """Go through the new-document request dialog, answering each question in turn; returns the
+    last turn (the case opened). The answers must fit the questions asked."""
+    said = await bot.say(opening, aad=aad, conversation=conversation, **kw)
+    for answer in answers:
+        said = await bot.say(answer, aad=aad, conversation=conversation, **kw)
+    return said
+
+
+async def case_version(bot, case_id: int) -> tuple[int, str, str]:
+    """(version, stage, step) of a case, straight from the database."""
+    from bot.app import SERVICES_KEY
+
+    async with bot.app[SERVICES_KEY].store.uow() as uow:
+        row = await uow.cases.get(case_id)
+        return row.version, row.stage, row.state["step"]
+
+
+def on_screen(bot, conversation: str) -> dict:
+    """What a person sees last in their chat: the newest message, or a card updated in place after it."""
+    seen = bot.channel.in_conversation(conversation)
+    assert seen, f"nothing was sent to {conversation}"
+    return seen[-1]
