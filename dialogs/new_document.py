@@ -258,6 +258,11 @@ class NewDocumentDialog:
                 return await self._ask(ident, mine, "check", notes)
             data["checked"] = True
             notes = notes + [f"I found nothing in the register that already covers \"{data['subject']}\", so let's describe the new document."]
+            chapters = await requests.manual_chapters(self.services, data["subject"])
+            if chapters:
+                listed = "; ".join(f"{title} ({url})" if url else title for title, url in chapters)
+                notes = notes + [f"The procedures manual already covers this: {listed}. A local document should add "
+                                 "what is local to it, not repeat it."]
         if "type" not in data:
             return await self._ask(ident, mine, "type", notes)
         if "category" not in data:

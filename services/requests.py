@@ -64,6 +64,19 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
     return good[:limit]
 
 
+async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> list[tuple[str, str | None]]:
+    """LBBD-1 also asks what the procedures manual already says: chapters (title, address) that
+    match the subject well. Empty when no manual is indexed."""
+    from services import search
+
+    try:
+        outcome = await search.search(services, words, limit=limit + 5)
+    except Exception:  # noqa: BLE001 - the check is advice: a search failure must not stop a request
+        return []
+    return [(r.title, r.url) for r in outcome.results
+            if r.kind == "chapter" and r.coverage >= search.GOOD_COVERAGE][:limit]
+
+
 async def setup(services: Services) -> RequestSetup:
     preset = organisation_preset(services.settings)
     async with services.store.uow() as uow:

@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, BigId
+from store.models import Base, BigId, TZDateTime
 
 # PostgreSQL keeps a weighted tsvector per chapter; SQLite has the FTS5 table instead (column unused).
 SearchVector = Text().with_variant(TSVECTOR(), "postgresql")
@@ -33,9 +33,9 @@ class ManualChapter(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str] = mapped_column(String(64))
     links: Mapped[list] = mapped_column(JSON, default=list)  # other chapters' addresses this one links to
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when its content last changed
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(TZDateTime)
+    changed_at: Mapped[datetime] = mapped_column(TZDateTime)  # when its content last changed
+    fetched_at: Mapped[datetime] = mapped_column(TZDateTime)
     search_vector: Mapped[str | None] = mapped_column(SearchVector, deferred=True)
 
     __table_args__ = (Index("ix_manual_chapters_section", "section"),)
@@ -46,8 +46,8 @@ class ManualSyncRun(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     base_url: Mapped[str] = mapped_column(String(1000))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(TZDateTime)
+    finished_at: Mapped[datetime] = mapped_column(TZDateTime)
     status: Mapped[str] = mapped_column(String(16))  # ok | partial | failed
     requests: Mapped[int] = mapped_column(Integer, default=0)
     chapters_seen: Mapped[int] = mapped_column(Integer, default=0)
@@ -76,5 +76,5 @@ class ManualAmendment(Base):
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str | None] = mapped_column(String(1000))
     note: Mapped[str] = mapped_column(Text, default="")
-    first_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    first_seen_at: Mapped[datetime] = mapped_column(TZDateTime)
     sync_run_id: Mapped[int | None] = mapped_column(ForeignKey("manual_sync_runs.id"))

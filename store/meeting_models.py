@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, BigId
+from store.models import Base, BigId, TZDateTime
 
 
 class Meeting(Base):
@@ -21,13 +21,13 @@ class Meeting(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     body: Mapped[str] = mapped_column(String(64))
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(TZDateTime)
     status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | cancelled | held
     one_off: Mapped[bool] = mapped_column(Boolean, default=False)
-    papers_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    minutes_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    report_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    papers_sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    minutes_sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    report_sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class AgendaItem(Base):
@@ -47,9 +47,9 @@ class AgendaItem(Base):
     outcome: Mapped[str | None] = mapped_column(String(32))
     outcome_note: Mapped[str | None] = mapped_column(Text)
     recorded_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     added_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(TZDateTime)
     carried_from: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
 
 
@@ -71,7 +71,7 @@ class ForwardPlanEntry(Base):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
     referred_from: Mapped[str | None] = mapped_column(String(64))
     added_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class Attendance(Base):
@@ -83,7 +83,7 @@ class Attendance(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     status: Mapped[str] = mapped_column(String(16))  # present | absent | delegate
     delegate_name: Mapped[str | None] = mapped_column(String(200))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class MeetingAction(Base):
@@ -99,9 +99,9 @@ class MeetingAction(Base):
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     due_on: Mapped[date | None] = mapped_column(Date)
-    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     last_chased_on: Mapped[date | None] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class Minutes(Base):
@@ -111,7 +111,7 @@ class Minutes(Base):
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), unique=True)
     text: Mapped[str] = mapped_column(Text)
     recorded_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class MeetingReport(Base):
@@ -126,4 +126,4 @@ class MeetingReport(Base):
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
     text: Mapped[str] = mapped_column(Text)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(TZDateTime)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models import Base, BigId
+from store.models import Base, BigId, TZDateTime
 
 
 class Asset(Base):
@@ -23,8 +23,8 @@ class Asset(Base):
     location: Mapped[str | None] = mapped_column(String(1000))
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     extra: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class AssetLink(Base):
@@ -40,7 +40,7 @@ class AssetLink(Base):
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"))
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime)
 
 
 class ImportRun(Base):
@@ -49,7 +49,7 @@ class ImportRun(Base):
     __tablename__ = "import_runs"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(TZDateTime)
     actor_id: Mapped[str | None] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
@@ -74,8 +74,8 @@ class OwnershipFlag(Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     role: Mapped[str] = mapped_column(String(8))  # ro | rsm
     reason: Mapped[str] = mapped_column(String(32))  # left
-    flagged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    flagged_at: Mapped[datetime] = mapped_column(TZDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
 class ComplianceSnapshot(Base):
@@ -85,7 +85,7 @@ class ComplianceSnapshot(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     taken_on: Mapped[date] = mapped_column(Date, unique=True)
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    taken_at: Mapped[datetime] = mapped_column(TZDateTime)
     total: Mapped[int] = mapped_column(Integer)
     in_date: Mapped[int] = mapped_column(Integer)
     due_soon: Mapped[int] = mapped_column(Integer)

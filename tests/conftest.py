@@ -35,16 +35,71 @@ async def _pg_admin(sql: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=BACKENDS)
-async def db_url(request, tmp_path):
-    """A fresh, empty database: an SQLite file, or a new PostgreSQL database dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'policybot.db'}"
-        return
+def _migrated_template(url: str) -> None:
+    from store.uow import Store
+
+    async def run() -> None:
+        store = Store(url)
+        try:
+            await store.migrate()
+        finally:
+            await store.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    """Each backend's schema is migrated once per session; each test gets a copy (a file copy on
+    SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), which is far quicker than migrating."""
+    made: dict[str, str] = {}
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrated_template(f"sqlite:///{path}")
+    made["sqlite"] = str(path)
+    if _pg_available():
+        name = f"policybot_tmpl_{uuid.uuid4().hex[:10]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        _migrated_template(f"{PG_HOST}/{name}")
+        made["postgresql"] = name
+
+    yield made.__getitem__
+    if "postgresql" in made:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{made["postgresql"]}" WITH (FORCE)'))
+
+
+def _pg_required() -> None:
     if not _pg_available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not running on 127.0.0.1:5432 (.ci/run should have started it)")
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request, tmp_path, templates):
+    """A fresh database with the current schema: an SQLite file, or a new PostgreSQL database
+    dropped afterwards. (`empty_db_url` gives one with no schema at all.)"""
+    if request.param == "sqlite":
+        import shutil
+
+        shutil.copyfile(templates("sqlite"), tmp_path / "policybot.db")
+        yield f"sqlite:///{tmp_path / 'policybot.db'}"
+        return
+    _pg_required()
+    name = f"policybot_t_{uuid.uuid4().hex[:12]}"
+    await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{templates("postgresql")}"')
+    try:
+        yield f"{PG_HOST}/{name}"
+    finally:
+        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_db_url(request, tmp_path):
+    """A fresh, empty database (no schema): for the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'policybot.db'}"
+        return
+    _pg_required()
     name = f"policybot_t_{uuid.uuid4().hex[:12]}"
     await _pg_admin(f'CREATE DATABASE "{name}"')
     try:

@@ -21,9 +21,9 @@ def _import_feature_models() -> None:
             importlib.import_module(f"store.{info.name}")
 
 
-async def test_migrations_match_models_and_reach_every_head(db_url):
+async def test_migrations_match_models_and_reach_every_head(empty_db_url):
     _import_feature_models()
-    s = Store(db_url)
+    s = Store(empty_db_url)
     try:
         await s.migrate()
         assert set(await current_revisions(s.engine)) == set(head_revisions())

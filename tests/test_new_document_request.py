@@ -183,3 +183,24 @@ async def test_the_dialog_survives_a_restart_and_answers_from_its_card(bot, demo
     bot.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # noqa: SLF001
     said = await bot.say("1", aad=ro, conversation="a:ro4")
     assert "Which service area is it for?" in text_of(said)
+
+
+async def test_lbbd_1_check_first_also_says_what_the_procedures_manual_already_covers(bot, demo_aad, clock):
+    """LBBD-1 (check first) with the manual indexed (issue 6): no local document covers the subject,
+    but the manual has a chapter on it, so the person is told before describing a new one."""
+    from bot.app import SERVICES_KEY
+
+    services = bot.app[SERVICES_KEY]
+    now = clock.now()
+    async with services.store.uow() as uow:
+        await uow.manual.add(url="https://manual.example/chapters/prevent.html", title="Radicalisation and the Prevent Duty",
+                             section="Safeguarding", text="Referrals under Prevent when a child is at risk of radicalisation.",
+                             updated_on=None, etag=None, last_modified=None, content_hash="x", links=[],
+                             first_seen_at=now, changed_at=now, fetched_at=now)
+        await uow.commit()
+    said = await bot.say("request a new document", aad=demo_aad["ro-4"], conversation="a:ro4")
+    said = await bot.say("radicalisation and Prevent referrals", aad=demo_aad["ro-4"], conversation="a:ro4")
+    text = text_of(said)
+    assert "I found nothing in the register that already covers" in text
+    assert "The procedures manual already covers this: Radicalisation and the Prevent Duty (https://manual.example/chapters/prevent.html)" in text
+    assert "What type of document is it?" in text
