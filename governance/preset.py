@@ -7,7 +7,7 @@ overrides, and validates it; any fault raises PresetError naming the file and li
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any, Mapping

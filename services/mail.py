@@ -16,7 +16,7 @@ import ssl
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 import aiohttp
 import icalendar
@@ -220,4 +220,4 @@ def make_transport(settings):
 
 
 __all__ = ["Email", "build_message", "make_transport", "SmtpTransport", "GraphTransport", "TransientSendError",
-           "PermanentSendError", "SendError", "html_page", "make_msgid"]
+           "PermanentSendError", "SendError", "html_page"]

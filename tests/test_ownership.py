@@ -4,7 +4,6 @@ people who leave have their documents flagged as orphaned to the PPO."""
 
 from __future__ import annotations
 
-from services.demo import PEOPLE
 
 import pytest
 

@@ -3,27 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import time
-from contextlib import asynccontextmanager
 
-from policybot.settings import Settings
-
-
-@asynccontextmanager
-async def _services():
-    from services.clock import SystemClock
-    from services.context import Services
-    from store.uow import Store
-
-    settings = Settings.from_env()
-    store = Store(settings.database_url)
-    try:
-        await store.migrate()
-        yield Services(settings=settings, store=store, clock=SystemClock())
-    finally:
-        await store.close()
+from policybot.commands._shared import open_services, run
 
 
 class ProgressLine:
@@ -49,11 +32,10 @@ class ProgressLine:
 
 
 def _sync(args) -> int:
-    from services.errors import UserFacingError
     from services.manual import crawl_config, sync_manual
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             overrides = {"delay": args.delay} if args.delay is not None else {}
             config = crawl_config(services, **overrides)
             report = await sync_manual(services, args.url, config=config,
@@ -67,36 +49,27 @@ def _sync(args) -> int:
             print(f"  not read (robots.txt): {url}")
         return 0 if report.ok else 1
 
-    try:
-        return asyncio.run(main())
-    except UserFacingError as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
+    return run(main)
 
 
 def _search(args) -> int:
     from render.search import search_reply
-    from services.errors import UserFacingError
     from services.search import search
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             outcome = await search(services, args.query, limit=args.limit)
         print(search_reply(outcome).text)
         return 0 if outcome.good else 1
 
-    try:
-        return asyncio.run(main())
-    except UserFacingError as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
+    return run(main)
 
 
 def _status(_args) -> int:
     from services.manual import sync_history
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             runs = await sync_history(services)
         if not runs:
             print("The manual has not been synced yet: run 'policybot manual sync URL'.")
@@ -104,15 +77,14 @@ def _status(_args) -> int:
             print(f"{r.finished_at:%d %b %Y %H:%M} {r.status:8} {r.message}")
         return 0
 
-    return asyncio.run(main())
+    return run(main)
 
 
 def _impact(args) -> int:
-    from services.errors import UserFacingError
     from services.impact import affected_by_chapter, affected_by_document
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             if args.document:
                 report = await affected_by_document(services, args.subject)
             else:
@@ -124,19 +96,14 @@ def _impact(args) -> int:
             print(f"- {ref}{i.title}{owner}: {'; '.join(i.reasons)}")
         return 0
 
-    try:
-        return asyncio.run(main())
-    except UserFacingError as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
+    return run(main)
 
 
 def _notices(args) -> int:
-    from services.errors import UserFacingError
     from services.impact import amendment_notices
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             notices = await amendment_notices(services, args.update)
         if not notices:
             print("No local documents are affected by the manual's update.")
@@ -144,11 +111,7 @@ def _notices(args) -> int:
             print(f"To {n.name} <{n.email or 'no email'}>: {n.subject}\n{n.body}\n")
         return 0
 
-    try:
-        return asyncio.run(main())
-    except UserFacingError as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
+    return run(main)
 
 
 def register(sub) -> None:

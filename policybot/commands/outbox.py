@@ -9,21 +9,13 @@ import sys
 from datetime import date
 
 from policybot.cli import configure_logging
+from policybot.commands._shared import open_services
 from policybot.settings import Settings
 
 
 async def _with_services(fn):
-    from services.clock import clock_from_settings
-    from services.context import Services
-    from store.uow import Store
-
-    settings = Settings.from_env()
-    store = Store(settings.database_url)
-    try:
-        await store.migrate()
-        return await fn(Services(settings=settings, store=store, clock=clock_from_settings(settings)))
-    finally:
-        await store.close()
+    async with open_services() as services:
+        return await fn(services)
 
 
 def _scheduler(args) -> int:

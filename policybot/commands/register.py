@@ -2,64 +2,35 @@
 
 from __future__ import annotations
 
-import asyncio
-import sys
-from contextlib import asynccontextmanager
 
-from policybot.settings import Settings
-
-
-@asynccontextmanager
-async def _services():
-    from services.clock import SystemClock
-    from services.context import Services
-    from store.uow import Store
-
-    settings = Settings.from_env()
-    store = Store(settings.database_url)
-    try:
-        await store.migrate()
-        yield Services(settings=settings, store=store, clock=SystemClock())
-    finally:
-        await store.close()
-
-
-def _run(coro_fn) -> int:
-    """Run a command; a polite error (UserFacingError) is printed, never a traceback."""
-    from governance.errors import GovernanceError
-
-    try:
-        return asyncio.run(coro_fn())
-    except GovernanceError as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
-        return 2
+from policybot.commands._shared import open_services, run
 
 
 def _import(args) -> int:
     from services.tracker_import import import_tracker
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             report = await import_tracker(services, args.file, dry_run=args.dry_run, mapping=args.mapping,
                                           skip_bad=args.skip_bad, sheet=args.sheet, actor_email=args.by)
         for line in report.lines(verbose=not args.quiet):
             print(line)
         return 0 if report.ok or (report.skip_bad and not report.dry_run) else 1
 
-    return _run(main)
+    return run(main)
 
 
 def _export(args) -> int:
     from services.tracker_export import export_register
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             summary = await export_register(services, args.file)
         sheets = f" on sheets {', '.join(summary.sheets)}" if summary.sheets else ""
         print(f"Wrote {summary.documents} documents ({summary.overdue} overdue for review) to {summary.path}{sheets}.")
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _print_notices(notices) -> None:
@@ -71,7 +42,7 @@ def _directory_load(args) -> int:
     from services.directory import load_csv
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             report = await load_csv(services, args.file)
         for line in report.lines():
             print(line)
@@ -80,28 +51,28 @@ def _directory_load(args) -> int:
             _print_notices(report.notices)
         return 0 if report.applied else 1
 
-    return _run(main)
+    return run(main)
 
 
 def _directory_sync(_args) -> int:
     from services.directory import sync_graph
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             report = await sync_graph(services)
         for line in report.lines():
             print(line)
         _print_notices(report.notices)
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _reassign(args) -> int:
     from services.ownership import reassign_ro
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
                                     actor_email=args.by, refs=args.ref or None)
         print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
@@ -109,28 +80,28 @@ def _reassign(args) -> int:
         _print_notices(out.notices)
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _problems(_args) -> int:
     from services.ownership import ownership_problems
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             problems = await ownership_problems(services)
         for p in problems:
             print(f"{p.ref} {p.title}: {p.problem}")
         print(f"{len(problems)} documents need an owner (NCT-1)." if problems else "Every document has an RSM and an RO (NCT-1).")
         return 1 if problems else 0
 
-    return _run(main)
+    return run(main)
 
 
 def _asset_add(args) -> int:
     from services.assets import save_asset
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             a = await save_asset(services, args.ref, args.title, kind=args.kind, location=args.location, owner=args.owner)
             for doc_ref in args.governed_by or ():
                 from services.assets import link_asset
@@ -139,27 +110,27 @@ def _asset_add(args) -> int:
         print(f"{a.ref} {a.title} ({a.kind}) is in the register" + (f", governed by {', '.join(args.governed_by)}" if args.governed_by else "") + ".")
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _asset_link(args) -> int:
     from services.assets import link_asset
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             done = await link_asset(services, args.asset, args.document, note=args.note, unlink=args.unlink)
         what = "no longer governed by" if args.unlink else "governed by"
         print(f"{args.asset.upper()} is {what} {args.document.upper()}." + ("" if done else " (It already was.)"))
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _asset_list(args) -> int:
     from services.assets import all_assets, assets_to_update
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             if args.document:
                 async with services.store.uow() as uow:
                     assets = await assets_to_update(uow, args.document)
@@ -171,7 +142,7 @@ def _asset_list(args) -> int:
                 print(f"{a.ref} {a.title} ({a.kind}) governed by {', '.join(docs) or 'nothing yet'}")
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def _report(args) -> int:
@@ -181,7 +152,7 @@ def _report(args) -> int:
     from services.reports import record_compliance_snapshot, register_report
 
     async def main() -> int:
-        async with _services() as services:
+        async with open_services() as services:
             if not args.no_snapshot:
                 await record_compliance_snapshot(services)
             report = await register_report(services)
@@ -198,7 +169,7 @@ def _report(args) -> int:
             print(f"Chart of review compliance over {len(report.history)} days written to {path}.")
         return 0
 
-    return _run(main)
+    return run(main)
 
 
 def register(sub) -> None:
