@@ -334,19 +334,43 @@ async def _current_meeting(uow, preset, body: Body, today: date, now: datetime):
     return await _next_meeting(uow, preset, body, today, now)
 
 
+@dataclass(frozen=True)
+class _Chairing:
+    person: object
+    body: object
+    meeting: object
+    deputy_roles: frozenset
+    view: AgendaView
+
+    def item(self, number: int) -> ItemView:
+        found = self.view.item(number)
+        if found is None:
+            raise BadInput(_no_item(self.view, number))
+        return found
+
+
+async def _as_chair(uow, preset, ident: ChannelIdentity, body_name: str | None, today: date, now: datetime, *,
+                    current: bool, before_view=None) -> _Chairing:
+    """Who is asking, for which body and meeting (the next one, or the one being held), checked to
+    be its chair or a deputising vice-chair, with the agenda as it stands."""
+    person = await _person(uow, ident)
+    body = find_body(preset, body_name) if body_name else _default_body(preset, person)
+    meeting = await (_current_meeting if current else _next_meeting)(uow, preset, body, today, now)
+    deputy_roles = await _chairing(uow, person, body, meeting)
+    if before_view is not None:
+        before_view(body, meeting)
+    view = await _agenda_view(uow, preset, body, meeting, today)
+    return _Chairing(person, body, meeting, frozenset(deputy_roles or ()), view)
+
+
 async def move_item(services: Services, ident: ChannelIdentity, number: int, body_name: str | None = None) -> Result:
     """The chair moves item N of the next agenda to the following meeting ('to next month')."""
     preset = organisation_preset(services.settings)
     today, now = services.clock.today(), services.clock.now()
     async with services.store.uow() as uow:
-        person = await _person(uow, ident)
-        body = find_body(preset, body_name) if body_name else _default_body(preset, person)
-        meeting = await _next_meeting(uow, preset, body, today, now)
-        await _chairing(uow, person, body, meeting)
-        view = await _agenda_view(uow, preset, body, meeting, today)
-        item_view = view.item(number)
-        if item_view is None:
-            raise BadInput(_no_item(view, number))
+        chair = await _as_chair(uow, preset, ident, body_name, today, now, current=False)
+        person, body, meeting, view = chair.person, chair.body, chair.meeting, chair.view
+        item_view = chair.item(number)
         if item_view.outcome:
             raise NotAllowed(f"Item {number} already has its outcome ({item_view.outcome_label}).")
         rows = await _upcoming(uow, preset, body, today, now)
@@ -564,14 +588,9 @@ async def outcome_choices(services: Services, ident: ChannelIdentity, number: in
     preset = organisation_preset(services.settings)
     today, now = services.clock.today(), services.clock.now()
     async with services.store.uow() as uow:
-        person = await _person(uow, ident)
-        body = find_body(preset, body_name) if body_name else _default_body(preset, person)
-        meeting = await _current_meeting(uow, preset, body, today, now)
-        await _chairing(uow, person, body, meeting)
-        view = await _agenda_view(uow, preset, body, meeting, today)
-        item = view.item(number)
-        if item is None:
-            raise BadInput(_no_item(view, number))
+        chair = await _as_chair(uow, preset, ident, body_name, today, now, current=True)
+        body, view = chair.body, chair.view
+        item = chair.item(number)
         decisions = await _stage_decisions(uow, preset, body, item)
         choices = []
         for o in gm.OUTCOMES:
@@ -611,17 +630,15 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
     note = (note or "").strip() or None
     outcome = gm.parse_outcome(outcome)
     async with services.store.uow() as uow:
-        person = await _person(uow, ident)
-        body = find_body(preset, body_name) if body_name else _default_body(preset, person)
-        meeting = await _current_meeting(uow, preset, body, today, now)
-        deputy_roles = await _chairing(uow, person, body, meeting)
+        def not_before_the_meeting(body, meeting) -> None:
+            if _meeting_day(meeting) > today:
+                raise NotAllowed(f"The {body.name} meets on {texts.day(_meeting_day(meeting))}: "
+                                 "outcomes are recorded at or after the meeting.")
+
+        chair = await _as_chair(uow, preset, ident, body_name, today, now, current=True, before_view=not_before_the_meeting)
+        person, body, meeting, deputy_roles = chair.person, chair.body, chair.meeting, chair.deputy_roles
         on = _meeting_day(meeting)
-        if on > today:
-            raise NotAllowed(f"The {body.name} meets on {texts.day(on)}: outcomes are recorded at or after the meeting.")
-        view = await _agenda_view(uow, preset, body, meeting, today)
-        item_view = view.item(number)
-        if item_view is None:
-            raise BadInput(_no_item(view, number))
+        item_view = chair.item(number)
         item = await uow.meetings.item(item_view.id)
         if item.outcome:
             raise NotAllowed(f"Item {number} already has its outcome: {gm.OUTCOMES[item.outcome].lower()}.")
