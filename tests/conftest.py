@@ -140,3 +140,24 @@ def demo_aad():
 
 def run(coro):
     return asyncio.get_event_loop().run_until_complete(coro)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+    from tests.support.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def keys(monkeypatch):
+    """Microsoft's token endpoint and signing keys stood in for, over TLS, and trusted."""
+    from tests.support.keys import KeyServer
+
+    server = KeyServer().start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_file.name)
+    yield server
+    server.stop()

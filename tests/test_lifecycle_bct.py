@@ -17,16 +17,8 @@ from services.demo_files import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.cases import buttons, last_to, on_screen, press, request_document, text_of
 from tests.support.channel import readable
-from tests.support.smtp import SmtpServer
 
 MAILBOX = "policy.service@trust.example"
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -19,16 +19,8 @@ from store.case_models import DraftVersion
 from store.models import Person
 from tests.support.bot import RunningBot, settings_for
 from tests.support.cases import text_of
-from tests.support.smtp import SmtpServer
 
 RO, CHAIR, OFFICER = "jamie.castellan@example.org", "sasha.okonkwo@example.org", "priya.patelowens@example.org"
-
-
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import email
 import email.policy
 from datetime import date, datetime
 
-import pytest
 from aiohttp import web
 
 from services import sweeps
@@ -40,16 +39,6 @@ class GraphStandIn:
             status, headers = self.answers.pop(0)
             return web.json_response({"error": {"code": "TooManyRequests", "message": "throttled"}}, status=status, headers=headers)
         return web.Response(status=202, headers={"request-id": f"req-{len(self.requests)}"})
-
-
-@pytest.fixture
-def keys(monkeypatch):
-    from tests.support.keys import KeyServer
-
-    server = KeyServer().start()
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_file.name)
-    yield server
-    server.stop()
 
 
 async def test_reminders_go_out_through_graph_sendmail_with_an_app_token(db_url, keys):

@@ -5,24 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import pytest
 
 from services import outbox, sweeps
 from services.clock import LONDON, FixedClock
 from services.dispatch import Dispatcher
 from services.mail import SmtpTransport, message_id
 from tests.support.org import make_org
-from tests.support.smtp import SmtpServer
 
 
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-def _mail(smtp: SmtpServer) -> SmtpTransport:
+def _mail(smtp) -> SmtpTransport:
     return SmtpTransport("127.0.0.1", smtp.port, sender="policybot@trust.example", timeout=5)
 
 

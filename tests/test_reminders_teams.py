@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
 from services import outbox, sweeps
@@ -104,16 +103,6 @@ async def test_a_decision_notice_survives_a_teams_outage_and_its_card_still_upda
     async with services.store.uow() as uow:
         cards = await uow.cases.cards_for(1)
     assert [(c.person_id, c.conversation_id) for c in cards] == [("rsm-safeguarding", "a:rsm-chat")]
-
-
-@pytest.fixture
-def keys(monkeypatch):
-    from tests.support.keys import KeyServer
-
-    server = KeyServer().start()
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_file.name)
-    yield server
-    server.stop()
 
 
 async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(db_url, clock, keys):

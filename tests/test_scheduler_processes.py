@@ -29,13 +29,6 @@ async def pg_url(db_url):
     yield db_url
 
 
-@pytest.fixture
-def smtp():
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
 def _env(db_url: str, smtp: SmtpServer) -> dict:
     env = dict(os.environ)
     env.update({
