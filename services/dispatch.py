@@ -159,8 +159,10 @@ class Dispatcher:
                 text, html = notice_email(row.subject, row.body, view=view, lines=lines,
                                           organisation=self.services.settings.organisation_name)
                 due = datetime.fromisoformat(row.due_on).date() if row.due_on else None
+                attachments = await self._chart() if (row.payload or {}).get("chart") else ()
                 email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
-                              key=row.key, due_on=due, due_summary=f"Deadline: {row.subject}" if due else None)
+                              key=row.key, due_on=due, due_summary=f"Deadline: {row.subject}" if due else None,
+                              attachments=attachments)
                 provider_id = await self.mail.send(build_message(email, self.services.settings.mail_from, now))
             else:
                 raise PermanentSendError(row.last_error or f"unknown channel {row.channel!r}")
@@ -174,6 +176,18 @@ class Dispatcher:
             return "failed"
         await self._marks.sent(row.id, self.services.clock.now(), provider_id, row.attempts or 0)
         return "sent"
+
+    async def _chart(self) -> tuple[tuple[str, str, bytes], ...]:
+        """The review-compliance chart (issue 8) for digests that carry it; left out if it cannot be drawn."""
+        try:
+            from render.reports import compliance_chart_png
+            from services.reports import register_report
+
+            png = compliance_chart_png(await register_report(self.services))
+            return (("review-compliance.png", "image/png", png),)
+        except Exception:  # noqa: BLE001 - the digest still goes without its chart
+            log.warning("could not draw the compliance chart", exc_info=True)
+            return ()
 
     async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going=lambda: True) -> Counter:
         """Send until nothing is due now, in batches; stops between batches if `keep_going` says so

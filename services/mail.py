@@ -48,6 +48,7 @@ class Email:
     due_on: date | None = None
     due_summary: str | None = None
     to_name: str | None = None
+    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, MIME type, content)
 
 
 def message_id(key: str, domain: str) -> str:
@@ -93,6 +94,9 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     if email.due_on:
         msg.add_attachment(calendar_file(email, domain, now), maintype="text", subtype="calendar",
                            filename="deadline.ics", params={"method": "PUBLISH"})
+    for name, mime, content in email.attachments:
+        maintype, subtype = mime.split("/", 1)
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
     return msg
 
 

@@ -199,23 +199,25 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
             lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {d.approved_on:%-d %B %Y})" for d in docs]
             if kind == "weekly_published":
                 subject = f"Published in the week of {start:%-d %B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
-                body = "These policies and procedures were published last week (BCT-9)."
+                body = ("These policies and procedures were published last week (BCT-9). The chart shows how many "
+                        "documents are within their review date.")
                 env, roles = "POLICYBOT_DIGEST_TO", ("ppo", "policy_service")
             else:
                 subject = f"Approved in {start:%B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = "These documents were approved last month (DOR-13)."
                 env, roles = "POLICYBOT_MONTHLY_TO", ("xcslt", "head_of_qa", "governance_officer", "ppo")
             when = send_window(now, cal)
+            payload = {"lines": lines, "chart": kind == "weekly_published"}
             for address in _addresses(services, env):
                 batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, address=address,
-                                            payload={"lines": lines}, not_before=when))
+                                            payload=payload, not_before=when))
             if not _addresses(services, env):
                 people: list[str] = []
                 for role in roles:
                     people += [p.id for p in await uow.people.with_role(role)]
                 for pid in dict.fromkeys(people):
                     batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, person_id=pid,
-                                                payload={"lines": lines}, not_before=when))
+                                                payload=payload, not_before=when))
         report.queued = await _queue(services, uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
@@ -301,7 +303,15 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
     return report
 
 
-SWEEPS = (sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
+async def sweep_compliance(services: Services, holder: str) -> SweepReport:
+    """Keep today's review-compliance figure, so the chart has a point for every day (issue 8)."""
+    from services.reports import record_compliance_snapshot
+
+    await record_compliance_snapshot(services)
+    return SweepReport("compliance")
+
+
+SWEEPS = (sweep_compliance, sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
 
 
 async def run_all(services: Services, holder: str) -> list[SweepReport]:

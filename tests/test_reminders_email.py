@@ -178,3 +178,32 @@ async def test_a_reminder_that_fell_due_while_the_bot_was_down_is_sent_once_when
         ("sam.mensah@trust.example", "Review of PP-1 due by Tuesday 29 December 2026"),
     ]
     assert all("in 2 working days" in m.part("text/plain") for m in back)
+
+
+async def test_bct9_weekly_email_of_published_documents_with_the_compliance_chart(db_url, smtp):
+    """BCT-9: documents published last week go out in the weekly email (to the staff mailing list),
+    once, on the first working day of the week (Monday 28 December 2026 is a bank holiday), with the
+    review-compliance chart (issue 8) attached."""
+    clock = FixedClock(datetime(2026, 12, 28, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, preset="bct", docs=[("BCT-1", date(2028, 1, 1)), ("BCT-2", date(2028, 1, 1))],
+                              env={"POLICYBOT_MAIL_TRANSPORT": "smtp", "POLICYBOT_DIGEST_TO": "all-staff@trust.example"})
+    async with services.store.uow() as uow:
+        (await uow.documents.by_ref("BCT-1")).approved_on = date(2026, 12, 22)
+        (await uow.documents.by_ref("BCT-2")).approved_on = date(2026, 11, 30)  # not last week
+        await uow.commit()
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    try:
+        await _day(services, dispatcher)
+        assert smtp.to("all-staff@trust.example") == []  # a bank holiday: not yet
+        for moment in (datetime(2026, 12, 29, 10, 0), datetime(2026, 12, 29, 15, 0), datetime(2026, 12, 30, 10, 0)):
+            clock.set(moment.replace(tzinfo=LONDON))
+            await _day(services, dispatcher)
+    finally:
+        await services.store.close()
+    [mail] = smtp.to("all-staff@trust.example")
+    assert str(mail.message["Subject"]) == "Published in the week of 21 December 2026: 1 document"
+    text = mail.part("text/plain")
+    assert "BCT-1 Procedure BCT-1 (version 1.0, 22 December 2026)" in text and "BCT-2" not in text
+    chart = next(p for p in mail.message.walk() if p.get_content_type() == "image/png")
+    assert chart.get_filename() == "review-compliance.png"
+    assert chart.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
