@@ -77,8 +77,9 @@ class TeamsSender:
                 return ref.service_url, ref.conversation_id, ref.tenant_id or "", dict(ref.reference)
             person = await uow.people.get(person_id)
             if not self.settings.app_id:
-                raise PermanentSendError("this person has not talked to the bot yet, and a bot without an app id "
-                                         "(local development) cannot start a Teams chat")
+                # They may open a chat with the bot later: try again in an hour rather than give up.
+                raise TransientSendError("this person has not talked to the bot yet, and a bot without an app id "
+                                         "(local development) cannot start a Teams chat", retry_after=3600)
             if person is None or not person.aad_object_id:
                 raise PermanentSendError("this person has no Teams account (no Entra object id in the directory)")
             tenant = person.tenant_id or self.settings.app_tenant_id

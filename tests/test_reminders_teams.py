@@ -3,7 +3,7 @@ answers 429 with Retry-After and 503 like the real service (issue 5). SQLite and
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
@@ -42,10 +42,12 @@ async def test_nct11_review_reminder_arrives_in_the_ro_teams_chat_as_a_card(bot,
     assert "Review of PP-001 due by Monday 30 November 2026" in text and "in 5 working days" in text
     commands = [a["data"].get("command") for a in card_of(sent[0])["actions"]]
     assert commands == ["status PP-001", "review PP-001", "my tasks"]
-    # The RSM has never talked to the bot and this bot has no app id: kept as failed, with the reason.
-    failed = await outbox.listing(services.store, "failed")
-    assert [r.person_id for r in failed] == ["rsm-safeguarding"]
-    assert "has not talked to the bot yet" in failed[0].last_error
+    # The RSM has never talked to the bot and this bot has no app id: kept, with the reason, to be
+    # tried again in an hour (they may open a chat with the bot by then).
+    waiting = await outbox.listing(services.store, "pending")
+    assert [r.person_id for r in waiting] == ["rsm-safeguarding"]
+    assert "has not talked to the bot yet" in waiting[0].last_error
+    assert waiting[0].not_before - services.clock.now() >= timedelta(minutes=59)
 
 
 async def test_teams_429_retry_after_is_honoured_and_the_message_sent_once(bot, demo_aad):
