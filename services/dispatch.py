@@ -168,7 +168,8 @@ class Dispatcher:
                 raise PermanentSendError(row.last_error or f"unknown channel {row.channel!r}")
         except TransientSendError as exc:
             status = await outbox.mark_failed(store, row, now, str(exc), retry_after=exc.retry_after)
-            log.warning("outbox %s to %s: %s (%s)", row.id, row.person_id or row.address, exc, status)
+            (log.info if status == "pending" else log.warning)(
+                "outbox %s to %s: %s (%s)", row.id, row.person_id or row.address, exc, "will retry" if status == "pending" else status)
             return "retry" if status == "pending" else "failed"
         except (PermanentSendError, SendError) as exc:
             await outbox.mark_failed(store, row, now, str(exc), permanent=True)
