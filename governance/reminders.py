@@ -152,6 +152,12 @@ def update_window(cycle: UpdateCycle, submission_deadline: date, today: date, ca
     return None
 
 
+def in_update(cycle: UpdateCycle, submission_deadline: date, review_due: date) -> bool:
+    """NCT-4: a document whose review falls before the update after this one must go in this one
+    (a miss waits for the next update, up to `next_update_months` later)."""
+    return review_due <= add_months(submission_deadline, cycle.next_update_months)
+
+
 def update_window_message(cycle: UpdateCycle, deadline: date, stage: str, refs: Sequence[tuple[str, str]]) -> tuple[str, str]:
     lines = "; ".join(f"{r} {t}" for r, t in refs)
     head = "closes soon" if stage == "final" else "is open"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
@@ -19,6 +19,7 @@ from governance.reminders import (
     Owed,
     case_nudges,
     digest_due,
+    in_update,
     review_reminders,
     send_window,
     update_window,
@@ -155,10 +156,9 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
                 stage = update_window(preset.update_cycle, deadline, today, cal)
                 if stage is None:
                     continue
-                horizon = deadline + timedelta(days=30 * preset.update_cycle.next_update_months)
                 by_owner: dict[str, list[tuple[str, str]]] = {}
                 for doc in await uow.documents.all():
-                    if doc.next_review_due and doc.next_review_due <= horizon:
+                    if doc.next_review_due and in_update(preset.update_cycle, deadline, doc.next_review_due):
                         owner = doc.ro_id or doc.rsm_id
                         if owner:
                             by_owner.setdefault(owner, []).append((doc.ref, doc.title))

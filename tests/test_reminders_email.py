@@ -207,3 +207,29 @@ async def test_bct9_weekly_email_of_published_documents_with_the_compliance_char
     chart = next(p for p in mail.message.walk() if p.get_content_type() == "image/png")
     assert chart.get_filename() == "review-compliance.png"
     assert chart.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_nct2_nct4_update_window_tells_each_ro_once_when_it_opens_and_once_near_the_deadline(db_url, smtp):
+    from services import preferences
+
+    clock = FixedClock(datetime(2027, 1, 21, 10, 0, tzinfo=LONDON))
+    services = await make_org(db_url, clock, channels=["email"], env={"POLICYBOT_MAIL_TRANSPORT": "smtp"},
+                              docs=[("PP-1", date(2027, 4, 30)), ("PP-2", date(2027, 10, 1)), ("PP-3", date(2028, 2, 1))])
+    dispatcher = Dispatcher(services, mail=_mail(smtp))
+    try:
+        await preferences.add_update_deadline(services, date(2027, 3, 5))
+        got: list[tuple[date, str]] = []
+        while clock.today() <= date(2027, 3, 8):
+            before = len(smtp.received)
+            await _day(services, dispatcher)
+            got += [(clock.today(), str(m.message["Subject"])) for m in smtp.received[before:] if m.rcpt_tos == ["rita.owen@trust.example"]]
+            clock.advance(days=1)
+    finally:
+        await services.store.close()
+    assert got == [
+        (date(2027, 1, 22), "The manual update window is open: submit by Friday 5 March 2027"),
+        (date(2027, 2, 26), "The manual update window closes soon: submit by Friday 5 March 2027"),
+    ]
+    final = [m for m in smtp.received if "closes soon" in str(m.message["Subject"])][0].part("text/plain")
+    assert "PP-1 Procedure PP-1" in final and "PP-2 Procedure PP-2" in final and "PP-3" not in final
+    assert "waits for the next update, which may not be until November 2027 (NCT-4)" in final
