@@ -1,7 +1,7 @@
 """What the new-document request dialog needs from the organisation (issue 4, items 1 and 2).
 
-Check first (LBBD-1): `existing_documents` is the one place the dialog searches for what the
-organisation already has, so a richer search (the manual index) can replace it in one spot.
+Check first (LBBD-1): `existing_documents` (the register, through the full-text search) and
+`manual_chapters` (what the procedures manual already says) are where the dialog looks.
 Type help (MA-1, MA-2) comes from governance.doctypes. Opening the request is
 services.lifecycle.start_new_document.
 """
@@ -46,22 +46,26 @@ class TypeHelp:
     strategy_meeting: bool = False  # the words describe a Section 47 strategy meeting
 
 
-async def search_register(uow, words: str, limit: int):
-    """The register search the request dialog uses (swap point for the manual + register search)."""
-    return await register.find_documents(uow, words, limit=limit)
-
-
 async def existing_documents(services: Services, words: str, *, limit: int = 3) -> list[SearchHit]:
-    """LBBD-1: documents that already cover most of what the person described."""
+    """LBBD-1: register documents that already cover most of what the person described, found by
+    the full-text search (issue 6: stemming, social-care synonyms and acronyms, typo repair)."""
+    from services import search
+
     wanted = set(terms(words))
     if not wanted:
         return []
+    outcome = await search.search(services, words, limit=limit + 5)
+    found = [r for r in outcome.results if r.ref and r.coverage >= MIN_COVERAGE]
+    hits: list[SearchHit] = []
     async with services.store.uow() as uow:
-        hits = await search_register(uow, words, limit + 5)
-    good = [h for h in hits if h.document.status not in CLOSED_STATUSES
-            and len(set(h.matched) & wanted) / len(wanted) >= MIN_COVERAGE
-            and set(terms(h.document.title)) & wanted]  # about the same thing, not merely mentioning it
-    return good[:limit]
+        for r in found:
+            doc = await uow.documents.by_ref(r.ref)
+            if doc is None or doc.status in CLOSED_STATUSES or any(h.document.ref == doc.ref for h in hits):
+                continue
+            if not set(terms(doc.title)) & wanted:  # about the same thing, not merely mentioning it
+                continue
+            hits.append(SearchHit(register.document_view(doc), r.score, tuple(sorted(wanted & set(terms(doc.title))))))
+    return hits[:limit]
 
 
 async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> list[tuple[str, str | None]]:
