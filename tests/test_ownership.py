@@ -219,3 +219,27 @@ async def test_graph_refusing_the_app_credentials_is_a_polite_error_and_changes_
     finally:
         await services.store.close()
         await graph.stop()
+
+
+async def test_owner_reassign_from_the_command_line_queues_the_notices_for_delivery_NCT_1(db_url, clock, capsys):
+    """The command line cannot talk to Teams itself: its notices go to the outbox, and the
+    scheduler delivers them like any other (so the PPO is really told)."""
+    import asyncio
+    import os
+    from unittest import mock
+
+    from policybot.cli import main
+    from services import outbox
+
+    services = await _demo(db_url, clock)
+    try:
+        env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "0"}
+        with mock.patch.dict(os.environ, env):
+            code = await asyncio.to_thread(main, ["owner", "reassign", "ro-1", "ro-3", "--ref", "PP-001", "--reason", "Alex is leaving"])
+        assert code == 0
+        out = capsys.readouterr().out
+        assert "Handed over 1 documents (PP-001)" in out and "Queued for the people concerned" in out
+        queued = [r for r in await outbox.listing(services.store, "pending") if r.kind == "notice"]
+        assert "ppo" in {r.person_id for r in queued}
+    finally:
+        await services.store.close()

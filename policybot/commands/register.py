@@ -33,7 +33,17 @@ def _export(args) -> int:
     return run(main)
 
 
-def _print_notices(notices) -> None:
+async def _queue_notices(services, notices) -> None:
+    """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
+    from services import outbox
+
+    if not notices:
+        return
+    async with services.store.uow() as uow:
+        await outbox.enqueue_notices(uow, list(notices), services.clock.now(),
+                                     mail_enabled=services.settings.mail_transport != "none")
+        await uow.commit()
+    print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
         print(f"  to {n.person_id}: {n.subject}: {n.body}")
 
@@ -44,11 +54,9 @@ def _directory_load(args) -> int:
     async def main() -> int:
         async with open_services() as services:
             report = await load_csv(services, args.file)
-        for line in report.lines():
-            print(line)
-        if report.notices:
-            print("Notices (delivered by the bot when it runs):")
-            _print_notices(report.notices)
+            for line in report.lines():
+                print(line)
+            await _queue_notices(services, report.notices)
         return 0 if report.applied else 1
 
     return run(main)
@@ -60,9 +68,9 @@ def _directory_sync(_args) -> int:
     async def main() -> int:
         async with open_services() as services:
             report = await sync_graph(services)
-        for line in report.lines():
-            print(line)
-        _print_notices(report.notices)
+            for line in report.lines():
+                print(line)
+            await _queue_notices(services, report.notices)
         return 0
 
     return run(main)
@@ -75,9 +83,9 @@ def _reassign(args) -> int:
         async with open_services() as services:
             out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
                                     actor_email=args.by, refs=args.ref or None)
-        print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
-              f"{len(out.cases)} open cases and {out.drafts} drafts.")
-        _print_notices(out.notices)
+            print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
+                  f"{len(out.cases)} open cases and {out.drafts} drafts.")
+            await _queue_notices(services, out.notices)
         return 0
 
     return run(main)
