@@ -80,6 +80,19 @@ class SyncReport:
         return out
 
 
+async def _release_email(uow, by_email: dict, email: str, now, report, keep=None) -> None:
+    """The directory gives this address to someone else now: take it off its previous holder
+    first (addresses are unique here), and say so in the audit trail."""
+    holder = by_email.get(email.lower())
+    if holder is None or holder is keep:
+        return
+    holder.email = None
+    by_email.pop(email.lower(), None)
+    await uow.session.flush()
+    await uow.audit.record(at=now, actor=None, entity="person", entity_id=holder.id, action="email_moved",
+                           summary=f"{email} now belongs to someone else in the directory; removed from {holder.name}")
+
+
 def _slug(email: str | None, name: str) -> str:
     base = (email.split("@")[0] if email else name).lower()
     return re.sub(r"[^a-z0-9]+", "-", base).strip("-")[:56] or "person"
@@ -107,9 +120,15 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
         seen: set[str] = set()
         resolved: list[tuple[Entry, object]] = []
         for e in entries:
-            person = (by_id.get(e.person_id) if e.person_id else None) or (by_aad.get(e.aad_object_id) if e.aad_object_id else None) \
-                or (by_email.get(e.email.lower()) if e.email else None)
+            person = (by_id.get(e.person_id) if e.person_id else None) or (by_aad.get(e.aad_object_id) if e.aad_object_id else None)
+            if person is None and e.email:
+                holder = by_email.get(e.email.lower())
+                # An address can pass to someone else (a reused mailbox): never merge two Entra accounts.
+                if holder is not None and not (e.aad_object_id and holder.aad_object_id and holder.aad_object_id != e.aad_object_id):
+                    person = holder
             if person is None:
+                if e.email:
+                    await _release_email(uow, by_email, e.email, now, report)
                 pid = e.person_id or _slug(e.email, e.name)
                 n = 2
                 while pid in by_id:
@@ -135,6 +154,8 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
             is_new = person.id not in existing
             changes: list[str] = []
             if not is_new:
+                if e.email and (person.email or "").lower() != e.email.lower():
+                    await _release_email(uow, by_email, e.email, now, report, keep=person)
                 for attr, value in (("name", e.name), ("email", e.email), ("aad_object_id", e.aad_object_id),
                                     ("job_title", e.job_title), ("service_area", e.service_area)):
                     if value is not None and getattr(person, attr) != value:

@@ -243,3 +243,36 @@ async def test_owner_reassign_from_the_command_line_queues_the_notices_for_deliv
         assert "ppo" in {r.person_id for r in queued}
     finally:
         await services.store.close()
+
+
+async def test_an_email_address_passed_to_someone_new_moves_without_merging_the_two_people(db_url, clock, monkeypatch):
+    """A mailbox reused in Entra ID: Jamie (ro-2) has left and a new starter now has Jamie's
+    address. The sync gives the address to the new account, takes it off Jamie, and never treats
+    the two as one person (their documents stay with Jamie and are flagged)."""
+    users = _graph_users()
+    jamie = next(u for u in users if u["id"] == _aad("ro-2"))
+    users.append({"id": "aad-new-starter", "displayName": "Drew New", "mail": jamie["mail"], "userPrincipalName": "drew.new@example.org",
+                  "jobTitle": "Social Worker", "department": "Children in Care", "accountEnabled": True})
+    jamie["mail"] = None
+    jamie["userPrincipalName"] = "old.jamie@example.org"
+    graph = await GraphServer(users, managers={}, groups={"g-ppo": [_aad("ppo")]}, page_size=50).start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", graph.ca_file.name)
+    env = {"MicrosoftAppTenantId": TENANT, "POLICYBOT_GRAPH_CLIENT_ID": CLIENT_ID, "GRAPH_CLIENT_SECRET": CLIENT_SECRET,
+           "GRAPH_BASE_URL": f"{graph.url}/v1.0", "AUTHORITY_HOST": graph.url, "POLICYBOT_GRAPH_ROLE_GROUPS": "ppo=g-ppo"}
+    services = await _demo(db_url, clock, **env)
+    try:
+        async with services.store.uow() as uow:  # Jamie's directory entry still holds the address
+            (await uow.people.get("ro-2")).email = users[-1]["mail"]
+            await uow.commit()
+        report = await sync_graph(services)
+        assert "Drew New" in report.added
+        async with services.store.uow() as uow:
+            drew = await uow.people.by_aad("aad-new-starter")
+            old = await uow.people.get("ro-2")
+            assert drew.id != "ro-2" and drew.email == users[-1]["mail"]
+            assert old.email == "old.jamie@example.org" and not old.active
+            moved = [e.action for e in await uow.audit.for_entity("person", "ro-2")]
+        assert "email_moved" in moved
+    finally:
+        await services.store.close()
+        await graph.stop()
