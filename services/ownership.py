@@ -105,6 +105,10 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                                      status=row.status, waiting_for=gl.who_must_act(preset, handed), now=now)
                 moved_cases.append(row.id)
                 drafts += sum(1 for x in await uow.cases.drafts(d.id) if x.case_id == row.id)
+        # Reminders already queued for the previous owner are withdrawn; the next sweep owes them to the successor.
+        from governance.reminders import NUDGE_KINDS
+
+        await uow.outbox.withdraw(before.id, [d.ref for d in docs], NUDGE_KINDS, f"handed over to {after.name}")
         listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
         notices = []
         if docs:

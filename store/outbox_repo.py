@@ -65,6 +65,16 @@ class OutboxRepo:
                  "claimed_until": None, "attempts": attempts + 1, "last_error": None}
                 for row_id, at, pid, attempts in marks])
 
+    async def withdraw(self, person_id: str, refs: list[str], kinds, why: str) -> int:
+        """Nudges not yet sent to someone about these documents (they are no longer theirs)."""
+        if not refs:
+            return 0
+        res = await self.s.execute(update(OutboxMessage).where(
+            OutboxMessage.person_id == person_id, OutboxMessage.document_ref.in_(refs),
+            OutboxMessage.kind.in_(list(kinds)), OutboxMessage.status.in_(("pending", "held")))
+            .values(status="skipped", last_error=why, claimed_until=None))
+        return res.rowcount or 0
+
     async def requeue(self, row_id: int, now: datetime) -> bool:
         res = await self.s.execute(update(OutboxMessage).where(
             OutboxMessage.id == row_id, OutboxMessage.status.in_(("failed", "skipped"))).values(

@@ -276,3 +276,23 @@ async def test_an_email_address_passed_to_someone_new_moves_without_merging_the_
     finally:
         await services.store.close()
         await graph.stop()
+
+
+async def test_reminders_queued_for_the_previous_ro_are_withdrawn_and_owed_to_the_successor_NCT_1(db_url, clock):
+    from datetime import date
+
+    from services import outbox, sweeps
+
+    services = await _demo(db_url, clock)
+    try:
+        async with services.store.uow() as uow:
+            for d in await uow.documents.all():
+                d.next_review_due = date(2026, 11, 30) if d.ref == "PP-001" else date(2029, 1, 1)
+            await uow.commit()
+        await sweeps.sweep_reviews(services, "test")  # owed to Alex (ro-1) and the RSM, not yet sent
+        await reassign_ro(services, "ro-1", "ro-3", refs=["PP-001"])
+        await sweeps.sweep_reviews(services, "test")
+        rows = {(r.person_id, r.status) for r in await outbox.listing(services.store, None, 100) if r.kind == "review_due"}
+        assert rows == {("ro-1", "skipped"), ("ro-3", "pending"), ("rsm-safeguarding", "pending")}
+    finally:
+        await services.store.close()
