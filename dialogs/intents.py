@@ -58,6 +58,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})( for (?P<body>[^:]+?))?\s*((:|-)\s*(?P<text>.*))?$")),
     ("record_outcome", re.compile(r"^record (the )?outcome (of |for )?item (?P<n>\d{1,4})\s+(?P<text>(?!for ).+)$")),
     ("action_done", re.compile(r"^action (?P<n>\d{1,9}) (is )?(done|complete|completed)[.!]*$")),
+    # DOR-7: one-off meetings added, meetings cancelled, by the chair
+    ("add_meeting", re.compile(r"^(please )?(add|schedule|arrange|book) (a |an )?(one-off |one off |extra |additional )?meeting"
+                               r" on (?P<text>.+?)( for (?P<body>.+?))?[.!]*$")),
+    ("cancel_meeting", re.compile(r"^(please )?cancel (the |a )?meeting on (?P<text>.+?)( for (?P<body>.+?))?[.!]*$")),
+    # DOR-9: the chair reorders and adds items
+    ("reorder_item", re.compile(r"^(move|put) item (?P<n>\d{1,4}) (to|at) (position |number |item )?(?P<text>\d{1,4})"
+                                r"( (on the agenda )?(for|of) (?P<body>.+?))?[.!]*$"
+                                r"|^put item (?P<n2>\d{1,4}) (?P<text2>first)( (on the agenda )?(for|of) (?P<body2>.+?))?[.!]*$")),
+    ("add_item", re.compile(r"^add (an |a new )?(agenda )?item( to the agenda)?( (for|of|to) (?P<body>[^:]+?))?\s*(:|-)\s*(?P<text>.+)$")),
+    # DOR-11: attendance; DOR-10: minutes and actions
+    ("attendance", re.compile(r"^(record )?(the )?attendance( (for|at) (?P<body>[^:]+?))?\s*(:|-)\s*(?P<text>.+)$")),
+    ("issue_minutes", re.compile(r"^(please )?(issue|send|send out|circulate) (the )?minutes( (for|of) (?P<body>.+?))?"
+                                 r"(\s+with\s+(?P<text>.+?))?[.!]*$")),
+    ("forward_plan", re.compile(r"^(show( me)? |what is on |what's on )?(the )?forward plan( (for|of) (?P<body>.+?))?[.?!]*$")),
     ("new_document", re.compile(
         r"^(i|we)( really)? (need|want|would like|'d like|require)( to (request|ask for|propose|write))? (a |an )?new (?P<type>" + _TYPES + r")"
         r"(\s+(on|about|for|covering|to cover|regarding|re|that covers)\s+(?P<what>.+?))?[.!]*$"
@@ -91,6 +105,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+MEETING_INTENT_NAMES = ("next_agenda", "move_item", "missing_papers", "outcome_card", "record_outcome", "action_done",
+                        "add_meeting", "cancel_meeting", "reorder_item", "add_item", "attendance", "issue_minutes",
+                        "forward_plan")
+
+
 def _normalise(text: str) -> str:
     text = text.replace("\u00a0", " ").strip().lower()
     return re.sub(r"\s+", " ", text)
@@ -122,11 +141,12 @@ def recognise(text: str | None) -> Intent:
         if name == "decide":
             original = _original_text(text or "", m.start("text")) if m.group("text") else ""
             return Intent("decide", m.group("n"), f"{m.group('verb')}|{original}")
-        if name in ("next_agenda", "move_item", "missing_papers", "outcome_card", "record_outcome", "action_done"):
+        if name in MEETING_INTENT_NAMES:
             groups = m.groupdict()
             body = (groups.get("body") or groups.get("body2") or "").strip()
-            text = _original_text(text or "", m.start("text")) if groups.get("text") else ""
-            return Intent(name, groups.get("n") or "", f"{body}|{text}")
+            key = "text" if groups.get("text") else ("text2" if groups.get("text2") else None)
+            words = _original_text(text or "", m.start(key))[: m.end(key) - m.start(key)].strip() if key else ""
+            return Intent(name, groups.get("n") or groups.get("n2") or "", f"{body}|{words}")
         if name in ("scheduled_review", "unscheduled_review"):
             return Intent(name, m.group("ref").upper(), (m.groupdict().get("why") or "").strip())
         if name == "quiet_hours":

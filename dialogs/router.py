@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import re
 
-from dialogs.intents import Intent, recognise
+from dialogs import meeting_words
+from dialogs.intents import MEETING_INTENT_NAMES, Intent, recognise
 from governance.errors import GovernanceError
 from render import cases as case_render
 from render import meetings as meeting_render
@@ -156,6 +157,31 @@ class Router:
         if intent.name == "action_done":
             out = await meetings.complete_action(s, ident, int(intent.arg))
             return Response(Reply(text=out.message))
+        if intent.name in ("add_meeting", "cancel_meeting"):
+            on = _typed_date(words, s.clock.today(), "the meeting")
+            if intent.name == "add_meeting":
+                out = await meetings.add_meeting(s, ident, on, body)
+            else:
+                out = await meetings.cancel_meeting(s, ident, on, body)
+            return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
+        if intent.name == "reorder_item":
+            to_number = 2 if words.lower() == "first" else int(words)  # item 1 is always the progress report
+            out = await meetings.reorder_item(s, ident, int(intent.arg), to_number, body)
+            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+        if intent.name == "add_item":
+            title, section = meeting_words.item_and_section(words)
+            out = await meetings.add_item(s, ident, title, section, body)
+            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+        if intent.name == "attendance":
+            out = await meetings.record_attendance(s, ident, meeting_words.parse_attendance(words), body)
+            return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Attendance"), out.notices)
+        if intent.name == "issue_minutes":
+            actions = [meetings.NewAction(text, owner, due)
+                       for text, owner, due in meeting_words.parse_actions(words, s.clock.today())]
+            out, minutes = await meetings.issue_minutes(s, ident, actions, body_name=body)
+            return Response(meeting_render.minutes_reply(minutes, out.message), out.notices)
+        if intent.name == "forward_plan":
+            return Response(meeting_render.forward_plan_reply(await meetings.forward_plan_view(s, ident, body)))
         outcome, note, votes = _outcome_from(words, value)
         if intent.name == "outcome_card" or outcome is None:
             view, item, choices = await meetings.outcome_choices(s, ident, int(intent.arg), body)
@@ -237,7 +263,15 @@ class Router:
             return Response(messages.not_understood_reply(intent.arg))
 
 
-MEETING_INTENTS = ("next_agenda", "move_item", "missing_papers", "outcome_card", "record_outcome", "action_done")
+MEETING_INTENTS = MEETING_INTENT_NAMES
+
+
+def _typed_date(words: str, today, what: str):
+    """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
+    try:
+        return parse_uk_date(words, today)
+    except ValueError as exc:
+        raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
 
 
 def _outcome_from(words: str, value: dict) -> tuple[str | None, str | None, tuple[int, int] | None]:

@@ -110,7 +110,7 @@ def _meeting_examples() -> dict:
     from governance.meetings import Deadlines
     from render import meetings
     from services.meeting_views import (ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement,
-                                        ReportView, SectionView)
+                                        PlanLine, PlanView, ReportView, SectionView)
 
     meeting = date(2027, 2, 9)
     review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
@@ -134,6 +134,12 @@ def _meeting_examples() -> dict:
         "meeting_missing_papers": meetings.missing_papers_reply(view),
         "meeting_minutes": meetings.minutes_reply(minutes, "Minutes issued."),
         "meeting_report": messages.notice_reply("Report", meetings.report_text(report)),
+        "meeting_changed": meetings.meeting_changed_reply("One-off meeting of the Practice, Policy and Procedures Group added "
+                                                          "on Tuesday 23 February 2027.", "ppp_group"),
+        "meeting_forward_plan": meetings.forward_plan_reply(PlanView("ppp_group", "Practice, Policy and Procedures Group", (
+            PlanLine("PP-002 Section 47 Enquiries", "review", meeting, None),
+            PlanLine("PP-020 Family and Friends Care", "review", None, "Director Leadership Group")))),
+        "meeting_forward_plan_empty": meetings.forward_plan_reply(PlanView("ppp_group", "Practice, Policy and Procedures Group", ())),
         "meeting_placed": messages.notice_reply("On the agenda", meetings.placement_text(
             Placement("Practice, Policy and Procedures Group", "PP-002 Section 47 Enquiries", meeting, view.deadlines, 11))),
     }

@@ -6,7 +6,7 @@ from datetime import date
 
 from governance.meetings import OUTCOMES
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.meeting_views import AgendaView, ItemView, MinutesView, Placement, ReportView
+from services.meeting_views import AgendaView, ItemView, MinutesView, Placement, PlanView, ReportView
 
 OUTCOME_INPUT = "outcome"
 NOTE_INPUT = "note"
@@ -20,6 +20,10 @@ def day(d: date | None) -> str:
 
 def short_day(d: date | None) -> str:
     return d.strftime("%-d %B %Y") if d else "not set"
+
+
+def _due(d: date | None) -> str:
+    return f", due {short_day(d)}" if d else ""
 
 
 def _item_line(i: ItemView) -> str:
@@ -53,7 +57,7 @@ def agenda_text(view: AgendaView) -> str:
         if s.id == "progress":
             lines.append("1. Progress report and outstanding actions")
             if view.actions:
-                lines += [f"   - {a.text} ({a.owner_name}, due {short_day(a.due)})" + (" OVERDUE" if a.overdue else "")
+                lines += [f"   - {a.text} ({a.owner_name}{_due(a.due)})" + (" OVERDUE" if a.overdue else "")
                           for a in view.actions]
             else:
                 lines.append("   - No outstanding actions.")
@@ -80,7 +84,7 @@ def agenda_reply(view: AgendaView, message: str | None = None) -> Reply:
         if s.id == "progress":
             body.append(para("1. Progress report and outstanding actions"))
             for a in view.actions or ():
-                body.append(para(f"- {a.text} ({a.owner_name}, due {short_day(a.due)})", color="Attention" if a.overdue else None))
+                body.append(para(f"- {a.text} ({a.owner_name}{_due(a.due)})", color="Attention" if a.overdue else None))
             continue
         if not s.items:
             body.append(para("(nothing yet)", subtle=True))
@@ -132,6 +136,37 @@ def missing_papers_reply(view: AgendaView) -> Reply:
     return Reply(text=text, card=card([heading("Papers"), *[para(x) for x in text.split("\n")]]))
 
 
+def meeting_changed_reply(message: str, body_id: str, title: str = "Meetings") -> Reply:
+    """A one-off meeting added, a meeting cancelled (DOR-7), attendance recorded (DOR-11)."""
+    return Reply(text=message, card=card([heading(title), para(message, color="Good")],
+                                         [command_button("Show the next agenda", f"what is on the next agenda for {body_id}"),
+                                          command_button("Show the forward plan", f"forward plan for {body_id}")]))
+
+
+KIND_LABELS = {"review": "review", "proposal": "new proposal", "draft": "new draft", "full_approval": "for full approval",
+               "information": "for information", "horizon": "horizon scanning", "other": "other business"}
+
+
+def plan_line(line) -> str:
+    text = f"- {line.title}"
+    text += f" ({KIND_LABELS.get(line.kind, line.kind)})"
+    text += f": meeting on {short_day(line.meeting_on)}" if line.meeting_on else ": no meeting date yet"
+    if line.referred_from:
+        text += f", referred by the {line.referred_from}"
+    return text
+
+
+def forward_plan_reply(plan: PlanView) -> Reply:
+    """What a body has still to consider, with the meeting each item is on (DOR-8, BCT-7)."""
+    head = f"Forward plan: {plan.body_name}"
+    if not plan.lines:
+        text = f"{head}\nNothing is waiting for the {plan.body_name}."
+    else:
+        text = f"{head}\n" + "\n".join(plan_line(x) for x in plan.lines)
+    body = [heading(head)] + [para(x) for x in text.split("\n")[1:]]
+    return Reply(text=text, card=card(body, [command_button("Show the next agenda", f"what is on the next agenda for {plan.body_id}")]))
+
+
 def placement_text(p: Placement) -> str:
     if p.meeting_on is None:
         return (f"{p.title} is on the forward plan of the {p.body_name}. No meeting is scheduled yet: "
@@ -156,7 +191,7 @@ def minutes_text(m: MinutesView) -> str:
     for i in v.items:
         lines.append(_item_line(i) if i.outcome_label else f"{i.number}. {i.title} - no outcome recorded")
     lines += ["", "Actions"]
-    lines += [f"- {a.text}: {a.owner_name}, by {short_day(a.due)}" for a in m.actions] or ["- None."]
+    lines += [f"- {a.text}: {a.owner_name}" + (f", by {short_day(a.due)}" if a.due else "") for a in m.actions] or ["- None."]
     if m.notes:
         lines += ["", "Notes", m.notes]
     return "\n".join(lines)

@@ -21,6 +21,10 @@ HELP_LINES = [
     ("nudge settings", "how you get reminders: 'quiet hours 18:00 to 08:00', 'daily digest', 'single reminders'"),
     ("report", "the register: documents by status, reviews overdue and due, decisions this month, a compliance chart"),
     ("overdue reviews / reviews due in 60 days", "reviews by service area and owner"),
+    ("next agenda / forward plan", "a decision body's next agenda, or everything on its forward plan, e.g. 'forward plan for PPG'"),
+    ("for chairs", "'add a meeting on 14 January', 'cancel the meeting on 9 February', 'put item 3 first', "
+                   "'add item: <title> under horizon scanning', 'attendance: <name> present, <name> absent, <name> sent <delegate>', "
+                   "'issue the minutes with action: <what> for <name> by <date>'"),
     ("help", "this list"),
 ]
 

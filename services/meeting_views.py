@@ -104,3 +104,19 @@ class Placement:
     item_id: int | None
     already: bool = False
     notices: tuple = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """One entry of a body's forward plan: what it has still to consider, and when."""
+    title: str
+    kind: str
+    meeting_on: date | None
+    referred_from: str | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    body_id: str
+    body_name: str
+    lines: tuple[PlanLine, ...]

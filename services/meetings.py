@@ -29,6 +29,8 @@ from services.meeting_views import (
     ItemView,
     MinutesView,
     Placement,
+    PlanLine,
+    PlanView,
     ReportView,
     SectionView,
 )
@@ -44,6 +46,7 @@ class Result:
     message: str
     notices: tuple[Notice, ...] = field(default_factory=tuple)
     agenda: AgendaView | None = None
+    body_id: str | None = None
 
 
 def _cal(preset: Preset) -> WorkingCalendar:
@@ -405,6 +408,8 @@ async def reorder_item(services: Services, ident: ChannelIdentity, number: int, 
         item_view = view.item(number)
         if item_view is None:
             raise BadInput(_no_item(view, number))
+        if to_number == number:
+            raise NotAllowed(f"Item {number} is already item {to_number}.")
         items = [gm.ItemIn(r.id, r.title, r.kind, r.section, r.position) for r in rows.values()]
         for moved in gm.reorder(items, item_view.id, to_number):
             rows[moved.key].section, rows[moved.key].position = moved.section, moved.position
@@ -463,6 +468,7 @@ async def add_meeting(services: Services, ident: ChannelIdentity, on: date, body
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         await _chairing(uow, person, body)
+        await ensure_meetings(uow, preset, body, today, now)
         existing = await uow.meetings.between(body.id, gm.starts_at(on, datetime.min.time()), gm.starts_at(on, datetime.max.time()))
         if existing and existing[0].status == "scheduled":
             raise NotAllowed(f"The {body.name} already meets on {texts.day(on)}.")
@@ -474,7 +480,7 @@ async def add_meeting(services: Services, ident: ChannelIdentity, on: date, body
         msg = f"One-off meeting of the {body.name} added on {texts.day(on)}."
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="meeting_added", summary=msg)
         await uow.commit()
-    return Result(msg)
+    return Result(msg, body_id=body.id)
 
 
 async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, body_name: str | None = None) -> Result:
@@ -486,6 +492,8 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         await _chairing(uow, person, body)
+        if on < today:
+            raise BadInput(f"The meeting on {texts.day(on)} has already happened, so it can't be cancelled.")
         await ensure_meetings(uow, preset, body, today, now)
         meeting = await _meeting_on(uow, body, on)
         if meeting.status != "scheduled":
@@ -510,7 +518,7 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
         msg = f"The {body.name} meeting on {texts.day(on)} is cancelled." + (f" {len(moved)} item{'s' if len(moved) != 1 else ''} moved to the next meeting." if moved else "")
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="meeting_cancelled", summary=msg)
         await uow.commit()
-    return Result(msg, tuple(notices))
+    return Result(msg, tuple(notices), body_id=body.id)
 
 
 # ------------------------------------------------------------------ papers (DOR-8, BCT-6)
@@ -751,7 +759,7 @@ async def _attendance_flags(uow, preset, body: Body, meeting, members: dict) -> 
             targets += [p.id for p in await uow.people.with_role(body.absence_escalation[1])]
         notices += [Notice(t, f"Short meeting: {body.name}", line) for t in dict.fromkeys(targets)]
     msg = f"Attendance recorded for the {body.name} meeting on {on}." + ("".join(" " + x for x in lines))
-    return Result(msg, tuple(notices))
+    return Result(msg, tuple(notices), body_id=body.id)
 
 
 # ------------------------------------------------------------------ minutes, actions, reports (DOR-10, DOR-13)
@@ -908,25 +916,30 @@ async def minutes_of(services: Services, body_name: str, on: date) -> str:
         return m.text
 
 
-@dataclass(frozen=True)
-class PlanLine:
-    title: str
-    kind: str
-    meeting_on: date | None
-    referred_from: str | None
-
-
 async def forward_plan(services: Services, body_name: str) -> list[PlanLine]:
     """DOR-10 / BCT-7: what a body has still to consider, with the meeting each item is on."""
     preset = organisation_preset(services.settings)
     body = find_body(preset, body_name)
-    out = []
     async with services.store.uow() as uow:
-        for e in await uow.meetings.plan(body.id):
-            on = None
-            if e.agenda_item_id:
-                item = await uow.meetings.item(e.agenda_item_id)
-                meeting = await uow.meetings.get(item.meeting_id) if item else None
-                on = _meeting_day(meeting) if meeting else None
-            out.append(PlanLine(e.title, e.kind, on, preset.bodies[e.referred_from].name if e.referred_from in preset.bodies else None))
+        return await _plan_lines(uow, preset, body)
+
+
+async def forward_plan_view(services: Services, ident: ChannelIdentity, body_name: str | None = None) -> PlanView:
+    """A body's forward plan as someone in the directory asks for it (their own body by default)."""
+    preset = organisation_preset(services.settings)
+    async with services.store.uow() as uow:
+        person = await _person(uow, ident)
+        body = find_body(preset, body_name) if body_name else _default_body(preset, person)
+        return PlanView(body.id, body.name, tuple(await _plan_lines(uow, preset, body)))
+
+
+async def _plan_lines(uow, preset: Preset, body: Body) -> list[PlanLine]:
+    out = []
+    for e in await uow.meetings.plan(body.id):
+        on = None
+        if e.agenda_item_id:
+            item = await uow.meetings.item(e.agenda_item_id)
+            meeting = await uow.meetings.get(item.meeting_id) if item else None
+            on = _meeting_day(meeting) if meeting else None
+        out.append(PlanLine(e.title, e.kind, on, preset.bodies[e.referred_from].name if e.referred_from in preset.bodies else None))
     return out
