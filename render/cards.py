@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from render import messages
-from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView, SearchHit
+from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 from services.clock import LONDON
 
 _TODAY = date(2026, 11, 23)
@@ -34,8 +34,6 @@ def example_cards() -> dict[str, dict]:
     replies = {
         "help": messages.help_reply("Alex Example", "Demo Children's Trust"),
         "welcome": messages.welcome_reply("Demo Children's Trust"),
-        "search_results": messages.search_reply("missing", [SearchHit(overdue, 3.0, ("miss",)), SearchHit(soon, 1.0, ())], _TODAY),
-        "search_nothing": messages.search_reply("unicorns", [], _TODAY),
         "document_detail": messages.detail_reply(DocumentDetail(overdue, history), _TODAY),
         "document_history": messages.history_reply(DocumentDetail(overdue, history)),
         "document_history_empty": messages.history_reply(DocumentDetail(soon, ())),

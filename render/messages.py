@@ -6,7 +6,7 @@ import html
 from datetime import date
 
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.views import DocumentDetail, DocumentView, SearchHit
+from services.views import DocumentDetail, DocumentView
 
 STATE_LABEL = {"overdue": "Review overdue", "due_soon": "Review due soon", "ok": "Review in date", "none": "No review date"}
 STATE_COLOR = {"overdue": "Attention", "due_soon": "Warning", "ok": "Good", "none": "Default"}
@@ -70,39 +70,6 @@ def _doc_line(d: DocumentView, today: date) -> str:
     due = f"review by {uk_date(d.next_review_due)}" if d.next_review_due else "no review date"
     flag = " (OVERDUE)" if state == "overdue" else ""
     return f"{d.ref} {d.title} [{d.doc_type}] - {due}{flag}"
-
-
-def search_reply(query: str, hits: list[SearchHit], today: date) -> Reply:
-    if not hits:
-        text = (
-            f"I couldn't find anything in the register about \"{query}\". "
-            "Try other words (for example the name of the form or team), or ask your Policy and Procedures Officer "
-            "whether a new document is needed."
-        )
-        return Reply(text=text, card=card([heading("Nothing found"), para(text)], [command_button("Help", "help")]))
-    intro = f"I found {len(hits)} document{'s' if len(hits) != 1 else ''} in the register for \"{query}\":"
-    lines = [_doc_line(h.document, today) for h in hits]
-    body = [heading("Documents found"), para(intro)]
-    actions = []
-    for h in hits:
-        d = h.document
-        owner = d.ro.name if d.ro else "no owner"
-        body.append(
-            {
-                "type": "Container",
-                "separator": True,
-                "items": [
-                    para(f"**{d.ref}** {d.title}"),
-                    para(f"{d.doc_type} · owner {owner} · review by {uk_date(d.next_review_due)}", subtle=True,
-                         color=STATE_COLOR[d.review_state(today)] if d.review_state(today) == "overdue" else None),
-                ],
-                "selectAction": {"type": "Action.Submit", "data": {"command": f"status {d.ref}"}},
-            }
-        )
-    for h in hits[:3]:
-        actions.append(command_button(f"Status of {h.document.ref}", f"status {h.document.ref}"))
-    text = intro + "\n" + "\n".join(f"- {line}" for line in lines) + "\nSay 'status <ref>' for more on one."
-    return Reply(text=text, card=card(body, actions))
 
 
 def detail_reply(detail: DocumentDetail, today: date) -> Reply:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.errors import NotFound
-from services.textsearch import score, terms
-from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView, SearchHit
+from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 
 
 def person_view(p) -> PersonView | None:
@@ -37,22 +36,6 @@ def document_view(d) -> DocumentView:
         summary=d.summary,
         ro_is_rsm_standing_in=standing_in,
     )
-
-
-async def find_documents(uow, query: str, *, limit: int = 8) -> list[SearchHit]:
-    q = terms(query)
-    if not q:
-        return []
-    ranked = []
-    for doc_id, title, body in await uow.documents.search_rows():
-        s, matched = score(q, title, body)
-        if s > 0:
-            ranked.append((-s, title, doc_id, matched))
-    ranked.sort()
-    top = ranked[:limit]
-    docs = {d.id: d for d in await uow.documents.by_ids([doc_id for *_, doc_id, _m in top])}
-    return [SearchHit(document=document_view(docs[doc_id]), score=-neg, matched=matched)
-            for neg, _t, doc_id, matched in top if doc_id in docs]
 
 
 async def document_detail(uow, ref: str) -> DocumentDetail:
