@@ -486,6 +486,13 @@ def who_must_act(preset: Preset, case: Case) -> list[str]:
     return [stage.by or ""]
 
 
+def consultation_past_deadline(preset: Preset, case: Case, today: date) -> bool:
+    """BCT-5: an open case at a consultation stage whose deadline has passed (the scheduler closes
+    it, recording silence as agreement)."""
+    return (case.is_open and _stage(preset, case).kind == "consult" and case.consult_deadline is not None
+            and today > case.consult_deadline)
+
+
 def _may_close(case: Case, today: date) -> bool:
     consultees = case.participants.get("consultee", ())
     everyone = all(p in case.responses for p in consultees)

@@ -23,6 +23,14 @@ NUDGE_KINDS = frozenset({
 })
 
 
+# Who may pause every reminder for the organisation (e.g. over the Christmas closure).
+PAUSE_ROLES = frozenset({"ppo", "head_of_qa", "policy_service", "governance_officer"})
+
+
+def may_pause_nudges(roles) -> bool:
+    return bool(set(roles) & PAUSE_ROLES)
+
+
 @dataclass(frozen=True)
 class DocFacts:
     ref: str

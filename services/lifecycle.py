@@ -377,9 +377,7 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
         if row is None or row.status != "open":
             return False
         case = gl.case_from_dict(row.state)
-        if not any(a.id == "close_consultation" for a in gl.available_actions(preset, case, SYSTEM, today)):
-            return False
-        if not (case.consult_deadline and today > case.consult_deadline):
+        if not gl.consultation_past_deadline(preset, case, today):
             return False
         doc = await uow.documents.get(row.document_id)
         out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,

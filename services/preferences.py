@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from governance.reminders import parse_quiet_hours
+from governance.reminders import may_pause_nudges, parse_quiet_hours
 from services import outbox
 from services.context import Services
 from services.errors import BadInput, NotPermitted
 from services.identity import ChannelIdentity, resolve_person
 from services.sweeps import UPDATES_KEY
 
-PAUSE_ROLES = {"ppo", "head_of_qa", "policy_service", "governance_officer"}
 
 
 async def _me(uow, ident: ChannelIdentity):
@@ -85,7 +84,7 @@ async def _authorise_pause(uow, ident: ChannelIdentity | None):
     if ident is None:
         return None  # the command line: whoever runs it administers the server
     person = await _me(uow, ident)
-    if not (set(person.role_names) & PAUSE_ROLES):
+    if not may_pause_nudges(person.role_names):
         raise NotPermitted("Only the Policy and Procedures Officer (or the Head of QA) can pause reminders for everyone.")
     return person
 

@@ -111,7 +111,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
         for row in await uow.cases.all_open():
             case = gl.case_from_dict(row.state)
             stage = preset.routes[case.route].stage(case.stage)
-            if stage.kind == "consult" and case.consult_deadline and today > case.consult_deadline:
+            if gl.consultation_past_deadline(preset, case, today):
                 to_close.append(row.id)
                 continue
             if paused:
