@@ -17,6 +17,8 @@ from botbuilder.core import Bot
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.streams import TooLarge, read_whole
+
 log = logging.getLogger("policybot.http")
 
 ACTIVITY_TYPES = {
@@ -79,13 +81,13 @@ class PolicybotAdapter(CloudAdapter):
             log.warning("rejected activity: body of %s bytes", request.content_length)
             return problem(413, "The activity is too large.")
         try:
-            raw = await request.content.read(self.max_body_bytes + 1)
+            raw = await read_whole(request.content, self.max_body_bytes)
+        except TooLarge:
+            log.warning("rejected activity: body over %s bytes", self.max_body_bytes)
+            return problem(413, "The activity is too large.")
         except Exception:  # noqa: BLE001 - a broken upload is the client's problem
             log.warning("rejected activity: unreadable body", exc_info=True)
             return problem(400, "The request body could not be read.")
-        if len(raw) > self.max_body_bytes:
-            log.warning("rejected activity: body over %s bytes", self.max_body_bytes)
-            return problem(413, "The activity is too large.")
         try:
             body = json.loads(raw)
         except (ValueError, UnicodeDecodeError):

@@ -13,6 +13,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 import aiohttp
 from botbuilder.schema import ConversationReference
 
+from bot.streams import TooLarge, read_whole
 from dialogs.router import Response, Router
 from render import cases as case_render
 from services import lifecycle, outbox
@@ -282,9 +283,8 @@ async def _download(url: str) -> bytes:
             async with http.get(url) as resp:
                 if resp.status != 200:
                     raise DownloadError(f"the file store answered {resp.status}")
-                data = await resp.content.read(MAX_DOWNLOAD + 1)
+                return await read_whole(resp.content, MAX_DOWNLOAD)
+    except TooLarge:
+        raise DownloadError("it is larger than 25 MB") from None
     except aiohttp.ClientError as exc:
         raise DownloadError(str(exc) or type(exc).__name__) from None
-    if len(data) > MAX_DOWNLOAD:
-        raise DownloadError("it is larger than 25 MB")
-    return data

@@ -108,11 +108,19 @@ class ChannelStandIn:
         self._record(request, body, reply_to=unquote(request.match_info["aid"]))
         return web.json_response({"id": request.match_info["aid"]})
 
-    async def _file(self, request: web.Request) -> web.Response:
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        """Served as a file store does: in pieces over the network, never in one read."""
         data = self.files.get(request.match_info["name"])
         if data is None:
             return web.Response(status=404)
-        return web.Response(body=data, content_type="application/octet-stream")
+        resp = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        resp.content_length = len(data)
+        await resp.prepare(request)
+        for start in range(0, len(data), 16 * 1024):
+            await resp.write(data[start:start + 16 * 1024])
+            await asyncio.sleep(0)
+        await resp.write_eof()
+        return resp
 
     def attach(self, name: str, data: bytes) -> dict:
         """A Teams file attachment as the channel sends it, served from here."""
