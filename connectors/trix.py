@@ -30,6 +30,9 @@ import aiohttp
 import lxml.html
 from lxml import etree
 
+from governance.dates import MONTHS as DATE_MONTHS
+from governance.dates import DateProblem, read_date
+
 USER_AGENT = "policybot/0.1 (+contact)"
 ROBOTS_AGENT = "policybot"
 
@@ -133,17 +136,8 @@ class Fetched:
 
 # --------------------------------------------------------------------------- dates
 
-MONTHS = {
-    m.lower(): i
-    for i, names in enumerate(
-        [("January", "Jan"), ("February", "Feb"), ("March", "Mar"), ("April", "Apr"), ("May",), ("June", "Jun"),
-         ("July", "Jul"), ("August", "Aug"), ("September", "Sep", "Sept"), ("October", "Oct"),
-         ("November", "Nov"), ("December", "Dec")],
-        start=1,
-    )
-    for m in names
-}
-_MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+MONTHS = tuple(sorted((m for m in DATE_MONTHS), key=len, reverse=True))
+_MONTH = r"(?:" + "|".join(MONTHS) + r")\.?"
 _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\s*,?\s+(\d{{4}})\b", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
@@ -155,45 +149,38 @@ _UPDATED = re.compile(
 )
 
 
-def parse_uk_date(text: str) -> date | None:
+def first_date_in(text: str) -> date | None:
     """The first date in UK style in `text`: '14 March 2025', '14th Mar 2025', 'March 2025'
-    (the 1st of the month), '14/03/2025' (day first), '2025-03-14'. None when there is none."""
+    (the 1st of the month), '14/03/2025' (day first), '2025-03-14'. None when there is none.
+    Each candidate is read by the one date reader (governance.dates); impossible ones are skipped."""
     candidates: list[tuple[int, date]] = []
     with_day: list[tuple[int, int]] = []
     for m in _DAY_MONTH_YEAR.finditer(text):
         with_day.append(m.span())
-        d = _safe_date(int(m.group(3)), MONTHS[m.group(2).lower().rstrip(".")], int(m.group(1)))
-        if d:
-            candidates.append((m.start(), d))
+        _candidate(candidates, m.start(), m.group(0))
     for m in _MONTH_YEAR.finditer(text):
         # A "March 2025" inside "14 March 2025" belongs to that date (taken, or not a date at all).
-        if any(start <= m.start() < end for start, end in with_day):
-            continue
-        d = _safe_date(int(m.group(2)), MONTHS[m.group(1).lower().rstrip(".")], 1)
-        if d:
-            candidates.append((m.start(), d))
-    for m in _NUMERIC.finditer(text):
-        d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if d:
-            candidates.append((m.start(), d))
-    for m in _ISO.finditer(text):
-        d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d:
-            candidates.append((m.start(), d))
+        if not any(start <= m.start() < end for start, end in with_day):
+            _candidate(candidates, m.start(), m.group(0))
+    for pattern in (_NUMERIC, _ISO):
+        for m in pattern.finditer(text):
+            _candidate(candidates, m.start(), m.group(0))
     return min(candidates)[1] if candidates else None
 
 
-def _safe_date(y: int, m: int, d: int) -> date | None:
+def _candidate(found: list[tuple[int, date]], at: int, text: str) -> None:
     try:
-        return date(y, m, d)
-    except ValueError:
-        return None
+        d = read_date(text)
+    except DateProblem:
+        return
+    if d is not None:
+        found.append((at, d))
 
 
 def find_updated_date(text: str) -> date | None:
     """The chapter's last-updated date: 'Updated: 14 March 2025', 'This chapter was updated in
     March 2025', 'Last reviewed 03/02/2024'... The latest such statement wins."""
-    found = [d for m in _UPDATED.finditer(text) if (d := parse_uk_date(m.group("d")))]
+    found = [d for m in _UPDATED.finditer(text) if (d := first_date_in(m.group("d")))]
     return max(found) if found else None
 
 
@@ -353,7 +340,7 @@ def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str
         return None
     updated = None
     for t in main.xpath(".//time[@datetime]"):
-        updated = parse_uk_date(t.get("datetime", "")) or updated
+        updated = first_date_in(t.get("datetime", "")) or updated
     updated = find_updated_date(text) or updated
     links = tuple(link.url for link in site.links(url, main))
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
@@ -394,7 +381,7 @@ def parse_amendments(url: str, html: str, site: _Site) -> list[Amendment]:
         title = _words(a) if a is not None else re.split(r"\s+[-–—:]\s+", text, maxsplit=1)[0]
         note = text[len(title):].strip(" -–—:") if text.startswith(title) else text
         out.append(Amendment(
-            update=update[:200], published_on=parse_uk_date(update), kind=_kind(kind_heading or text),
+            update=update[:200], published_on=first_date_in(update), kind=_kind(kind_heading or text),
             title=title[:300], url=link_url if link_url and site.inside(link_url) else None, note=note[:2000],
         ))
     return out

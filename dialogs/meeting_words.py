@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from governance.calendar import parse_uk_date
+from governance.dates import parse_date
 from services.errors import BadInput
 
 _PRESENT = re.compile(r"^(?P<who>.+?)\s+(was |is )?(present|here|attended|came|in attendance)$", re.I)
@@ -78,7 +78,7 @@ def parse_actions(words: str, today: date) -> list[tuple[str, str, date | None]]
         due = None
         if m.group("due"):
             try:
-                due = parse_uk_date(m.group("due"), today)
+                due = parse_date(m.group("due"), today)
             except ValueError as exc:
                 raise BadInput(f"Sorry, the action '{m.group('text').strip()}' has a date I can't read: {exc}.") from None
         out.append((m.group("text").strip(), m.group("who").strip(), due))

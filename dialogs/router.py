@@ -11,19 +11,19 @@ import re
 
 from dialogs import meeting_words
 from dialogs.intents import MEETING_INTENT_NAMES, Intent, recognise
+from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
+from dialogs.response import Response
+from governance.dates import parse_date
 from governance.errors import GovernanceError
 from render import cases as case_render
 from render import meetings as meeting_render
 from render import messages
+from render import requests as request_render
 from render import search as search_render
 from render.reply import Reply
-from governance.calendar import parse_uk_date
-from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
-from dialogs.response import Response
-from render import requests as request_render
 from services import lifecycle, meetings, owners, preferences, register, search
-from services.errors import BadInput
 from services.context import Services
+from services.errors import BadInput
 from services.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
 
@@ -138,7 +138,7 @@ class Router:
         until = None
         if intent.arg:
             try:
-                until = parse_uk_date(intent.arg, s.clock.today())
+                until = parse_date(intent.arg, s.clock.today())
             except ValueError as exc:
                 raise BadInput(f"Sorry, {exc}.") from None
         return await preferences.pause_nudges(s, ident, until, "paused in conversation")
@@ -269,7 +269,7 @@ MEETING_INTENTS = MEETING_INTENT_NAMES
 def _typed_date(words: str, today, what: str):
     """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
     try:
-        return parse_uk_date(words, today)
+        return parse_date(words, today)
     except ValueError as exc:
         raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
 

@@ -285,25 +285,3 @@ def reminder_dates(due: date, offsets_days: Sequence[int], calendar: WorkingCale
 def financial_year_end(d: date) -> date:
     """31 March that ends the UK financial year containing d (DOR-13 annual report)."""
     return date(d.year if d.month <= 3 else d.year + 1, 3, 31)
-
-
-_ISO_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
-
-
-def parse_uk_date(text: str, today: date) -> date:
-    """A date as people in the UK write it: '4 January', '4 Jan 2027', '04/01/2027', '4-1-27',
-    '2027-01-04'. Day first; a date without a year is the next one on or after today.
-    Raises ValueError with a reason a person can act on."""
-    from dateutil import parser as dateparser
-
-    raw = text.strip().rstrip(".")
-    if not raw:
-        raise ValueError("no date was given")
-    has_year = bool(re.search(r"\b\d{4}\b|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}\b", raw))
-    try:
-        parsed = dateparser.parse(raw, dayfirst=not _ISO_RE.match(raw), default=datetime(today.year, 1, 1)).date()
-    except (ValueError, OverflowError):
-        raise ValueError(f"'{text}' is not a date I can read: try '4 January 2027' or 04/01/2027") from None
-    if not has_year and parsed < today:
-        parsed = parsed.replace(year=parsed.year + 1)
-    return parsed

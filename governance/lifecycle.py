@@ -19,6 +19,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from governance.calendar import WorkingCalendar, next_review_due
+from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed, WrongRole
 from governance.preset import Preset, Route, Stage
 
@@ -292,7 +293,7 @@ def _enter(preset: Preset, case: Case, stage: Stage, today: date, cal: WorkingCa
         if deadline:
             events.append(DeadlineSet("consultation responses", deadline, tuple(f"person:{p}" for p in consultees)))
         for p in consultees:
-            due = f" by {deadline:%-d %B %Y}" if deadline else ""
+            due = f" by {long_date(deadline)}" if deadline else ""
             events.append(Notify(f"person:{p}", f"Consultation: {name}",
                                  f"Please comment on the draft of {name}{due}. No response by then counts as agreement."))
     elif stage.kind == "sign_off" and stage.body:
@@ -618,7 +619,7 @@ def _consult(preset, case, stage, action, actor, today, cal, text):
         case = _log(case, today, actor, action.kind, summary)
         return case, ([Notify("ro", f"Consultation comment: {case.document_name}", text or "")] if text else [])
     if not _may_close(case, today):
-        due = f"{case.consult_deadline:%-d %B %Y}" if case.consult_deadline else "its deadline"
+        due = f"{long_date(case.consult_deadline)}" if case.consult_deadline else "its deadline"
         raise NotAllowed(f"The consultation stays open until {due} unless everyone has responded.")
     silent = tuple(p for p in case.participants.get("consultee", ()) if p not in case.responses)
     responses = {**case.responses, **{p: "agreed_by_silence" for p in silent}}
@@ -748,7 +749,7 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
     doc_type = preset.document_types.get(case.document_type)
     due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
-    case = _log(case, today, actor, "publish", f"Published as version {version} on {on:%-d %B %Y}")
+    case = _log(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}")
     return case, [Published(version, on, due), CaseClosed("published"),
                   Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
 

@@ -27,7 +27,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Mapping, Sequence
 
-from governance.calendar import LONDON, MeetingCalendar, WorkingCalendar, add_months, financial_year_end
+from governance.calendar import (
+    LONDON,
+    MeetingCalendar,
+    WorkingCalendar,
+    add_months,
+    financial_year_end,
+)
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Sequence
 
 from governance.calendar import LONDON, WorkingCalendar, add_months, is_escalation_due
+from governance.dates import month_year, weekday_date
 from governance.preset import Preset, UpdateCycle
 
 # Kinds that are nudges (paused with the organisation's pause; folded into a person's digest).
@@ -69,7 +70,7 @@ class Owed:
 
 
 def _d(d: date) -> str:
-    return f"{d:%A} {d.day} {d:%B %Y}"
+    return weekday_date(d)
 
 
 def review_reminders(preset: Preset, doc: DocFacts, today: date, cal: WorkingCalendar) -> list[Owed]:
@@ -174,7 +175,7 @@ def update_window_message(cycle: UpdateCycle, deadline: date, stage: str, refs: 
         f"The manual update window {head}: submit by {_d(deadline)}",
         (f"Changes for the next manual update must be approved and submitted by {_d(deadline)}. "
          f"Your documents due in this cycle: {lines}. A change that misses the deadline waits for the next "
-         f"update, which may not be until {nxt:%B %Y} (NCT-4)."),
+         f"update, which may not be until {month_year(nxt)} (NCT-4)."),
     )
 
 

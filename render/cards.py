@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from render import messages
-from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 from services.clock import LONDON
+from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 
 _TODAY = date(2026, 11, 23)
 _RO = PersonView(id="p-ro", name="Alex Example", email="alex@example.org", roles=())
@@ -107,8 +107,18 @@ def _request_examples() -> dict:
 def _meeting_examples() -> dict:
     from governance.meetings import Deadlines
     from render import meetings
-    from services.meeting_views import (ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement,
-                                        PlanLine, PlanView, ReportView, SectionView)
+    from services.meeting_views import (
+        ActionView,
+        AgendaView,
+        AttendanceLine,
+        ItemView,
+        MinutesView,
+        Placement,
+        PlanLine,
+        PlanView,
+        ReportView,
+        SectionView,
+    )
 
     meeting = date(2027, 2, 9)
     review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
@@ -147,7 +157,13 @@ def _report_examples(doc: DocumentView) -> dict:
     from datetime import timedelta
 
     from render import reports
-    from services.reports import CompliancePoint, DecisionLine, RegisterReport, ReviewLine, Tally
+    from services.reports import (
+        CompliancePoint,
+        DecisionLine,
+        RegisterReport,
+        ReviewLine,
+        Tally,
+    )
     from services.views import AssetView
 
     late = ReviewLine("NCT-001", "Children Missing from Home and Care", "Procedure", "Safeguarding", "Alex Example",

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from governance.dates import long_date, time_of_day, weekday_date
 from governance.meetings import OUTCOMES
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.meeting_views import AgendaView, ItemView, MinutesView, Placement, PlanView, ReportView
+from services.meeting_views import (
+    AgendaView,
+    ItemView,
+    MinutesView,
+    Placement,
+    PlanView,
+    ReportView,
+)
 
 OUTCOME_INPUT = "outcome"
 NOTE_INPUT = "note"
@@ -15,11 +23,11 @@ VOTES_AGAINST_INPUT = "votes_against"
 
 
 def day(d: date | None) -> str:
-    return d.strftime("%A %-d %B %Y") if d else "not set"
+    return weekday_date(d) if d else "not set"
 
 
 def short_day(d: date | None) -> str:
-    return d.strftime("%-d %B %Y") if d else "not set"
+    return long_date(d) if d else "not set"
 
 
 def _due(d: date | None) -> str:
@@ -46,7 +54,7 @@ def deadline_lines(view: AgendaView) -> list[str]:
 
 
 def agenda_text(view: AgendaView) -> str:
-    lines = [f"Agenda: {view.body_name}, {day(view.meeting_on)} at {view.starts_at:%H:%M}"
+    lines = [f"Agenda: {view.body_name}, {day(view.meeting_on)} at {time_of_day(view.starts_at)}"
              + (" (one-off meeting)" if view.one_off else "")]
     if view.status == "cancelled":
         lines.append("This meeting is cancelled.")

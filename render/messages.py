@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
+from governance.dates import long_date, short_date, time_of_day
 from render.reply import Reply, card, command_button, facts, heading, para
 from services.views import DocumentDetail, DocumentView
 
@@ -30,7 +31,7 @@ HELP_LINES = [
 
 
 def uk_date(d: date | None) -> str:
-    return d.strftime("%-d %B %Y") if d else "not set"
+    return long_date(d) if d else "not set"
 
 
 def help_reply(name: str | None = None, organisation: str | None = None) -> Reply:
@@ -108,7 +109,7 @@ def history_reply(detail: DocumentDetail) -> Reply:
         return Reply(text=text, card=card([heading(f"History of {d.ref}"), para(text)]))
     lines = []
     for h in detail.history:
-        when = h.at.strftime("%-d %b %Y %H:%M")
+        when = f"{short_date(h.at)} {time_of_day(h.at)}"
         line = f"{when} - {h.who}: {h.summary}"
         if h.reason:
             line += f" (reason: {h.reason})"

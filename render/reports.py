@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 
+from governance.dates import short_day_month
 from render.messages import uk_date
 from render.reply import Reply, card, command_button, facts, heading, para
 from services.reports import WINDOWS, RegisterReport, ReviewLine
@@ -85,7 +86,7 @@ def report_reply(report: RegisterReport, chart_png: bytes | None = None) -> Repl
     lines += _tally_text("By service area (overdue; due in 0-30, 31-60, 61-90 days)", report.by_area)
     lines += [""] + _tally_text("By owner", report.by_owner)
     lines += ["", f"Decisions taken in {report.month}: {len(report.decisions)}"]
-    lines += [f"- {d.at:%-d %b} {d.decision}: {d.ref} {d.title} ({d.who})" for d in report.decisions[:15]]
+    lines += [f"- {short_day_month(d.at)} {d.decision}: {d.ref} {d.title} ({d.who})" for d in report.decisions[:15]]
     body = [heading("Register report"), para(intro), facts([(label, str(n)) for label, n in report.by_status]),
             facts([("Overdue", str(counts[0])), ("Due in 0-30 days", str(counts[1])), ("Due in 31-60 days", str(counts[2])),
                    ("Due in 61-90 days", str(counts[3]))])]
@@ -96,7 +97,7 @@ def report_reply(report: RegisterReport, chart_png: bytes | None = None) -> Repl
              para("**By owner**"), _tally_facts(report.by_owner),
              para(f"**Decisions taken in {report.month}**: {len(report.decisions)}")]
     if report.decisions:
-        body.append(facts([(f"{d.at:%-d %b}", f"{d.decision}: {d.ref} {d.title} ({d.who})") for d in report.decisions[:15]]))
+        body.append(facts([(f"{short_day_month(d.at)}", f"{d.decision}: {d.ref} {d.title} ({d.who})") for d in report.decisions[:15]]))
     actions = [command_button("Overdue reviews", "overdue reviews"), command_button("Reviews due", "reviews due")]
     return Reply(text="\n".join(lines), card=card(body, actions))
 

@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+from governance.dates import long_date
 from render.reply import Reply, card, command_button, heading, para
 from services.search import SearchOutcome, SearchResult
 
@@ -13,7 +14,7 @@ REQUEST_PHRASE = "request a new document"
 
 
 def _date(d: date | None) -> str:
-    return d.strftime("%-d %B %Y") if d else ""
+    return long_date(d) if d else ""
 
 
 def _where(r: SearchResult) -> str:

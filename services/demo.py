@@ -10,6 +10,7 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from governance.dates import long_date
 from services.context import Services
 
 DEMO_KEY = "demo_loaded"
@@ -133,7 +134,7 @@ async def ensure_demo(services: Services) -> bool:
             )
             await uow.audit.record(
                 at=now, actor=None, entity="document", entity_id=doc.id, action="registered",
-                summary=f"Added to the register (demo data), last reviewed {reviewed.strftime('%-d %B %Y')}",
+                summary=f"Added to the register (demo data), last reviewed {long_date(reviewed)}",
             )
         await uow.kv.put(DEMO_KEY, {"loaded_on": today.isoformat(), "documents": len(DOCUMENTS)})
         await uow.commit()

@@ -18,7 +18,13 @@ from render.notices import notice_email, notice_reply
 from render.reply import Reply
 from services import lifecycle, outbox
 from services.context import Services
-from services.mail import Email, PermanentSendError, SendError, TransientSendError, build_message
+from services.mail import (
+    Email,
+    PermanentSendError,
+    SendError,
+    TransientSendError,
+    build_message,
+)
 from services.org import organisation_preset
 from store.models import Person
 

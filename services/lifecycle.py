@@ -14,6 +14,7 @@ from datetime import date
 
 from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
+from governance.dates import short_date
 from governance.errors import NotAllowed
 from governance.ownership import roles_on_document
 from services import outbox
@@ -117,7 +118,7 @@ async def _view(uow, preset, row, doc, person, today: date) -> CaseView:
         id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
         stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
         actions=tuple(gl.available_actions(preset, case, actor, today)),
-        history=tuple(f"{h.on:%-d %b %Y} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
+        history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline,

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from connectors.trix import CrawlConfig, CrawlResult, Progress, Validators, crawl, normalise_url
+from connectors.trix import (
+    CrawlConfig,
+    CrawlResult,
+    Progress,
+    Validators,
+    crawl,
+    normalise_url,
+)
 from services.clock import LONDON
 from services.context import Services
 from services.errors import BadInput

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.calendar import WorkingCalendar
+from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body, Preset
 from render import meetings as texts
@@ -179,7 +180,7 @@ async def _place(uow, preset: Preset, body: Body, *, doc, case_id: int | None, k
                     # DOR-5: an interim or a Director's approval changes what the meeting does with it.
                     existing.kind, existing.section = kind, gm.section_for(kind)
                     await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="agenda_item_changed",
-                                           summary=f"On the {body.name} agenda for {_meeting_day(m):%-d %B %Y} now "
+                                           summary=f"On the {body.name} agenda for {long_date(_meeting_day(m))} now "
                                                    + ("for information (DOR-5)" if kind == "information" else "for full approval (DOR-5)"))
                 return Placement(body.name, title, _meeting_day(m), gm.deadlines_for(body, _meeting_day(m), _cal(preset)),
                                  existing.id, already=True)
@@ -323,7 +324,7 @@ async def meeting_agenda(services: Services, body_name: str, on: date) -> Agenda
 async def _meeting_on(uow, body: Body, on: date):
     rows = await uow.meetings.between(body.id, gm.starts_at(on, datetime.min.time()), gm.starts_at(on, datetime.max.time()))
     if not rows:
-        raise NotFound(f"The {body.name} has no meeting on {on:%-d %B %Y}.")
+        raise NotFound(f"The {body.name} has no meeting on {long_date(on)}.")
     return rows[0]
 
 

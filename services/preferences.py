@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from governance.dates import long_date, time_of_day, weekday_date
 from governance.reminders import may_pause_nudges, parse_quiet_hours
 from services import outbox
 from services.context import Services
 from services.errors import BadInput, NotPermitted
 from services.identity import ChannelIdentity, resolve_person
 from services.sweeps import UPDATES_KEY
-
 
 
 async def _me(uow, ident: ChannelIdentity):
@@ -57,7 +57,7 @@ async def show(services: Services, ident: ChannelIdentity) -> str:
         if paused is True:
             text += "\nAll reminders are paused for the organisation until further notice."
         elif paused:
-            text += f"\nAll reminders are paused for the organisation until {paused:%-d %B %Y}."
+            text += f"\nAll reminders are paused for the organisation until {long_date(paused)}."
         return text + ("\nSay 'quiet hours 18:00 to 08:00', 'no quiet hours', 'daily digest' or 'single reminders'.")
 
 
@@ -70,8 +70,8 @@ async def set_quiet_hours(services: Services, ident: ChannelIdentity, text: str 
         raise BadInput(f"Sorry, I couldn't read those quiet hours: {exc}.") from None
     if start == end:
         raise BadInput("Quiet hours need a different start and end, for example 18:00 to 08:00.")
-    return await _update(services, ident, {"quiet_hours": [start.strftime("%H:%M"), end.strftime("%H:%M")]},
-                         f"Done: no reminders between {start:%H:%M} and {end:%H:%M}; anything due then waits until {end:%H:%M}.")
+    return await _update(services, ident, {"quiet_hours": [time_of_day(start), time_of_day(end)]},
+                         f"Done: no reminders between {time_of_day(start)} and {time_of_day(end)}; anything due then waits until {time_of_day(end)}.")
 
 
 async def set_digest(services: Services, ident: ChannelIdentity, on: bool) -> str:
@@ -92,13 +92,13 @@ async def _authorise_pause(uow, ident: ChannelIdentity | None):
 async def pause_nudges(services: Services, ident: ChannelIdentity | None, until: date | None, reason: str) -> str:
     today = services.clock.today()
     if until is not None and until <= today:
-        raise BadInput(f"{until:%-d %B %Y} is not in the future. Say a date to resume, for example 'pause reminders until 4 January'.")
+        raise BadInput(f"{long_date(until)} is not in the future. Say a date to resume, for example 'pause reminders until 4 January'.")
     async with services.store.uow() as uow:
         person = await _authorise_pause(uow, ident)
         state = {"until": until.isoformat() if until else None, "reason": reason, "by": person.id if person else "admin",
                  "at": services.clock.now().isoformat()}
         await uow.kv.put(outbox.PAUSE_KEY, state)
-        when = f"until {until:%A %-d %B %Y}" if until else "until someone resumes them"
+        when = f"until {weekday_date(until)}" if until else "until someone resumes them"
         await uow.audit.record(at=services.clock.now(), actor=person, entity="organisation", entity_id="nudges",
                                action="pause_nudges", summary=f"Reminders paused {when}", reason=reason)
         await uow.commit()
@@ -122,6 +122,6 @@ async def add_update_deadline(services: Services, deadline: date) -> str:
         deadlines = sorted(set(schedule.get("deadlines", [])) | {deadline.isoformat()})
         await uow.kv.put(UPDATES_KEY, {**schedule, "deadlines": deadlines})
         await uow.audit.record(at=services.clock.now(), actor=None, entity="organisation", entity_id="manual_updates",
-                               action="add_update_deadline", summary=f"Manual update submission deadline {deadline:%-d %B %Y} added")
+                               action="add_update_deadline", summary=f"Manual update submission deadline {long_date(deadline)} added")
         await uow.commit()
-    return f"Submission deadlines: {', '.join(deadlines)}."
+    return f"Submission deadlines: {', '.join(long_date(date.fromisoformat(d)) for d in deadlines)}."

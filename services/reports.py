@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from governance.dates import month_year
 from services.context import Services
 from services.tracker_import import STATUS_LABELS
 
@@ -144,7 +145,7 @@ async def register_report(services: Services, *, months_of_history: int = 12) ->
                    for s in await repo.snapshots(since) if s.taken_on != today]
     order = {s: i for i, s in enumerate(STATUS_LABELS)}
     return RegisterReport(
-        today=today, month=today.strftime("%B %Y"),
+        today=today, month=month_year(today),
         by_status=tuple((STATUS_LABELS.get(s, s.replace("_", " ").capitalize()), n)
                         for s, n in sorted(statuses.items(), key=lambda x: (order.get(x[0], 99), x[0]))),
         overdue=tuple(r for r in lines if r.days < 0),

@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
+from governance.dates import day_month, long_date, month_year
 from governance.reminders import (
     CaseFacts,
     DocFacts,
@@ -196,14 +197,14 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
             docs = [d for d in await uow.documents.all() if d.approved_on and start <= d.approved_on <= end]
             if not docs:
                 continue
-            lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {d.approved_on:%-d %B %Y})" for d in docs]
+            lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {long_date(d.approved_on)})" for d in docs]
             if kind == "weekly_published":
-                subject = f"Published in the week of {start:%-d %B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
+                subject = f"Published in the week of {long_date(start)}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = ("These policies and procedures were published last week (BCT-9). The chart shows how many "
                         "documents are within their review date.")
                 env, roles = "POLICYBOT_DIGEST_TO", ("ppo", "policy_service")
             else:
-                subject = f"Approved in {start:%B %Y}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
+                subject = f"Approved in {month_year(start)}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = "These documents were approved last month (DOR-13)."
                 env, roles = "POLICYBOT_MONTHLY_TO", ("xcslt", "head_of_qa", "governance_officer", "ppo")
             when = send_window(now, cal)
@@ -244,7 +245,7 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
             lines = [f"{r.subject}: {r.body}" for r in held]
             batch.append(outbox.Message(
                 key=key, kind="personal_digest",
-                subject=f"Your policy reminders for {today:%A %-d %B}: {len(held)}", person_id=pid,
+                subject=f"Your policy reminders for {day_month(today)}: {len(held)}", person_id=pid,
                 body="Here is everything that needs you, in one message as you asked.", payload={"lines": lines}))
             for r in held:
                 await uow.outbox.set(r.id, status="digested")

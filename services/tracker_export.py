@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from governance.calendar import review_state
+from governance.dates import numeric_date
 from services.context import Services
 from services.errors import BadInput
-from services.tabular import uk
 from services.tracker_import import ORG_COLUMNS, STATUS_LABELS
 from services.views import DUE_SOON_DAYS
 
@@ -121,7 +121,7 @@ async def export_register(services: Services, path: str | Path) -> ExportSummary
             w = csv.writer(f)
             w.writerow(headings)
             for (values, _state), _t in rows:
-                w.writerow([uk(v) if isinstance(v, date) else ("" if v is None else v) for v in (values.get(h) for h in headings)])
+                w.writerow([numeric_date(v) if isinstance(v, date) else ("" if v is None else v) for v in (values.get(h) for h in headings)])
         return ExportSummary(p, len(rows), overdue, ())
     from openpyxl import Workbook
 

@@ -16,7 +16,7 @@ How a file is read:
 
   Any other column is kept as an organisation column (documents.extra["columns"]) and exported back.
 - People are matched to the directory by email or name (see services.people_match).
-- Dates are UK day-first (services.tabular.parse_uk_date).
+- Dates are UK day-first (governance.dates.read_date).
 - Rows are matched to the register by reference, else by title and type.
 
 All or nothing: if any row is rejected (unknown or ambiguous person, impossible date, duplicate,
@@ -39,13 +39,14 @@ from typing import Any
 
 import yaml
 
+from governance.dates import DateProblem, numeric_date, read_date
 from governance.errors import MissingInformation
 from governance.ownership import effective_ro
 from services.context import Services
 from services.errors import BadInput
 from services.org import organisation_preset
 from services.people_match import Directory, PersonProblem
-from services.tabular import DateProblem, collapse, is_blank, norm_heading, parse_uk_date, uk
+from services.tabular import collapse, is_blank, norm_heading
 
 # field -> headings that mean it (compared after norm_heading)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -410,7 +411,7 @@ def _plain(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, date):
-        return uk(value if not hasattr(value, "date") else value.date())
+        return numeric_date(value if not hasattr(value, "date") else value.date())
     return _text(value)
 
 
@@ -467,7 +468,7 @@ def _parse_row(n: int, row: list[Any], links: dict, r: int, layout: Layout, dire
             continue
         if f in DATE_FIELDS:
             try:
-                values[f] = parse_uk_date(raw, month_end=(f == "next_review_due"))
+                values[f] = read_date(raw, month_end=(f == "next_review_due"))
             except DateProblem as exc:
                 problems.append(f"{col.heading} {exc}")
             continue
@@ -549,7 +550,7 @@ def _show(f: str, v: Any, names: dict[str, str]) -> str:
     if v is None:
         return ""
     if f in DATE_FIELDS:
-        return uk(v)
+        return numeric_date(v)
     if f in ("ro_id", "rsm_id"):
         return names.get(v, v)
     if f == "status":

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ["bot", "dialogs", "store", "services", "governance", "scheduler", "connectors", "policybot", "render", "bench", "manifest"]
 IO_STDLIB = {"socket", "http", "urllib", "sqlite3", "subprocess", "asyncio", "smtplib", "ftplib", "ssl", "select",
              "requests", "aiohttp", "os", "shutil", "tempfile", "io", "pathlib", "time"}
-GOVERNANCE_ALLOWED_THIRD_PARTY = {"holidays", "dateutil", "yaml"}
+GOVERNANCE_ALLOWED_THIRD_PARTY = {"holidays", "dateutil", "dateparser", "yaml"}
 
 
 def _imports(path: Path) -> set[str]:

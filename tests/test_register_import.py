@@ -13,7 +13,7 @@ from services.context import Services
 from services.demo import ensure_demo
 from services.errors import BadInput
 from services.people_match import Directory, PersonProblem
-from services.tabular import DateProblem, parse_uk_date
+from governance.dates import DateProblem, read_date
 from services.tracker_import import import_tracker
 from store.register_repo import RegisterRepo
 from store.uow import Store
@@ -43,27 +43,28 @@ from tests.support.tracker import EXPECTED_REJECTED, ROWS, TAYLORS, write_messy_
     ("", None), ("TBC", None), ("n/a", None), (None, None),
 ])
 def test_uk_dates_as_people_type_them(typed, expected):
-    assert parse_uk_date(typed) == expected
+    assert read_date(typed) == expected
 
 
 def test_a_month_alone_is_its_last_day_for_a_review_due_by_it():
-    assert parse_uk_date("Mar 2027", month_end=True) == date(2027, 3, 31)
-    assert parse_uk_date("Feb 2028", month_end=True) == date(2028, 2, 29)
+    assert read_date("Mar 2027", month_end=True) == date(2027, 3, 31)
+    assert read_date("Feb 2028", month_end=True) == date(2028, 2, 29)
 
 
 @pytest.mark.parametrize("typed, reason", [
     ("31/02/2025", "'31/02/2025' is not a real date: February 2025 has 28 days"),
     ("29/02/2025", "'29/02/2025' is not a real date: February 2025 has 28 days"),
     ("31/04/2026", "'31/04/2026' is not a real date: April 2026 has 30 days"),
-    ("03/14/2025", "'03/14/2025' has no month 14 (dates are read day first: day/month/year)"),
-    ("next spring", "'next spring' is not a date I can read (use day/month/year, e.g. 14/03/2025)"),
-    ("14 Smarch 2025", "'14 Smarch 2025' is not a date I can read (use day/month/year, e.g. 14/03/2025)"),
-    ("01/01/1066", "'01/01/1066' is not a plausible register date (year 1066)"),
+    ("03/14/2025", "'03/14/2025' is not a real date: there is no month 14"),
+    ("next spring", "'next spring' is not a date I can read"),
+    ("14 Smarch 2025", "'14 Smarch 2025' is not a date I can read"),
+    ("01/01/1066", "'01/01/1066' is not a plausible date (year 1066)"),
 ])
 def test_impossible_dates_are_refused_with_the_reason(typed, reason):
     with pytest.raises(DateProblem) as exc:
-        parse_uk_date(typed)
-    assert str(exc.value) == reason
+        read_date(typed)
+    hint = "" if "real date:" in reason and "month" not in reason else " (dates are read day first: day/month/year, e.g. 14/03/2025)"
+    assert str(exc.value) == reason + hint
 
 
 def _people(*rows):
@@ -215,7 +216,7 @@ async def test_csv_tracker_with_semicolons_and_an_american_date(sqlite_url, cloc
         report = await import_tracker(services, path, dry_run=True)
         assert report.header_row == 3
         assert report.rejected_lines() == [
-            "row 6: Review due '03/14/2027' has no month 14 (dates are read day first: day/month/year)"]
+            "row 6: Review due '03/14/2027' is not a real date: there is no month 14 (dates are read day first: day/month/year, e.g. 14/03/2025)"]
         assert [c.row for c in report.changes] == [4]
         assert ("Service area", "Safeguarding", "MASH") in report.changes[0].diffs
         assert [c.field for c in report.columns] == ["ref", "title", "ro", "rsm", "next_review_due", "service_area"]

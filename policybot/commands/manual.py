@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import time
 
+from governance.dates import short_date, time_of_day
 from policybot.commands._shared import open_services, run
 
 
@@ -74,7 +75,7 @@ def _status(_args) -> int:
         if not runs:
             print("The manual has not been synced yet: run 'policybot manual sync URL'.")
         for r in runs:
-            print(f"{r.finished_at:%d %b %Y %H:%M} {r.status:8} {r.message}")
+            print(f"{short_date(r.finished_at)} {time_of_day(r.finished_at)} {r.status:8} {r.message}")
         return 0
 
     return run(main)

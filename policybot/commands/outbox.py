@@ -9,7 +9,8 @@ import sys
 from datetime import date
 
 from policybot.cli import configure_logging
-from policybot.commands._shared import open_services
+from governance.dates import parse_date
+from policybot.commands._shared import open_services, run as run_politely
 from policybot.settings import Settings
 
 
@@ -66,7 +67,7 @@ def _outbox(args) -> int:
                 print(f"        after {row.attempts} attempt(s): {row.last_error}")
         return 0
 
-    return asyncio.run(_with_services(run))
+    return run_politely(lambda: _with_services(run))
 
 
 def _nudges(args) -> int:
@@ -74,23 +75,23 @@ def _nudges(args) -> int:
 
     async def run(services) -> int:
         if args.nudges_command == "pause":
-            until = date.fromisoformat(args.until) if args.until else None
+            until = parse_date(args.until, services.clock.today()) if args.until else None
             print(await preferences.pause_nudges(services, None, until, args.reason or "paused from the command line"))
         else:
             print(await preferences.resume_nudges(services, None))
         return 0
 
-    return asyncio.run(_with_services(run))
+    return run_politely(lambda: _with_services(run))
 
 
 def _updates(args) -> int:
     from services import preferences
 
     async def run(services) -> int:
-        print(await preferences.add_update_deadline(services, date.fromisoformat(args.deadline)))
+        print(await preferences.add_update_deadline(services, parse_date(args.deadline, services.clock.today())))
         return 0
 
-    return asyncio.run(_with_services(run))
+    return run_politely(lambda: _with_services(run))
 
 
 def register(sub) -> None:
@@ -111,7 +112,7 @@ def register(sub) -> None:
     n = sub.add_parser("nudges", help="pause or resume all reminders for the organisation")
     nsub = n.add_subparsers(dest="nudges_command", metavar="ACTION", required=True)
     pause = nsub.add_parser("pause")
-    pause.add_argument("--until", help="YYYY-MM-DD: reminders start again that morning")
+    pause.add_argument("--until", help="the date reminders start again that morning (4/1/27, 4 January 2027, next Monday...)")
     pause.add_argument("--reason")
     nsub.add_parser("resume")
     n.set_defaults(func=_nudges)
@@ -119,5 +120,5 @@ def register(sub) -> None:
     u = sub.add_parser("updates", help="the agreed manual update schedule (NCT-2)")
     usub = u.add_subparsers(dest="updates_command", metavar="ACTION", required=True)
     add = usub.add_parser("add", help="add a submission deadline")
-    add.add_argument("deadline", help="YYYY-MM-DD")
+    add.add_argument("deadline", help="the submission deadline in any UK form (04/01/2027, 4 January 2027)")
     u.set_defaults(func=_updates)

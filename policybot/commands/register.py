@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from policybot.commands._shared import open_services, run
 
 
@@ -156,7 +155,12 @@ def _asset_list(args) -> int:
 def _report(args) -> int:
     from pathlib import Path
 
-    from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
+    from render.reports import (
+        compliance_chart_png,
+        due_reply,
+        overdue_reply,
+        report_reply,
+    )
     from services.reports import record_compliance_snapshot, register_report
 
     async def main() -> int:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from connectors.trix import USER_AGENT, Validators, crawl, find_updated_date, parse_uk_date
+from connectors.trix import USER_AGENT, Validators, crawl, find_updated_date, first_date_in
 from tests.support.trix_manual_text import KEY_CHAPTERS
 from tests.support.trix_site import BROKEN_LINK, CHANGING_CHAPTER, SLOW_CHAPTER, TrixSite
 
@@ -27,7 +27,7 @@ def test_last_updated_dates_in_uk_styles(text, expected):
 
 
 def test_dates_that_are_not_dates_are_ignored():
-    assert parse_uk_date("31 February 2025") is None
+    assert first_date_in("31 February 2025") is None
     assert find_updated_date("Section 47 of the Children Act 1989") is None
     # The latest "updated" statement wins when a page carries two.
     assert find_updated_date("Updated: March 2024. Amended in January 2025.") == date(2025, 1, 1)
