@@ -26,13 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.trix import CrawlConfig, crawl  # noqa: E402
-from policybot.settings import Settings  # noqa: E402
+from connectors.trix.crawler import CrawlConfig, crawl
+from bot.settings import Settings
 from services.clock import LONDON, FixedClock  # noqa: E402
 from services.context import Services  # noqa: E402
 from services.demo import ensure_demo  # noqa: E402
-from services.manual import store_crawl  # noqa: E402
-from services.search import search  # noqa: E402
+from services.manual.sync import store_crawl
+from services.manual.search import search
 from store.uow import Store  # noqa: E402
 from tests.support.trix_manual_text import GENERATED  # noqa: E402
 from tests.support.trix_site import TrixSite  # noqa: E402

@@ -19,12 +19,12 @@ from datetime import datetime
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bot.proactive import TeamsSender  # noqa: E402
-from policybot.settings import Settings  # noqa: E402
-from services import outbox  # noqa: E402
+from bot.settings import Settings
+from services.delivery import outbox
 from services.clock import LONDON, FixedClock  # noqa: E402
 from services.context import Services  # noqa: E402
-from services.dispatch import Dispatcher  # noqa: E402
-from services.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, floor_seconds  # noqa: E402
+from services.delivery.dispatch import Dispatcher
+from services.delivery.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, floor_seconds
 from store.uow import Store  # noqa: E402
 from tests.support.channel import ChannelStandIn, readable  # noqa: E402
 

@@ -27,11 +27,11 @@ from render.reports import compliance_chart_png  # noqa: E402
 from services.clock import LONDON, FixedClock  # noqa: E402
 from services.context import Services  # noqa: E402
 from services.demo import PEOPLE, ensure_demo  # noqa: E402
-from services.reports import record_compliance_snapshot, register_report  # noqa: E402
-from services.tracker_export import export_register  # noqa: E402
-from services.tracker_import import import_tracker  # noqa: E402
+from services.register.reports import record_compliance_snapshot, register_report
+from services.register.exporting import export_register
+from services.register.importing import import_tracker
 from store.uow import Store  # noqa: E402
-from policybot.settings import Settings  # noqa: E402
+from bot.settings import Settings
 
 
 def _spell(name: str, rng: random.Random) -> str:

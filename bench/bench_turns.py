@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.app import create_app  # noqa: E402
 from bot.echo import echo_app  # noqa: E402
-from policybot.settings import Settings  # noqa: E402
+from bot.settings import Settings
 from services.demo import _aad  # noqa: E402
 
 QUESTION = "is there a procedure on missing children?"

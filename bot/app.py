@@ -18,13 +18,13 @@ from bot.config import BotConfig
 from bot.handler import PolicyBot, to_activity
 from bot.proactive import TeamsSender
 from bot.storage import SqlStorage, StateConflict
-from policybot.settings import Settings
+from bot.settings import Settings
 from render import messages
 from services.clock import Clock, clock_from_settings
 from scheduler.runner import Scheduler
 from services.context import Services
-from services.dispatch import Dispatcher
-from services.mail import make_transport
+from services.delivery.dispatch import Dispatcher
+from connectors.mail import make_transport
 from store.uow import Store
 
 log = logging.getLogger("policybot.app")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
 
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 class BotConfig:

@@ -16,11 +16,12 @@ from botbuilder.schema import ConversationReference
 from bot.streams import TooLarge, read_whole
 from dialogs.router import Response, Router
 from render import cases as case_render
-from services import lifecycle, outbox
+from services.cases import lifecycle
+from services.delivery import outbox
 from render import messages
 from render.reply import Reply
 from services.context import Services
-from services.identity import ChannelIdentity, remember_conversation, resolve_person
+from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
 
 log = logging.getLogger("policybot.bot")
 

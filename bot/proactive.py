@@ -22,8 +22,8 @@ from botframework.connector.auth import AuthenticationConstants
 from bot.handler import to_activity
 from render.reply import Reply
 from services.context import Services
-from services.mail import RETRYABLE_HTTP, PermanentSendError, TransientSendError, _retry_after
-from services.pacing import Pacer
+from connectors.mail import RETRYABLE_HTTP, PermanentSendError, TransientSendError, _retry_after
+from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
 

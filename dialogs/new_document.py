@@ -21,9 +21,10 @@ from governance.errors import GovernanceError, WrongRole
 from render import cases as case_render
 from render import requests as ask
 from render.reply import Reply
-from services import lifecycle, requests
+from services.cases import lifecycle
+from services.cases import requests
 from services.context import Services
-from services.identity import ChannelIdentity
+from services.people.identity import ChannelIdentity
 from services.org import organisation_preset
 
 NAME = "new_document"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from render.reply import Reply
-from services import lifecycle
+from services.cases import lifecycle
 
 
 @dataclass(frozen=True)

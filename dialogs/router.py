@@ -21,10 +21,15 @@ from render import messages
 from render import requests as request_render
 from render import search as search_render
 from render.reply import Reply
-from services import lifecycle, meetings, owners, preferences, register, search
+from services.cases import lifecycle
+from services.meetings import agenda as meetings
+from services.register import owners
+from services.reminders import preferences
+from services.register import documents as register
+from services.manual import search
 from services.context import Services
 from services.errors import BadInput
-from services.identity import ChannelIdentity, resolve_person
+from services.people.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
 
 log = logging.getLogger("policybot.dialogs")
@@ -193,7 +198,7 @@ class Router:
 
     async def _report(self, ident: ChannelIdentity, intent: Intent) -> Response:
         from render import reports as report_render
-        from services.reports import register_report
+        from services.register.reports import register_report
 
         async with self.services.store.uow() as uow:
             if await resolve_person(uow, ident) is None:

@@ -9,7 +9,7 @@ import pkgutil
 import sys
 
 from policybot import commands
-from policybot.settings import SettingsError
+from bot.settings import SettingsError
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -45,7 +45,7 @@ def example_cards() -> dict[str, dict]:
     }
     from governance.lifecycle import ActionSpec
     from render import cases
-    from services.lifecycle import CaseView
+    from services.cases.lifecycle import CaseView
 
     view = CaseView(
         id=7, version=3, document=overdue, kind="scheduled_review", stage="rsm_sign_off", stage_label="RSM approval",
@@ -64,7 +64,7 @@ def example_cards() -> dict[str, dict]:
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
     from render import search as search_render
-    from services.search import SearchOutcome, SearchResult
+    from services.manual.search import SearchOutcome, SearchResult
 
     chapter = SearchResult("chapter", "Children Missing from Home and Care", "Child Protection",
                            "what to do when a **child** goes **missing** from home or care", "https://manual.example.org/chapters/missing.html",
@@ -107,18 +107,7 @@ def _request_examples() -> dict:
 def _meeting_examples() -> dict:
     from governance.meetings import Deadlines
     from render import meetings
-    from services.meeting_views import (
-        ActionView,
-        AgendaView,
-        AttendanceLine,
-        ItemView,
-        MinutesView,
-        Placement,
-        PlanLine,
-        PlanView,
-        ReportView,
-        SectionView,
-    )
+    from services.meetings.views import ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement, PlanLine, PlanView, ReportView, SectionView
 
     meeting = date(2027, 2, 9)
     review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
@@ -157,13 +146,7 @@ def _report_examples(doc: DocumentView) -> dict:
     from datetime import timedelta
 
     from render import reports
-    from services.reports import (
-        CompliancePoint,
-        DecisionLine,
-        RegisterReport,
-        ReviewLine,
-        Tally,
-    )
+    from services.register.reports import CompliancePoint, DecisionLine, RegisterReport, ReviewLine, Tally
     from services.views import AssetView
 
     late = ReviewLine("NCT-001", "Children Missing from Home and Care", "Procedure", "Safeguarding", "Alex Example",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from render.messages import uk_date
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.lifecycle import CaseView
+from services.cases.lifecycle import CaseView
 
 TEXT_INPUT_ID = "text"
 

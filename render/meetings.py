@@ -7,14 +7,7 @@ from datetime import date
 from governance.dates import long_date, time_of_day, weekday_date
 from governance.meetings import OUTCOMES
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.meeting_views import (
-    AgendaView,
-    ItemView,
-    MinutesView,
-    Placement,
-    PlanView,
-    ReportView,
-)
+from services.meetings.views import AgendaView, ItemView, MinutesView, Placement, PlanView, ReportView
 
 OUTCOME_INPUT = "outcome"
 NOTE_INPUT = "note"

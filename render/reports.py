@@ -9,7 +9,7 @@ import io
 from governance.dates import short_day_month
 from render.messages import uk_date
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.reports import WINDOWS, RegisterReport, ReviewLine
+from services.register.reports import WINDOWS, RegisterReport, ReviewLine
 
 CARD_CHART_LIMIT = 40_000  # bytes of PNG; the whole card must stay under Teams' 80 KB
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from governance.dates import long_date
 from render.reply import Reply, card, command_button, heading, para
-from services.search import SearchOutcome, SearchResult
+from services.manual.search import SearchOutcome, SearchResult
 
 REQUEST_PHRASE = "request a new document"
 

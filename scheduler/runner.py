@@ -15,9 +15,9 @@ from datetime import datetime, timezone
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from services import sweeps
+from services.reminders import sweeps
 from services.context import Services
-from services.dispatch import Dispatcher, default_holder
+from services.delivery.dispatch import Dispatcher, default_holder
 
 log = logging.getLogger("policybot.scheduler")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policybot.settings import Settings
+from bot.settings import Settings
 from services.clock import Clock
 
 

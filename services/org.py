@@ -21,7 +21,7 @@ import yaml
 
 from governance.errors import PresetError
 from governance.preset import Preset, load_preset
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 def read_overrides(path: str) -> dict:

@@ -292,7 +292,7 @@ class Store:
     """The database: engine, units of work, and the small stores the bot layer needs."""
 
     def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
-        from policybot.settings import normalise_database_url
+        from bot.settings import normalise_database_url
 
         database_url = normalise_database_url(database_url)
         self.database_url = database_url

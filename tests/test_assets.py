@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.app import SERVICES_KEY
-from services.assets import assets_to_update, link_asset, save_asset
+from services.register.assets import assets_to_update, link_asset, save_asset
 from services.errors import BadInput, NotFound
 from tests.support.channel import readable
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from policybot.chat import ChatClient, Identity
-from render.card_text import CardInput, card_to_text, input_value
+from policybot.card_text import CardInput, card_to_text, input_value
 from render.cards import example_cards
 from services.demo import PEOPLE, _aad
 
@@ -98,7 +98,7 @@ def test_inputs_are_numbered_and_answers_checked():
 
 
 async def test_attach_sends_a_word_document_as_teams_does(chat, tmp_path):
-    from services.demo_files import tracked_docx
+    from connectors.word.samples import tracked_docx
 
     await chat.handle_line("review PP-001")
     draft = tmp_path / "amended.docx"

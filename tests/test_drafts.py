@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
-from services.drafts import check_docx, require_tracked_changes
+from services.cases.drafts import check_docx, require_tracked_changes
 from services.errors import BadInput
-from services.demo_files import plain_docx, tracked_docx
+from connectors.word.samples import plain_docx, tracked_docx
 
 
 def test_reads_a_real_docx():

@@ -11,9 +11,9 @@ from datetime import datetime
 import pytest
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
-from services import sweeps
+from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
-from services.demo_files import plain_docx
+from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.cases import buttons, last_to, on_screen, press, request_document, text_of
 from tests.support.channel import readable

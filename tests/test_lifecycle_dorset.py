@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from bot.app import SERVICES_KEY
 from services.clock import LONDON, FixedClock
-from services.demo_files import plain_docx
+from connectors.word.samples import plain_docx
 from store.case_models import DraftVersion
 from store.models import Person
 from tests.support.bot import RunningBot, settings_for

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from store.case_models import DraftVersion
 from tests.support.channel import card_of, readable
-from services.demo_files import plain_docx, tracked_docx
+from connectors.word.samples import plain_docx, tracked_docx
 
 
 def buttons(activity: dict) -> dict[str, dict]:

@@ -5,7 +5,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from services.demo_files import plain_docx, tracked_docx
+from connectors.word.samples import plain_docx, tracked_docx
 from tests.support.cases import buttons, case_version, last_to, on_screen, press, request_document, sent_to, text_of
 from tests.support.channel import readable
 

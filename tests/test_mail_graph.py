@@ -10,10 +10,10 @@ from datetime import date, datetime
 
 from aiohttp import web
 
-from services import sweeps
+from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
-from services.dispatch import Dispatcher
-from services.mail import make_transport
+from services.delivery.dispatch import Dispatcher
+from connectors.mail import make_transport
 from tests.support.org import make_org
 
 

@@ -8,8 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from render import meetings as texts
-from services import lifecycle, meetings
-from services.demo_files import plain_docx
+from services.cases import lifecycle
+from services.meetings import agenda as meetings
+from connectors.word.samples import plain_docx
 from services.errors import NotPermitted
 from tests.support.meetings import at, organisation, to, who
 

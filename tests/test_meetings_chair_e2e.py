@@ -9,9 +9,10 @@ from datetime import datetime
 
 from bot.app import SERVICES_KEY
 from render import meetings as texts
-from services import lifecycle, meetings
+from services.cases import lifecycle
+from services.meetings import agenda as meetings
 from services.clock import LONDON, FixedClock
-from services.demo_files import plain_docx
+from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import readable
 from tests.support.meetings import at, who

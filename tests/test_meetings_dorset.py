@@ -9,8 +9,9 @@ import pytest
 
 from governance import lifecycle as gl
 from render import meetings as texts
-from services import lifecycle, meetings
-from services.demo_files import plain_docx
+from services.cases import lifecycle
+from services.meetings import agenda as meetings
+from connectors.word.samples import plain_docx
 from services.errors import NotPermitted
 from tests.support.meetings import at, organisation, to, who
 

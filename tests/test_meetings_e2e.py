@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.app import SERVICES_KEY
-from services import lifecycle, meetings
+from services.cases import lifecycle
+from services.meetings import agenda as meetings
 from services.clock import LONDON, FixedClock
-from services.demo_files import plain_docx
+from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import card_of, readable
 from tests.support.meetings import at, who

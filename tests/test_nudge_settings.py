@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
-from services import sweeps
+from services.reminders import sweeps
 from services.clock import LONDON
 from tests.support.channel import readable
 

@@ -9,14 +9,14 @@ import pytest
 
 from governance import lifecycle as gl
 from governance.ownership import effective_ro
-from services import lifecycle
+from services.cases import lifecycle
 from services.context import Services
 from services.demo import _aad, ensure_demo, PEOPLE
-from services.demo_files import tracked_docx
-from services.directory import DirectoryError, load_csv, sync_graph
+from connectors.word.samples import tracked_docx
+from services.people.directory import DirectoryError, load_csv, sync_graph
 from services.errors import BadInput, NotFound
-from services.identity import ChannelIdentity
-from services.ownership import ownership_problems, reassign_ro
+from services.people.identity import ChannelIdentity
+from services.register.ownership import ownership_problems, reassign_ro
 from store.register_repo import RegisterRepo
 from store.uow import Store
 from tests.support.bot import settings_for
@@ -229,7 +229,7 @@ async def test_owner_reassign_from_the_command_line_queues_the_notices_for_deliv
     from unittest import mock
 
     from policybot.cli import main
-    from services import outbox
+    from services.delivery import outbox
 
     services = await _demo(db_url, clock)
     try:
@@ -281,7 +281,8 @@ async def test_an_email_address_passed_to_someone_new_moves_without_merging_the_
 async def test_reminders_queued_for_the_previous_ro_are_withdrawn_and_owed_to_the_successor_NCT_1(db_url, clock):
     from datetime import date
 
-    from services import outbox, sweeps
+    from services.delivery import outbox
+    from services.reminders import sweeps
 
     services = await _demo(db_url, clock)
     try:

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
-from services.tracker_export import DUE_SOON_FILL, OVERDUE_FILL, export_register
-from services.tracker_import import import_tracker
+from services.register.exporting import DUE_SOON_FILL, OVERDUE_FILL, export_register
+from services.register.importing import import_tracker
 from tests.support.tracker import write_messy_tracker
 from tests.test_register_import import _org, snapshot
 

@@ -12,9 +12,9 @@ import pytest
 from services.context import Services
 from services.demo import ensure_demo
 from services.errors import BadInput
-from services.people_match import Directory, PersonProblem
+from services.people.matching import Directory, PersonProblem
 from governance.dates import DateProblem, read_date
-from services.tracker_import import import_tracker
+from services.register.importing import import_tracker
 from store.register_repo import RegisterRepo
 from store.uow import Store
 from tests.support.bot import settings_for

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 
-from services import outbox, sweeps
+from services.delivery import outbox
+from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
-from services.dispatch import Dispatcher
-from services.mail import SmtpTransport, message_id
+from services.delivery.dispatch import Dispatcher
+from connectors.mail import SmtpTransport, message_id
 from tests.support.org import make_org
 
 
@@ -210,7 +211,7 @@ async def test_bct9_weekly_email_of_published_documents_with_the_compliance_char
 
 
 async def test_nct2_nct4_update_window_tells_each_ro_once_when_it_opens_and_once_near_the_deadline(db_url, smtp):
-    from services import preferences
+    from services.reminders import preferences
 
     clock = FixedClock(datetime(2027, 1, 21, 10, 0, tzinfo=LONDON))
     services = await make_org(db_url, clock, channels=["email"], env={"POLICYBOT_MAIL_TRANSPORT": "smtp"},

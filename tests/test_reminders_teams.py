@@ -7,8 +7,9 @@ from datetime import date, timedelta
 
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
-from services import outbox, sweeps
-from services.demo_files import tracked_docx
+from services.delivery import outbox
+from services.reminders import sweeps
+from connectors.word.samples import tracked_docx
 from tests.support.channel import card_of, readable
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 from bot.app import SERVICES_KEY
 from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
 from services.clock import LONDON
-from services.reports import record_compliance_snapshot, register_report
+from services.register.reports import record_compliance_snapshot, register_report
 from tests.support.channel import card_of, readable
 from tests.support.schemas import adaptive_card_schema
 from tests.test_ownership import _demo

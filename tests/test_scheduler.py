@@ -8,8 +8,8 @@ from datetime import date, datetime
 
 from scheduler.runner import LEASE, Scheduler
 from services.clock import LONDON, FixedClock
-from services.dispatch import Dispatcher
-from services.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, Pacer, floor_seconds
+from services.delivery.dispatch import Dispatcher
+from services.delivery.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, Pacer, floor_seconds
 from tests.support.org import make_org
 
 
@@ -48,7 +48,7 @@ async def test_two_schedulers_racing_for_a_free_lease_never_both_get_it(db_url):
 
 async def test_a_tick_sweeps_and_sends_only_when_leading(db_url):
     from tests.support.smtp import SmtpServer
-    from services.mail import SmtpTransport
+    from connectors.mail import SmtpTransport
 
     smtp = SmtpServer().start()
     clock = FixedClock(datetime(2026, 12, 22, 10, 0, tzinfo=LONDON))

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pytest
 
 from services.clock import LONDON, FixedClock
-from services.mail import message_id
+from connectors.mail import message_id
 from tests.support.org import make_org
 from tests.support.smtp import SmtpServer
 

@@ -7,7 +7,7 @@ import asyncio
 import sys
 from contextlib import asynccontextmanager
 
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 @asynccontextmanager

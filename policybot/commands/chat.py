@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 def _chat(args) -> int:
@@ -33,7 +33,7 @@ def _demo(args) -> int:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
         print(f"policybot is running on http://127.0.0.1:{port} (database: {settings.masked()['database_url']}).")
-        from services.demo_files import write_samples
+        from connectors.word.samples import write_samples
 
         samples = write_samples(settings.data_dir / "samples")
         print("Sample drafts to send with /attach: " + ", ".join(str(p) for p in samples))

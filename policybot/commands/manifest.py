@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def _build(args) -> int:
-    from policybot.settings import Settings
+    from bot.settings import Settings
     from policybot.teams_package import PackageError, build_manifest, build_package
 
     settings = Settings.from_env()

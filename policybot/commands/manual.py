@@ -33,7 +33,7 @@ class ProgressLine:
 
 
 def _sync(args) -> int:
-    from services.manual import crawl_config, sync_manual
+    from services.manual.sync import crawl_config, sync_manual
 
     async def main() -> int:
         async with open_services() as services:
@@ -55,7 +55,7 @@ def _sync(args) -> int:
 
 def _search(args) -> int:
     from render.search import search_reply
-    from services.search import search
+    from services.manual.search import search
 
     async def main() -> int:
         async with open_services() as services:
@@ -67,7 +67,7 @@ def _search(args) -> int:
 
 
 def _status(_args) -> int:
-    from services.manual import sync_history
+    from services.manual.sync import sync_history
 
     async def main() -> int:
         async with open_services() as services:
@@ -82,7 +82,7 @@ def _status(_args) -> int:
 
 
 def _impact(args) -> int:
-    from services.impact import affected_by_chapter, affected_by_document
+    from services.manual.impact import affected_by_chapter, affected_by_document
 
     async def main() -> int:
         async with open_services() as services:
@@ -101,7 +101,7 @@ def _impact(args) -> int:
 
 
 def _notices(args) -> int:
-    from services.impact import amendment_notices
+    from services.manual.impact import amendment_notices
 
     async def main() -> int:
         async with open_services() as services:

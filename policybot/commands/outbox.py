@@ -11,7 +11,7 @@ from datetime import date
 from policybot.cli import configure_logging
 from governance.dates import parse_date
 from policybot.commands._shared import open_services, run as run_politely
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 async def _with_services(fn):
@@ -47,7 +47,7 @@ def _scheduler(args) -> int:
 
 
 def _outbox(args) -> int:
-    from services import outbox
+    from services.delivery import outbox
 
     async def run(services) -> int:
         if args.outbox_command == "retry":
@@ -71,7 +71,7 @@ def _outbox(args) -> int:
 
 
 def _nudges(args) -> int:
-    from services import preferences
+    from services.reminders import preferences
 
     async def run(services) -> int:
         if args.nudges_command == "pause":
@@ -85,7 +85,7 @@ def _nudges(args) -> int:
 
 
 def _updates(args) -> int:
-    from services import preferences
+    from services.reminders import preferences
 
     async def run(services) -> int:
         print(await preferences.add_update_deadline(services, parse_date(args.deadline, services.clock.today())))

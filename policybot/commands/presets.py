@@ -20,7 +20,7 @@ def _show(args) -> int:
 
     try:
         if args.key == "mine":
-            from policybot.settings import Settings
+            from bot.settings import Settings
             from services.org import organisation_preset
 
             preset = organisation_preset(Settings.from_env())

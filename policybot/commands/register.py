@@ -6,7 +6,7 @@ from policybot.commands._shared import open_services, run
 
 
 def _import(args) -> int:
-    from services.tracker_import import import_tracker
+    from services.register.importing import import_tracker
 
     async def main() -> int:
         async with open_services() as services:
@@ -20,7 +20,7 @@ def _import(args) -> int:
 
 
 def _export(args) -> int:
-    from services.tracker_export import export_register
+    from services.register.exporting import export_register
 
     async def main() -> int:
         async with open_services() as services:
@@ -34,7 +34,7 @@ def _export(args) -> int:
 
 async def _queue_notices(services, notices) -> None:
     """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
-    from services import outbox
+    from services.delivery import outbox
 
     if not notices:
         return
@@ -48,7 +48,7 @@ async def _queue_notices(services, notices) -> None:
 
 
 def _directory_load(args) -> int:
-    from services.directory import load_csv
+    from services.people.directory import load_csv
 
     async def main() -> int:
         async with open_services() as services:
@@ -62,7 +62,7 @@ def _directory_load(args) -> int:
 
 
 def _directory_sync(_args) -> int:
-    from services.directory import sync_graph
+    from services.people.directory import sync_graph
 
     async def main() -> int:
         async with open_services() as services:
@@ -76,7 +76,7 @@ def _directory_sync(_args) -> int:
 
 
 def _reassign(args) -> int:
-    from services.ownership import reassign_ro
+    from services.register.ownership import reassign_ro
 
     async def main() -> int:
         async with open_services() as services:
@@ -91,7 +91,7 @@ def _reassign(args) -> int:
 
 
 def _problems(_args) -> int:
-    from services.ownership import ownership_problems
+    from services.register.ownership import ownership_problems
 
     async def main() -> int:
         async with open_services() as services:
@@ -105,13 +105,13 @@ def _problems(_args) -> int:
 
 
 def _asset_add(args) -> int:
-    from services.assets import save_asset
+    from services.register.assets import save_asset
 
     async def main() -> int:
         async with open_services() as services:
             a = await save_asset(services, args.ref, args.title, kind=args.kind, location=args.location, owner=args.owner)
             for doc_ref in args.governed_by or ():
-                from services.assets import link_asset
+                from services.register.assets import link_asset
 
                 await link_asset(services, a.ref, doc_ref)
         print(f"{a.ref} {a.title} ({a.kind}) is in the register" + (f", governed by {', '.join(args.governed_by)}" if args.governed_by else "") + ".")
@@ -121,7 +121,7 @@ def _asset_add(args) -> int:
 
 
 def _asset_link(args) -> int:
-    from services.assets import link_asset
+    from services.register.assets import link_asset
 
     async def main() -> int:
         async with open_services() as services:
@@ -134,7 +134,7 @@ def _asset_link(args) -> int:
 
 
 def _asset_list(args) -> int:
-    from services.assets import all_assets, assets_to_update
+    from services.register.assets import all_assets, assets_to_update
 
     async def main() -> int:
         async with open_services() as services:
@@ -161,7 +161,7 @@ def _report(args) -> int:
         overdue_reply,
         report_reply,
     )
-    from services.reports import record_compliance_snapshot, register_report
+    from services.register.reports import record_compliance_snapshot, register_report
 
     async def main() -> int:
         async with open_services() as services:

@@ -7,7 +7,7 @@ import asyncio
 from aiohttp import web
 
 from policybot.cli import configure_logging
-from policybot.settings import Settings
+from bot.settings import Settings
 
 
 def _serve(args) -> int:

@@ -9,11 +9,11 @@ from datetime import datetime
 import pytest
 import pytest_asyncio
 
-from connectors.trix import CrawlConfig
-from policybot.settings import Settings
+from connectors.trix.crawler import CrawlConfig
+from bot.settings import Settings
 from services.clock import LONDON, FixedClock
 from services.context import Services
-from services.manual import sync_manual
+from services.manual.sync import sync_manual
 from services.demo import ensure_demo
 from store.uow import Store
 from tests.conftest import BACKENDS, PG_HOST, _pg_admin, _pg_available

@@ -4,9 +4,9 @@ and offers to request a new document."""
 
 from __future__ import annotations
 
-from policybot.settings import Settings
+from bot.settings import Settings
 from services.context import Services
-from services.manual import sync_manual
+from services.manual.sync import sync_manual
 from store.uow import Store
 from tests.support.channel import card_of, readable
 

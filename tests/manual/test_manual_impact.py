@@ -7,10 +7,10 @@ import pytest
 import pytest_asyncio
 
 from services.errors import NotFound
-from services.impact import affected_by_chapter, affected_by_document, amendment_notices
-from services.lifecycle import Notice
-from services.manual import sync_manual
-from connectors.trix import CrawlConfig
+from services.manual.impact import affected_by_chapter, affected_by_document, amendment_notices
+from services.cases.lifecycle import Notice
+from services.manual.sync import sync_manual
+from connectors.trix.crawler import CrawlConfig
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from services.errors import BadInput
-from services.search import search
+from services.manual.search import search
 
 # (question, chapter that must come first (1) or in the top three (3))
 RELEVANCE = [

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from policybot.settings import Settings
-from services import outbox, sweeps
+from bot.settings import Settings
+from services.delivery import outbox
+from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
 from services.context import Services
 from services.demo import ensure_demo

@@ -9,8 +9,8 @@ import pytest
 
 from services.clock import LONDON
 from services.errors import BadInput
-from services.manual import new_update_published, refresh_if_due, sync_history, sync_manual
-from services.search import search
+from services.manual.sync import new_update_published, refresh_if_due, sync_history, sync_manual
+from services.manual.search import search
 from tests.support.trix_site import ADDED_IN_UPDATE, CHANGING_CHAPTER, REMOVED_IN_UPDATE, SLOW_CHAPTER
 
 

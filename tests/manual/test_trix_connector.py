@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from connectors.trix import USER_AGENT, Validators, crawl, find_updated_date, first_date_in
+from connectors.trix.crawler import USER_AGENT, Validators, crawl, find_updated_date, first_date_in
 from tests.support.trix_manual_text import KEY_CHAPTERS
 from tests.support.trix_site import BROKEN_LINK, CHANGING_CHAPTER, SLOW_CHAPTER, TrixSite
 

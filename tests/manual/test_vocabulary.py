@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.search import load_vocabulary, parse_query, same_title_key, tokens
+from services.manual.search import load_vocabulary, parse_query, same_title_key, tokens
 
 
 def test_vocabulary_expands_acronyms_and_synonyms():

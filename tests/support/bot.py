@@ -10,7 +10,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import create_app
-from policybot.settings import Settings
+from bot.settings import Settings
 from services.clock import Clock
 from tests.support.channel import ChannelStandIn
 

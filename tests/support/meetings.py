@@ -8,7 +8,7 @@ from datetime import datetime
 from services.clock import LONDON, FixedClock
 from services.context import Services
 from services.demo import ensure_demo, _aad
-from services.identity import ChannelIdentity
+from services.people.identity import ChannelIdentity
 from store.uow import Store
 from tests.support.bot import settings_for
 

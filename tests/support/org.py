@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from policybot.settings import Settings
+from bot.settings import Settings
 from services.context import Services
 from store.uow import Store
 

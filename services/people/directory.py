@@ -29,8 +29,8 @@ from urllib.parse import quote, urlsplit
 
 from services.context import Services
 from services.errors import BadInput, UserFacingError
-from services.lifecycle import Notice
-from services.tabular import collapse, looks_like_email, norm_heading
+from services.cases.lifecycle import Notice
+from services.register.cells import collapse, looks_like_email, norm_heading
 
 USER_FIELDS = "id,displayName,mail,userPrincipalName,jobTitle,department,accountEnabled"
 
@@ -106,7 +106,7 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
     (when given) replace the person's roles. absent_leave: people with an Entra id that the source no
     longer lists have left (a full Graph sync).
     """
-    from services.ownership import flag_orphans
+    from services.register.ownership import flag_orphans
     from store.register_repo import RegisterRepo
 
     now = services.clock.now()

@@ -17,13 +17,13 @@ from governance.calendar import WorkingCalendar
 from governance.dates import short_date
 from governance.errors import NotAllowed
 from governance.ownership import roles_on_document
-from services import outbox
+from services.delivery import outbox
 from services.context import Services
-from services.drafts import check_docx
+from services.cases.drafts import check_docx
 from services.errors import BadInput, NotFound, UnknownPerson
-from services.identity import ChannelIdentity, resolve_person
+from services.people.identity import ChannelIdentity, resolve_person
 from services.org import organisation_preset
-from services.register import document_view
+from services.register.documents import document_view
 from services.views import DocumentView
 
 DOCUMENT_ROLES = {"ro", "rsm"}  # held per document, never as an organisation-wide role
@@ -432,7 +432,7 @@ async def _agenda_events(uow, preset, doc, row, case, events, today, now, person
     """A stage that needs a body's decision puts the document on its forward plan and agenda."""
     if not any(isinstance(e, gl.AgendaItem) for e in events):
         return []
-    from services import meetings
+    from services.meetings import agenda as meetings
 
     return await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)
 

@@ -26,7 +26,8 @@ from governance.reminders import (
     update_window,
     update_window_message,
 )
-from services import lifecycle, outbox
+from services.cases import lifecycle
+from services.delivery import outbox
 from services.context import Services
 from services.org import organisation_preset
 
@@ -257,7 +258,7 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
 
 async def sweep_meetings(services: Services, holder: str) -> SweepReport:
     """Meeting paperwork that falls due (papers at their deadline, actions chased, DOR-13 reports)."""
-    from services import meetings
+    from services.meetings import agenda as meetings
 
     report = SweepReport("meetings")
     preset = organisation_preset(services.settings)
@@ -277,7 +278,8 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
 async def sweep_manual(services: Services, holder: str) -> SweepReport:
     """Once a day: refresh the manual's index when due (weekly, or at once when a new update is
     published), and tell each owner which of their documents a new update touches (NCT-14)."""
-    from services import impact, manual
+    from services.manual import impact
+    from services.manual import sync as manual
 
     report = SweepReport("manual")
     if not services.settings.extra.get("POLICYBOT_MANUAL_URL"):
@@ -306,7 +308,7 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
 
 async def sweep_compliance(services: Services, holder: str) -> SweepReport:
     """Keep today's review-compliance figure, so the chart has a point for every day (issue 8)."""
-    from services.reports import record_compliance_snapshot
+    from services.register.reports import record_compliance_snapshot
 
     await record_compliance_snapshot(services)
     return SweepReport("compliance")

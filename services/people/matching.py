@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from services.tabular import collapse, looks_like_email, norm_name
+from services.register.cells import collapse, looks_like_email, norm_name
 
 NEAR_MISS = 88  # token_sort_ratio out of 100: "Jamie Castelan" ~ "Jamie Castellan"
 CLEAR_LEAD = 4  # the best near miss must beat any other person by this much

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from services.context import Services
 from services.errors import NotFound
-from services.lifecycle import Notice
-from services.search import STOPWORDS, same_title_key
+from services.cases.lifecycle import Notice
+from services.manual.search import STOPWORDS, same_title_key
 
 _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 # Words every chapter uses: never a reason to think two chapters are about the same thing.

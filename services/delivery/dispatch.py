@@ -16,15 +16,10 @@ from governance.calendar import LONDON, WorkingCalendar
 from governance.reminders import NUDGE_KINDS, in_quiet_hours
 from render.notices import notice_email, notice_reply
 from render.reply import Reply
-from services import lifecycle, outbox
+from services.cases import lifecycle
+from services.delivery import outbox
 from services.context import Services
-from services.mail import (
-    Email,
-    PermanentSendError,
-    SendError,
-    TransientSendError,
-    build_message,
-)
+from connectors.mail import Email, PermanentSendError, SendError, TransientSendError, build_message
 from services.org import organisation_preset
 from store.models import Person
 
@@ -188,7 +183,7 @@ class Dispatcher:
         """The review-compliance chart (issue 8) for digests that carry it; left out if it cannot be drawn."""
         try:
             from render.reports import compliance_chart_png
-            from services.reports import register_report
+            from services.register.reports import register_report
 
             png = compliance_chart_png(await register_report(self.services))
             return (("review-compliance.png", "image/png", png),)

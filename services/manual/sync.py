@@ -15,14 +15,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from connectors.trix import (
-    CrawlConfig,
-    CrawlResult,
-    Progress,
-    Validators,
-    crawl,
-    normalise_url,
-)
+from connectors.trix.crawler import CrawlConfig, CrawlResult, Progress, Validators, crawl, normalise_url
 from services.clock import LONDON
 from services.context import Services
 from services.errors import BadInput

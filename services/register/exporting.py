@@ -18,7 +18,7 @@ from governance.calendar import review_state
 from governance.dates import numeric_date
 from services.context import Services
 from services.errors import BadInput
-from services.tracker_import import ORG_COLUMNS, STATUS_LABELS
+from services.register.importing import ORG_COLUMNS, STATUS_LABELS
 from services.views import DUE_SOON_DAYS
 
 # (heading, how to get the value from a document)

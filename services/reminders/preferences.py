@@ -8,11 +8,11 @@ from datetime import date
 
 from governance.dates import long_date, time_of_day, weekday_date
 from governance.reminders import may_pause_nudges, parse_quiet_hours
-from services import outbox
+from services.delivery import outbox
 from services.context import Services
 from services.errors import BadInput, NotPermitted
-from services.identity import ChannelIdentity, resolve_person
-from services.sweeps import UPDATES_KEY
+from services.people.identity import ChannelIdentity, resolve_person
+from services.reminders.sweeps import UPDATES_KEY
 
 
 async def _me(uow, ident: ChannelIdentity):

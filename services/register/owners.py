@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
-from services import outbox
+from services.delivery import outbox
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
-from services.identity import ChannelIdentity, find_person, resolve_person
-from services.lifecycle import Notice, _rsm_ids, uses_rsm
+from services.people.identity import ChannelIdentity, find_person, resolve_person
+from services.cases.lifecycle import Notice, _rsm_ids, uses_rsm
 from services.org import organisation_preset
 
 COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 
 from services.context import Services
 from services.errors import BadInput
-from services.textsearch import stem
+from services.manual.words import stem
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 MAX_QUERY_CHARS = 300

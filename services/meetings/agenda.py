@@ -21,20 +21,9 @@ from governance.preset import Body, Preset
 from render import meetings as texts
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
-from services.identity import ChannelIdentity, find_person, resolve_person
-from services.lifecycle import Notice, act_in
-from services.meeting_views import (
-    ActionView,
-    AgendaView,
-    AttendanceLine,
-    ItemView,
-    MinutesView,
-    Placement,
-    PlanLine,
-    PlanView,
-    ReportView,
-    SectionView,
-)
+from services.people.identity import ChannelIdentity, find_person, resolve_person
+from services.cases.lifecycle import Notice, act_in
+from services.meetings.views import ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement, PlanLine, PlanView, ReportView, SectionView
 from services.org import organisation_preset
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar

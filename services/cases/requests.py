@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from governance import doctypes
-from services import register
+from services.register import documents as register
 from services.context import Services
-from services.identity import find_person
+from services.people.identity import find_person
 from services.org import organisation_preset
-from services.textsearch import terms
+from services.manual.words import terms
 from services.views import SearchHit
 
 MIN_COVERAGE = 0.6  # most of the words of the subject must match a document to offer it
@@ -49,7 +49,7 @@ class TypeHelp:
 async def existing_documents(services: Services, words: str, *, limit: int = 3) -> list[SearchHit]:
     """LBBD-1: register documents that already cover most of what the person described, found by
     the full-text search (issue 6: stemming, social-care synonyms and acronyms, typo repair)."""
-    from services import search
+    from services.manual import search
 
     wanted = set(terms(words))
     if not wanted:
@@ -71,7 +71,7 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
 async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> list[tuple[str, str | None]]:
     """LBBD-1 also asks what the procedures manual already says: chapters (title, address) that
     match the subject well. Empty when no manual is indexed."""
-    from services import search
+    from services.manual import search
 
     try:
         outcome = await search.search(services, words, limit=limit + 5)

@@ -47,7 +47,7 @@ async def document_detail(uow, ref: str) -> DocumentDetail:
         HistoryLine(at=e.at, who=e.actor_name or "policybot", action=e.action, summary=e.summary, reason=e.reason)
         for e in entries
     )
-    from services.assets import assets_to_update
+    from services.register.assets import assets_to_update
 
     return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)))
 

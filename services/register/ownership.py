@@ -14,8 +14,8 @@ from governance.errors import MissingInformation
 from governance.ownership import check_change_of_ro, effective_ro, hand_over_case
 from services.context import Services
 from services.errors import BadInput, NotFound
-from services.identity import find_person
-from services.lifecycle import Notice
+from services.people.identity import find_person
+from services.cases.lifecycle import Notice
 from services.org import organisation_preset
 
 

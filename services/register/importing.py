@@ -45,8 +45,8 @@ from governance.ownership import effective_ro
 from services.context import Services
 from services.errors import BadInput
 from services.org import organisation_preset
-from services.people_match import Directory, PersonProblem
-from services.tabular import collapse, is_blank, norm_heading
+from services.people.matching import Directory, PersonProblem
+from services.register.cells import collapse, is_blank, norm_heading
 
 # field -> headings that mean it (compared after norm_heading)
 SYNONYMS: dict[str, tuple[str, ...]] = {

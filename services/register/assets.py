@@ -10,7 +10,7 @@ import re
 
 from services.context import Services
 from services.errors import BadInput, NotFound
-from services.identity import find_person
+from services.people.identity import find_person
 from services.views import AssetView
 
 KINDS = ("form", "template", "system", "training", "leaflet", "other")

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from governance.dates import month_year
 from services.context import Services
-from services.tracker_import import STATUS_LABELS
+from services.register.importing import STATUS_LABELS
 
 WINDOWS = (30, 60, 90)
 DECISIONS = {

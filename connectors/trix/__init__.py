@@ -1,0 +1,1 @@
+"""The Tri.x-style online procedures manual, read over HTTP."""

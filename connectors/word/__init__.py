@@ -1,0 +1,1 @@
+"""Word documents: reading and checking drafts, and the sample drafts of the demo."""

@@ -1,0 +1,1 @@
+"""Meetings of decision bodies: calendars, agendas, papers, outcomes, attendance and minutes."""

@@ -1,0 +1,1 @@
+"""People: who is speaking, the directory, and matching names to people."""

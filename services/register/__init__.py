@@ -1,0 +1,1 @@
+"""The register of documents: their owners, assets, reports, and the tracker import and export."""
