@@ -24,7 +24,7 @@ from services.clock import Clock, clock_from_settings
 from scheduler.runner import Scheduler
 from services.context import Services
 from services.delivery.dispatch import Dispatcher
-from connectors.mail import make_transport
+from connectors.mail import GraphTransport, SmtpTransport
 from store.uow import Store
 
 log = logging.getLogger("policybot.app")
@@ -77,6 +77,21 @@ async def error_middleware(request: web.Request, handler):
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return problem(500, "Something went wrong on our side. It has been logged.")
+
+
+def make_transport(settings: Settings) -> SmtpTransport | GraphTransport | None:
+    """The mail transport the settings ask for, or None when email is off."""
+    if settings.mail_transport == "smtp":
+        return SmtpTransport(settings.smtp_host, settings.smtp_port, username=settings.smtp_username,
+                             password=settings.smtp_password, starttls=settings.smtp_starttls, sender=settings.mail_from)
+    if settings.mail_transport == "graph":
+        return GraphTransport(
+            client_id=settings.app_id, client_secret=settings.graph_client_secret or settings.app_password,
+            tenant_id=settings.app_tenant_id or "organizations", sender=settings.mail_from,
+            authority_host=settings.authority_host, graph_base_url=settings.graph_base_url,
+            verify_authority=settings.authority_host.startswith("https://login.microsoftonline.com"),
+        )
+    return None
 
 
 def credentials_for(config: BotConfig, settings: Settings) -> CachingCredentialFactory:

@@ -22,7 +22,8 @@ from botframework.connector.auth import AuthenticationConstants
 from bot.handler import to_activity
 from render.reply import Reply
 from services.context import Services
-from connectors.mail import RETRYABLE_HTTP, PermanentSendError, TransientSendError, _retry_after
+from connectors.http import RETRYABLE_HTTP, retry_after
+from services.ports import PermanentSendError, TransientSendError
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
@@ -126,7 +127,7 @@ class TeamsSender:
                             return await resp.json(content_type=None) if text else {}
                         except ValueError:
                             return {}
-                    wait = _retry_after(resp.headers)
+                    wait = retry_after(resp.headers)
                     if resp.status in RETRYABLE_HTTP:
                         if resp.status == 429 and wait:
                             self.pacer.hold(conversation, wait)

@@ -10,46 +10,18 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import html
 import smtplib
 import ssl
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 
 import aiohttp
 import icalendar
+import msal
 
-RETRYABLE_HTTP = {408, 412, 429, 500, 502, 503, 504}
-
-
-class SendError(Exception):
-    pass
-
-
-class TransientSendError(SendError):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class PermanentSendError(SendError):
-    pass
-
-
-@dataclass(frozen=True)
-class Email:
-    to: str
-    subject: str
-    text: str
-    html: str
-    key: str  # the outbox idempotency key: the Message-ID and the calendar UID derive from it
-    due_on: date | None = None
-    due_summary: str | None = None
-    to_name: str | None = None
-    attachments: tuple[tuple[str, str, bytes], ...] = ()  # (file name, MIME type, content)
-
+from connectors.http import RETRYABLE_HTTP, retry_after
+from services.ports import Email, PermanentSendError, TransientSendError
 
 def message_id(key: str, domain: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
@@ -79,6 +51,7 @@ def calendar_file(email: Email, domain: str, now: datetime) -> bytes:
 
 
 def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
+    """The one MIME message for an email: text and HTML alternatives, the deadline's .ics, attachments."""
     domain = sender.rsplit("@", 1)[-1] or "policybot.local"
     msg = EmailMessage()
     msg["From"] = f"Policy assistant <{sender}>"
@@ -89,22 +62,18 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     # recognise a repeat of something already delivered.
     msg["Message-ID"] = message_id(email.key, domain)
     msg["Auto-Submitted"] = "auto-generated"
+    if email.in_reply_to:
+        msg["In-Reply-To"] = email.in_reply_to
+        msg["References"] = " ".join((*email.references, email.in_reply_to))
     msg.set_content(email.text)
     msg.add_alternative(email.html, subtype="html")
     if email.due_on:
         msg.add_attachment(calendar_file(email, domain, now), maintype="text", subtype="calendar",
                            filename="deadline.ics", params={"method": "PUBLISH"})
-    for name, mime, content in email.attachments:
-        maintype, subtype = mime.split("/", 1)
-        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=name)
+    for att in email.attachments:
+        maintype, subtype = att.mime_type.split("/", 1)
+        msg.add_attachment(att.content, maintype=maintype, subtype=subtype, filename=att.name)
     return msg
-
-
-def html_page(title: str, paragraphs: list[str], footer: str = "") -> str:
-    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs if p)
-    foot = f'<p style="color:#666;font-size:12px">{html.escape(footer)}</p>' if footer else ""
-    return (f'<!doctype html><html><body style="font-family:Segoe UI,Arial,sans-serif;font-size:14px">'
-            f"<h2 style=\"font-size:16px\">{html.escape(title)}</h2>{body}{foot}</body></html>")
 
 
 class SmtpTransport:
@@ -136,24 +105,8 @@ class SmtpTransport:
             raise PermanentSendError(f"the mail server refused: {refused}")
         return str(msg["Message-ID"])
 
-    async def send(self, msg: EmailMessage) -> str:
-        return await asyncio.to_thread(self._send, msg)
-
-
-def _retry_after(headers) -> float | None:
-    raw = headers.get("Retry-After")
-    if raw is None:
-        return None
-    try:
-        return max(0.0, float(raw))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            when = parsedate_to_datetime(raw)
-            return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
-        except (TypeError, ValueError):
-            return None
+    async def send(self, email: Email, now: datetime) -> str:
+        return await asyncio.to_thread(self._send, build_message(email, self.sender, now))
 
 
 class GraphTransport:
@@ -166,8 +119,6 @@ class GraphTransport:
                  authority_host: str = "https://login.microsoftonline.com",
                  graph_base_url: str = "https://graph.microsoft.com/v1.0", session: aiohttp.ClientSession | None = None,
                  verify_authority: bool = True) -> None:
-        import msal
-
         self.sender, self.base = sender, graph_base_url.rstrip("/")
         self._app = msal.ConfidentialClientApplication(
             client_id, client_credential=client_secret,
@@ -184,7 +135,8 @@ class GraphTransport:
             raise TransientSendError(f"could not get a Graph token: {detail}")
         return result["access_token"]
 
-    async def send(self, msg: EmailMessage) -> str:
+    async def send(self, email: Email, now: datetime) -> str:
+        msg = build_message(email, self.sender, now)
         async with self._token_lock:
             token = await asyncio.to_thread(self._token)
         session = self._session or aiohttp.ClientSession()
@@ -199,29 +151,10 @@ class GraphTransport:
                     if resp.status == 202 or resp.status == 200:
                         return resp.headers.get("request-id") or str(msg["Message-ID"])
                     if resp.status in RETRYABLE_HTTP:
-                        raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", _retry_after(resp.headers))
+                        raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", retry_after(resp.headers))
                     raise PermanentSendError(f"Graph sendMail {resp.status}: {detail}")
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 raise TransientSendError(f"could not reach Microsoft Graph: {exc!r}") from exc
         finally:
             if self._session is None:
                 await session.close()
-
-
-def make_transport(settings):
-    """The mail transport the settings ask for, or None when email is off."""
-    if settings.mail_transport == "smtp":
-        return SmtpTransport(settings.smtp_host, settings.smtp_port, username=settings.smtp_username,
-                             password=settings.smtp_password, starttls=settings.smtp_starttls, sender=settings.mail_from)
-    if settings.mail_transport == "graph":
-        return GraphTransport(
-            client_id=settings.app_id, client_secret=settings.graph_client_secret or settings.app_password,
-            tenant_id=settings.app_tenant_id or "organizations", sender=settings.mail_from,
-            authority_host=settings.authority_host, graph_base_url=settings.graph_base_url,
-            verify_authority=settings.authority_host.startswith("https://login.microsoftonline.com"),
-        )
-    return None
-
-
-__all__ = ["Email", "build_message", "make_transport", "SmtpTransport", "GraphTransport", "TransientSendError",
-           "PermanentSendError", "SendError", "html_page"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from render.cases import case_reply
 from render.reply import Reply, card, command_button, heading, para
 from services.cases.lifecycle import CaseView
-from connectors.mail import html_page
+from render.email import html_page
 
 FOOTER = ("You get this because of your role in the organisation's policy and procedure process. "
           "To change how you get reminders, say 'nudge settings' to the policy assistant.")

@@ -28,3 +28,8 @@ class UnknownPerson(UserFacingError):
 
 class BadInput(UserFacingError):
     code = "bad_input"
+
+
+class TooLarge(BadInput):
+    """A file or message over its limit; the message names the file, its size and the limit."""
+    code = "too_large"

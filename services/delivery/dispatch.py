@@ -19,7 +19,7 @@ from render.reply import Reply
 from services.cases import lifecycle
 from services.delivery import outbox
 from services.context import Services
-from connectors.mail import Email, PermanentSendError, SendError, TransientSendError, build_message
+from services.ports import Attachment, Email, MailTransport, PermanentSendError, SendError, TransientSendError
 from services.org import organisation_preset
 from store.models import Person
 
@@ -28,10 +28,6 @@ log = logging.getLogger("policybot.dispatch")
 
 class TeamsPort(Protocol):
     async def send(self, person_id: str, reply: Reply): ...  # returns an object with conversation_id, activity_id, service_url
-
-
-class MailPort(Protocol):
-    async def send(self, msg) -> str: ...
 
 
 def default_holder() -> str:
@@ -82,7 +78,7 @@ class _GroupCommit:
 
 
 class Dispatcher:
-    def __init__(self, services: Services, *, teams: TeamsPort | None = None, mail: MailPort | None = None,
+    def __init__(self, services: Services, *, teams: TeamsPort | None = None, mail: MailTransport | None = None,
                  holder: str | None = None, concurrency: int = 64) -> None:
         self.services, self.teams, self.mail = services, teams, mail
         self.holder = holder or default_holder()
@@ -164,7 +160,7 @@ class Dispatcher:
                 email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
                               key=row.key, due_on=due, due_summary=f"Deadline: {row.subject}" if due else None,
                               attachments=attachments)
-                provider_id = await self.mail.send(build_message(email, self.services.settings.mail_from, now))
+                provider_id = await self.mail.send(email, now)
             else:
                 raise PermanentSendError(row.last_error or f"unknown channel {row.channel!r}")
         except TransientSendError as exc:
@@ -179,14 +175,14 @@ class Dispatcher:
         await self._marks.sent(row.id, self.services.clock.now(), provider_id, row.attempts or 0)
         return "sent"
 
-    async def _chart(self) -> tuple[tuple[str, str, bytes], ...]:
+    async def _chart(self) -> tuple[Attachment, ...]:
         """The review-compliance chart (issue 8) for digests that carry it; left out if it cannot be drawn."""
         try:
             from render.reports import compliance_chart_png
             from services.register.reports import register_report
 
             png = compliance_chart_png(await register_report(self.services))
-            return (("review-compliance.png", "image/png", png),)
+            return (Attachment("review-compliance.png", "image/png", png),)
         except Exception:  # noqa: BLE001 - the digest still goes without its chart
             log.warning("could not draw the compliance chart", exc_info=True)
             return ()
