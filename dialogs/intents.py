@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from governance.actions import words_table
+
 REF = r"[A-Za-z]{2,6}-\d{1,5}"
 _REF_RE = re.compile(rf"\b({REF})\b")
 
@@ -34,12 +36,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "decide",
         re.compile(
-            r"^(?P<verb>approve with conditions and return to me|approve with conditions|approve subject to amendments|"
-            r"approve|defer|refer|not approved|"
-            r"conditions met|conditions not met|agree the need|agree|decline|ask for more information|"
-            r"no changes are needed|no changes|withdraw|publish|legal review complete|i agree|comment|"
-            r"eia not needed|eia needed|legal review not needed|legal review needed|workshop|more information|"
-            r"close consultation|yes|no)"
+            r"^(?P<verb>" + "|".join(re.escape(w) for w in words_table()) + ")"
             r"\s+(on\s+)?case\s*(?P<n>\d{1,9})\s*(:|-|because|as|version)?\s*(?P<text>.*)$"
         ),
     ),

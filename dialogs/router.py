@@ -14,6 +14,8 @@ from dialogs.intents import MEETING_INTENT_NAMES, Intent, recognise
 from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
 from dialogs.response import Response
 from governance.dates import parse_date
+from governance import actions
+from governance.actions import ActionId, InputKind, words_table
 from governance.errors import GovernanceError
 from render import cases as case_render
 from render import meetings as meeting_render
@@ -97,12 +99,7 @@ class Router:
         action = data.get("action")
         if not isinstance(action, str):
             return Response(messages.error_reply("That button is missing its action. Type 'my tasks' to see your cases."))
-        extra = {k: v for k, v in data.items() if k in ("version", "required", "for", "against")}
-        if action in case_render.REQUIRED_INPUTS and case_render.REQUIRED_INPUTS[action] in data:
-            extra["required"] = data[case_render.REQUIRED_INPUTS[action]]  # the card's yes/no (LBBD-5, LBBD-7)
-        if action == "approve_with_conditions":  # NCT-9: a toggle sends "true"/"false" as text
-            extra["return_to_me"] = str(data.get(case_render.RETURN_TO_ME_INPUT, "")).strip().lower() in ("true", "1", "yes", "on")
-        text = data.get(case_render.TEXT_INPUT_ID) if isinstance(data.get(case_render.TEXT_INPUT_ID), str) else None
+        text, extra = card_inputs(action, data)
         try:
             out = await lifecycle.act(self.services, ident, case_id, action, text=text, data=extra, expected_version=expected)
         except GovernanceError as exc:
@@ -124,9 +121,9 @@ class Router:
 
     async def _decide(self, ident: ChannelIdentity, intent: Intent) -> Response:
         verb, _, words = intent.detail.partition("|")
-        action = case_render.DECISION_WORDS[verb]
-        data = {"version": words} if action == "publish" else {}
-        data.update(case_render.DECISION_DATA.get(verb, {}))
+        action, carried = DECISION_WORDS[verb]
+        data = {"version": words} if action == ActionId.PUBLISH else {}
+        data.update(carried)
         out = await lifecycle.act(self.services, ident, int(intent.arg), action, text=words or None, data=data)
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
@@ -269,6 +266,25 @@ class Router:
 
 
 MEETING_INTENTS = MEETING_INTENT_NAMES
+DECISION_WORDS = words_table()
+TRUE_WORDS = ("true", "1", "yes", "on")
+
+
+def card_inputs(action_id: str, data: dict) -> tuple[str | None, dict]:
+    """The pressed action's own inputs from a card's data, under the keys its declaration names
+    (governance/actions.py); other inputs on the card are ignored."""
+    declared = actions.action(action_id)
+    text: str | None = None
+    extra: dict = {}
+    for spec in declared.inputs if declared else ():
+        value = data.get(spec.id)
+        if spec.carries == "text":
+            text = value if isinstance(value, str) else None
+        elif spec.kind is InputKind.TOGGLE:
+            extra[spec.carries] = str(value or "").strip().lower() in TRUE_WORDS
+        elif value is not None:
+            extra[spec.carries] = value
+    return text, extra
 
 
 def _typed_date(words: str, today, what: str):

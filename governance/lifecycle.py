@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Mapping
 
+from governance import actions
 from governance.calendar import WorkingCalendar, next_review_due
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed, WrongRole
@@ -172,60 +173,6 @@ class Outcome:
 
 # ------------------------------------------------------------------ labels
 
-ACTION_LABELS = {
-    "agree_need": ("Agree the need", False, None),
-    "decline_need": ("Decline", True, "Why is it not needed?"),
-    "ask_more": ("Ask for more information", True, "What do you need to know?"),
-    "provide_information": ("Add the information", True, "The information asked for"),
-    "submit_draft": ("Submit the draft", False, None),
-    "record_eia": ("Record the EIA decision", False, None),
-    "record_legal": ("Record the legal review decision", False, None),
-    "record_workshop": ("Record a co-production workshop", True, "Who took part and what it changed"),
-    "no_change": ("No changes are needed", False, None),
-    "legal_cleared": ("Legal review complete", False, None),
-    "respond_agree": ("I agree", False, None),
-    "respond_comment": ("Comment", True, "Your comments"),
-    "close_consultation": ("Close the consultation", False, None),
-    "approve": ("Approve", False, None),
-    "approve_with_conditions": ("Approve with conditions", True, "The conditions (instructions to the author)"),
-    "defer": ("Defer to the higher body", True, "Why it goes to the higher body"),
-    "refer": ("Refer to the higher body", True, "Why it goes to the higher body"),
-    "not_approved": ("Not approved: return to the author", True, "What must change"),
-    "approve_by_vote": ("Approve by vote", True, "The vote (for, against) and a note"),
-    "submit_amendments": ("Submit the amended draft", False, None),
-    "confirm_conditions_met": ("Conditions met", False, None),
-    "conditions_not_met": ("Conditions not met", True, "What is still missing"),
-    "decide_yes": ("Yes", False, None),
-    "decide_no": ("No", False, None),
-    "publish": ("Record publication", False, None),
-    "withdraw": ("Withdraw", True, "Why it is withdrawn"),
-}
-
-VERB = {
-    "approve": "approve it",
-    "approve_with_conditions": "approve it with conditions",
-    "defer": "defer it",
-    "refer": "refer it",
-    "not_approved": "return it to the author",
-    "approve_by_vote": "record the vote",
-    "agree_need": "agree the need for it",
-    "decline_need": "decline it",
-    "ask_more": "ask for more information",
-    "submit_draft": "submit its draft",
-    "no_change": "say no changes are needed",
-    "publish": "record its publication",
-    "confirm_conditions_met": "confirm the conditions are met",
-    "conditions_not_met": "say the conditions are not met",
-    "submit_amendments": "submit its amended draft",
-    "respond_agree": "respond to its consultation",
-    "respond_comment": "respond to its consultation",
-    "close_consultation": "close its consultation",
-    "legal_cleared": "complete its legal review",
-    "decide_yes": "answer that question",
-    "decide_no": "answer that question",
-}
-
-
 def _doc_label(preset: Preset, case: Case) -> str:
     t = preset.document_types.get(case.document_type)
     return (t.label if t else case.document_type).lower()
@@ -234,7 +181,7 @@ def _doc_label(preset: Preset, case: Case) -> str:
 def _wrong_role(preset: Preset, case: Case, role: str, action: str) -> WrongRole:
     label = preset.role_label(role)
     article = "the " if not label.lower().startswith(("the ", "a ")) else ""
-    verb = VERB.get(action, f"do '{action}'")
+    verb = actions.verb(action)
     return WrongRole(f"Only {article}{label} for this {_doc_label(preset, case)} can {verb}.")
 
 
@@ -456,7 +403,10 @@ def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> 
             continue
         seen.add(action)
         alt = next((a for a in stage.alternatives if a.decision == action), None) if stage else None
-        label, needs_text, text_label = ACTION_LABELS.get(action, (alt.label if alt else action, False, None))
+        declared = actions.action(action)
+        label = declared.label if declared else (alt.label if alt else action)
+        needs_text = declared.needs_text if declared else False
+        text_label = declared.text_label if declared else None
         if action in ("decide_yes", "decide_no") and stage and stage.question:
             label = f"{label}: {stage.question}"
         specs.append(ActionSpec(action, label, needs_text, text_label))
@@ -518,15 +468,16 @@ def apply(
         known = {a for a, _ in candidates}
         hint = ""
         if known:
-            hint = " What can happen now: " + ", ".join(sorted(ACTION_LABELS.get(a, (a,))[0].lower() for a in known)) + "."
+            hint = " What can happen now: " + ", ".join(sorted(actions.label(a).lower() for a in known)) + "."
         raise NotAllowed(f"That can't be done while {case.document_name} is at '{stage.label}'" +
                          (" (waiting for the conditions to be met)" if case.step in ("conditions", "checking") else "") + f".{hint}")
     if not any(_holds(actor, role, case) for role in roles_for_action):
         raise _wrong_role(preset, case, roles_for_action[0], action.kind)
     text = (action.text or "").strip() or None
-    spec = ACTION_LABELS.get(action.kind)
-    if spec and spec[1] and not text:
-        raise MissingInformation(f"Please say {spec[2][0].lower() + spec[2][1:] if spec[2] else 'why'}: it is required.")
+    declared = actions.action(action.kind)
+    if declared and declared.needs_text and not text:
+        asked = declared.text_label or "why"
+        raise MissingInformation(f"Please say {asked[0].lower() + asked[1:]}: it is required.")
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
     return Outcome(new_case, tuple(events))

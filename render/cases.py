@@ -2,53 +2,42 @@
 
 from __future__ import annotations
 
+from governance import actions
+from governance.actions import Input, InputKind
 from render.messages import uk_date
 from render.reply import Reply, card, command_button, facts, heading, para
 from services.cases.lifecycle import CaseView
 
-TEXT_INPUT_ID = "text"
-
-# The words a person can type in Teams, or reply by email (where card buttons do not work),
-# for each action; the first words listed for an action are the ones suggested.
-DECISION_WORDS = {
-    "approve with conditions": "approve_with_conditions", "approve subject to amendments": "approve_with_conditions",
-    "approve": "approve", "defer": "defer", "refer": "refer", "not approved": "not_approved",
-    "conditions met": "confirm_conditions_met", "conditions not met": "conditions_not_met",
-    "agree the need": "agree_need", "agree": "agree_need", "decline": "decline_need",
-    "ask for more information": "ask_more", "no changes are needed": "no_change", "no changes": "no_change",
-    "withdraw": "withdraw", "publish": "publish", "legal review complete": "legal_cleared",
-    "i agree": "respond_agree", "comment": "respond_comment",
-    "approve with conditions and return to me": "approve_with_conditions",
-    "eia needed": "record_eia", "eia not needed": "record_eia",
-    "legal review needed": "record_legal", "legal review not needed": "record_legal",
-    "workshop": "record_workshop", "more information": "provide_information", "close consultation": "close_consultation",
-    "yes": "decide_yes", "no": "decide_no",
-}
-# Words that carry a choice as well as the action.
-DECISION_DATA = {
-    "approve with conditions and return to me": {"return_to_me": True},  # NCT-9: SLT asks to see it again
-    "eia needed": {"required": "yes"}, "eia not needed": {"required": "no"},  # LBBD-5
-    "legal review needed": {"required": "yes"}, "legal review not needed": {"required": "no"},  # LBBD-7
-}
-RETURN_TO_ME_INPUT = "return_to_me"
-REQUIRED_INPUTS = {"record_eia": "eia_required", "record_legal": "legal_required"}
-_SUGGESTED = {}
-for _words, _action in DECISION_WORDS.items():
-    _SUGGESTED.setdefault(_action, _words)
-
-
-def reply_words(action_id: str, case_id: int, needs_text: bool) -> str | None:
-    if action_id in REQUIRED_INPUTS:
-        yes, no = [w for w, a in DECISION_WORDS.items() if a == action_id]
-        return f"{yes.upper()} case {case_id} or {no.upper()} case {case_id}"
-    if action_id == "approve_with_conditions":
-        return (f"APPROVE WITH CONDITIONS case {case_id}: <your words> (or APPROVE WITH CONDITIONS AND RETURN TO ME "
-                f"case {case_id}: <your words>, to check the amended draft yourself)")
-    words = _SUGGESTED.get(action_id)
-    if words is None:
+def reply_words(action_id: str, case_id: int) -> str | None:
+    """The words to reply with by email (where card buttons do not work), from the action's declaration."""
+    declared = actions.action(action_id)
+    if declared is None or not declared.words:
         return None
-    tail = ": <version>" if action_id == "publish" else (": <your words>" if needs_text else "")
-    return f"{words.upper()} case {case_id}{tail}"
+    first = declared.words[0].text.upper()
+    if any(i.kind is InputKind.YES_NO for i in declared.inputs):
+        return " or ".join(f"{w.text.upper()} case {case_id}" for w in declared.words)
+    text = declared.text_input
+    tail = ": <version>" if any(i.carries == "version" for i in declared.inputs) else (": <your words>" if text else "")
+    out = f"{first} case {case_id}{tail}"
+    others = [w for w in declared.words[1:] if w.data]
+    for w in others:  # words that carry a choice as well ("... and return to me")
+        out += f" (or {w.text.upper()} case {case_id}{tail})"
+    return out
+
+
+def _input(spec: Input) -> dict:
+    if spec.kind is InputKind.YES_NO:
+        return {"type": "Input.ChoiceSet", "id": spec.id, "label": spec.label, "style": "expanded",
+                "choices": [{"title": "Yes", "value": "yes"}, {"title": "No", "value": "no"}]}
+    if spec.kind is InputKind.TOGGLE:
+        return {"type": "Input.Toggle", "id": spec.id, "valueOn": "true", "valueOff": "false", "value": "false",
+                "title": spec.label}
+    block: dict = {"type": "Input.Text", "id": spec.id, "label": spec.label}
+    if spec.kind is InputKind.TEXT:
+        block["isMultiline"] = True
+    if spec.placeholder:
+        block["placeholder"] = spec.placeholder
+    return block
 
 
 def case_reply(view: CaseView, message: str | None = None) -> Reply:
@@ -70,45 +59,29 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     if view.checklist:
         body.append(para("Review checklist:"))
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
-    if any(a.id == "publish" for a in view.actions):
-        body.append({"type": "Input.Text", "id": "version", "label": "Version number being published", "placeholder": "e.g. 2.0"})
-    ids = {a.id for a in view.actions}
-    if "record_eia" in ids:
-        body.append(_yes_no(REQUIRED_INPUTS["record_eia"], "Is an Equality Impact Assessment needed? (LBBD-5)"))
-    if "record_legal" in ids:
-        body.append(_yes_no(REQUIRED_INPUTS["record_legal"], "Is a legal review needed? (LBBD-7)"))
-    needs_text = [a for a in view.actions if a.needs_text]
-    if needs_text:
-        labels = " / ".join(a.text_label or a.label for a in needs_text)
-        body.append({"type": "Input.Text", "id": TEXT_INPUT_ID, "label": labels, "isMultiline": True})
-    if "approve_with_conditions" in ids:
-        body.append({"type": "Input.Toggle", "id": RETURN_TO_ME_INPUT, "valueOn": "true", "valueOff": "false", "value": "false",
-                     "title": "With conditions: send the amended draft back to me to check"})
+    for a in view.actions:  # each decision has its own inputs with their own labels
+        declared = actions.action(a.id)
+        body += [_input(i) for i in (declared.inputs if declared else ())]
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]
-    actions = [
+    buttons = [
         {"type": "Action.Execute", "title": a.label, "verb": "case",
          "data": {"case": view.id, "case_version": view.version, "action": a.id}}
         for a in view.actions
     ]
-    if not actions:
-        actions = [command_button("My tasks", "my tasks")]
+    if not buttons:
+        buttons = [command_button("My tasks", "my tasks")]
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v)]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
-    replies = [w for a in view.actions if (w := reply_words(a.id, view.id, a.needs_text))]
+    replies = [w for a in view.actions if (w := reply_words(a.id, view.id))]
     if replies:
         lines.append("To act, reply with one of: " + "; ".join(replies) + ".")
     if any(a.id == "submit_draft" or a.id == "submit_amendments" for a in view.actions):
         lines.append("To send a draft, attach the Word document (with tracked changes for an amendment).")
     text = ((message + "\n") if message else "") + "\n".join(lines)
-    return Reply(text=text, card=card(body, actions))
-
-
-def _yes_no(input_id: str, label: str) -> dict:
-    return {"type": "Input.ChoiceSet", "id": input_id, "label": label, "style": "expanded",
-            "choices": [{"title": "Yes", "value": "yes"}, {"title": "No", "value": "no"}]}
+    return Reply(text=text, card=card(body, buttons))
 
 
 def tasks_reply(name: str, views: list[CaseView]) -> Reply:

@@ -17,6 +17,8 @@ def buttons(activity: dict) -> dict[str, dict]:
 
 async def press(bot, who_aad: str, button: dict, **inputs) -> dict:
     """Press an Action.Execute button as `who` (the identity comes from the channel, not the card)."""
+    if "text" in inputs:  # the card's text box for this action (governance/actions.py gives each its own)
+        inputs[f"{button['data']['action']}_text"] = inputs.pop("text")
     act = bot.activity(None, kind="invoke", aad=who_aad, activity_name="adaptiveCard/action",
                        value={"action": {"type": "Action.Execute", "verb": button["verb"], "data": {**button["data"], **inputs}}})
     said = await bot.send(act)

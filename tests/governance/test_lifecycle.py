@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from governance.calendar import WorkingCalendar
+from governance.actions import ACTIONS
 from governance.doctypes import explain_strategy_ambiguity, suggest_types
 from governance.errors import GovernanceError, MissingInformation, NotAllowed, WrongRole
 from governance.lifecycle import (
-    ACTION_LABELS,
     Action,
     Actor,
     AgendaItem,
@@ -433,7 +433,7 @@ SPEC = {
     ("decision", "awaiting"): {"decide_yes": "by", "decide_no": "by"},
     ("publish", "awaiting"): {"publish": "by"},
 }
-ALL_ACTIONS = sorted(set(ACTION_LABELS) | {"director_approve", "interim_approve"})
+ALL_ACTIONS = sorted({str(a) for a in ACTIONS} | {"director_approve", "interim_approve"})
 
 
 def _reachable(preset, case, limit=60):

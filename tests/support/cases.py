@@ -14,6 +14,8 @@ def buttons(activity: dict) -> dict[str, dict]:
 async def press(bot, who_aad: str, button: dict, *, conversation: str | None = None, **inputs) -> str:
     """Press an Action.Execute button as `who` (the channel says who they are, never the card);
     returns the text of the card that replaces it."""
+    if "text" in inputs:  # the card's text box for this action (governance/actions.py gives each its own)
+        inputs[f"{button['data']['action']}_text"] = inputs.pop("text")
     act = bot.activity(None, kind="invoke", aad=who_aad, activity_name="adaptiveCard/action", conversation=conversation,
                        value={"action": {"type": "Action.Execute", "verb": button["verb"], "data": {**button["data"], **inputs}}})
     said = await bot.send(act)

@@ -1,0 +1,180 @@
+"""Every action a person can take on a case, declared once: its id, the button's label, what it
+does in words ("approve it"), the words that take it in chat and by email, the inputs it needs,
+and the data those words or inputs carry.
+
+The recogniser (dialogs), the cards and the email reply instructions (render), the lifecycle's
+refusals (governance.lifecycle) and the help are all built from this table. Pure data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class ActionId(StrEnum):
+    AGREE_NEED = "agree_need"
+    DECLINE_NEED = "decline_need"
+    ASK_MORE = "ask_more"
+    PROVIDE_INFORMATION = "provide_information"
+    SUBMIT_DRAFT = "submit_draft"
+    RECORD_EIA = "record_eia"
+    RECORD_LEGAL = "record_legal"
+    RECORD_WORKSHOP = "record_workshop"
+    NO_CHANGE = "no_change"
+    LEGAL_CLEARED = "legal_cleared"
+    RESPOND_AGREE = "respond_agree"
+    RESPOND_COMMENT = "respond_comment"
+    CLOSE_CONSULTATION = "close_consultation"
+    APPROVE = "approve"
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions"
+    DEFER = "defer"
+    REFER = "refer"
+    NOT_APPROVED = "not_approved"
+    APPROVE_BY_VOTE = "approve_by_vote"
+    SUBMIT_AMENDMENTS = "submit_amendments"
+    CONFIRM_CONDITIONS_MET = "confirm_conditions_met"
+    CONDITIONS_NOT_MET = "conditions_not_met"
+    DECIDE_YES = "decide_yes"
+    DECIDE_NO = "decide_no"
+    PUBLISH = "publish"
+    WITHDRAW = "withdraw"
+
+
+class InputKind(StrEnum):
+    TEXT = "text"  # free text (Input.Text, multi-line)
+    YES_NO = "yes_no"  # Input.ChoiceSet yes / no
+    TOGGLE = "toggle"  # Input.Toggle true / false
+    SHORT = "short"  # a short value on one line (a version number)
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input a card shows for an action, and the key its value travels under."""
+
+    id: str  # the card input id (what Teams sends back in the action's data)
+    label: str
+    kind: InputKind
+    carries: str  # the key in the action's data the lifecycle reads ("text", "required", "version"...)
+    required: bool = False
+    placeholder: str | None = None
+
+
+@dataclass(frozen=True)
+class Words:
+    """Words that take an action in chat or by email, and the data they carry ("eia needed": yes)."""
+
+    text: str
+    data: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class ActionDef:
+    id: ActionId
+    label: str  # the button
+    verb: str  # "Only the RSM for this procedure can <verb>."
+    words: tuple[Words, ...]  # chat and email words; the first is the one offered in reply instructions
+    inputs: tuple[Input, ...] = ()
+
+    @property
+    def text_input(self) -> Input | None:
+        return next((i for i in self.inputs if i.carries == "text"), None)
+
+    @property
+    def needs_text(self) -> bool:
+        text = self.text_input
+        return bool(text and text.required)
+
+    @property
+    def text_label(self) -> str | None:
+        text = self.text_input
+        return text.label if text else None
+
+
+def _text(action: str, label: str, *, required: bool = True) -> Input:
+    return Input(f"{action}_text", label, InputKind.TEXT, "text", required)
+
+
+def _w(*texts: str, **data: Any) -> tuple[Words, ...]:
+    return tuple(Words(t, MappingProxyType(dict(data))) for t in texts)
+
+
+A = ActionId
+ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
+    ActionDef(A.AGREE_NEED, "Agree the need", "agree the need for it", _w("agree the need", "agree")),
+    ActionDef(A.DECLINE_NEED, "Decline", "decline it", _w("decline"),
+              (_text("decline_need", "Why is it not needed?"),)),
+    ActionDef(A.ASK_MORE, "Ask for more information", "ask for more information", _w("ask for more information"),
+              (_text("ask_more", "What do you need to know?"),)),
+    ActionDef(A.PROVIDE_INFORMATION, "Add the information", "add the information", _w("more information"),
+              (_text("provide_information", "The information asked for"),)),
+    ActionDef(A.SUBMIT_DRAFT, "Submit the draft", "submit its draft", ()),
+    ActionDef(A.RECORD_EIA, "Record the EIA decision", "record the EIA decision",
+              _w("eia needed", required="yes") + _w("eia not needed", required="no"),
+              (Input("eia_required", "Is an Equality Impact Assessment needed? (LBBD-5)", InputKind.YES_NO, "required"),)),
+    ActionDef(A.RECORD_LEGAL, "Record the legal review decision", "record the legal review decision",
+              _w("legal review needed", required="yes") + _w("legal review not needed", required="no"),
+              (Input("legal_required", "Is a legal review needed? (LBBD-7)", InputKind.YES_NO, "required"),)),
+    ActionDef(A.RECORD_WORKSHOP, "Record a co-production workshop", "record a workshop", _w("workshop"),
+              (_text("record_workshop", "Who took part and what it changed"),)),
+    ActionDef(A.NO_CHANGE, "No changes are needed", "say no changes are needed", _w("no changes are needed", "no changes")),
+    ActionDef(A.LEGAL_CLEARED, "Legal review complete", "complete its legal review", _w("legal review complete")),
+    ActionDef(A.RESPOND_AGREE, "I agree", "respond to its consultation", _w("i agree")),
+    ActionDef(A.RESPOND_COMMENT, "Comment", "respond to its consultation", _w("comment"),
+              (_text("respond_comment", "Your comments"),)),
+    ActionDef(A.CLOSE_CONSULTATION, "Close the consultation", "close its consultation", _w("close consultation")),
+    ActionDef(A.APPROVE, "Approve", "approve it", _w("approve")),
+    ActionDef(A.APPROVE_WITH_CONDITIONS, "Approve with conditions", "approve it with conditions",
+              _w("approve with conditions", "approve subject to amendments")
+              + _w("approve with conditions and return to me", return_to_me=True),
+              (_text("approve_with_conditions", "The conditions (instructions to the author)"),
+               Input("return_to_me", "With conditions: send the amended draft back to me to check", InputKind.TOGGLE,
+                     "return_to_me"))),
+    ActionDef(A.DEFER, "Defer to the higher body", "defer it", _w("defer"),
+              (_text("defer", "Why it goes to the higher body"),)),
+    ActionDef(A.REFER, "Refer to the higher body", "refer it", _w("refer"),
+              (_text("refer", "Why it goes to the higher body"),)),
+    ActionDef(A.NOT_APPROVED, "Not approved: return to the author", "return it to the author", _w("not approved"),
+              (_text("not_approved", "What must change"),)),
+    ActionDef(A.APPROVE_BY_VOTE, "Approve by vote", "record the vote", _w("approve by vote"),
+              (Input("votes_for", "Votes for", InputKind.SHORT, "for"),
+               Input("votes_against", "Votes against", InputKind.SHORT, "against"),
+               _text("approve_by_vote", "The vote (for, against) and a note"))),
+    ActionDef(A.SUBMIT_AMENDMENTS, "Submit the amended draft", "submit its amended draft", ()),
+    ActionDef(A.CONFIRM_CONDITIONS_MET, "Conditions met", "confirm the conditions are met", _w("conditions met")),
+    ActionDef(A.CONDITIONS_NOT_MET, "Conditions not met", "say the conditions are not met", _w("conditions not met"),
+              (_text("conditions_not_met", "What is still missing"),)),
+    ActionDef(A.DECIDE_YES, "Yes", "answer that question", _w("yes")),
+    ActionDef(A.DECIDE_NO, "No", "answer that question", _w("no")),
+    ActionDef(A.PUBLISH, "Record publication", "record its publication", _w("publish"),
+              (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),)),
+    ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
+              (_text("withdraw", "Why it is withdrawn"),)),
+)})
+
+
+def action(action_id: str) -> ActionDef | None:
+    """The declaration of an action, or None for a preset's own alternative route (DOR-5)."""
+    try:
+        return ACTIONS[ActionId(action_id)]
+    except ValueError:
+        return None
+
+
+def words_table() -> dict[str, tuple[ActionId, Mapping[str, Any]]]:
+    """Every chat and email word, longest first, with the action and data it carries."""
+    pairs = [(w.text, (d.id, w.data)) for d in ACTIONS.values() for w in d.words]
+    return dict(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+def verb(action_id: str) -> str:
+    found = action(action_id)
+    return found.verb if found else f"do '{action_id}'"
+
+
+def label(action_id: str, default: str | None = None) -> str:
+    found = action(action_id)
+    return found.label if found else (default or action_id)
