@@ -11,6 +11,8 @@ asserts a time. PostgreSQL databases are made and dropped with createdb/dropdb o
 
 from __future__ import annotations
 
+from bot.bootstrap import build
+
 import argparse
 import asyncio
 import os
@@ -29,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from connectors.trix.crawler import CrawlConfig, crawl
 from bot.settings import Settings
 from services.clock import LONDON, FixedClock  # noqa: E402
-from services.context import Services  # noqa: E402
 from services.demo import ensure_demo  # noqa: E402
 from services.manual.sync import store_crawl
 from services.manual.search import search
@@ -70,7 +71,7 @@ async def bench_backend(name: str, url: str, site: TrixSite, queries: list[str])
     store = Store(url)
     try:
         await store.migrate()
-        services = Services(Settings(database_url=url), store, FixedClock(datetime(2026, 11, 23, 10, tzinfo=LONDON)))
+        services = build(Settings(database_url=url), clock=FixedClock(datetime(2026, 11, 23, 10, tzinfo=LONDON)), store=store).services
         await ensure_demo(services)
         config = CrawlConfig(delay=0.0, concurrency=8, timeout=30.0, retries=0)
         started = services.clock.now()

@@ -7,6 +7,8 @@ time against the floor those limits allow, with the count lost or duplicated (mu
 
 from __future__ import annotations
 
+from bot.bootstrap import build
+
 import argparse
 import asyncio
 import os
@@ -22,7 +24,6 @@ from bot.proactive import TeamsSender  # noqa: E402
 from bot.settings import Settings
 from services.delivery import outbox
 from services.clock import LONDON, FixedClock  # noqa: E402
-from services.context import Services  # noqa: E402
 from services.delivery.dispatch import Dispatcher
 from services.delivery.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, floor_seconds
 from store.uow import Store  # noqa: E402
@@ -38,7 +39,7 @@ async def main(args) -> int:
     settings = Settings.from_env({"DATABASE_URL": url, "POLICYBOT_DEMO": "0", "LOG_LEVEL": "ERROR"})
     store = Store(settings.database_url)
     await store.migrate()
-    services = Services(settings=settings, store=store, clock=clock)
+    services = build(settings, clock=clock, store=store).services
     now = clock.now()
     per_conversation: Counter = Counter()
     per_tenant: Counter = Counter()
@@ -68,7 +69,7 @@ async def main(args) -> int:
     result = await dispatcher.drain(batch=2000)
     elapsed = time.perf_counter() - started
     await teams.close()
-    counts = await outbox.counts(store)
+    counts = await outbox.counts(store.uow)
     received = Counter(readable(r.activity).splitlines()[0] for r in channel.received if r.path.endswith("/activities"))
     duplicated = sum(c - 1 for c in received.values() if c > 1)
     lost = args.messages - len(received)

@@ -10,6 +10,8 @@ second. Not a test: nothing here asserts a time.
 
 from __future__ import annotations
 
+from bot.bootstrap import build
+
 import argparse
 import asyncio
 import random
@@ -25,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from render.reports import compliance_chart_png  # noqa: E402
 from services.clock import LONDON, FixedClock  # noqa: E402
-from services.context import Services  # noqa: E402
 from services.demo import PEOPLE, ensure_demo  # noqa: E402
 from services.register.reports import record_compliance_snapshot, register_report
 from services.register.exporting import export_register
@@ -66,7 +67,7 @@ async def main(n: int, database: str) -> None:
         url = f"sqlite:///{tmp}/bench.db" if database == "sqlite" else database
         store = Store(url)
         await store.migrate()
-        services = Services(Settings.from_env({"DATABASE_URL": url, "POLICYBOT_DEMO": "1"}), store, clock)
+        services = build(Settings.from_env({"DATABASE_URL": url, "POLICYBOT_DEMO": "1"}), clock=clock, store=store).services
         await ensure_demo(services)
         path = Path(tmp) / "tracker.xlsx"
         t = time.perf_counter()

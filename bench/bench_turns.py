@@ -24,7 +24,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.app import create_app  # noqa: E402
+from bot.bootstrap import create_app  # noqa: E402
 from bot.echo import echo_app  # noqa: E402
 from bot.settings import Settings
 from services.demo import _aad  # noqa: E402

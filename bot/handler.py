@@ -20,6 +20,7 @@ from services.cases import lifecycle
 from services.delivery import outbox
 from render import messages
 from render.reply import Reply
+from bot.settings import Settings
 from services.context import Services
 from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
 
@@ -84,8 +85,11 @@ def to_activity(reply: Reply, channel_id: str) -> Activity:
 
 
 class PolicyBot(TeamsActivityHandler):
-    def __init__(self, services: Services, conversation_state: ConversationState, dispatcher=None) -> None:
+    def __init__(self, services: Services, conversation_state: ConversationState, dispatcher=None, store=None,
+                 settings: Settings | None = None) -> None:
         self.services = services
+        self.store = store
+        self.settings = settings or Settings()
         self.dispatcher = dispatcher  # services.dispatch.Dispatcher: sends what the outbox owes
         self.conversation_state = conversation_state
         # Dialogs in progress (the new-document request), one per person, kept with the conversation.
@@ -98,7 +102,7 @@ class PolicyBot(TeamsActivityHandler):
         activity = turn_context.activity
         if activity.channel_id == "email" and activity.type == ActivityTypes.message and activity.id:
             key = f"email:{activity.id}"
-            if not await self.services.store.activities.first_time(key, self.services.clock.now()):
+            if not await self.store.activities.first_time(key, self.services.clock.now()):
                 log.info("ignoring a repeated delivery of email activity %s", activity.id)
                 return
         await self._remember(turn_context)
@@ -116,7 +120,7 @@ class PolicyBot(TeamsActivityHandler):
         fingerprint = json.dumps([lasting, ident.aad_object_id, activity.conversation.conversation_type], sort_keys=True)
         if self._stored_refs.get(key) == fingerprint:
             return
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             person = await resolve_person(uow, ident)
             await remember_conversation(
                 uow,
@@ -171,9 +175,9 @@ class PolicyBot(TeamsActivityHandler):
             return
         try:
             if any(not n.key for n in notices):  # built after their transaction (meeting paperwork): queue them now
-                async with self.services.store.uow() as uow:
+                async with self.services.uow() as uow:
                     notices = await outbox.enqueue_notices(uow, notices, self.services.clock.now(),
-                                                           mail_enabled=self.services.settings.mail_transport != "none")
+                                                           mail_enabled=self.services.config.mail_enabled)
                     await uow.commit()
             keys = [n.key for n in notices]
             await self.dispatcher.run_once(keys=keys)
@@ -196,7 +200,7 @@ class PolicyBot(TeamsActivityHandler):
                 async def update(ctx: TurnContext, updated=updated) -> None:
                     await ctx.update_activity(updated)
 
-                await turn_context.adapter.continue_conversation(reference, update, self.services.settings.app_id or None)
+                await turn_context.adapter.continue_conversation(reference, update, self.settings.app_id or None)
                 await lifecycle.mark_card_refreshed(self.services, card_id, view.version)
             except Exception:  # noqa: BLE001 - a card we could not refresh still refuses stale clicks
                 log.warning("could not refresh card %s of case %s", activity_id, case_id, exc_info=True)
@@ -209,7 +213,7 @@ class PolicyBot(TeamsActivityHandler):
     async def on_members_added_activity(self, members_added, turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
         if any(m.id == bot_id for m in members_added or []):
-            reply = messages.welcome_reply(self.services.settings.organisation_name)
+            reply = messages.welcome_reply(self.services.config.organisation_name)
             await turn_context.send_activity(to_activity(reply, turn_context.activity.channel_id or ""))
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:

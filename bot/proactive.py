@@ -21,6 +21,7 @@ from botframework.connector.auth import AuthenticationConstants
 
 from bot.handler import to_activity
 from render.reply import Reply
+from bot.settings import Settings
 from services.context import Services
 from connectors.http import RETRYABLE_HTTP, retry_after
 from services.ports import PermanentSendError, TransientSendError
@@ -40,13 +41,13 @@ class Sent:
 
 
 class TeamsSender:
-    def __init__(self, services: Services, *, credentials=None, pacer: Pacer | None = None,
+    def __init__(self, services: Services, settings: Settings, *, credentials=None, pacer: Pacer | None = None,
                  default_service_url: str | None = None) -> None:
         self.services = services
-        self.settings = services.settings
+        self.settings = settings
         self.credentials = credentials
         self.pacer = pacer or Pacer()
-        self.default_service_url = default_service_url or self.settings.extra.get("POLICYBOT_TEAMS_SERVICE_URL") or DEFAULT_SERVICE_URL
+        self.default_service_url = default_service_url or self.settings.teams_service_url or DEFAULT_SERVICE_URL
         self._session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
@@ -72,7 +73,7 @@ class TeamsSender:
 
     async def _where(self, person_id: str) -> tuple[str, str, str, dict]:
         """(service url, conversation id, tenant id, reference) of the person's 1:1 chat."""
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             ref = await uow.conversations.personal_for(person_id, "msteams")
             if ref is not None:
                 return ref.service_url, ref.conversation_id, ref.tenant_id or "", dict(ref.reference)
@@ -94,7 +95,7 @@ class TeamsSender:
             "conversation": {"id": conversation_id, "conversationType": "personal", "tenantId": tenant},
             "user": {"id": aad, "aadObjectId": aad}, "bot": {"id": self._bot_id()},
         }
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             await uow.conversations.upsert(
                 at=self.services.clock.now(), channel_id="msteams", conversation_id=conversation_id,
                 service_url=service_url, reference=reference, person_id=person_id, aad_object_id=aad,

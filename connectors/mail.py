@@ -12,7 +12,7 @@ import base64
 import hashlib
 import smtplib
 import ssl
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 

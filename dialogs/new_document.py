@@ -25,7 +25,6 @@ from services.cases import lifecycle
 from services.cases import requests
 from services.context import Services
 from services.people.identity import ChannelIdentity
-from services.org import organisation_preset
 
 NAME = "new_document"
 EXPIRES_AFTER = timedelta(minutes=30)
@@ -233,7 +232,7 @@ class NewDocumentDialog:
         return await requests.setup(self.services)
 
     def _type_from(self, words: str) -> str | None:
-        preset = organisation_preset(self.services.settings)
+        preset = self.services.preset
         types = list(preset.document_types.values())
         low = _norm(words)
         if low.isdigit() and 1 <= int(low) <= len(types):
@@ -363,7 +362,7 @@ class NewDocumentDialog:
             pass
         except GovernanceError as exc:
             return Response(ask.said(f"{exc}"))
-        preset = organisation_preset(self.services.settings)
+        preset = self.services.preset
         if preset.review_triggers:
             r = case_render.triggers_reply(ref, preset.review_triggers)
             return Response(ask.with_note(r, f"Good: you can ask for {ref} to be reviewed and updated instead of a new document."))

@@ -32,7 +32,6 @@ from services.manual import search
 from services.context import Services
 from services.errors import BadInput
 from services.people.identity import ChannelIdentity, resolve_person
-from services.org import organisation_preset
 
 log = logging.getLogger("policybot.dialogs")
 
@@ -197,7 +196,7 @@ class Router:
         from render import reports as report_render
         from services.register.reports import register_report
 
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             if await resolve_person(uow, ident) is None:
                 return Response(messages.unknown_person_reply())
         report = await register_report(self.services)
@@ -211,7 +210,7 @@ class Router:
         return Response(report_render.report_reply(report, report_render.compliance_chart_png(report)))
 
     async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
-        org = self.services.settings.organisation_name
+        org = self.services.config.organisation_name
         today = self.services.clock.today()
         if intent.name in MEETING_INTENTS:
             return await self._meeting(ident, intent, value)
@@ -224,7 +223,7 @@ class Router:
             return Response(Reply(text=out.message), out.notices, out.changed_case)
         if intent.name == "my_tasks":
             views = await lifecycle.my_tasks(self.services, ident)
-            async with self.services.store.uow() as uow:
+            async with self.services.uow() as uow:
                 person = await resolve_person(uow, ident)
             return Response(case_render.tasks_reply(person.name if person else "You", views))
         if intent.name == "case":
@@ -235,7 +234,7 @@ class Router:
             out = await lifecycle.start_case(self.services, ident, intent.arg, "scheduled_review")
             return Response(case_render.case_reply(out.case, out.message), out.notices)
         if intent.name == "unscheduled_review":
-            preset = organisation_preset(self.services.settings)
+            preset = self.services.preset
             said = str(value.get("trigger") or intent.detail or "").strip().lower()
             trigger = next((t for t in preset.review_triggers if t.lower() == said or (said.isdigit() and preset.review_triggers.index(t) == int(said) - 1)), None)
             if trigger is None:
@@ -247,7 +246,7 @@ class Router:
                 return Response(Reply(text="What should I look for? For example: 'find missing children'."))
             outcome = await search.search(self.services, intent.arg)
             return Response(search_render.search_reply(outcome, today))
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             person = await resolve_person(uow, ident)
             if intent.name in ("help", "empty"):
                 return Response(messages.help_reply(person.name if person else None, org))

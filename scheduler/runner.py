@@ -42,7 +42,7 @@ class Scheduler:
         self.ticks = 0
 
     async def take_lease(self) -> bool:
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             got = await uow.leases.take(LEASE, self.holder, wall_now(), self.lease_seconds)
             await uow.commit()
         if got != self.is_leader:
@@ -94,7 +94,7 @@ class Scheduler:
             self._aps = None
         async with self._running:
             if self.is_leader:
-                async with self.services.store.uow() as uow:
+                async with self.services.uow() as uow:
                     await uow.leases.release(LEASE, self.holder)
                     await uow.commit()
                 self.is_leader = False

@@ -1,18 +1,15 @@
-"""The clock port. Everything asks the clock; nothing calls datetime.now() directly."""
+"""Clocks for the clock port (services/ports.py): the system's, a fixed one for tests and demos,
+and a rehearsal clock that runs from a chosen moment. Nothing calls datetime.now() elsewhere."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from services.ports import Clock
+
 LONDON = ZoneInfo("Europe/London")
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    def today(self) -> date: ...
+__all__ = ["LONDON", "Clock", "FixedClock", "RehearsalClock", "SystemClock"]
 
 
 class SystemClock:
@@ -58,8 +55,3 @@ class RehearsalClock:
 
     def today(self) -> date:
         return self.now().date()
-
-
-def clock_from_settings(settings) -> Clock:
-    at = settings.extra.get("POLICYBOT_CLOCK", "")
-    return RehearsalClock(datetime.fromisoformat(at)) if at else SystemClock()

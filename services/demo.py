@@ -108,10 +108,9 @@ def _review_due(rng: random.Random, today: date, index: int) -> date:
 
 async def ensure_demo(services: Services) -> bool:
     """Load the demo organisation once (an empty register only). Returns True when it loaded now."""
-    store = services.store
     today = services.clock.today()
     now = services.clock.now()
-    async with store.uow() as uow:
+    async with services.uow() as uow:
         if await uow.kv.get(DEMO_KEY) is not None or await uow.documents.count() > 0:
             return False
         people = {}

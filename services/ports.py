@@ -138,22 +138,30 @@ class TeamsSender(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class DirectoryEntry:
-    """A person as a directory source gives them (a CSV file, Microsoft Entra ID)."""
+    """One person as a directory source (a CSV file, Microsoft Entra ID) describes them."""
 
     name: str
-    email: str | None = None
+    email: str | None
     aad_object_id: str | None = None
-    roles: tuple[str, ...] = ()
-    service_area: str | None = None
-    manager_email: str | None = None
-    manager_aad_object_id: str | None = None
+    person_id: str | None = None
     job_title: str | None = None
+    service_area: str | None = None
     active: bool = True
+    manager: str | None = None  # an Entra object id (Graph) or an email or name (CSV)
+    roles: frozenset[str] | None = None  # None: this source does not give roles
 
 
 class DirectorySource(Protocol):
+    tenant_id: str
+
     async def read(self, role_groups: Mapping[str, str]) -> tuple[list[DirectoryEntry], frozenset[str]]:
-        """(entries, the Entra object ids of everyone the source knows, active or not)."""
+        """(entries, the roles this source manages: those follow its groups, others are left alone)."""
+        ...
+
+
+class PeopleFileReader(Protocol):
+    def read(self, path: Path) -> tuple[list[DirectoryEntry], list[str]]:
+        """(entries, rejected rows as 'row N: why'); BadInput for a file it cannot read."""
         ...
 
 

@@ -12,6 +12,31 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 log = logging.getLogger(__name__)
 
 
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste and pick the async driver we ship."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        return "postgresql+asyncpg://" + url[len("postgresql://"):]
+    if url.startswith("postgresql+psycopg2://") or url.startswith("postgresql+psycopg://"):
+        return "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://"):]
+    return url
+
+
+def mask_url(url: str) -> str:
+    """Hide a password inside a database URL."""
+    if "://" not in url or "@" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    if ":" in creds:
+        user = creds.split(":", 1)[0]
+        return f"{scheme}://{user}:****@{host}"
+    return url
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - driver callback
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

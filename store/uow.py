@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from store.db import make_engine, make_sessionmaker, ping
+from store.db import make_engine, make_sessionmaker, normalise_database_url, ping
 from store.models import (
     AuditEntry,
     BotState,
@@ -292,8 +292,6 @@ class Store:
     """The database: engine, units of work, and the small stores the bot layer needs."""
 
     def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
-        from bot.settings import normalise_database_url
-
         database_url = normalise_database_url(database_url)
         self.database_url = database_url
         self.engine = engine or make_engine(database_url)

@@ -21,7 +21,7 @@ async def test_a_change_to_a_procedure_lists_the_forms_to_update_DOR_14(bot, dem
     assert await link_asset(services, "FORM-13", "PP-003")
     assert not await link_asset(services, "FORM-12", "PP-001")  # once only
 
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         listed = await assets_to_update(uow, "PP-001")
     assert [(a.ref, a.kind, a.owner, a.note) for a in listed] == [
         ("FORM-12", "form", "Alex Dunmore", "section 4, the interview"), ("TRN-3", "training", None, None)]
@@ -36,7 +36,7 @@ async def test_a_change_to_a_procedure_lists_the_forms_to_update_DOR_14(bot, dem
     assert "FORM-12 Return home interview form (form) is governed by this document (DOR-14)" in readable(said.replies[0])
 
     assert await link_asset(services, "TRN-3", "PP-001", unlink=True)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         assert [a.ref for a in await assets_to_update(uow, "PP-001")] == ["FORM-12"]
 
 

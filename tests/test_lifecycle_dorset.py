@@ -12,13 +12,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import update
 
-from bot.app import SERVICES_KEY
+from bot.app import RUNTIME_KEY
 from services.clock import LONDON, FixedClock
 from connectors.word.samples import plain_docx
 from store.case_models import DraftVersion
 from store.models import Person
 from tests.support.bot import RunningBot, settings_for
-from tests.support.cases import text_of
 
 RO, CHAIR, OFFICER = "jamie.castellan@example.org", "sasha.okonkwo@example.org", "priya.patelowens@example.org"
 
@@ -30,7 +29,7 @@ async def dorset_bot(db_url, smtp):
                             SMTP_PORT=str(smtp.port), POLICYBOT_MAIL_FROM="policybot@dorset.example")
     bot = await RunningBot(settings, clock=clock).start()
     try:
-        async with bot.app[SERVICES_KEY].store.sessionmaker() as s:  # everyone here works by email
+        async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:  # everyone here works by email
             await s.execute(update(Person).values(preferences={"channels": ["email"]}))
             await s.commit()
         yield bot
@@ -93,7 +92,7 @@ async def test_dorset_new_procedure_by_email_from_request_to_the_register(dorset
                   "name": "kinship.docx", "contentUrl": f"{bot.channel.url}files/kinship.docx"}
     said = await email(bot, RO, "Here is the first draft", attachments=[attachment])
     assert "Thanks: kinship.docx is stored as draft version 1." in said.replies[0]["text"]
-    async with bot.app[SERVICES_KEY].store.sessionmaker() as s:
+    async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:
         from sqlalchemy import select
 
         stored = (await s.execute(select(DraftVersion))).scalars().all()

@@ -33,9 +33,9 @@ def card_words(card: dict) -> str:
 
 
 async def _drafts(bot) -> int:
-    from bot.app import SERVICES_KEY
+    from bot.app import RUNTIME_KEY
 
-    async with bot.app[SERVICES_KEY].store.sessionmaker() as s:
+    async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:
         return (await s.execute(select(func.count()).select_from(DraftVersion))).scalar_one()
 
 

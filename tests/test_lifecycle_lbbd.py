@@ -14,7 +14,7 @@ import pytest
 from services.clock import LONDON, FixedClock
 from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
-from tests.support.cases import buttons, case_version, last_to, on_screen, press, request_document, text_of
+from tests.support.cases import buttons, last_to, on_screen, press, request_document, text_of
 from tests.support.channel import readable
 
 

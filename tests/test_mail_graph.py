@@ -13,7 +13,7 @@ from aiohttp import web
 from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
 from services.delivery.dispatch import Dispatcher
-from bot.app import make_transport
+from bot.bootstrap import mail_transport as make_transport
 from tests.support.org import make_org
 
 

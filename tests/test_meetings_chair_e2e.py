@@ -104,7 +104,7 @@ async def _meetings_on(services, day: int):
     from governance import meetings as gm
     from datetime import date, time
 
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         on = date(2027, 2, day)
         return await uow.meetings.between("ppp_group", gm.starts_at(on, time.min), gm.starts_at(on, time.max))
 
@@ -178,7 +178,7 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
         assert "I couldn't read 'Sasha Okonkwo was here and there': say whether they were present, absent or sent a delegate." in said
         said = await _say(bot, demo_aad, CHAIR, "attendance: Nobody Atall present")
         assert "I can't find 'Nobody Atall' in the directory." in said
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             assert await uow.meetings.attendance((await _meetings_on(services, 9))[0].id) == []
 
         said = await _say(bot, demo_aad, CHAIR, ROLL_FEB)
@@ -216,7 +216,7 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
         at(clock, 2027, 3, 9, 12)
         said = await _say(bot, demo_aad, "qa-1", ROLL_MARCH)
         assert f"Only the chair of the {PPG}" in said
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             march = (await uow.meetings.between("ppp_group", *_day_bounds(2027, 3, 9)))[0]
             assert await uow.meetings.attendance(march.id) == []
         head_qa = len(bot.channel.in_conversation("a:head-qa"))

@@ -7,7 +7,6 @@ from datetime import date, datetime
 
 import pytest
 
-from governance import lifecycle as gl
 from render import meetings as texts
 from services.cases import lifecycle
 from services.meetings import agenda as meetings

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.app import SERVICES_KEY, create_app
+from bot.app import RUNTIME_KEY, SERVICES_KEY
+from bot.bootstrap import create_app
 from tests.support.cases import buttons, last_to, press, text_of
 from tests.support.channel import card_of, readable
 
 
 async def _register_size(bot) -> int:
-    async with bot.app[SERVICES_KEY].store.uow() as uow:
+    async with bot.app[RUNTIME_KEY].store.uow() as uow:
         return await uow.documents.count()
 
 
@@ -188,11 +189,10 @@ async def test_the_dialog_survives_a_restart_and_answers_from_its_card(bot, demo
 async def test_lbbd_1_check_first_also_says_what_the_procedures_manual_already_covers(bot, demo_aad, clock):
     """LBBD-1 (check first) with the manual indexed (issue 6): no local document covers the subject,
     but the manual has a chapter on it, so the person is told before describing a new one."""
-    from bot.app import SERVICES_KEY
 
     services = bot.app[SERVICES_KEY]
     now = clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         await uow.manual.add(url="https://manual.example/chapters/prevent.html", title="Radicalisation and the Prevent Duty",
                              section="Safeguarding", text="Referrals under Prevent when a child is at risk of radicalisation.",
                              updated_on=None, etag=None, last_modified=None, content_hash="x", links=[],

@@ -11,7 +11,7 @@ from tests.support.channel import readable
 
 
 async def _only_due(services, ref: str, due: date) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         owner = None
         for doc in await uow.documents.all():
             doc.next_review_due = due if doc.ref == ref else date(2029, 1, 1)
@@ -48,7 +48,7 @@ async def test_a_daily_digest_folds_reminders_into_one_message_a_day(bot, demo_a
     [first] = bot.channel.in_conversation("a:ro")[before:]
     assert "Your policy reminders for Monday 23 November: 1" in readable(first)
     # Later that day two more of the RO's documents fall due: held for tomorrow's digest.
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         mine = [d for d in await uow.documents.all() if d.ro_id == ro and d.ref != "PP-001"][:2]
         for d in mine:
             d.next_review_due = date(2026, 11, 24)
@@ -88,7 +88,7 @@ async def test_only_the_ppo_pauses_reminders_and_nothing_is_lost(bot, demo_aad, 
     await dispatcher.drain()
     sent = [readable(a) for a in bot.channel.in_conversation("a:ro")[before:]]
     assert len(sent) == 1 and "Review of PP-001 is overdue" in sent[0]
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         entries = [e.action for e in await uow.audit.for_entity("organisation", "nudges")]
     assert entries == ["pause_nudges"]
     settings = await bot.say("nudge settings", aad=demo_aad[ro], conversation="a:ro")

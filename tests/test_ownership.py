@@ -10,10 +10,11 @@ import pytest
 from governance import lifecycle as gl
 from governance.ownership import effective_ro
 from services.cases import lifecycle
-from services.context import Services
+from tests.support.runtime import services_for
 from services.demo import _aad, ensure_demo, PEOPLE
 from connectors.word.samples import tracked_docx
-from services.people.directory import DirectoryError, load_csv, sync_graph
+from connectors.directory import DirectoryError, PeopleCsv
+from services.people.directory import load_csv, sync_graph
 from services.errors import BadInput, NotFound
 from services.people.identity import ChannelIdentity
 from services.register.ownership import ownership_problems, reassign_ro
@@ -27,7 +28,7 @@ from tests.test_register_import import snapshot
 async def _demo(db_url, clock, **env):
     store = Store(db_url)
     await store.migrate()
-    services = Services(settings_for(db_url, **env), store, clock)
+    services = services_for(settings_for(db_url, **env), clock=clock, store=store)
     await ensure_demo(services)
     return services
 
@@ -45,7 +46,7 @@ async def test_reassigning_an_ro_moves_open_cases_and_drafts_and_tells_the_ppo_N
         waiting = await lifecycle.start_case(services, ro1, "PP-002", "scheduled_review")
         assert waiting.case.id in [c.id for c in await lifecycle.my_tasks(services, ro1)]
         assert await lifecycle.my_tasks(services, _as("ro-3")) == []
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             owned = sorted(d.ref for d in await uow.documents.owned_or_signed_off_by("ro-1") if d.ro_id == "ro-1")
             versions = {c.id: c.version for c in await uow.cases.all_open()}
 
@@ -57,7 +58,7 @@ async def test_reassigning_an_ro_moves_open_cases_and_drafts_and_tells_the_ppo_N
         tasks = [c.id for c in await lifecycle.my_tasks(services, _as("ro-3"))]
         assert waiting.case.id in tasks  # the draft the old RO owed is now the successor's task
         assert waiting.case.id not in [c.id for c in await lifecycle.my_tasks(services, ro1)]
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             for ref in owned:
                 doc = await uow.documents.by_ref(ref)
                 assert doc.ro_id == "ro-3" and effective_ro(doc.ro_id, doc.rsm_id) == "ro-3"
@@ -86,7 +87,7 @@ async def test_reassigning_an_ro_moves_open_cases_and_drafts_and_tells_the_ppo_N
 async def test_a_reassignment_that_cannot_be_done_changes_nothing_NCT_1(db_url, clock):
     services = await _demo(db_url, clock)
     try:
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             (await uow.people.get("ro-5")).active = False
             await uow.commit()
         before = await snapshot(services)
@@ -109,7 +110,7 @@ async def test_directory_csv_load_adds_updates_and_flags_leavers_documents_to_th
         bad = tmp_path / "bad.csv"
         bad.write_text("Name,Email,Active\nNew Person,not-an-email,yes\nOther,other@example.org,maybe\n", encoding="utf-8")
         before = await snapshot(services)
-        report = await load_csv(services, bad)
+        report = await load_csv(services, bad, PeopleCsv())
         assert not report.applied
         assert report.rejected == ["row 2: 'not-an-email' is not an email address",
                                    "row 3: Active 'maybe' should be yes or no"]
@@ -122,10 +123,10 @@ async def test_directory_csv_load_adds_updates_and_flags_leavers_documents_to_th
             "Jamie Castellan,jamie.castellan@example.org,Service Manager Fostering,Children in Care,,ro,no\n"
             "Nia Brooks,nia.brooks@example.org,Team Manager,Early Help,Casey Lindqvist,ro;consultee,yes\n",
             encoding="utf-8")
-        report = await load_csv(services, people)
+        report = await load_csv(services, people, PeopleCsv())
         assert report.applied and report.added == ["Nia Brooks"]
         assert sorted(report.updated) == ["Alex Dunmore", "Jamie Castellan"] and report.left == ["Jamie Castellan"]
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             alex = await uow.people.get("ro-1")
             assert (alex.job_title, alex.manager_id) == ("Service Manager MASH", "rsm-safeguarding")
             nia = await uow.people.by_email("nia.brooks@example.org")
@@ -138,7 +139,7 @@ async def test_directory_csv_load_adds_updates_and_flags_leavers_documents_to_th
         assert sorted(p.ref for p in problems) == jamie_docs
         assert all(p.problem == "RO Jamie Castellan has left: orphaned to the PPO" for p in problems)
 
-        again = await load_csv(services, people)  # the same file again: no news, no second notice
+        again = await load_csv(services, people, PeopleCsv())  # the same file again: no news, no second notice
         assert (again.added, again.updated, again.unchanged, again.notices, again.orphaned) == ([], [], 3, [], [])
 
         handed = await reassign_ro(services, "ro-2", "nia.brooks@example.org")
@@ -169,19 +170,19 @@ async def test_graph_sync_with_paging_managers_role_groups_and_a_disabled_accoun
         page_size=5,
     ).start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", graph.ca_file.name)
-    env = {"MicrosoftAppTenantId": TENANT, "POLICYBOT_GRAPH_CLIENT_ID": CLIENT_ID, "GRAPH_CLIENT_SECRET": CLIENT_SECRET,
+    env = {"REQUESTS_CA_BUNDLE": graph.ca_file.name, "MicrosoftAppTenantId": TENANT, "POLICYBOT_GRAPH_CLIENT_ID": CLIENT_ID, "GRAPH_CLIENT_SECRET": CLIENT_SECRET,
            "GRAPH_BASE_URL": f"{graph.url}/v1.0", "AUTHORITY_HOST": graph.url,
            "POLICYBOT_GRAPH_ROLE_GROUPS": "ppo=g-ppo; rsm=g-rsm"}
     services = await _demo(db_url, clock, **env)
     try:
-        report = await sync_graph(services)
+        report = await sync_graph(services, services.runtime.directory())
         user_pages = [r for r in graph.requests if r.startswith("/v1.0/users?")]
         assert len(user_pages) == 4 and sum("$skiptoken" in r for r in user_pages) == 3  # 16 to 20 users, 5 a page
         assert "$select=id,displayName,mail,userPrincipalName,jobTitle,department,accountEnabled" in user_pages[0]
         assert len(graph.token_requests) == 1 and graph.token_requests[0]["grant_type"] == "client_credentials"
         assert report.added == ["Nia Brooks"]
         assert sorted(report.left) == ["Jamie Castellan", "Rowan Feld"]  # disabled, and deleted
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             jamie = await uow.people.get("ro-2")
             assert not jamie.active
             nia = await uow.people.by_aad("aad-nia")
@@ -198,7 +199,7 @@ async def test_graph_sync_with_paging_managers_role_groups_and_a_disabled_accoun
         ppo = [n for n in report.notices if n.person_id == "ppo"]
         assert len(ppo) == 1 and "Jamie Castellan has left" in ppo[0].body
 
-        again = await sync_graph(services)
+        again = await sync_graph(services, services.runtime.directory())
         assert (again.added, again.updated, again.left, again.notices) == ([], [], [], [])
         assert again.unchanged == len(_graph_users())  # everyone listed, the disabled account included
     finally:
@@ -209,12 +210,12 @@ async def test_graph_sync_with_paging_managers_role_groups_and_a_disabled_accoun
 async def test_graph_refusing_the_app_credentials_is_a_polite_error_and_changes_nothing(sqlite_url, clock, monkeypatch):
     graph = await GraphServer(_graph_users(), {}, {}).start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", graph.ca_file.name)
-    services = await _demo(sqlite_url, clock, MicrosoftAppTenantId=TENANT, POLICYBOT_GRAPH_CLIENT_ID=CLIENT_ID,
+    services = await _demo(sqlite_url, clock, REQUESTS_CA_BUNDLE=graph.ca_file.name, MicrosoftAppTenantId=TENANT, POLICYBOT_GRAPH_CLIENT_ID=CLIENT_ID,
                            GRAPH_CLIENT_SECRET="wrong", GRAPH_BASE_URL=f"{graph.url}/v1.0", AUTHORITY_HOST=graph.url)
     try:
         before = await snapshot(services)
         with pytest.raises(DirectoryError, match="refused policybot's app credentials \\(invalid_client\\)"):
-            await sync_graph(services)
+            await sync_graph(services, services.runtime.directory())
         assert await snapshot(services) == before and graph.requests == []
     finally:
         await services.store.close()
@@ -239,7 +240,7 @@ async def test_owner_reassign_from_the_command_line_queues_the_notices_for_deliv
         assert code == 0
         out = capsys.readouterr().out
         assert "Handed over 1 documents (PP-001)" in out and "Queued for the people concerned" in out
-        queued = [r for r in await outbox.listing(services.store, "pending") if r.kind == "notice"]
+        queued = [r for r in await outbox.listing(services.uow, "pending") if r.kind == "notice"]
         assert "ppo" in {r.person_id for r in queued}
     finally:
         await services.store.close()
@@ -257,16 +258,16 @@ async def test_an_email_address_passed_to_someone_new_moves_without_merging_the_
     jamie["userPrincipalName"] = "old.jamie@example.org"
     graph = await GraphServer(users, managers={}, groups={"g-ppo": [_aad("ppo")]}, page_size=50).start()
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", graph.ca_file.name)
-    env = {"MicrosoftAppTenantId": TENANT, "POLICYBOT_GRAPH_CLIENT_ID": CLIENT_ID, "GRAPH_CLIENT_SECRET": CLIENT_SECRET,
+    env = {"REQUESTS_CA_BUNDLE": graph.ca_file.name, "MicrosoftAppTenantId": TENANT, "POLICYBOT_GRAPH_CLIENT_ID": CLIENT_ID, "GRAPH_CLIENT_SECRET": CLIENT_SECRET,
            "GRAPH_BASE_URL": f"{graph.url}/v1.0", "AUTHORITY_HOST": graph.url, "POLICYBOT_GRAPH_ROLE_GROUPS": "ppo=g-ppo"}
     services = await _demo(db_url, clock, **env)
     try:
-        async with services.store.uow() as uow:  # Jamie's directory entry still holds the address
+        async with services.uow() as uow:  # Jamie's directory entry still holds the address
             (await uow.people.get("ro-2")).email = users[-1]["mail"]
             await uow.commit()
-        report = await sync_graph(services)
+        report = await sync_graph(services, services.runtime.directory())
         assert "Drew New" in report.added
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             drew = await uow.people.by_aad("aad-new-starter")
             old = await uow.people.get("ro-2")
             assert drew.id != "ro-2" and drew.email == users[-1]["mail"]
@@ -286,14 +287,14 @@ async def test_reminders_queued_for_the_previous_ro_are_withdrawn_and_owed_to_th
 
     services = await _demo(db_url, clock)
     try:
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             for d in await uow.documents.all():
                 d.next_review_due = date(2026, 11, 30) if d.ref == "PP-001" else date(2029, 1, 1)
             await uow.commit()
         await sweeps.sweep_reviews(services, "test")  # owed to Alex (ro-1) and the RSM, not yet sent
         await reassign_ro(services, "ro-1", "ro-3", refs=["PP-001"])
         await sweeps.sweep_reviews(services, "test")
-        rows = {(r.person_id, r.status) for r in await outbox.listing(services.store, None, 100) if r.kind == "review_due"}
+        rows = {(r.person_id, r.status) for r in await outbox.listing(services.uow, None, 100) if r.kind == "review_due"}
         assert rows == {("ro-1", "skipped"), ("ro-3", "pending"), ("rsm-safeguarding", "pending")}
     finally:
         await services.store.close()

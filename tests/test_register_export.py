@@ -47,7 +47,7 @@ async def test_an_edit_in_the_exported_tracker_comes_back_as_one_update(sqlite_u
         assert [(c.ref, c.kind) for c in report.changes if c.kind != "unchanged"] == [("PP-005", "update")]
         change = next(c for c in report.changes if c.kind == "update")
         assert [d[0] for d in change.diffs] == ["Responsible Officer", "Next Review To Be Completed By"]
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             doc = await uow.documents.by_ref("PP-005")
             assert (doc.ro_id, doc.next_review_due) == ("ro-3", date(2028, 2, 1))
     finally:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 from datetime import date, datetime
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from services.context import Services
+from tests.support.runtime import services_for
 from services.demo import ensure_demo
 from services.errors import BadInput
 from services.people.matching import Directory, PersonProblem
@@ -98,7 +97,7 @@ def test_people_are_matched_however_their_names_are_written():
 async def _org(db_url, clock):
     store = Store(db_url)
     await store.migrate()
-    services = Services(settings_for(db_url), store, clock)
+    services = services_for(settings_for(db_url), clock=clock, store=store)
     await ensure_demo(services)
     async with store.uow() as uow:
         for pid, name, email in TAYLORS:
@@ -109,7 +108,7 @@ async def _org(db_url, clock):
 
 async def snapshot(services) -> tuple:
     """Everything an import may touch, to prove that nothing changed."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         docs = await RegisterRepo(uow.session).all_documents()
         rows = tuple((d.ref, d.doc_type, d.title, d.category, d.service_area, d.ro_id, d.rsm_id, d.status, d.version,
                       d.approved_on, d.last_reviewed_on, d.next_review_due, d.manual_url, repr(d.extra), d.updated_at)
@@ -150,7 +149,7 @@ async def test_skip_bad_imports_the_good_rows_in_one_transaction_and_reimport_ch
         report = await import_tracker(services, path, skip_bad=True, actor_email="priya.patelowens@example.org")
         assert report.applied and report.rejected_lines() == EXPECTED_REJECTED
         assert any("'Drew Ashbey' taken as Drew Ashby" in n for c in report.changes for n in c.notes)
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             pp1, pp2, pp10 = [await uow.documents.by_ref(r) for r in ("PP-001", "PP-002", "PP-010")]
             assert (pp1.last_reviewed_on, pp1.next_review_due) == (date(2025, 3, 14), date(2026, 3, 14))
             assert pp1.extra["columns"] == {"Comments": "Chapter 1"}  # trailing space trimmed
@@ -235,7 +234,7 @@ async def test_a_mapping_file_names_unusual_headings(sqlite_url, clock, tmp_path
                            '  "Internal notes": ignore\n', encoding="utf-8")
         report = await import_tracker(services, path, mapping=mapping)
         assert report.applied and report.count("update") == 1
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             doc = await uow.documents.by_ref("PP-002")
             assert (doc.ro_id, doc.next_review_due, doc.extra.get("columns")) == ("ro-6", date(2028, 1, 1), None)
         mapping.write_text("columns:\n  Chapter heading: titel\n", encoding="utf-8")

@@ -57,7 +57,7 @@ async def test_reminder_email_is_multipart_with_a_calendar_entry(db_url, smtp):
                               env={"POLICYBOT_MAIL_TRANSPORT": "smtp", "POLICYBOT_ORGANISATION": "Test Trust"})
     try:
         await _day(services, Dispatcher(services, mail=_mail(smtp)))
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             rows = await uow.outbox.by_key_prefix("review-due:PP-1:2026-12-29:7d|ro|")
     finally:
         await services.store.close()
@@ -89,7 +89,7 @@ async def test_an_smtp_outage_is_retried_with_backoff_and_the_reminder_arrives_o
     try:
         await _day(services, dispatcher)
         assert smtp.received == [] and smtp.seen == 2
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             rows = await uow.outbox.by_key_prefix("review-due:PP-1")
         assert {r.status for r in rows} == {"pending"} and {r.attempts for r in rows} == {1}
         assert all("451" in r.last_error for r in rows)
@@ -116,7 +116,7 @@ async def test_a_message_that_keeps_failing_is_kept_for_an_admin_and_can_be_sent
     smtp.on_data = lambda n: "550 5.1.1 Mailbox unavailable"
     try:
         await _day(services, dispatcher)
-        failed = await outbox.listing(services.store, "failed")
+        failed = await outbox.listing(services.uow, "failed")
         assert len(failed) == 2 and all("550" in r.last_error for r in failed)
         env = {"DATABASE_URL": services.settings.database_url, "POLICYBOT_DEMO": "0"}
         assert await _cli(main, ["outbox", "--status", "failed"], env) == 0
@@ -188,7 +188,7 @@ async def test_bct9_weekly_email_of_published_documents_with_the_compliance_char
     clock = FixedClock(datetime(2026, 12, 28, 10, 0, tzinfo=LONDON))
     services = await make_org(db_url, clock, preset="bct", docs=[("BCT-1", date(2028, 1, 1)), ("BCT-2", date(2028, 1, 1))],
                               env={"POLICYBOT_MAIL_TRANSPORT": "smtp", "POLICYBOT_DIGEST_TO": "all-staff@trust.example"})
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         (await uow.documents.by_ref("BCT-1")).approved_on = date(2026, 12, 22)
         (await uow.documents.by_ref("BCT-2")).approved_on = date(2026, 11, 30)  # not last week
         await uow.commit()

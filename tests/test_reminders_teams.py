@@ -15,14 +15,14 @@ from tests.support.channel import card_of, readable
 
 async def _only_due(services, ref: str, due: date) -> None:
     """Give every document a far review date except `ref`, so the sweep owes exactly one reminder."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         for doc in await uow.documents.all():
             doc.next_review_due = due if doc.ref == ref else date(2029, 1, 1)
         await uow.commit()
 
 
 async def _ref_of(services, ref: str) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         doc = await uow.documents.by_ref(ref)
         return doc.ro_id
 
@@ -45,7 +45,7 @@ async def test_nct11_review_reminder_arrives_in_the_ro_teams_chat_as_a_card(bot,
     assert commands == ["status PP-001", "review PP-001", "my tasks"]
     # The RSM has never talked to the bot and this bot has no app id: kept, with the reason, to be
     # tried again in an hour (they may open a chat with the bot by then).
-    waiting = await outbox.listing(services.store, "pending")
+    waiting = await outbox.listing(services.uow, "pending")
     assert [r.person_id for r in waiting] == ["rsm-safeguarding"]
     assert "has not talked to the bot yet" in waiting[0].last_error
     assert waiting[0].not_before - services.clock.now() >= timedelta(minutes=59)
@@ -62,7 +62,7 @@ async def test_teams_429_retry_after_is_honoured_and_the_message_sent_once(bot, 
     answers = [(t, status) for t, conv, status in bot.channel.answered if conv == "a:ro-chat"]
     assert [s for _, s in answers][-2:] == [429, 200]
     assert answers[-1][0] - answers[-2][0] >= 1.0  # waited as told before trying again
-    rows = await outbox.listing(services.store, "sent")
+    rows = await outbox.listing(services.uow, "sent")
     assert [(r.person_id, r.attempts) for r in rows] == [(ro, 1)]
 
 
@@ -76,7 +76,7 @@ async def test_teams_outage_leaves_the_message_in_the_outbox_until_it_can_be_sen
     await sweeps.run_all(services, "test")
     await dispatcher.drain()
     assert bot.channel.in_conversation("a:ro-chat")[before:] == []
-    [row] = [r for r in await outbox.listing(services.store, "pending") if r.person_id == ro]
+    [row] = [r for r in await outbox.listing(services.uow, "pending") if r.person_id == ro]
     assert row.attempts == 1 and "502" in row.last_error
     clock.advance(minutes=2)
     await dispatcher.drain()
@@ -96,14 +96,14 @@ async def test_a_decision_notice_survives_a_teams_outage_and_its_card_still_upda
     said = await bot.send(act)
     assert "stored as draft version 1" in readable(said.replies[0])
     before = len(bot.channel.in_conversation("a:rsm-chat"))
-    pending = [r for r in await outbox.listing(services.store, "pending") if r.kind == "notice"]
+    pending = [r for r in await outbox.listing(services.uow, "pending") if r.kind == "notice"]
     assert [(r.person_id, r.case_id) for r in pending] == [("rsm-safeguarding", 1)]
     clock.advance(minutes=2)
     await dispatcher.drain()
     [card] = bot.channel.in_conversation("a:rsm-chat")[before:]
     actions = {a["data"]["action"] for a in card_of(card)["actions"] if a.get("verb") == "case"}
     assert {"approve", "approve_with_conditions", "defer"} <= actions
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         cards = await uow.cases.cards_for(1)
     assert [(c.person_id, c.conversation_id) for c in cards] == [("rsm-safeguarding", "a:rsm-chat")]
 
@@ -118,7 +118,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
     running = await RunningBot(settings, clock=clock).start()
     try:
         services, dispatcher = running.app[SERVICES_KEY], running.app[DISPATCHER_KEY]
-        async with services.store.uow() as uow:  # a colleague's chat tells us the tenant's service URL
+        async with services.uow() as uow:  # a colleague's chat tells us the tenant's service URL
             await uow.conversations.upsert(at=clock.now(), channel_id="msteams", conversation_id="a:colleague",
                                            service_url=running.channel.url, reference={}, person_id="ppo",
                                            aad_object_id="x", tenant_id=TENANT, conversation_type="personal")
@@ -128,7 +128,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
                 p.tenant_id = TENANT
             await uow.commit()
         for key in ("one", "two"):
-            async with services.store.uow() as uow:
+            async with services.uow() as uow:
                 await outbox.enqueue(uow, [outbox.Message(key=key, kind="notice", subject=f"Hello {key}", body="b", person_id="ro-1")], clock.now())
                 await uow.commit()
             await dispatcher.drain()
@@ -142,7 +142,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
         assert len(texts) == 2 and "Hello one" in texts[0] and "Hello two" in texts[1]
         assert all(r.headers.get("Authorization", "").startswith("Bearer token-") for r in sends)
         assert keys.token_requests == 1  # one app token, cached
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             ref = await uow.conversations.personal_for("ro-1")
         assert ref.conversation_id == new_conv and ref.tenant_id == TENANT
     finally:

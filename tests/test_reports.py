@@ -24,7 +24,7 @@ TEAMS_MAX_BYTES = 80 * 1024
 
 async def _arrange(services, today):
     """A register whose review dates the test chooses: everything in date except a few."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         docs = {d.ref: d for d in await uow.documents.all(include_retired=True)}
         for d in docs.values():
             d.next_review_due = today + timedelta(days=200)
@@ -42,7 +42,7 @@ async def test_report_counts_reviews_by_service_area_and_owner_and_decisions_thi
     today = clock.today()
     try:
         await _arrange(services, today)
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             pp1 = await uow.documents.by_ref("PP-001")
             rsm = await uow.people.get("rsm-safeguarding")
             now = clock.now()
@@ -96,7 +96,7 @@ async def test_review_compliance_over_time_is_kept_daily_and_drawn_as_a_png(db_u
         start = clock.now()
         for months_ago, extra_overdue in ((3, ["PP-010", "PP-011", "PP-012", "PP-013", "PP-014"]), (1, ["PP-010", "PP-011"]), (0, [])):
             clock.set(start - timedelta(days=30 * months_ago))
-            async with services.store.uow() as uow:
+            async with services.uow() as uow:
                 for ref in ("PP-010", "PP-011", "PP-012", "PP-013", "PP-014"):
                     d = await uow.documents.by_ref(ref)
                     d.next_review_due = clock.today() + (timedelta(days=-5) if ref in extra_overdue else timedelta(days=200))

@@ -26,7 +26,7 @@ async def test_only_one_scheduler_leads_and_another_takes_over_when_it_dies(db_u
         await asyncio.sleep(0.8)  # a stops renewing (it died): its lease runs out
         assert await b.take_lease() is True
         assert await a.take_lease() is False
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             assert (await uow.leases.holder(LEASE)).holder == "host-b:2"
         await b.stop()  # a clean stop hands the lease back at once
         assert await a.take_lease() is True

@@ -74,7 +74,7 @@ async def _seed(db_url: str):
 
 
 async def _sent_ids(services) -> tuple[list[str], set[str]]:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         rows = await uow.outbox.listing(None, 10_000)
         runs = await uow.outbox.last_sweeps(10_000)
     assert {r.status for r in rows} == {"sent"}

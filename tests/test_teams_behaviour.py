@@ -87,14 +87,14 @@ async def test_the_tenant_id_is_kept_in_the_stored_conversation_reference(bot, d
     """BOTFRAMEWORK.md trap 7: the SDK drops Teams' tenantId; we keep it for proactive messages."""
     from sqlalchemy import select
 
-    from bot.app import SERVICES_KEY
+    from bot.app import RUNTIME_KEY
     from store.models import ConversationRef
 
     act = bot.activity("help", aad=demo_aad["ro-1"], conversation="a:tenant-check")
     act["conversation"].pop("tenantId")  # Teams puts it in channelData; the schema loses the other spelling anyway
     act["channelData"] = {"tenant": {"id": "72f988bf-0000-4000-8000-000000000abc"}}
     await bot.send(act)
-    async with bot.app[SERVICES_KEY].store.sessionmaker() as s:
+    async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:
         row = (await s.execute(select(ConversationRef).where(ConversationRef.conversation_id == "a:tenant-check"))).scalar_one()
     assert row.tenant_id == "72f988bf-0000-4000-8000-000000000abc"
     assert row.reference["conversation"]["tenantId"] == "72f988bf-0000-4000-8000-000000000abc"

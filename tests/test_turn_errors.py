@@ -11,10 +11,10 @@ from tests.support.channel import readable
 
 
 async def test_a_failing_turn_apologises_logs_and_clears_state(bot, demo_aad, caplog, monkeypatch):
-    from bot.app import SERVICES_KEY
+    from bot.app import RUNTIME_KEY
     from dialogs.router import Router
 
-    store = bot.app[SERVICES_KEY].store
+    store = bot.app[RUNTIME_KEY].store
     act = bot.activity("help", aad=demo_aad["ro-1"])
     conv = act["conversation"]["id"]
     # Leave some dialog state behind for this conversation first.

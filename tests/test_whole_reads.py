@@ -15,9 +15,9 @@ from tests.support.drafts import realistic_docx
 
 
 async def _stored(bot) -> list[DraftVersion]:
-    from bot.app import SERVICES_KEY
+    from bot.app import RUNTIME_KEY
 
-    async with bot.app[SERVICES_KEY].store.sessionmaker() as s:
+    async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:
         return list((await s.execute(select(DraftVersion).order_by(DraftVersion.id))).scalars())
 
 

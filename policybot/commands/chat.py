@@ -19,7 +19,7 @@ def _chat(args) -> int:
 def _demo(args) -> int:
     from aiohttp import web
 
-    from bot.app import create_app
+    from bot.bootstrap import create_app
     from policybot.chat import run_chat
 
     settings = Settings.from_env()

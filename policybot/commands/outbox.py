@@ -6,12 +6,16 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
-from datetime import date
 
 from policybot.cli import configure_logging
 from governance.dates import parse_date
-from policybot.commands._shared import open_services, run as run_politely
+from policybot.commands._shared import open_runtime, open_services, run as run_politely
 from bot.settings import Settings
+
+
+async def _with_runtime(fn):
+    async with open_runtime() as runtime:
+        return await fn(runtime)
 
 
 async def _with_services(fn):
@@ -23,11 +27,11 @@ def _scheduler(args) -> int:
     settings = Settings.from_env()
     configure_logging(settings.log_level)
 
-    async def run(services) -> int:
-        from bot.app import delivery_for
+    async def run(runtime) -> int:
         from scheduler.runner import Scheduler
 
-        dispatcher, teams = delivery_for(services)
+        services = runtime.services
+        dispatcher, teams = runtime.delivery()
         sched = Scheduler(services, dispatcher, tick_seconds=args.tick, sweep_seconds=args.sweep_every,
                           lease_seconds=args.lease)
         stop = asyncio.Event()
@@ -43,7 +47,7 @@ def _scheduler(args) -> int:
             await teams.close()
         return 0
 
-    return asyncio.run(_with_services(run))
+    return asyncio.run(_with_runtime(run))
 
 
 def _outbox(args) -> int:
@@ -51,16 +55,16 @@ def _outbox(args) -> int:
 
     async def run(services) -> int:
         if args.outbox_command == "retry":
-            if await outbox.retry(services.store, args.id, services.clock.now()):
+            if await outbox.retry(services.uow, args.id, services.clock.now()):
                 print(f"Message {args.id} will be sent again.")
                 return 0
             print(f"policybot: there is no failed message {args.id}.", file=sys.stderr)
             return 1
-        counts = await outbox.counts(services.store)
+        counts = await outbox.counts(services.uow)
         print("Outbox: " + (", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "empty"))
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             names = {p.id: p.name for p in await uow.people.all()}
-        for row in await outbox.listing(services.store, args.status, args.limit):
+        for row in await outbox.listing(services.uow, args.status, args.limit):
             who = names.get(row.person_id, row.person_id) if row.person_id else row.address
             print(f"#{row.id:<6} {row.status:8} {row.channel:6} {who or '-':24} {row.subject}")
             if row.last_error:

@@ -20,8 +20,8 @@ def _show(args) -> int:
 
     try:
         if args.key == "mine":
+            from bot.bootstrap import organisation_preset
             from bot.settings import Settings
-            from services.org import organisation_preset
 
             preset = organisation_preset(Settings.from_env())
         else:

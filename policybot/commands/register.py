@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policybot.commands._shared import open_services, run
+from policybot.commands._shared import open_runtime, open_services, run
 
 
 def _import(args) -> int:
@@ -38,9 +38,9 @@ async def _queue_notices(services, notices) -> None:
 
     if not notices:
         return
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         await outbox.enqueue_notices(uow, list(notices), services.clock.now(),
-                                     mail_enabled=services.settings.mail_transport != "none")
+                                     mail_enabled=services.config.mail_enabled)
         await uow.commit()
     print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
@@ -51,8 +51,9 @@ def _directory_load(args) -> int:
     from services.people.directory import load_csv
 
     async def main() -> int:
-        async with open_services() as services:
-            report = await load_csv(services, args.file)
+        async with open_runtime() as runtime:
+            services = runtime.services
+            report = await load_csv(services, args.file, runtime.people_file())
             for line in report.lines():
                 print(line)
             await _queue_notices(services, report.notices)
@@ -65,8 +66,9 @@ def _directory_sync(_args) -> int:
     from services.people.directory import sync_graph
 
     async def main() -> int:
-        async with open_services() as services:
-            report = await sync_graph(services)
+        async with open_runtime() as runtime:
+            services = runtime.services
+            report = await sync_graph(services, runtime.directory())
             for line in report.lines():
                 print(line)
             await _queue_notices(services, report.notices)
@@ -139,7 +141,7 @@ def _asset_list(args) -> int:
     async def main() -> int:
         async with open_services() as services:
             if args.document:
-                async with services.store.uow() as uow:
+                async with services.uow() as uow:
                     assets = await assets_to_update(uow, args.document)
                 print(f"When {args.document.upper()} changes, update (DOR-14):" if assets else f"No forms or assets are linked to {args.document.upper()}.")
                 for a in assets:

@@ -11,7 +11,7 @@ from bot.settings import Settings
 
 
 def _serve(args) -> int:
-    from bot.app import create_app
+    from bot.bootstrap import create_app
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)

@@ -22,7 +22,6 @@ from services.context import Services
 from services.cases.drafts import check_docx
 from services.errors import BadInput, NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
-from services.org import organisation_preset
 from services.register.documents import document_view
 from services.views import DocumentView
 
@@ -135,9 +134,9 @@ async def _who(uow, ident: ChannelIdentity):
 
 async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind: str, *,
                      trigger: str | None = None, reason: str | None = None) -> Outcome:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _who(uow, ident)
         doc = await uow.documents.by_ref(ref)
         if doc is None:
@@ -176,7 +175,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     """A request for a new document: it enters the register as 'requested' with the requester as its
     author (RO), and a new_document case goes to whoever the preset says receives requests (BCT-2 the
     Policy Service and its mailbox, NCT-17 the PPO, DOR-2 the Group's chair, LBBD-2 the lead stakeholder)."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     title = " ".join((title or "").split())
     if not title:
@@ -187,7 +186,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
         raise BadInput(f"'{category}' is not a category in the {preset.name} process.")
     if not (reason or "").strip():
         raise BadInput("Please say why the new document is needed.")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _who(uow, ident)
         rsm = await _rsm_for_area(uow, preset, service_area)
         ref = await _next_ref(uow)
@@ -239,7 +238,7 @@ async def _to_request_mailbox(services: Services, uow, preset, doc, case_id: int
                               stakeholders: str | None, now) -> list[Notice]:
     """BCT-2: requests also go to the organisation's request mailbox, when it has one and its
     address is configured (POLICYBOT_REQUEST_MAILBOX); the preset names it, never its address."""
-    address = (services.settings.extra.get("POLICYBOT_REQUEST_MAILBOX") or "").strip()
+    address = services.config.request_mailbox
     if not preset.request_mailbox or not address or not _mail_on(services):
         return []
     subject = f"New document requested: {doc.ref} {doc.title}"
@@ -294,7 +293,7 @@ async def _next_ref(uow) -> str:
 
 
 def _mail_on(services: Services) -> bool:
-    return services.settings.mail_transport != "none"
+    return services.config.mail_enabled
 
 
 def _doc_type_id(preset, label: str) -> str:
@@ -345,10 +344,10 @@ async def _apply_register_events(uow, doc, events, now) -> None:
 async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
               data: dict | None = None, expected_version: int | None = None) -> Outcome:
     """Take an action on a case as the person the channel vouches for."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
 
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _who(uow, ident)
         row = await uow.cases.get(case_id)
         if row is None:
@@ -371,9 +370,9 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
     Done by the scheduler as the 'system' actor; False when someone got there first."""
     from store.uow import ConcurrencyConflict
 
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         row = await uow.cases.get(case_id)
         if row is None or row.status != "open":
             return False
@@ -441,14 +440,14 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
                        case_id: int | None = None) -> Outcome:
     """A Word document arrives: check it, keep it as a new version, and move the case on."""
     check = check_docx(content, filename)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _who(uow, ident)
         row = await _case_for_draft(uow, person, case_id)
         row_id, doc_id, person_id = row.id, row.document_id, person.id
         step = gl.case_from_dict(row.state).step
     action = "submit_amendments" if step == "conditions" else "submit_draft"
     outcome = await act(services, ident, row_id, action, data={"tracked_changes": check.has_tracked_changes, "filename": filename})
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await uow.people.get(person_id)
         draft = await uow.cases.add_draft(
             document_id=doc_id, case_id=row_id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
@@ -484,8 +483,8 @@ async def _case_for_draft(uow, person, case_id: int | None):
 
 
 async def case_view(services: Services, ident: ChannelIdentity, case_id: int) -> CaseView:
-    preset = organisation_preset(services.settings)
-    async with services.store.uow() as uow:
+    preset = services.preset
+    async with services.uow() as uow:
         person = await resolve_person(uow, ident)
         row = await uow.cases.get(case_id)
         if row is None:
@@ -496,8 +495,8 @@ async def case_view(services: Services, ident: ChannelIdentity, case_id: int) ->
 
 async def case_view_for_person(services: Services, person_id: str, case_id: int) -> CaseView:
     """A case as one named person sees it (for notices sent to them)."""
-    preset = organisation_preset(services.settings)
-    async with services.store.uow() as uow:
+    preset = services.preset
+    async with services.uow() as uow:
         person = await uow.people.get(person_id)
         row = await uow.cases.get(case_id)
         if row is None:
@@ -508,9 +507,9 @@ async def case_view_for_person(services: Services, person_id: str, case_id: int)
 
 async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]:
     """The open cases waiting for this person, with the buttons they may press."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     out: list[CaseView] = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _who(uow, ident)
         for row in await uow.cases.all_open():
             doc = await uow.documents.get(row.document_id)
@@ -526,7 +525,7 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
 async def record_sent_card(services: Services, *, case_id: int, person_id: str, channel_id: str, conversation_id: str,
                            activity_id: str, service_url: str, case_version: int) -> None:
     """Remember a case card sent to someone, so it can be refreshed after the next decision."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         await uow.cases.record_card(case_id=case_id, person_id=person_id, channel_id=channel_id, conversation_id=conversation_id,
                                     activity_id=activity_id, service_url=service_url, case_version=case_version,
                                     sent_at=services.clock.now(), stale=0)
@@ -536,9 +535,9 @@ async def record_sent_card(services: Services, *, case_id: int, person_id: str, 
 async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, str, str, str, str, CaseView]]:
     """(card id, channel, conversation, activity id, service url, fresh view for its person) for every
     copy of a case card older than the case, so no stale button stays on anyone's screen."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     out = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         row = await uow.cases.get(case_id)
         if row is None:
             return []
@@ -553,6 +552,6 @@ async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, 
 
 
 async def mark_card_refreshed(services: Services, card_id: int, case_version: int) -> None:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         await uow.cases.card_refreshed(card_id, case_version)
         await uow.commit()

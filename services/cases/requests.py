@@ -14,7 +14,6 @@ from governance import doctypes
 from services.register import documents as register
 from services.context import Services
 from services.people.identity import find_person
-from services.org import organisation_preset
 from services.manual.words import terms
 from services.views import SearchHit
 
@@ -57,7 +56,7 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
     outcome = await search.search(services, words, limit=limit + 5)
     found = [r for r in outcome.results if r.ref and r.coverage >= MIN_COVERAGE]
     hits: list[SearchHit] = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         for r in found:
             doc = await uow.documents.by_ref(r.ref)
             if doc is None or doc.status in CLOSED_STATUSES or any(h.document.ref == doc.ref for h in hits):
@@ -82,8 +81,8 @@ async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> 
 
 
 async def setup(services: Services) -> RequestSetup:
-    preset = organisation_preset(services.settings)
-    async with services.store.uow() as uow:
+    preset = services.preset
+    async with services.uow() as uow:
         areas = {p.service_area.strip() for p in await uow.people.all() if p.active and p.service_area}
         areas |= {d.service_area.strip() for d in await uow.documents.all() if d.service_area}
     return RequestSetup(
@@ -97,7 +96,7 @@ async def setup(services: Services) -> RequestSetup:
 
 
 def type_help(services: Services, text: str) -> TypeHelp:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     return TypeHelp(tuple(t.id for t in doctypes.suggest_types(preset, text)), doctypes.explain_strategy_ambiguity(text),
                     doctypes.is_strategy_meeting(text))
 
@@ -106,7 +105,7 @@ async def people_named(services: Services, names: list[str]) -> tuple[list[tuple
     """([(person id, name)], [names not found or matching several people]) from what was typed."""
     found: list[tuple[str, str]] = []
     unknown: list[str] = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         for name in names:
             person = await find_person(uow, name)
             if person is None or not person.active:

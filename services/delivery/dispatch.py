@@ -20,7 +20,6 @@ from services.cases import lifecycle
 from services.delivery import outbox
 from services.context import Services
 from services.ports import Attachment, Email, MailTransport, PermanentSendError, SendError, TransientSendError
-from services.org import organisation_preset
 from store.models import Person
 
 log = logging.getLogger("policybot.dispatch")
@@ -48,8 +47,8 @@ class _GroupCommit:
     """Marks rows sent in shared transactions: every sender waits until its own mark is durable
     (so nothing is sent twice after a crash), but concurrent senders share one commit."""
 
-    def __init__(self, store) -> None:
-        self.store = store
+    def __init__(self, uow_factory) -> None:
+        self.uow_factory = uow_factory
         self._pending: list[tuple[int, datetime, str | None, int, asyncio.Future]] = []
         self._task: asyncio.Task | None = None
 
@@ -64,7 +63,7 @@ class _GroupCommit:
         while self._pending:
             batch, self._pending = self._pending, []
             try:
-                async with self.store.uow() as uow:
+                async with self.uow_factory() as uow:
                     await uow.outbox.sent_many([m[:4] for m in batch])
                     await uow.commit()
             except Exception as exc:  # noqa: BLE001 - each waiting sender learns its mark failed
@@ -84,16 +83,16 @@ class Dispatcher:
         self.holder = holder or default_holder()
         self.concurrency = concurrency
         self._lock = asyncio.Lock()
-        self._marks = _GroupCommit(services.store)
+        self._marks = _GroupCommit(services.uow)
 
     async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter:
         """Send every due row (up to `limit`); returns counts by outcome."""
         now = self.services.clock.now()
-        rows = await outbox.claim(self.services.store, self.holder, now, limit, keys=keys)
+        rows = await outbox.claim(self.services.uow, self.holder, now, limit, keys=keys)
         result: Counter = Counter()
         if not rows:
             return result
-        async with self.services.store.uow() as uow:
+        async with self.services.uow() as uow:
             pause = outbox.paused_until(await outbox.pause_state(uow), now.astimezone(LONDON).date())
             ids = {r.person_id for r in rows if r.person_id}
             people = {p.id: p for p in await uow.people.many(ids)} if ids else {}
@@ -110,14 +109,14 @@ class Dispatcher:
                         result[await self._one(row, people.get(row.person_id), pause, now)] += 1
                     except Exception:  # noqa: BLE001 - one bad row must not stop the others
                         log.exception("outbox row %s failed unexpectedly", row.id)
-                        await outbox.mark_failed(self.services.store, row, now, "unexpected error (see the log)")
+                        await outbox.mark_failed(self.services.uow, row, now, "unexpected error (see the log)")
                         result["error"] += 1
 
         await asyncio.gather(*(run_group(items) for items in groups.values()))
         return result
 
     async def _one(self, row, person: Person | None, pause, now: datetime) -> str:
-        store = self.services.store
+        store = self.services.uow  # the unit-of-work factory
         if row.kind in NUDGE_KINDS and pause is not False:
             resume = (now.astimezone(LONDON).date() + timedelta(days=1)) if pause is True else pause
             await outbox.defer(store, row.id, datetime.combine(resume, time(9, 0), LONDON))
@@ -154,7 +153,7 @@ class Dispatcher:
                 if not to:
                     raise PermanentSendError("this person has no email address in the directory")
                 text, html = notice_email(row.subject, row.body, view=view, lines=lines,
-                                          organisation=self.services.settings.organisation_name)
+                                          organisation=self.services.config.organisation_name)
                 due = datetime.fromisoformat(row.due_on).date() if row.due_on else None
                 attachments = await self._chart() if (row.payload or {}).get("chart") else ()
                 email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
@@ -205,4 +204,4 @@ class Dispatcher:
 
 
 def calendar_for(services: Services) -> WorkingCalendar:
-    return WorkingCalendar(organisation_preset(services.settings).nation)
+    return WorkingCalendar(services.preset.nation)

@@ -100,20 +100,20 @@ async def enqueue_notices(uow, notices, now: datetime, *, mail_enabled: bool = T
     return keyed
 
 
-async def claim(store, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
+async def claim(uow_factory, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
                 keys: list[str] | None = None) -> list:
     """Take up to `limit` due rows for this holder; a claim lapses after CLAIM_SECONDS so rows a
     dead process had claimed are taken again."""
     token = f"{holder}:{uuid.uuid4().hex[:8]}"
-    async with store.uow() as uow:
+    async with uow_factory() as uow:
         rows = await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
         await uow.commit()
         uow.session.expunge_all()
         return rows
 
 
-async def mark_sent(store, row_id: int, now: datetime, provider_id: str | None = None) -> None:
-    async with store.uow() as uow:
+async def mark_sent(uow_factory, row_id: int, now: datetime, provider_id: str | None = None) -> None:
+    async with uow_factory() as uow:
         await uow.outbox.sent(row_id, now, provider_id)
         await uow.commit()
 
@@ -126,20 +126,20 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return min(3600.0, 30.0 * (2 ** max(attempts - 1, 0))) * (0.8 + 0.4 * random.random())
 
 
-async def mark_failed(store, row, now: datetime, error: str, *, permanent: bool = False,
+async def mark_failed(uow_factory, row, now: datetime, error: str, *, permanent: bool = False,
                       retry_after: float | None = None) -> str:
     attempts = (row.attempts or 0) + 1
     status = "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending"
-    async with store.uow() as uow:
+    async with uow_factory() as uow:
         await uow.outbox.set(row.id, status=status, attempts=attempts, last_error=error[:2000], claimed_until=None,
                              not_before=now + timedelta(seconds=backoff(attempts, retry_after)))
         await uow.commit()
     return status
 
 
-async def defer(store, row_id: int, until: datetime) -> None:
+async def defer(uow_factory, row_id: int, until: datetime) -> None:
     """Hold a claimed row without counting an attempt (quiet hours, organisation pause)."""
-    async with store.uow() as uow:
+    async with uow_factory() as uow:
         await uow.outbox.set(row_id, not_before=until, claimed_until=None)
         await uow.commit()
 
@@ -164,21 +164,21 @@ def paused_until(state: dict | None, today: date) -> date | None | bool:
 
 # --- admin -------------------------------------------------------------------------------
 
-async def listing(store, status: str | None = None, limit: int = 50) -> list:
-    async with store.uow() as uow:
+async def listing(uow_factory, status: str | None = None, limit: int = 50) -> list:
+    async with uow_factory() as uow:
         rows = await uow.outbox.listing(status, limit)
         uow.session.expunge_all()
         return rows
 
 
-async def counts(store) -> dict[str, int]:
-    async with store.uow() as uow:
+async def counts(uow_factory) -> dict[str, int]:
+    async with uow_factory() as uow:
         return await uow.outbox.counts()
 
 
-async def retry(store, row_id: int, now: datetime) -> bool:
+async def retry(uow_factory, row_id: int, now: datetime) -> bool:
     """An admin sends a failed message again."""
-    async with store.uow() as uow:
+    async with uow_factory() as uow:
         done = await uow.outbox.requeue(row_id, now)
         await uow.commit()
         return done

@@ -88,14 +88,14 @@ async def _resolve_chapter(uow, chapter: str):
 async def affected_by_chapter(services: Services, chapter: str, *, limit: int = 10) -> ImpactReport:
     """NCT-14: the chapters and register documents most likely affected by a change to `chapter`
     (its address or title)."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         c = await _resolve_chapter(uow, chapter)
         return await _impact(uow, c.title, c.url, c.text, c.id, set(c.links or []), limit)
 
 
 async def affected_by_document(services: Services, ref: str, *, limit: int = 10) -> ImpactReport:
     """NCT-14 for a local document: its chapter's links, and what shares its key terms."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         doc = await uow.documents.by_ref(ref)
         if doc is None:
             raise NotFound(f"I can't find a document with the reference {ref.strip()!r}.")
@@ -219,7 +219,7 @@ async def amendment_notices(services: Services, update: str | None = None) -> li
     """For one update of the manual (the latest by default): each owner, with their local
     documents that are, or depend on, a changed chapter. Documents with no owner at all go to the
     Policy and Procedures Officer(s)."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         label = update or await uow.manual.latest_update_label()
         if label is None:
             return []

@@ -152,7 +152,7 @@ def parse_query(words: list[str], vocab: Vocabulary) -> list[Concept]:
 _vocab_cache: "weakref.WeakKeyDictionary[object, tuple[tuple, dict[str, int], dict[str, list[str]]]]" = weakref.WeakKeyDictionary()
 
 
-async def _index_words(uow, store) -> tuple[dict[str, int], dict[str, list[str]]]:
+async def _index_words(uow, store: object) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Every word in the manual and register with its frequency, and the words by first letter.
     Built once per change of the index (cache keyed by the index's generation)."""
     generation = await uow.manual.generation()
@@ -252,8 +252,8 @@ async def search(services: Services, query: str, *, limit: int = 8) -> SearchOut
         raise BadInput(f"That search is too long: please use fewer than {MAX_QUERY_CHARS} characters.")
     words = tokens(query)
     vocab = default_vocabulary()
-    async with services.store.uow() as uow:
-        counts, by_letter = await _index_words(uow, services.store)
+    async with services.uow() as uow:
+        counts, by_letter = await _index_words(uow, services.uow)
         corrections: list[tuple[str, str]] = []
         fixed: list[str] = []
         for w in words:

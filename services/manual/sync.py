@@ -56,7 +56,7 @@ class SyncReport:
 
 def manual_url(services: Services, given: str | None = None) -> str:
     """The manual's address: the one given, or the POLICYBOT_MANUAL_URL setting."""
-    url = (given or services.settings.extra.get(MANUAL_URL_SETTING) or "").strip()
+    url = (given or services.config.manual_url or "").strip()
     if not url:
         raise BadInput(f"I don't know where the manual is: give its address, or set {MANUAL_URL_SETTING}.")
     parts = urlsplit(url)
@@ -65,17 +65,8 @@ def manual_url(services: Services, given: str | None = None) -> str:
     return normalise_url(url)
 
 
-def crawl_config(services: Services, **overrides) -> CrawlConfig:
-    extra = services.settings.extra
-
-    def number(name: str, default: float) -> float:
-        raw = extra.get(name, "")
-        try:
-            return float(raw) if raw else default
-        except ValueError:
-            raise BadInput(f"{name} must be a number of seconds, not {raw!r}") from None
-
-    base = dict(delay=number("POLICYBOT_MANUAL_DELAY", 1.0), timeout=number("POLICYBOT_MANUAL_TIMEOUT", 30.0))
+def crawl_config(services: Services, **overrides: float) -> CrawlConfig:
+    base = {"delay": services.config.manual_delay, "timeout": services.config.manual_timeout}
     return CrawlConfig(**{**base, **overrides})
 
 
@@ -90,7 +81,7 @@ async def sync_manual(
     url = manual_url(services, base_url)
     config = config or crawl_config(services)
     started = services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         known = {row[1]: Validators(row[5], row[6]) for row in await uow.manual.light_rows()}
     result = await crawl(url, known=known, config=config, progress=progress, session=session)
     return await store_crawl(services, result, started)
@@ -101,7 +92,7 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
     now = services.clock.now()
     failures = tuple((f.url, f.reason) for f in result.failures)
     errors = [{"url": f.url, "reason": f.reason, "status": f.status} for f in result.failures]
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         if not result.ok:
             run = await uow.manual.add_run(
                 base_url=result.base_url, started_at=started, finished_at=now, status="failed",
@@ -202,7 +193,7 @@ class SyncRunView:
 
 
 async def sync_history(services: Services, limit: int = 10) -> list[SyncRunView]:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         return [SyncRunView(r.id, r.status, r.started_at, r.finished_at, r.message or "", tuple(r.errors or ()))
                 for r in await uow.manual.runs(limit)]
 
@@ -220,7 +211,7 @@ async def new_update_published(services: Services, base_url: str | None = None, 
     result = await crawl(url, config=config or crawl_config(services), amendments_only=True)
     if not result.ok:
         return None
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         seen = {label for label, _kind, _title in await uow.manual.amendment_keys()}
     fresh = [a for a in result.amendments if a.update[:200] not in seen]
     return fresh[0].update if fresh else None
@@ -231,7 +222,7 @@ async def refresh_if_due(services: Services, base_url: str | None = None, *, eve
     """The scheduler's sweep (run it daily): a full sync when the last good one is older than
     `every` (weekly), or when the amendments page shows an update the index has not seen.
     Idempotent; unchanged chapters cost a 304 each."""
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         last = await uow.manual.last_good_run()
     due = last is None or services.clock.now() - _aware(last.finished_at) >= every
     if not due and await new_update_published(services, base_url, config=config) is None:

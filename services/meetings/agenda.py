@@ -24,7 +24,6 @@ from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, find_person, resolve_person
 from services.cases.lifecycle import Notice, act_in
 from services.meetings.views import ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement, PlanLine, PlanView, ReportView, SectionView
-from services.org import organisation_preset
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
 CHASE_EVERY_DAYS = 7  # overdue actions are chased weekly, like conditions
@@ -221,11 +220,11 @@ async def place_from_events(uow, preset: Preset, doc, row, case: gl.Case, events
 async def place_on_agenda(services: Services, ident: ChannelIdentity, ref: str, body_name: str, kind: str = "review") -> Placement:
     """Put a document on a body's forward plan and its first feasible agenda, and tell its owner.
     The body's chair or vice-chair, the policy officer, or the document's owner may do this."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     body = find_body(preset, body_name)
     gm.section_for(kind)
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         doc = await uow.documents.by_ref(ref)
         if doc is None:
@@ -290,9 +289,9 @@ async def _agenda_view(uow, preset: Preset, body: Body, meeting, today: date) ->
 
 
 async def next_agenda(services: Services, ident: ChannelIdentity, body_name: str | None = None) -> AgendaView:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await resolve_person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         meeting = await _next_meeting(uow, preset, body, today, now)
@@ -303,9 +302,9 @@ async def next_agenda(services: Services, ident: ChannelIdentity, body_name: str
 
 async def meeting_agenda(services: Services, body_name: str, on: date) -> AgendaView:
     """The agenda of a body's meeting on a given day (any status)."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     body = find_body(preset, body_name)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         meeting = await _meeting_on(uow, body, on)
         return await _agenda_view(uow, preset, body, meeting, services.clock.today())
 
@@ -358,9 +357,9 @@ async def _as_chair(uow, preset, ident: ChannelIdentity, body_name: str | None, 
 
 async def move_item(services: Services, ident: ChannelIdentity, number: int, body_name: str | None = None) -> Result:
     """The chair moves item N of the next agenda to the following meeting ('to next month')."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         chair = await _as_chair(uow, preset, ident, body_name, today, now, current=False)
         person, body, meeting, view = chair.person, chair.body, chair.meeting, chair.view
         item_view = chair.item(number)
@@ -386,9 +385,9 @@ async def move_item(services: Services, ident: ChannelIdentity, number: int, bod
 
 
 async def reorder_item(services: Services, ident: ChannelIdentity, number: int, to_number: int, body_name: str | None = None) -> Result:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         meeting = await _next_meeting(uow, preset, body, today, now)
@@ -412,14 +411,14 @@ async def reorder_item(services: Services, ident: ChannelIdentity, number: int, 
 
 async def add_item(services: Services, ident: ChannelIdentity, title: str, section: str = "horizon", body_name: str | None = None) -> Result:
     """The chair adds an item of their own (horizon scanning by default)."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     if section not in gm.SECTION_IDS or section == "progress":
         raise BadInput("Add it to one of: " + ", ".join(s for s in gm.SECTION_IDS if s != "progress") + ".")
     title = (title or "").strip()
     if not title:
         raise MissingInformation("What is the item? Give it a title.")
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         meeting = await _next_meeting(uow, preset, body, today, now)
@@ -450,11 +449,11 @@ async def missing_papers(services: Services, ident: ChannelIdentity, body_name: 
 
 
 async def add_meeting(services: Services, ident: ChannelIdentity, on: date, body_name: str | None = None) -> Result:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     if on < today:
         raise BadInput("A meeting can only be added for today or a later day.")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         await _chairing(uow, person, body)
@@ -476,9 +475,9 @@ async def add_meeting(services: Services, ident: ChannelIdentity, on: date, body
 async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, body_name: str | None = None) -> Result:
     """The chair cancels a meeting: its items go to the next meeting whose deadlines they meet,
     and their owners are told."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         await _chairing(uow, person, body)
@@ -537,22 +536,22 @@ async def _send_papers(uow, preset, body: Body, meeting, today: date, now: datet
 async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
     """What the scheduler runs (daily is enough): papers at their deadline, overdue actions chased,
     and the monthly and annual reports (DOR-13). Each piece commits on its own with its audit."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today = now.astimezone(gm.LONDON).date()
     cal = _cal(preset)
     notices: list[Notice] = []
     for body in preset.bodies.values():
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             await ensure_meetings(uow, preset, body, today, now)
             await uow.commit()
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             rows = await uow.meetings.between(body.id, gm.starts_at(today, datetime.min.time()),
                                               gm.starts_at(today + timedelta(days=31), datetime.max.time()), ["scheduled"])
             for m in rows:
                 if m.papers_sent_at is None and gm.papers_due_now(body, _meeting_day(m), today, cal):
                     notices += await _send_papers(uow, preset, body, m, today, now)
             await uow.commit()
-        async with services.store.uow() as uow:
+        async with services.uow() as uow:
             for a in await uow.meetings.open_actions(body.id):
                 if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
                     a.last_chased_on = today
@@ -566,7 +565,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
             start, end = gm.monthly_period(today)
             notices += await _periodic_report(services, preset, body, "monthly", start, end, now)
         if "annual" in body.reports:
-            async with services.store.uow() as uow:
+            async with services.uow() as uow:
                 last = await uow.meetings.last_report(body.id, "annual")
             due = gm.annual_report_due(today, last.period_end if last else None)
             if due:
@@ -583,9 +582,9 @@ def parse_votes(text: str | None) -> tuple[int, int] | None:
 
 
 async def outcome_choices(services: Services, ident: ChannelIdentity, number: int, body_name: str | None = None) -> tuple[AgendaView, ItemView, tuple[str, ...]]:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         chair = await _as_chair(uow, preset, ident, body_name, today, now, current=True)
         body, view = chair.body, chair.view
         item = chair.item(number)
@@ -623,11 +622,11 @@ async def _stage_decisions(uow, preset, body: Body, item) -> tuple[str, ...]:
 async def record_outcome(services: Services, ident: ChannelIdentity, number: int, outcome: str, note: str | None = None,
                          *, votes: tuple[int, int] | None = None, body_name: str | None = None) -> Result:
     """The chair (or a vice-chair deputising) records item N's outcome; it flows into the case."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     note = (note or "").strip() or None
     outcome = gm.parse_outcome(outcome)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         def not_before_the_meeting(body, meeting) -> None:
             if _meeting_day(meeting) > today:
                 raise NotAllowed(f"The {body.name} meets on {texts.day(_meeting_day(meeting))}: "
@@ -691,9 +690,9 @@ async def record_attendance(services: Services, ident: ChannelIdentity, statuses
     """Record who came (present, absent, or sent a delegate) to the meeting being minuted; flag a
     member absent without a delegate from successive meetings to the role the body names (DOR-11,
     the Head of QA), and a meeting short of its quorum roles."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         meeting = await _current_meeting(uow, preset, body, today, now)
@@ -784,9 +783,9 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
                         notes: str | None = None, body_name: str | None = None) -> tuple[Result, MinutesView]:
     """DOR-10: minutes to members and each action to its owner; DOR-13: the report of approved
     documents and exceptions to the higher body's members. All in one transaction."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         meeting = await _current_meeting(uow, preset, body, today, now)
@@ -824,9 +823,9 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
 
 
 async def complete_action(services: Services, ident: ChannelIdentity, action_id: int) -> Result:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     now = services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         a = await uow.meetings.action(action_id)
         if a is None:
@@ -874,7 +873,7 @@ async def _send_report(uow, preset, body: Body, report: ReportView, now: datetim
 
 
 async def _periodic_report(services, preset, body: Body, kind: str, start: date, end: date, now: datetime) -> list[Notice]:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         if await uow.meetings.report_sent(body.id, kind, end):
             return []
         decided = await uow.meetings.decided_between(body.id, gm.starts_at(start, datetime.min.time()), gm.starts_at(end, datetime.max.time()))
@@ -896,9 +895,9 @@ async def _periodic_report(services, preset, body: Body, kind: str, start: date,
 
 
 async def minutes_of(services: Services, body_name: str, on: date) -> str:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     body = find_body(preset, body_name)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         meeting = await _meeting_on(uow, body, on)
         m = await uow.meetings.minutes(meeting.id)
         if m is None:
@@ -908,16 +907,16 @@ async def minutes_of(services: Services, body_name: str, on: date) -> str:
 
 async def forward_plan(services: Services, body_name: str) -> list[PlanLine]:
     """DOR-10 / BCT-7: what a body has still to consider, with the meeting each item is on."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     body = find_body(preset, body_name)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         return await _plan_lines(uow, preset, body)
 
 
 async def forward_plan_view(services: Services, ident: ChannelIdentity, body_name: str | None = None) -> PlanView:
     """A body's forward plan as someone in the directory asks for it (their own body by default)."""
-    preset = organisation_preset(services.settings)
-    async with services.store.uow() as uow:
+    preset = services.preset
+    async with services.uow() as uow:
         person = await _person(uow, ident)
         body = find_body(preset, body_name) if body_name else _default_body(preset, person)
         return PlanView(body.id, body.name, tuple(await _plan_lines(uow, preset, body)))

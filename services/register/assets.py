@@ -42,7 +42,7 @@ async def save_asset(services: Services, ref: str, title: str, *, kind: str = "f
     if kind not in KINDS:
         raise BadInput(f"'{kind}' is not a kind of asset I know: {', '.join(KINDS)}.")
     now = services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         person = None
         if owner:
@@ -71,7 +71,7 @@ async def link_asset(services: Services, asset_ref: str, doc_ref: str, *, note: 
     from store.register_repo import RegisterRepo
 
     now = services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         asset = await repo.asset_by_ref(asset_ref)
         if asset is None:
@@ -106,7 +106,7 @@ async def all_assets(services: Services) -> list[tuple[AssetView, tuple[str, ...
     """Every asset with the references of the documents that govern it."""
     from store.register_repo import RegisterRepo
 
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         out = []
         for a in await repo.all_assets():

@@ -108,7 +108,7 @@ async def export_register(services: Services, path: str | Path) -> ExportSummary
     if suffix not in (".xlsx", ".csv"):
         raise BadInput(f"{p.name}: I can write .xlsx or .csv. Name the file e.g. register.xlsx.")
     today = services.clock.today()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         docs = await RegisterRepo(uow.session).all_documents()
         rows = [(_row(d, today), d.doc_type) for d in docs]
     headings = list(COLUMNS)

@@ -44,7 +44,6 @@ from governance.errors import MissingInformation
 from governance.ownership import effective_ro
 from services.context import Services
 from services.errors import BadInput
-from services.org import organisation_preset
 from services.people.matching import Directory, PersonProblem
 from services.register.cells import collapse, is_blank, norm_heading
 
@@ -683,10 +682,10 @@ async def import_tracker(services: Services, path: str | Path, *, dry_run: bool 
             problem = problem or exc
     if table is None or layout is None:
         raise problem or BadInput(f"{p.name} is empty.")
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     default_type = cfg.defaults.get("doc_type") or next(iter(preset.document_types.values())).label
     now = services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         people = await uow.people.all()
         docs = await repo.all_documents()

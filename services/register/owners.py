@@ -16,7 +16,6 @@ from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, find_person, resolve_person
 from services.cases.lifecycle import Notice, _rsm_ids, uses_rsm
-from services.org import organisation_preset
 
 COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs
 
@@ -29,12 +28,12 @@ class OwnerChange:
 
 
 async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str) -> OwnerChange:
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     if not uses_rsm(preset):
         raise BadInput(f"The {preset.name} process has no Responsible Strategic Managers.")
     today, now = services.clock.today(), services.clock.now()
-    mail_enabled = services.settings.mail_transport != "none"
-    async with services.store.uow() as uow:
+    mail_enabled = services.config.mail_enabled
+    async with services.uow() as uow:
         actor = await resolve_person(uow, ident)
         if actor is None:
             raise UnknownPerson("I don't know who you are yet, so I can't change who signs documents off.")

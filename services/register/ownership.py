@@ -16,7 +16,6 @@ from services.context import Services
 from services.errors import BadInput, NotFound
 from services.people.identity import find_person
 from services.cases.lifecycle import Notice
-from services.org import organisation_preset
 
 
 @dataclass(frozen=True)
@@ -60,8 +59,8 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
     from store.register_repo import RegisterRepo
 
     now, today = services.clock.now(), services.clock.today()
-    preset = organisation_preset(services.settings)
-    async with services.store.uow() as uow:
+    preset = services.preset
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         before = await _person(uow, old, "the current owner")
         after = await _person(uow, new, "the successor")
@@ -158,7 +157,7 @@ async def ownership_problems(services: Services) -> list[OwnershipProblem]:
     from store.register_repo import RegisterRepo
 
     out = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         flagged = {(f.document_id, f.role) for f in await repo.open_flags()}
         for d in await repo.all_documents():

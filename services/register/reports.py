@@ -121,7 +121,7 @@ async def register_report(services: Services, *, months_of_history: int = 12) ->
     from store.register_repo import RegisterRepo
 
     today, now = services.clock.today(), services.clock.now()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         docs = await repo.all_documents()
         statuses = Counter(d.status for d in docs)
@@ -163,7 +163,7 @@ async def record_compliance_snapshot(services: Services) -> CompliancePoint:
     from store.register_repo import RegisterRepo
 
     today = services.clock.today()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         repo = RegisterRepo(uow.session)
         point = compliance_of(await repo.all_documents(), today)
         await repo.put_snapshot(today, services.clock.now(), total=point.total, in_date=point.in_date,

@@ -34,7 +34,7 @@ def describe(prefs: dict) -> str:
 
 
 async def _update(services: Services, ident: ChannelIdentity, change: dict, summary: str) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _me(uow, ident)
         prefs = dict(person.preferences or {})
         for k, v in change.items():
@@ -50,7 +50,7 @@ async def _update(services: Services, ident: ChannelIdentity, change: dict, summ
 
 
 async def show(services: Services, ident: ChannelIdentity) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _me(uow, ident)
         paused = outbox.paused_until(await outbox.pause_state(uow), services.clock.today())
         text = "Your reminder settings:\n" + describe(person.preferences or {})
@@ -93,7 +93,7 @@ async def pause_nudges(services: Services, ident: ChannelIdentity | None, until:
     today = services.clock.today()
     if until is not None and until <= today:
         raise BadInput(f"{long_date(until)} is not in the future. Say a date to resume, for example 'pause reminders until 4 January'.")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _authorise_pause(uow, ident)
         state = {"until": until.isoformat() if until else None, "reason": reason, "by": person.id if person else "admin",
                  "at": services.clock.now().isoformat()}
@@ -107,7 +107,7 @@ async def pause_nudges(services: Services, ident: ChannelIdentity | None, until:
 
 
 async def resume_nudges(services: Services, ident: ChannelIdentity | None) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         person = await _authorise_pause(uow, ident)
         await uow.kv.put(outbox.PAUSE_KEY, {})
         await uow.audit.record(at=services.clock.now(), actor=person, entity="organisation", entity_id="nudges",
@@ -117,7 +117,7 @@ async def resume_nudges(services: Services, ident: ChannelIdentity | None) -> st
 
 
 async def add_update_deadline(services: Services, deadline: date) -> str:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         schedule = dict(await uow.kv.get(UPDATES_KEY) or {})
         deadlines = sorted(set(schedule.get("deadlines", [])) | {deadline.isoformat()})
         await uow.kv.put(UPDATES_KEY, {**schedule, "deadlines": deadlines})

@@ -29,7 +29,6 @@ from governance.reminders import (
 from services.cases import lifecycle
 from services.delivery import outbox
 from services.context import Services
-from services.org import organisation_preset
 
 log = logging.getLogger("policybot.sweeps")
 
@@ -42,13 +41,6 @@ class SweepReport:
     queued: int = 0
     paused: bool = False
     closed_consultations: int = 0
-
-
-def _setting_int(services: Services, name: str, default: int) -> int:
-    try:
-        return int(services.settings.extra.get(name, default))
-    except ValueError:
-        return default
 
 
 async def _recipients(uow, doc, case, to: tuple[str, ...]) -> list[str]:
@@ -66,7 +58,7 @@ def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[s
 
 async def _queue(services: Services, uow, messages: list[outbox.Message]) -> int:
     return await outbox.enqueue(uow, messages, services.clock.now(),
-                                mail_enabled=services.settings.mail_transport != "none")
+                                mail_enabled=services.config.mail_enabled)
 
 
 async def _paused(uow, today: date) -> bool:
@@ -75,11 +67,11 @@ async def _paused(uow, today: date) -> bool:
 
 async def sweep_reviews(services: Services, holder: str) -> SweepReport:
     """NCT-11 reminders before the review date, overdue notices, DOR-12 escalations."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
     report = SweepReport("reviews")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("reviews", now, holder)
         if await _paused(uow, today):
             report.paused = True
@@ -98,13 +90,13 @@ async def sweep_reviews(services: Services, holder: str) -> SweepReport:
 async def sweep_cases(services: Services, holder: str) -> SweepReport:
     """Decisions, drafts and conditions waiting too long; consultations closing (BCT-4) and closed
     by the deadline with silence recorded as agreement (BCT-5)."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
-    every = _setting_int(services, "POLICYBOT_NUDGE_EVERY_WORKING_DAYS", 5)
+    every = services.config.nudge_every_working_days
     report = SweepReport("cases")
     to_close: list[int] = []
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("cases", now, holder)
         paused = await _paused(uow, today)
         report.paused = paused
@@ -140,13 +132,13 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
 async def sweep_update_window(services: Services, holder: str) -> SweepReport:
     """NCT-2/NCT-4: tell each RO, once when the window opens and once near its end, which of their
     procedures are due in this update and that a miss waits for the next one."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     report = SweepReport("update_window")
     if preset.update_cycle is None:
         return report
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("update_window", now, holder)
         schedule = await uow.kv.get(UPDATES_KEY) or {}
         batch: list[outbox.Message] = []
@@ -175,19 +167,14 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
     return report
 
 
-def _addresses(services: Services, name: str) -> list[str]:
-    raw = services.settings.extra.get(name, "")
-    return [a.strip() for a in raw.split(",") if a.strip()]
-
-
 async def sweep_digests(services: Services, holder: str) -> SweepReport:
     """BCT-9's weekly email of newly published documents; DOR-13's monthly communication of
     approved documents. Sent to the configured mailing list, else to the policy officers."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
     report = SweepReport("digests")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("digests", now, holder)
         batch: list[outbox.Message] = []
         for kind in preset.digests:
@@ -203,17 +190,17 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
                 subject = f"Published in the week of {long_date(start)}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = ("These policies and procedures were published last week (BCT-9). The chart shows how many "
                         "documents are within their review date.")
-                env, roles = "POLICYBOT_DIGEST_TO", ("ppo", "policy_service")
+                configured, roles = services.config.digest_to, ("ppo", "policy_service")
             else:
                 subject = f"Approved in {month_year(start)}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = "These documents were approved last month (DOR-13)."
-                env, roles = "POLICYBOT_MONTHLY_TO", ("xcslt", "head_of_qa", "governance_officer", "ppo")
+                configured, roles = services.config.monthly_to, ("xcslt", "head_of_qa", "governance_officer", "ppo")
             when = send_window(now, cal)
             payload = {"lines": lines, "chart": kind == "weekly_published"}
-            for address in _addresses(services, env):
+            for address in configured:
                 batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, address=address,
                                             payload=payload, not_before=when))
-            if not _addresses(services, env):
+            if not configured:
                 people: list[str] = []
                 for role in roles:
                     people += [p.id for p in await uow.people.with_role(role)]
@@ -229,13 +216,13 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
 async def sweep_personal_digests(services: Services, holder: str, at: time = time(8, 30)) -> SweepReport:
     """People who asked for one digest instead of single nudges get them folded into one message
     each working morning."""
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
     report = SweepReport("personal_digests")
     if not cal.is_working_day(today) or now.astimezone(LONDON).time() < at:
         return report
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("personal_digests", now, holder)
         batch: list[outbox.Message] = []
         for pid in await uow.outbox.people_with_held():
@@ -261,14 +248,14 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
     from services.meetings import agenda as meetings
 
     report = SweepReport("meetings")
-    preset = organisation_preset(services.settings)
+    preset = services.preset
     if not any(b.meeting for b in preset.bodies.values()):
         return report
     notices = await meetings.due_meeting_work(services, services.clock.now())
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("meetings", services.clock.now(), holder)
         before = len(notices)
-        await outbox.enqueue_notices(uow, notices, services.clock.now(), mail_enabled=services.settings.mail_transport != "none")
+        await outbox.enqueue_notices(uow, notices, services.clock.now(), mail_enabled=services.config.mail_enabled)
         run.queued, run.finished_at = before, services.clock.now()
         report.queued = before
         await uow.commit()
@@ -282,16 +269,16 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
     from services.manual import sync as manual
 
     report = SweepReport("manual")
-    if not services.settings.extra.get("POLICYBOT_MANUAL_URL"):
+    if not services.config.manual_url:
         return report
     today = services.clock.today()
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         checked = await uow.kv.get("manual_refresh_checked") or {}
         had_index = await uow.manual.last_good_run() is not None
     if checked.get("on") == today.isoformat():
         return report
     result = await manual.refresh_if_due(services)
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         run = await uow.outbox.start_sweep("manual", services.clock.now(), holder)
         if had_index and result is not None and result.ok and result.new_amendments:  # the first sync is the baseline
             label = await uow.manual.latest_update_label()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import pytest
@@ -22,7 +21,6 @@ from governance.lifecycle import (
     Notify,
     Published,
     ReviewCompleted,
-    _candidate_actions,
     apply,
     available_actions,
     case_from_dict,

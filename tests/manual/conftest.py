@@ -12,7 +12,7 @@ import pytest_asyncio
 from connectors.trix.crawler import CrawlConfig
 from bot.settings import Settings
 from services.clock import LONDON, FixedClock
-from services.context import Services
+from tests.support.runtime import services_for
 from services.manual.sync import sync_manual
 from services.demo import ensure_demo
 from store.uow import Store
@@ -39,7 +39,7 @@ def fast():
 async def services(db_url, clock):
     store = Store(db_url)
     await store.migrate()
-    svc = Services(settings=Settings(database_url=db_url), store=store, clock=clock)
+    svc = services_for(Settings(database_url=db_url), clock=clock, store=store)
     await ensure_demo(svc)
     try:
         yield svc
@@ -66,8 +66,8 @@ async def indexed(request, tmp_path_factory):
     site = await TrixSite(slow_seconds=5.0).start()
     try:
         await store.migrate()
-        svc = Services(settings=Settings(database_url=url), store=store,
-                       clock=FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)))
+        svc = services_for(Settings(database_url=url), clock=FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)),
+                    store=store)
         await ensure_demo(svc)
         report = await sync_manual(svc, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=2.0, retries=0))
         assert report.ok, report.message

@@ -5,7 +5,7 @@ and offers to request a new document."""
 from __future__ import annotations
 
 from bot.settings import Settings
-from services.context import Services
+from tests.support.runtime import services_for
 from services.manual.sync import sync_manual
 from store.uow import Store
 from tests.support.channel import card_of, readable
@@ -14,7 +14,7 @@ from tests.support.channel import card_of, readable
 async def _sync(db_url, clock, site, fast) -> None:
     store = Store(db_url)
     try:
-        report = await sync_manual(Services(Settings(database_url=db_url), store, clock), site.url, config=fast)
+        report = await sync_manual(services_for(Settings(database_url=db_url), clock=clock, store=store), site.url, config=fast)
         assert report.ok
     finally:
         await store.close()

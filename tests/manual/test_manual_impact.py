@@ -19,7 +19,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 async def updated(indexed):
     """The synced manual, two register documents pointed at chapters, then the December update."""
     services, site = indexed
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         strategy = await uow.documents.by_ref("PP-003")  # "Strategy Discussions and Meetings", RO Alex Dunmore
         strategy.manual_url = site.origin + site.chapters["strategy-discussions"].path
         transitions = await uow.documents.by_ref("PP-040")  # no RO: the RSM Robin Achebe stands in (NCT-1)

@@ -9,7 +9,7 @@ from bot.settings import Settings
 from services.delivery import outbox
 from services.reminders import sweeps
 from services.clock import LONDON, FixedClock
-from services.context import Services
+from tests.support.runtime import services_for
 from services.demo import ensure_demo
 from store.uow import Store
 from tests.support.trix_site import TrixSite
@@ -22,7 +22,7 @@ async def test_the_daily_sweep_syncs_once_and_sends_update_notices_to_owners_onc
                                   "POLICYBOT_MANUAL_DELAY": "0", "POLICYBOT_MANUAL_TIMEOUT": "1"})
     store = Store(settings.database_url)
     await store.migrate()
-    services = Services(settings=settings, store=store, clock=clock)
+    services = services_for(settings, clock=clock, store=store)
     try:
         await ensure_demo(services)
         first = await sweeps.sweep_manual(services, "test")
@@ -36,12 +36,12 @@ async def test_the_daily_sweep_syncs_once_and_sends_update_notices_to_owners_onc
         clock.advance(days=1)
         update = await sweeps.sweep_manual(services, "test")
         assert update.queued > 0
-        rows = [r for r in await outbox.listing(store, None, 500) if r.kind == "manual_update"]
+        rows = [r for r in await outbox.listing(store.uow, None, 500) if r.kind == "manual_update"]
         owners = {r.person_id for r in rows}
         assert "ro-1" in owners  # Alex Dunmore owns PP-001, the local document for a changed chapter
         clock.advance(days=1)
         await sweeps.sweep_manual(services, "test")
-        assert len([r for r in await outbox.listing(store, None, 500) if r.kind == "manual_update"]) == len(rows)
+        assert len([r for r in await outbox.listing(store.uow, None, 500) if r.kind == "manual_update"]) == len(rows)
     finally:
         await store.close()
         await site.stop()

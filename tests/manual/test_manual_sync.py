@@ -20,7 +20,7 @@ def _same_instant(stored, now) -> bool:
 
 
 async def _chapters(services) -> dict[str, tuple]:
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         return {r[1]: r for r in await uow.manual.light_rows()}
 
 
@@ -36,7 +36,7 @@ async def test_sync_stores_every_chapter_and_records_the_run(services, trix_site
                                                    trix_site.origin + trix_site.chapters[SLOW_CHAPTER].path}
     assert seen[-1][0] == seen[-1][1] and len(seen) == seen[-1][1]
 
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         c = await uow.manual.by_url(trix_site.origin + trix_site.chapters["lac-reviews"].path)
         assert (c.title, c.section) == ("Looked After Reviews", "Children in Care")
         assert c.updated_on == trix_site.chapters["lac-reviews"].updated_on
@@ -69,7 +69,7 @@ async def test_second_sync_uses_conditional_requests_and_picks_up_the_update(ser
     assert [c.url for c in report.removed] == [trix_site.origin + f"/manual/chapters/{REMOVED_IN_UPDATE}.html"]
     after = await _chapters(services)
     assert after[changed_url][4] != before[changed_url][4]  # content hash
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         fresh = await uow.manual.by_url(changed_url)
         assert "within 48 hours" in fresh.text and fresh.updated_on == date(2026, 12, 1)
         assert _same_instant(fresh.changed_at, services.clock.now())
@@ -120,7 +120,7 @@ async def test_no_address_or_a_bad_one_is_a_polite_error(services):
         await sync_manual(services)
     with pytest.raises(BadInput, match="not a web address"):
         await sync_manual(services, "file:///etc/passwd")
-    async with services.store.uow() as uow:
+    async with services.uow() as uow:
         assert await uow.manual.runs() == []
 
 

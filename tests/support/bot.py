@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import aiohttp
 from aiohttp import web
 
-from bot.app import create_app
+from bot.bootstrap import create_app
 from bot.settings import Settings
 from services.clock import Clock
 from tests.support.channel import ChannelStandIn

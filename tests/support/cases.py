@@ -50,9 +50,9 @@ async def request_document(bot, aad: str, conversation: str, opening: str, answe
 
 async def case_version(bot, case_id: int) -> tuple[int, str, str]:
     """(version, stage, step) of a case, straight from the database."""
-    from bot.app import SERVICES_KEY
+    from bot.app import RUNTIME_KEY
 
-    async with bot.app[SERVICES_KEY].store.uow() as uow:
+    async with bot.app[RUNTIME_KEY].store.uow() as uow:
         row = await uow.cases.get(case_id)
         return row.version, row.stage, row.state["step"]
 

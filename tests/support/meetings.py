@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from services.clock import LONDON, FixedClock
-from services.context import Services
+from tests.support.runtime import services_for
 from services.demo import ensure_demo, _aad
 from services.people.identity import ChannelIdentity
 from store.uow import Store
@@ -19,7 +19,7 @@ async def organisation(db_url: str, preset: str, start: datetime):
     settings = settings_for(db_url, POLICYBOT_PRESET=preset)
     store = Store(settings.database_url)
     await store.migrate()
-    services = Services(settings=settings, store=store, clock=clock)
+    services = services_for(settings, clock=clock, store=store)
     await ensure_demo(services)
     try:
         yield services

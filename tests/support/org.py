@@ -7,6 +7,7 @@ from datetime import date
 
 from bot.settings import Settings
 from services.context import Services
+from tests.support.runtime import services_for
 from store.uow import Store
 
 TENANT = "tenant-0001"
@@ -42,4 +43,4 @@ async def make_org(db_url: str, clock, *, docs: list[tuple[str, date | None]] = 
                                        ro_id="ro", rsm_id="rsm", status="published", version="1.0",
                                        next_review_due=due, extra={}, created_at=now, updated_at=now)
         await uow.commit()
-    return Services(settings=settings, store=store, clock=clock)
+    return services_for(settings, clock=clock, store=store)
