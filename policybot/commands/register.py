@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from policybot.commands._shared import open_runtime, open_services, run
+from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
+from services.delivery import outbox
+from services.people.directory import load_csv, sync_graph
+from services.register.assets import (
+    all_assets,
+    assets_to_update,
+    link_asset,
+    save_asset,
+)
+from services.register.exporting import export_register
+from services.register.importing import import_tracker
+from services.register.ownership import ownership_problems, reassign_ro
+from services.register.reports import record_compliance_snapshot, register_report
 
 
 def _import(args) -> int:
-    from services.register.importing import import_tracker
-
     async def main() -> int:
         async with open_services() as services:
             report = await import_tracker(services, args.file, dry_run=args.dry_run, mapping=args.mapping,
@@ -20,8 +33,6 @@ def _import(args) -> int:
 
 
 def _export(args) -> int:
-    from services.register.exporting import export_register
-
     async def main() -> int:
         async with open_services() as services:
             summary = await export_register(services, args.file)
@@ -34,8 +45,6 @@ def _export(args) -> int:
 
 async def _queue_notices(services, notices) -> None:
     """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
-    from services.delivery import outbox
-
     if not notices:
         return
     async with services.uow() as uow:
@@ -48,8 +57,6 @@ async def _queue_notices(services, notices) -> None:
 
 
 def _directory_load(args) -> int:
-    from services.people.directory import load_csv
-
     async def main() -> int:
         async with open_runtime() as runtime:
             services = runtime.services
@@ -63,8 +70,6 @@ def _directory_load(args) -> int:
 
 
 def _directory_sync(_args) -> int:
-    from services.people.directory import sync_graph
-
     async def main() -> int:
         async with open_runtime() as runtime:
             services = runtime.services
@@ -78,8 +83,6 @@ def _directory_sync(_args) -> int:
 
 
 def _reassign(args) -> int:
-    from services.register.ownership import reassign_ro
-
     async def main() -> int:
         async with open_services() as services:
             out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
@@ -93,8 +96,6 @@ def _reassign(args) -> int:
 
 
 def _problems(_args) -> int:
-    from services.register.ownership import ownership_problems
-
     async def main() -> int:
         async with open_services() as services:
             problems = await ownership_problems(services)
@@ -107,14 +108,10 @@ def _problems(_args) -> int:
 
 
 def _asset_add(args) -> int:
-    from services.register.assets import save_asset
-
     async def main() -> int:
         async with open_services() as services:
             a = await save_asset(services, args.ref, args.title, kind=args.kind, location=args.location, owner=args.owner)
             for doc_ref in args.governed_by or ():
-                from services.register.assets import link_asset
-
                 await link_asset(services, a.ref, doc_ref)
         print(f"{a.ref} {a.title} ({a.kind}) is in the register" + (f", governed by {', '.join(args.governed_by)}" if args.governed_by else "") + ".")
         return 0
@@ -123,8 +120,6 @@ def _asset_add(args) -> int:
 
 
 def _asset_link(args) -> int:
-    from services.register.assets import link_asset
-
     async def main() -> int:
         async with open_services() as services:
             done = await link_asset(services, args.asset, args.document, note=args.note, unlink=args.unlink)
@@ -136,8 +131,6 @@ def _asset_link(args) -> int:
 
 
 def _asset_list(args) -> int:
-    from services.register.assets import all_assets, assets_to_update
-
     async def main() -> int:
         async with open_services() as services:
             if args.document:
@@ -155,16 +148,6 @@ def _asset_list(args) -> int:
 
 
 def _report(args) -> int:
-    from pathlib import Path
-
-    from render.reports import (
-        compliance_chart_png,
-        due_reply,
-        overdue_reply,
-        report_reply,
-    )
-    from services.register.reports import record_compliance_snapshot, register_report
-
     async def main() -> int:
         async with open_services() as services:
             if not args.no_snapshot:
