@@ -21,6 +21,7 @@ from store.models import (
     PersonRole,
     ProcessedActivity,
 )
+from store.register_repo import RegisterRepo
 
 
 class ConcurrencyConflict(Exception):
@@ -274,6 +275,7 @@ class UnitOfWork:
         from store.manual_repo import ManualRepo
 
         self.manual = ManualRepo(s)
+        self.register = RegisterRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
