@@ -44,6 +44,7 @@ from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.mail import GraphTransport, SmtpTransport
+from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
 from governance.errors import PresetError
 from governance.preset import Preset, load_preset
@@ -171,7 +172,8 @@ class Runtime:
 def build(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Runtime:
     preset = organisation_preset(settings)
     store = store or Store(settings.database_url)
-    services = Services(config=service_config(settings), preset=preset, uow=store.uow, clock=clock or clock_for(settings))
+    services = Services(config=service_config(settings), preset=preset, uow=store.uow, clock=clock or clock_for(settings),
+                        adapters={"manual_source": TrixManual()})
     return Runtime(settings, store, services)
 
 
