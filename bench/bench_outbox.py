@@ -26,6 +26,7 @@ from services.delivery import outbox
 from services.clock import LONDON, FixedClock  # noqa: E402
 from services.delivery.dispatch import Dispatcher
 from services.delivery.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, floor_seconds
+from services.ports import Notice, NoticeKind
 from store.uow import Store  # noqa: E402
 from tests.support.channel import ChannelStandIn, readable  # noqa: E402
 
@@ -43,7 +44,7 @@ async def main(args) -> int:
     now = clock.now()
     per_conversation: Counter = Counter()
     per_tenant: Counter = Counter()
-    async with store.uow() as uow:
+    async with services.uow() as uow:
         for i in range(args.people):
             tenant = f"tenant-{i % args.tenants}"
             await uow.people.create(id=f"p{i}", name=f"Person {i}", email=None, aad_object_id=f"aad-{i}", tenant_id=tenant,
@@ -57,9 +58,9 @@ async def main(args) -> int:
             i = n % args.people
             per_conversation[f"a:conv-{i}"] += 1
             per_tenant[f"tenant-{i % args.tenants}"] += 1
-            messages.append(outbox.Message(key=f"bench:{n}", kind="review_due", subject=f"Reminder {n}",
-                                           body="A review is due.", person_id=f"p{i}"))
-        await outbox.enqueue(uow, messages, now)
+            messages.append(Notice(key=f"bench:{n}", kind=NoticeKind.REVIEW_DUE, subject=f"Reminder {n}",
+                                   body="A review is due.", person_id=f"p{i}"))
+        uow.notify(*messages)
         await uow.commit()
     teams = TeamsSender(services)
     dispatcher = Dispatcher(services, teams=teams, concurrency=args.concurrency)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from policybot.commands._shared import open_runtime, open_services, run
 from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
-from services.delivery import outbox
+from services.delivery.notices import queue_late
 from services.people.directory import load_csv, sync_graph
 from services.register.assets import (
     all_assets,
@@ -47,10 +47,7 @@ async def _queue_notices(services, notices) -> None:
     """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
     if not notices:
         return
-    async with services.uow() as uow:
-        await outbox.enqueue_notices(uow, list(notices), services.clock.now(),
-                                     mail_enabled=services.config.mail_enabled)
-        await uow.commit()
+    await queue_late(services, notices)
     print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
         print(f"  to {n.person_id}: {n.subject}: {n.body}")

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from governance import meetings as gm
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body, Preset
-from services.cases.lifecycle import Notice
 from services.context import Services
+from services.delivery.notices import daily
 from services.errors import BadInput, NotFound
 from services.meetings import texts
 from services.meetings.calendars import (
@@ -161,7 +161,7 @@ async def move_item(services: Services, ident: ChannelIdentity, number: int, bod
                                details={"item": item.id, "to_meeting": target.id})
         doc = await uow.documents.get(item.document_id) if item.document_id else None
         owner = document_owner(doc)
-        notices = (Notice(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
+        notices = (daily(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
         await uow.commit()
         new_view = await agenda_view(uow, preset, body, meeting, today)
     return Result(msg, notices, new_view)

@@ -9,8 +9,8 @@ from governance import meetings as gm
 from governance.dates import long_date
 from governance.errors import NotAllowed
 from governance.preset import Body, Preset
-from services.cases.lifecycle import Notice
 from services.context import Services
+from services.delivery.notices import daily
 from services.errors import BadInput, NotFound
 from services.meetings import texts
 from services.meetings.common import (
@@ -26,6 +26,7 @@ from services.meetings.common import (
 )
 from services.meetings.views import Placement
 from services.people.identity import ChannelIdentity
+from services.ports import Notice
 
 # ------------------------------------------------------------------ meetings
 
@@ -137,7 +138,7 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
             owner = document_owner(doc)
             if owner:
                 d = gm.deadlines_for(body, meeting_day(target), working_calendar(preset))
-                notices.append(Notice(owner, f"Meeting cancelled: {item.title}", texts.placement_text(
+                notices.append(daily(owner, f"Meeting cancelled: {item.title}", texts.placement_text(
                     Placement(body.name, item.title, d.meeting, d, item.id)) + f" (the meeting on {texts.short_day(on)} is cancelled)"))
         msg = f"The {body.name} meeting on {texts.day(on)} is cancelled." + (f" {len(moved)} item{'s' if len(moved) != 1 else ''} moved to the next meeting." if moved else "")
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="meeting_cancelled", summary=msg)

@@ -9,10 +9,10 @@ from datetime import date
 from governance import meetings as gm
 from governance.calendar import WorkingCalendar
 from governance.preset import Body, Preset
-from services.cases.lifecycle import Notice
 from services.errors import NotFound, NotPermitted, UnknownPerson
 from services.meetings.views import AgendaView
 from services.people.identity import ChannelIdentity, resolve_person
+from services.ports import Notice
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
 CHASE_EVERY_DAYS = 7  # overdue actions are chased weekly, like conditions

@@ -8,8 +8,8 @@ from datetime import date, datetime
 from governance import meetings as gm
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body
-from services.cases.lifecycle import Notice
 from services.context import Services
+from services.delivery.notices import daily
 from services.errors import BadInput, NotFound, NotPermitted
 from services.meetings import texts
 from services.meetings.agendas import agenda_view
@@ -32,6 +32,7 @@ from services.meetings.views import (
     ReportView,
 )
 from services.people.identity import ChannelIdentity, find_person
+from services.ports import Notice
 
 # ------------------------------------------------------------------ attendance (DOR-11)
 
@@ -83,7 +84,7 @@ async def attendance_flags(uow, preset, body: Body, meeting, members: dict) -> R
             line = f"{p.name} has missed {run} meetings of the {body.name} in a row without sending a delegate (DOR-11)."
             lines.append(line)
             for h in await uow.people.with_role(to_role):
-                notices.append(Notice(h.id, f"Absences: {body.name}", line))
+                notices.append(daily(h.id, f"Absences: {body.name}", line))
     attended = []
     for pid, status in (history[-1] if history else {}).items():
         if status in ("present", "delegate"):
@@ -97,7 +98,7 @@ async def attendance_flags(uow, preset, body: Body, meeting, members: dict) -> R
         targets = [p.id for p in await uow.people.with_role(body.chair_role)]
         if body.absence_escalation:
             targets += [p.id for p in await uow.people.with_role(body.absence_escalation[1])]
-        notices += [Notice(t, f"Short meeting: {body.name}", line) for t in dict.fromkeys(targets)]
+        notices += [daily(t, f"Short meeting: {body.name}", line) for t in dict.fromkeys(targets)]
     msg = f"Attendance recorded for the {body.name} meeting on {on}." + ("".join(" " + x for x in lines))
     return Result(msg, tuple(notices), body_id=body.id)
 
@@ -155,14 +156,14 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
                 raise NotFound(f"I can't find '{a.owner}' in the directory to own the action '{a.text}'.")
             await uow.meetings.add_action(meeting_id=meeting.id, body=body.id, agenda_item_id=None, text=a.text.strip(),
                                           owner_id=owner.id, due_on=a.due, created_at=now)
-            notices.append(Notice(owner.id, f"Action for you: {body.name}",
+            notices.append(daily(owner.id, f"Action for you: {body.name}",
                                   f"From the {body.name} meeting on {texts.short_day(on)}: {a.text.strip()}"
                                   + (f", by {texts.short_day(a.due)}" if a.due else "") + "."))
         minutes = await minutes_view(uow, preset, body, meeting, today, notes)
         text = texts.minutes_text(minutes)
         await uow.meetings.add_minutes(meeting_id=meeting.id, text=text, recorded_by=person.id, recorded_at=now)
         meeting.status, meeting.minutes_sent_at = "held", now
-        notices += [Notice(p.id, f"Minutes: {body.name}, {texts.short_day(on)}", text) for p in await members_of(uow, body)]
+        notices += [daily(p.id, f"Minutes: {body.name}, {texts.short_day(on)}", text) for p in await members_of(uow, body)]
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="minutes_issued",
                                summary=f"Minutes of {texts.short_day(on)} issued with {len(actions or [])} actions")
         if "after_meeting" in body.reports:
@@ -220,7 +221,7 @@ async def send_report(uow, preset, body: Body, report: ReportView, now: datetime
         for role in OFFICER_ROLES:
             targets += [p.id for p in await uow.people.with_role(role)]
     subject = f"{texts.REPORT_TITLES[report.kind]}: {body.name}"
-    return [Notice(t, subject, text) for t in dict.fromkeys(targets)]
+    return [daily(t, subject, text) for t in dict.fromkeys(targets)]
 
 
 async def periodic_report(services, preset, body: Body, kind: str, start: date, end: date, now: datetime) -> list[Notice]:

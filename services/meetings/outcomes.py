@@ -8,8 +8,9 @@ from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body
-from services.cases.lifecycle import Notice, act_in
+from services.cases.lifecycle import act_in
 from services.context import Services
+from services.delivery.notices import daily
 from services.meetings import texts
 from services.meetings.agendas import agenda_view, as_chair
 from services.meetings.common import Result, document_owner, meeting_day
@@ -19,6 +20,7 @@ from services.meetings.views import (
     ItemView,
 )
 from services.people.identity import ChannelIdentity
+from services.ports import Notice
 
 # ------------------------------------------------------------------ outcomes (DOR-4, BCT-7, DOR-5)
 
@@ -123,7 +125,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
                                summary=msg, reason=note, details={"item": item.id, "outcome": outcome, "votes": list(votes) if votes else None})
         owner = document_owner(doc)
         if owner and owner != person.id and not any(n.person_id == owner for n in notices):
-            notices.append(Notice(owner, f"{effect.label}: {item.title}", msg))
+            notices.append(daily(owner, f"{effect.label}: {item.title}", msg))
         await uow.commit()
         new_view = await agenda_view(uow, preset, body, meeting, today)
     return Result(msg, tuple(notices), new_view)

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 
 from governance import meetings as gm
 from governance.preset import Body
-from services.cases.lifecycle import Notice
 from services.context import Services
+from services.delivery.notices import daily
 from services.meetings import texts
 from services.meetings.agendas import agenda_view
 from services.meetings.calendars import ensure_meetings
@@ -19,6 +19,7 @@ from services.meetings.common import (
     working_calendar,
 )
 from services.meetings.minutes import periodic_report
+from services.ports import Notice
 
 # ------------------------------------------------------------------ papers (DOR-8, BCT-6)
 
@@ -30,7 +31,7 @@ async def send_papers(uow, preset, body: Body, meeting, today: date, now: dateti
     text = texts.agenda_text(view)
     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=meeting.id, action="papers_sent",
                            summary=f"Agenda and {len(view.drafts)} draft{'s' if len(view.drafts) != 1 else ''} sent to members")
-    return [Notice(p.id, subject, text) for p in await members_of(uow, body)]
+    return [daily(p.id, subject, text) for p in await members_of(uow, body)]
 
 
 async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
@@ -55,7 +56,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
             for a in await uow.meetings.open_actions(body.id):
                 if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
                     a.last_chased_on = today
-                    notices.append(Notice(a.owner_id, f"Action overdue: {body.name}",
+                    notices.append(daily(a.owner_id, f"Action overdue: {body.name}",
                                           f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
                                           f"Say 'action {a.id} done' when it is complete."))
                     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=a.meeting_id, action="action_chased",

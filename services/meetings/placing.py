@@ -8,8 +8,8 @@ from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.dates import long_date
 from governance.preset import Body, Preset
-from services.cases.lifecycle import Notice
 from services.context import Services
+from services.delivery.notices import daily
 from services.errors import NotFound, NotPermitted
 from services.meetings import texts
 from services.meetings.calendars import first_feasible
@@ -23,6 +23,7 @@ from services.meetings.common import (
 )
 from services.meetings.views import Placement
 from services.people.identity import ChannelIdentity
+from services.ports import Notice
 
 # ------------------------------------------------------------------ placing items (DOR-8, BCT-4, BCT-7)
 
@@ -66,7 +67,7 @@ async def place_item(uow, preset: Preset, body: Body, *, doc, case_id: int | Non
                            action="placed_on_agenda" if item else "placed_on_forward_plan", summary=summary,
                            details={"body": body.id, "meeting": meeting.id if meeting else None, "item": item.id if item else None})
     owner = document_owner(doc)
-    notices = (Notice(owner, f"On the agenda: {title}" if item else f"On the forward plan: {title}", summary),) if owner else ()
+    notices = (daily(owner, f"On the agenda: {title}" if item else f"On the forward plan: {title}", summary),) if owner else ()
     return Placement(placement.body_name, title, placement.meeting_on, deadlines, placement.item_id, notices=notices)
 
 

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from governance.dates import collapse
-from services.cases.lifecycle import Notice
 from services.context import Services
 from services.ports import DirectoryEntry as Entry
-from services.ports import DirectorySource, PeopleFileReader
+from services.ports import DirectorySource, Notice, PeopleFileReader
 from services.register.ownership import flag_orphans
 
 
