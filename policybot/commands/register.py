@@ -6,7 +6,6 @@ from pathlib import Path
 
 from policybot.commands._shared import open_runtime, open_services, run
 from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
-from services.delivery.notices import queue_late
 from services.people.directory import load_csv, sync_graph
 from services.register.assets import (
     all_assets,
@@ -43,11 +42,11 @@ def _export(args) -> int:
     return run(main)
 
 
-async def _queue_notices(services, notices) -> None:
-    """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
+def _show_notices(notices) -> None:
+    """Say who was told: the use case queued the notices in the outbox in the same transaction as
+    the change (the bot's scheduler sends them, by Teams or email)."""
     if not notices:
         return
-    await queue_late(services, notices)
     print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
         print(f"  to {n.person_id}: {n.subject}: {n.body}")
@@ -60,7 +59,7 @@ def _directory_load(args) -> int:
             report = await load_csv(services, args.file, runtime.people_file())
             for line in report.lines():
                 print(line)
-            await _queue_notices(services, report.notices)
+            _show_notices(report.notices)
         return 0 if report.applied else 1
 
     return run(main)
@@ -73,7 +72,7 @@ def _directory_sync(_args) -> int:
             report = await sync_graph(services, runtime.directory())
             for line in report.lines():
                 print(line)
-            await _queue_notices(services, report.notices)
+            _show_notices(report.notices)
         return 0
 
     return run(main)
@@ -86,7 +85,7 @@ def _reassign(args) -> int:
                                     actor_email=args.by, refs=args.ref or None)
             print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
                   f"{len(out.cases)} open cases and {out.drafts} drafts.")
-            await _queue_notices(services, out.notices)
+            _show_notices(out.notices)
         return 0
 
     return run(main)

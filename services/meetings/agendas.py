@@ -27,6 +27,7 @@ from services.meetings.common import (
     find_body,
     known_person,
     meeting_day,
+    raised,
     working_calendar,
 )
 from services.meetings.views import (
@@ -161,7 +162,8 @@ async def move_item(services: Services, ident: ChannelIdentity, number: int, bod
                                details={"item": item.id, "to_meeting": target.id})
         doc = await uow.documents.get(item.document_id) if item.document_id else None
         owner = document_owner(doc)
-        notices = (daily(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
+        moved = (daily(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
+        notices = raised(uow, moved, today)
         await uow.commit()
         new_view = await agenda_view(uow, preset, body, meeting, today)
     return Result(msg, notices, new_view)

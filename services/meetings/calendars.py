@@ -22,6 +22,7 @@ from services.meetings.common import (
     find_body,
     known_person,
     meeting_day,
+    raised,
     working_calendar,
 )
 from services.meetings.views import Placement
@@ -142,5 +143,6 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
                     Placement(body.name, item.title, d.meeting, d, item.id)) + f" (the meeting on {texts.short_day(on)} is cancelled)"))
         msg = f"The {body.name} meeting on {texts.day(on)} is cancelled." + (f" {len(moved)} item{'s' if len(moved) != 1 else ''} moved to the next meeting." if moved else "")
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="meeting_cancelled", summary=msg)
+        told = raised(uow, notices, today)
         await uow.commit()
-    return Result(msg, tuple(notices), body_id=body.id)
+    return Result(msg, told, body_id=body.id)

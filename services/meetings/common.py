@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from governance import meetings as gm
 from governance.calendar import WorkingCalendar
 from governance.preset import Body, Preset
+from services.delivery.notices import dated
 from services.errors import NotFound, NotPermitted, UnknownPerson
 from services.meetings.views import AgendaView
 from services.people.identity import ChannelIdentity, resolve_person
@@ -25,6 +27,15 @@ class Result:
     notices: tuple[Notice, ...] = field(default_factory=tuple)
     agenda: AgendaView | None = None
     body_id: str | None = None
+
+
+def raised(uow, notices: Iterable[Notice], today: date) -> tuple[Notice, ...]:
+    """Raise the notices on the unit of work, so that its commit writes them to the outbox in the
+    same transaction as the change that caused them; they come back with their keys complete (the
+    day added), so the turn can send them at once without queueing them again."""
+    done = tuple(dated(n, today) for n in notices)
+    uow.notify(*done)
+    return done
 
 
 def working_calendar(preset: Preset) -> WorkingCalendar:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from governance import meetings as gm
@@ -24,6 +24,7 @@ from services.meetings.common import (
     known_person,
     meeting_day,
     members_of,
+    raised,
 )
 from services.meetings.views import (
     ActionView,
@@ -64,6 +65,7 @@ async def record_attendance(services: Services, ident: ChannelIdentity, statuses
         result = await attendance_flags(uow, preset, body, meeting, members)
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="attendance_recorded",
                                summary=result.message)
+        result = replace(result, notices=raised(uow, result.notices, today))
         await uow.commit()
     return result
 
@@ -170,6 +172,7 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
             report = report_of(body, "after_meeting", on, on, [(i, meeting) for i in minutes.agenda.items])
             notices += await send_report(uow, preset, body, report, now, meeting_id=meeting.id)
             meeting.report_sent_at = now
+        notices = list(raised(uow, notices, today))
         await uow.commit()
     return Result(f"Minutes of the {body.name} meeting on {texts.short_day(on)} issued to members.", tuple(notices)), minutes
 
@@ -241,9 +244,9 @@ async def periodic_report(services, preset, body: Body, kind: str, start: date, 
                         attended.append(frozenset(p.role_names))
                 short += gm.quorum_check(body, attended).short
             report = ReportView(kind, body.name, start, end, report.approved, report.exceptions, len(held), short)
-        notices = await send_report(uow, preset, body, report, now)
+        notices = raised(uow, await send_report(uow, preset, body, report, now), now.astimezone(gm.LONDON).date())
         await uow.commit()
-    return notices
+    return list(notices)
 
 
 async def minutes_of(services: Services, body_name: str, on: date) -> str:

@@ -13,7 +13,7 @@ from services.context import Services
 from services.delivery.notices import daily
 from services.meetings import texts
 from services.meetings.agendas import agenda_view, as_chair
-from services.meetings.common import Result, document_owner, meeting_day
+from services.meetings.common import Result, document_owner, meeting_day, raised
 from services.meetings.placing import place_item
 from services.meetings.views import (
     AgendaView,
@@ -90,7 +90,8 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
             raise NotAllowed(f"Item {number} already has its outcome: {gm.OUTCOMES[item.outcome].lower()}.")
         decisions = await stage_decisions(uow, preset, body, item)
         effect = gm.outcome_effect(outcome, item.kind, body, decisions, votes=votes, note=note)
-        notices: list[Notice] = []
+        notices: list[Notice] = []  # those of the case were raised by act_in; the rest are raised below
+        ours: list[Notice] = []
         case_row = await uow.cases.get(item.case_id) if item.case_id else None
         doc = await uow.documents.get(item.document_id) if item.document_id else None
         flowed = ""
@@ -108,7 +109,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
         if outcome == "deferred":
             p = await place_item(uow, preset, body, doc=doc, case_id=item.case_id, kind=item.kind, today=today, now=now,
                              actor=person, after=on, title=item.title, carried_from=item)
-            notices += list(p.notices)
+            ours += p.notices
             flowed = " " + texts.placement_text(p)
         elif entry is not None:
             entry.status = "decided"
@@ -116,7 +117,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
             # No case to carry the referral: the document still goes onto the higher body's plan (BCT-7).
             p = await place_item(uow, preset, preset.bodies[effect.to_higher_body], doc=doc, case_id=None, kind=item.kind,
                              today=today, now=now, actor=person, referred_from=body.id, title=item.title)
-            notices += list(p.notices)
+            ours += p.notices
         if effect.to_higher_body:
             flowed += f" It goes onto the forward plan of the {preset.bodies[effect.to_higher_body].name}."
         deputy = " (deputising for the chair)" if deputy_roles else ""
@@ -124,8 +125,9 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="outcome_recorded",
                                summary=msg, reason=note, details={"item": item.id, "outcome": outcome, "votes": list(votes) if votes else None})
         owner = document_owner(doc)
-        if owner and owner != person.id and not any(n.person_id == owner for n in notices):
-            notices.append(daily(owner, f"{effect.label}: {item.title}", msg))
+        if owner and owner != person.id and not any(n.person_id == owner for n in [*notices, *ours]):
+            ours.append(daily(owner, f"{effect.label}: {item.title}", msg))
+        notices += raised(uow, ours, today)
         await uow.commit()
         new_view = await agenda_view(uow, preset, body, meeting, today)
     return Result(msg, tuple(notices), new_view)

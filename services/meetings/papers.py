@@ -16,6 +16,7 @@ from services.meetings.common import (
     CHASE_EVERY_DAYS,
     meeting_day,
     members_of,
+    raised,
     working_calendar,
 )
 from services.meetings.minutes import periodic_report
@@ -36,7 +37,9 @@ async def send_papers(uow, preset, body: Body, meeting, today: date, now: dateti
 
 async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
     """What the scheduler runs (daily is enough): papers at their deadline, overdue actions chased,
-    and the monthly and annual reports (DOR-13). Each piece commits on its own with its audit."""
+    and the monthly and annual reports (DOR-13). Each piece commits on its own with its audit and the
+    notices it causes (papers marked as sent and the papers queued in one transaction). Returns the
+    notices, already queued."""
     preset = services.preset
     today = now.astimezone(gm.LONDON).date()
     cal = working_calendar(preset)
@@ -50,15 +53,15 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
                                               gm.starts_at(today + timedelta(days=31), datetime.max.time()), ["scheduled"])
             for m in rows:
                 if m.papers_sent_at is None and gm.papers_due_now(body, meeting_day(m), today, cal):
-                    notices += await send_papers(uow, preset, body, m, today, now)
+                    notices += raised(uow, await send_papers(uow, preset, body, m, today, now), today)
             await uow.commit()
         async with services.uow() as uow:
             for a in await uow.meetings.open_actions(body.id):
                 if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
                     a.last_chased_on = today
-                    notices.append(daily(a.owner_id, f"Action overdue: {body.name}",
-                                          f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
-                                          f"Say 'action {a.id} done' when it is complete."))
+                    notices += raised(uow, [daily(a.owner_id, f"Action overdue: {body.name}",
+                                                  f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
+                                                  f"Say 'action {a.id} done' when it is complete.")], today)
                     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=a.meeting_id, action="action_chased",
                                            summary=f"Overdue action chased: {a.text}", details={"action": a.id})
             await uow.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from governance import lifecycle as gl
@@ -19,6 +20,7 @@ from services.meetings.common import (
     is_officer,
     known_person,
     meeting_day,
+    raised,
     working_calendar,
 )
 from services.meetings.views import Placement
@@ -107,5 +109,6 @@ async def place_on_agenda(services: Services, ident: ChannelIdentity, ref: str, 
             raise NotPermitted(f"Only the document's owner, the policy officer or the chair of the {body.name} can add it to the agenda.")
         cases = await uow.cases.open_for_document(doc.id)
         p = await place_item(uow, preset, body, doc=doc, case_id=cases[0].id if cases else None, kind=kind, today=today, now=now, actor=person)
+        p = replace(p, notices=raised(uow, p.notices, today))
         await uow.commit()
     return p

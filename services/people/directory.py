@@ -13,6 +13,7 @@ from pathlib import Path
 
 from governance.dates import collapse
 from services.context import Services
+from services.delivery.notices import dated
 from services.ports import DirectoryEntry as Entry
 from services.ports import DirectorySource, Notice, PeopleFileReader
 from services.register.ownership import flag_orphans
@@ -164,6 +165,9 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
                 report.notices += notices
         await uow.audit.record(at=now, actor=None, entity="directory", entity_id=source[:64], action="directory_sync",
                                summary="; ".join(report.lines()))
+        # The sync and the notices it causes (orphaned documents, NCT-1) are one transaction.
+        report.notices = [dated(n, services.clock.today()) for n in report.notices]
+        uow.notify(*report.notices)
         await uow.commit()
         report.applied = True
     return report

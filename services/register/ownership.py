@@ -14,7 +14,7 @@ from governance.errors import MissingInformation
 from governance.ownership import check_change_of_ro, effective_ro, hand_over_case
 from governance.reminders import NUDGE_KINDS
 from services.context import Services
-from services.delivery.notices import daily
+from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotFound
 from services.people.identity import find_person
 from services.ports import Notice
@@ -122,6 +122,9 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
             notices.append(daily(after.id, "Documents handed over to you",
                                   f"You are now responsible for {listed}, handed over from {before.name}.{work} "
                                   "Say 'my documents' and 'my tasks' to see them."))
+        # The handover and the notices it causes are one transaction: the commit queues them.
+        notices = [dated(n, today) for n in notices]
+        uow.notify(*notices)
         await uow.commit()
     return Handover(before.id, after.id, tuple(d.ref for d in docs), tuple(moved_cases), drafts, tuple(notices))
 
