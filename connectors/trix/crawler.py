@@ -429,114 +429,118 @@ async def crawl(
     return result
 
 
-async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Mapping[str, Validators],
-                 config: CrawlConfig, progress: Progress | None, amendments_only: bool = False) -> None:
-    robots, refusal = await _robots(fetcher, site)
-    if refusal:
-        result.fatal = refusal
-        return
-    if robots is not None and robots.crawl_delay(ROBOTS_AGENT):
-        fetcher.delay = max(fetcher.delay, float(robots.crawl_delay(ROBOTS_AGENT)))
+class _Crawl:
+    """One read of the manual: the steps share the site's robots.txt rules, the fetcher, the result
+    and the chapters found so far (url -> (section, linked title))."""
 
-    def allowed(url: str) -> bool:
-        if robots is None or robots.can_fetch(ROBOTS_AGENT, url):
+    def __init__(self, fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Mapping[str, Validators],
+                 config: CrawlConfig, progress: Progress | None) -> None:
+        self.fetcher, self.site, self.result, self.known = fetcher, site, result, known
+        self.config, self.progress = config, progress
+        self.robots: RobotFileParser | None = None
+        self.chapters: dict[str, tuple[str | None, str]] = {}
+        self.nav_urls: set[str] = set()
+        self.done = self.total = 0
+
+    def allowed(self, url: str) -> bool:
+        if self.robots is None or self.robots.can_fetch(ROBOTS_AGENT, url):
             return True
-        if url not in result.skipped_by_robots:
-            result.skipped_by_robots.append(url)
+        if url not in self.result.skipped_by_robots:
+            self.result.skipped_by_robots.append(url)
         return False
 
-    if not allowed(site.base):
-        result.fatal = "robots.txt does not allow policybot to read the manual's contents page"
-        return
-    try:
-        contents = await fetcher.get(site.base)
-    except FetchError as exc:
-        result.fatal = f"the contents page {site.base} could not be read: {exc.reason}"
-        return
-    main = _main(_page(contents.text))
-    contents_links = site.links(contents.url, main)
-
-    # Chapters to read: url -> (section, linked title). Pages linked from the contents page are
-    # either section pages (mostly links) or chapters listed under section headings.
-    chapters: dict[str, tuple[str | None, str]] = {}
-    amendments_url: str | None = None
-    candidates: list[_Link] = []
-    for link in contents_links:
-        if _is_amendments(link):
-            amendments_url = amendments_url or link.url
-        elif link.url != site.base and allowed(link.url):
-            candidates.append(link)
-    nav_urls = {link.url for link in candidates} | {site.base}
-    if amendments_only:
-        if not amendments_url or not allowed(amendments_url):
-            result.fatal = "the contents page has no amendments page that policybot may read"
-            return
+    async def contents(self) -> list[_Link] | None:
+        """robots.txt, then the contents page's links; None (and the result's fatal) when it can't be read."""
+        self.robots, refusal = await _robots(self.fetcher, self.site)
+        if refusal:
+            self.result.fatal = refusal
+            return None
+        if self.robots is not None and self.robots.crawl_delay(ROBOTS_AGENT):
+            self.fetcher.delay = max(self.fetcher.delay, float(self.robots.crawl_delay(ROBOTS_AGENT)))
+        if not self.allowed(self.site.base):
+            self.result.fatal = "robots.txt does not allow policybot to read the manual's contents page"
+            return None
         try:
-            got = await fetcher.get(amendments_url)
+            contents = await self.fetcher.get(self.site.base)
         except FetchError as exc:
-            result.fatal = f"the amendments page could not be read: {exc.reason}"
-            return
-        result.amendments = parse_amendments(got.url, got.text, site)
-        result.amendments_read = True
-        return
+            self.result.fatal = f"the contents page {self.site.base} could not be read: {exc.reason}"
+            return None
+        return self.site.links(contents.url, _main(_page(contents.text)))
 
-    async def visit(link: _Link) -> None:
+    def sort_links(self, links: list[_Link]) -> tuple[str | None, list[_Link]]:
+        """(the amendments page, the pages to visit): section pages (mostly links) or chapters listed
+        under section headings."""
+        amendments_url: str | None = None
+        candidates: list[_Link] = []
+        for link in links:
+            if _is_amendments(link):
+                amendments_url = amendments_url or link.url
+            elif link.url != self.site.base and self.allowed(link.url):
+                candidates.append(link)
+        self.nav_urls = {link.url for link in candidates} | {self.site.base}
+        return amendments_url, candidates
+
+    async def amendments_only(self, amendments_url: str | None) -> None:
+        if not amendments_url or not self.allowed(amendments_url):
+            self.result.fatal = "the contents page has no amendments page that policybot may read"
+            return
         try:
-            got = await fetcher.get(link.url, known.get(link.url))
+            got = await self.fetcher.get(amendments_url)
+        except FetchError as exc:
+            self.result.fatal = f"the amendments page could not be read: {exc.reason}"
+            return
+        self.result.amendments = parse_amendments(got.url, got.text, self.site)
+        self.result.amendments_read = True
+
+    async def amendments(self, amendments_url: str) -> None:
+        try:
+            got = await self.fetcher.get(amendments_url)
+            self.result.amendments = parse_amendments(got.url, got.text, self.site)
+            self.result.amendments_read = True
+        except FetchError as exc:
+            self.result.failures.append(PageFailure(amendments_url, f"amendments page: {exc.reason}", exc.status))
+
+    async def visit(self, link: _Link) -> None:
+        """A page linked from the contents: a section listing (its chapters are noted) or a chapter."""
+        result = self.result
+        try:
+            got = await self.fetcher.get(link.url, self.known.get(link.url))
         except FetchError as exc:
             result.failures.append(PageFailure(link.url, exc.reason, exc.status))
             result.complete = False
             return
         if got.status == 304:  # a chapter listed on the contents page, unchanged
-            chapters[link.url] = (link.heading, link.text)
+            self.chapters[link.url] = (link.heading, link.text)
             result.not_modified[link.url] = (link.heading, link.text)
             return
         page = _page(got.text)
         page_main = _main(page)
-        page_links = site.links(got.url, page_main)
+        page_links = self.site.links(got.url, page_main)
         if _is_listing(page_main, page_links):
             h1 = page_main.xpath(".//h1") or page.xpath("//h1")
             section = _words(h1[0]) if h1 else link.text
             result.sections.append(section)
             for sub in page_links:
-                if sub.url in nav_urls or _is_amendments(sub) or not allowed(sub.url):
+                if sub.url in self.nav_urls or _is_amendments(sub) or not self.allowed(sub.url):
                     continue
-                chapters.setdefault(sub.url, (section, sub.text))
+                self.chapters.setdefault(sub.url, (section, sub.text))
+            return
+        chapter = parse_chapter(got.url, got.text, section=link.heading, linked_title=link.text, site=self.site,
+                                etag=got.etag, last_modified=got.last_modified)
+        if chapter is None:
+            result.failures.append(PageFailure(link.url, "no chapter content found on the page"))
         else:
-            chapter = parse_chapter(got.url, got.text, section=link.heading, linked_title=link.text, site=site,
-                                    etag=got.etag, last_modified=got.last_modified)
-            if chapter is None:
-                result.failures.append(PageFailure(link.url, "no chapter content found on the page"))
-            else:
-                result.chapters.append(chapter)
-                chapters[link.url] = (link.heading, link.text)
+            result.chapters.append(chapter)
+            self.chapters[link.url] = (link.heading, link.text)
 
-    await asyncio.gather(*(visit(link) for link in candidates))
-    if amendments_url and allowed(amendments_url):
+    async def read(self, url: str, section: str | None, title: str) -> None:
+        result = self.result
         try:
-            got = await fetcher.get(amendments_url)
-            result.amendments = parse_amendments(got.url, got.text, site)
-            result.amendments_read = True
-        except FetchError as exc:
-            result.failures.append(PageFailure(amendments_url, f"amendments page: {exc.reason}", exc.status))
-
-    done_urls = {c.url for c in result.chapters} | set(result.not_modified)
-    todo = [(url, sec, title) for url, (sec, title) in chapters.items() if url not in done_urls][: config.max_pages]
-    if not chapters:
-        result.fatal = ("no chapters were found on the contents or section pages: the manual's layout may have "
-                        "changed, so the previous index was kept")
-        return
-    total = len(todo)
-    done = 0
-
-    async def read(url: str, section: str | None, title: str) -> None:
-        nonlocal done
-        try:
-            got = await fetcher.get(url, known.get(url))
+            got = await self.fetcher.get(url, self.known.get(url))
             if got.status == 304:
                 result.not_modified[url] = (section, title)
             else:
-                chapter = parse_chapter(got.url, got.text, section=section, linked_title=title, site=site,
+                chapter = parse_chapter(got.url, got.text, section=section, linked_title=title, site=self.site,
                                         etag=got.etag, last_modified=got.last_modified)
                 if chapter is None:
                     result.failures.append(PageFailure(url, "no chapter content found on the page"))
@@ -547,19 +551,45 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
         except FetchError as exc:
             result.failures.append(PageFailure(url, exc.reason, exc.status))
         finally:
-            done += 1
-            if progress:
-                progress(done, total, url)
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total, url)
 
-    await asyncio.gather(*(read(url, sec, title) for url, sec, title in todo))
-    read_ok = len(result.chapters) + len(result.not_modified)
-    attempted = len(chapters)
-    if read_ok == 0:
-        result.fatal = "none of the manual's chapters could be read, so the previous index was kept"
-    elif attempted and (attempted - read_ok) / attempted > config.max_failure_ratio:
-        result.fatal = (f"{attempted - read_ok} of {attempted} chapters could not be read, so the previous index "
-                        "was kept")
-    result.chapters.sort(key=lambda c: c.url)
+    def judge(self) -> None:
+        """Too many chapters unread means something is wrong with the site: the whole read fails."""
+        result = self.result
+        read_ok = len(result.chapters) + len(result.not_modified)
+        attempted = len(self.chapters)
+        if read_ok == 0:
+            result.fatal = "none of the manual's chapters could be read, so the previous index was kept"
+        elif attempted and (attempted - read_ok) / attempted > self.config.max_failure_ratio:
+            result.fatal = (f"{attempted - read_ok} of {attempted} chapters could not be read, so the previous index "
+                            "was kept")
+        result.chapters.sort(key=lambda c: c.url)
+
+
+async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Mapping[str, Validators],
+                 config: CrawlConfig, progress: Progress | None, amendments_only: bool = False) -> None:
+    crawl = _Crawl(fetcher, site, result, known, config, progress)
+    links = await crawl.contents()
+    if links is None:
+        return
+    amendments_url, candidates = crawl.sort_links(links)
+    if amendments_only:
+        await crawl.amendments_only(amendments_url)
+        return
+    await asyncio.gather(*(crawl.visit(link) for link in candidates))
+    if amendments_url and crawl.allowed(amendments_url):
+        await crawl.amendments(amendments_url)
+    done_urls = {c.url for c in result.chapters} | set(result.not_modified)
+    todo = [(url, sec, title) for url, (sec, title) in crawl.chapters.items() if url not in done_urls][: config.max_pages]
+    if not crawl.chapters:
+        result.fatal = ("no chapters were found on the contents or section pages: the manual's layout may have "
+                        "changed, so the previous index was kept")
+        return
+    crawl.total = len(todo)
+    await asyncio.gather(*(crawl.read(url, sec, title) for url, sec, title in todo))
+    crawl.judge()
 
 
 class TrixManual:
