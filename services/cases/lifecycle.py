@@ -419,27 +419,30 @@ async def _agenda_events(uow, preset, doc, row, case, events, today, now, person
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
                        case_id: int | None = None) -> Outcome:
-    """A Word document arrives: check it, keep it as a new version, and move the case on."""
+    """A Word document arrives: check it, keep it as a new version, and move the case on, in one
+    transaction (the case's move, the stored draft, both audit records and the notices): a crash
+    part way leaves neither."""
     check = check_docx(content, filename)
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
         person = await _who(uow, ident)
         row = await _case_for_draft(uow, person, case_id)
-        row_id, doc_id, person_id = row.id, row.document_id, person.id
-        step = gl.case_from_dict(row.state).step
-    action = "submit_amendments" if step == "conditions" else "submit_draft"
-    outcome = await act(services, ident, row_id, action, data={"tracked_changes": check.has_tracked_changes, "filename": filename})
-    async with services.uow() as uow:
-        person = await uow.people.get(person_id)
+        doc = await uow.documents.get(row.document_id)
+        action = "submit_amendments" if gl.case_from_dict(row.state).step == "conditions" else "submit_draft"
+        summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
+                                        data={"tracked_changes": check.has_tracked_changes, "filename": filename})
         draft = await uow.cases.add_draft(
-            document_id=doc_id, case_id=row_id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
-            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person_id,
-            uploaded_at=services.clock.now(), note=None,
+            document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
+            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
+            uploaded_at=now, note=None,
         )
-        await uow.audit.record(at=services.clock.now(), actor=person, entity="document", entity_id=doc_id, action="draft_stored",
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_stored",
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")
         await uow.commit()
-    return Outcome(outcome.case, f"Thanks: {filename} is stored as draft version {draft.number}. " + outcome.message, outcome.notices)
+        view = await _view(uow, preset, row, doc, person, today)
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices))
 
 
 async def _case_for_draft(uow, person, case_id: int | None):
