@@ -51,7 +51,8 @@ from governance.preset import Preset, load_preset
 from scheduler.runner import Scheduler
 from services.clock import RehearsalClock, SystemClock
 from services.context import ServiceConfig, Services
-from services.delivery.dispatch import Dispatcher
+from render.notices import NoticeRendering
+from services.delivery.dispatch import RENDERER, Dispatcher
 from services.delivery.outbox import OutboxWriter
 from services.demo import ensure_demo
 from services.ports import Clock, MailTransport
@@ -177,7 +178,8 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     config = service_config(settings)
     # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
-    services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock)
+    services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
+                        adapters={RENDERER: NoticeRendering()})
     return Runtime(settings, store, services)
 
 
