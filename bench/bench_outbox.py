@@ -7,8 +7,6 @@ time against the floor those limits allow, with the count lost or duplicated (mu
 
 from __future__ import annotations
 
-from bot.bootstrap import build
-
 import argparse
 import asyncio
 import os
@@ -20,6 +18,7 @@ from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bot.bootstrap import build  # noqa: E402
 from bot.proactive import TeamsSender  # noqa: E402
 from bot.settings import Settings
 from services.delivery import outbox
@@ -62,7 +61,7 @@ async def main(args) -> int:
                                    body="A review is due.", person_id=f"p{i}"))
         uow.notify(*messages)
         await uow.commit()
-    teams = TeamsSender(services)
+    teams = TeamsSender(services, settings)
     dispatcher = Dispatcher(services, teams=teams, concurrency=args.concurrency)
     floor = floor_seconds(dict(per_conversation), dict(per_tenant))
     print(f"{args.messages} reminders to {args.people} people in {args.tenants} tenants; database {url.split(':', 1)[0]}")
