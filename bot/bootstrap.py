@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from scheduler.runner import Scheduler
 from services.clock import RehearsalClock, SystemClock
 from services.context import ServiceConfig, Services
 from services.delivery.dispatch import Dispatcher
+from services.delivery.outbox import OutboxWriter
 from services.demo import ensure_demo
 from services.ports import Clock, MailTransport
 from store.uow import Store
@@ -169,7 +171,11 @@ class Runtime:
 def build(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Runtime:
     preset = organisation_preset(settings)
     store = store or Store(settings.database_url)
-    services = Services(config=service_config(settings), preset=preset, uow=store.uow, clock=clock or clock_for(settings))
+    clock = clock or clock_for(settings)
+    config = service_config(settings)
+    # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
+    writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
+    services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock)
     return Runtime(settings, store, services)
 
 

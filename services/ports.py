@@ -30,19 +30,19 @@ class Clock(Protocol):
 
 
 class NoticeKind(StrEnum):
-    """What a message is, which decides how it is paced, held or folded into a digest."""
+    """What a message is, which decides how it is paced, held or folded into a digest. The values
+    are the outbox's `kind` column; `governance.reminders.NUDGE_KINDS` names the nudges among them."""
 
-    NOTICE = "notice"  # a decision, a step, a request: sent straight away
-    REMINDER = "reminder"  # a review coming due (NCT-11)
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"  # NCT-11 ladder, DOR-11, DOR-12
-    NUDGE = "nudge"  # a case waiting too long
-    CONSULTATION = "consultation"  # BCT-4 reminder before a consultation closes
+    NOTICE = "notice"  # a decision, a step, a request, meeting paperwork: sent straight away
+    REVIEW_DUE = "review_due"  # NCT-11 a review coming due
+    REVIEW_OVERDUE = "review_overdue"
+    REVIEW_ESCALATION = "review_escalation"  # NCT-11 ladder, DOR-11, DOR-12
+    CASE_WAITING = "case_waiting"  # a case waiting too long
+    CONDITIONS_WAITING = "conditions_waiting"
+    CONSULTATION_CLOSING = "consultation_closing"  # BCT-4 reminder before a consultation closes
     UPDATE_WINDOW = "update_window"  # NCT-2, NCT-4
-    DIGEST = "digest"  # a person's held nudges folded into one morning message
-    PUBLISHED = "published"  # BCT-9 weekly, DOR-13 monthly
-    PAPERS = "papers"  # DOR-8, BCT-6 meeting papers
-    ACTION = "action"  # DOR-10 meeting actions
+    DIGEST = "digest"  # BCT-9 weekly, DOR-13 monthly
+    PERSONAL_DIGEST = "personal_digest"  # a person's held nudges folded into one morning message
     MANUAL_UPDATE = "manual_update"  # NCT-14 what a manual update touches
 
 
@@ -57,9 +57,11 @@ class Attachment:
 class Notice:
     """One message owed to one person (or one mailbox address), always keyed.
 
-    The key is the idempotency key of the outbox: the same key is queued once, however often the
-    use case runs. A use case raises notices with `uow.notify(...)`; the unit of work writes them to
-    the outbox inside its own `commit()`, in the same transaction as the change that caused them.
+    The key is the idempotency key of the outbox: the same key is queued once (per person and
+    channel), however often the use case runs. A use case raises notices with `uow.notify(...)`; the
+    unit of work writes them to the outbox inside its own `commit()`, in the same transaction as the
+    change that caused them. A key that starts with `daily:` (see `services.delivery.notices.daily`)
+    is completed with the day it is queued: the same words to the same person go once a day.
     """
 
     key: str
@@ -284,9 +286,26 @@ class UnitOfWork(Protocol):
     @property
     def notices(self) -> Sequence[Notice]: ...
 
+    async def write_notices(self) -> int:
+        """Write the notices raised so far now, inside this transaction (commit does it anyway);
+        returns how many outbox rows were new (a sweep records it)."""
+        ...
+
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+class NoticeWriter(Protocol):
+    """The outbox's rules for queuing notices (channels per person, the digest hold, the key once),
+    given to the store's unit of work by `bot/bootstrap.py`; it runs inside `commit()`."""
+
+    async def __call__(self, uow: Any, notices: Sequence[Notice]) -> int: ...
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the record first (a stale version or e_tag): the store raises it, the use
+    case decides what the person is told."""
 
 
 class UnitOfWorkFactory(Protocol):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.case_models import Case, DraftVersion, SentCard
-from store.uow import ConcurrencyConflict
+from services.ports import ConcurrencyConflict
 
 
 class CaseRepo:

@@ -34,14 +34,11 @@ def _export(args) -> int:
 
 async def _queue_notices(services, notices) -> None:
     """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
-    from services.delivery import outbox
+    from services.delivery.notices import queue_late
 
     if not notices:
         return
-    async with services.uow() as uow:
-        await outbox.enqueue_notices(uow, list(notices), services.clock.now(),
-                                     mail_enabled=services.config.mail_enabled)
-        await uow.commit()
+    await queue_late(services, notices)
     print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
         print(f"  to {n.person_id}: {n.subject}: {n.body}")

@@ -22,7 +22,9 @@ from render import meetings as texts
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, find_person, resolve_person
-from services.cases.lifecycle import Notice, act_in
+from services.cases.lifecycle import act_in
+from services.delivery.notices import daily
+from services.ports import Notice
 from services.meetings.views import ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement, PlanLine, PlanView, ReportView, SectionView
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
@@ -195,7 +197,7 @@ async def _place(uow, preset: Preset, body: Body, *, doc, case_id: int | None, k
                            action="placed_on_agenda" if item else "placed_on_forward_plan", summary=summary,
                            details={"body": body.id, "meeting": meeting.id if meeting else None, "item": item.id if item else None})
     owner = _owner_id(doc)
-    notices = (Notice(owner, f"On the agenda: {title}" if item else f"On the forward plan: {title}", summary),) if owner else ()
+    notices = (daily(owner, f"On the agenda: {title}" if item else f"On the forward plan: {title}", summary),) if owner else ()
     return Placement(placement.body_name, title, placement.meeting_on, deadlines, placement.item_id, notices=notices)
 
 
@@ -378,7 +380,7 @@ async def move_item(services: Services, ident: ChannelIdentity, number: int, bod
                                details={"item": item.id, "to_meeting": target.id})
         doc = await uow.documents.get(item.document_id) if item.document_id else None
         owner = _owner_id(doc)
-        notices = (Notice(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
+        notices = (daily(owner, f"Moved to {texts.short_day(on)}: {item.title}", msg),) if owner and owner != person.id else ()
         await uow.commit()
         new_view = await _agenda_view(uow, preset, body, meeting, today)
     return Result(msg, notices, new_view)
@@ -502,7 +504,7 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
             owner = _owner_id(doc)
             if owner:
                 d = gm.deadlines_for(body, _meeting_day(target), _cal(preset))
-                notices.append(Notice(owner, f"Meeting cancelled: {item.title}", texts.placement_text(
+                notices.append(daily(owner, f"Meeting cancelled: {item.title}", texts.placement_text(
                     Placement(body.name, item.title, d.meeting, d, item.id)) + f" (the meeting on {texts.short_day(on)} is cancelled)"))
         msg = f"The {body.name} meeting on {texts.day(on)} is cancelled." + (f" {len(moved)} item{'s' if len(moved) != 1 else ''} moved to the next meeting." if moved else "")
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="meeting_cancelled", summary=msg)
@@ -530,7 +532,7 @@ async def _send_papers(uow, preset, body: Body, meeting, today: date, now: datet
     text = texts.agenda_text(view)
     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=meeting.id, action="papers_sent",
                            summary=f"Agenda and {len(view.drafts)} draft{'s' if len(view.drafts) != 1 else ''} sent to members")
-    return [Notice(p.id, subject, text) for p in await _members(uow, body)]
+    return [daily(p.id, subject, text) for p in await _members(uow, body)]
 
 
 async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
@@ -555,7 +557,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
             for a in await uow.meetings.open_actions(body.id):
                 if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
                     a.last_chased_on = today
-                    notices.append(Notice(a.owner_id, f"Action overdue: {body.name}",
+                    notices.append(daily(a.owner_id, f"Action overdue: {body.name}",
                                           f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
                                           f"Say 'action {a.id} done' when it is complete."))
                     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=a.meeting_id, action="action_chased",
@@ -676,7 +678,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
                                summary=msg, reason=note, details={"item": item.id, "outcome": outcome, "votes": list(votes) if votes else None})
         owner = _owner_id(doc)
         if owner and owner != person.id and not any(n.person_id == owner for n in notices):
-            notices.append(Notice(owner, f"{effect.label}: {item.title}", msg))
+            notices.append(daily(owner, f"{effect.label}: {item.title}", msg))
         await uow.commit()
         new_view = await _agenda_view(uow, preset, body, meeting, today)
     return Result(msg, tuple(notices), new_view)
@@ -732,7 +734,7 @@ async def _attendance_flags(uow, preset, body: Body, meeting, members: dict) -> 
             line = f"{p.name} has missed {run} meetings of the {body.name} in a row without sending a delegate (DOR-11)."
             lines.append(line)
             for h in await uow.people.with_role(to_role):
-                notices.append(Notice(h.id, f"Absences: {body.name}", line))
+                notices.append(daily(h.id, f"Absences: {body.name}", line))
     attended = []
     for pid, status in (history[-1] if history else {}).items():
         if status in ("present", "delegate"):
@@ -746,7 +748,7 @@ async def _attendance_flags(uow, preset, body: Body, meeting, members: dict) -> 
         targets = [p.id for p in await uow.people.with_role(body.chair_role)]
         if body.absence_escalation:
             targets += [p.id for p in await uow.people.with_role(body.absence_escalation[1])]
-        notices += [Notice(t, f"Short meeting: {body.name}", line) for t in dict.fromkeys(targets)]
+        notices += [daily(t, f"Short meeting: {body.name}", line) for t in dict.fromkeys(targets)]
     msg = f"Attendance recorded for the {body.name} meeting on {on}." + ("".join(" " + x for x in lines))
     return Result(msg, tuple(notices), body_id=body.id)
 
@@ -804,14 +806,14 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
                 raise NotFound(f"I can't find '{a.owner}' in the directory to own the action '{a.text}'.")
             await uow.meetings.add_action(meeting_id=meeting.id, body=body.id, agenda_item_id=None, text=a.text.strip(),
                                           owner_id=owner.id, due_on=a.due, created_at=now)
-            notices.append(Notice(owner.id, f"Action for you: {body.name}",
+            notices.append(daily(owner.id, f"Action for you: {body.name}",
                                   f"From the {body.name} meeting on {texts.short_day(on)}: {a.text.strip()}"
                                   + (f", by {texts.short_day(a.due)}" if a.due else "") + "."))
         minutes = await _minutes_view(uow, preset, body, meeting, today, notes)
         text = texts.minutes_text(minutes)
         await uow.meetings.add_minutes(meeting_id=meeting.id, text=text, recorded_by=person.id, recorded_at=now)
         meeting.status, meeting.minutes_sent_at = "held", now
-        notices += [Notice(p.id, f"Minutes: {body.name}, {texts.short_day(on)}", text) for p in await _members(uow, body)]
+        notices += [daily(p.id, f"Minutes: {body.name}, {texts.short_day(on)}", text) for p in await _members(uow, body)]
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="minutes_issued",
                                summary=f"Minutes of {texts.short_day(on)} issued with {len(actions or [])} actions")
         if "after_meeting" in body.reports:
@@ -869,7 +871,7 @@ async def _send_report(uow, preset, body: Body, report: ReportView, now: datetim
         for role in OFFICER_ROLES:
             targets += [p.id for p in await uow.people.with_role(role)]
     subject = f"{texts.REPORT_TITLES[report.kind]}: {body.name}"
-    return [Notice(t, subject, text) for t in dict.fromkeys(targets)]
+    return [daily(t, subject, text) for t in dict.fromkeys(targets)]
 
 
 async def _periodic_report(services, preset, body: Body, kind: str, start: date, end: date, now: datetime) -> list[Notice]:

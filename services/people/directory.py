@@ -13,7 +13,8 @@ from pathlib import Path
 
 from services.context import Services
 from governance.dates import collapse
-from services.cases.lifecycle import Notice
+from services.delivery.notices import daily
+from services.ports import Notice
 from services.ports import DirectoryEntry as Entry
 from services.ports import DirectorySource, PeopleFileReader
 

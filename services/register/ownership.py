@@ -15,7 +15,8 @@ from governance.ownership import check_change_of_ro, effective_ro, hand_over_cas
 from services.context import Services
 from services.errors import BadInput, NotFound
 from services.people.identity import find_person
-from services.cases.lifecycle import Notice
+from services.delivery.notices import daily
+from services.ports import Notice
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ async def _person(uow, who: str, what: str):
 
 async def ppo_notices(uow, subject: str, body: str, *, exclude: set[str] = frozenset()) -> list[Notice]:
     """A notice for each Policy and Procedures Officer (the organisation's 'ppo' role)."""
-    return [Notice(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
+    return [daily(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
 
 
 async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bool = False, reason: str | None = None,
@@ -121,7 +122,7 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                 f"{after.name} now owns {len(docs)} document{'s' if len(docs) != 1 else ''} that {before.name} owned: {listed}.{work}"
                 + (f" Reason: {reason}." if reason else "") + " The tracker is updated (NCT-1).",
                 exclude={actor.id} if actor else set())
-            notices.append(Notice(after.id, "Documents handed over to you",
+            notices.append(daily(after.id, "Documents handed over to you",
                                   f"You are now responsible for {listed}, handed over from {before.name}.{work} "
                                   "Say 'my documents' and 'my tasks' to see them."))
         await uow.commit()
