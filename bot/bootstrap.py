@@ -19,10 +19,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 from botbuilder.core import ConversationState
-from botbuilder.integration.aiohttp import (
-    ConfigurationBotFrameworkAuthentication,
-    ConfigurationServiceClientCredentialFactory,
-)
+from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 
 from bot.adapter import PolicybotAdapter
 from bot.app import (
@@ -39,6 +36,7 @@ from bot.app import (
 )
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
+from bot.connector_reuse import ReusingBotFrameworkAuthentication
 from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
@@ -204,8 +202,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     services = runtime.services
     install_key_set_fix()
     runtime.credentials = credentials_for(settings)
+    auth = ReusingBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials)
     adapter = PolicybotAdapter(
-        ConfigurationBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials),
+        auth,
         app_id=settings.app_id, max_body_bytes=settings.max_body_bytes,
     )
     adapter.credentials = runtime.credentials
@@ -241,6 +240,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
         await teams.close()
+        await auth.close()
         await runtime.close()
 
     app.on_startup.append(on_startup)
