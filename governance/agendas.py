@@ -4,9 +4,9 @@ numbering, ordering and the chair's reordering. Pure: items in, sections out."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Sequence
 
 from governance.errors import NotAllowed
 

@@ -4,9 +4,10 @@ the events a step causes, and the case written to and read from JSON. Pure."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 OPEN = "open"
 CLOSED_STATUSES = ("published", "declined", "withdrawn", "reviewed_no_change", "retired")

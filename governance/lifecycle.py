@@ -18,8 +18,8 @@ this module starts, retires and opens cases and offers every name as before.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date
-from typing import Mapping
 
 from governance.calendar import WorkingCalendar
 from governance.case_actions import apply

@@ -24,9 +24,9 @@ The standard agenda (DOR-9: sections, item kinds, numbering, reordering) is in g
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Mapping, Sequence
 
 from governance.agendas import (
     DECISION_KINDS,

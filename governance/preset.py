@@ -6,8 +6,8 @@ overrides, and validates it; any fault raises PresetError naming the file and li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
-from typing import Mapping
 
 import yaml
 

@@ -65,7 +65,7 @@ class PresetBuilder:
     # Complexity over 15, on purpose: build reads the file's top-level sections in the order a policy
     # officer writes them, and each branch is one check with its own line-numbered PresetError; split
     # up, the checks would lose that order without losing a branch.
-    def build(self) -> Preset:
+    def build(self) -> Preset:  # noqa: C901 (see the comment above)
         r, p = self.raw, ()
         if not isinstance(r, dict):
             raise self.fail(p, "a preset file must be a mapping (key: value lines)")
@@ -130,7 +130,7 @@ class PresetBuilder:
             roles.setdefault(body.member_role, RoleDef(body.member_role, f"member of the {body.name}", "body"))
             roles.setdefault(body.vice_chair_role, RoleDef(body.vice_chair_role, f"vice-chair of the {body.name}", "body"))
         for bid, body in bodies.items():
-            for i, (role, _n) in enumerate(body.quorum):
+            for role, _n in body.quorum:
                 if role not in roles:
                     raise self.fail(("bodies", bid, "quorum", role), f"unknown role '{role}' in the quorum")
             if body.absence_escalation and body.absence_escalation[1] not in roles:
@@ -261,7 +261,7 @@ class PresetBuilder:
     # Complexity over 15, on purpose: one route's stages are checked field by field (kind, roles,
     # bodies, decisions, deadlines, alternatives), each check a branch that names its line; the
     # branches are a list of independent refusals, not nested logic.
-    def _route(self, rid: str, spec: Any, check_role, bodies, categories, doc_types) -> Route:
+    def _route(self, rid: str, spec: Any, check_role, bodies, categories, doc_types) -> Route:  # noqa: C901 (see above)
         path = ("routes", rid)
         kinds = tuple(self.get(spec, "for", path, list))
         for i, k in enumerate(kinds):

@@ -130,7 +130,7 @@ class _Fetcher:
                                 text = body.decode("utf-8", errors="replace")
                             return Fetched(normalise_url(str(resp.url)), status, text,
                                            resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     last = FetchError(f"no answer within {self.config.timeout:g} seconds")
                     pause = self.delay
                 except aiohttp.ClientError as exc:

@@ -162,7 +162,7 @@ async def _impact(uow, title: str, url: str | None, text: str, chapter_id: int |
         for h in hits:
             if h.kind == "chapter" and h.item_id == chapter_id:
                 continue
-            shared = [t for t, m in zip(terms, h.matched) if m]
+            shared = [t for t, m in zip(terms, h.matched, strict=False) if m]
             if len(shared) < max(2, math.ceil(len(terms) / 3)):
                 continue
             add((h.kind, h.item_id), 2.0 * len(shared) / len(terms) + max(h.rank, 0) / best,
@@ -256,7 +256,7 @@ async def amendment_notices(services: Services, update: str | None = None) -> li
                                                                         "is the local document for", a.kind, a.note)))
             if not curl:
                 continue
-            for cid, xurl, xtitle, *_rest, xlinks in rows:
+            for _cid, xurl, xtitle, *_rest, xlinks in rows:
                 if curl not in (xlinks or []) or xurl == curl:
                     continue
                 for d in by_url.get(xurl, []) + [d for d in by_title.get(same_title_key(xtitle), [])
