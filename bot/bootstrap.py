@@ -43,6 +43,7 @@ from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.mail import GraphTransport, SmtpTransport
+from connectors.spreadsheets import SpreadsheetFiles
 from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
 from governance.errors import PresetError
@@ -179,7 +180,8 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
     services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
-                        adapters={RENDERER: NoticeRendering(), MANUAL_SOURCE: TrixManual()})
+                        adapters={RENDERER: NoticeRendering(), MANUAL_SOURCE: TrixManual(),
+                                  "spreadsheets": SpreadsheetFiles()})
     return Runtime(settings, store, services)
 
 
