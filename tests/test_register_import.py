@@ -284,3 +284,57 @@ def test_cli_import_dry_run_and_exit_codes(sqlite_url, clock, tmp_path, monkeypa
     assert "Imported: 2 added, 3 updated, 0 unchanged." in out and "+ row" not in out
     assert main(["import", str(tmp_path / "missing.xlsx")]) == 2
     assert "There is no file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ four real shapes, 150-400 rows each
+
+from tests.support.tracker import LEAVER, TRACKERS  # noqa: E402
+
+
+async def _org_with_leaver(db_url, clock):
+    services = await _org(db_url, clock)
+    async with services.store.uow() as uow:
+        await uow.people.create(id=LEAVER[0], name=LEAVER[1], email=LEAVER[2], active=False, preferences={}, roles=["ro"])
+        await uow.commit()
+    return services
+
+
+def _outcomes(report):
+    return [(o.row, o.outcome, o.reason) for o in report.outcomes()]
+
+
+def _check_against(tracker, report):
+    got = _outcomes(report)
+    want = tracker.expected()
+    assert [(r, o) for r, o, _ in got] == [(r, o) for r, o, _ in want], tracker.name
+    for (row, _o, reason), (_r, _o2, why) in zip(got, want):
+        assert why in reason, (tracker.name, row, reason, why)
+
+
+@pytest.mark.parametrize("shape", sorted(TRACKERS))
+async def test_real_tracker_shapes_row_by_row_xlsx_and_csv_alike_DOR_1_NCT_1(shape, db_url, clock, tmp_path):
+    tracker = TRACKERS[shape]()
+    assert 150 <= len(tracker.rows) <= 400
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        xlsx = tracker.write_xlsx(tmp_path / f"{shape}.xlsx")
+        csv_path = tracker.write_csv(tmp_path / f"{shape}.csv")
+        before = await snapshot(services)
+        dry = await import_tracker(services, xlsx, dry_run=True)
+        dry_csv = await import_tracker(services, csv_path, dry_run=True)
+        assert dry.header_row == dry_csv.header_row == tracker.header_row
+        _check_against(tracker, dry)
+        assert _outcomes(dry_csv) == _outcomes(dry)  # the .xlsx and its CSV export: the same result
+        assert [(c.field, c.heading) for c in dry_csv.columns] == [(c.field, c.heading) for c in dry.columns]
+        assert await snapshot(services) == before
+
+        real = await import_tracker(services, csv_path if shape == "csv" else xlsx, skip_bad=True,
+                                    actor_email="priya.patelowens@example.org")
+        assert real.applied and _outcomes(real) == [(r, o, x.replace("to be ", "")) for r, o, x in _outcomes(dry)]
+        again = await import_tracker(services, xlsx, skip_bad=True)
+        assert not again.applied and again.count("add") == again.count("update") == 0
+        assert "Nothing to change: the register already matches the tracker." in again.lines()
+        after = await snapshot(services)
+        assert await import_tracker(services, csv_path, skip_bad=True) and await snapshot(services) == after
+    finally:
+        await services.store.close()

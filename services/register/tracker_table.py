@@ -118,16 +118,18 @@ def _score(cols: list[Column]) -> int:
 
 
 def is_document(row: tuple, layout_columns: tuple[Column, ...]) -> bool:
-    """A title and at least one more of our fields filled in."""
+    """A title and at least one more of our fields filled in (not one value merged across the row)."""
     has_title = other = False
+    seen: set = set()
     for col in layout_columns:
         if col.field in (None, "ignore") or col.index >= len(row) or is_blank(row[col.index]):
             continue
+        seen.add(text(row[col.index]))
         if col.field == "title":
             has_title = True
         else:
             other = True
-    return has_title and other
+    return has_title and other and len(seen) > 1
 
 
 def _documents(sheet: Sheet, header_row: int, cols: tuple[Column, ...]) -> int:
@@ -199,7 +201,7 @@ def classify_rows(layout: Layout) -> list[tuple[int, str | None]]:
             out.append((r, f"below the table (a legend or notes): '{_short(filled[0][1])}'"))
             continue
         distinct = {text(v) for _c, v in filled}
-        if len(distinct) == 1 and not is_document(row, cols) and (filled[0][0] <= first or len(filled) > 1):
+        if len(distinct) == 1 and (filled[0][0] <= first or len(filled) > 1):
             out.append((r, f"a section heading ('{_short(filled[0][1])}'), not a document"))
             continue
         out.append((r, None))
