@@ -338,3 +338,80 @@ async def test_real_tracker_shapes_row_by_row_xlsx_and_csv_alike_DOR_1_NCT_1(sha
         assert await import_tracker(services, csv_path, skip_bad=True) and await snapshot(services) == after
     finally:
         await services.store.close()
+
+
+async def test_nct_tracker_values_vacant_ro_leaver_joint_rsms_and_own_columns_NCT_1_NCT_7(db_url, clock, tmp_path):
+    tracker = TRACKERS["nct"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        report = await import_tracker(services, tracker.write_xlsx(tmp_path / "nct.xlsx"), skip_bad=True)
+        assert report.applied
+        by_row = {c.row: c for c in report.changes}
+        rows = {tracker.row_number(i): r for i, r in enumerate(tracker.rows)}
+
+        def ref_where(pred):
+            return next(by_row[n].ref for n, r in rows.items() if pred(r.cells) and n in by_row)
+
+        async with services.uow() as uow:
+            vacant = await uow.documents.by_ref(ref_where(lambda c: c.get("ro") == "Vacant"))
+            assert vacant.ro_id is None and vacant.rsm_id  # NCT-1: the RSM stands in as RO
+            joint = await uow.documents.by_ref(ref_where(lambda c: c.get("rsm") == "Morgan Reyes / Jordan Whitfield"))
+            assert (joint.rsm_id, joint.extra["other_rsm_ids"]) == ("rsm-safeguarding", ["rsm-cla"])  # NCT-7
+            gone = await uow.documents.by_ref(ref_where(lambda c: c.get("ro") == "Lee Gone"))
+            assert gone.ro_id == LEAVER[0]
+            flags = await RegisterRepo(uow.session).open_flags(gone.id)
+            assert [(f.person_id, f.role, f.reason) for f in flags] == [(LEAVER[0], "ro", "left")]
+            assert (await uow.audit.for_entity("document", gone.id))[-1].action == "orphaned"
+            noted = await uow.documents.by_ref(ref_where(lambda c: "Awaiting RSM" in str(c.get("notes"))))
+            assert noted.extra["columns"]["Comments"] == "Chased 01/10/2026 Awaiting RSM sign off then publish"
+            pg = await uow.documents.by_ref(ref_where(lambda c: c.get("type") == "PG"))
+            assert pg.doc_type == "Practice Guidance"
+            pp1 = await uow.documents.by_ref("PP-001")
+            assert "columns" not in pp1.extra  # an empty Comments cell keeps nothing
+    finally:
+        await services.store.close()
+
+
+async def test_a_failure_part_way_leaves_the_register_as_it_was(db_url, clock, tmp_path, monkeypatch):
+    tracker = TRACKERS["council"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        path = tracker.write_xlsx(tmp_path / "council.xlsx")
+        before = await snapshot(services)
+
+        async def broken(self, **kwargs):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(RegisterRepo, "add_import_run", broken)  # after documents, audit and flags are written
+        with pytest.raises(RuntimeError):
+            await import_tracker(services, path, skip_bad=True)
+        assert await snapshot(services) == before
+        async with services.uow() as uow:
+            assert await uow.documents.by_ref("ABC-0001") is None
+            assert await RegisterRepo(uow.session).open_flags() == []
+    finally:
+        await services.store.close()
+
+
+async def test_an_edited_tracker_updates_exactly_the_changed_rows_and_shows_the_differences_first(db_url, clock, tmp_path):
+    tracker = TRACKERS["minimal"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        await import_tracker(services, tracker.write_xlsx(tmp_path / "v1.xlsx"), skip_bad=True)
+        taken = [i for i, r in enumerate(tracker.rows) if r.outcome == "taken" and r.why == "added"]
+        a, b = taken[10], taken[20]
+        tracker.rows[a].cells["next"] = "01/09/2028"
+        new_rsm = "Casey Lindqvist" if "achebe" in str(tracker.rows[b].cells["rsm"]).lower() else "Robin Achebe"
+        tracker.rows[b].cells["rsm"] = new_rsm
+        path = tracker.write_csv(tmp_path / "v2.csv")
+        before = await snapshot(services)
+        preview = await import_tracker(services, path, dry_run=True)
+        assert await snapshot(services) == before
+        updates = [c for c in preview.changes if c.kind == "update"]
+        assert [c.row for c in updates] == [tracker.row_number(a), tracker.row_number(b)]
+        assert updates[0].diffs[0][0] == "Next Review To Be Completed By" and updates[0].diffs[0][2] == "01/09/2028"
+        assert updates[1].diffs == [("Responsible Strategic Manager", updates[1].diffs[0][1], new_rsm)]
+        real = await import_tracker(services, path, skip_bad=True)
+        assert real.applied and (real.count("add"), real.count("update")) == (0, 2)
+    finally:
+        await services.store.close()
