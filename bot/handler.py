@@ -23,6 +23,7 @@ from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
 from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
+from services.register.tracker_chat import is_tracker
 
 log = logging.getLogger("policybot.bot")
 
@@ -156,7 +157,10 @@ class PolicyBot(TeamsActivityHandler):
                 log.warning("could not fetch attachment %r: %s", name, exc)
                 response = Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
             else:
-                response = await self.router.draft(ident, name, content, text.strip())
+                if is_tracker(name):  # a tracker spreadsheet: the import preview (services/register/tracker_chat.py)
+                    response = await self.router.tracker(ident, name, content)
+                else:
+                    response = await self.router.draft(ident, name, content, text.strip())
         elif value and value.get("case") is not None and value.get("action"):
             response = await self.router.card_action(ident, value)
         else:
@@ -271,7 +275,7 @@ def _first_document(activity: Activity) -> tuple[str, str] | None:
         if att.content_type == TEAMS_FILE and isinstance(att.content, dict) and att.content.get("downloadUrl"):
             return name, att.content["downloadUrl"]
         if att.content_url and (att.content_type in (DOCX, "application/msword", "application/octet-stream")
-                                or name.lower().endswith((".docx", ".doc"))):
+                                or name.lower().endswith((".docx", ".doc")) or is_tracker(name)):
             return name, att.content_url
     return None
 

@@ -22,12 +22,14 @@ from render import meetings as meeting_render
 from render import messages
 from render import requests as request_render
 from render import search as search_render
+from render import tracker_import as tracker_render
 from render.reply import Reply
 from services.cases import lifecycle
 from services.meetings import agenda as meetings
 from services.register import owners
 from services.reminders import preferences
 from services.register import documents as register
+from services.register import tracker_chat
 from services.manual import search
 from services.context import Services
 from services.errors import BadInput
@@ -57,6 +59,8 @@ class Router:
         if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
             command = value["answer"]  # a dialog's text box, sent from its card
         said = command if command is not None else text
+        if (said or "").strip().lower().startswith(TRACKER_COMMAND):  # the tracker preview's Import button
+            return await self.tracker_import(ident, said.strip()[len(TRACKER_COMMAND):])
         key = dialog_key(ident)
         note = None
         mine = state.get(key) if state is not None else None
@@ -117,6 +121,21 @@ class Router:
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+
+    async def tracker(self, ident: ChannelIdentity, filename: str, content: bytes) -> Response:
+        """A tracker (.xlsx or .csv) attached in chat or by email: the preview, nothing changed yet."""
+        try:
+            out = await tracker_chat.preview_upload(self.services, ident, filename, content)
+        except GovernanceError as exc:
+            return Response(messages.error_reply(str(exc)))
+        return Response(tracker_render.preview_reply(out.report, out.token))
+
+    async def tracker_import(self, ident: ChannelIdentity, token: str) -> Response:
+        try:
+            report = await tracker_chat.apply_upload(self.services, ident, token)
+        except GovernanceError as exc:
+            return Response(messages.error_reply(str(exc)))
+        return Response(tracker_render.imported_reply(report))
 
     async def _decide(self, ident: ChannelIdentity, intent: Intent) -> Response:
         verb, _, words = intent.detail.partition("|")
@@ -265,6 +284,7 @@ class Router:
 
 
 MEETING_INTENTS = MEETING_INTENT_NAMES
+TRACKER_COMMAND = "import tracker "
 DECISION_WORDS = words_table()
 TRUE_WORDS = ("true", "1", "yes", "on")
 

@@ -415,3 +415,63 @@ async def test_an_edited_tracker_updates_exactly_the_changed_rows_and_shows_the_
         assert real.applied and (real.count("add"), real.count("update")) == (0, 2)
     finally:
         await services.store.close()
+
+
+# ------------------------------------------------------------------ in Teams and by email, over HTTP
+
+async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(db_url, tmp_path):
+    from services.clock import LONDON, FixedClock
+    from services.demo import _aad
+    from store.models import Person
+    from bot.app import RUNTIME_KEY
+    from tests.support.bot import RunningBot
+    from tests.support.channel import card_of, card_text, readable
+
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
+    bot = await RunningBot(settings_for(db_url, POLICYBOT_DATA_DIR=str(tmp_path / "data")), clock=clock).start()
+    try:
+        store = bot.app[RUNTIME_KEY].store
+        async with store.uow() as uow:
+            for pid, name, email in [*TAYLORS, LEAVER]:
+                await uow.people.create(id=pid, name=name, email=email, active=pid != LEAVER[0], preferences={}, roles=["ro"])
+            await uow.commit()
+        tracker = TRACKERS["nct"]()
+        data = tracker.write_xlsx(tmp_path / "nct.xlsx").read_bytes()
+        attachment = bot.channel.attach("Procedures Manual Tracker.xlsx", data)
+        said = await bot.send(bot.activity("our tracker", aad=_aad("ppo"), attachments=[attachment]))
+        card = card_of(said.replies[0])
+        shown = card_text(card)
+        want = tracker.expected()
+        rejected = sum(1 for _r, o, _w in want if o == "rejected")
+        assert "Tracker preview: Procedures Manual Tracker.xlsx" in shown and f"Rejected {rejected}" in shown.replace(":", "")
+        assert "column E 'Responsible Officer (RO)' -> Responsible Officer (95% sure)" in shown
+        assert "is not a document type I know" in shown and "RSM stands in as RO (NCT-1)" in shown
+        button = card["actions"][0]
+        adds = sum(1 for _r, o, w in want if o in ("taken", "flagged") and w != "updated")
+        assert button["title"] == f"Import {adds + 1} rows"
+        async with store.uow() as uow:
+            assert await uow.documents.count() == 46  # nothing changed yet
+
+        # Someone else pressing the same button (or typing its words) is refused: the channel says who they are.
+        said = await bot.send(bot.activity(None, aad=_aad("ro-1"), value=button["data"]))
+        assert "Only the Policy and Procedures Officer can import the tracker" in readable(said.replies[0])
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), value=button["data"]))
+        text = card_text(card_of(said.replies[0]))
+        assert f"{adds} added, 1 updated, 0 unchanged, {rejected} rejected rows left out" in text
+        async with store.uow() as uow:
+            assert await uow.documents.count() == 46 + adds
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), value=button["data"]))  # pressed twice
+        assert "Nothing to change: the register already matches the tracker." in card_text(card_of(said.replies[0]))
+
+        # By email: the CSV export of the same tracker, then the words the preview gives.
+        bot.channel.files["tracker.csv"] = tracker.write_csv(tmp_path / "nct.csv").read_bytes()
+        mail = {"contentType": "text/csv", "name": "tracker.csv", "contentUrl": f"{bot.channel.url}files/tracker.csv"}
+        said = await bot.send(bot.activity("tracker attached", channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo", attachments=[mail]))
+        reply = readable(said.replies[0])
+        assert "The register already matches this tracker: there is nothing to import." in reply
+        assert "Responsible Officer (RO) 'S. Taylor' could be Sam Taylor" in reply and "(line " in reply  # CSV: its line too
+        said = await bot.send(bot.activity("our tracker", aad=_aad("ro-2"), attachments=[attachment]))
+        assert "Only the Policy and Procedures Officer" in readable(said.replies[0])
+    finally:
+        await bot.stop()
