@@ -460,6 +460,8 @@ async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(
         assert f"{adds} added, 1 updated, 0 unchanged, {rejected} rejected rows left out" in text
         async with store.uow() as uow:
             assert await uow.documents.count() == 46 + adds
+        said = await bot.send(bot.activity("status NCT-0004", aad=_aad("ppo")))
+        assert "Comments" in readable(said.replies[0]) and "Chapter 4" in readable(said.replies[0])  # their own column
         said = await bot.send(bot.activity(None, aad=_aad("ppo"), value=button["data"]))  # pressed twice
         assert "Nothing to change: the register already matches the tracker." in card_text(card_of(said.replies[0]))
 

@@ -124,7 +124,8 @@ def is_document(row: tuple, layout_columns: tuple[Column, ...]) -> bool:
     for col in layout_columns:
         if col.field in (None, "ignore") or col.index >= len(row) or is_blank(row[col.index]):
             continue
-        seen.add(text(row[col.index]))
+        v = row[col.index]
+        seen.add(v.strip() if isinstance(v, str) else v)
         if col.field == "title":
             has_title = True
         else:
@@ -189,16 +190,19 @@ def classify_rows(layout: Layout) -> list[tuple[int, str | None]]:
     sheet, cols = layout.sheet, layout.columns
     first = layout.columns[0].index if layout.columns else 0
     rows = sheet.cells
-    last_doc = max((r for r in range(layout.header_row + 1, len(rows)) if is_document(rows[r], cols)), default=-1)
+    last_doc = next((r for r in range(len(rows) - 1, layout.header_row, -1) if is_document(rows[r], cols)), -1)
     out: list[tuple[int, str | None]] = []
     for r in range(layout.header_row + 1, len(rows)):
         row = rows[r]
-        filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
+        filled = [(c, v) for c, v in enumerate(row) if v is not None and (not isinstance(v, str) or v.strip())]
         if not filled:
             out.append((r, "blank row"))
             continue
         if r > last_doc:
             out.append((r, f"below the table (a legend or notes): '{_short(filled[0][1])}'"))
+            continue
+        if len(filled) > 1 and len({v.strip() if isinstance(v, str) else v for _c, v in filled}) > 1:
+            out.append((r, None))
             continue
         distinct = {text(v) for _c, v in filled}
         if len(distinct) == 1 and (filled[0][0] <= first or len(filled) > 1):
