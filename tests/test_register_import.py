@@ -422,7 +422,6 @@ async def test_an_edited_tracker_updates_exactly_the_changed_rows_and_shows_the_
 async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(db_url, tmp_path):
     from services.clock import LONDON, FixedClock
     from services.demo import _aad
-    from store.models import Person
     from bot.app import RUNTIME_KEY
     from tests.support.bot import RunningBot
     from tests.support.channel import card_of, card_text, readable

@@ -98,7 +98,9 @@ def _sheet(name: str, headings: list[str], rows: list[tuple[dict, str]]) -> Shee
 
 
 async def _documents(services: Services) -> tuple[list, dict[str, str]]:
-    from store.register_repo import RegisterRepo  # the register repository is not on the unit of work yet
+    from store.register_repo import (
+        RegisterRepo,  # the register repository is not on the unit of work yet
+    )
 
     async with services.uow() as uow:
         docs = await RegisterRepo(uow.session).all_documents()

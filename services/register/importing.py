@@ -26,11 +26,30 @@ from services.register.tracker_plan import ORG_COLUMNS, OTHER_RSMS, Change, plan
 from services.register.tracker_report import ImportReport, Skipped
 from services.register.tracker_rows import Parsed, Rejected, RowReader
 from services.register.tracker_table import Layout, classify_rows, find_layout
-from services.register.tracker_words import FIELD_LABELS, KNOWN_TYPES, STATUS_LABELS, SYNONYMS
+from services.register.tracker_words import (
+    FIELD_LABELS,
+    KNOWN_TYPES,
+    STATUS_LABELS,
+    SYNONYMS,
+)
 
-__all__ = ["ORG_COLUMNS", "OTHER_RSMS", "STATUS_LABELS", "FIELD_LABELS", "SYNONYMS", "KNOWN_TYPES", "ImportMapping",
-           "ImportReport", "Change", "Rejected", "import_tracker", "import_workbook", "load_mapping", "reader_of",
-           "read_layout"]
+__all__ = [
+    "FIELD_LABELS",
+    "KNOWN_TYPES",
+    "ORG_COLUMNS",
+    "OTHER_RSMS",
+    "STATUS_LABELS",
+    "SYNONYMS",
+    "Change",
+    "ImportMapping",
+    "ImportReport",
+    "Rejected",
+    "import_tracker",
+    "import_workbook",
+    "load_mapping",
+    "read_layout",
+    "reader_of",
+]
 
 SPREADSHEETS = "spreadsheets"  # services.adapters key of the SpreadsheetReader
 
@@ -62,7 +81,7 @@ async def import_tracker(services: Services, path: str | Path, *, dry_run: bool 
 async def import_workbook(services: Services, workbook: Workbook, cfg: ImportMapping, *, dry_run: bool = False,
                           skip_bad: bool = False, actor_email: str | None = None, actor_id: str | None = None,
                           sha256: str = "") -> ImportReport:
-    from store.register_repo import RegisterRepo  # the register repository is not on the unit of work yet
+    from store.register_repo import RegisterRepo  # noqa: I001 - the register repository is not on the unit of work yet
 
     if not workbook.sheets or not any(s.cells for s in workbook.sheets):
         raise BadInput(f"{workbook.filename} is empty.")

@@ -17,7 +17,12 @@ from governance.ownership import effective_ro
 from services.register.cells import norm_heading
 from services.register.tracker_mapping import ImportMapping
 from services.register.tracker_rows import Parsed, Rejected
-from services.register.tracker_words import DATE_FIELDS, FIELD_LABELS, STATUS_LABELS, status_of
+from services.register.tracker_words import (
+    DATE_FIELDS,
+    FIELD_LABELS,
+    STATUS_LABELS,
+    status_of,
+)
 
 ORG_COLUMNS = "columns"  # documents.extra[ORG_COLUMNS]: the organisation's own columns, heading -> value
 OTHER_RSMS = "other_rsm_ids"  # documents.extra[OTHER_RSMS]: joint RSMs (NCT-7)

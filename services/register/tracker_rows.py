@@ -86,9 +86,9 @@ def org_value(value: Any) -> Any:
 
 
 def url_of(value: str) -> str | None:
-    if re.match(r"^https?://\S+$", value, re.I):
+    if re.match(r"^https?://\S+$", value, re.IGNORECASE):
         return value
-    if re.match(r"^www\.\S+$", value, re.I):
+    if re.match(r"^www\.\S+$", value, re.IGNORECASE):
         return "https://" + value
     return None
 

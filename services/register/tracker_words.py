@@ -91,7 +91,7 @@ PLACEHOLDERS = ("vacant", "tbc", "tba", "tbd", "to be confirmed", "to be agreed"
                 "post vacant", "vacancy", "recruiting", "recruitment underway", "awaiting appointment", "unassigned",
                 "not assigned", "none", "n a", "nobody", "interim tbc", "being recruited")
 PLACEHOLDER_WORDS = {"vacant", "vacancy", "advertised", "tbc", "recruiting", "recruitment"}
-JOINT_SPLIT = re.compile(r"\s*(?:/|&|;|\+|\n|\band\b)\s*", re.I)
+JOINT_SPLIT = re.compile(r"\s*(?:/|&|;|\+|\n|\band\b)\s*", re.IGNORECASE)
 
 
 def _expand(key: str) -> str:
