@@ -32,6 +32,13 @@ def preview_reply(report: ImportReport, token: str) -> Reply:
         others = "; ".join(report.other_sheets)
         body.append(para(f"Other sheets, not read: {others}", subtle=True))
         lines.append(f"Other sheets, not read: {others}")
+    updates = [c for c in report.changes if c.kind == "update"]
+    if updates:
+        shown = [f"row {c.row}: {c.ref} {c.title}: " + "; ".join(f"{w} '{b}' -> '{a}'" for w, b, a in c.diffs)
+                 for c in updates[:FIRST_PROBLEMS]]
+        body += [para(f"**Changes to the register** (first {len(shown)} of {len(updates)})"),
+                 para("\n".join(f"- {x}" for x in shown))]
+        lines += ["Changes to the register:", *(f"  {x}" for x in shown)]
     if problems:
         body += [para(f"**Rejected rows** (first {len(problems)} of {n['rejected']}; they will be left out)"),
                  para("\n".join(f"- {p}" for p in problems))]

@@ -472,6 +472,22 @@ async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(
         reply = readable(said.replies[0])
         assert "The register already matches this tracker: there is nothing to import." in reply
         assert "Responsible Officer (RO) 'S. Taylor' could be Sam Taylor" in reply and "(line " in reply  # CSV: its line too
+        # An edited CSV by email: the preview shows the one difference, the reply words import it.
+        first = next(i for i, r in enumerate(tracker.rows) if r.outcome == "taken" and r.why == "added")
+        tracker.rows[first].cells["next"] = "30/09/2028"
+        bot.channel.files["tracker.csv"] = tracker.write_csv(tmp_path / "nct2.csv").read_bytes()
+        said = await bot.send(bot.activity("edited", channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo", attachments=[mail]))
+        reply = said.replies[0]["text"]
+        assert "0 to add, 1 to update" in reply
+        assert "-> '30/09/2028'" in reply.split("Changes to the register:")[1]  # the difference, before importing
+        words = next(line for line in reply.splitlines() if "Reply 'IMPORT TRACKER" in line).split("'")[1]
+        said = await bot.send(bot.activity(words, channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo"))
+        assert "0 added, 1 updated" in said.replies[0]["text"]
+        async with store.uow() as uow:
+            doc = await uow.documents.by_ref(tracker.rows[first].cells["ref"])
+            assert doc.next_review_due == date(2028, 9, 30)
         said = await bot.send(bot.activity("our tracker", aad=_aad("ro-2"), attachments=[attachment]))
         assert "Only the Policy and Procedures Officer" in readable(said.replies[0])
     finally:
