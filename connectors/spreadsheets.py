@@ -69,7 +69,6 @@ class SpreadsheetFiles:
     @staticmethod
     def _sheet(ws) -> Sheet:
         rows = [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
-        width = max((len(r) for r in rows), default=0)
         links: dict[tuple[int, int], str] = {}
         for row in ws.iter_rows():
             for c in row:
@@ -88,7 +87,10 @@ class SpreadsheetFiles:
                     rows[r][c] = value
                     if link:
                         links[(r, c)] = link
-        width = max([width, *(len(r) for r in rows)])
+        while rows and all(v is None for v in rows[-1]):  # formatted but empty rows at the bottom
+            rows.pop()
+        width = max((c + 1 for r in rows for c, v in enumerate(r) if v is not None), default=0)
+        rows = [r[:width] for r in rows]
         hidden_rows = frozenset(r - 1 for r, d in ws.row_dimensions.items() if d.hidden)
         hidden_cols: set[int] = set()
         for key, d in ws.column_dimensions.items():

@@ -490,5 +490,37 @@ async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(
             assert doc.next_review_due == date(2028, 9, 30)
         said = await bot.send(bot.activity("our tracker", aad=_aad("ro-2"), attachments=[attachment]))
         assert "Only the Policy and Procedures Officer" in readable(said.replies[0])
+        broken = bot.channel.attach("tracker.xlsx", b"PK\x03\x04 not really a workbook")
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[broken]))
+        assert "tracker.xlsx is not a spreadsheet I can open" in readable(said.replies[0])
+        notes = bot.channel.attach("notes.csv", "Minutes of the meeting\nNothing else\n".encode())
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[notes]))
+        assert "I couldn't find the heading row in notes.csv" in readable(said.replies[0])
     finally:
         await bot.stop()
+
+
+async def test_a_title_linked_to_the_manual_and_formatted_empty_rows_below(sqlite_url, clock, tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Procedures Manual Tracker"])
+    ws.append(["Procedure", "RSM", "Next Review To Be Completed By"])
+    ws.append(["Section 47 Enquiries", "Morgan Reyes", "01/05/2027"])
+    ws["A3"].hyperlink = "https://manual.example.org/chapters/s47.html"
+    grey = PatternFill(fill_type="solid", start_color="DDDDDD", end_color="DDDDDD")
+    for r in range(4, 3000):  # a whole block formatted, nothing typed
+        ws.cell(r, 1).fill = grey
+    path = tmp_path / "linked.xlsx"
+    wb.save(path)
+    services = await _org(sqlite_url, clock)
+    try:
+        report = await import_tracker(services, path, dry_run=True)
+        assert report.counts() == {"taken": 1, "flagged": 0, "rejected": 0, "skipped": 0}
+        assert report.changes[0].ref == "PP-002" and report.rows_read == 1  # no thousands of blank rows
+        assert ("Manual link", "https://manual.example.org/chapters/pp-002.html",
+                "https://manual.example.org/chapters/s47.html") in report.changes[0].diffs
+    finally:
+        await services.store.close()

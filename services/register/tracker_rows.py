@@ -165,6 +165,10 @@ class RowReader:
             out.values[f] = value
         if not out.values.get("title"):
             problems.append("no title")
+        elif not out.values.get("manual_url") and (title := self.layout.field_column("title")) is not None:
+            link = sheet.links.get((r, title.index))  # the title linked to the manual, as NCT's tracker does
+            if link and url_of(link):
+                out.values["manual_url"] = url_of(link)
         for role in ("ro", "rsm"):
             self._person(role, people, out, problems)
         last, due = out.values.get("last_reviewed_on"), out.values.get("next_review_due")
