@@ -15,7 +15,7 @@ from services.register.assets import (
     save_asset,
 )
 from services.register.exporting import export_register
-from services.register.importing import import_tracker
+from services.register.importing import import_tracker, reader_of
 from services.register.ownership import ownership_problems, reassign_ro
 from services.register.reports import record_compliance_snapshot, register_report
 
@@ -25,17 +25,14 @@ def _import(args) -> int:
         async with open_services() as services:
             report = await import_tracker(services, args.file, dry_run=args.dry_run, mapping=args.mapping,
                                           skip_bad=args.skip_bad, sheet=args.sheet, actor_email=args.by)
+            if args.report:
+                reader_of(services).write(Path(args.report), report.workbook())
         for line in report.lines(verbose=not args.quiet):
             print(line)
         if args.save_mapping:
-            from pathlib import Path
-
             Path(args.save_mapping).write_text(report.mapping_text, encoding="utf-8")
             print(f"The mapping I used is in {args.save_mapping}: edit it and pass it back with --mapping.")
         if args.report:
-            from bot.bootstrap import SpreadsheetFiles
-
-            SpreadsheetFiles().write(args.report, report.workbook())
             print(f"The row-by-row report is in {args.report}.")
         return 0 if report.ok or (report.skip_bad and not report.dry_run) else 1
 
