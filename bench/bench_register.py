@@ -16,13 +16,13 @@ import argparse
 import resource
 import asyncio
 import random
+import subprocess
 import sys
 import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's code, not the installed one
@@ -70,28 +70,21 @@ def _peak_mb() -> float:
 
 
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
-
-
-async def _pg_admin(sql: str) -> None:
-    conn = await asyncpg.connect(PG_SERVER + "/postgres")
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+PG_HOST = "127.0.0.1"
 
 
 async def main(n: int, database: str) -> None:
     scratch = None
     if database == "postgres":
         scratch = f"bench_register_{int(time.time())}"
-        await _pg_admin(f'CREATE DATABASE "{scratch}"')
+        subprocess.run(["createdb", "-h", PG_HOST, "-U", "postgres", scratch], check=True)
         database = f"{PG_SERVER}/{scratch}"
     print(f"== {n} rows on {'SQLite' if database == 'sqlite' else 'PostgreSQL'}")
     try:
         await _run(n, database)
     finally:
         if scratch:
-            await _pg_admin(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+            subprocess.run(["dropdb", "-h", PG_HOST, "-U", "postgres", "--force", scratch], check=False)
 
 
 async def _run(n: int, database: str) -> None:

@@ -127,6 +127,7 @@ class Router:
         try:
             out = await tracker_chat.preview_upload(self.services, ident, filename, content)
         except GovernanceError as exc:
+            log.info("tracker %r not previewed: %s", filename, exc)
             return Response(messages.error_reply(str(exc)))
         return Response(tracker_render.preview_reply(out.report, out.token))
 
@@ -134,6 +135,7 @@ class Router:
         try:
             report = await tracker_chat.apply_upload(self.services, ident, token)
         except GovernanceError as exc:
+            log.info("tracker %r not imported: %s", token, exc)
             return Response(messages.error_reply(str(exc)))
         return Response(tracker_render.imported_reply(report))
 
