@@ -98,12 +98,8 @@ def _sheet(name: str, headings: list[str], rows: list[tuple[dict, str]]) -> Shee
 
 
 async def _documents(services: Services) -> tuple[list, dict[str, str]]:
-    from store.register_repo import (
-        RegisterRepo,  # the register repository is not on the unit of work yet
-    )
-
     async with services.uow() as uow:
-        docs = await RegisterRepo(uow.session).all_documents()
+        docs = await uow.register.all_documents()
         names = {p.id: p.name for p in await uow.people.all()}
     return docs, names
 

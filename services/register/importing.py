@@ -81,8 +81,6 @@ async def import_tracker(services: Services, path: str | Path, *, dry_run: bool 
 async def import_workbook(services: Services, workbook: Workbook, cfg: ImportMapping, *, dry_run: bool = False,
                           skip_bad: bool = False, actor_email: str | None = None, actor_id: str | None = None,
                           sha256: str = "") -> ImportReport:
-    from store.register_repo import RegisterRepo  # noqa: I001 - the register repository is not on the unit of work yet
-
     if not workbook.sheets or not any(s.cells for s in workbook.sheets):
         raise BadInput(f"{workbook.filename} is empty.")
     layout = find_layout(workbook, cfg)
@@ -91,7 +89,7 @@ async def import_workbook(services: Services, workbook: Workbook, cfg: ImportMap
     default_type = cfg.defaults.get("doc_type") or next(iter(preset.document_types.values())).label
     now = services.clock.now()
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         people = await uow.people.all()
         docs = await repo.all_documents()
         types = {*(x.label for x in preset.document_types.values()), *(d.doc_type for d in docs)}
