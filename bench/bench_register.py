@@ -73,7 +73,7 @@ PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_HOST = "127.0.0.1"
 
 
-async def main(n: int, database: str) -> None:
+def main(n: int, database: str) -> None:
     scratch = None
     if database == "postgres":
         scratch = f"bench_register_{int(time.time())}"
@@ -81,7 +81,7 @@ async def main(n: int, database: str) -> None:
         database = f"{PG_SERVER}/{scratch}"
     print(f"== {n} rows on {'SQLite' if database == 'sqlite' else 'PostgreSQL'}")
     try:
-        await _run(n, database)
+        asyncio.run(_run(n, database))
     finally:
         if scratch:
             subprocess.run(["dropdb", "-h", PG_HOST, "-U", "postgres", "--force", scratch], check=False)
@@ -129,4 +129,4 @@ if __name__ == "__main__":
                     help="sqlite (a temporary file), postgres (a scratch database on 127.0.0.1), a PostgreSQL URL, or both")
     args = ap.parse_args()
     for db in (("sqlite", "postgres") if args.database == "both" else (args.database,)):
-        asyncio.run(main(args.documents, db))
+        main(args.documents, db)

@@ -307,7 +307,7 @@ def _check_against(tracker, report):
     got = _outcomes(report)
     want = tracker.expected()
     assert [(r, o) for r, o, _ in got] == [(r, o) for r, o, _ in want], tracker.name
-    for (row, _o, reason), (_r, _o2, why) in zip(got, want):
+    for (row, _o, reason), (_r, _o2, why) in zip(got, want, strict=True):
         assert why in reason, (tracker.name, row, reason, why)
 
 
@@ -493,7 +493,7 @@ async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(
         broken = bot.channel.attach("tracker.xlsx", b"PK\x03\x04 not really a workbook")
         said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[broken]))
         assert "tracker.xlsx is not a spreadsheet I can open" in readable(said.replies[0])
-        notes = bot.channel.attach("notes.csv", "Minutes of the meeting\nNothing else\n".encode())
+        notes = bot.channel.attach("notes.csv", b"Minutes of the meeting\nNothing else\n")
         said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[notes]))
         assert "I couldn't find the heading row in notes.csv" in readable(said.replies[0])
     finally:

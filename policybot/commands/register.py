@@ -30,7 +30,7 @@ def _import(args) -> int:
         for line in report.lines(verbose=not args.quiet):
             print(line)
         if args.save_mapping:
-            Path(args.save_mapping).write_text(report.mapping_text, encoding="utf-8")
+            await asyncio.to_thread(Path(args.save_mapping).write_text, report.mapping_text, encoding="utf-8")
             print(f"The mapping I used is in {args.save_mapping}: edit it and pass it back with --mapping.")
         if args.report:
             print(f"The row-by-row report is in {args.report}.")

@@ -14,6 +14,7 @@ Re-importing the same file changes nothing, and says so.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,8 @@ async def import_tracker(services: Services, path: str | Path, *, dry_run: bool 
     cfg = load_mapping(mapping)
     if sheet:
         cfg = ImportMapping(**{**cfg.__dict__, "sheet": sheet})
-    workbook = reader_of(services, reader).read(p)
-    sha = hashlib.sha256(p.read_bytes()).hexdigest() if not dry_run else ""
+    workbook = await asyncio.to_thread(reader_of(services, reader).read, p)  # a big workbook: off the event loop
+    sha = hashlib.sha256(await asyncio.to_thread(p.read_bytes)).hexdigest() if not dry_run else ""
     return await import_workbook(services, workbook, cfg, dry_run=dry_run, skip_bad=skip_bad, actor_email=actor_email,
                                  sha256=sha)
 
@@ -173,7 +174,7 @@ async def _apply(uow, repo, report: ImportReport, docs: list, actor, now, filena
         if c.leavers and c.doc_id:
             leavers.append((c.doc_id, c))
     created = await repo.add_documents([_new_document(c, now) for c in new_docs])  # one round trip for them all
-    for c, doc in zip(new_docs, created):
+    for c, doc in zip(new_docs, created, strict=True):
         audits.append(dict(entity_id=doc.id, action="imported", summary=f"Added to the register from {source} row {c.row}",
                            details={"row": c.row, "file": filename}))
         if c.leavers:

@@ -72,7 +72,7 @@ def _allocate(prefix: str, used: set[str]) -> str:
     return ref
 
 
-def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: ImportMapping,
+def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: ImportMapping,  # noqa: C901 - one rule after another, in the order a person reads them
          default_type: str) -> tuple[list[Change], list[Rejected]]:
     names = {p.id: p.name for p in people}
     by_ref = {d.ref.upper(): d for d in docs}

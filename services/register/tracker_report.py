@@ -112,7 +112,7 @@ class ImportReport:
                 f"{self.count('unchanged')} unchanged, {len(self.rejected)} rejected. "
                 f"Row by row: {n['taken']} taken, {n['flagged']} flagged, {n['rejected']} rejected, {n['skipped']} skipped.")
 
-    def lines(self, *, verbose: bool = True) -> list[str]:
+    def lines(self, *, verbose: bool = True) -> list[str]:  # noqa: C901 - one paragraph per part of the report
         out = [f"Tracker: {self.filename}" + (f", sheet '{self.sheet}'" if self.sheet and self.kind != "csv" else "")
                + f", headings on row {self.header_row}"]
         out += [f"  {x}" for x in self.column_lines()]

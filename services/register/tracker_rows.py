@@ -104,7 +104,7 @@ class RowReader:
         self.known.update({k: v for k, v in mapping.types.items()})
         self.type_names = ", ".join(sorted(set(doc_types) or set(KNOWN_TYPES)))
 
-    def read(self, r: int) -> Parsed | Rejected:
+    def read(self, r: int) -> Parsed | Rejected:  # noqa: C901 - one branch per kind of column
         sheet = self.sheet
         row = sheet.cells[r]
         n = r + 1
@@ -193,7 +193,7 @@ class RowReader:
         note = f"'{collapse(typed)}' taken as {m.person.name}" if m.how in ("near", "initials") else None
         return m.person, note, False
 
-    def _person(self, role: str, people: dict, out: Parsed, problems: list[str]) -> None:
+    def _person(self, role: str, people: dict, out: Parsed, problems: list[str]) -> None:  # noqa: C901 - the ways a person is named
         if role not in people and f"{role}_email" not in people:
             return
         label = ROLE_LABELS[role]

@@ -138,7 +138,7 @@ def heading_field(text: str) -> tuple[str | None, int]:
         if best - rival >= CLEAR_LEAD:
             return _with_email(best_field, tokens), int(best)
     # The longest phrase of ours inside a longer heading: "Date of next review (to be completed by)".
-    for phrase_key, field, words in _PHRASES:
+    for _key, field, words in _PHRASES:
         if len(words) < 2 and len(tokens) > 3:
             break
         if set(words) <= tokens:
