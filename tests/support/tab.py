@@ -1,0 +1,67 @@
+"""The pages over HTTP: a signed-in browser-like client (cookies kept), the CSRF token read from the
+page, and a case brought to the RSM's approval through the chat, as people do it."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+
+from bot.app import RUNTIME_KEY
+from connectors.word.samples import tracked_docx
+
+CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+class PageClient:
+    """A person's browser on the pages: keeps the session cookie (Secure cookies over loopback HTTP)."""
+
+    def __init__(self, bot) -> None:
+        self.bot = bot
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True, treat_as_secure_origin=[bot.url]))
+        self.csrf = ""
+
+    async def close(self) -> None:
+        await self.http.close()
+
+    async def get(self, path: str, **kw) -> aiohttp.ClientResponse:
+        resp = await self.http.get(self.bot.url + path, **kw)
+        if resp.content_type == "text/html":
+            found = CSRF.search(await resp.text())
+            if found and found.group(1):
+                self.csrf = found.group(1)
+        return resp
+
+    async def post(self, path: str, data: dict, *, csrf: bool = True, **kw) -> aiohttp.ClientResponse:
+        form = {"csrf": self.csrf, **data} if csrf else dict(data)
+        return await self.http.post(self.bot.url + path, data=form, **kw)
+
+    async def sign_in(self, person_id: str) -> aiohttp.ClientResponse:
+        await self.get("/tab/signin")
+        resp = await self.post("/tab/signin/dev", {"person": person_id, "next": "/tab/mywork"})
+        assert resp.status == 200, await resp.text()
+        await self.get("/tab/mywork")  # the new session's CSRF token
+        return resp
+
+
+async def hello(bot, demo_aad, *people: str) -> None:
+    """These people have talked to the bot in their 1:1 chat 'a:<id>', so it can reach them there."""
+    for p in people:
+        await bot.say("help", aad=demo_aad[p], conversation=f"a:{p}")
+
+
+async def review_waiting_for_rsm(bot, demo_aad, ref: str = "PP-017", ro: str = "ro-2", rsm: str = "rsm-cla") -> int:
+    """The RO starts the scheduled review in chat and sends the amended draft with tracked changes:
+    the case now waits for the RSM, who has its card in their chat. Returns the case id."""
+    await hello(bot, demo_aad, "ppo", rsm, ro)
+    said = await bot.say(f"review {ref}", aad=demo_aad[ro], conversation=f"a:{ro}")
+    assert said.status < 300, said.body
+    act = bot.activity("", aad=demo_aad[ro], conversation=f"a:{ro}",
+                       attachments=[bot.channel.attach("foster.docx", tracked_docx(title="Placement with Foster Carers"))])
+    said = await bot.send(act)
+    assert said.status < 300, said.body
+    async with bot.app[RUNTIME_KEY].store.uow() as uow:
+        doc = await uow.documents.by_ref(ref)
+        (row,) = await uow.cases.open_for_document(doc.id)
+        assert f"person:{rsm}" in row.waiting_for, row.waiting_for
+        return row.id
