@@ -12,6 +12,7 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from render.pages import STATE_WORDS
@@ -50,31 +51,35 @@ def register_csv(rows: tuple[RegisterRow, ...]) -> bytes:
 
 
 def register_xlsx(rows: tuple[RegisterRow, ...], *, today: date, description: str) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Register"
-    ws.append(HEADINGS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    fills = {"overdue": PatternFill("solid", fgColor=OVERDUE_FILL), "due_soon": PatternFill("solid", fgColor=DUE_SOON_FILL)}
-    for row in rows:
-        ws.append([_safe(v) for v in _values(row)])
-        fill = fills.get(row.state)
-        if fill:
-            for cell in ws[ws.max_row]:
-                cell.fill = fill
+    """Streamed (openpyxl's write-only mode), so a whole register of thousands of rows is quick."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Register")
     for i, heading in enumerate(HEADINGS, start=1):
-        if heading in DATE_COLUMNS:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.number_format = "dd/mm/yyyy"
         ws.column_dimensions[get_column_letter(i)].width = 45 if heading == "Title" else 18
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{max(1, ws.max_row)}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADINGS))}{len(rows) + 1}"
+    bold = Font(bold=True)
+    ws.append([_cell(ws, h, font=bold) for h in HEADINGS])
+    fills = {"overdue": PatternFill("solid", fgColor=OVERDUE_FILL), "due_soon": PatternFill("solid", fgColor=DUE_SOON_FILL)}
+    for row in rows:
+        fill = fills.get(row.state)
+        ws.append([_cell(ws, _safe(v), fill=fill, date_format=isinstance(v, date)) if fill or isinstance(v, date)
+                   else _safe(v) for v in _values(row)])
     about = wb.create_sheet("About")
-    about.append(["Exported from policybot's register on", today])
-    about["B1"].number_format = "dd/mm/yyyy"
+    about.append(["Exported from policybot's register on", _cell(about, today, date_format=True)])
     about.append(["Filter", description or "every live document"])
     about.append(["Documents", len(rows)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _cell(ws, value, *, font: Font | None = None, fill: PatternFill | None = None, date_format: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if date_format:
+        cell.number_format = "dd/mm/yyyy"
+    return cell

@@ -10,7 +10,7 @@ from services.cases.lifecycle import CaseView, my_tasks
 from services.context import Services
 from services.people.signin import identity_of
 from services.register.documents import my_documents, person_view
-from services.register.listing import RegisterRow, calendar_of, register_row, signed_in
+from services.register.listing import RegisterRow, calendar_of, register_rows_of, signed_in
 from services.views import PersonView
 
 COMING_DUE_DAYS = 90
@@ -45,6 +45,6 @@ async def my_work(services: Services, person_id: str) -> MyWork:
         due = view.consult_deadline or view.document.next_review_due
         tasks.append(TaskLine(view, due, cal.working_days_between(today, due) if due else None))
     tasks.sort(key=lambda t: (t.due or date.max, t.case.id))
-    rows = tuple(register_row(d, today, cal) for d in docs)
+    rows = register_rows_of(docs, today, cal)
     coming = tuple(r for r in rows if r.days is not None and r.days <= COMING_DUE_DAYS)
     return MyWork(today=today, person=viewer, tasks=tuple(tasks), documents=rows, coming_due=coming)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from governance.calendar import WorkingCalendar
@@ -128,12 +128,35 @@ def calendar_of(services: Services) -> WorkingCalendar:
     return WorkingCalendar(services.preset.nation)
 
 
-def register_row(d: DocumentView, today: date, cal: WorkingCalendar) -> RegisterRow:
+def working_days_to(cal: WorkingCalendar, today: date, dues) -> dict[date, int]:
+    """UK working days from today to each date (negative when past), counted once over the span
+    they cover (a cumulative count), not day by day for each of thousands of documents."""
+    dues = {d for d in dues if d is not None}
+    if not dues:
+        return {}
+    start, end = min(dues | {today}), max(dues | {today})
+    counts: dict[date, int] = {}
+    running, day = 0, start
+    while day <= end:
+        if day != start and cal.is_working_day(day):
+            running += 1
+        counts[day] = running
+        day += timedelta(days=1)
+    return {d: counts[d] - counts[today] for d in dues}
+
+
+def register_row(d: DocumentView, today: date, cal: WorkingCalendar, counted: dict[date, int] | None = None) -> RegisterRow:
     due = d.next_review_due
     state = d.review_state(today)
     if due is None:
         return RegisterRow(d, state, None, None)
-    return RegisterRow(d, state, (due - today).days, cal.working_days_between(today, due))
+    working = counted[due] if counted is not None and due in counted else cal.working_days_between(today, due)
+    return RegisterRow(d, state, (due - today).days, working)
+
+
+def register_rows_of(views: list[DocumentView], today: date, cal: WorkingCalendar) -> tuple[RegisterRow, ...]:
+    counted = working_days_to(cal, today, [v.next_review_due for v in views])
+    return tuple(register_row(v, today, cal, counted) for v in views)
 
 
 async def signed_in(uow, person_id: str):
@@ -163,7 +186,7 @@ async def register_page(services: Services, person_id: str, query: RegisterQuery
         if query.page > pages and total:
             raise BadInput(f"There are only {pages} pages of documents for this search.")
         choices = await repo.choices()
-        rows = tuple(register_row(document_view(d), today, cal) for d in docs)
+        rows = register_rows_of([document_view(d) for d in docs], today, cal)
     return RegisterPage(
         today=today, query=query, rows=rows, total=total, pages=pages, owners=tuple(choices["owners"]),
         areas=tuple(choices["areas"]), types=tuple(choices["types"]),
@@ -178,7 +201,7 @@ async def register_rows(services: Services, person_id: str, query: RegisterQuery
     async with services.uow() as uow:
         await signed_in(uow, person_id)
         docs, _total = await services.adapters[LISTING](uow).page(**_criteria(query, today, paged=False))
-        return today, tuple(register_row(document_view(d), today, cal) for d in docs)
+        return today, register_rows_of([document_view(d) for d in docs], today, cal)
 
 
 # ------------------------------------------------------------------ one document
