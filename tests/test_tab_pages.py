@@ -233,3 +233,10 @@ async def test_a_decision_that_needs_words_asks_for_them(bot, pages, demo_aad):
     async with bot.app[RUNTIME_KEY].store.uow() as uow:
         row = await uow.cases.get(case_id)
         assert [c["text"] for c in row.state["conditions"]] == ["Add the out-of-hours contact"]
+
+
+async def test_a_crafted_link_cannot_put_words_on_the_page(bot, pages):
+    c = pages()
+    await c.sign_in("ppo")
+    html = await (await c.get("/tab/documents/PP-001?done=Your+account+is+locked%2C+call+0800&sig=abc")).text()
+    assert "Your account is locked" not in html

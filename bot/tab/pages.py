@@ -129,6 +129,12 @@ def _same_origin(request: web.Request) -> bool:
     return urlsplit(origin).netloc == request.host
 
 
+def _note(request: web.Request, session: Session) -> str:
+    """The notice a redirect carries, only when this server signed it for this session."""
+    text, sig = request.query.get("done", ""), request.query.get("sig", "")
+    return text if request.app[SESSIONS_KEY].note_ok(session, text, sig) else ""
+
+
 async def _name(request: web.Request, session: Session) -> str:
     return (await person_by_id(request.app[SERVICES_KEY], session.person_id)).name
 
@@ -244,8 +250,7 @@ async def register_export(request: web.Request, session: Session) -> web.Respons
 async def document_page(request: web.Request, session: Session) -> web.Response:
     services = request.app[SERVICES_KEY]
     view = await listing.document_page(services, session.person_id, request.match_info["ref"])
-    message = request.query.get("done", "")[:300]
-    chrome = _chrome(request, session, "register", view.viewer.name, message=message)
+    chrome = _chrome(request, session, "register", view.viewer.name, message=_note(request, session))
     return _html(request, render.document_html(view, chrome))
 
 
@@ -266,8 +271,7 @@ async def draft_download(request: web.Request, session: Session) -> web.Response
 @signed_in("mywork")
 async def my_work_page(request: web.Request, session: Session) -> web.Response:
     view = await my_work(request.app[SERVICES_KEY], session.person_id)
-    message = request.query.get("done", "")[:300]
-    return _html(request, render.my_work_html(view, _chrome(request, session, "mywork", view.person.name, message)))
+    return _html(request, render.my_work_html(view, _chrome(request, session, "mywork", view.person.name, _note(request, session))))
 
 
 @signed_in("reports")
@@ -331,8 +335,9 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
     bot = request.app[BOT_KEY]
     await bot.deliver(None, outcome.notices)
     await refresh_cards(request.app, case_id)
-    ref = view.document.ref
-    return web.HTTPSeeOther(f"/tab/documents/{quote(ref)}?done={quote(outcome.message[:300])}")
+    note = outcome.message[:300]
+    sig = request.app[SESSIONS_KEY].sign_note(session, note)
+    return web.HTTPSeeOther(f"/tab/documents/{quote(view.document.ref)}?done={quote(note)}&sig={sig}")
 
 
 async def static(request: web.Request) -> web.StreamResponse:
