@@ -100,7 +100,7 @@ async def check_page(page, url: str) -> str:
 async def test_each_page_as_three_people_each_sees_only_their_part_and_axe_finds_nothing(bot, browser, demo_aad):
     case_id = await review_waiting_for_rsm(bot, demo_aad)
     pages = ("/tab/mywork", "/tab/register", "/tab/register?area=Children+in+Care&sort=owner&size=25",
-             "/tab/documents/PP-017", "/tab/reports", "/tab/configure")
+             "/tab/documents/PP-017", "/tab/meetings", "/tab/reports", "/tab/configure")
     seen: dict[str, dict[str, str]] = {}
     for who, name, width in (("rsm-cla", "Jordan Whitfield", 1280), ("ro-2", "Jamie Castellan", 320),
                              ("legal-1", "Harper Quayle", 1280)):
@@ -269,3 +269,18 @@ async def test_the_theme_in_the_tab_address_holds_from_the_first_paint_without_t
         assert not found, found
     finally:
         await context.close()
+
+
+async def test_the_meetings_page_of_a_process_with_a_calendar_passes_axe(db_url, clock, browser):
+    from tests.support.bot import RunningBot, settings_for
+
+    bot = await RunningBot(settings_for(db_url, POLICYBOT_PRESET="dorset"), clock=clock).start()
+    context, page = await new_page(browser, width=320)
+    try:
+        await sign_in(page, bot, "Quinn Marsh")
+        html = await check_page(page, bot.url + "/tab/meetings")
+        assert "Practice, Policy and Procedures Group: next meeting" in html
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        await context.close()
+        await bot.stop()

@@ -240,3 +240,39 @@ async def test_a_crafted_link_cannot_put_words_on_the_page(bot, pages):
     await c.sign_in("ppo")
     html = await (await c.get("/tab/documents/PP-001?done=Your+account+is+locked%2C+call+0800&sig=abc")).text()
     assert "Your account is locked" not in html
+
+
+@pytest.fixture
+async def dorset_bot(db_url, clock):
+    from tests.support.bot import RunningBot, settings_for
+
+    running = await RunningBot(settings_for(db_url, POLICYBOT_PRESET="dorset"), clock=clock).start()
+    yield running
+    await running.stop()
+
+
+async def test_dor_7_the_meetings_page_shows_the_groups_calendar_next_agenda_and_plan(dorset_bot):
+    c = PageClient(dorset_bot)
+    try:
+        await c.sign_in("head-qa")
+        resp = await c.get("/tab/meetings")
+        html = await resp.text()
+        assert resp.status == 200, html
+        assert "Practice, Policy and Procedures Group: next meeting" in html
+        # DOR-7: the second Tuesday of the month, none in December or August
+        assert "<strong>12 January 2027</strong>" in html, html[html.find("<main"):]
+        coming = re.findall(r"<li>(\d+ \w+ 20\d\d)</li>", html[html.find('id="calendar"'):])
+        assert coming[:6] == ["12 January 2027", "9 February 2027", "9 March 2027", "13 April 2027", "11 May 2027",
+                              "8 June 2027"]
+        # DOR-8: items 10 working days before (over Christmas and New Year), papers 3 working days before
+        assert "Items by 24 Dec 2026. Papers go out 7 Jan 2027." in html
+        assert (await c.get("/tab/meetings?body=nonesuch")).status == 404
+    finally:
+        await c.close()
+
+
+async def test_without_a_meeting_calendar_the_meetings_page_says_so(bot, pages):
+    c = pages()
+    await c.sign_in("ppo")
+    html = await (await c.get("/tab/meetings")).text()
+    assert "has no group or board with a meeting calendar" in html

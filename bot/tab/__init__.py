@@ -87,6 +87,7 @@ def setup(app: web.Application, runtime) -> None:
     r.add_get(r"/tab/documents/{ref}/drafts/{number}", pages.draft_download)
     r.add_post(r"/tab/cases/{case_id}/act", pages.act)
     r.add_get("/tab/reports", pages.reports_page)
+    r.add_get("/tab/meetings", pages.meetings_page)
     r.add_get("/tab/configure", pages.configure_page)
     r.add_get("/tab/static/{name}", pages.static)
     app.on_response_prepare.append(_headers)

@@ -26,6 +26,7 @@ from render.pages.export import register_csv, register_xlsx
 from services.cases import lifecycle
 from services.cases.mywork import my_work
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
+from services.meetings.page import meetings_page as meetings_view
 from services.people.signin import identity_of, people_to_choose, person_by_id, person_for_token
 from services.register import listing
 from services.register.reports import register_report
@@ -272,6 +273,14 @@ async def draft_download(request: web.Request, session: Session) -> web.Response
 async def my_work_page(request: web.Request, session: Session) -> web.Response:
     view = await my_work(request.app[SERVICES_KEY], session.person_id)
     return _html(request, render.my_work_html(view, _chrome(request, session, "mywork", view.person.name, _note(request, session))))
+
+
+@signed_in("meetings")
+async def meetings_page(request: web.Request, session: Session) -> web.Response:
+    services = request.app[SERVICES_KEY]
+    view = await meetings_view(services, session.person_id, request.query.get("body") or None)
+    name = await _name(request, session)
+    return _html(request, render.meetings_html(view, _chrome(request, session, "meetings", name)))
 
 
 @signed_in("reports")

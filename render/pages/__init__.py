@@ -107,6 +107,10 @@ def my_work_html(view, chrome: Chrome) -> str:
     return page("mywork.html", chrome, view=view)
 
 
+def meetings_html(view, chrome: Chrome) -> str:
+    return page("meetings.html", chrome, view=view)
+
+
 def reports_html(view, chrome: Chrome) -> str:
     from render.pages.charts import compliance_svg
 
