@@ -13,6 +13,7 @@ import logging
 from aiohttp import web
 
 from bot.tab import pages
+from bot.tab.browser_signin import BrowserSignIn
 from bot.tab.session import Sessions
 from bot.tab.sso import TeamsTokens
 from render.pages import TEAMS_SDK
@@ -73,12 +74,18 @@ def setup(app: web.Application, runtime) -> None:
         keys_url=settings.tab_keys_url or f"{settings.authority_host.rstrip('/')}/common/discovery/v2.0/keys",
         authority_host=settings.authority_host, ca_file=str(settings.ca_bundle) if settings.ca_bundle else None,
     ) if settings.app_id else None
+    app[pages.BROWSER_KEY] = BrowserSignIn(
+        app_id=settings.app_id, secret=settings.app_password, tenant_id=settings.app_tenant_id,
+        authority_host=settings.authority_host) if settings.app_id and settings.app_password else None
+    app[pages.DOMAIN_KEY] = settings.tab_domain
     r = app.router
     r.add_get("/tab", pages.root)
     r.add_get("/tab/", pages.root)
     r.add_get("/tab/signin", pages.signin_page)
     r.add_post("/tab/signin/dev", pages.signin_dev)
     r.add_post("/tab/auth/teams", pages.signin_teams)
+    r.add_get("/tab/signin/microsoft", pages.signin_browser)
+    r.add_post("/tab/auth/callback", pages.signin_callback)  # Entra's form post: the state is its CSRF check
     r.add_post("/tab/signout", pages.signout)
     r.add_get("/tab/mywork", pages.my_work_page)
     r.add_get("/tab/register", pages.register_page)

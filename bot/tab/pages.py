@@ -16,7 +16,8 @@ from aiohttp import web
 
 from bot.app import BOT_KEY, SERVICES_KEY
 from bot.tab.refresh import refresh_cards
-from bot.tab.session import COOKIE, THEME_COOKIE, Session, Sessions, csrf_ok, set_cookie
+from bot.tab.browser_signin import BrowserSignIn, BrowserSignInRefused
+from bot.tab.session import COOKIE, FLOW_COOKIE, THEME_COOKIE, Session, Sessions, csrf_ok, set_cookie
 from bot.tab.sso import TeamsTokens, TokenRefused
 from governance import actions as declared
 from governance.actions import InputKind
@@ -37,6 +38,8 @@ log = logging.getLogger("policybot.tab")
 SESSIONS_KEY = web.AppKey("tab_sessions", Sessions)
 TOKENS_KEY: web.AppKey = web.AppKey("tab_tokens", object)
 DEV_KEY = web.AppKey("tab_dev", bool)
+BROWSER_KEY: web.AppKey = web.AppKey("tab_browser", object)
+DOMAIN_KEY = web.AppKey("tab_domain", str)
 THEME_WORDS = {"default": "light", "light": "light", "dark": "dark", "contrast": "contrast"}
 MAX_FORM_TEXT = 4000
 
@@ -203,6 +206,45 @@ async def signin_teams(request: web.Request) -> web.StreamResponse:
         return web.json_response({"title": "Not in the directory", "detail": str(exc)}, status=403)
     log.info("tab sign-in (Teams SSO) as %s", who.person_id)
     return _start(request, who.person_id, web.json_response({"signed_in": who.name}))
+
+
+def _callback_url(request: web.Request) -> str:
+    domain = request.app[DOMAIN_KEY]
+    return f"https://{domain}/tab/auth/callback" if domain else f"{request.scheme}://{request.host}/tab/auth/callback"
+
+
+async def signin_browser(request: web.Request) -> web.StreamResponse:
+    """In an ordinary browser: off to Entra's sign-in (authorisation code with PKCE)."""
+    browser: BrowserSignIn | None = request.app[BROWSER_KEY]
+    if browser is None:
+        return _problem(request, _session(request), 404, "Not configured", "Microsoft sign-in needs MicrosoftAppId.")
+    where, flow = await browser.start(_callback_url(request))
+    flow["next"] = _safe_next(request.query.get("next"))
+    resp = web.HTTPSeeOther(where)
+    resp.headers.add("Set-Cookie", set_cookie(FLOW_COOKIE, request.app[SESSIONS_KEY].seal(flow), 600, "/tab/auth"))
+    return resp
+
+
+async def signin_callback(request: web.Request) -> web.StreamResponse:
+    browser: BrowserSignIn | None = request.app[BROWSER_KEY]
+    session = _session(request)
+    flow = request.app[SESSIONS_KEY].unseal(request.cookies.get(FLOW_COOKIE))
+    if browser is None or flow is None:
+        return _problem(request, session, 400, "Sign-in expired", "Start the sign-in again from the sign-in page.")
+    next_url = _safe_next(flow.pop("next", ""))
+    try:
+        facts = await browser.finish(flow, {k: str(v) for k, v in (await request.post()).items()})
+    except BrowserSignInRefused as exc:
+        log.warning("browser sign-in refused: %s", exc)
+        return _problem(request, session, 401, "Sign-in refused", "Microsoft's sign-in could not be completed. Try again.")
+    try:
+        who = await person_for_token(request.app[SERVICES_KEY], object_id=facts.object_id, email=facts.email)
+    except UnknownPerson as exc:
+        return _problem(request, session, 403, "Not in the directory", str(exc))
+    log.info("tab sign-in (browser) as %s", who.person_id)
+    resp = _start(request, who.person_id, web.HTTPSeeOther(next_url))
+    resp.headers.add("Set-Cookie", set_cookie(FLOW_COOKIE, "", 0, "/tab/auth"))  # used once
+    return resp
 
 
 async def signout(request: web.Request) -> web.StreamResponse:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 COOKIE = "pb_session"
+FLOW_COOKIE = "pb_flow"  # the browser sign-in flow, between leaving for Entra and coming back
 THEME_COOKIE = "pb_theme"
 LIFETIME_SECONDS = 8 * 3600
 PATH = "/tab"
@@ -84,13 +85,30 @@ class Sessions:
     def note_ok(self, session: Session, text: str, sig: str) -> bool:
         return bool(text and sig) and hmac.compare_digest(sig.encode(), self.sign_note(session, text).encode())
 
+    def seal(self, data: dict) -> str:
+        """Any small JSON value, signed (not encrypted: only for what the browser may see)."""
+        payload = _b64(json.dumps({"d": data, "e": int(self._now()) + 600}, separators=(",", ":")).encode())
+        return f"{payload}.{self._mac('seal:' + payload)}"
+
+    def unseal(self, value: str | None) -> dict | None:
+        if not value or value.count(".") != 1 or len(value) > 4096:
+            return None
+        payload, mac = value.split(".")
+        if not hmac.compare_digest(mac, self._mac("seal:" + payload)):
+            return None
+        try:
+            data = json.loads(_unb64(payload))
+        except ValueError:
+            return None
+        return data["d"] if isinstance(data, dict) and data.get("e", 0) > self._now() else None
+
     def cookie(self, session: Session) -> str:
         return set_cookie(COOKIE, self.encode(session), self.lifetime)
 
 
-def set_cookie(name: str, value: str, max_age: int) -> str:
+def set_cookie(name: str, value: str, max_age: int, path: str = PATH) -> str:
     """A Set-Cookie header value for the pages (written out: Python's cookies cannot say Partitioned)."""
-    return f"{name}={value}; Path={PATH}; Max-Age={max_age}; HttpOnly; Secure; SameSite=None; Partitioned"
+    return f"{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=None; Partitioned"
 
 
 def csrf_ok(session: Session | None, sent: str | None) -> bool:
