@@ -276,3 +276,15 @@ async def test_without_a_meeting_calendar_the_meetings_page_says_so(bot, pages):
     await c.sign_in("ppo")
     html = await (await c.get("/tab/meetings")).text()
     assert "has no group or board with a meeting calendar" in html
+
+
+async def test_nct_14_the_documents_a_change_would_affect_are_found_on_request(bot, pages):
+    c = pages()
+    await c.sign_in("ppo")
+    html = await (await c.get("/tab/documents/PP-001")).text()
+    assert "/tab/documents/PP-001?related=1#related" in html  # not computed until asked (it reads the manual)
+    html = await (await c.get("/tab/documents/PP-001?related=1")).text()
+    related = html[html.find('id="related"'):html.find('id="history"')]
+    assert "?related=1" not in related
+    # the demo has no manual index to compare with, so nothing is claimed to be related
+    assert "<h2 id=\"related\">Related documents</h2>" in html and "No related documents found." in related

@@ -292,7 +292,8 @@ async def register_export(request: web.Request, session: Session) -> web.Respons
 @signed_in("register")
 async def document_page(request: web.Request, session: Session) -> web.Response:
     services = request.app[SERVICES_KEY]
-    view = await listing.document_page(services, session.person_id, request.match_info["ref"])
+    view = await listing.document_page(services, session.person_id, request.match_info["ref"],
+                                       related=request.query.get("related") == "1")
     chrome = _chrome(request, session, "register", view.viewer.name, message=_note(request, session))
     return _html(request, render.document_html(view, chrome))
 

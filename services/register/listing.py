@@ -22,6 +22,7 @@ from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from services.cases.lifecycle import CaseView, case_view_for_person
 from services.context import Services
+from services.manual.impact import ImpactItem, affected_by_document
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.register.documents import document_detail, document_view, person_view
 from services.register.importing import ORG_COLUMNS, STATUS_LABELS
@@ -36,6 +37,7 @@ EXPORT_LIMIT = 100_000
 # Organisation-wide roles that look after every document's drafts.
 POLICY_TEAM = frozenset({"ppo", "policy_service", "governance_officer", "head_of_qa"})
 MAX_TEXT = 200
+RELATED_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,7 @@ class DocumentPage:
     drafts: tuple[DraftLine, ...]
     may_see_drafts: bool
     cases: tuple[CaseView, ...]  # open cases, as this person sees them (with their buttons)
+    related: tuple[ImpactItem, ...] | None = None  # NCT-14: what a change to it is likely to touch (when asked)
 
 
 def may_see_drafts(person, doc, case_people: set[str]) -> bool:
@@ -250,7 +253,9 @@ def _case_people(rows) -> set[str]:
     return out
 
 
-async def document_page(services: Services, person_id: str, ref: str) -> DocumentPage:
+async def document_page(services: Services, person_id: str, ref: str, *, related: bool = False) -> DocumentPage:
+    """One document as this person may see it; with `related`, also what a change to it is likely to
+    touch (NCT-14: it reads the whole manual index, so only when asked)."""
     today = services.clock.today()
     async with services.uow() as uow:
         person = await signed_in(uow, person_id)
@@ -265,10 +270,11 @@ async def document_page(services: Services, person_id: str, ref: str) -> Documen
         viewer = person_view(person)
         case_ids = [r.id for r in open_rows]
     cases = tuple([await case_view_for_person(services, person_id, cid) for cid in case_ids])
+    found = (await affected_by_document(services, detail.document.ref, limit=RELATED_SHOWN)).items if related else None
     return DocumentPage(
         today=today, viewer=viewer, detail=detail, row=register_row(detail.document, today, calendar_of(services)),
         attributes=attributes, other_rsms=tuple(other), drafts=tuple(DraftLine(*d) for d in drafts),
-        may_see_drafts=allowed, cases=cases,
+        may_see_drafts=allowed, cases=cases, related=tuple(found) if found is not None else None,
     )
 
 
