@@ -288,3 +288,26 @@ async def test_nct_14_the_documents_a_change_would_affect_are_found_on_request(b
     assert "?related=1" not in related
     # the demo has no manual index to compare with, so nothing is claimed to be related
     assert "<h2 id=\"related\">Related documents</h2>" in html and "No related documents found." in related
+
+
+async def test_dor_10_my_work_lists_my_meeting_actions_with_working_days(dorset_bot, clock):
+    from datetime import date, timedelta
+
+    async with dorset_bot.app[RUNTIME_KEY].store.uow() as uow:
+        meeting = await uow.meetings.create(body="ppp_group", starts_at=clock.now() - timedelta(days=13), status="held",
+                                            one_off=False, created_at=clock.now())
+        for owner, text, due in (("ro-1", "Add the LADO contact to the MASH procedure", date(2026, 12, 4)),
+                                 ("ro-2", "Check the fostering panel dates", date(2026, 12, 1))):
+            await uow.meetings.add_action(meeting_id=meeting.id, body="ppp_group", agenda_item_id=None, text=text,
+                                          owner_id=owner, due_on=due, done_at=None, last_chased_on=None,
+                                          created_at=clock.now())
+        await uow.commit()
+    c = PageClient(dorset_bot)
+    try:
+        await c.sign_in("ro-1")
+        html = await (await c.get("/tab/mywork")).text()
+        assert "My meeting actions (1)" in html and "Add the LADO contact to the MASH procedure" in html
+        assert "by 4 Dec 2026 (9 working days left)" in html  # Monday 23 November to Friday 4 December
+        assert "fostering panel" not in html  # someone else's action
+    finally:
+        await c.close()

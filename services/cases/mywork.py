@@ -24,12 +24,23 @@ class TaskLine:
 
 
 @dataclass(frozen=True)
+class ActionLine:
+    """A meeting action this person owns (DOR-10), with its deadline in working days."""
+
+    body: str
+    text: str
+    due: date | None
+    working_days: int | None
+
+
+@dataclass(frozen=True)
 class MyWork:
     today: date
     person: PersonView
     tasks: tuple[TaskLine, ...]
     documents: tuple[RegisterRow, ...]
     coming_due: tuple[RegisterRow, ...]  # overdue, or due within COMING_DUE_DAYS
+    actions: tuple[ActionLine, ...] = ()
 
 
 async def my_work(services: Services, person_id: str) -> MyWork:
@@ -40,6 +51,11 @@ async def my_work(services: Services, person_id: str) -> MyWork:
         ident = identity_of(person)
         viewer = person_view(person)
         docs = await my_documents(uow, person.id, today)
+        bodies = services.preset.bodies
+        actions = tuple(
+            ActionLine(bodies[a.body].name if a.body in bodies else a.body, a.text, a.due_on,
+                       cal.working_days_between(today, a.due_on) if a.due_on else None)
+            for a in await uow.meetings.open_actions() if a.owner_id == person.id)
     tasks = []
     for view in await my_tasks(services, ident):
         due = view.consult_deadline or view.document.next_review_due
@@ -47,4 +63,4 @@ async def my_work(services: Services, person_id: str) -> MyWork:
     tasks.sort(key=lambda t: (t.due or date.max, t.case.id))
     rows = register_rows_of(docs, today, cal)
     coming = tuple(r for r in rows if r.days is not None and r.days <= COMING_DUE_DAYS)
-    return MyWork(today=today, person=viewer, tasks=tuple(tasks), documents=rows, coming_due=coming)
+    return MyWork(today=today, person=viewer, tasks=tuple(tasks), documents=rows, coming_due=coming, actions=actions)
