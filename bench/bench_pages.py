@@ -20,7 +20,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from bot.app import SERVICES_KEY  # noqa: E402
 from bot.bootstrap import create_app  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from services.clock import LONDON, FixedClock  # noqa: E402
@@ -89,9 +90,6 @@ async def main(n: int, database: str, runs: int) -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     base = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # noqa: SLF001
-    from services.context import Services  # noqa: F401  (the app's own services are used below)
-    from bot.app import SERVICES_KEY
-
     await ensure_demo(app[SERVICES_KEY])  # the demo people and their 46 documents
     started = time.perf_counter()
     await load(store, n - 46, now)

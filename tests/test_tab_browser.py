@@ -7,6 +7,7 @@ contrast from Teams' context and its theme-change event."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -193,7 +194,8 @@ async def test_the_xlsx_export_downloaded_from_the_page_holds_what_it_shows(bot,
             await page.get_by_role("link", name="Excel (.xlsx)").click()
         download = await info.value
         assert download.suggested_filename.endswith(".xlsx")
-        book = openpyxl.load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+        saved = await download.path()
+        book = openpyxl.load_workbook(io.BytesIO(await asyncio.to_thread(Path(saved).read_bytes)))
         rows = list(book["Register"].iter_rows(values_only=True))[1:]
         assert [f"{r[0]} {r[1]}" for r in rows] == shown and len(shown) > 5
         assert {r[4] for r in rows} == {"Children in Care"}
@@ -210,14 +212,14 @@ window.microsoftTeams = (function () {
   return {
     app: {
       initialize: function () { return Promise.resolve(); },
-      getContext: function () { return Promise.resolve({ app: { theme: %s, host: { name: "Teams" } } }); },
+      getContext: function () { return Promise.resolve({ app: { theme: THEME, host: { name: "Teams" } } }); },
       registerOnThemeChangeHandler: function (h) { handlers.push(h); }
     },
     authentication: { getAuthToken: function () { return Promise.reject(new Error("no SSO here")); } },
     pages: { config: { registerOnSaveHandler: function () {}, setValidityState: function () {}, setConfig: function () {} } }
   };
 }());
-""" % json.dumps(theme)
+""".replace("THEME", json.dumps(theme))
 
 
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(31, 31, 31)", "contrast": "rgb(0, 0, 0)"}
