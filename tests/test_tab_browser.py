@@ -203,7 +203,7 @@ async def test_the_xlsx_export_downloaded_from_the_page_holds_what_it_shows(bot,
         await context.close()
 
 
-def teams_sdk_stub(theme: str) -> str:
+def teams_sdk_stub(theme: str, sso_token: str = "") -> str:
     """The parts of the Teams JS SDK the pages use, answering with this theme in the app context."""
     return """
 window.microsoftTeams = (function () {
@@ -212,14 +212,18 @@ window.microsoftTeams = (function () {
   return {
     app: {
       initialize: function () { return Promise.resolve(); },
-      getContext: function () { return Promise.resolve({ app: { theme: THEME, host: { name: "Teams" } } }); },
+      getContext: function () { return Promise.resolve({ app: { theme: __THEME__, host: { name: "Teams" } } }); },
       registerOnThemeChangeHandler: function (h) { handlers.push(h); }
     },
-    authentication: { getAuthToken: function () { return Promise.reject(new Error("no SSO here")); } },
-    pages: { config: { registerOnSaveHandler: function () {}, setValidityState: function () {}, setConfig: function () {} } }
+    authentication: { getAuthToken: function () {
+      return __TOKEN__ ? Promise.resolve(__TOKEN__) : Promise.reject(new Error("no token here")); } },
+    pages: { config: {
+      registerOnSaveHandler: function (h) { window.__teamsSave = h; },
+      setValidityState: function (v) { window.__teamsValid = v; },
+      setConfig: function (c) { window.__teamsConfig = c; return Promise.resolve(); } } }
   };
 }());
-""".replace("THEME", json.dumps(theme))
+""".replace("__THEME__", json.dumps(theme)).replace("__TOKEN__", json.dumps(sso_token))
 
 
 BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(31, 31, 31)", "contrast": "rgb(0, 0, 0)"}
@@ -286,3 +290,51 @@ async def test_the_meetings_page_of_a_process_with_a_calendar_passes_axe(db_url,
     finally:
         await context.close()
         await bot.stop()
+
+
+async def test_in_teams_the_tab_signs_in_by_sso_and_sets_up_a_channel_tab(db_url, clock, browser, demo_aad):
+    """The page's own script: Teams gives it a token (SSO), the server checks it against the Entra
+    stand-in's keys and the person lands on the page they opened; then the channel tab's set-up
+    page saves a register filtered to the chosen service area."""
+    from tests.support.bot import RunningBot, settings_for
+    from tests.support.tab import APP_ID, DOMAIN, TENANT, EntraKeys, token
+
+    entra = await EntraKeys().start()
+    settings = settings_for(db_url, MicrosoftAppId=APP_ID, MicrosoftAppPassword="not-used", MicrosoftAppTenantId=TENANT,
+                            POLICYBOT_TAB_DOMAIN=DOMAIN, POLICYBOT_TAB_KEYS_URL=entra.url)
+    bot = await RunningBot(settings, clock=clock).start()
+    context = await browser.new_context(viewport={"width": 1024, "height": 800})
+    try:
+        sso = token(entra.keys[0], demo_aad["rsm-early-help"])
+
+        async def sdk(route) -> None:
+            await route.fulfill(status=200, content_type="application/javascript", body=teams_sdk_stub("dark", sso))
+
+        async def host(route) -> None:
+            await route.fulfill(status=200, content_type="text/html", body=(
+                '<!doctype html><html lang="en"><title>Teams</title><body>'
+                f'<iframe id="tab" title="policybot" src="{bot.url}/tab/configure?theme=dark" width="1000" height="760">'
+                '</iframe></body></html>'))
+
+        await context.route(SDK, sdk)
+        await context.route(TEAMS_HOST, host)
+        page = await context.new_page()
+        await page.goto(TEAMS_HOST)
+        frame = page.frame_locator("#tab")
+        # not signed in: the sign-in page's script asks Teams for the token and comes back here
+        await frame.get_by_role("heading", name="The register for this channel").wait_for()
+        inner = next(f for f in page.frames if f.url.startswith(bot.url))
+        assert "Casey Lindqvist" in await inner.content()
+        assert await inner.evaluate("document.documentElement.dataset.theme") == "dark"
+        await frame.get_by_label("Show the documents of this service area").select_option("Early Help")
+        await inner.wait_for_function("typeof window.__teamsSave === 'function' && window.__teamsValid === true")
+        await inner.evaluate("new Promise(done => window.__teamsSave({ notifySuccess: done, notifyFailure: done }))")
+        saved = await inner.evaluate("window.__teamsConfig")
+        assert saved["contentUrl"] == f"{bot.url}/tab/register?area=Early%20Help&theme={{theme}}"
+        assert saved["suggestedDisplayName"] == "Register: Early Help" and saved["entityId"] == "register-Early Help"
+        found = await axe_violations(inner)
+        assert not found, found
+    finally:
+        await context.close()
+        await bot.stop()
+        await entra.stop()

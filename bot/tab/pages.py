@@ -106,7 +106,11 @@ def signed_in(section: str) -> Callable[[Handler], Callable[[web.Request], Await
             if session is None or not session.signed_in:
                 if request.method != "GET":
                     return _problem(request, session, 401, "Please sign in", "Your session has ended: sign in again.")
-                raise web.HTTPSeeOther(f"/tab/signin?next={quote(request.path_qs, safe='')}")
+                away = web.HTTPSeeOther(f"/tab/signin?next={quote(request.path_qs, safe='')}")
+                theme = request.query.get("theme")
+                if theme in THEME_WORDS:  # the sign-in page is already in the tab's theme
+                    away.headers.add("Set-Cookie", set_cookie(THEME_COOKIE, THEME_WORDS[theme], 365 * 86400))
+                raise away
             if request.method == "POST":
                 form = await request.post()
                 if not csrf_ok(session, form.get("csrf")) or not _same_origin(request):

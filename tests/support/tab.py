@@ -4,12 +4,19 @@ page, and a case brought to the RSM's approval through the chat, as people do it
 from __future__ import annotations
 
 import re
+import time
 
 import aiohttp
+import jwt
+from aiohttp import web
 
 from bot.app import RUNTIME_KEY
 from connectors.word.samples import tracked_docx
+from tests.support.keys import KeyPair
 
+APP_ID = "6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11"
+TENANT = "00000000-0000-4000-8000-000000000001"
+DOMAIN = "policybot.example.org"
 CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
@@ -65,3 +72,40 @@ async def review_waiting_for_rsm(bot, demo_aad, ref: str = "PP-017", ro: str = "
         (row,) = await uow.cases.open_for_document(doc.id)
         assert f"person:{rsm}" in row.waiting_for, row.waiting_for
         return row.id
+
+
+class EntraKeys:
+    """Entra's discovery/v2.0/keys endpoint, stood in for: serves the public keys, counts fetches."""
+
+    def __init__(self) -> None:
+        self.keys = [KeyPair()]
+        self.fetches = 0
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self) -> EntraKeys:
+        async def keys(_request: web.Request) -> web.Response:
+            self.fetches += 1
+            return web.json_response({"keys": [k.jwk() for k in self.keys]})
+
+        app = web.Application()
+        app.router.add_get("/common/discovery/v2.0/keys", keys)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/common/discovery/v2.0/keys"  # noqa: SLF001
+        return self
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+
+
+def token(key: KeyPair, object_id: str | None, **changes) -> str:
+    now = int(time.time())
+    claims = {"aud": f"api://{DOMAIN}/{APP_ID}", "iss": f"https://login.microsoftonline.com/{TENANT}/v2.0", "tid": TENANT,
+              "oid": object_id, "iat": now, "nbf": now, "exp": now + 3600, "name": "Someone",
+              "preferred_username": "someone@example.org", "scp": "access_as_user", "ver": "2.0"}
+    claims.update(changes)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    return jwt.encode(claims, key.private, algorithm="RS256", headers={"kid": key.kid})
