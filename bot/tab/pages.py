@@ -157,7 +157,7 @@ async def signin_page(request: web.Request) -> web.Response:
     dev = request.app[DEV_KEY]
     people = await people_to_choose(request.app[SERVICES_KEY]) if dev else []
     body = render.signin_html(_chrome(request, session, "signin"), people=people, dev=dev,
-                              next_url=_safe_next(request.query.get("next")))
+                              next_url=_safe_next(request.query.get("next")), browser=request.app[BROWSER_KEY] is not None)
     resp = _html(request, body)
     if fresh:
         resp.headers.add("Set-Cookie", request.app[SESSIONS_KEY].cookie(session))

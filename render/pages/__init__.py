@@ -117,8 +117,9 @@ def reports_html(view, chrome: Chrome) -> str:
     return page("reports.html", chrome, view=view, chart=compliance_svg(view.history))
 
 
-def signin_html(chrome: Chrome, *, people: list[tuple[str, str, str]], dev: bool, next_url: str, problem: str = "") -> str:
-    return page("signin.html", chrome, people=people, dev=dev, next_url=next_url, problem=problem)
+def signin_html(chrome: Chrome, *, people: list[tuple[str, str, str]], dev: bool, next_url: str, problem: str = "",
+                browser: bool = False) -> str:
+    return page("signin.html", chrome, people=people, dev=dev, next_url=next_url, problem=problem, browser=browser)
 
 
 def configure_html(chrome: Chrome, *, areas: list[str]) -> str:
