@@ -5,7 +5,7 @@ and draft versions without their contents (the bytes are read only for a downloa
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store.case_models import DraftVersion
-from store.models import Document, Person
+from store.models import AuditEntry, Document, Person
 
 SORTS = {
     "ref": (Document.ref,),
@@ -120,3 +120,10 @@ class ListingRepo:
             DraftVersion.document_id == document_id, DraftVersion.number == number)
         row = (await self.s.execute(stmt)).first()
         return (row[0], bytes(row[1])) if row else None
+
+    async def decisions_since(self, start: datetime, actions: list[str]) -> list[tuple[datetime, str]]:
+        """(when, action) of every decision on a document since `start` (the audit log's own record)."""
+        stmt = (select(AuditEntry.at, AuditEntry.action)
+                .where(AuditEntry.entity == "document", AuditEntry.at >= start, AuditEntry.action.in_(actions))
+                .order_by(AuditEntry.at))
+        return [(r[0], r[1]) for r in (await self.s.execute(stmt)).all()]

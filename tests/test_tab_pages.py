@@ -187,6 +187,11 @@ async def test_an_approval_from_the_page_goes_through_the_use_case_and_refreshes
     updated = [r for r in bot.channel.received if r.method == "PUT" and r.conversation_id == "a:rsm-cla"]
     assert len(updated) == len(updates_before) + 1  # the RSM's chat card no longer offers Approve
     assert "approve" not in buttons(updated[-1].activity) and "Approved at 'RSM approval'" in readable(updated[-1].activity)
+    # the reports count it in this month's approvals
+    html = await (await rsm.get("/tab/reports")).text()
+    months = re.findall(r'data-label="Month">([^<]+)</th><td data-label="Approved">(\d+)</td>', html)
+    assert len(months) == 12 and months[-1] == ("November 2026", "1") and months[0][0] == "December 2025"
+    assert all(n == "0" for _m, n in months[:-1])
     # the same form again (a second click, or a stale page) changes nothing
     resp = await rsm.post(f"/tab/cases/{case_id}/act", {"action": "approve", "version": str(version)})
     assert resp.status in (403, 409)

@@ -335,7 +335,8 @@ async def reports_page(request: web.Request, session: Session) -> web.Response:
     services = request.app[SERVICES_KEY]
     name = await _name(request, session)  # also refuses anyone not (or no longer) in the directory
     view = await register_report(services)
-    return _html(request, render.reports_html(view, _chrome(request, session, "reports", name)))
+    months = await listing.decisions_by_month(services, session.person_id)
+    return _html(request, render.reports_html(view, _chrome(request, session, "reports", name), months=months))
 
 
 @signed_in("register")

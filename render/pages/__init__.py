@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from governance import actions as declared
 from governance.actions import InputKind
 from governance.dates import long_date, short_date, time_of_day
+from render.pages.charts import compliance_svg
 from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS
 
 HERE = Path(__file__).resolve().parent
@@ -111,10 +112,8 @@ def meetings_html(view, chrome: Chrome) -> str:
     return page("meetings.html", chrome, view=view)
 
 
-def reports_html(view, chrome: Chrome) -> str:
-    from render.pages.charts import compliance_svg
-
-    return page("reports.html", chrome, view=view, chart=compliance_svg(view.history))
+def reports_html(view, chrome: Chrome, *, months=()) -> str:
+    return page("reports.html", chrome, view=view, chart=compliance_svg(view.history), months=months)
 
 
 def signin_html(chrome: Chrome, *, people: list[tuple[str, str, str]], dev: bool, next_url: str, problem: str = "",

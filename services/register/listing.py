@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from governance.calendar import WorkingCalendar
+from governance.dates import month_year
 from governance.errors import NotAllowed
 from services.cases.lifecycle import CaseView, case_view_for_person
 from services.context import Services
@@ -317,3 +318,45 @@ async def check_page_action(services: Services, person_id: str, action: PageActi
     if action.version != view.version:
         raise NotAllowed("The case has moved on since this page was opened. Here is where it stands now.")
     return view
+
+
+# ------------------------------------------------------------------ approvals per month (reports)
+
+APPROVED = ("approve", "approve_with_conditions", "approve_by_vote")
+NOT_YET = ("defer", "refer", "not_approved", "conditions_not_met")
+
+
+@dataclass(frozen=True)
+class MonthOfDecisions:
+    month: str  # "November 2026"
+    approved: int
+    with_conditions: int
+    not_yet: int  # deferred, referred, returned to the author, conditions not met
+
+
+async def decisions_by_month(services: Services, person_id: str, months: int = 12) -> tuple[MonthOfDecisions, ...]:
+    """Approvals per month over the last `months` months, oldest first (from the audit log)."""
+    now = services.clock.now()
+    year, month = now.year, now.month
+    for _ in range(months - 1):
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    start = now.replace(year=year, month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+    async with services.uow() as uow:
+        await signed_in(uow, person_id)
+        found = await services.adapters[LISTING](uow).decisions_since(start, [*APPROVED, *NOT_YET])
+    counts: dict[tuple[int, int], list[int]] = {}
+    y, m = year, month
+    for _ in range(months):
+        counts[(y, m)] = [0, 0, 0]
+        y, m = (y, m + 1) if m < 12 else (y + 1, 1)
+    for at, action in found:
+        local = at.astimezone(now.tzinfo)
+        row = counts.get((local.year, local.month))
+        if row is None:
+            continue
+        if action in APPROVED:
+            row[0] += 1
+            row[1] += action == "approve_with_conditions"
+        else:
+            row[2] += 1
+    return tuple(MonthOfDecisions(month_year(date(y, m, 1)), *c) for (y, m), c in counts.items())
