@@ -41,6 +41,7 @@ from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
+from bot.tab import setup as setup_tab
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.mail import GraphTransport, SmtpTransport
 from connectors.spreadsheets import SpreadsheetFiles
@@ -224,6 +225,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     app[DISPATCHER_KEY] = dispatcher
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
+    setup_tab(app, runtime)  # the register as a Teams tab and browser pages (/tab, bot/tab)
     want_demo = settings.demo if load_demo is None else load_demo
 
     async def on_startup(_app: web.Application) -> None:
