@@ -1,0 +1,491 @@
+"""One handler per command in the table (dialogs/commands.py): read its arguments from the reading,
+call one service, render. A handler named in the table is looked up in HANDLERS.
+
+A handler that cannot find an argument it needs asks for it with the command's own phrasing; it
+never guesses a document, a case or a date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from dialogs import meeting_words
+from dialogs.commands import TABLE, Command, allowed
+from dialogs.recogniser import Reading
+from dialogs.response import Response
+from governance import glossary
+from governance.actions import ActionId
+from governance.dates import parse_date
+from render import cases as case_render
+from render import meetings as meeting_render
+from render import messages
+from render import reports as report_render
+from render import search as search_render
+from render.reply import Reply
+from services.cases import lifecycle
+from services.context import Services
+from services.errors import BadInput
+from services.manual import search
+from services.meetings import agenda as meetings
+from services.people.identity import ChannelIdentity, resolve_person
+from services.register import documents as register
+from services.register import owners
+from services.register.reports import register_report
+from services.reminders import preferences
+
+
+@dataclass
+class Turn:
+    services: Services
+    ident: ChannelIdentity
+    said: str
+    value: dict = field(default_factory=dict)
+    person: object | None = None  # the directory's person, resolved once per turn
+    known: bool = False
+    roles: frozenset[str] = frozenset()
+    chair: bool = False
+    pauser: bool = False
+    first_time: bool = False
+
+    @property
+    def today(self) -> date:
+        return self.services.clock.today()
+
+
+Handler = Callable[[Turn, Reading], Awaitable[Response]]
+
+
+def _original(r: Reading, key: str) -> str:
+    """A group of the exact form in the person's own capitals."""
+    return r.match.get(f"@{key}", r.match.get(key, "")).strip()
+
+
+def _ask_form(command: Command, what: str) -> Response:
+    example = command.examples[0]
+    return Response(messages.error_reply(f"{what} For example: '{example}'."))
+
+
+# ---------------------------------------------------------------- documents
+
+async def status(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return _ask_form(r.command, "Which document? Give its reference.")
+    async with t.services.uow() as uow:
+        return Response(messages.detail_reply(await register.document_detail(uow, r.slots.refs[0]), t.today))
+
+
+async def history(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return _ask_form(r.command, "Which document? Give its reference.")
+    async with t.services.uow() as uow:
+        return Response(messages.history_reply(await register.document_detail(uow, r.slots.refs[0])))
+
+
+async def my_documents(t: Turn, r: Reading) -> Response:
+    if t.person is None:
+        return Response(messages.unknown_person_reply())
+    async with t.services.uow() as uow:
+        docs = await register.my_documents(uow, t.person.id, t.today)
+    return Response(messages.my_documents_reply(t.person.name, docs, t.today))
+
+
+_LEAD_IN = re.compile(
+    r"^(please |can you |could you |pls )?(find( me)?( something)?( on| about)?|search( the manual)?( for)?|look( for| up)|lookup|"
+    r"(is there|are there|do we have|have we got|have we)( already)?( an?| any)?( procedures?| polic(y|ies)| documents?| guidance|"
+    r" protocols?| pathways?| strateg(y|ies)| practice standards?| something| anything)?\s*(on|about|for|covering|regarding|re))\s+",
+    re.I)
+
+
+def topic_of(said: str) -> str:
+    return _LEAD_IN.sub("", said.strip()).strip(" ?.!")
+
+
+async def find(t: Turn, r: Reading) -> Response:
+    q = topic_of(r.slots.original)
+    if not q:
+        return Response(Reply(text="What should I look for? For example: 'find missing children'."))
+    outcome = await search.search(t.services, q)
+    understood = r.command is not None and r.command.id in ("find", "define")
+    return Response(search_render.search_reply(outcome, t.today, offer=await _offer(t, q), understood=understood))
+
+
+async def _offer(t: Turn, topic: str) -> search_render.Offer:
+    """What to offer when nothing matches well: a new document on the topic, the PPO, help."""
+    async with t.services.uow() as uow:
+        ppo = await uow.people.with_role("ppo")
+    names = [p.name for p in ppo if getattr(p, "active", True)]
+    return search_render.Offer(topic=topic[:120], ppo=names[0] if names else None)
+
+
+async def define(t: Turn, r: Reading) -> Response:
+    answer = glossary.answer(t.services.preset, r.slots.original)
+    if answer is None:
+        return await find(t, r)
+    return Response(messages.definition_reply(answer))
+
+
+async def new_document(t: Turn, r: Reading) -> Response:  # started by the router (it needs the dialog state)
+    raise NotImplementedError
+
+
+async def add_rsm(t: Turn, r: Reading) -> Response:
+    if not r.match:
+        return _ask_form(r.command, "Say who and which document.")
+    out = await owners.add_rsm(t.services, t.ident, r.match["ref"].upper(), _original(r, "who"))
+    return Response(Reply(text=out.message), out.notices, out.changed_case)
+
+
+# ---------------------------------------------------------------- cases
+
+async def my_tasks(t: Turn, r: Reading) -> Response:
+    views = await lifecycle.my_tasks(t.services, t.ident)
+    return Response(case_render.tasks_reply(t.person.name if t.person else "You", views))
+
+
+async def case(t: Turn, r: Reading) -> Response:
+    if r.slots.case is None:
+        return _ask_form(r.command, "Which case? Give its number.")
+    return Response(case_render.case_reply(await lifecycle.case_view(t.services, t.ident, r.slots.case)))
+
+
+_BECAUSE = re.compile(r"\b(?:because|as|reason|since|version)\b[:\s]*(?P<text>.+)$", re.I)
+
+
+def decision_words(r: Reading) -> str:
+    if r.match:
+        return _original(r, "text")
+    if r.slots.payload:
+        return r.slots.payload
+    m = _BECAUSE.search(r.slots.original)
+    return m.group("text").strip() if m else ""
+
+
+async def decide(t: Turn, r: Reading) -> Response:
+    c = r.command
+    case_id = int(r.match["n"]) if r.match.get("n") else r.slots.case
+    if case_id is None:
+        return _ask_form(c, "Which case? Give its number.")
+    words = decision_words(r)
+    data: dict = {"version": words} if c.action == ActionId.PUBLISH else {}
+    data.update(dict(c.carried))
+    out = await lifecycle.act(t.services, t.ident, case_id, c.action, text=words or None, data=data)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+
+
+def _ref(t: Turn, r: Reading) -> str | None:
+    return r.slots.refs[0] if r.slots.refs else None
+
+
+async def scheduled_review(t: Turn, r: Reading) -> Response:
+    ref = _ref(t, r)
+    if ref is None:
+        return _ask_form(r.command, "Which document? Give its reference.")
+    out = await lifecycle.start_case(t.services, t.ident, ref, "scheduled_review")
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+
+
+async def unscheduled_review(t: Turn, r: Reading) -> Response:
+    ref = _ref(t, r)
+    if ref is None:
+        return _ask_form(r.command, "Which document? Give its reference.")
+    preset = t.services.preset
+    m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.I)
+    said = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip().lower()
+    triggers = list(preset.review_triggers)
+    trigger = next((x for i, x in enumerate(triggers) if x.lower() == said or (said.isdigit() and i == int(said) - 1)), None)
+    if trigger is None:
+        return Response(case_render.triggers_reply(ref, preset.review_triggers))
+    out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger)
+    return Response(case_render.case_reply(out.case, out.message), out.notices)
+
+
+# ---------------------------------------------------------------- reports
+
+async def _report(t: Turn, r: Reading, which: str) -> Response:
+    if t.person is None:
+        return Response(messages.unknown_person_reply())
+    report = await register_report(t.services)
+    if which == "overdue":
+        return Response(report_render.overdue_reply(report))
+    if which == "due":
+        days = r.slots.days or 30
+        if not 1 <= days <= 366:
+            return Response(messages.error_reply("Ask for reviews due within 1 to 366 days, e.g. 'reviews due in 60 days'."))
+        return Response(report_render.due_reply(report, days))
+    return Response(report_render.report_reply(report, report_render.compliance_chart_png(report)))
+
+
+async def report(t: Turn, r: Reading) -> Response:
+    return await _report(t, r, "report")
+
+
+async def overdue_reviews(t: Turn, r: Reading) -> Response:
+    return await _report(t, r, "overdue")
+
+
+async def reviews_due(t: Turn, r: Reading) -> Response:
+    return await _report(t, r, "due")
+
+
+# ---------------------------------------------------------------- reminders
+
+async def nudge_settings(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=await preferences.show(t.services, t.ident)))
+
+
+async def quiet_hours(t: Turn, r: Reading) -> Response:
+    if r.match:
+        q = None if r.match.get("none") else (r.match.get("q") or "").strip() or None
+    elif re.search(r"\b(no|clear|remove)\b", r.slots.original, re.I):
+        q = None
+    else:
+        m = re.search(r"(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:to|-|until|till)\s*(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)",
+                      r.slots.original, re.I)
+        if not m:
+            return _ask_form(r.command, "Between which times should I keep quiet?")
+        q = f"{m.group(1)} to {m.group(2)}"
+    return Response(Reply(text=await preferences.set_quiet_hours(t.services, t.ident, q)))
+
+
+async def digest_on(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=await preferences.set_digest(t.services, t.ident, True)))
+
+
+async def digest_off(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=await preferences.set_digest(t.services, t.ident, False)))
+
+
+async def pause_nudges(t: Turn, r: Reading) -> Response:
+    until = None
+    said = (r.match.get("until") or "").strip() or (r.slots.dates[0] if r.slots.dates else "")
+    if said:
+        try:
+            until = parse_date(said, t.today)
+        except ValueError as exc:
+            raise BadInput(f"Sorry, {exc}.") from None
+    return Response(Reply(text=await preferences.pause_nudges(t.services, t.ident, until, "paused in conversation")))
+
+
+async def resume_nudges(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=await preferences.resume_nudges(t.services, t.ident)))
+
+
+def typed_date(words: str, today: date, what: str) -> date:
+    """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
+    try:
+        return parse_date(words, today)
+    except ValueError as exc:
+        raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
+
+
+# ---------------------------------------------------------------- meetings
+
+def _body(t: Turn, r: Reading) -> str | None:
+    body = (r.match.get("body") or r.match.get("body2") or "").strip()
+    if not body:
+        m = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Za-z][\w&' -]{1,40}?)(?:\s+meeting)?[.?!]*$", r.slots.original)
+        body = m.group(1).strip() if m and _is_body(t, m.group(1)) else ""
+    value_body = t.value.get("body") if isinstance(t.value.get("body"), str) else ""
+    return body or value_body or None
+
+
+def _is_body(t: Turn, name: str) -> bool:
+    low = name.strip().lower()
+    for b in t.services.preset.bodies.values():
+        if low in {b.id.lower(), b.name.lower(), *(a.lower() for a in getattr(b, "aliases", ()) or ())}:
+            return True
+    return False
+
+
+def _words(r: Reading) -> str:
+    return _original(r, "text") or _original(r, "text2") or r.slots.payload
+
+
+async def next_agenda(t: Turn, r: Reading) -> Response:
+    return Response(meeting_render.agenda_reply(await meetings.next_agenda(t.services, t.ident, _body(t, r))))
+
+
+async def forward_plan(t: Turn, r: Reading) -> Response:
+    return Response(meeting_render.forward_plan_reply(await meetings.forward_plan_view(t.services, t.ident, _body(t, r))))
+
+
+async def missing_papers(t: Turn, r: Reading) -> Response:
+    return Response(meeting_render.missing_papers_reply(await meetings.missing_papers(t.services, t.ident, _body(t, r))))
+
+
+def _item(r: Reading) -> int | None:
+    n = r.match.get("n") or r.match.get("n2")
+    return int(n) if n else r.slots.item
+
+
+async def move_item(t: Turn, r: Reading) -> Response:
+    n = _item(r)
+    if n is None:
+        return _ask_form(r.command, "Which item?")
+    out = await meetings.move_item(t.services, t.ident, n, _body(t, r))
+    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+
+
+async def action_done(t: Turn, r: Reading) -> Response:
+    n = int(r.match["n"]) if r.match.get("n") else r.slots.action
+    if n is None:
+        return _ask_form(r.command, "Which action?")
+    out = await meetings.complete_action(t.services, t.ident, n)
+    return Response(Reply(text=out.message))
+
+
+async def add_meeting(t: Turn, r: Reading) -> Response:
+    words = _words(r) or (r.slots.dates[0] if r.slots.dates else "")
+    if not words:
+        return _ask_form(r.command, "On which date?")
+    out = await meetings.add_meeting(t.services, t.ident, typed_date(words, t.today, "the meeting"), _body(t, r))
+    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
+
+
+async def cancel_meeting(t: Turn, r: Reading) -> Response:
+    words = _words(r) or (r.slots.dates[0] if r.slots.dates else "")
+    if not words:
+        return _ask_form(r.command, "On which date?")
+    out = await meetings.cancel_meeting(t.services, t.ident, typed_date(words, t.today, "the meeting"), _body(t, r))
+    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
+
+
+async def reorder_item(t: Turn, r: Reading) -> Response:
+    n = _item(r)
+    words = _words(r)
+    if not words:
+        if re.search(r"\b(first|top)\b", r.slots.original, re.I):
+            words = "first"
+        elif re.search(r"\bsecond\b", r.slots.original, re.I):
+            words = "2"
+        elif r.slots.numbers:
+            words = str(r.slots.numbers[-1])
+    if n is None or not words:
+        return _ask_form(r.command, "Which item, and to which position?")
+    to_number = 2 if words.lower() == "first" else int(words)  # item 1 is always the progress report
+    out = await meetings.reorder_item(t.services, t.ident, n, to_number, _body(t, r))
+    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+
+
+async def add_item(t: Turn, r: Reading) -> Response:
+    words = _words(r)
+    if not words:
+        return _ask_form(r.command, "What is the item?")
+    title, section = meeting_words.item_and_section(words)
+    out = await meetings.add_item(t.services, t.ident, title, section, _body(t, r))
+    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+
+
+async def attendance(t: Turn, r: Reading) -> Response:
+    out = await meetings.record_attendance(t.services, t.ident, meeting_words.parse_attendance(_words(r)), _body(t, r))
+    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Attendance"), out.notices)
+
+
+async def issue_minutes(t: Turn, r: Reading) -> Response:
+    words = _original(r, "text") or r.slots.payload
+    new = [meetings.NewAction(text, owner, due) for text, owner, due in meeting_words.parse_actions(words, t.today)]
+    out, minutes = await meetings.issue_minutes(t.services, t.ident, new, body_name=_body(t, r))
+    return Response(meeting_render.minutes_reply(minutes, out.message), out.notices)
+
+
+async def outcome_card(t: Turn, r: Reading) -> Response:
+    n = _item(r)
+    if n is None:
+        return _ask_form(r.command, "Which item?")
+    view, item, choices = await meetings.outcome_choices(t.services, t.ident, n, _body(t, r))
+    return Response(meeting_render.outcome_card(view, item, choices))
+
+
+async def record_outcome(t: Turn, r: Reading) -> Response:
+    n = _item(r)
+    if n is None:
+        return _ask_form(r.command, "Which item?")
+    words = _words(r)
+    if not words and not r.match:
+        m = re.search(r"\b(?:was|is|as|outcome)\s+(.+)$", r.slots.original, re.I)
+        words = m.group(1).strip() if m else ""
+    outcome, note, votes = outcome_from(words, t.value)
+    body = _body(t, r)
+    if outcome is None:
+        view, item, choices = await meetings.outcome_choices(t.services, t.ident, n, body)
+        return Response(meeting_render.outcome_card(view, item, choices))
+    out = await meetings.record_outcome(t.services, t.ident, n, outcome, note, votes=votes, body_name=body)
+    item = out.agenda.item(n) if out.agenda else None
+    reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
+    return Response(reply, out.notices)
+
+
+def outcome_from(words: str, value: dict) -> tuple[str | None, str | None, tuple[int, int] | None]:
+    """The outcome, note and votes from the card's inputs, or from typed words such as
+    'approved with amendments: add the LADO details' or 'approved by vote 6-2'."""
+    chosen = value.get(meeting_render.OUTCOME_INPUT)
+    if isinstance(chosen, str) and chosen.strip():
+        note = value.get(meeting_render.NOTE_INPUT)
+        votes = None
+        try:
+            f, a = value.get(meeting_render.VOTES_FOR_INPUT), value.get(meeting_render.VOTES_AGAINST_INPUT)
+            if f not in (None, "") and a not in (None, ""):
+                votes = (int(float(f)), int(float(a)))
+        except (TypeError, ValueError):
+            votes = None
+        return chosen.strip(), note if isinstance(note, str) else None, votes
+    words = (words or "").strip()
+    if not words:
+        return None, None, None
+    head, _, note = words.partition(":")
+    votes = meetings.parse_votes(head)
+    if votes:
+        head = re.sub(r"\s*\(?\d+\s*(-|to|for,?|:)\s*\d+\)?\s*(against)?", "", head)
+    return head.strip(), note.strip() or None, votes
+
+
+# ---------------------------------------------------------------- talk
+
+async def help(t: Turn, r: Reading) -> Response:  # noqa: A001 - the command's name
+    return Response(messages.help_reply(t.person.name if t.person else None, t.services.config.organisation_name,
+                                        lines=help_lines(t), examples=examples_for(t)))
+
+
+async def cancel(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text="OK, nothing is in progress. Type 'help' to see what I can do."))
+
+
+async def smalltalk(t: Turn, r: Reading) -> Response:
+    return Response(messages.smalltalk_reply(r.slots.original, t.person.name if t.person else None))
+
+
+def help_lines(t: Turn) -> list[tuple[str, str]]:
+    lines = _command_lines(t)
+    if t.known:
+        words = [c.say.split(" case")[0] for c in TABLE if c.action and c.in_help]
+        lines.insert(next((i for i, (s, _) in enumerate(lines) if s.startswith("case ")), len(lines)) + 1,
+                     (f"{' / '.join(words[:6])} ... case <number>",
+                      "your decision on a case; the case card shows the ones open to you"))
+    return lines
+
+
+def _command_lines(t: Turn) -> list[tuple[str, str]]:
+    return [(c.say.replace("{doc}", "<ref>").replace("{case}", "<number>").replace("{item}", "<number>")
+             .replace("{action}", "<number>").replace("{date}", "<date>").replace("{days}", "60")
+             .replace("{payload}", "<words>"), c.help)
+            for c in TABLE if c.in_help and c.help and not c.action
+            and allowed(c, known=t.known, roles=t.roles, chair=t.chair, pauser=t.pauser)]
+
+
+def examples_for(t: Turn) -> tuple[str, ...]:
+    """Three sentences this person can tap, from what their roles allow."""
+    if not t.known:
+        return ("is there a procedure on missing children?", "what's a pathway?", "status PP-001")
+    if t.chair:
+        return ("what's on the next agenda?", "my tasks", "is there a procedure on missing children?")
+    return ("my tasks", "my documents", "is there a procedure on missing children?")
+
+
+HANDLERS: dict[str, Handler] = {name: fn for name, fn in globals().items()
+                                if callable(fn) and getattr(fn, "__module__", None) == __name__
+                                and not name.startswith("_") and name[0].islower()
+                                and name not in ("topic_of", "decision_words", "typed_date", "outcome_from",
+                                                 "help_lines", "examples_for")}

@@ -1,0 +1,280 @@
+"""Which command did the person mean? Built from the command table (dialogs/commands.py). Pure.
+
+1. Slots are read and replaced by placeholders (dialogs/slots.py); what follows a colon is the
+   person's payload and is not scored.
+2. The words are normalised (dialogs/normalise.py) and lightly stemmed; a word the table does not
+   know is corrected to the nearest word it does know when it is close enough (rapidfuzz), and the
+   correction is remembered: a corrected reading of a state-changing command is only offered.
+3. Each command is scored: how much of its best-matching example the message contains (words
+   weighted by how few commands use them), and how much of the message its words explain.
+4. The reading says what to do: act, confirm (a state-changing command read by a guess or a
+   correction), choose (two or three readings are close), or question (nothing scores well: the
+   message goes to the manual and register search).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from dialogs import slots as slot_reader
+from dialogs.commands import TABLE, Command
+from dialogs.normalise import words as norm_words
+
+ACT = 0.70  # at or above (with a clear margin): act
+SURE = 0.85  # a state-changing command is acted on only at or above this, with nothing corrected
+MARGIN = 0.08  # the best reading must lead the next command by this much to be acted on
+OFFER = 0.45  # between OFFER and ACT: offer the best two or three readings
+MAX_CHARS = 2000
+QUIET = frozenset({"smalltalk", "help", "cancel", "find", "define"})  # never "a second command"  # longer messages are read by their beginning only (the rest is rambling)
+
+STOPWORDS = frozenset(
+    "a an the to of for on in at is are be been am i me we us you your it its this that these those please could "
+    "would can will just kindly thanks thank hi hello hey so and or but now quickly do does did there here some any "
+    "with by from about as up out if then than very really pretty policybot bot mate guys all my our".split())
+_PLACEHOLDER = re.compile(r"^<[a-z]+>$")
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_QUESTION_START = re.compile(
+    r"^(what|whats|how|where|wheres|when|who|why|which|is there|are there|do we|do i|does|can i|should|have we|"
+    r"has|is it|is a|are|what's|where's|how's)\b", re.I)
+_SPLIT = re.compile(r"\s*(?:;|\band then\b|\bthen\b|\band also\b|\bafter that\b|\band\b|\.\s+|,\s+)\s*", re.I)
+_LETTERS = re.compile(r"[A-Za-z]")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def stem(word: str) -> str:
+    if _PLACEHOLDER.match(word) or word.isdigit():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 6 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) >= 5 and word.endswith("ed"):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in norm_words(text)]
+
+
+@dataclass(frozen=True)
+class Example:
+    command: Command
+    weights: dict[str, float]
+    total: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    command: Command
+    score: float
+
+
+@dataclass
+class Reading:
+    kind: str  # act | confirm | choose | question | empty | bad
+    command: Command | None
+    score: float
+    slots: slot_reader.Slots
+    corrections: tuple[tuple[str, str], ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+    missing: tuple[str, ...] = ()  # slots the command needs and the message did not give
+    also: str = ""  # a second command in the same message (done first, said so)
+    topic: str = ""  # for a question: what it is about
+    match: dict[str, str] = field(default_factory=dict)  # the exact form's groups, when it matched
+
+    @property
+    def guessed(self) -> bool:
+        return bool(self.corrections) or self.score < SURE or self.kind == "confirm"
+
+
+class Recogniser:
+    def __init__(self, table: Sequence[Command] = TABLE) -> None:
+        self.table = tuple(table)
+        df: dict[str, int] = {}
+        raw: list[tuple[Command, list[str]]] = []
+        for c in self.table:
+            seen: set[str] = set()
+            for ex in c.examples:
+                toks = [t for t in tokens(slot_reader.read(_BRACKETS.sub(" ", ex)).text)]
+                raw.append((c, toks))
+                seen.update(toks)
+            for t in seen:
+                df[t] = df.get(t, 0) + 1
+        n = len(self.table)
+        self.idf = {t: (0.08 if t in STOPWORDS else math.log((n + 1) / (d + 0.5))) for t, d in df.items()}
+        self.vocab = tuple(sorted(t for t in df if len(t) >= 3 and not _PLACEHOLDER.match(t)))
+        self.examples: list[Example] = []
+        self.command_words: dict[str, set[str]] = {}
+        for c, toks in raw:
+            ws = {t: self.idf[t] for t in toks}
+            self.examples.append(Example(c, ws, sum(ws.values()) or 1.0))
+            self.command_words.setdefault(c.id, set()).update(toks)
+        self._unknown = max(self.idf.values()) * 0.6
+
+    # ---------------------------------------------------------------- words
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the recogniser lives as long as the process
+    def _correct(self, word: str) -> str | None:
+        if len(word) < 4 or word.isdigit() or _PLACEHOLDER.match(word):
+            return None
+        found = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=80 if len(word) > 5 else 84)
+        return found[0] if found else None
+
+    def _words(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
+        out, corrections = [], []
+        for t in tokens(text):
+            if t in self.idf or t in STOPWORDS or _PLACEHOLDER.match(t):
+                out.append(t)
+                continue
+            fixed = self._correct(t)
+            if fixed:
+                corrections.append((t, fixed))
+                out.append(fixed)
+            else:
+                out.append(t)
+        return out, corrections
+
+    def scores(self, toks: Iterable[str], missing: slot_reader.Slots | None = None) -> list[Candidate]:
+        said = set(toks)
+        if not said:
+            return []
+        weights = {t: self.idf.get(t, self._unknown) for t in said}
+        total = sum(weights.values()) or 1.0
+        best: dict[str, float] = {}
+        for ex in self.examples:
+            got = sum(w for t, w in ex.weights.items() if t in said) / ex.total
+            if got > best.get(ex.command.id, -1.0):
+                best[ex.command.id] = got
+        out = []
+        for c in self.table:
+            mine = self.command_words[c.id]
+            explained = sum(w for t, w in weights.items() if t in mine) / total
+            score = 0.6 * best.get(c.id, 0.0) + 0.4 * explained
+            if missing is not None and any(not _has(missing, n) for n in c.needs if n in ("doc", "case", "item", "action")):
+                score *= 0.85  # it needs a reference the message does not give
+            out.append(Candidate(c, score))
+        out.sort(key=lambda x: -x.score)
+        return out
+
+    # ---------------------------------------------------------------- reading
+
+    def read(self, text: str | None, *, prefixes: Iterable[str] = ("pp",),
+             known_refs: dict[tuple[str, int], str] | None = None, card_case: int | None = None) -> Reading:
+        said = (text or "").strip()
+        if not said:
+            return Reading("empty", None, 0.0, slot_reader.read(""))
+        if len(said) > MAX_CHARS:
+            said = said[:MAX_CHARS]
+        if not _LETTERS.search(said) and not re.search(r"\d", said):
+            return Reading("bad", None, 0.0, slot_reader.read(""))
+        whole = self._read_one(said, prefixes, known_refs, card_case)
+        parts = [p for p in _SPLIT.split(said) if p and p.strip()]
+        if 2 <= len(parts) <= 6 and ":" not in said:
+            first = self._read_one(parts[0], prefixes, known_refs, card_case)
+            if first.kind in ("act", "confirm") and not first.missing:
+                for later in parts[1:]:
+                    other = self._read_one(later, prefixes, known_refs, None)
+                    if (other.kind in ("act", "confirm") and other.command and other.command.id != first.command.id
+                            and other.command.id not in QUIET and first.command.id not in QUIET):
+                        first.also = later.strip()
+                        return first
+        return whole
+
+    def _exact(self, said: str) -> tuple[Command, dict[str, str]] | None:
+        """The exact form of a command's arguments (its reader), with each group also in the
+        person's own capitals under '@name'."""
+        shown = re.sub(r"\s+", " ", said.replace("\u00a0", " ").strip())
+        low = shown.lower()
+        for c in self.table:
+            if c.reader is not None:
+                m = c.reader.match(low)
+                if m:
+                    groups = {k: v for k, v in m.groupdict().items() if v is not None}
+                    if len(low) == len(shown):
+                        groups.update({f"@{k}": shown[m.start(k):m.end(k)] for k in list(groups)})
+                    return c, groups
+        return None
+
+    def reading_for(self, command: Command, said: str, *, prefixes: Iterable[str] = ("pp",),
+                    known_refs: dict[tuple[str, int], str] | None = None, card_case: int | None = None) -> Reading:
+        """The reading of a command the person chose or confirmed ('Yes' to "Did you mean ...?")."""
+        slots = slot_reader.read(said, prefixes, known_refs)
+        exact = self._exact(said)
+        groups = exact[1] if exact is not None and exact[0].id == command.id else {}
+        if card_case is not None and slots.case is None:
+            slots.case = card_case
+        if "case" in command.needs and slots.case is None and len(slots.numbers) == 1:
+            slots.case = slots.numbers[0]
+        missing = tuple(n for n in command.needs if not _has(slots, n))
+        return Reading("act", command, 1.0, slots, missing=missing, match=groups)
+
+    def _read_one(self, said: str, prefixes, known_refs, card_case: int | None) -> Reading:
+        slots = slot_reader.read(said, prefixes, known_refs)
+        exact = self._exact(said)
+        if exact is not None:
+            command, groups = exact
+            return Reading("act", command, 1.0, slots, match=groups)
+        toks, corrections = self._words(slots.text)
+        candidates = self.scores(toks, slots)
+        if not candidates:
+            return Reading("question", None, 0.0, slots, topic=said)
+        best = candidates[0]
+        second = candidates[1] if len(candidates) > 1 else None
+        margin = best.score - (second.score if second else 0.0)
+        command = best.command
+        if card_case is not None and slots.case is None and "case" in command.needs:
+            slots.case = card_case
+        if "case" in command.needs and slots.case is None and len(slots.numbers) == 1:
+            slots.case = slots.numbers[0]
+            corrections = corrections + [("a number", "a case number")]
+        missing = tuple(n for n in command.needs if not _has(slots, n))
+        questionish = bool(_QUESTION_START.match(said.strip())) or said.strip().endswith("?")
+        top = tuple(c for c in candidates[:3] if c.score >= OFFER and c.score >= best.score - 0.15)
+        if command.id in ("find",):
+            return Reading("question", command, best.score, slots, tuple(corrections), top, topic=said)
+        if best.score < OFFER or (missing and questionish and command.changes_state):
+            return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
+        if best.score < ACT or margin < MARGIN:
+            if len(top) >= 2:
+                return Reading("choose", command, best.score, slots, tuple(corrections), top, missing)
+            if questionish or command.changes_state and best.score < ACT:
+                return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
+        kind = "act"
+        if command.changes_state and (corrections or best.score < SURE or margin < MARGIN):
+            kind = "confirm"
+        return Reading(kind, command, best.score, slots, tuple(corrections), top, missing)
+
+
+def _has(slots: slot_reader.Slots, need: str) -> bool:
+    if need == "doc":
+        return bool(slots.refs)
+    if need == "date":
+        return bool(slots.dates)
+    if need == "payload":
+        return bool(slots.payload)
+    return getattr(slots, need, None) is not None
+
+
+def mixed_scripts(text: str) -> bool:
+    """Letters from more than one script, with little English in them (we answer in English)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if _LATIN.match(ch))
+    return latin / len(letters) < 0.5
+
+
+@lru_cache(maxsize=1)
+def default() -> Recogniser:
+    return Recogniser()
