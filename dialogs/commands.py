@@ -51,7 +51,9 @@ _TYPES = r"document|procedure|policy|strategy|protocol|practice guidance|guidanc
 COMMANDS: tuple[Command, ...] = (
     _c("help", "what I can do for you", "help", [
         "help", "what can you do", "menu", "commands", "what can i ask you", "how do i use this",
-        "show me what you can do", "i'm stuck", "options", "what do you do", "how does this bot work", "help me please",
+        "show me what you can do", "i'm stuck", "options", "what do you do", "how does this bot work", "help me please", "what do i type",
+        "i don't know how to use you",
+        "where do i start", "give me an example", "what can i do here", "how do i talk to you", "what can i ask",
     ], who=Who.ANYONE, say="help", group="Getting about"),
     _c("cancel", "stop what we are doing", "cancel", [
         "cancel", "stop", "never mind", "forget it", "quit", "abort", "cancel that", "stop that please",
@@ -60,6 +62,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("smalltalk", "", "smalltalk", [
         "thanks", "thank you", "cheers", "hello", "hi", "hi there", "good morning", "good afternoon", "hey",
         "thank you so much", "brilliant", "great thanks", "ok", "lovely", "bye", "goodbye", "you're a star",
+        "nice one", "is it sunny", "good evening",
         "how are you", "what's the weather", "is it going to rain", "tell me a joke", "who are you",
     ], who=Who.ANYONE, say="hello", group="Getting about", in_help=False),
     _c("find", "look in the procedures manual and the register", "find", [
@@ -78,21 +81,25 @@ COMMANDS: tuple[Command, ...] = (
     _c("status", "where one document stands", "status", [
         "status PP-014", "status of PP-2", "show PP-001", "details of pp 3", "where is PP-014 up to", "info on pp007",
         "what's happening with PP-5", "open PP-010", "tell me about PP-004", "how is PP-9 doing", "pp-012 status please",
+        "is PP-7 in date", "has PP-2 been signed off",
         "what stage is PP-3 at",
     ], who=Who.ANYONE, needs=("doc",), say="status {doc}", group="Documents"),
     _c("history", "every change to one document", "history", [
         "history PP-003", "history of pp 2", "audit trail for PP-1", "what changed on PP-7", "show changes to PP-010",
         "who changed PP-004", "changes made to pp5", "audit PP-2", "show me the history of PP-6", "what has been done to PP-8",
+        "edits to PP-3", "changelog of PP-5",
     ], who=Who.ANYONE, needs=("doc",), say="history {doc}", group="Documents"),
     _c("my_documents", "what you own or sign off, with review dates", "my_documents", [
         "my documents", "show my documents", "what do i own", "which policies are mine", "my procedures",
         "list my docs", "what documents am i responsible for", "what do i sign off", "my register", "documents i own",
+        "documents assigned to me", "what policies have i got", "what am i the owner of",
         "show me my policies please",
     ], say="my documents", group="Documents"),
     _c("my_tasks", "what waits for you: decisions, drafts, consultations", "my_tasks", [
         "my tasks", "what's waiting for me", "to do list", "show my tasks", "anything for me to do", "my inbox",
         "what do i need to do", "what needs my attention", "tasks please", "what have i got to action",
         "what's on my plate", "pending approvals for me",
+        "what's pending", "my queue", "what should i work on next", "what am i waiting to sign off",
     ], say="my tasks", group="Cases"),
     _c("case", "one case and what can be done on it", "case", [
         "case 12", "show case 4", "open case 7", "what's happening on case 3", "where is case 9 up to", "#14",
@@ -131,11 +138,13 @@ COMMANDS: tuple[Command, ...] = (
     _c("report", "the register report with a compliance chart", "report", [
         "report", "show me the report", "register report", "monthly report please", "governance summary",
         "compliance dashboard", "give me the stats", "how are we doing on compliance", "run the report",
+        "how is the register looking", "overview of the register",
         "register summary", "send me the dashboard",
     ], say="report", group="Reports"),
     _c("overdue_reviews", "reviews overdue, by service area and owner", "overdue_reviews", [
         "overdue reviews", "what's overdue", "which documents are overdue", "list late reviews", "show overdue policies",
         "anything out of date", "which procedures are past their review date", "what's late", "overdue documents",
+        "past due", "missed their review date", "everything overdue", "documents out of date",
         "reviews that are overdue",
     ], say="overdue reviews", group="Reports"),
     _c("reviews_due", "reviews due soon (say how many days)", "reviews_due", [
@@ -146,7 +155,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("nudge_settings", "how you get reminders", "nudge_settings", [
         "nudge settings", "my reminder settings", "how do i get reminders", "notification preferences",
         "show my nudges", "reminder preferences", "how am i being reminded", "what reminders do i get",
-        "my notifications", "settings for reminders",
+        "my notifications", "settings for reminders", "how will you remind me",
     ], say="nudge settings", group="Reminders"),
     _c("quiet_hours", "no reminders between two times", "quiet_hours", [
         "quiet hours 18:00 to 08:00", "set my quiet hours to 6pm to 8am", "no reminders after 6pm",
@@ -157,6 +166,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("digest_on", "one daily digest instead of single reminders", "digest_on", [
         "daily digest", "send me a digest", "put my reminders in one daily email", "digest please",
         "one message a day please", "bundle my reminders", "i'd rather have a daily summary", "switch to digest",
+        "a daily summary of my reminders",
         "daily digest instead of single nudges", "just one reminder a day",
     ], changes_state=True, say="daily digest", group="Reminders"),
     _c("digest_off", "single reminders as they fall due", "digest_off", [
@@ -173,6 +183,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("resume_nudges", "start reminders again", "resume_nudges", [
         "resume reminders", "restart nudges", "unpause reminders", "turn reminders back on", "start the nudges again",
         "resume all nudges", "switch reminders on again", "reminders can start again", "unpause all nudges",
+        "reminders back on",
         "carry on with reminders",
     ], who=Who.PAUSER, changes_state=True, say="resume reminders", group="Reminders"),
     # ---------------------------------------------------------------- meetings (DOR-7, DOR-9, DOR-10, DOR-11)

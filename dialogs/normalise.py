@@ -50,7 +50,10 @@ SHORTHAND = {
     "proc": "procedure", "procs": "procedures", "pol": "policy", "n": "and", "&": "and", "+": "and",
     "cos": "because", "coz": "because", "bc": "because", "btw": "by the way", "fyi": "for your information",
     "yr": "year", "wks": "weeks", "wk": "week", "approvals": "approvals", "ok'd": "approved", "okd": "approved",
-    "okay": "ok", "k": "ok", "yeah": "yes", "yep": "yes", "yup": "yes", "ya": "yes", "nah": "no", "nope": "no",
+    "okay": "ok", "k": "ok", "nevermind": "never mind", "nvm": "never mind", "hiya": "hi", "heya": "hi", "howdy": "hi",
+    "nudge": "reminder", "nudges": "reminders", "notification": "reminder", "notifications": "reminders",
+    "changelog": "changes", "edits": "changes", "edited": "changed", "modified": "changed", "amended": "changed",
+    "chaser": "reminder", "chasers": "reminders", "prompts": "reminders", "yeah": "yes", "yep": "yes", "yup": "yes", "ya": "yes", "nah": "no", "nope": "no",
 }
 
 # Social-care terms whose words would otherwise read as a command ('early help' is a service, not a plea)

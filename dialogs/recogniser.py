@@ -20,23 +20,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from dialogs import slots as slot_reader
 from dialogs.commands import TABLE, Command
 from dialogs.normalise import words as norm_words
 
 ACT = 0.70  # at or above (with a clear margin): act
+ACT_READ = 0.65  # the same for a command that only reads (a wrong guess costs a glance, not a decision)
 SURE = 0.85  # a state-changing command is acted on only at or above this, with nothing corrected
 MARGIN = 0.08  # the best reading must lead the next command by this much to be acted on
 OFFER = 0.45  # between OFFER and ACT: offer the best two or three readings
 MAX_CHARS = 2000
-QUIET = frozenset({"smalltalk", "help", "cancel", "find", "define"})  # never "a second command"  # longer messages are read by their beginning only (the rest is rambling)
+QUIET = frozenset({"smalltalk", "help", "cancel", "find", "define"})  # never "a second command"
+QUESTIONISH = frozenset({"smalltalk", "help", "find", "define"})  # a close call among these is a question  # longer messages are read by their beginning only (the rest is rambling)
 
-STOPWORDS = frozenset(
-    "a an the to of for on in at is are be been am i me we us you your it its this that these those please could "
-    "would can will just kindly thanks thank hi hello hey so and or but now quickly do does did there here some any "
-    "with by from about as up out if then than very really pretty policybot bot mate guys all my our".split())
 _PLACEHOLDER = re.compile(r"^<[a-z]+>$")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _QUESTION_START = re.compile(
@@ -65,6 +64,16 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return [stem(w) for w in norm_words(text)]
+
+
+_STOP_WORDS = (
+    "a an the to of for on in at is are be been am i me we us you your it its this that these those please could "
+    "would can will just kindly so and or but now quickly do does did there here some any "
+    "with by from about as up out if then than very really pretty policybot bot mate guys all my our".split())
+STOPWORDS = frozenset(stem(w) for w in _STOP_WORDS)
+
+POLITE = frozenset(stem(w) for w in "ok thanks thank you cheers hi hello hey morning afternoon evening please sorry great lovely "
+                   "brilliant".split())
 
 
 @dataclass(frozen=True)
@@ -106,21 +115,28 @@ class Recogniser:
         for c in self.table:
             seen: set[str] = set()
             for ex in c.examples:
-                toks = [t for t in tokens(slot_reader.read(_BRACKETS.sub(" ", ex)).text)]
+                toks = tokens(slot_reader.read(_BRACKETS.sub(" ", ex)).text)
                 raw.append((c, toks))
                 seen.update(toks)
             for t in seen:
                 df[t] = df.get(t, 0) + 1
         n = len(self.table)
-        self.idf = {t: (0.08 if t in STOPWORDS else math.log((n + 1) / (d + 0.5))) for t, d in df.items()}
+        self.idf = {t: (0.08 if t in STOPWORDS else math.log((n + 1) / (d + 0.5)))
+                    for t, d in df.items()}
         self.vocab = tuple(sorted(t for t in df if len(t) >= 3 and not _PLACEHOLDER.match(t)))
         self.examples: list[Example] = []
         self.command_words: dict[str, set[str]] = {}
         for c, toks in raw:
             ws = {t: self.idf[t] for t in toks}
+            # pairs add to a match but are not required of one
             self.examples.append(Example(c, ws, sum(ws.values()) or 1.0))
             self.command_words.setdefault(c.id, set()).update(toks)
         self._unknown = max(self.idf.values()) * 0.6
+        self.by_letter: dict[str, tuple[str, ...]] = {}
+        for t in self.vocab:
+            self.by_letter[t[0]] = self.by_letter.get(t[0], ()) + (t,)
+        self.decision_words = sorted(((c.say.split(" case")[0], c) for c in self.table if c.action),
+                                     key=lambda p: -len(p[0]))
 
     # ---------------------------------------------------------------- words
 
@@ -128,7 +144,9 @@ class Recogniser:
     def _correct(self, word: str) -> str | None:
         if len(word) < 4 or word.isdigit() or _PLACEHOLDER.match(word):
             return None
-        found = process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=80 if len(word) > 5 else 84)
+        allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        found = process.extractOne(word, self.by_letter.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed)
+        # a typo keeps its first letter: 'prefer' is not a misspelt 'refer'
         return found[0] if found else None
 
     def _words(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
@@ -153,19 +171,30 @@ class Recogniser:
         total = sum(weights.values()) or 1.0
         best: dict[str, float] = {}
         for ex in self.examples:
-            got = sum(w for t, w in ex.weights.items() if t in said) / ex.total
+            got = min(1.0, sum(w for t, w in ex.weights.items() if t in said) / ex.total)
             if got > best.get(ex.command.id, -1.0):
                 best[ex.command.id] = got
         out = []
         for c in self.table:
             mine = self.command_words[c.id]
-            explained = sum(w for t, w in weights.items() if t in mine) / total
+            explained = min(1.0, sum(w for t, w in weights.items() if t in mine) / total)
             score = 0.6 * best.get(c.id, 0.0) + 0.4 * explained
-            if missing is not None and any(not _has(missing, n) for n in c.needs if n in ("doc", "case", "item", "action")):
-                score *= 0.85  # it needs a reference the message does not give
+            refs = [n for n in c.needs if n in ("doc", "case", "item", "action")]
+            if missing is not None and refs:
+                if any(not _has(missing, n) for n in refs):
+                    score *= 0.85  # it needs a reference the message does not give
+                else:
+                    score = min(1.0, score + 0.08)  # the reference it needs is there
             out.append(Candidate(c, score))
         out.sort(key=lambda x: -x.score)
-        return out
+        seen: set[str] = set()
+        kept = []
+        for cand in out:  # one reading per decision: 'agree' and 'agree the need' are the same action
+            key = cand.command.action or cand.command.id
+            if key not in seen:
+                seen.add(key)
+                kept.append(cand)
+        return kept
 
     # ---------------------------------------------------------------- reading
 
@@ -203,7 +232,21 @@ class Recogniser:
                     groups = {k: v for k, v in m.groupdict().items() if v is not None}
                     if len(low) == len(shown):
                         groups.update({f"@{k}": shown[m.start(k):m.end(k)] for k in list(groups)})
+                    if c.action and groups.get("text"):
+                        longer = self._longer_decision(c, groups)
+                        if longer is not None:
+                            return longer
                     return c, groups
+        return None
+
+    def _longer_decision(self, c: Command, groups: dict[str, str]) -> tuple[Command, dict[str, str]] | None:
+        """'approve case 6 with conditions: ...' is 'approve with conditions', not 'approve' with a note."""
+        verb = c.say.split(" case")[0]
+        said = f"{verb} {groups['text'].lower()}"
+        for words, other in self.decision_words:
+            if len(words) > len(verb) and said.startswith(words) and (len(said) == len(words) or not said[len(words)].isalnum()):
+                rest = groups.get("@text", groups["text"])[len(words) - len(verb):].lstrip(" :-")
+                return other, {**groups, "text": rest.lower(), "@text": rest}
         return None
 
     def reading_for(self, command: Command, said: str, *, prefixes: Iterable[str] = ("pp",),
@@ -226,6 +269,14 @@ class Recogniser:
             command, groups = exact
             return Reading("act", command, 1.0, slots, match=groups)
         toks, corrections = self._words(slots.text)
+        if toks and all(t in POLITE or t in STOPWORDS for t in toks) and any(t in POLITE for t in toks):
+            talk = next(c for c in self.table if c.id == "smalltalk")
+            return Reading("act", talk, 1.0, slots)  # pleasantries only: 'hey there', 'thanks so much'
+        number_as_case = slots.case is None and len(slots.numbers) == 1 and slots.item is None and slots.action is None
+        if number_as_case:
+            slots.case = slots.numbers[0]  # 'approve 12': a guess, confirmed before anything is done
+        if any(t not in POLITE and t not in STOPWORDS for t in toks):
+            toks = [t for t in toks if t not in POLITE]  # 'ok approve case 19 thanks' is not small talk
         candidates = self.scores(toks, slots)
         if not candidates:
             return Reading("question", None, 0.0, slots, topic=said)
@@ -235,17 +286,39 @@ class Recogniser:
         command = best.command
         if card_case is not None and slots.case is None and "case" in command.needs:
             slots.case = card_case
-        if "case" in command.needs and slots.case is None and len(slots.numbers) == 1:
-            slots.case = slots.numbers[0]
-            corrections = corrections + [("a number", "a case number")]
+        if number_as_case:
+            if "case" in command.needs and card_case is None:
+                corrections = corrections + [("a number", "a case number")]
+            elif "case" not in command.needs:
+                slots.case = None
         missing = tuple(n for n in command.needs if not _has(slots, n))
         questionish = bool(_QUESTION_START.match(said.strip())) or said.strip().endswith("?")
         top = tuple(c for c in candidates[:3] if c.score >= OFFER and c.score >= best.score - 0.15)
+        if slots.refs and command.id in QUESTIONISH:
+            # a message naming a document is about that document
+            about = next((c for c in candidates if "doc" in c.command.needs and c.score >= OFFER), None)
+            if about is not None and not about.command.changes_state:
+                best, command = Candidate(about.command, max(about.score, ACT)), about.command
+                margin = MARGIN
         if command.id in ("find",):
             return Reading("question", command, best.score, slots, tuple(corrections), top, topic=said)
+        unknown = sum(1 for t in set(toks) if t not in self.idf and t not in STOPWORDS and not _PLACEHOLDER.match(t))
+        if command.id in ("smalltalk", "help") and unknown >= 2:
+            return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
         if best.score < OFFER or (missing and questionish and command.changes_state):
             return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
-        if best.score < ACT or margin < MARGIN:
+        act_at = ACT if command.changes_state else ACT_READ
+        if best.score < act_at or margin < MARGIN:
+            if command.id == "smalltalk" and unknown == 0 and not questionish:
+                return Reading("act", command, best.score, slots, tuple(corrections), top)
+            if {c.command.id for c in top} <= QUESTIONISH or (questionish and any(c.command.id == "find" for c in top)):
+                return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
+            if questionish and slots.refs:
+                about = next((c for c in top if "doc" in c.command.needs and not c.command.changes_state), None)
+                if about is not None:  # 'has PP-2 been approved yet?' asks about the document
+                    return Reading("act", about.command, about.score, slots, tuple(corrections), top)
+            if questionish and not command.changes_state:
+                return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
             if len(top) >= 2:
                 return Reading("choose", command, best.score, slots, tuple(corrections), top, missing)
             if questionish or command.changes_state and best.score < ACT:

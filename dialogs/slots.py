@@ -37,6 +37,7 @@ _DATE = re.compile(
 _CASE = re.compile(r"(?:\bcase\s*(?:no\.?|number|num|#)?\s*|(?<![\w&])#\s?|\bno\.\s?|\bnumber\s+)(\d{1,9})\b", re.I)
 _ITEM = re.compile(r"\bitem\s*(?:no\.?|number|#)?\s*(\d{1,4})\b", re.I)
 _ACTION = re.compile(r"\baction\s*(?:no\.?|number|#)?\s*(\d{1,9})\b", re.I)
+_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}(?:\.\d{2})?\s*(?:am|pm))(?!\w)", re.I)
 _DAYS = re.compile(r"\b(\d{1,3})\s*(?:working\s+)?days?\b", re.I)
 _DASHED_REF = re.compile(r"\b([A-Za-z]{2,6})-(\d{1,5})\b")
 _LOOSE_REF = re.compile(r"\b([A-Za-z]{2,6})\s?-?\s?(\d{1,5})\b")
@@ -53,6 +54,7 @@ class Slots:
     days: int | None = None
     numbers: list[int] = field(default_factory=list)
     dates: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
     payload: str = ""
 
 
@@ -92,7 +94,12 @@ def read(text: str, prefixes: Iterable[str] = ("pp",), known: dict[tuple[str, in
         slots.refs.append(canonical_ref(prefix, m.group(2), known))
         return " <doc> "
 
-    w = _DASHED_REF.sub(ref, wording)
+    def time(m: re.Match[str]) -> str:
+        slots.times.append(m.group(0))
+        return " <time> "
+
+    w = _TIME.sub(time, wording)
+    w = _DASHED_REF.sub(ref, w)
     w = _LOOSE_REF.sub(ref, w)
 
     def date(m: re.Match[str]) -> str:

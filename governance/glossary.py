@@ -22,8 +22,9 @@ _FILLER = frozenset(
     "a an the is are was what whats does do did stand stands for mean means meaning of define definition explain "
     "who whos between and difference differences differ rather than versus vs just same as not in with it this that "
     "i me we please tell about goes go exactly actually kind type sort our your us here again really thing term word "
-    "acronym abbreviation short how s or when by to one really".split())
-_CUE = re.compile(r"\b(what|who|define|meaning|mean|means|explain|stand for|stands for|difference|differ|rather than|"
+    "acronym abbreviation short how s or when by to one really sorry again so basically um ok then quick question "
+    "remind tell".split())
+_CUE = re.compile(r"\b(what|whats|who|whos|define|meaning|mean|means|explain|stand for|stands for|difference|differ|rather than|"
                   r"versus|vs|just a|same as|not the same)\b|\?$")
 _DIFFERENCE = re.compile(r"\b(difference|differ|rather than|versus|vs|just an?|same as|not the same|or)\b")
 
@@ -166,7 +167,7 @@ def answer(preset: Any, text: str) -> Answer | None:
             if _matches(pair, first) and _matches(pair, second):
                 return Answer(first.name, text_, (first.name, second.name))
         return Answer(first.name, f"{_sentence(first)} {_sentence(second)}", (first.name, second.name))
-    if len(leftover) > 1 or (len(entries) > 1 and len(leftover) > 0):
+    if leftover:
         return None
     entry = max(entries, key=lambda e: max(len(n) for n in e.names if f" {n} " in f" {said} ") if e.names else 0)
     return Answer(entry.name, _sentence(entry))
