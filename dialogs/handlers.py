@@ -14,6 +14,7 @@ from datetime import date
 
 from dialogs import meeting_words
 from dialogs.commands import TABLE, Command, allowed
+from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
 from dialogs.response import Response
 from governance import glossary
@@ -104,12 +105,18 @@ def topic_of(said: str) -> str:
 
 
 async def find(t: Turn, r: Reading) -> Response:
+    return (await searched(t, r))[0]
+
+
+async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
+    """The search's reply, and whether it found something that matches well."""
     q = topic_of(r.slots.original)
     if not q:
-        return Response(Reply(text="What should I look for? For example: 'find missing children'."))
+        return Response(Reply(text="What should I look for? For example: 'find missing children'.")), False
     outcome = await search.search(t.services, q)
     understood = r.command is not None and r.command.id in ("find", "define")
-    return Response(search_render.search_reply(outcome, t.today, offer=await _offer(t, q), understood=understood))
+    reply = search_render.search_reply(outcome, t.today, offer=await _offer(t, q), understood=understood)
+    return Response(reply), outcome.good
 
 
 async def _offer(t: Turn, topic: str) -> search_render.Offer:
@@ -454,7 +461,7 @@ async def cancel(t: Turn, r: Reading) -> Response:
 
 
 async def smalltalk(t: Turn, r: Reading) -> Response:
-    return Response(messages.smalltalk_reply(r.slots.original, t.person.name if t.person else None))
+    return Response(messages.smalltalk_reply(normalise(r.slots.original), t.person.name if t.person else None))
 
 
 def help_lines(t: Turn) -> list[tuple[str, str]]:
@@ -487,5 +494,5 @@ def examples_for(t: Turn) -> tuple[str, ...]:
 HANDLERS: dict[str, Handler] = {name: fn for name, fn in globals().items()
                                 if callable(fn) and getattr(fn, "__module__", None) == __name__
                                 and not name.startswith("_") and name[0].islower()
-                                and name not in ("topic_of", "decision_words", "typed_date", "outcome_from",
+                                and name not in ("searched", "topic_of", "decision_words", "typed_date", "outcome_from",
                                                  "help_lines", "examples_for")}

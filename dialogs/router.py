@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from dialogs import handlers
 from dialogs.commands import BY_ID, Command
+from dialogs.email_text import said_in_email
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
 from dialogs.recogniser import MAX_CHARS, Reading, Recogniser, default, mixed_scripts
@@ -78,6 +79,8 @@ class Router:
         if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
             command = value["answer"]  # a dialog's text box, sent from its card
         said = (command if command is not None else text) or ""
+        if ident.channel_id == "email" and command is None:
+            said = said_in_email(said)  # the new part of the reply, without quotes and signature
         turn = await self._turn(ident, said, value, state)
         key = dialog_key(ident)
         note = None
@@ -179,8 +182,8 @@ class Router:
         answer = glossary.answer(self.services.preset, reading.slots.original)
         if answer is not None:
             return Response(messages.definition_reply(answer))
-        response = await handlers.find(turn, reading)
-        if response.reply.text.startswith(("I couldn't find", "Nothing in the manual")):
+        response, good = await handlers.searched(turn, reading)
+        if not good:
             await misunderstood.record(self.services, turn.person, "fallback", reading.slots.original)
         return response
 
@@ -235,6 +238,8 @@ class Router:
         if name in ("confirm", "choose"):
             del state[key]
             card_case = mine.get("case") if isinstance(mine.get("case"), int) else None
+            if name == "confirm" and plain in ("1", "2"):  # the numbered choices of an email
+                plain = "yes" if plain == "1" else "no"
             if name == "confirm" and plain in YES:
                 return await self._chosen(turn, BY_ID.get(mine.get("command", "")), mine.get("said", ""), card_case, state, key)
             if name == "choose":

@@ -274,6 +274,9 @@ class UnitOfWork:
         from store.manual_repo import ManualRepo
 
         self.manual = ManualRepo(s)
+        from store.understanding_repo import MisunderstoodRepo
+
+        self.misunderstood = MisunderstoodRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
