@@ -64,7 +64,9 @@ def _original(r: Reading, key: str) -> str:
     return r.match.get(f"@{key}", r.match.get(key, "")).strip()
 
 
-def _ask_form(command: Command, what: str) -> Response:
+def _ask_form(command: Command, what: str, r: Reading | None = None) -> Response:
+    if r is not None and r.slots.ambiguous:
+        return Response(messages.error_reply("Which one? " + ", ".join(r.slots.ambiguous) + " all fit. Give the reference."))
     example = command.examples[0]
     return Response(messages.error_reply(f"{what} For example: '{example}'."))
 
@@ -73,14 +75,14 @@ def _ask_form(command: Command, what: str) -> Response:
 
 async def status(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
-        return _ask_form(r.command, "Which document? Give its reference.")
+        return _ask_form(r.command, "Which document? Give its reference.", r)
     async with t.services.uow() as uow:
         return Response(messages.detail_reply(await register.document_detail(uow, r.slots.refs[0]), t.today))
 
 
 async def history(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
-        return _ask_form(r.command, "Which document? Give its reference.")
+        return _ask_form(r.command, "Which document? Give its reference.", r)
     async with t.services.uow() as uow:
         return Response(messages.history_reply(await register.document_detail(uow, r.slots.refs[0])))
 
@@ -189,7 +191,7 @@ def _ref(t: Turn, r: Reading) -> str | None:
 async def scheduled_review(t: Turn, r: Reading) -> Response:
     ref = _ref(t, r)
     if ref is None:
-        return _ask_form(r.command, "Which document? Give its reference.")
+        return _ask_form(r.command, "Which document? Give its reference.", r)
     out = await lifecycle.start_case(t.services, t.ident, ref, "scheduled_review")
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
@@ -197,7 +199,7 @@ async def scheduled_review(t: Turn, r: Reading) -> Response:
 async def unscheduled_review(t: Turn, r: Reading) -> Response:
     ref = _ref(t, r)
     if ref is None:
-        return _ask_form(r.command, "Which document? Give its reference.")
+        return _ask_form(r.command, "Which document? Give its reference.", r)
     preset = t.services.preset
     m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.I)
     said = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip().lower()

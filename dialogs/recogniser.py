@@ -76,6 +76,45 @@ POLITE = frozenset(stem(w) for w in "ok thanks thank you cheers hi hello hey mor
                    "brilliant".split())
 
 
+_TYPE_WORDS = frozenset("procedure procedures policy policies protocol protocols guidance strategy pathway pathways document "
+                        "documents doc docs standards practice chapter the our".split())
+
+
+class TitleIndex:
+    """The register's titles, to find a document by a unique part of its title ('the county lines
+    procedure'): each title's words, and for each word the titles that have it."""
+
+    def __init__(self, refs: Iterable[tuple[str, str]]) -> None:
+        self.refs: list[str] = []
+        self.titles: list[str] = []
+        self.postings: dict[str, set[int]] = {}
+        for ref, title in refs:
+            n = len(self.refs)
+            self.refs.append(ref)
+            self.titles.append(" ".join(norm_words(title)))
+            for w in set(norm_words(title)):
+                self.postings.setdefault(w, set()).add(n)
+
+    def find(self, words: Iterable[str]) -> list[str]:
+        """The references whose titles have every one of these words."""
+        wanted = [w for w in dict.fromkeys(words)
+                  if (len(w) >= 3 or w.isdigit()) and w not in _TYPE_WORDS and w not in _STOP_WORDS]
+        if not wanted:
+            return []
+        hits: set[int] | None = None
+        for w in wanted:
+            have = self.postings.get(w, set())
+            hits = set(have) if hits is None else hits & have
+            if not hits:
+                return []
+        phrase = " ".join(wanted)
+        found = sorted(hits or ())
+        if len(found) > 50:  # too many to tell apart: the person is asked which
+            return [self.refs[n] for n in found[:5]]
+        exact = [n for n in found if phrase in self.titles[n]]
+        return [self.refs[n] for n in (exact if len(exact) == 1 else found)]
+
+
 @dataclass(frozen=True)
 class Example:
     command: Command
@@ -132,6 +171,10 @@ class Recogniser:
             self.examples.append(Example(c, ws, sum(ws.values()) or 1.0))
             self.command_words.setdefault(c.id, set()).update(toks)
         self._unknown = max(self.idf.values()) * 0.6
+        self.by_token: dict[str, list[tuple[int, float]]] = {}
+        for i, ex in enumerate(self.examples):
+            for t, w in ex.weights.items():
+                self.by_token.setdefault(t, []).append((i, w))
         self.by_letter: dict[str, tuple[str, ...]] = {}
         for t in self.vocab:
             self.by_letter[t[0]] = self.by_letter.get(t[0], ()) + (t,)
@@ -169,9 +212,14 @@ class Recogniser:
             return []
         weights = {t: self.idf.get(t, self._unknown) for t in said}
         total = sum(weights.values()) or 1.0
+        matched: dict[int, float] = {}
+        for t in said:
+            for i, w in self.by_token.get(t, ()):
+                matched[i] = matched.get(i, 0.0) + w
         best: dict[str, float] = {}
-        for ex in self.examples:
-            got = min(1.0, sum(w for t, w in ex.weights.items() if t in said) / ex.total)
+        for i, got in matched.items():
+            ex = self.examples[i]
+            got = min(1.0, got / ex.total)
             if got > best.get(ex.command.id, -1.0):
                 best[ex.command.id] = got
         out = []
@@ -184,7 +232,7 @@ class Recogniser:
                 if any(not _has(missing, n) for n in refs):
                     score *= 0.85  # it needs a reference the message does not give
                 else:
-                    score = min(1.0, score + 0.08)  # the reference it needs is there
+                    score += 0.08  # the reference it needs is there
             out.append(Candidate(c, score))
         out.sort(key=lambda x: -x.score)
         seen: set[str] = set()
@@ -199,7 +247,8 @@ class Recogniser:
     # ---------------------------------------------------------------- reading
 
     def read(self, text: str | None, *, prefixes: Iterable[str] = ("pp",),
-             known_refs: dict[tuple[str, int], str] | None = None, card_case: int | None = None) -> Reading:
+             known_refs: dict[tuple[str, int], str] | None = None, card_case: int | None = None,
+             titles: TitleIndex | None = None) -> Reading:
         said = (text or "").strip()
         if not said:
             return Reading("empty", None, 0.0, slot_reader.read(""))
@@ -207,10 +256,10 @@ class Recogniser:
             said = said[:MAX_CHARS]
         if not _LETTERS.search(said) and not re.search(r"\d", said):
             return Reading("bad", None, 0.0, slot_reader.read(""))
-        whole = self._read_one(said, prefixes, known_refs, card_case)
+        whole = self._read_one(said, prefixes, known_refs, card_case, titles)
         parts = [p for p in _SPLIT.split(said) if p and p.strip()]
         if 2 <= len(parts) <= 6 and ":" not in said:
-            first = self._read_one(parts[0], prefixes, known_refs, card_case)
+            first = self._read_one(parts[0], prefixes, known_refs, card_case, titles)
             if first.kind in ("act", "confirm") and not first.missing:
                 for later in parts[1:]:
                     other = self._read_one(later, prefixes, known_refs, None)
@@ -262,7 +311,8 @@ class Recogniser:
         missing = tuple(n for n in command.needs if not _has(slots, n))
         return Reading("act", command, 1.0, slots, missing=missing, match=groups)
 
-    def _read_one(self, said: str, prefixes, known_refs, card_case: int | None) -> Reading:
+    def _read_one(self, said: str, prefixes, known_refs, card_case: int | None,
+                  titles: TitleIndex | None = None) -> Reading:
         slots = slot_reader.read(said, prefixes, known_refs)
         exact = self._exact(said)
         if exact is not None:
@@ -278,6 +328,20 @@ class Recogniser:
         if any(t not in POLITE and t not in STOPWORDS for t in toks):
             toks = [t for t in toks if t not in POLITE]  # 'ok approve case 19 thanks' is not small talk
         candidates = self.scores(toks, slots)
+        if not slots.refs and titles is not None and candidates:
+            said_words = norm_words(slots.text)
+            near = [c for c in candidates if "doc" in c.command.needs and c.score >= 0.2][:3]
+            for cand in near:
+                mine = self.command_words[cand.command.id]
+                found = titles.find([w for w in said_words if stem(w) not in mine and not _PLACEHOLDER.match(w)]
+                                    + [str(n) for n in slots.numbers])  # 'section 47' names one title
+                if len(found) == 1:  # a unique part of one title: that document
+                    slots.refs.append(found[0])
+                    toks = toks + ["<doc>"]
+                    candidates = self.scores(toks, slots)
+                    break
+                if len(found) > 1:
+                    slots.ambiguous = found[:5]
         if not candidates:
             return Reading("question", None, 0.0, slots, topic=said)
         best = candidates[0]

@@ -25,7 +25,7 @@ from dialogs.commands import BY_ID, Command
 from dialogs.email_text import said_in_email
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
-from dialogs.recogniser import MAX_CHARS, Reading, Recogniser, default, mixed_scripts
+from dialogs.recogniser import MAX_CHARS, Reading, Recogniser, TitleIndex, default, mixed_scripts
 from dialogs.response import Response
 from dialogs.slots import ref_index
 from governance import actions, glossary
@@ -38,7 +38,7 @@ from render import requests as request_render
 from services.cases import lifecycle
 from services.context import Services
 from services.people.identity import ChannelIdentity, resolve_person
-from services.register.references import ReferenceHolder
+from services.register.references import ReferenceHolder, References
 from services.understanding import misunderstood
 
 log = logging.getLogger("policybot.dialogs")
@@ -67,6 +67,7 @@ class Router:
         self.recogniser = recogniser or default()
         self.new_document = NewDocumentDialog(services)
         self.references = ReferenceHolder(services)
+        self._titles: tuple[References, TitleIndex, dict] | None = None
 
     # ------------------------------------------------------------------ the turn
 
@@ -134,9 +135,11 @@ class Router:
 
     async def _read(self, turn: Turn, said: str) -> Reading:
         refs = await self.references.get()
+        if self._titles is None or self._titles[0] is not refs:
+            self._titles = (refs, TitleIndex(refs.refs), ref_index(r for r, _ in refs.refs))
         card_case = turn.value.get("case") if isinstance(turn.value.get("case"), int) else None
-        return self.recogniser.read(said, prefixes=refs.prefixes, known_refs=ref_index(r for r, _ in refs.refs),
-                                    card_case=card_case)
+        return self.recogniser.read(said, prefixes=refs.prefixes, known_refs=self._titles[2], card_case=card_case,
+                                    titles=self._titles[1])
 
     async def _understand(self, turn: Turn, said: str, value: dict, state: dict | None, key: str) -> Response:
         if len(said) > LONGEST:

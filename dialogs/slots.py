@@ -56,6 +56,7 @@ class Slots:
     dates: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
     payload: str = ""
+    ambiguous: list[str] = field(default_factory=list)  # documents whose titles all fit the words given
 
 
 def canonical_ref(prefix: str, digits: str, known: dict[tuple[str, int], str] | None = None) -> str:

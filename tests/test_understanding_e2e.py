@@ -132,3 +132,12 @@ async def test_bad_input_gets_a_short_polite_reply(bot, demo_aad):
     assert "made only of symbols or emoji" in _text(said)
     said = await bot.say("Привет, где политика 你好", **who)
     assert "I can only read English" in _text(said)
+
+
+async def test_a_document_by_its_reference_in_any_form_or_a_unique_part_of_its_title(bot, demo_aad):
+    who = dict(aad=demo_aad["ro-2"], conversation="a:refs")
+    for said_as in ("status pp 2", "status pp002", "status PP-2", "whats the status of the section 47 enquiries procedure"):
+        said = await bot.say(said_as, **who)
+        assert "Section 47 Enquiries" in _text(said) and "Responsible Officer: Alex Dunmore" in _text(said), said_as
+    said = await bot.say("history of the county lines guidance", **who)
+    assert "History of PP-" in _text(said) and "County Lines" in _text(said)
