@@ -30,3 +30,17 @@ def said_in_email(text: str) -> str:
         if plain:
             lines.append(plain)
     return " ".join(lines).strip()
+
+
+_CASE = re.compile(r"\bcase\s+(\d{1,9})\b", re.I)
+
+
+def quoted_case(text: str) -> int | None:
+    """The one case the quoted email (ours, being replied to) is about, so a reply of 'approve'
+    is read as 'approve case 12' (the case's reply words as a shortcut). None when the quoted
+    history names no case or several."""
+    body = (text or "").replace("\r\n", "\n")
+    new = said_in_email(body)
+    rest = body.split(new, 1)[1] if new and new in body else body
+    found = {int(n) for n in _CASE.findall(rest)}
+    return found.pop() if len(found) == 1 else None

@@ -322,6 +322,9 @@ class Recogniser:
         if toks and all(t in POLITE or t in STOPWORDS for t in toks) and any(t in POLITE for t in toks):
             talk = next(c for c in self.table if c.id == "smalltalk")
             return Reading("act", talk, 1.0, slots)  # pleasantries only: 'hey there', 'thanks so much'
+        if card_case is not None and slots.case is None:
+            slots.case = card_case  # the case of the card (or email) being answered: 'approve' is 'approve case N'
+            toks = toks + [stem("case"), "<case>"]
         number_as_case = slots.case is None and len(slots.numbers) == 1 and slots.item is None and slots.action is None
         if number_as_case:
             slots.case = slots.numbers[0]  # 'approve 12': a guess, confirmed before anything is done

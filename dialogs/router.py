@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from dialogs import handlers
 from dialogs.commands import BY_ID, Command
-from dialogs.email_text import said_in_email
+from dialogs.email_text import quoted_case, said_in_email
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
 from dialogs.recogniser import MAX_CHARS, Reading, Recogniser, TitleIndex, default, mixed_scripts
@@ -81,6 +81,9 @@ class Router:
             command = value["answer"]  # a dialog's text box, sent from its card
         said = (command if command is not None else text) or ""
         if ident.channel_id == "email" and command is None:
+            case = quoted_case(said)
+            if case is not None and "case" not in value:
+                value = {**value, "case": case}  # replying to a case's email: its reply words need no number
             said = said_in_email(said)  # the new part of the reply, without quotes and signature
         turn = await self._turn(ident, said, value, state)
         key = dialog_key(ident)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from policybot.cli import main
+from connectors.word.samples import tracked_docx
 from tests.support.channel import card_of, readable
 
 ALEX_EMAIL = "alex.dunmore@example.org"
@@ -141,3 +142,19 @@ async def test_a_document_by_its_reference_in_any_form_or_a_unique_part_of_its_t
         assert "Section 47 Enquiries" in _text(said) and "Responsible Officer: Alex Dunmore" in _text(said), said_as
     said = await bot.say("history of the county lines guidance", **who)
     assert "History of PP-" in _text(said) and "County Lines" in _text(said)
+
+
+async def test_an_emailed_reply_to_a_case_uses_its_reply_words_without_the_number(bot, demo_aad):
+    """Issue 15 item 7: by email, the subject-less 'Approve' under the quoted case email is
+    'approve case 1'; the quoted history itself is never read as a command."""
+    ro = demo_aad["ro-1"]
+    await bot.say("review PP-001", aad=ro, conversation="a:ro-mail")
+    await bot.send(bot.activity("", aad=ro, conversation="a:ro-mail", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
+    rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-short")
+    said = await bot.say("case 1", **rsm)
+    ours = said.replies[0]["text"]
+    assert "APPROVE case 1" in ours
+    quoted = "\n".join("> " + line for line in ours.splitlines())
+    reply = f"Approve with conditions: add the 72-hour timescale\n\nKind regards,\nMorgan\n\nOn Mon, 23 Nov 2026 at 10:00, policybot wrote:\n{quoted}"
+    said = await bot.say(reply, **rsm)
+    assert "Approved with conditions: add the 72-hour timescale" in said.replies[0]["text"]
