@@ -116,7 +116,7 @@ async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
     if not q:
         return Response(Reply(text="What should I look for? For example: 'find missing children'.")), False
     outcome = await search.search(t.services, q)
-    understood = r.command is not None and r.command.id in ("find", "define")
+    understood = r.command is not None and r.command.id in ("find", "define") and q != r.slots.original.strip(" ?.!")
     reply = search_render.search_reply(outcome, t.today, offer=await _offer(t, q), understood=understood)
     return Response(reply), outcome.good
 
@@ -469,9 +469,10 @@ async def smalltalk(t: Turn, r: Reading) -> Response:
 def help_lines(t: Turn) -> list[tuple[str, str]]:
     lines = _command_lines(t)
     if t.known:
-        words = [c.say.split(" case")[0] for c in TABLE if c.action and c.in_help]
+        shown = ("approve", "defer", "not_approved", "agree_need", "decline_need", "respond_comment", "publish")
+        words = [c.say.split(" case")[0] for a in shown for c in TABLE if c.action == a and c.in_help]
         lines.insert(next((i for i, (s, _) in enumerate(lines) if s.startswith("case ")), len(lines)) + 1,
-                     (f"{' / '.join(words[:6])} ... case <number>",
+                     (f"{' / '.join(words)} ... case <number>",
                       "your decision on a case; the case card shows the ones open to you"))
     return lines
 

@@ -69,7 +69,8 @@ def tokens(text: str) -> list[str]:
 _STOP_WORDS = (
     "a an the to of for on in at is are be been am i me we us you your it its this that these those please could "
     "would can will just kindly so and or but now quickly do does did there here some any "
-    "with by from about as up out if then than very really pretty policybot bot mate guys all my our".split())
+    "with by from about as up out if then than very really pretty policybot bot mate guys all my our lot lots loads bit much "
+    "again".split())
 STOPWORDS = frozenset(stem(w) for w in _STOP_WORDS)
 
 POLITE = frozenset(stem(w) for w in "ok thanks thank you cheers hi hello hey morning afternoon evening please sorry great lovely "
@@ -154,7 +155,7 @@ class Recogniser:
         for c in self.table:
             seen: set[str] = set()
             for ex in c.examples:
-                toks = tokens(slot_reader.read(_BRACKETS.sub(" ", ex)).text)
+                toks = tokens(slot_reader.read(_BRACKETS.sub(" ", ex)).text) + (["<topic>"] if _BRACKETS.search(ex) else [])
                 raw.append((c, toks))
                 seen.update(toks)
             for t in seen:
@@ -322,7 +323,7 @@ class Recogniser:
         if toks and all(t in POLITE or t in STOPWORDS for t in toks) and any(t in POLITE for t in toks):
             talk = next(c for c in self.table if c.id == "smalltalk")
             return Reading("act", talk, 1.0, slots)  # pleasantries only: 'hey there', 'thanks so much'
-        if card_case is not None and slots.case is None:
+        if card_case is not None and slots.case is None and not slots.refs and not slots.numbers and len(toks) <= 8:
             slots.case = card_case  # the case of the card (or email) being answered: 'approve' is 'approve case N'
             toks = toks + [stem("case"), "<case>"]
         number_as_case = slots.case is None and len(slots.numbers) == 1 and slots.item is None and slots.action is None
@@ -330,6 +331,8 @@ class Recogniser:
             slots.case = slots.numbers[0]  # 'approve 12': a guess, confirmed before anything is done
         if any(t not in POLITE and t not in STOPWORDS for t in toks):
             toks = [t for t in toks if t not in POLITE]  # 'ok approve case 19 thanks' is not small talk
+        if any(t not in self.idf and t not in STOPWORDS and t not in POLITE and not _PLACEHOLDER.match(t) for t in toks):
+            toks = toks + ["<topic>"]  # words no command uses: what a question or a search is about
         candidates = self.scores(toks, slots)
         if not slots.refs and titles is not None and candidates:
             said_words = norm_words(slots.text)
@@ -338,10 +341,14 @@ class Recogniser:
                 mine = self.command_words[cand.command.id]
                 found = titles.find([w for w in said_words if stem(w) not in mine and not _PLACEHOLDER.match(w)]
                                     + [str(n) for n in slots.numbers])  # 'section 47' names one title
-                if len(found) == 1:  # a unique part of one title: that document
+                if len(found) == 1:  # a unique part of one title: that document, if a command about one is meant
+                    with_doc = [t for t in toks if t != "<topic>"] + ["<doc>"]
                     slots.refs.append(found[0])
-                    toks = toks + ["<doc>"]
-                    candidates = self.scores(toks, slots)
+                    rescored = self.scores(with_doc, slots)
+                    if "doc" in rescored[0].command.needs:
+                        toks, candidates = with_doc, rescored
+                    else:
+                        slots.refs.clear()
                     break
                 if len(found) > 1:
                     slots.ambiguous = found[:5]
@@ -367,7 +374,7 @@ class Recogniser:
             if about is not None and not about.command.changes_state:
                 best, command = Candidate(about.command, max(about.score, ACT)), about.command
                 margin = MARGIN
-        if command.id in ("find",):
+        if command.id in ("find", "define"):  # the glossary, then the search (dialogs/router.py)
             return Reading("question", command, best.score, slots, tuple(corrections), top, topic=said)
         unknown = sum(1 for t in set(toks) if t not in self.idf and t not in STOPWORDS and not _PLACEHOLDER.match(t))
         if command.id in ("smalltalk", "help") and unknown >= 2:

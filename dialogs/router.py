@@ -152,6 +152,10 @@ class Router:
         if said.strip() and mixed_scripts(said):
             return Response(messages.error_reply(
                 "Sorry, I can only read English. Please say what you need in English, or type 'help'."))
+        if glossary.is_question(said):  # definitions anywhere (MA-1, MA-2)
+            answer = glossary.answer(self.services.preset, said)
+            if answer is not None:
+                return Response(messages.definition_reply(answer))
         reading = await self._read(turn, said)
         if reading.kind == "empty":
             return await handlers.help(turn, reading)

@@ -107,6 +107,11 @@ def read(text: str, prefixes: Iterable[str] = ("pp",), known: dict[tuple[str, in
         slots.dates.append(m.group(0))
         return " <date> "
 
+    def days(m: re.Match[str]) -> str:
+        slots.days = int(m.group(1))
+        return " <days> days "
+
+    w = _DAYS.sub(days, w)  # '60 days' is a span ('reviews due in 60 days'), read before dates
     w = _DATE.sub(date, w)
 
     def case(m: re.Match[str]) -> str:
@@ -127,11 +132,6 @@ def read(text: str, prefixes: Iterable[str] = ("pp",), known: dict[tuple[str, in
 
     w = _ACTION.sub(action, w)
 
-    def days(m: re.Match[str]) -> str:
-        slots.days = int(m.group(1))
-        return " <days> days "
-
-    w = _DAYS.sub(days, w)
 
     def number(m: re.Match[str]) -> str:
         slots.numbers.append(int(m.group(0)))
