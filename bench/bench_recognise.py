@@ -18,15 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dialogs.commands import TABLE  # noqa: E402
-from dialogs.recogniser import Recogniser, TitleIndex  # noqa: E402
-from dialogs.slots import ref_index  # noqa: E402
-from governance.preset import load_preset  # noqa: E402
-from tests.unit.phrases import bank  # noqa: E402
+from dialogs.commands import TABLE
+from dialogs.recogniser import Recogniser, TitleIndex
+from dialogs.slots import ref_index
+from governance.preset import load_preset
+from tests.unit.phrases import bank
 
-WORDS = ("children missing home care county lines exploitation section 47 enquiries fostering panel kinship private "
-         "allegations lado neglect early help assessment transitions adults safeguarding restraint residential "
-         "supervision contact education health disabled short breaks youth justice leaving care placement").split()
+WORDS = ["children", "missing", "home", "care", "county", "lines", "exploitation", "section", "47", "enquiries", "fostering", "panel", "kinship", "private", "allegations", "lado", "neglect", "early", "help", "assessment", "transitions", "adults", "safeguarding", "restraint", "residential", "supervision", "contact", "education", "health", "disabled", "short", "breaks", "youth", "justice", "leaving", "care", "placement"]
 
 
 def titles(n: int) -> list[tuple[str, str]]:
@@ -75,7 +73,7 @@ def main() -> None:
         accuracy, by_label, per, misses = bank.score(recogniser, preset, bank.load(half))
         low = sorted((v, k) for k, v in by_label.items() if v < 0.85)
         print(f"phrase bank {half}: {accuracy:.1%} of {sum(v[1] for v in per.values())}"
-              + (f"; below 85%: " + ", ".join(f"{k} {v:.0%}" for v, k in low) if low else ""))
+              + ("; below 85%: " + ", ".join(f"{k} {v:.0%}" for v, k in low) if low else ""))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import re
 from mailparser_reply import EmailReplyParser
 
 _SIGN_OFF = re.compile(r"^(thanks|thank you|many thanks|kind regards|regards|best wishes|best|cheers|sent from my)\b[\w ,.!]*$",
-                       re.I)
+                       re.IGNORECASE)
 _PARSER = EmailReplyParser(languages=["en"])
 
 
@@ -32,7 +32,7 @@ def said_in_email(text: str) -> str:
     return " ".join(lines).strip()
 
 
-_CASE = re.compile(r"\bcase\s+(\d{1,9})\b", re.I)
+_CASE = re.compile(r"\bcase\s+(\d{1,9})\b", re.IGNORECASE)
 
 
 def quoted_case(text: str) -> int | None:

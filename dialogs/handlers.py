@@ -8,81 +8,45 @@ never guesses a document, a case or a date.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import date
+import sys
 
-from dialogs import meeting_words
-from dialogs.commands import TABLE, Command, allowed
+from dialogs import meeting_handlers
+from dialogs.commands import TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
 from dialogs.response import Response
+from dialogs.turn import Handler, Turn, ask_form, original, typed_date
 from governance import glossary
 from governance.actions import ActionId
 from governance.dates import parse_date
 from render import cases as case_render
-from render import meetings as meeting_render
 from render import messages
 from render import reports as report_render
 from render import search as search_render
 from render.reply import Reply
 from services.cases import lifecycle
-from services.context import Services
 from services.errors import BadInput
 from services.manual import search
-from services.meetings import agenda as meetings
-from services.people.identity import ChannelIdentity, resolve_person
 from services.register import documents as register
 from services.register import owners
 from services.register.reports import register_report
 from services.reminders import preferences
 
-
-@dataclass
-class Turn:
-    services: Services
-    ident: ChannelIdentity
-    said: str
-    value: dict = field(default_factory=dict)
-    person: object | None = None  # the directory's person, resolved once per turn
-    known: bool = False
-    roles: frozenset[str] = frozenset()
-    chair: bool = False
-    pauser: bool = False
-    first_time: bool = False
-
-    @property
-    def today(self) -> date:
-        return self.services.clock.today()
-
-
-Handler = Callable[[Turn, Reading], Awaitable[Response]]
-
-
-def _original(r: Reading, key: str) -> str:
-    """A group of the exact form in the person's own capitals."""
-    return r.match.get(f"@{key}", r.match.get(key, "")).strip()
-
-
-def _ask_form(command: Command, what: str, r: Reading | None = None) -> Response:
-    if r is not None and r.slots.ambiguous:
-        return Response(messages.error_reply("Which one? " + ", ".join(r.slots.ambiguous) + " all fit. Give the reference."))
-    example = command.examples[0]
-    return Response(messages.error_reply(f"{what} For example: '{example}'."))
+__all__ = ["HANDLERS", "Turn", "typed_date"]
 
 
 # ---------------------------------------------------------------- documents
 
 async def status(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
-        return _ask_form(r.command, "Which document? Give its reference.", r)
+        return ask_form(r.command, "Which document? Give its reference.", r)
     async with t.services.uow() as uow:
         return Response(messages.detail_reply(await register.document_detail(uow, r.slots.refs[0]), t.today))
 
 
 async def history(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
-        return _ask_form(r.command, "Which document? Give its reference.", r)
+        return ask_form(r.command, "Which document? Give its reference.", r)
     async with t.services.uow() as uow:
         return Response(messages.history_reply(await register.document_detail(uow, r.slots.refs[0])))
 
@@ -99,7 +63,7 @@ _LEAD_IN = re.compile(
     r"^(please |can you |could you |pls )?(find( me)?( something)?( on| about)?|search( the manual)?( for)?|look( for| up)|lookup|"
     r"(is there|are there|do we have|have we got|have we)( already)?( an?| any)?( procedures?| polic(y|ies)| documents?| guidance|"
     r" protocols?| pathways?| strateg(y|ies)| practice standards?| something| anything)?\s*(on|about|for|covering|regarding|re))\s+",
-    re.I)
+    re.IGNORECASE)
 
 
 def topic_of(said: str) -> str:
@@ -142,8 +106,8 @@ async def new_document(t: Turn, r: Reading) -> Response:  # started by the route
 
 async def add_rsm(t: Turn, r: Reading) -> Response:
     if not r.match:
-        return _ask_form(r.command, "Say who and which document.")
-    out = await owners.add_rsm(t.services, t.ident, r.match["ref"].upper(), _original(r, "who"))
+        return ask_form(r.command, "Say who and which document.")
+    out = await owners.add_rsm(t.services, t.ident, r.match["ref"].upper(), original(r, "who"))
     return Response(Reply(text=out.message), out.notices, out.changed_case)
 
 
@@ -156,16 +120,16 @@ async def my_tasks(t: Turn, r: Reading) -> Response:
 
 async def case(t: Turn, r: Reading) -> Response:
     if r.slots.case is None:
-        return _ask_form(r.command, "Which case? Give its number.")
+        return ask_form(r.command, "Which case? Give its number.")
     return Response(case_render.case_reply(await lifecycle.case_view(t.services, t.ident, r.slots.case)))
 
 
-_BECAUSE = re.compile(r"\b(?:because|as|reason|since|version)\b[:\s]*(?P<text>.+)$", re.I)
+_BECAUSE = re.compile(r"\b(?:because|as|reason|since|version)\b[:\s]*(?P<text>.+)$", re.IGNORECASE)
 
 
 def decision_words(r: Reading) -> str:
     if r.match:
-        return _original(r, "text")
+        return original(r, "text")
     if r.slots.payload:
         return r.slots.payload
     m = _BECAUSE.search(r.slots.original)
@@ -176,7 +140,7 @@ async def decide(t: Turn, r: Reading) -> Response:
     c = r.command
     case_id = int(r.match["n"]) if r.match.get("n") else r.slots.case
     if case_id is None:
-        return _ask_form(c, "Which case? Give its number.")
+        return ask_form(c, "Which case? Give its number.")
     words = decision_words(r)
     data: dict = {"version": words} if c.action == ActionId.PUBLISH else {}
     data.update(dict(c.carried))
@@ -191,7 +155,7 @@ def _ref(t: Turn, r: Reading) -> str | None:
 async def scheduled_review(t: Turn, r: Reading) -> Response:
     ref = _ref(t, r)
     if ref is None:
-        return _ask_form(r.command, "Which document? Give its reference.", r)
+        return ask_form(r.command, "Which document? Give its reference.", r)
     out = await lifecycle.start_case(t.services, t.ident, ref, "scheduled_review")
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
@@ -199,9 +163,9 @@ async def scheduled_review(t: Turn, r: Reading) -> Response:
 async def unscheduled_review(t: Turn, r: Reading) -> Response:
     ref = _ref(t, r)
     if ref is None:
-        return _ask_form(r.command, "Which document? Give its reference.", r)
+        return ask_form(r.command, "Which document? Give its reference.", r)
     preset = t.services.preset
-    m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.I)
+    m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.IGNORECASE)
     said = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip().lower()
     triggers = list(preset.review_triggers)
     trigger = next((x for i, x in enumerate(triggers) if x.lower() == said or (said.isdigit() and i == int(said) - 1)), None)
@@ -248,13 +212,13 @@ async def nudge_settings(t: Turn, r: Reading) -> Response:
 async def quiet_hours(t: Turn, r: Reading) -> Response:
     if r.match:
         q = None if r.match.get("none") else (r.match.get("q") or "").strip() or None
-    elif re.search(r"\b(no|clear|remove)\b", r.slots.original, re.I):
+    elif re.search(r"\b(no|clear|remove)\b", r.slots.original, re.IGNORECASE):
         q = None
     else:
         m = re.search(r"(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)\s*(?:to|-|until|till)\s*(\d{1,2}(?::\d{2})?\s*(?:am|pm)?)",
-                      r.slots.original, re.I)
+                      r.slots.original, re.IGNORECASE)
         if not m:
-            return _ask_form(r.command, "Between which times should I keep quiet?")
+            return ask_form(r.command, "Between which times should I keep quiet?")
         q = f"{m.group(1)} to {m.group(2)}"
     return Response(Reply(text=await preferences.set_quiet_hours(t.services, t.ident, q)))
 
@@ -282,178 +246,9 @@ async def resume_nudges(t: Turn, r: Reading) -> Response:
     return Response(Reply(text=await preferences.resume_nudges(t.services, t.ident)))
 
 
-def typed_date(words: str, today: date, what: str) -> date:
-    """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
-    try:
-        return parse_date(words, today)
-    except ValueError as exc:
-        raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
-
-
-# ---------------------------------------------------------------- meetings
-
-def _body(t: Turn, r: Reading) -> str | None:
-    body = (r.match.get("body") or r.match.get("body2") or "").strip()
-    if not body:
-        m = re.search(r"\b(?:for|of|at)\s+(?:the\s+)?([A-Za-z][\w&' -]{1,40}?)(?:\s+meeting)?[.?!]*$", r.slots.original)
-        body = m.group(1).strip() if m and _is_body(t, m.group(1)) else ""
-    value_body = t.value.get("body") if isinstance(t.value.get("body"), str) else ""
-    return body or value_body or None
-
-
-def _is_body(t: Turn, name: str) -> bool:
-    low = name.strip().lower()
-    for b in t.services.preset.bodies.values():
-        if low in {b.id.lower(), b.name.lower(), *(a.lower() for a in getattr(b, "aliases", ()) or ())}:
-            return True
-    return False
-
-
-def _words(r: Reading) -> str:
-    return _original(r, "text") or _original(r, "text2") or r.slots.payload
-
-
-async def next_agenda(t: Turn, r: Reading) -> Response:
-    return Response(meeting_render.agenda_reply(await meetings.next_agenda(t.services, t.ident, _body(t, r))))
-
-
-async def forward_plan(t: Turn, r: Reading) -> Response:
-    return Response(meeting_render.forward_plan_reply(await meetings.forward_plan_view(t.services, t.ident, _body(t, r))))
-
-
-async def missing_papers(t: Turn, r: Reading) -> Response:
-    return Response(meeting_render.missing_papers_reply(await meetings.missing_papers(t.services, t.ident, _body(t, r))))
-
-
-def _item(r: Reading) -> int | None:
-    n = r.match.get("n") or r.match.get("n2")
-    return int(n) if n else r.slots.item
-
-
-async def move_item(t: Turn, r: Reading) -> Response:
-    n = _item(r)
-    if n is None:
-        return _ask_form(r.command, "Which item?")
-    out = await meetings.move_item(t.services, t.ident, n, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-
-
-async def action_done(t: Turn, r: Reading) -> Response:
-    n = int(r.match["n"]) if r.match.get("n") else r.slots.action
-    if n is None:
-        return _ask_form(r.command, "Which action?")
-    out = await meetings.complete_action(t.services, t.ident, n)
-    return Response(Reply(text=out.message))
-
-
-async def add_meeting(t: Turn, r: Reading) -> Response:
-    words = _words(r) or (r.slots.dates[0] if r.slots.dates else "")
-    if not words:
-        return _ask_form(r.command, "On which date?")
-    out = await meetings.add_meeting(t.services, t.ident, typed_date(words, t.today, "the meeting"), _body(t, r))
-    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
-
-
-async def cancel_meeting(t: Turn, r: Reading) -> Response:
-    words = _words(r) or (r.slots.dates[0] if r.slots.dates else "")
-    if not words:
-        return _ask_form(r.command, "On which date?")
-    out = await meetings.cancel_meeting(t.services, t.ident, typed_date(words, t.today, "the meeting"), _body(t, r))
-    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
-
-
-async def reorder_item(t: Turn, r: Reading) -> Response:
-    n = _item(r)
-    words = _words(r)
-    if not words:
-        if re.search(r"\b(first|top)\b", r.slots.original, re.I):
-            words = "first"
-        elif re.search(r"\bsecond\b", r.slots.original, re.I):
-            words = "2"
-        elif r.slots.numbers:
-            words = str(r.slots.numbers[-1])
-    if n is None or not words:
-        return _ask_form(r.command, "Which item, and to which position?")
-    to_number = 2 if words.lower() == "first" else int(words)  # item 1 is always the progress report
-    out = await meetings.reorder_item(t.services, t.ident, n, to_number, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-
-
-async def add_item(t: Turn, r: Reading) -> Response:
-    words = _words(r)
-    if not words:
-        return _ask_form(r.command, "What is the item?")
-    title, section = meeting_words.item_and_section(words)
-    out = await meetings.add_item(t.services, t.ident, title, section, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-
-
-async def attendance(t: Turn, r: Reading) -> Response:
-    out = await meetings.record_attendance(t.services, t.ident, meeting_words.parse_attendance(_words(r)), _body(t, r))
-    return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Attendance"), out.notices)
-
-
-async def issue_minutes(t: Turn, r: Reading) -> Response:
-    words = _original(r, "text") or r.slots.payload
-    new = [meetings.NewAction(text, owner, due) for text, owner, due in meeting_words.parse_actions(words, t.today)]
-    out, minutes = await meetings.issue_minutes(t.services, t.ident, new, body_name=_body(t, r))
-    return Response(meeting_render.minutes_reply(minutes, out.message), out.notices)
-
-
-async def outcome_card(t: Turn, r: Reading) -> Response:
-    n = _item(r)
-    if n is None:
-        return _ask_form(r.command, "Which item?")
-    view, item, choices = await meetings.outcome_choices(t.services, t.ident, n, _body(t, r))
-    return Response(meeting_render.outcome_card(view, item, choices))
-
-
-async def record_outcome(t: Turn, r: Reading) -> Response:
-    n = _item(r)
-    if n is None:
-        return _ask_form(r.command, "Which item?")
-    words = _words(r)
-    if not words and not r.match:
-        m = re.search(r"\b(?:was|is|as|outcome)\s+(.+)$", r.slots.original, re.I)
-        words = m.group(1).strip() if m else ""
-    outcome, note, votes = outcome_from(words, t.value)
-    body = _body(t, r)
-    if outcome is None:
-        view, item, choices = await meetings.outcome_choices(t.services, t.ident, n, body)
-        return Response(meeting_render.outcome_card(view, item, choices))
-    out = await meetings.record_outcome(t.services, t.ident, n, outcome, note, votes=votes, body_name=body)
-    item = out.agenda.item(n) if out.agenda else None
-    reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
-    return Response(reply, out.notices)
-
-
-def outcome_from(words: str, value: dict) -> tuple[str | None, str | None, tuple[int, int] | None]:
-    """The outcome, note and votes from the card's inputs, or from typed words such as
-    'approved with amendments: add the LADO details' or 'approved by vote 6-2'."""
-    chosen = value.get(meeting_render.OUTCOME_INPUT)
-    if isinstance(chosen, str) and chosen.strip():
-        note = value.get(meeting_render.NOTE_INPUT)
-        votes = None
-        try:
-            f, a = value.get(meeting_render.VOTES_FOR_INPUT), value.get(meeting_render.VOTES_AGAINST_INPUT)
-            if f not in (None, "") and a not in (None, ""):
-                votes = (int(float(f)), int(float(a)))
-        except (TypeError, ValueError):
-            votes = None
-        return chosen.strip(), note if isinstance(note, str) else None, votes
-    words = (words or "").strip()
-    if not words:
-        return None, None, None
-    head, _, note = words.partition(":")
-    votes = meetings.parse_votes(head)
-    if votes:
-        head = re.sub(r"\s*\(?\d+\s*(-|to|for,?|:)\s*\d+\)?\s*(against)?", "", head)
-    return head.strip(), note.strip() or None, votes
-
-
 # ---------------------------------------------------------------- talk
 
-async def help(t: Turn, r: Reading) -> Response:  # noqa: A001 - the command's name
+async def help(t: Turn, r: Reading) -> Response:
     return Response(messages.help_reply(t.person.name if t.person else None, t.services.config.organisation_name,
                                         lines=help_lines(t), examples=examples_for(t)))
 
@@ -494,8 +289,15 @@ def examples_for(t: Turn) -> tuple[str, ...]:
     return ("my tasks", "my documents", "is there a procedure on missing children?")
 
 
-HANDLERS: dict[str, Handler] = {name: fn for name, fn in globals().items()
-                                if callable(fn) and getattr(fn, "__module__", None) == __name__
-                                and not name.startswith("_") and name[0].islower()
-                                and name not in ("searched", "topic_of", "decision_words", "typed_date", "outcome_from",
-                                                 "help_lines", "examples_for")}
+def _handlers(*modules) -> dict[str, Handler]:
+    """Every public coroutine function of these modules, by name (the table names its handler)."""
+    out: dict[str, Handler] = {}
+    for module in modules:
+        for name, fn in vars(module).items():
+            if not name.startswith("_") and callable(fn) and getattr(fn, "__module__", None) == module.__name__ \
+                    and getattr(getattr(fn, "__code__", None), "co_flags", 0) & 0x80:  # async def
+                out[name] = fn
+    return out
+
+
+HANDLERS: dict[str, Handler] = _handlers(sys.modules[__name__], meeting_handlers)

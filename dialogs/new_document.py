@@ -25,8 +25,7 @@ from governance.errors import GovernanceError, WrongRole
 from render import cases as case_render
 from render import requests as ask
 from render.reply import Reply
-from services.cases import lifecycle
-from services.cases import requests
+from services.cases import lifecycle, requests
 from services.context import Services
 from services.people.identity import ChannelIdentity
 
@@ -200,7 +199,7 @@ class NewDocumentDialog:
 
     async def _on_service_area(self, ident, mine, said, low):
         setup = await self._setup()
-        other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.I)
+        other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.IGNORECASE)
         if other and _sensible(other.group("area")):
             mine["data"]["service_area"] = other.group("area").strip()[:200]
             return Response(await self._ask_next(ident, mine, []))

@@ -62,6 +62,10 @@ PHRASES = {"early help": "earlyhelp", "help desk": "helpdesk", "family help": "f
            "case file": "casefile", "case recording": "caserecording", "case audit": "caseaudit"}
 _PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
 
+# Words that carry no meaning of their own here (weighted near zero when reading)
+STOP_WORDS = frozenset(
+    ["a", "an", "the", "to", "of", "for", "on", "in", "at", "is", "are", "be", "been", "am", "i", "me", "we", "us", "you", "your", "it", "its", "this", "that", "these", "those", "please", "could", "would", "can", "will", "just", "kindly", "so", "and", "or", "but", "now", "quickly", "do", "does", "did", "there", "here", "some", "any", "with", "by", "from", "about", "as", "up", "out", "if", "then", "than", "very", "really", "pretty", "policybot", "bot", "mate", "guys", "all", "my", "our", "lot", "lots", "loads", "bit", "much", "again"])
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _WORD = re.compile(r"<[a-z]+>|[a-z0-9]+(?:'[a-z]+)?|[&+]")
 

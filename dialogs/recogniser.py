@@ -25,7 +25,9 @@ from rapidfuzz.distance import OSA
 
 from dialogs import slots as slot_reader
 from dialogs.commands import TABLE, Command
+from dialogs.normalise import STOP_WORDS
 from dialogs.normalise import words as norm_words
+from dialogs.titles import TitleIndex
 
 ACT = 0.70  # at or above (with a clear margin): act
 ACT_READ = 0.65  # the same for a command that only reads (a wrong guess costs a glance, not a decision)
@@ -40,8 +42,8 @@ _PLACEHOLDER = re.compile(r"^<[a-z]+>$")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _QUESTION_START = re.compile(
     r"^(what|whats|how|where|wheres|when|who|why|which|is there|are there|do we|do i|does|can i|should|have we|"
-    r"has|is it|is a|are|what's|where's|how's)\b", re.I)
-_SPLIT = re.compile(r"\s*(?:;|\band then\b|\bthen\b|\band also\b|\bafter that\b|\band\b|\.\s+|,\s+)\s*", re.I)
+    r"has|is it|is a|are|what's|where's|how's)\b", re.IGNORECASE)
+_SPLIT = re.compile(r"\s*(?:;|\band then\b|\bthen\b|\band also\b|\bafter that\b|\band\b|\.\s+|,\s+)\s*", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
@@ -66,54 +68,9 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in norm_words(text)]
 
 
-_STOP_WORDS = (
-    "a an the to of for on in at is are be been am i me we us you your it its this that these those please could "
-    "would can will just kindly so and or but now quickly do does did there here some any "
-    "with by from about as up out if then than very really pretty policybot bot mate guys all my our lot lots loads bit much "
-    "again".split())
-STOPWORDS = frozenset(stem(w) for w in _STOP_WORDS)
+STOPWORDS = frozenset(stem(w) for w in STOP_WORDS)
 
-POLITE = frozenset(stem(w) for w in "ok thanks thank you cheers hi hello hey morning afternoon evening please sorry great lovely "
-                   "brilliant".split())
-
-
-_TYPE_WORDS = frozenset("procedure procedures policy policies protocol protocols guidance strategy pathway pathways document "
-                        "documents doc docs standards practice chapter the our".split())
-
-
-class TitleIndex:
-    """The register's titles, to find a document by a unique part of its title ('the county lines
-    procedure'): each title's words, and for each word the titles that have it."""
-
-    def __init__(self, refs: Iterable[tuple[str, str]]) -> None:
-        self.refs: list[str] = []
-        self.titles: list[str] = []
-        self.postings: dict[str, set[int]] = {}
-        for ref, title in refs:
-            n = len(self.refs)
-            self.refs.append(ref)
-            self.titles.append(" ".join(norm_words(title)))
-            for w in set(norm_words(title)):
-                self.postings.setdefault(w, set()).add(n)
-
-    def find(self, words: Iterable[str]) -> list[str]:
-        """The references whose titles have every one of these words."""
-        wanted = [w for w in dict.fromkeys(words)
-                  if (len(w) >= 3 or w.isdigit()) and w not in _TYPE_WORDS and w not in _STOP_WORDS]
-        if not wanted:
-            return []
-        hits: set[int] | None = None
-        for w in wanted:
-            have = self.postings.get(w, set())
-            hits = set(have) if hits is None else hits & have
-            if not hits:
-                return []
-        phrase = " ".join(wanted)
-        found = sorted(hits or ())
-        if len(found) > 50:  # too many to tell apart: the person is asked which
-            return [self.refs[n] for n in found[:5]]
-        exact = [n for n in found if phrase in self.titles[n]]
-        return [self.refs[n] for n in (exact if len(exact) == 1 else found)]
+POLITE = frozenset(stem(w) for w in ["ok", "thanks", "thank", "you", "cheers", "hi", "hello", "hey", "morning", "afternoon", "evening", "please", "sorry", "great", "lovely", "brilliant"])
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,14 @@ from dialogs.commands import BY_ID, Command
 from dialogs.email_text import quoted_case, said_in_email
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
-from dialogs.recogniser import MAX_CHARS, Reading, Recogniser, TitleIndex, default, mixed_scripts
+from dialogs.recogniser import (
+    MAX_CHARS,
+    Reading,
+    Recogniser,
+    TitleIndex,
+    default,
+    mixed_scripts,
+)
 from dialogs.response import Response
 from dialogs.slots import ref_index
 from governance import actions, glossary
@@ -346,7 +353,7 @@ class Router:
 _TYPES = (r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form")
 NEW_DOCUMENT_WORDS = re.compile(
     r"\bnew (?P<type>" + _TYPES + r")\b(?:\s+request)?(?:\s+(?:on|about|for|covering|to cover|regarding|re|that covers)\s+"
-    r"(?P<what>.+?))?[.!]*$", re.I)
+    r"(?P<what>.+?))?[.!]*$", re.IGNORECASE)
 TRUE_WORDS = ("true", "1", "yes", "on")
 MAX_SAID = MAX_CHARS
 

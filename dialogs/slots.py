@@ -33,12 +33,12 @@ _DATE = re.compile(
     r"|(?:next|this|on)\s+" + _DAY + r"|" + _DAY +
     r"|in\s+" + _NUMBER_WORD + r"\s+(?:days?|weeks?|months?)"
     r"|next\s+(?:week|month)|tomorrow|tmrw|today"
-    r")\b", re.I)
-_CASE = re.compile(r"(?:\bcase\s*(?:no\.?|number|num|#)?\s*|(?<![\w&])#\s?|\bno\.\s?|\bnumber\s+)(\d{1,9})\b", re.I)
-_ITEM = re.compile(r"\bitem\s*(?:no\.?|number|#)?\s*(\d{1,4})\b", re.I)
-_ACTION = re.compile(r"\baction\s*(?:no\.?|number|#)?\s*(\d{1,9})\b", re.I)
-_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}(?:\.\d{2})?\s*(?:am|pm))(?!\w)", re.I)
-_DAYS = re.compile(r"\b(\d{1,3})\s*(?:working\s+)?days?\b", re.I)
+    r")\b", re.IGNORECASE)
+_CASE = re.compile(r"(?:\bcase\s*(?:no\.?|number|num|#)?\s*|(?<![\w&])#\s?|\bno\.\s?|\bnumber\s+)(\d{1,9})\b", re.IGNORECASE)
+_ITEM = re.compile(r"\bitem\s*(?:no\.?|number|#)?\s*(\d{1,4})\b", re.IGNORECASE)
+_ACTION = re.compile(r"\baction\s*(?:no\.?|number|#)?\s*(\d{1,9})\b", re.IGNORECASE)
+_TIME = re.compile(r"\b(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}(?:\.\d{2})?\s*(?:am|pm))(?!\w)", re.IGNORECASE)
+_DAYS = re.compile(r"\b(\d{1,3})\s*(?:working\s+)?days?\b", re.IGNORECASE)
 _DASHED_REF = re.compile(r"\b([A-Za-z]{2,6})-(\d{1,5})\b")
 _LOOSE_REF = re.compile(r"\b([A-Za-z]{2,6})\s?-?\s?(\d{1,5})\b")
 

@@ -19,11 +19,7 @@ import yaml
 FOLDER = "glossary"  # package data beside this module, read through importlib.resources like the presets
 
 _FILLER = frozenset(
-    "a an the is are was what whats does do did stand stands for mean means meaning of define definition explain "
-    "who whos between and difference differences differ rather than versus vs just same as not in with it this that "
-    "i me we please tell about goes go exactly actually kind type sort our your us here again really thing term word "
-    "acronym abbreviation short how s or when by to one really sorry again so basically um ok then quick question "
-    "remind tell".split())
+    ["a", "an", "the", "is", "are", "was", "what", "whats", "does", "do", "did", "stand", "stands", "for", "mean", "means", "meaning", "of", "define", "definition", "explain", "who", "whos", "between", "and", "difference", "differences", "differ", "rather", "than", "versus", "vs", "just", "same", "as", "not", "in", "with", "it", "this", "that", "i", "me", "we", "please", "tell", "about", "goes", "go", "exactly", "actually", "kind", "type", "sort", "our", "your", "us", "here", "again", "really", "thing", "term", "word", "acronym", "abbreviation", "short", "how", "s", "or", "when", "by", "to", "one", "really", "sorry", "again", "so", "basically", "um", "ok", "then", "quick", "question", "remind", "tell"])
 _CUE = re.compile(r"\b(what|whats|who|whos|define|meaning|mean|means|explain|stand for|stands for|difference|differ|rather than|"
                   r"versus|vs|just a|same as|not the same)\b|\?$")
 _DIFFERENCE = re.compile(r"\b(difference|differ|rather than|versus|vs|just an?|same as|not the same|or)\b")
@@ -82,8 +78,9 @@ def build(preset: Any) -> Glossary:
 def _preset_entries(preset: Any) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     out: list[tuple[str, str, tuple[str, ...]]] = []
     for t in preset.document_types.values():
-        out.append((t.label, f"a {t.label} is {t.description[0].lower() + t.description[1:]}",
-                    (t.label.lower(), t.id.replace("_", " "))))
+        described = (t.description or "").strip()
+        meaning = f"a {t.label} is {described[:1].lower() + described[1:]}" if described else f"a {t.label}, a type of document here."
+        out.append((t.label, meaning, (t.label.lower(), t.id.replace("_", " "))))
     bodies = preset.bodies
     for b in bodies.values():
         higher = bodies.get(b.higher_body).name if b.higher_body and b.higher_body in bodies else None
@@ -179,9 +176,7 @@ def _matches(pair: frozenset[str], entry: Entry) -> bool:
 
 def _sentence(entry: Entry) -> str:
     meaning = entry.meaning.strip()
-    if meaning.lower().startswith(("a ", "an ", "the ")) and not meaning.lower().startswith(f"a {entry.name.lower()} is"):
-        meaning = f"{entry.name}: {meaning}"
-    elif not meaning.lower().startswith(("a ", "an ")):
+    if meaning.lower().startswith(("a ", "an ", "the ")) and not meaning.lower().startswith(f"a {entry.name.lower()} is") or not meaning.lower().startswith(("a ", "an ")):
         meaning = f"{entry.name}: {meaning}"
     meaning = meaning[:1].upper() + meaning[1:]
     return meaning if meaning.endswith(".") else meaning + "."

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from policybot.cli import main
 from connectors.word.samples import tracked_docx
+from policybot.cli import main
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import card_of, readable
 

@@ -26,5 +26,5 @@ async def record(services: Services, person, kind: str, text: str | None) -> Non
                 return
             await repo.add(at=services.clock.now(), person_id=person_id, kind=kind, text=said)
             await uow.commit()
-    except Exception:  # noqa: BLE001 - see the docstring
+    except Exception:
         log.warning("could not keep a misunderstanding", exc_info=True)

@@ -9,6 +9,7 @@ import pytest
 from dialogs.commands import TABLE
 from dialogs.normalise import normalise
 from dialogs.recogniser import Recogniser, TitleIndex
+from governance import glossary
 from governance.preset import load_preset
 from tests.unit.phrases import bank
 
@@ -36,8 +37,8 @@ def test_the_bank_has_over_400_fresh_phrasings_across_every_command():
                     "decide.record_workshop"} <= labels | {"find"}
 
 
-@pytest.mark.xfail(strict=True, reason="measured 93.1% held out (issue 15 asks 95%, 85% per command): help, my_tasks "
-                                      "and overdue_reviews phrased as questions go to the search; see the report")
+@pytest.mark.xfail(strict=True, reason="measured 95.1% held out overall, but below 85% for help, my_tasks, overdue_reviews, quiet_hours, case, report "
+                                      "(6 to 8 phrasings each; questions about them go to the search): see the report")
 def test_held_out_accuracy_per_command(recogniser, preset):
     accuracy, by_label, per, misses = bank.score(recogniser, preset, bank.load("test"))
     report = bank.table(per) + "\n" + "\n".join(f"  missed {label}: got {got} for {text!r}" for label, got, text in misses)
@@ -139,3 +140,26 @@ def test_a_document_by_a_unique_part_of_its_title(recogniser):
     assert (r.command.id, r.slots.refs) == ("history", ["PP-002"])
     r = recogniser.read("status of the missing children procedure", titles=titles)
     assert r.slots.refs == [] and r.slots.ambiguous == ["PP-001", "PP-011"]  # two fit: asked, not guessed
+
+
+@pytest.mark.parametrize("key", ["nct", "bct", "lbbd", "dorset"])
+def test_ma_1_every_preset_has_a_glossary_of_its_types_roles_and_bodies(key):
+    preset = load_preset(key)
+    for t in preset.document_types.values():
+        answer = glossary.answer(preset, f"what is a {t.label}?")
+        assert answer is not None and t.label.lower() in answer.meaning.lower(), t.label
+    for b in preset.bodies.values():
+        for name in (b.name, *b.aliases):
+            assert glossary.answer(preset, f"what does {name} stand for?") is not None, name
+    assert "Senior Leadership Team" in glossary.answer(preset, "what does SLT stand for").meaning
+
+
+def test_ma_2_a_strategy_document_is_told_apart_from_a_strategy_meeting(preset):
+    for said in ("what's the difference between a strategy and a strategy meeting?",
+                 "is a strategy the same as a strategy meeting", "what goes in a strategy rather than a policy?"):
+        answer = glossary.answer(preset, said)
+        assert answer is not None and len(answer.compared) == 2, said
+    assert "Section 47" in glossary.answer(preset, "is a strategy the same as a strategy meeting").meaning
+    assert "protocol with partners is still a protocol" in glossary.answer(preset, "is a protocol just a policy with partners?").meaning
+    assert glossary.answer(preset, "what is the procedure for missing children") is None  # a question, not a definition
+    assert glossary.answer(preset, "what reviews are overdue") is None
