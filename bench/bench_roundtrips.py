@@ -16,13 +16,10 @@ import asyncio
 import sys
 import tempfile
 from collections import Counter
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sqlalchemy import event  # noqa: E402
 
 from bot.app import DISPATCHER_KEY, RUNTIME_KEY, SERVICES_KEY  # noqa: E402
 from connectors.word.samples import tracked_docx  # noqa: E402
@@ -31,45 +28,7 @@ from services.demo import _aad  # noqa: E402
 from services.reminders import sweeps  # noqa: E402
 from tests.support.bot import RunningBot, settings_for  # noqa: E402
 from tests.support.cases import buttons, last_to  # noqa: E402
-
-
-class Counts:
-    def __init__(self, engine) -> None:
-        self.engine = engine.sync_engine
-        self.c: Counter = Counter()
-        self.on = False
-        event.listen(self.engine, "before_cursor_execute", self._stmt)
-        event.listen(self.engine, "begin", self._begin)
-        event.listen(self.engine, "commit", self._commit)
-
-    trace = False
-
-    def _stmt(self, conn, cursor, statement, params, context, executemany) -> None:
-        if self.on:
-            self.c["statements"] += 1
-            if self.trace:
-                print("   ", " ".join(statement.split())[:110])
-
-    def _begin(self, conn) -> None:
-        if self.on:
-            self.c["transactions"] += 1
-            if self.trace:
-                print("  BEGIN")
-
-    def _commit(self, conn) -> None:
-        if self.on:
-            self.c["commits"] += 1
-            if self.trace:
-                print("  COMMIT")
-
-    @contextmanager
-    def counting(self):
-        self.c = Counter()
-        self.on = True
-        try:
-            yield self.c
-        finally:
-            self.on = False
+from store.instrument import StatementCounter as Counts  # noqa: E402
 
 
 def line(what: str, c: Counter) -> str:

@@ -19,10 +19,7 @@ from typing import Any
 import yaml
 from aiohttp import web
 from botbuilder.core import ConversationState
-from botbuilder.integration.aiohttp import (
-    ConfigurationBotFrameworkAuthentication,
-    ConfigurationServiceClientCredentialFactory,
-)
+from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 
 from bot.adapter import PolicybotAdapter
 from bot.app import (
@@ -39,12 +36,14 @@ from bot.app import (
 )
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
+from bot.connector_reuse import ReusingBotFrameworkAuthentication
 from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.mail import GraphTransport, SmtpTransport
+from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
 from governance.errors import PresetError
 from governance.preset import Preset, load_preset
@@ -179,7 +178,7 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
     services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
-                        adapters={RENDERER: NoticeRendering()})
+                        adapters={"manual_source": TrixManual(), RENDERER: NoticeRendering()})
     return Runtime(settings, store, services)
 
 
@@ -202,8 +201,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     services = runtime.services
     install_key_set_fix()
     runtime.credentials = credentials_for(settings)
+    auth = ReusingBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials)
     adapter = PolicybotAdapter(
-        ConfigurationBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials),
+        auth,
         app_id=settings.app_id, max_body_bytes=settings.max_body_bytes,
     )
     adapter.credentials = runtime.credentials
@@ -239,6 +239,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
         await teams.close()
+        await auth.close()
         await runtime.close()
 
     app.on_startup.append(on_startup)

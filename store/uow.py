@@ -28,6 +28,7 @@ from store.models import (
     ProcessedActivity,
 )
 from store.outbox_repo import LeaseRepo, OutboxRepo
+from store.register_repo import RegisterRepo
 
 
 class PeopleRepo:
@@ -275,6 +276,7 @@ class UnitOfWork:
         self.leases = LeaseRepo(s)
         self.meetings = MeetingRepo(s)
         self.manual = ManualRepo(s)
+        self.register = RegisterRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
