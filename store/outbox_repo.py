@@ -77,6 +77,14 @@ class OutboxRepo:
                        claimed_until=None, last_error=None,
                        attempts=OutboxMessage.attempts + 1 if attempts is None else attempts + 1)
 
+    async def sent_many(self, marks: list[tuple[int, datetime, str | None, int]]) -> None:
+        """(row id, sent at, provider id, attempts so far) for many rows: one executemany."""
+        if marks:
+            await self.s.execute(update(OutboxMessage), [
+                {"id": row_id, "status": "sent", "sent_at": at, "provider_id": (pid or "")[:500] or None,
+                 "claimed_until": None, "attempts": attempts + 1, "last_error": None}
+                for row_id, at, pid, attempts in marks])
+
     async def withdraw(self, person_id: str, refs: list[str], kinds, why: str) -> int:
         """Nudges not yet sent to someone about these documents (they are no longer theirs)."""
         if not refs:

@@ -22,6 +22,7 @@ from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
 from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
+from services.meetings.placing import place_from_events
 from services.people.identity import ChannelIdentity, resolve_person
 from services.ports import ConcurrencyConflict, Notice
 
@@ -340,8 +341,6 @@ async def _agenda_events(uow, preset, doc, row, case, events, today, now, person
     notices to its owner, keyed with today's date)."""
     if not any(isinstance(e, gl.AgendaItem) for e in events):
         return []
-    from services.meetings import agenda as meetings
-
-    return [dated(n, today) for n in await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)]
+    return [dated(n, today) for n in await place_from_events(uow, preset, doc, row, case, events, today, now, person)]
 
 
