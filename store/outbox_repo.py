@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -158,7 +158,7 @@ class LeaseRepo:
 
     async def release(self, name: str, holder: str) -> None:
         await self.s.execute(update(SchedulerLease).where(SchedulerLease.name == name, SchedulerLease.holder == holder)
-                             .values(expires_at=datetime(2000, 1, 1, tzinfo=timezone.utc)))
+                             .values(expires_at=datetime(2000, 1, 1, tzinfo=UTC)))
 
     async def holder(self, name: str) -> SchedulerLease | None:
         return await self.s.get(SchedulerLease, name)

@@ -44,8 +44,8 @@ def _tail(logs: list[str]) -> str:
     return "\n".join(open(name).read()[-3000:] for name in logs)
 
 
-async def _until(predicate, timeout: float) -> bool:
-    end = time.monotonic() + timeout
+async def _until(predicate, seconds: float) -> bool:
+    end = time.monotonic() + seconds
     while time.monotonic() < end:
         if predicate():
             return True

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from governance.calendar import LONDON, WorkingCalendar
+from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS, in_quiet_hours
 from services.cases.views import CaseView, views_for_people
 from services.context import Services
@@ -237,7 +237,3 @@ class Dispatcher:
                 if set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
                     break
         return total
-
-
-def calendar_for(services: Services) -> WorkingCalendar:
-    return WorkingCalendar(services.preset.nation)
