@@ -67,7 +67,7 @@ def _clean(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # lone surrogates (escaped as \\udXXX in the JSON)
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "ignore")
     return text
 
 

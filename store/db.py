@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import String, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -45,6 +45,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - dr
     cursor.close()
 
 
+class ValueRejected(ValueError):
+    """A value the database would store differently (or refuse) depending on which database it is:
+    text longer than its column (PostgreSQL refuses it, SQLite keeps it), a NUL character
+    (PostgreSQL refuses it), a lone surrogate. Raised on both, before the statement runs."""
+
+
+def _check_parameters(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Make SQLite and PostgreSQL accept and refuse the same values (a driver-level event, so it
+    covers ORM flushes and Core statements alike)."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is None:
+        return
+    writing = context.isinsert or context.isupdate
+    binds = getattr(compiled, "binds", None)
+    if binds is None:  # DDL
+        return
+    for params in context.compiled_parameters or ():
+        for name, value in params.items():
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                raise ValueRejected(f"a text value for {name!r} contains a NUL character")
+            bind = binds.get(name)
+            length = getattr(getattr(bind, "type", None), "length", None)
+            if writing and length and isinstance(bind.type, String) and len(value) > length:
+                raise ValueRejected(f"{name!r} is at most {length} characters, and this value has {len(value)}")
+
+
 def make_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -52,8 +80,10 @@ def make_engine(database_url: str) -> AsyncEngine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine.sync_engine, "before_cursor_execute", _check_parameters)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
