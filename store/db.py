@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
 from sqlalchemy import String, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -90,11 +92,54 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """True when an exception (or one it was raised from) means the database cannot be reached
+    just now (refused or dropped connections, a timeout, a server shutting down, a locked or
+    missing SQLite file), as opposed to a fault in our own statements."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                                sa_exc.DisconnectionError, ConnectionError, TimeoutError)):
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        name = type(current).__name__
+        if name in _DRIVER_OUTAGES or "ConnectionError" in name:
+            return True
+        if isinstance(current, OSError) and not isinstance(current, FileNotFoundError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# asyncpg's names for a server that is gone, starting or stopping (matched by name: only store/ knows drivers)
+_DRIVER_OUTAGES = {"ConnectionDoesNotExistError", "CannotConnectNowError", "AdminShutdownError",
+                   "CrashShutdownError", "ConnectionFailureError", "TooManyConnectionsError",
+                   "InvalidCatalogNameError", "ConnectionRejectionError"}
+
+
+def describe_outage(exc: BaseException) -> str:
+    """One line for /healthz and the log: what the driver said, without the statement."""
+    current: BaseException = exc
+    while isinstance(current, sa_exc.StatementError) and current.orig is not None:
+        current = current.orig
+    words = str(current).splitlines()[0] if str(current) else type(current).__name__
+    return f"{type(current).__name__}: {words}"[:200]
+
+
 async def ping(engine: AsyncEngine) -> bool:
+    return await outage(engine) is None
+
+
+async def outage(engine: AsyncEngine, timeout: float = 5.0) -> str | None:
+    """None when the database answers, else the reason it does not (one line)."""
     try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        log.warning("database ping failed", exc_info=True)
-        return False
+        async with asyncio.timeout(timeout):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+        log.warning("database ping failed: %s", describe_outage(exc))
+        return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {timeout:g} s"
