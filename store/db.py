@@ -130,7 +130,10 @@ def describe_outage(exc: BaseException) -> str:
 
 
 async def ping(engine: AsyncEngine) -> bool:
-    return await outage(engine) is None
+    reason = await outage(engine)
+    if reason is not None:
+        log.warning("database ping failed: %s", reason)
+    return reason is None
 
 
 async def outage(engine: AsyncEngine, timeout: float = 5.0) -> str | None:
@@ -140,6 +143,5 @@ async def outage(engine: AsyncEngine, timeout: float = 5.0) -> str | None:
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        log.warning("database ping failed: %s", describe_outage(exc))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; the caller says so
         return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {timeout:g} s"
