@@ -11,6 +11,7 @@ import asyncio
 import itertools
 import json
 import sys
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Awaitable, Callable
@@ -236,16 +237,31 @@ class ChatClient:
         return True
 
 
+GOODBYE = "Goodbye."
+
+
 async def _stdin_line(prompt: str) -> str | None:
+    """One typed line, or None at the end of input. Read on a daemon thread, so Ctrl-C or the end
+    of the program never waits for a line that will not come."""
     loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str | None] = loop.create_future()
 
-    def read() -> str | None:
+    def settle(value: str | None) -> None:
+        if not answer.done():
+            answer.set_result(value)
+
+    def read() -> None:
         try:
-            return input(prompt)
-        except EOFError:
-            return None
+            line: str | None = input(prompt)
+        except (EOFError, OSError, ValueError):  # end of input, a closed terminal or stdin
+            line = None
+        try:
+            loop.call_soon_threadsafe(settle, line)
+        except RuntimeError:  # the loop has closed: nobody is waiting any more
+            pass
 
-    return await loop.run_in_executor(None, read)
+    threading.Thread(target=read, name="stdin", daemon=True).start()
+    return await answer
 
 
 async def run_chat(bot_url: str, database_url: str, who: str | None, channel: str = "msteams") -> int:
@@ -268,6 +284,7 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
                 print(f"  {i:2}. {name} ({pid}: {roles})")
             answer = await _stdin_line("> ")
             if answer is None:
+                print("\n" + GOODBYE)
                 return 0
             who = people[int(answer) - 1][0] if answer.strip().isdigit() and 0 < int(answer) <= len(people) else answer
         me = await lookup(who)
@@ -286,6 +303,7 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
                 line = await _stdin_line(f"{client.me.name.split()[0]}> ")
                 if line is None or not await client.handle_line(line, lookup):
                     break
+            print(("\n" if line is None else "") + GOODBYE)
         finally:
             await client.stop()
         return 0

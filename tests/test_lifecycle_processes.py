@@ -140,3 +140,47 @@ async def test_a_signal_lets_the_turn_in_flight_finish_releases_the_lease_and_ex
         assert lease.expires_at < datetime.now(timezone.utc)  # released, not left to lapse
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("typed", ["", "1\n", "1\nhelp\n"])
+def test_end_of_input_in_the_demo_says_goodbye_and_exits_0(tmp_path, typed):
+    done = _run(["demo"], _env(POLICYBOT_DATA_DIR=str(tmp_path)), stdin=typed)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.rstrip().endswith("Goodbye.")
+    if "help" in typed:
+        assert "WHAT I CAN DO" in done.stdout.upper()
+
+
+def test_end_of_input_in_policybot_chat_says_goodbye_and_exits_0(tmp_path):
+    env = _env(POLICYBOT_DATA_DIR=str(tmp_path))
+    assert _run(["demo"], env).returncode == 0  # makes the demo organisation's database
+    done = _run(["chat", "--url", "http://127.0.0.1:9", "--as", "ro-1"], env)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert done.stdout.rstrip().endswith("Goodbye.")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+async def test_ctrl_c_or_sigterm_in_the_demo_says_goodbye_and_exits_0(tmp_path, sig):
+    proc = subprocess.Popen([sys.executable, "-m", "policybot.cli", "demo"], env=_env(POLICYBOT_DATA_DIR=str(tmp_path)),
+                            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out = ""
+        end = time.monotonic() + 90
+        while "Who are you?" not in out and time.monotonic() < end:
+            line = await asyncio.to_thread(proc.stdout.readline)
+            if not line:
+                break
+            out += line
+        assert "Who are you?" in out
+        await asyncio.sleep(0.5)
+        proc.send_signal(sig)
+        rest, err = await asyncio.to_thread(proc.communicate, None, 30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in rest + err
+    assert rest.rstrip().endswith("Goodbye.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 from bot.settings import Settings
 
@@ -13,7 +14,22 @@ def _chat(args) -> int:
 
     settings = Settings.from_env()
     url = args.url or f"http://{settings.host}:{settings.port}"
-    return asyncio.run(run_chat(url, settings.database_url, args.who, args.channel))
+    return _leaving_quietly(lambda: asyncio.run(run_chat(url, settings.database_url, args.who, args.channel)))
+
+
+def _leaving_quietly(run) -> int:
+    """Ctrl-C (or SIGTERM) leaves the chat as '/quit' does: a goodbye and status 0, no traceback."""
+    from policybot.chat import GOODBYE
+
+    previous = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # treat SIGTERM like Ctrl-C
+    try:
+        return run()
+    except KeyboardInterrupt:
+        print("\n" + GOODBYE, flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _demo(args) -> int:
@@ -42,7 +58,7 @@ def _demo(args) -> int:
         finally:
             await runner.cleanup()
 
-    return asyncio.run(main())
+    return _leaving_quietly(lambda: asyncio.run(main()))
 
 
 def register(sub) -> None:
