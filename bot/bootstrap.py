@@ -53,6 +53,7 @@ from services.context import ServiceConfig, Services
 from services.delivery.dispatch import Dispatcher
 from services.demo import ensure_demo
 from services.ports import Clock, MailTransport
+from store.db import release_outbox_claims
 from store.uow import Store
 
 log = logging.getLogger("policybot.bootstrap")
@@ -230,6 +231,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     async def on_cleanup(_app: web.Application) -> None:
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
+        try:  # turns in flight have finished (or had their time): give back what they claimed
+            released = await release_outbox_claims(runtime.store.sessionmaker, dispatcher.holder)
+            if released:
+                log.info("released %d outbox claim(s) at shutdown", released)
+        except Exception as exc:  # noqa: BLE001 - the claims lapse by themselves anyway
+            log.warning("could not release outbox claims at shutdown: %s", type(exc).__name__)
         await teams.close()
         await runtime.close()
 

@@ -6,10 +6,12 @@ import asyncio
 import logging
 from pathlib import Path
 
-from sqlalchemy import String, event, text
+from sqlalchemy import String, event, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+from store.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -145,3 +147,15 @@ async def outage(engine: AsyncEngine, timeout: float = 5.0) -> str | None:
         return None
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; the caller says so
         return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {timeout:g} s"
+
+
+async def release_outbox_claims(sessionmaker: async_sessionmaker, holder: str) -> int:
+    """At a clean stop, give back the outbox rows this process claimed but did not finish, so
+    another process sends them now instead of after the claim lapses. Returns how many."""
+    async with sessionmaker() as session:
+        res = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.claimed_by.startswith(holder + ":", autoescape=True))
+            .values(claimed_by=None, claimed_until=None))
+        await session.commit()
+        return res.rowcount or 0
