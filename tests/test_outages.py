@@ -71,9 +71,19 @@ async def test_a_turn_that_crashes_shows_a_reference_that_is_in_the_log(bot, dem
     assert f"turn failed (ref {ref}" in caplog.text and "a defect" in caplog.text
 
 
-async def test_healthz_shows_the_outbox_backlog(bot):
+async def test_healthz_shows_the_outbox_backlog(bot, clock):
+    """While Teams or mail is down the outbox keeps what is owed; /healthz shows how much."""
+    from bot.app import RUNTIME_KEY
+    from tests.test_shutdown import _queue
+
+    store = bot.app[RUNTIME_KEY].store
+    async with bot.http.get(bot.url + "/healthz") as resp:
+        before = (await resp.json())["outbox"]
+    for i in range(3):
+        await _queue(store, clock.now(), f"backlog-{i}|email")
     async with bot.http.get(bot.url + "/healthz") as resp:
         assert resp.status == 200
         body = await resp.json()
     assert body["database"] == "reachable"
-    assert set(body["outbox"]) >= {"pending", "failed", "held"}
+    assert body["outbox"]["pending"] == before["pending"] + 3
+    assert set(body["outbox"]) >= {"pending", "failed", "held", "sent"}
