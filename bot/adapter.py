@@ -19,6 +19,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.streams import TooLarge, read_whole
+from bot.turns import InvokeDeadline, TypingIndicator
 from bot.validation import Refused, read_activity
 
 log = logging.getLogger("policybot.http")
@@ -58,6 +59,10 @@ class PolicybotAdapter(CloudAdapter):
         super().__init__(auth)
         self.app_id = app_id
         self.max_body_bytes = max_body_bytes
+        self.invokes = InvokeDeadline()  # card buttons answered within Teams' limit (item 9)
+        self.typing = TypingIndicator()  # a slow turn shows "typing"
+        self.use(self.invokes)
+        self.use(self.typing)
 
     async def process(self, request: web.Request, bot: Bot, ws_response=None) -> web.Response:  # type: ignore[override]
         if request.method != "POST":
@@ -106,6 +111,7 @@ class PolicybotAdapter(CloudAdapter):
             return web.json_response(answer, status=status)
 
         invoke_response = await self.process_activity(auth_result, activity, bot.on_turn)
+        invoke_response = self.invokes.take_provisional(activity) or invoke_response
         if invoke_response:
             return web.json_response(data=_plain(invoke_response.body), status=int(invoke_response.status))
         return web.Response(status=201)
