@@ -11,6 +11,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+import store.audit  # noqa: F401 - chains every audit entry as it is written
 from store.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
