@@ -108,3 +108,29 @@ async def test_the_endpoint_never_answers_5xx_nor_crashes_a_turn(bot, caplog, da
     crashed = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name.startswith("policybot")]
     assert not crashed, [r.getMessage()[:300] for r in crashed]
     assert "something went wrong on my side" not in json.dumps([r.activity for r in bot.channel.received]).lower()
+
+
+header_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
+                      max_size=300)
+authorizations = header_text | header_text.map(lambda t: "Bearer " + t) | st.sampled_from(
+    ["Bearer", "Bearer ", "Basic Zm9vOmJhcg==", "Bearer eyJhbGciOiJub25lIn0.eyJhdWQiOiJ4In0.",
+     "Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.e30.c2lnbmF0dXJl", "Bearer a.b.c", "Bearer " + "A" * 10_000])
+content_types = header_text | st.sampled_from(
+    ["application/json", "application/json; charset=utf-8", "application/json; charset=latin-1", "text/json",
+     "application/JSON", "multipart/form-data; boundary=x", ""])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(auth=authorizations, ctype=content_types, extra=st.dictionaries(
+    st.sampled_from(["X-Ms-Conversation-Id", "Accept", "Content-Encoding", "X-Forwarded-For", "Transfer-Encoding-Hint"]),
+    header_text, max_size=3))
+async def test_no_header_gets_a_5xx_when_tokens_are_checked(secured, auth, ctype, extra):
+    act = secured.activity("help", aad="00000000-0000-4000-8000-0000000000aa")
+    headers = {"Authorization": auth, "Content-Type": ctype, **extra}
+    resp = await secured.post(None, raw=json.dumps(act).encode(), headers=headers)
+    event(f"HTTP {resp.status}")
+    assert resp.status < 500, await resp.text()
+    assert resp.status != 201  # nothing gets in without a valid token
+
+
+from tests.test_auth import keys, secured  # noqa: E402,F401 - the token-checking bot and its key server
