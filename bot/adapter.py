@@ -55,11 +55,11 @@ def unhandled_invoke(name: str) -> tuple[int, dict]:
 
 
 class PolicybotAdapter(CloudAdapter):
-    def __init__(self, auth, *, app_id: str, max_body_bytes: int) -> None:
+    def __init__(self, auth, *, app_id: str, max_body_bytes: int, invoke_answer_seconds: float = 4.0) -> None:
         super().__init__(auth)
         self.app_id = app_id
         self.max_body_bytes = max_body_bytes
-        self.invokes = InvokeDeadline()  # card buttons answered within Teams' limit (item 9)
+        self.invokes = InvokeDeadline(invoke_answer_seconds)  # card buttons answered within Teams' limit
         self.typing = TypingIndicator()  # a slow turn shows "typing"
         self.use(self.invokes)
         self.use(self.typing)

@@ -198,6 +198,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     adapter = PolicybotAdapter(
         ConfigurationBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials),
         app_id=settings.app_id, max_body_bytes=settings.max_body_bytes,
+        invoke_answer_seconds=settings.invoke_answer_seconds,
     )
     adapter.credentials = runtime.credentials
     storage = SqlStorage(runtime.store.state, services.clock.now)

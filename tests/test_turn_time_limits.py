@@ -97,3 +97,13 @@ async def test_a_slow_decision_answers_with_its_card_and_tells_the_others_after(
     assert not finished.is_set()
     await asyncio.wait_for(finished.wait(), 10)
     assert bot.channel.replies_to(act["id"]) == []  # the answer was not posted twice
+
+
+def test_a_card_button_is_answered_within_four_seconds_by_default(sqlite_url):
+    from bot.bootstrap import create_app
+    from bot.app import ADAPTER_KEY
+    from bot.settings import Settings
+
+    settings = Settings.from_env({"DATABASE_URL": sqlite_url})
+    assert settings.invoke_answer_seconds == 4.0  # under Teams' 5 s
+    assert create_app(settings, migrate=False)[ADAPTER_KEY].invokes.budget == 4.0
