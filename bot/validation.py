@@ -71,8 +71,17 @@ def _clean(text: str) -> str:
     return text
 
 
+def printable(text: str, limit: int = 80) -> str:
+    """Text from a request made safe for a log line or an error message: control characters and
+    lone surrogates escaped (a log handler or a UTF-8 writer would choke on them), length bounded."""
+    text = text[:limit]
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _where(path: list[str]) -> str:
-    return ".".join(path) or "the body"
+    return printable(".".join(path)) or "the body"
 
 
 def tidy(value: Any, *, clean: bool = True) -> Any:
@@ -285,7 +294,7 @@ SHAPES: dict[str, type[_Activity]] = {
 
 
 def _say(err: dict) -> str:
-    where = ".".join("from" if p == "from_" else str(p) for p in err.get("loc", ()))
+    where = printable(".".join("from" if p == "from_" else str(p) for p in err.get("loc", ())))
     kind = err.get("type", "")
     ctx = err.get("ctx") or {}
     if kind == "missing":
@@ -308,7 +317,7 @@ def _say(err: dict) -> str:
         return f"'{where}' is not valid Unicode text."
     if kind == "value_error":
         return f"'{where}' {str(err.get('msg', '')).removeprefix('Value error, ')}."
-    return f"'{where}' is not valid ({str(err.get('msg', kind))[:80]})."
+    return f"'{where}' is not valid ({printable(str(err.get('msg', kind)))})."
 
 
 def _validate(model: type[BaseModel], data: Any, prefix: tuple = ()) -> None:
@@ -327,7 +336,7 @@ def check_activity(body: Any) -> Any:
     if not isinstance(kind, str) or not kind:
         raise Refused(400, "The activity has no 'type'.")
     if kind not in ACTIVITY_TYPES:
-        raise Refused(400, f"Unknown activity type {kind[:40]!r}.")
+        raise Refused(400, f"Unknown activity type '{printable(kind, 40)}'.")
     _validate(SHAPES.get(kind, _Activity), body)
     value = body.get("value")
     if kind == "message" and isinstance(value, dict):

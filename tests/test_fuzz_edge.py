@@ -72,6 +72,7 @@ def test_the_validator_answers_every_body_with_an_activity_or_a_4xx(raw):
         act = read_activity(raw)
     except Refused as refused:
         assert 400 <= refused.status < 500 and refused.message
+        assert refused.message.isprintable()  # safe for any log handler and any UTF-8 writer
         return
     # What passes is an activity of a known shape whose text is all storable and bounded.
     assert check_activity(act) is act
