@@ -9,6 +9,7 @@ warm-up (the first fifth of the run), at the end, the growth between them, and R
 The issue's targets: flat within 20% after warm-up, idle at most 150 MB. Not a test: prints only.
 """
 
+# ruff: noqa: ASYNC220, ASYNC221, ASYNC230 - a bench starts, kills and waits on processes from its loop on purpose
 from __future__ import annotations
 
 import argparse

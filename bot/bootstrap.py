@@ -230,7 +230,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         log.info("policybot ready: %r", settings)
 
     async def on_cleanup(_app: web.Application) -> None:
-        await adapter.invokes.finish(timeout=10)  # card clicks still notifying after their answer
+        await adapter.invokes.finish(within=10)  # card clicks still notifying after their answer
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
         try:  # turns in flight have finished (or had their time): give back what they claimed

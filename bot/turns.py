@@ -127,7 +127,7 @@ class InvokeDeadline(Middleware):
         else:
             log.error("a turn that went on after its invoke answer failed", exc_info=task.exception())
 
-    async def finish(self, timeout: float) -> None:
-        """At shutdown: give the turns still running after their answer up to `timeout` seconds."""
+    async def finish(self, within: float) -> None:
+        """At shutdown: give the turns still running after their answer up to `within` seconds."""
         if self.background:
-            await asyncio.wait(set(self.background), timeout=timeout)
+            await asyncio.wait(set(self.background), timeout=within)

@@ -14,7 +14,7 @@ import sys
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
@@ -53,7 +53,7 @@ class ChatClient:
         self.files: dict[str, bytes] = {}
 
     # -- the channel side: the bot posts replies here
-    async def start(self) -> "ChatClient":
+    async def start(self) -> ChatClient:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conv}/activities/{reply}", self._receive)
         app.router.add_post("/v3/conversations/{conv}/activities", self._receive)
@@ -240,9 +240,24 @@ class ChatClient:
 GOODBYE = "Goodbye."
 
 
+_leaving: list[asyncio.Future] = []  # the prompt waiting for a line, resolved at once when asked to leave
+_asked_to_leave = False
+
+
+def request_leave() -> None:
+    """Ctrl-C or SIGTERM: the prompt waiting now (or the next one) answers as the end of input does."""
+    global _asked_to_leave
+    _asked_to_leave = True
+    for answer in _leaving:
+        if not answer.done():
+            answer.set_result(None)
+
+
 async def _stdin_line(prompt: str) -> str | None:
-    """One typed line, or None at the end of input. Read on a daemon thread, so Ctrl-C or the end
-    of the program never waits for a line that will not come."""
+    """One typed line, or None at the end of input (or when asked to leave). Read on a daemon
+    thread, so leaving never waits for a line that will not come."""
+    if _asked_to_leave:
+        return None
     loop = asyncio.get_running_loop()
     answer: asyncio.Future[str | None] = loop.create_future()
 
@@ -261,7 +276,11 @@ async def _stdin_line(prompt: str) -> str | None:
             pass
 
     threading.Thread(target=read, name="stdin", daemon=True).start()
-    return await answer
+    _leaving.append(answer)
+    try:
+        return await answer
+    finally:
+        _leaving.remove(answer)
 
 
 async def run_chat(bot_url: str, database_url: str, who: str | None, channel: str = "msteams") -> int:

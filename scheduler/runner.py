@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,7 +26,7 @@ LEASE = "scheduler"
 
 def wall_now() -> datetime:
     """Leases use real time even when the services run on a rehearsal clock."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Scheduler:
@@ -85,7 +85,7 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone="Europe/London")
         # coalesce + no grace limit: a beat missed while busy runs once, never piles up or is dropped.
         self._aps.add_job(self.tick, "interval", seconds=self.tick_seconds, id="tick", max_instances=1,
-                          coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+                          coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(UTC))
         self._aps.add_job(self.renew, "interval", seconds=max(self.lease_seconds / 3, 0.1), id="lease", max_instances=1,
                           coalesce=True, misfire_grace_time=None)
         self._aps.start()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -28,7 +28,7 @@ GENESIS = "0" * 64
 
 
 def _moment(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_hash(seq: int, prev_hash: str | None, at: datetime, actor_id: str | None, actor_name: str | None,

@@ -79,7 +79,7 @@ async def backup(url: str, dest: Path) -> Path:
 
 async def restore(src: Path, url: str, *, replace: bool = False) -> None:
     url = normalise_database_url(url)
-    if not src.is_file():
+    if not await asyncio.to_thread(src.is_file):
         raise BackupError(f"there is no backup at {src}")
     if not replace and await has_schema(url):
         raise BackupError("the target database already holds a policybot register; "

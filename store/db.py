@@ -139,15 +139,15 @@ async def ping(engine: AsyncEngine) -> bool:
     return reason is None
 
 
-async def outage(engine: AsyncEngine, timeout: float = 5.0) -> str | None:
+async def outage(engine: AsyncEngine, within: float = 5.0) -> str | None:
     """None when the database answers, else the reason it does not (one line)."""
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             async with engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
         return None
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; the caller says so
-        return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {timeout:g} s"
+        return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {within:g} s"
 
 
 async def release_outbox_claims(sessionmaker: async_sessionmaker, holder: str) -> int:

@@ -106,16 +106,16 @@ async def test_policybot_audit_verify_and_trail_answer_an_inspector(store, db_ur
     await _record(store, 4)
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": ROOT, "POLICYBOT_DEMO": "0", "LOG_LEVEL": "WARNING"}
     cli = [sys.executable, "-m", "policybot.cli", "audit"]
-    done = subprocess.run(cli + ["verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = await asyncio.to_thread(subprocess.run, cli + ["verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "intact: 4 entries" in done.stdout
-    done = subprocess.run(cli + ["trail", "document", "2"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = await asyncio.to_thread(subprocess.run, cli + ["trail", "document", "2"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "approve - Approved version 1.2 (case 2) (reason: looks right) [seeing 1.2]" in done.stdout
     assert "23/11/2026 10:02" in done.stdout and "intact" in done.stdout
 
     await _raw(store, *_without_triggers(store), "UPDATE audit_log SET actor_name = 'Someone Else' WHERE seq = 2")
-    done = subprocess.run(cli + ["verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = await asyncio.to_thread(subprocess.run, cli + ["verify"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "entry 2 (approve on document 1 by Someone Else" in done.stdout and "was changed" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr

@@ -125,7 +125,7 @@ content_types = header_text | st.sampled_from(
 @given(auth=authorizations, ctype=content_types, extra=st.dictionaries(
     st.sampled_from(["X-Ms-Conversation-Id", "Accept", "Content-Encoding", "X-Forwarded-For", "Transfer-Encoding-Hint"]),
     header_text, max_size=3))
-async def test_no_header_gets_a_5xx_when_tokens_are_checked(secured, auth, ctype, extra):
+async def test_no_header_gets_a_5xx_when_tokens_are_checked(secured, auth, ctype, extra):  # noqa: F811 - the fixture
     act = secured.activity("help", aad="00000000-0000-4000-8000-0000000000aa")
     headers = {"Authorization": auth, "Content-Type": ctype, **extra}
     resp = await secured.post(None, raw=json.dumps(act).encode(), headers=headers)

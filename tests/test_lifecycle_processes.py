@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import aiohttp
 import pytest
@@ -78,14 +78,17 @@ class SlowChannel:
         return f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"  # noqa: SLF001
 
     async def _reply(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if body.get("type") == "typing":  # the bot showing it is busy, not a reply
+            return web.json_response({"id": "typing"})
         self.started.set()
         await asyncio.sleep(self.delay)
-        self.replies.append(await request.json())
+        self.replies.append(body)
         return web.json_response({"id": f"r-{len(self.replies)}"})
 
 
-async def _wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
-    end = time.monotonic() + timeout
+async def _wait_healthy(url: str, proc: subprocess.Popen, within: float = 60) -> None:
+    end = time.monotonic() + within
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < end:
             assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
@@ -104,8 +107,9 @@ async def test_a_signal_lets_the_turn_in_flight_finish_releases_the_lease_and_ex
     channel = SlowChannel(delay=2.0)
     service_url = await channel.start()
     port = _free_port()
-    log = open(tmp_path / "serve.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "policybot.cli", "serve", "--port", str(port)],
+    log = open(tmp_path / "serve.log", "w+")  # noqa: ASYNC230 - test set-up, before anything runs
+    proc = subprocess.Popen(  # noqa: ASYNC220 - started once; the test then waits on it off the loop
+        [sys.executable, "-m", "policybot.cli", "serve", "--port", str(port)],
                             env=_env(DATABASE_URL=db_url, POLICYBOT_SCHEDULER="1"), cwd=ROOT,
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -137,7 +141,7 @@ async def test_a_signal_lets_the_turn_in_flight_finish_releases_the_lease_and_ex
     try:
         async with store.sessionmaker() as s:
             lease = (await s.execute(select(SchedulerLease))).scalar_one()
-        assert lease.expires_at < datetime.now(timezone.utc)  # released, not left to lapse
+        assert lease.expires_at < datetime.now(UTC)  # released, not left to lapse
     finally:
         await store.close()
 
@@ -163,7 +167,7 @@ def test_end_of_input_in_policybot_chat_says_goodbye_and_exits_0(tmp_path):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 async def test_ctrl_c_or_sigterm_in_the_demo_says_goodbye_and_exits_0(tmp_path, sig):
-    proc = subprocess.Popen([sys.executable, "-m", "policybot.cli", "demo"], env=_env(POLICYBOT_DATA_DIR=str(tmp_path)),
+    proc = subprocess.Popen([sys.executable, "-m", "policybot.cli", "demo"],  # noqa: ASYNC220 - as above env=_env(POLICYBOT_DATA_DIR=str(tmp_path)),
                             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         out = ""

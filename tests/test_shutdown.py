@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.delivery import outbox
 from store.outbox_models import OutboxMessage
 from tests.support.bot import RunningBot, settings_for
 
@@ -31,8 +30,11 @@ async def test_stopping_releases_the_outbox_rows_this_process_claimed(db_url, cl
         await _queue(store, now, "mine|email")
         await _queue(store, now, "theirs|email")
         holder = bot.app[DISPATCHER_KEY].holder
-        [mine] = await outbox.claim(store.uow, holder, now, 1, keys=["mine"])
-        [theirs] = await outbox.claim(store.uow, "another-host:1", now, 1, keys=["theirs"])
+        async with store.sessionmaker() as s:  # claimed as the dispatcher claims: "<holder>:<token>"
+            for key, token in (("mine|email", f"{holder}:1a2b3c4d"), ("theirs|email", "another-host:1:5e6f7a8b")):
+                await s.execute(update(OutboxMessage).where(OutboxMessage.key == key)
+                                .values(claimed_by=token, claimed_until=now + timedelta(minutes=2)))
+            await s.commit()
         await bot.stop()
         stopped = True
         from store.uow import Store
@@ -45,7 +47,7 @@ async def test_stopping_releases_the_outbox_rows_this_process_claimed(db_url, cl
             await check.close()
         assert rows["mine|email"].claimed_by is None and rows["mine|email"].claimed_until is None
         assert rows["mine|email"].status == "pending"
-        assert rows["theirs|email"].claimed_by == theirs.claimed_by  # another process's claim is left alone
+        assert rows["theirs|email"].claimed_by == "another-host:1:5e6f7a8b"  # another process's claim is left alone
     finally:
         if not stopped:
             await bot.stop()
