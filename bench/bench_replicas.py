@@ -77,10 +77,16 @@ class Replica:
         self.proc.kill()  # SIGKILL: no cleanup, no lease release
         self.proc.wait()
 
-    def stop(self) -> None:
+    def stop(self) -> float:
+        """SIGTERM; returns how long the clean stop took."""
+        began = time.monotonic()
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(30)
+            try:
+                self.proc.wait(120)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        return time.monotonic() - began
 
 
 def activity(channel: ChannelStandIn, who: str, text: str) -> dict:
@@ -150,7 +156,7 @@ async def main() -> None:
                     async with store.uow() as uow:
                         lease = await uow.leases.holder("scheduler")
                     now = time.monotonic()
-                    if lease and lease.expires_at > datetime.now(timezone.utc):
+                    if lease and lease.expires_at > datetime.now(UTC):
                         leaders[lease.holder] += 1
                         if no_leader_since is not None:
                             longest_gap = max(longest_gap, now - no_leader_since)
@@ -177,7 +183,7 @@ async def main() -> None:
               f"longest time with no leader: {longest_gap:.1f} s")
     finally:
         for r in replicas:
-            r.stop()
+            print(f"{r.name} stopped cleanly (SIGTERM) in {r.stop():.1f} s")
         await channel.stop()
         subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", db_name], check=False)
 
