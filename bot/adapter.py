@@ -1,14 +1,15 @@
 """Our CloudAdapter: checks the request before the SDK sees it, and mends its traps.
 
-- Bad input (not JSON, wrong content type, missing type/conversation/serviceUrl, oversized
-  body) gets a 4xx with a short JSON error and a log line (never a 500 or a stack trace).
+- Bad input (wrong content type, oversized body, and everything `bot/validation.py` refuses: not
+  JSON, too deep, ids that do not fit, wrong shapes) gets a 4xx with a one-sentence JSON error
+  and a log line (never a 500 or a stack trace).
+- Invokes policybot does not offer get an invoke response saying so (not the SDK's 501).
 - Any failure to authenticate gets 401, not 500 (BOTFRAMEWORK.md trap 4).
 - Invoke responses and expectReplies bodies are serialised once, as plain dicts (trap 1, 2).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -18,15 +19,10 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.streams import TooLarge, read_whole
+from bot.turns import InvokeDeadline, TypingIndicator
+from bot.validation import Refused, read_activity
 
 log = logging.getLogger("policybot.http")
-
-ACTIVITY_TYPES = {
-    "message", "conversationUpdate", "invoke", "event", "installationUpdate", "messageReaction",
-    "typing", "endOfConversation", "messageUpdate", "messageDelete", "contactRelationUpdate", "command",
-    "commandResult", "trace", "handoff", "suggestion", "deleteUserData",
-}
-
 
 def problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": {"status": status, "message": message}}, status=status)
@@ -43,32 +39,30 @@ def _plain(body: Any) -> Any:
     return body
 
 
-def validate_activity(body: Any) -> str | None:
-    """Return what is wrong with an inbound activity, or None."""
-    if not isinstance(body, dict):
-        return "The body must be a JSON object (a Bot Framework activity)."
-    kind = body.get("type")
-    if not isinstance(kind, str) or not kind:
-        return "The activity has no 'type'."
-    if kind not in ACTIVITY_TYPES:
-        return f"Unknown activity type {kind[:40]!r}."
-    conv = body.get("conversation")
-    if not isinstance(conv, dict) or not isinstance(conv.get("id"), str) or not conv.get("id"):
-        return "The activity has no 'conversation.id'."
-    if not isinstance(body.get("serviceUrl"), str) or not body["serviceUrl"].startswith(("http://", "https://")):
-        return "The activity has no valid 'serviceUrl'."
-    if "from" in body and not isinstance(body["from"], dict):
-        return "'from' must be an object."
-    if kind == "message" and "text" in body and body["text"] is not None and not isinstance(body["text"], str):
-        return "'text' must be a string."
-    return None
+# Invokes the bot answers itself; any other name gets an invoke response saying so, not the SDK's 501.
+HANDLED_INVOKES = {"adaptiveCard/action"}
+
+
+def unhandled_invoke(name: str) -> tuple[int, dict]:
+    """A proper answer to an invoke policybot does not offer, shaped for the invoke's family."""
+    text = "policybot has no such feature here. Type 'help' in the chat to see what it can do."
+    if name.startswith("task/"):
+        return 200, {"task": {"type": "message", "value": text}}
+    if name.startswith("composeExtension/"):
+        return 200, {"composeExtension": {"type": "message", "text": text}}
+    return 400, {"statusCode": 400, "type": "application/vnd.microsoft.error",
+                 "value": {"code": "NotSupported", "message": text}}
 
 
 class PolicybotAdapter(CloudAdapter):
-    def __init__(self, auth, *, app_id: str, max_body_bytes: int) -> None:
+    def __init__(self, auth, *, app_id: str, max_body_bytes: int, invoke_answer_seconds: float = 4.0) -> None:
         super().__init__(auth)
         self.app_id = app_id
         self.max_body_bytes = max_body_bytes
+        self.invokes = InvokeDeadline(invoke_answer_seconds)  # card buttons answered within Teams' limit
+        self.typing = TypingIndicator()  # a slow turn shows "typing"
+        self.use(self.invokes)
+        self.use(self.typing)
 
     async def process(self, request: web.Request, bot: Bot, ws_response=None) -> web.Response:  # type: ignore[override]
         if request.method != "POST":
@@ -77,26 +71,24 @@ class PolicybotAdapter(CloudAdapter):
         if "application/json" not in ctype.lower():
             log.warning("rejected activity: content type %r", ctype[:80])
             return problem(415, "Activities must be sent as application/json.")
+        too_large = (f"The activity is too large: this bot accepts at most {self.max_body_bytes:,} bytes; "
+                     "send large files as attachments.")
         if request.content_length is not None and request.content_length > self.max_body_bytes:
             log.warning("rejected activity: body of %s bytes", request.content_length)
-            return problem(413, "The activity is too large.")
+            return problem(413, too_large)
         try:
             raw = await read_whole(request.content, self.max_body_bytes)
         except TooLarge:
             log.warning("rejected activity: body over %s bytes", self.max_body_bytes)
-            return problem(413, "The activity is too large.")
+            return problem(413, too_large)
         except Exception:  # noqa: BLE001 - a broken upload is the client's problem
             log.warning("rejected activity: unreadable body", exc_info=True)
             return problem(400, "The request body could not be read.")
         try:
-            body = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            log.warning("rejected activity: not JSON")
-            return problem(400, "The body is not valid JSON.")
-        fault = validate_activity(body)
-        if fault:
-            log.warning("rejected activity: %s", fault)
-            return problem(400, fault)
+            body = read_activity(raw)
+        except Refused as refused:
+            log.warning("rejected activity: %s", refused.message)
+            return problem(refused.status, refused.message)
         try:
             activity = Activity().deserialize(body)
         except Exception:  # noqa: BLE001
@@ -113,7 +105,13 @@ class PolicybotAdapter(CloudAdapter):
             log.warning("rejected activity: authentication failed (%s: %s)", type(exc).__name__, str(exc)[:200])
             return problem(401, "The request could not be authenticated.")
 
+        if activity.type == "invoke" and activity.name not in HANDLED_INVOKES:
+            status, answer = unhandled_invoke(activity.name or "")
+            log.info("answered an invoke policybot does not offer: %r", (activity.name or "")[:80])
+            return web.json_response(answer, status=status)
+
         invoke_response = await self.process_activity(auth_result, activity, bot.on_turn)
+        invoke_response = self.invokes.take_provisional(activity) or invoke_response
         if invoke_response:
             return web.json_response(data=_plain(invoke_response.body), status=int(invoke_response.status))
         return web.Response(status=201)

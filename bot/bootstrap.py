@@ -58,6 +58,7 @@ from services.delivery.outbox import OutboxWriter
 from services.demo import ensure_demo
 from services.manual.sync import SOURCE as MANUAL_SOURCE
 from services.ports import Clock, MailTransport
+from store.db import release_outbox_claims
 from store.uow import Store
 
 log = logging.getLogger("policybot.bootstrap")
@@ -209,6 +210,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     adapter = PolicybotAdapter(
         auth,
         app_id=settings.app_id, max_body_bytes=settings.max_body_bytes,
+        invoke_answer_seconds=settings.invoke_answer_seconds,
     )
     adapter.credentials = runtime.credentials
     storage = SqlStorage(runtime.store.state, services.clock.now)
@@ -241,8 +243,15 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         log.info("policybot ready: %r", settings)
 
     async def on_cleanup(_app: web.Application) -> None:
+        await adapter.invokes.finish(within=10)  # card clicks still notifying after their answer
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
+        try:  # turns in flight have finished (or had their time): give back what they claimed
+            released = await release_outbox_claims(runtime.store.sessionmaker, dispatcher.holder)
+            if released:
+                log.info("released %d outbox claim(s) at shutdown", released)
+        except Exception as exc:  # noqa: BLE001 - the claims lapse by themselves anyway
+            log.warning("could not release outbox claims at shutdown: %s", type(exc).__name__)
         await teams.close()
         await auth.close()
         await runtime.close()

@@ -239,9 +239,11 @@ class PolicyBot(TeamsActivityHandler):
         verb = action.get("verb")
         if verb == "case":
             response = await self.router.card_action(identity_of(turn_context.activity), data)
+            body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
+            await answer_invoke(turn_context, body)  # the answer is ready: telling others may take longer
             await self.deliver(turn_context, response.notices)
             await self.refresh_cards(turn_context, response.changed_case)
-            return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
+            return body
         if verb in ("command", None) and isinstance(data.get("command"), str):
             state = await self.dialogs.get(turn_context, dict)
             response = await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]}, state)
@@ -253,6 +255,13 @@ class PolicyBot(TeamsActivityHandler):
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": reply.text}
         log.warning("unknown card action verb %r", verb)
         return _invoke_error("I don't recognise that button. Type 'help' to start again.")
+
+
+async def answer_invoke(turn_context: TurnContext, body: dict) -> None:
+    """Hand the invoke its answer now; the SDK then does not send another, and if the rest of the
+    turn runs past Teams' time limit this is the answer given (bot/turns.py InvokeDeadline)."""
+    await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response,
+                                              value=InvokeResponse(status=200, body=body)))
 
 
 def _invoke_error(message: str) -> dict:

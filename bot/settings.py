@@ -155,6 +155,8 @@ SPECS: dict[str, Spec] = {
     "nation": Spec("POLICYBOT_NATION", _choice("england", "wales", "scotland", "northern_ireland")),
     "log_level": Spec("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
     "max_body_bytes": Spec("POLICYBOT_MAX_BODY_BYTES", _positive_int),
+    "invoke_answer_seconds": Spec("POLICYBOT_INVOKE_ANSWER_SECONDS", _seconds,
+                                  help="a card button is answered within this; slower work carries on after"),
     "openid_metadata_url": Spec("POLICYBOT_OPENID_METADATA_URL", _url),
     "login_url": Spec("POLICYBOT_LOGIN_URL", _url),
     "teams_service_url": Spec("POLICYBOT_TEAMS_SERVICE_URL", _url),
@@ -209,6 +211,7 @@ class Settings:
     nation: str = "england"
     log_level: str = "INFO"
     max_body_bytes: int = 1_000_000
+    invoke_answer_seconds: float = 4.0  # Teams waits about 5 s for an invoke's answer
     openid_metadata_url: str = ""  # token validation keys; overridable so tests can serve a local key set
     login_url: str = ""  # where the bot gets its own tokens (sovereign clouds, tests)
     teams_service_url: str = ""

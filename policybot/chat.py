@@ -11,9 +11,10 @@ import asyncio
 import itertools
 import json
 import sys
+import threading
 import uuid
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
@@ -52,7 +53,7 @@ class ChatClient:
         self.files: dict[str, bytes] = {}
 
     # -- the channel side: the bot posts replies here
-    async def start(self) -> "ChatClient":
+    async def start(self) -> ChatClient:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conv}/activities/{reply}", self._receive)
         app.router.add_post("/v3/conversations/{conv}/activities", self._receive)
@@ -236,16 +237,50 @@ class ChatClient:
         return True
 
 
+GOODBYE = "Goodbye."
+
+
+_leaving: list[asyncio.Future] = []  # the prompt waiting for a line, resolved at once when asked to leave
+_asked_to_leave = False
+
+
+def request_leave() -> None:
+    """Ctrl-C or SIGTERM: the prompt waiting now (or the next one) answers as the end of input does."""
+    global _asked_to_leave
+    _asked_to_leave = True
+    for answer in _leaving:
+        if not answer.done():
+            answer.set_result(None)
+
+
 async def _stdin_line(prompt: str) -> str | None:
+    """One typed line, or None at the end of input (or when asked to leave). Read on a daemon
+    thread, so leaving never waits for a line that will not come."""
+    if _asked_to_leave:
+        return None
     loop = asyncio.get_running_loop()
+    answer: asyncio.Future[str | None] = loop.create_future()
 
-    def read() -> str | None:
+    def settle(value: str | None) -> None:
+        if not answer.done():
+            answer.set_result(value)
+
+    def read() -> None:
         try:
-            return input(prompt)
-        except EOFError:
-            return None
+            line: str | None = input(prompt)
+        except (EOFError, OSError, ValueError):  # end of input, a closed terminal or stdin
+            line = None
+        try:
+            loop.call_soon_threadsafe(settle, line)
+        except RuntimeError:  # the loop has closed: nobody is waiting any more
+            pass
 
-    return await loop.run_in_executor(None, read)
+    threading.Thread(target=read, name="stdin", daemon=True).start()
+    _leaving.append(answer)
+    try:
+        return await answer
+    finally:
+        _leaving.remove(answer)
 
 
 async def run_chat(bot_url: str, database_url: str, who: str | None, channel: str = "msteams") -> int:
@@ -268,6 +303,7 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
                 print(f"  {i:2}. {name} ({pid}: {roles})")
             answer = await _stdin_line("> ")
             if answer is None:
+                print("\n" + GOODBYE)
                 return 0
             who = people[int(answer) - 1][0] if answer.strip().isdigit() and 0 < int(answer) <= len(people) else answer
         me = await lookup(who)
@@ -286,6 +322,7 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
                 line = await _stdin_line(f"{client.me.name.split()[0]}> ")
                 if line is None or not await client.handle_line(line, lookup):
                     break
+            print(("\n" if line is None else "") + GOODBYE)
         finally:
             await client.stop()
         return 0

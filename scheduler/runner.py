@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -26,7 +26,7 @@ LEASE = "scheduler"
 
 def wall_now() -> datetime:
     """Leases use real time even when the services run on a rehearsal clock."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Scheduler:
@@ -40,6 +40,7 @@ class Scheduler:
         self._running = asyncio.Lock()
         self.is_leader = False
         self.ticks = 0
+        self._stopping = False  # set by stop(): a beat that starts afterwards does nothing
 
     async def take_lease(self) -> bool:
         async with self.services.uow() as uow:
@@ -52,7 +53,7 @@ class Scheduler:
 
     async def tick(self) -> None:
         """One beat: renew (or try to take) the lease; if ours, sweep when due, then send."""
-        if self._running.locked():
+        if self._running.locked() or self._stopping:
             return
         async with self._running:
             self.ticks += 1
@@ -66,12 +67,14 @@ class Scheduler:
                     queued = sum(r.queued for r in reports)
                     if queued:
                         log.info("sweeps queued %d message(s)", queued)
-                await self.dispatcher.drain(keep_going=lambda: self.is_leader)
+                await self.dispatcher.drain(keep_going=lambda: self.is_leader and not self._stopping)
             except Exception:  # noqa: BLE001 - the next tick tries again
                 log.exception("scheduler tick failed")
 
     async def renew(self) -> None:
         """Renewed on its own beat, so a long sweep or a big send never lets the lease lapse."""
+        if self._stopping:
+            return
         try:
             await self.take_lease()
         except Exception:  # noqa: BLE001 - a database blip: we stop leading until it is back
@@ -82,19 +85,24 @@ class Scheduler:
         self._aps = AsyncIOScheduler(timezone="Europe/London")
         # coalesce + no grace limit: a beat missed while busy runs once, never piles up or is dropped.
         self._aps.add_job(self.tick, "interval", seconds=self.tick_seconds, id="tick", max_instances=1,
-                          coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+                          coalesce=True, misfire_grace_time=None, next_run_time=datetime.now(UTC))
         self._aps.add_job(self.renew, "interval", seconds=max(self.lease_seconds / 3, 0.1), id="lease", max_instances=1,
                           coalesce=True, misfire_grace_time=None)
         self._aps.start()
         log.info("scheduler started as %s (tick %ss, sweeps every %ss)", self.holder, self.tick_seconds, self.sweep_seconds)
 
     async def stop(self) -> None:
+        """Let the beat in progress finish its batch (APScheduler's shutdown would cancel it
+        half-way), then release the lease so another scheduler can lead at once."""
+        self._stopping = True
         if self._aps is not None:
-            self._aps.shutdown(wait=False)
-            self._aps = None
+            self._aps.pause()
         async with self._running:
             if self.is_leader:
                 async with self.services.uow() as uow:
                     await uow.leases.release(LEASE, self.holder)
                     await uow.commit()
                 self.is_leader = False
+        if self._aps is not None:
+            self._aps.shutdown(wait=False)
+            self._aps = None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
-from sqlalchemy import event, text
+from sqlalchemy import String, event, text, update
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+import store.audit  # noqa: F401 - chains every audit entry as it is written
+from store.outbox_models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +50,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # pragma: no cover - dr
     cursor.close()
 
 
+class ValueRejected(ValueError):
+    """A value the database would store differently (or refuse) depending on which database it is:
+    text longer than its column (PostgreSQL refuses it, SQLite keeps it), a NUL character
+    (PostgreSQL refuses it), a lone surrogate. Raised on both, before the statement runs."""
+
+
+def _check_parameters(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Make SQLite and PostgreSQL accept and refuse the same values (a driver-level event, so it
+    covers ORM flushes and Core statements alike)."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is None:
+        return
+    writing = context.isinsert or context.isupdate
+    binds = getattr(compiled, "binds", None)
+    if binds is None:  # DDL
+        return
+    for params in context.compiled_parameters or ():
+        for name, value in params.items():
+            if not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                raise ValueRejected(f"a text value for {name!r} contains a NUL character")
+            bind = binds.get(name)
+            length = getattr(getattr(bind, "type", None), "length", None)
+            if writing and length and isinstance(bind.type, String) and len(value) > length:
+                raise ValueRejected(f"{name!r} is at most {length} characters, and this value has {len(value)}")
+
+
 def make_engine(database_url: str) -> AsyncEngine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -52,19 +85,78 @@ def make_engine(database_url: str) -> AsyncEngine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine.sync_engine, "before_cursor_execute", _check_parameters)
+    return engine
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """True when an exception (or one it was raised from) means the database cannot be reached
+    just now (refused or dropped connections, a timeout, a server shutting down, a locked or
+    missing SQLite file), as opposed to a fault in our own statements."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+                                sa_exc.DisconnectionError, ConnectionError, TimeoutError)):
+            return True
+        if isinstance(current, sa_exc.DBAPIError) and current.connection_invalidated:
+            return True
+        name = type(current).__name__
+        if name in _DRIVER_OUTAGES or "ConnectionError" in name:
+            return True
+        if isinstance(current, OSError) and not isinstance(current, FileNotFoundError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# asyncpg's names for a server that is gone, starting or stopping (matched by name: only store/ knows drivers)
+_DRIVER_OUTAGES = {"ConnectionDoesNotExistError", "CannotConnectNowError", "AdminShutdownError",
+                   "CrashShutdownError", "ConnectionFailureError", "TooManyConnectionsError",
+                   "InvalidCatalogNameError", "ConnectionRejectionError"}
+
+
+def describe_outage(exc: BaseException) -> str:
+    """One line for /healthz and the log: what the driver said, without the statement."""
+    current: BaseException = exc
+    while isinstance(current, sa_exc.StatementError) and current.orig is not None:
+        current = current.orig
+    words = str(current).splitlines()[0] if str(current) else type(current).__name__
+    return f"{type(current).__name__}: {words}"[:200]
+
+
 async def ping(engine: AsyncEngine) -> bool:
+    reason = await outage(engine)
+    if reason is not None:
+        log.warning("database ping failed: %s", reason)
+    return reason is None
+
+
+async def outage(engine: AsyncEngine, within: float = 5.0) -> str | None:
+    """None when the database answers, else the reason it does not (one line)."""
     try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        log.warning("database ping failed", exc_info=True)
-        return False
+        async with asyncio.timeout(within):
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        return None
+    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"; the caller says so
+        return describe_outage(exc) if not isinstance(exc, TimeoutError) else f"no answer within {within:g} s"
+
+
+async def release_outbox_claims(sessionmaker: async_sessionmaker, holder: str) -> int:
+    """At a clean stop, give back the outbox rows this process claimed but did not finish, so
+    another process sends them now instead of after the claim lapses. Returns how many."""
+    async with sessionmaker() as session:
+        res = await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.status == "pending", OutboxMessage.claimed_by.startswith(holder + ":", autoescape=True))
+            .values(claimed_by=None, claimed_until=None))
+        await session.commit()
+        return res.rowcount or 0

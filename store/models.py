@@ -118,7 +118,8 @@ class Document(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: who did what, when and why. Never updated or deleted."""
+    """Append-only: who did what, when and why. Never updated or deleted (database triggers refuse
+    it), and hash-chained so `policybot audit verify` proves nothing was changed or removed."""
 
     __tablename__ = "audit_log"
 
@@ -132,6 +133,10 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The hash chain (store/audit.py): position, the previous entry's hash, this entry's hash.
+    seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
 

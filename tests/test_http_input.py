@@ -18,7 +18,7 @@ from tests.support.channel import readable
         (b'{"type": "message"}', "text/plain", 415, "application/json"),
         (b"[1, 2, 3]", "application/json", 400, "JSON object"),
         (b'{"conversation": {"id": "c"}, "serviceUrl": "http://x/"}', "application/json", 400, "no 'type'"),
-        (b'{"type": "message", "serviceUrl": "http://x/"}', "application/json", 400, "conversation.id"),
+        (b'{"type": "message", "serviceUrl": "http://x/"}', "application/json", 400, "no 'conversation'"),
         (b'{"type": "message", "conversation": {"id": "c"}}', "application/json", 400, "serviceUrl"),
         (b'{"type": "message", "conversation": {"id": "c"}, "serviceUrl": "ftp://x/"}', "application/json", 400, "serviceUrl"),
         (b'{"type": "nonsense", "conversation": {"id": "c"}, "serviceUrl": "http://x/"}', "application/json", 400, "Unknown activity type"),

@@ -1,40 +1,128 @@
-"""`policybot serve` and `policybot db upgrade`."""
+"""`policybot serve`, `policybot status` and `policybot db upgrade`.
+
+A start that cannot work says why in one sentence and exits non-zero (an unreachable database, a
+missing setting or a bad value); SIGTERM and SIGINT let in-flight turns finish (up to
+SHUTDOWN_SECONDS), stop the scheduler (its lease released) and exit 0.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 
 from aiohttp import web
 
+from bot.settings import Settings, SettingsError
+from governance.errors import PresetError
 from policybot.cli import configure_logging
-from bot.settings import Settings
+from store.db import mask_url, outage
+
+SHUTDOWN_SECONDS = 10
 
 
+class CannotStart(Exception):
+    """One sentence saying why the bot cannot start."""
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Reach the database and bring its schema up to date, or say plainly why not."""
+    from store.uow import Store
+
+    store = Store(settings.database_url)
+    try:
+        reason = await outage(store.engine)
+        if reason is not None:
+            raise CannotStart(f"cannot reach the database at {mask_url(settings.database_url)} ({reason}). "
+                              "Check DATABASE_URL and that the database server is running.")
+        try:
+            await store.migrate()
+        except Exception as exc:  # noqa: BLE001 - reported in one sentence, with the detail in the log
+            raise CannotStart(f"could not bring the database at {mask_url(settings.database_url)} up to date "
+                              f"({type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}).") from None
+    finally:
+        await store.close()
+
+
+def plain_start(run):
+    """Run an entry point; a reason it cannot start becomes one line on stderr and exit status 1
+    (2 for settings, as `policybot` does for every command)."""
+    def wrapped(args) -> int:
+        try:
+            return run(args)
+        except SettingsError as exc:
+            print(f"policybot: {exc}", file=sys.stderr)
+            return 2
+        except PresetError as exc:
+            print(f"policybot: the preset is not valid: {exc}", file=sys.stderr)
+            return 2
+        except CannotStart as exc:
+            print(f"policybot: {exc}", file=sys.stderr)
+            return 1
+    return wrapped
+
+
+@plain_start
 def _serve(args) -> int:
     from bot.bootstrap import create_app
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
+    asyncio.run(prepare_database(settings))
+    app = create_app(settings, migrate=False)
     port = args.port or settings.port
-    web.run_app(create_app(settings), host=args.host or settings.host, port=port, print=lambda msg: print(msg, flush=True))
+    # run_app turns SIGTERM and SIGINT into a graceful stop: the listener closes, requests in flight
+    # get up to SHUTDOWN_SECONDS, then on_cleanup stops the scheduler and releases its lease.
+    web.run_app(app, host=args.host or settings.host, port=port, shutdown_timeout=SHUTDOWN_SECONDS,
+                print=lambda msg: print(msg, flush=True))
+    print("policybot stopped.", flush=True)
     return 0
 
 
+@plain_start
+def _status(args) -> int:
+    """The database, the outbox backlog and the scheduler's leader, for a person on the server."""
+    from bot.app import health
+    from bot.bootstrap import build
+
+    settings = Settings.from_env()
+    asyncio.run(prepare_database(settings))
+    runtime = build(settings)
+
+    async def run() -> tuple[int, dict]:
+        try:
+            status, body = await health(runtime)
+            if status == 200:
+                async with runtime.store.uow() as uow:
+                    lease = await uow.leases.holder("scheduler")
+                    now = runtime.services.clock.now()
+                    body["scheduler"] = (f"led by {lease.holder}" if lease and lease.expires_at > now
+                                         else "no scheduler is running")
+            return status, body
+        finally:
+            await runtime.close()
+
+    status, body = asyncio.run(run())
+    if args.json:
+        print(json.dumps(body, indent=1))
+        return 0 if status == 200 else 1
+    if status != 200:
+        print(f"policybot: {body['reason']}")
+        return 1
+    box = body["outbox"]
+    print(f"Database: reachable ({mask_url(settings.database_url)}).")
+    print(f"Outbox: {box['pending']} waiting to be sent, {box['failed']} failed, {box['held']} held for quiet hours or pauses.")
+    print(f"Scheduler: {body['scheduler']}.")
+    return 0
+
+
+@plain_start
 def _db_upgrade(_args) -> int:
     from store.migrate import head_revisions
-    from store.uow import Store
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-
-    async def run() -> None:
-        store = Store(settings.database_url)
-        try:
-            await store.migrate()
-        finally:
-            await store.close()
-
-    asyncio.run(run())
+    asyncio.run(prepare_database(settings))
     print("Database is at revision " + ", ".join(head_revisions()) + ".")
     return 0
 
@@ -44,6 +132,10 @@ def register(sub) -> None:
     p.add_argument("--host", default=None, help="address to listen on (default HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, default=None, help="port (default PORT or 3978)")
     p.set_defaults(func=_serve)
+
+    s = sub.add_parser("status", help="is the database reachable, what the outbox still owes, who runs the scheduler")
+    s.add_argument("--json", action="store_true", help="print what /healthz would say, as JSON")
+    s.set_defaults(func=_status)
 
     db = sub.add_parser("db", help="database schema")
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION")

@@ -116,6 +116,8 @@ class RunningBot:
 
 
 def settings_for(db_url: str, **overrides) -> Settings:
-    env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING"}
+    env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING",
+           # A loaded test machine must not turn a slow click into "working on it" (tests of that set their own).
+           "POLICYBOT_INVOKE_ANSWER_SECONDS": "60"}
     env.update(overrides)
     return Settings.from_env(env)

@@ -29,6 +29,7 @@ class Received:
 class ChannelStandIn:
     def __init__(self) -> None:
         self.received: list[Received] = []
+        self.typing: list[Received] = []  # typing indicators the bot showed
         self.members: dict[str, dict] = {}
         self.fail_next: list[tuple[int, dict]] = []  # (status, headers) to answer the next sends with
         # Teams' limits, enforced when set: per conversation [(n, seconds)], per tenant [(n, seconds)].
@@ -78,6 +79,11 @@ class ChannelStandIn:
         return any(sum(1 for t in times if t > now - w) >= n for n, w in limits)
 
     async def _send(self, request: web.Request) -> web.Response:
+        peek = await request.json()
+        if isinstance(peek, dict) and peek.get("type") == "typing":  # a courtesy, not a reply: kept apart
+            self.typing.append(Received(request.method, request.path, unquote(request.match_info.get("conv", "")), peek,
+                                        reply_to=unquote(request.match_info.get("reply") or "") or None))
+            return web.json_response({"id": f"typing-{next(self._ids)}"})
         if self.fail_next:
             status, headers = self.fail_next.pop(0)
             return web.json_response({"error": {"code": "Throttled"}}, status=status, headers=headers)
