@@ -60,13 +60,17 @@ class MailBot(RunningBot):
         return self.app[RUNTIME_KEY].store
 
 
-def mail_settings(db_url: str, graph: MailGraphServer, port: int, mode: str = "graph"):
-    return settings_for(
-        db_url, POLICYBOT_MAIL_IN=mode, POLICYBOT_MAIL_TRANSPORT="graph", POLICYBOT_MAIL_FROM=MAILBOX,
+def mail_env(graph: MailGraphServer, port: int, mode: str = "graph", **more: str) -> dict[str, str]:
+    return dict(
+        POLICYBOT_MAIL_IN=mode, POLICYBOT_MAIL_TRANSPORT="graph", POLICYBOT_MAIL_FROM=MAILBOX,
         POLICYBOT_MAIL_NOTIFICATION_URL=f"http://127.0.0.1:{port}/api/graph/notifications",
         POLICYBOT_GRAPH_CLIENT_ID=CLIENT_ID, GRAPH_CLIENT_SECRET=CLIENT_SECRET, POLICYBOT_GRAPH_TENANT_ID=TENANT,
         AUTHORITY_HOST=graph.url, GRAPH_BASE_URL=graph.url + "/v1.0", REQUESTS_CA_BUNDLE=graph.ca_file.name,
-        POLICYBOT_MAIL_SWEEP_SECONDS="3600")
+        POLICYBOT_MAIL_SWEEP_SECONDS="3600", **more)
+
+
+def mail_settings(db_url: str, graph: MailGraphServer, port: int, mode: str = "graph", **more: str):
+    return settings_for(db_url, **mail_env(graph, port, mode, **more))
 
 
 @pytest.fixture
@@ -444,3 +448,73 @@ def test_graph_sendmail_is_the_default_where_a_tenant_is_configured():
     assert settings_for("sqlite:///x.db", MicrosoftAppTenantId="t-1", GRAPH_CLIENT_SECRET="x",
                         POLICYBOT_MAIL_TRANSPORT="smtp").mail_transport == "smtp"
     assert settings_for("sqlite:///x.db").mail_transport == "none"
+
+
+# ====================================================================== set-up an admin can follow
+
+async def test_policybot_mail_check_proves_each_step_and_says_what_is_wrong(mailbot, graph, db_url):
+    from policybot.commands.mail import check
+
+    settings = mailbot.settings
+    steps = await check(settings, other_mailbox="ceo@example.org", send_to=RO)
+    assert [(s.name, s.ok) for s in steps] == [("settings", True), ("token", True), ("read", True), ("folder", True),
+                                               ("sent items", True), ("scope", True), ("send", True), ("notifications", True)]
+    assert any("policybot mail check" == str(m["Subject"]) for m in graph.sent)
+    # A wrong secret: one sentence on what to put right, and nothing further is tried.
+    steps = await check(settings_for(db_url, **{**mail_env(graph, mailbot.port, "graph-delta"), "GRAPH_CLIENT_SECRET": "expired"}))
+    assert [(s.name, s.ok) for s in steps] == [("settings", True), ("token", False)]
+    assert "check the client id, the secret" in steps[-1].say
+    # The app pointed at a mailbox it is not scoped to: refused, with the RBAC step named.
+    steps = await check(mail_settings(db_url, graph, mailbot.port, "graph-delta", POLICYBOT_MAILBOX="ceo@example.org"))
+    assert steps[-1].name == "read" and not steps[-1].ok and "Exchange RBAC for Applications" in steps[-1].say
+
+
+
+# ====================================================================== SMTP that keeps working
+
+def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_is_warned(keys, caplog):
+    """Exchange Online's SMTP AUTH takes an app token (XOAUTH2) from msal; a password is warned
+    about with the date it stops working."""
+    import base64 as b64
+    import logging
+    from datetime import datetime
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from bot.bootstrap import mail_transport
+    from services.clock import LONDON
+    from services.ports import Email
+
+    seen: dict = {}
+
+    class Handler:
+        async def auth_XOAUTH2(self, server, args):  # noqa: N802 - aiosmtpd's hook name
+            seen["auth"] = b64.b64decode(args[1]).decode()
+            return AuthResult(success=True, handled=False, auth_data=seen["auth"])
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            seen["to"] = envelope.rcpt_tos
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, auth_require_tls=False)
+    controller.start()
+    try:
+        settings = settings_for("sqlite:///unused.db", POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1",
+                                SMTP_PORT=str(port), SMTP_AUTH="xoauth2", SMTP_USERNAME=MAILBOX, MicrosoftAppId="app-1",
+                                MicrosoftAppTenantId="tenant-1", MicrosoftAppType="SingleTenant",
+                                GRAPH_CLIENT_SECRET="s", AUTHORITY_HOST=keys.url, POLICYBOT_MAIL_FROM=MAILBOX)
+        transport = mail_transport(settings)
+        email = Email(to=RO, subject="Reminder", text="t", html="<p>t</p>", key="k-1")
+        asyncio.run(transport.send(email, datetime(2026, 12, 1, 9, tzinfo=LONDON)))
+        transport.close()
+    finally:
+        controller.stop()
+    assert seen["auth"] == f"user={MAILBOX}\x01auth=Bearer token-1\x01\x01"
+    assert seen["to"] == [RO]
+    assert keys.token_forms[0]["scope"] == "https://outlook.office365.com/.default"
+    with caplog.at_level(logging.WARNING, logger="policybot.mail"):
+        mail_transport(settings_for("sqlite:///unused.db", POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="smtp.office365.com",
+                                    SMTP_PORT="587", SMTP_USERNAME=MAILBOX, SMTP_PASSWORD="p", SMTP_STARTTLS="1"))
+    assert "end of December 2026" in caplog.text

@@ -237,6 +237,7 @@ class MailGraphServer(GraphServer):
         app.middlewares.append(self._gate)
         u = "/v1.0/users/{mb}"
         app.router.add_get(u + "/mailFolders/inbox/messages/delta", self._delta)
+        app.router.add_get(u + "/mailFolders/inbox", self._inbox_folder)
         app.router.add_get(u + "/messages/{id}", self._message)
         app.router.add_post(u + "/messages/{id}/move", self._move)
         app.router.add_get(u + "/mailFolders/inbox/childFolders", self._child_folders)
@@ -302,6 +303,9 @@ class MailGraphServer(GraphServer):
         else:
             body["@odata.deltaLink"] = f"{base}?$deltatoken={upto}"
         return web.json_response(body)
+
+    async def _inbox_folder(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": "inbox", "displayName": "Inbox", "totalItemCount": len(self.inbox())})
 
     async def _message(self, request: web.Request) -> web.Response:
         m = self.messages.get(request.match_info["id"])
