@@ -50,10 +50,13 @@ log = logging.getLogger("policybot.mail_in")
 DELTA_KEY = "mailin:delta"
 SUBSCRIPTION_KEY = "mailin:subscription"
 CLAIM_SECONDS = 300
+MAX_TRIES = 3
 
 WORK_ACCOUNT = ("I can't act on this message: it did not arrive in a way I can trust as coming from you "
                 "(it failed your organisation's email checks, or it was sent on someone else's behalf). "
                 "Please send it again from your work account.")
+SORRY = ("Sorry, something went wrong on our side while I read your message. It has been logged, "
+         "and nothing was changed. Please try again later, or ask the Policy and Procedures Officer.")
 ACKNOWLEDGED = ("I received your message \"{subject}\" and acted on it. Say 'my tasks' or 'status' "
                 "(with the document's reference) to see where things stand.")
 
@@ -158,8 +161,21 @@ class MailIn:
                     got["retry"] += 1
                     if exc.transient:
                         return got
+                except Exception as exc:  # noqa: BLE001 - one bad message must not stop the others
+                    log.exception("mail %s could not be handled", row.internet_message_id)
+                    await self._failed_turn(row, exc)
+                    got["error"] += 1
             if not progressed:
                 return got
+
+    async def _failed_turn(self, row, exc: Exception) -> None:
+        """A turn that raised: tried again later; after MAX_TRIES its sender gets an apology in
+        the thread (and the message is filed), instead of silence or a loop."""
+        if (row.attempts or 0) + 1 >= MAX_TRIES:
+            await self._set(row.id, status="turned", reply_text=SORRY, reply_html=f"<p>{SORRY}</p>",
+                            error=f"{type(exc).__name__}: {exc}"[:2000], claimed_until=None)
+        else:
+            await self._release(row.id, f"{type(exc).__name__}: {exc}")
 
     async def _release(self, row_id: int, error: str) -> None:
         async with self.services.uow() as uow:
@@ -181,7 +197,16 @@ class MailIn:
             row = await MailInRepo(uow.session).get(row_id)
         status, resend = row.status, row.status == "turned" and (row.attempts or 0) > 1
         if status in ("new", "turning"):
-            message = await self.mailbox.message(row.graph_id)
+            try:
+                message = await self.mailbox.message(row.graph_id)
+            except GraphMailError as exc:
+                if exc.status != 404:
+                    raise
+                log.warning("mail %s is no longer in the mailbox (moved or deleted by a person); left alone",
+                            row.internet_message_id)
+                await self._set(row.id, status="done", error="no longer in the mailbox", claimed_until=None,
+                                done_at=self.services.clock.now())
+                return "gone"
             self.counts["graph_reads"] += 1
             text, html, case_id, refused = await self._turn(row, message)
             await self._set(row.id, status="turned", reply_text=text, reply_html=html, case_id=case_id,
@@ -263,7 +288,7 @@ class MailIn:
         async with self.services.uow() as uow:
             return await uow.kv.get(SUBSCRIPTION_KEY)
 
-    async def ensure_subscription(self, *, force_new: bool = False) -> dict | None:
+    async def ensure_subscription(self, *, force_new: bool = False, force_renew: bool = False) -> dict | None:
         """Create the subscription, or renew it once half its life is gone."""
         if not self.notification_url:
             return None
@@ -272,7 +297,7 @@ class MailIn:
         if sub:
             expires = parse_time(sub.get("expires"))
             created = parse_time(sub.get("renewed")) or now
-            if expires and now < created + (expires - created) / 2:
+            if not force_renew and expires and now < created + (expires - created) / 2:
                 return sub
             try:
                 got = await self.mailbox.renew(sub["id"], lifetime(now))
@@ -327,9 +352,7 @@ class MailIn:
     async def _reauthorize(self, subscription_id: str | None) -> None:
         if subscription_id:
             await self.mailbox.reauthorize(subscription_id)
-            sub = await self.subscription() or {}
-            await self._keep({**sub, "renewed": None})
-        await self.ensure_subscription()
+        await self.ensure_subscription(force_renew=True)
 
     async def _recreate(self) -> None:
         await self.ensure_subscription(force_new=True)

@@ -28,6 +28,10 @@ MAILBOX = "policies@example.org"
 RO, RSM = "alex.dunmore@example.org", "morgan.reyes@example.org"
 
 
+class PowerCut(BaseException):
+    """The process stops here (not an error the code could catch and carry on from)."""
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -260,7 +264,7 @@ async def test_a_wrong_client_state_is_refused_and_lifecycle_events_are_handled(
     assert await rows(mailbot) == []  # nothing done for the forged notification
     # reauthorizationRequired: reauthorised; missed: a delta sweep; subscriptionRemoved: a new one.
     assert await graph.lifecycle("reauthorizationRequired") == 202
-    await until(lambda: sub.get("reauthorized"), what="reauthorisation")
+    await until(lambda: sub.get("reauthorized") and sub.get("renewals"), what="reauthorisation and renewal")
     assert await graph.lifecycle("missed") == 202
     await until(lambda: all_done(mailbot, 1), what="the missed message")
     assert await graph.lifecycle("subscriptionRemoved") == 202
@@ -317,10 +321,10 @@ async def test_a_crash_mid_batch_loses_and_repeats_nothing(db_url, clock, graph)
                 seen[step] += 1
                 if target and step == target[0] and seen[step] == 2:  # the second message, mid-way
                     target.clear()
-                    raise RuntimeError(f"power cut after {step}")
+                    raise PowerCut(f"power cut after {step}")
 
         first.mail_in.after_step = crash
-        with pytest.raises(RuntimeError, match="power cut after turn"):
+        with pytest.raises(PowerCut, match="power cut after turn"):
             await first.mail_in.sweep()
     finally:
         await first.stop()
@@ -351,10 +355,10 @@ async def test_a_crash_after_the_reply_went_finds_it_in_sent_items(db_url, clock
 
         def crash(step: str) -> None:
             if step == "sent":
-                raise RuntimeError("power cut after sending")
+                raise PowerCut("power cut after sending")
 
         first.mail_in.after_step = crash
-        with pytest.raises(RuntimeError):
+        with pytest.raises(PowerCut):
             await first.mail_in.sweep()
         assert len(replies_to(graph, RO)) == 1
     finally:
@@ -518,3 +522,24 @@ def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_
         mail_transport(settings_for("sqlite:///unused.db", POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="smtp.office365.com",
                                     SMTP_PORT="587", SMTP_USERNAME=MAILBOX, SMTP_PASSWORD="p", SMTP_STARTTLS="1"))
     assert "end of December 2026" in caplog.text
+
+
+async def test_a_message_whose_turn_keeps_failing_gets_an_apology_and_does_not_block_the_rest(mailbot, graph):
+    from bot.app import BOT_KEY
+
+    router = mailbot.app[BOT_KEY].router
+    real = router.handle
+
+    async def handle(ident, text, *a, **kw):
+        if text and "explode" in text:
+            raise ValueError("a bug in a dialog")
+        return await real(ident, text, *a, **kw)
+
+    router.handle = handle
+    graph.deliver_quietly(sender=RO, subject="one", text="please explode")
+    graph.deliver_quietly(sender=RSM, subject="two", text="my tasks")
+    await mailbot.mail_in.sweep()
+    assert await all_done(mailbot, 2)
+    [sorry] = replies_to(graph, RO)
+    assert "something went wrong on our side" in text_of(sorry)
+    assert len(replies_to(graph, RSM)) == 1
