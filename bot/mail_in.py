@@ -31,7 +31,6 @@ import logging
 import secrets
 import socket
 from collections import Counter
-from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from aiohttp import web

@@ -5,17 +5,26 @@ PostgreSQL: requests and decisions by mail, forged senders, crashes, outages and
 from __future__ import annotations
 
 import asyncio
+import base64 as b64
+import logging
 import socket
+from datetime import datetime
 
 import aiohttp
 import pytest
 from aiohttp import web
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import func, select
 
-from bot.app import DISPATCHER_KEY, RUNTIME_KEY
-from bot.bootstrap import create_app
+from bot.app import BOT_KEY, DISPATCHER_KEY, RUNTIME_KEY
+from bot.bootstrap import create_app, mail_transport
 from bot.mail_in import MAIL_IN_KEY, MailIn
-from connectors.mail import message_id
+from connectors.mail import ExchangePacer, message_id
+from policybot.commands.mail import check
+from services.clock import LONDON
+from services.mailin.reading import as_decision, new_text
+from services.ports import Email, TransientSendError
 from store.case_models import Case
 from store.mail_repo import MailInRepo
 from store.models import AuditEntry, Person
@@ -394,8 +403,6 @@ async def test_a_reminder_resent_after_a_crash_is_found_in_sent_items_and_not_se
 
 
 def test_outgoing_mail_is_paced_under_exchange_limits():
-    from connectors.mail import ExchangePacer
-    from services.ports import TransientSendError
 
     t = [0.0]
 
@@ -427,7 +434,6 @@ def test_outgoing_mail_is_paced_under_exchange_limits():
 
 
 def test_the_reply_reader_keeps_only_the_new_text_for_outlook_gmail_and_apple_mail():
-    from services.mailin.reading import as_decision, new_text
 
     outlook = new_text({"contentType": "html", "content": OUTLOOK_REPLY.format(mailbox=MAILBOX, rsm=RSM, subject="x")})
     assert outlook.startswith("Approve. The tracked changes are fine.")
@@ -457,8 +463,6 @@ def test_graph_sendmail_is_the_default_where_a_tenant_is_configured():
 # ====================================================================== set-up an admin can follow
 
 async def test_policybot_mail_check_proves_each_step_and_says_what_is_wrong(mailbot, graph, db_url):
-    from policybot.commands.mail import check
-
     settings = mailbot.settings
     steps = await check(settings, other_mailbox="ceo@example.org", send_to=RO)
     assert [(s.name, s.ok) for s in steps] == [("settings", True), ("token", True), ("read", True), ("folder", True),
@@ -479,17 +483,6 @@ async def test_policybot_mail_check_proves_each_step_and_says_what_is_wrong(mail
 def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_is_warned(keys, caplog):
     """Exchange Online's SMTP AUTH takes an app token (XOAUTH2) from msal; a password is warned
     about with the date it stops working."""
-    import base64 as b64
-    import logging
-    from datetime import datetime
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.smtp import AuthResult
-
-    from bot.bootstrap import mail_transport
-    from services.clock import LONDON
-    from services.ports import Email
-
     seen: dict = {}
 
     class Handler:
@@ -525,8 +518,6 @@ def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_
 
 
 async def test_a_message_whose_turn_keeps_failing_gets_an_apology_and_does_not_block_the_rest(mailbot, graph):
-    from bot.app import BOT_KEY
-
     router = mailbot.app[BOT_KEY].router
     real = router.handle
 
