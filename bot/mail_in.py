@@ -214,11 +214,12 @@ class MailIn:
             async with self.services.uow() as uow:
                 row = await MailInRepo(uow.session).get(row_id)
         if status == "turned":
-            reply = self._reply(row)
-            if resend and await self.mailbox.in_sent_items(reply_message_id(row, self.mailbox.mailbox)):
+            if not row.reply_text:
+                pass  # nothing to answer (an automatic message)
+            elif resend and await self.mailbox.in_sent_items(reply_message_id(row, self.mailbox.mailbox)):
                 log.info("the reply to %s is already in Sent Items; not sending it again", row.internet_message_id)
             else:
-                await self.mailbox.send_mime(reply)
+                await self.mailbox.send_mime(self._reply(row))
                 self._step("sent")
             await self._set(row.id, status="answered")
             status = "answered"
@@ -228,7 +229,7 @@ class MailIn:
         self.counts["refused" if row.refused else "done"] += 1
         return "refused" if row.refused else "done"
 
-    async def _turn(self, row, message: dict) -> tuple[str, str, int | None, str | None]:
+    async def _turn(self, row, message: dict) -> tuple[str | None, str | None, int | None, str | None]:
         """Run the message as the person's turn; returns the reply (text, HTML), the case, and why
         it was refused (None when it was not)."""
         headers = reading.headers_of(message)
@@ -236,6 +237,10 @@ class MailIn:
         problem = reading.sender_problem(message, headers)
         subject = message.get("subject") or row.subject or ""
         case_id = reading.case_of_thread(headers, subject)
+        automatic = reading.is_automatic(headers, sender.address if sender else None, self.mailbox.mailbox)
+        if automatic:
+            log.info("mail %s not answered: %s", row.internet_message_id, automatic)
+            return None, None, case_id, f"not answered: {automatic}"[:200]
         if problem:
             log.warning("mail %s from %s refused: %s", row.internet_message_id, sender.address if sender else "?", problem)
             return WORK_ACCOUNT, f"<p>{WORK_ACCOUNT}</p>", case_id, problem[:200]

@@ -534,3 +534,17 @@ async def test_a_message_whose_turn_keeps_failing_gets_an_apology_and_does_not_b
     [sorry] = replies_to(graph, RO)
     assert "something went wrong on our side" in text_of(sorry)
     assert len(replies_to(graph, RSM)) == 1
+
+
+async def test_an_out_of_office_or_a_bounce_is_filed_without_an_answer(mailbot, graph):
+    """Two automatic responders must never answer each other."""
+    graph.deliver_quietly(sender=RSM, subject="Automatic reply: Decision needed", text="I am out of the office until Monday.",
+                          extra_headers={"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"})
+    graph.deliver_quietly(sender="MAILER-DAEMON@mail.example.org", subject="Undeliverable: Reminder", text="550 5.1.1 unknown user")
+    graph.deliver_quietly(sender=RO, subject="status", text="status PP-001")
+    await mailbot.mail_in.sweep()
+    assert await all_done(mailbot, 3)
+    assert [str(m["To"]) for m in graph.sent] == [RO]
+    assert graph.inbox() == []  # all filed
+    answered = replies_to(graph, RO)[0]
+    assert answered["Auto-Submitted"] == "auto-generated"  # and ours say they are automatic

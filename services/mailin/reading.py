@@ -121,6 +121,23 @@ def sender_problem(message: dict, headers: dict[str, list[str]]) -> str | None:
     return None
 
 
+def is_automatic(headers: dict[str, list[str]], sender: str | None, mailbox: str) -> str | None:
+    """Why this message must not be answered (an out-of-office, a bounce, a list, our own mail),
+    so two automatic responders never answer each other; None for a person's message."""
+    auto = " ".join(headers.get("auto-submitted", [])).strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    precedence = " ".join(headers.get("precedence", [])).strip().lower()
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
+        return f"Precedence: {precedence}"
+    if headers.get("x-autoreply") or headers.get("x-autorespond"):
+        return "an automatic reply"
+    who = (sender or "").strip().lower()
+    if not who or who == mailbox.strip().lower() or who.startswith(("mailer-daemon@", "postmaster@")):
+        return "sent by the mail system or this mailbox"
+    return None
+
+
 def as_decision(text: str, case_id: int | None) -> str:
     """A decision word at the start of a reply to a case's message, said without the case number,
     gets the case number the thread gives ("Approve" -> "approve case 12")."""

@@ -171,7 +171,7 @@ class MailGraphServer(GraphServer):
     def deliver_quietly(self, *, sender: str, subject: str, html: str = "", text: str = "", name: str = "",
                         in_reply_to: str | None = None, references: tuple[str, ...] = (),
                         auth_results: str | None = None, sender_header: str | None = None,
-                        internet_message_id: str | None = None) -> dict:
+                        internet_message_id: str | None = None, extra_headers: dict[str, str] | None = None) -> dict:
         mid = internet_message_id or f"<{uuid.uuid4().hex}@mail.trust.example>"
         headers = [{"name": "Message-ID", "value": mid}, {"name": "From", "value": f"{name} <{sender}>"},
                    {"name": "Subject", "value": subject}]
@@ -181,6 +181,7 @@ class MailGraphServer(GraphServer):
             headers.append({"name": "References", "value": " ".join((*references, *( [in_reply_to] if in_reply_to else [])))})
         if auth_results is not None:
             headers.append({"name": "Authentication-Results", "value": auth_results})
+        headers += [{"name": k, "value": v} for k, v in (extra_headers or {}).items()]
         gid = "AAMk" + base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         msg = {
             "id": gid, "internetMessageId": mid, "subject": subject,
