@@ -38,12 +38,14 @@ from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
 from bot.connector_reuse import ReusingBotFrameworkAuthentication
 from bot.handler import PolicyBot
+from bot.mail_in import MAIL_IN_KEY, MailIn, notifications_endpoint
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
 from bot.tab import setup as setup_tab
 from connectors.directory import GraphDirectory, PeopleCsv
-from connectors.mail import GraphTransport, SmtpTransport
+from connectors.graph_mail import GraphMailbox
+from connectors.mail import AppToken, ExchangePacer, GraphTransport, SmtpTransport, is_exchange_online
 from connectors.spreadsheets import SpreadsheetFiles
 from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
@@ -116,18 +118,38 @@ def clock_for(settings: Settings) -> Clock:
 
 
 def mail_transport(settings: Settings) -> MailTransport | None:
-    """The mail transport the settings ask for, or None when email is off."""
+    """The mail transport the settings ask for, or None when email is off. Sends from one mailbox
+    are paced under Exchange Online's limits (30 a minute, 10,000 recipients a day)."""
+    verify = settings.authority_host.startswith("https://login.microsoftonline.com")
+    secret = settings.graph_client_secret or settings.app_password
+    tenant = settings.graph_tenant_id or settings.app_tenant_id or "organizations"
+    client_id = settings.graph_client_id or settings.app_id
     if settings.mail_transport == "smtp":
+        oauth = (AppToken(client_id, secret, tenant, settings.authority_host, verify, SmtpTransport.OUTLOOK_SCOPE)
+                 if settings.smtp_auth == "xoauth2" else None)
         return SmtpTransport(settings.smtp_host, settings.smtp_port, username=settings.smtp_username,
-                             password=settings.smtp_password, starttls=settings.smtp_starttls, sender=settings.mail_from)
+                             password=settings.smtp_password, starttls=settings.smtp_starttls, sender=settings.mail_from,
+                             auth=settings.smtp_auth, oauth=oauth,
+                             pacer=ExchangePacer() if is_exchange_online(settings.smtp_host) else None)
     if settings.mail_transport == "graph":
         return GraphTransport(
-            client_id=settings.app_id, client_secret=settings.graph_client_secret or settings.app_password,
-            tenant_id=settings.app_tenant_id or "organizations", sender=settings.mail_from,
+            client_id=client_id, client_secret=secret, tenant_id=tenant, sender=settings.mail_from,
             authority_host=settings.authority_host, graph_base_url=settings.graph_base_url,
-            verify_authority=settings.authority_host.startswith("https://login.microsoftonline.com"),
+            verify_authority=verify, pacer=ExchangePacer(),
+            ca_file=str(settings.ca_bundle) if settings.ca_bundle else None,
         )
     return None
+
+
+def graph_mailbox(settings: Settings) -> GraphMailbox:
+    """The policy mailbox through Microsoft Graph, with the app's own token."""
+    return GraphMailbox(
+        client_id=settings.graph_client_id or settings.app_id,
+        client_secret=settings.graph_client_secret or settings.app_password,
+        tenant_id=settings.graph_tenant_id or settings.app_tenant_id or "organizations", mailbox=settings.policy_mailbox,
+        authority_host=settings.authority_host, graph_base_url=settings.graph_base_url,
+        verify_authority=settings.authority_host.startswith("https://login.microsoftonline.com"),
+        ca_file=str(settings.ca_bundle) if settings.ca_bundle else None)
 
 
 def credentials_for(settings: Settings) -> CachingCredentialFactory:
@@ -164,8 +186,10 @@ class Runtime:
         if self.credentials is None:
             self.credentials = credentials_for(self.settings)
         teams = TeamsSender(self.services, self.settings, credentials=self.credentials)
-        dispatcher = Dispatcher(self.services, teams=teams, mail=mail_transport(self.settings),
-                                concurrency=self.settings.send_concurrency)
+        mail = mail_transport(self.settings)
+        if mail is not None:
+            self._closers.append(mail)  # its msal connections
+        dispatcher = Dispatcher(self.services, teams=teams, mail=mail, concurrency=self.settings.send_concurrency)
         return dispatcher, teams
 
     async def close(self) -> None:
@@ -228,6 +252,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
     setup_tab(app, runtime)  # the register as a Teams tab and browser pages (/tab, bot/tab)
+    app.router.add_post("/api/graph/notifications", notifications_endpoint)  # mail in (issue 21)
+    if settings.mail_in != "channel":
+        app[MAIL_IN_KEY] = MailIn(services, bot, graph_mailbox(settings), adapter=adapter,
+                                  processed_folder=settings.mail_processed_folder,
+                                  notification_url=settings.mail_notification_url if settings.mail_in == "graph" else "")
     want_demo = settings.demo if load_demo is None else load_demo
 
     async def on_startup(_app: web.Application) -> None:
@@ -240,12 +269,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
             scheduler = Scheduler(services, dispatcher)
             _app[SCHEDULER_KEY] = scheduler
             scheduler.start()
+        if MAIL_IN_KEY in _app:  # a delta sweep now, then on its beat and whenever Graph notifies
+            _app[MAIL_IN_KEY].start(settings.mail_sweep_seconds)
         log.info("policybot ready: %r", settings)
 
     async def on_cleanup(_app: web.Application) -> None:
         await adapter.invokes.finish(within=10)  # card clicks still notifying after their answer
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
+        if MAIL_IN_KEY in _app:
+            await _app[MAIL_IN_KEY].stop()
         try:  # turns in flight have finished (or had their time): give back what they claimed
             released = await release_outbox_claims(runtime.store.sessionmaker, dispatcher.holder)
             if released:

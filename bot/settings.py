@@ -175,6 +175,15 @@ SPECS: dict[str, Spec] = {
     "smtp_username": Spec("SMTP_USERNAME", _text),
     "smtp_password": Spec("SMTP_PASSWORD", _text, secret=True),
     "smtp_starttls": Spec("SMTP_STARTTLS", _bool),
+    "smtp_auth": Spec("SMTP_AUTH", _choice("auto", "none", "basic", "xoauth2"),
+                      help="xoauth2: an app token from msal (Exchange Online); none: an unauthenticated relay"),
+    "mail_in": Spec("POLICYBOT_MAIL_IN", _choice("channel", "graph-delta", "graph"),
+                    help="email in: the Bot Service email channel, or the policy mailbox through Graph"),
+    "mailbox": Spec("POLICYBOT_MAILBOX", _address, help="the policy mailbox Graph reads (default POLICYBOT_MAIL_FROM)"),
+    "mail_notification_url": Spec("POLICYBOT_MAIL_NOTIFICATION_URL", _url,
+                                  help="public https address of /api/graph/notifications (POLICYBOT_MAIL_IN=graph)"),
+    "mail_processed_folder": Spec("POLICYBOT_MAIL_PROCESSED_FOLDER", _text),
+    "mail_sweep_seconds": Spec("POLICYBOT_MAIL_SWEEP_SECONDS", _seconds),
     "graph_client_id": Spec("POLICYBOT_GRAPH_CLIENT_ID", _text),
     "graph_client_secret": Spec("GRAPH_CLIENT_SECRET", _text, secret=True),
     "graph_tenant_id": Spec("POLICYBOT_GRAPH_TENANT_ID", _text),
@@ -230,6 +239,12 @@ class Settings:
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
+    smtp_auth: str = "auto"  # auto: basic when SMTP_USERNAME is set, else none
+    mail_in: str = "channel"
+    mailbox: str = ""
+    mail_notification_url: str = ""
+    mail_processed_folder: str = "Processed by policybot"
+    mail_sweep_seconds: float = 300.0
     graph_client_id: str = ""
     graph_client_secret: str = ""
     graph_tenant_id: str = ""
@@ -257,6 +272,8 @@ class Settings:
         data_dir = values.get("data_dir", DEFAULT_DATA_DIR)
         values["database_url"] = normalise_database_url(
             values.get("database_url") or f"sqlite:///{(data_dir / 'policybot.db').as_posix()}")
+        if "mail_transport" not in values and values.get("app_tenant_id") and values.get("graph_client_secret"):
+            values["mail_transport"] = "graph"  # issue 21: Graph sendMail is the default where a tenant is configured
         settings = cls(**values)
         settings.check()
         return settings
@@ -268,12 +285,24 @@ class Settings:
         if self.mail_transport == "graph" and not (self.graph_client_secret or self.app_password):
             raise SettingsError("GRAPH_CLIENT_SECRET (or MicrosoftAppPassword) is required when "
                                 "POLICYBOT_MAIL_TRANSPORT is graph.")
+        if self.mail_in != "channel" and not (self.graph_client_secret or self.app_password):
+            raise SettingsError("GRAPH_CLIENT_SECRET (or MicrosoftAppPassword) is required when "
+                                f"POLICYBOT_MAIL_IN is {self.mail_in}.")
+        if self.mail_in == "graph" and not self.mail_notification_url:
+            raise SettingsError("POLICYBOT_MAIL_NOTIFICATION_URL (the public https address of /api/graph/notifications) "
+                                "is required when POLICYBOT_MAIL_IN is graph; use graph-delta where there is none.")
+        if self.smtp_auth == "xoauth2" and not self.smtp_username:
+            raise SettingsError("SMTP_USERNAME (the mailbox to send as) is required when SMTP_AUTH is xoauth2.")
         if self.preset_overrides is not None and not self.preset_overrides.is_file():
             raise SettingsError(f"POLICYBOT_PRESET_OVERRIDES names {self.preset_overrides}, which is not a file.")
 
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+    @property
+    def policy_mailbox(self) -> str:
+        return self.mailbox or self.mail_from
 
     @property
     def mail_enabled(self) -> bool:

@@ -10,9 +10,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import logging
+import re
 import smtplib
 import ssl
+import time
+from collections import deque
 from datetime import datetime, timedelta
+from typing import Awaitable, Callable
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -23,8 +28,36 @@ import msal
 from connectors.http import RETRYABLE_HTTP, retry_after
 from services.ports import Email, PermanentSendError, TransientSendError
 
+log = logging.getLogger("policybot.mail")
+
+# Exchange Online's sending limits for one mailbox: 30 messages a minute, 10,000 recipients a day.
+EXCHANGE_PER_MINUTE = 30
+EXCHANGE_RECIPIENTS_PER_DAY = 10_000
+BASIC_AUTH_ENDS = "the end of December 2026"
+
+CASE_IN_KEY = re.compile(r"\bcase[-:]?(\d{1,9})\b")
+
+
+def case_of_key(key: str) -> int | None:
+    """The case an outbox key is about ("notice:case12:…", "request:case12"), if any."""
+    m = CASE_IN_KEY.search(key)
+    return int(m.group(1)) if m else None
+
+
 def message_id(key: str, domain: str) -> str:
-    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+    """The Message-ID derived from the outbox key. A message about a case carries the case in it,
+    so a reply's In-Reply-To / References leads back to the case (services/mailin/reading.py)."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    case = case_of_key(key)
+    return f"<{digest}.case-{case}@{domain}>" if case is not None else f"<{digest}@{domain}>"
+
+
+def subject_with_case(subject: str, key: str) -> str:
+    """A message about a case says so in its subject, "[case 12]", which survives any mail client."""
+    case = case_of_key(key)
+    if case is None or re.search(rf"\[case\s*{case}\]", subject, re.I):
+        return subject
+    return f"{subject} [case {case}]"
 
 
 def calendar_file(email: Email, domain: str, now: datetime) -> bytes:
@@ -56,7 +89,7 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = f"Policy assistant <{sender}>"
     msg["To"] = f"{email.to_name} <{email.to}>" if email.to_name else email.to
-    msg["Subject"] = email.subject
+    msg["Subject"] = subject_with_case(email.subject, email.key)
     msg["Date"] = format_datetime(now)
     # The same reminder always has the same Message-ID, so a receiving server or client can
     # recognise a repeat of something already delivered.
@@ -76,20 +109,120 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     return msg
 
 
+class ExchangePacer:
+    """Keeps one mailbox's sending under Exchange Online's limits: at most `per_minute` messages in
+    any 60 s (a send waits for its slot), at most `per_day` recipients in any 24 h (beyond that the
+    send is refused as transient, with how long to wait, so the outbox keeps it), and a server's
+    `Retry-After` holds every send until then. Reservations are taken at once, so concurrent
+    senders queue behind each other."""
+
+    def __init__(self, per_minute: int = EXCHANGE_PER_MINUTE, per_day: int = EXCHANGE_RECIPIENTS_PER_DAY, *,
+                 now: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.per_minute, self.per_day, self._now, self._sleep = per_minute, per_day, now, sleep
+        self._minute: deque[float] = deque()
+        self._day: deque[tuple[float, int]] = deque()
+        self._day_count = 0
+        self._hold_until = 0.0
+        self.waited = 0.0
+
+    def hold(self, seconds: float | None) -> None:
+        """The server said wait (429/Retry-After): nobody sends from this mailbox until then."""
+        if seconds:
+            self._hold_until = max(self._hold_until, self._now() + seconds)
+
+    async def slot(self, recipients: int = 1) -> None:
+        t = self._now()
+        while self._day and self._day[0][0] <= t - 86_400:
+            self._day_count -= self._day.popleft()[1]
+        if self._day_count + recipients > self.per_day:
+            wait = self._day[0][0] + 86_400 - t
+            raise TransientSendError(f"Exchange's limit of {self.per_day:,} recipients a day is reached", wait)
+        at = max(t, self._hold_until)
+        while self._minute and self._minute[0] <= at - 60:
+            self._minute.popleft()
+        if len(self._minute) >= self.per_minute:
+            at = max(at, self._minute[-self.per_minute] + 60.0)
+        self._minute.append(at)
+        self._day.append((at, recipients))
+        self._day_count += recipients
+        if at > t:
+            self.waited += at - t
+            await self._sleep(at - t)
+
+
+class AppToken:
+    """An application token (client credentials) from msal for `scope`. The msal app is made on
+    first use, in the worker thread that asks (it reads the authority's metadata over HTTP), and
+    one token request runs at a time; msal's cache serves the rest until the token expires."""
+
+    def __init__(self, client_id: str, client_secret: str, tenant_id: str, authority_host: str,
+                 verify_authority: bool, scope: str) -> None:
+        self._args = (client_id, client_secret, f"{authority_host.rstrip('/')}/{tenant_id}", verify_authority)
+        self.scope = scope
+        self._app: msal.ConfidentialClientApplication | None = None
+        self._lock = asyncio.Lock()
+
+    def _acquire(self) -> str:
+        if self._app is None:
+            client_id, secret, authority, verify = self._args
+            try:
+                self._app = msal.ConfidentialClientApplication(
+                    client_id, client_credential=secret, authority=authority,
+                    instance_discovery=verify, validate_authority=verify)
+            except Exception as exc:  # noqa: BLE001 - msal raises plain errors for a bad authority
+                raise TransientSendError(f"could not read the sign-in authority {authority}: {exc}") from exc
+        result = self._app.acquire_token_for_client(scopes=[self.scope])
+        if "access_token" not in result:
+            detail = result.get("error_description") or result.get("error") or "no token"
+            raise TransientSendError(f"could not get a token: {detail}")
+        return result["access_token"]
+
+    async def get(self) -> str:
+        async with self._lock:
+            return await asyncio.to_thread(self._acquire)
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.http_client.close()  # msal's own HTTP connections
+            self._app = None
+
+
+def is_exchange_online(host: str) -> bool:
+    return host.lower().rstrip(".").endswith(("office365.com", "outlook.com"))
+
+
 class SmtpTransport:
-    """SMTP with optional STARTTLS and login; the blocking client runs in a worker thread."""
+    """SMTP with optional STARTTLS; the blocking client runs in a worker thread.
+
+    Authentication: `basic` (username and password: Exchange Online stops accepting it at the end
+    of December 2026), `xoauth2` (an app token from msal for the mailbox `username`, Exchange's
+    `SMTP.SendAsApp`), or `none` (an unauthenticated relay, e.g. an Exchange connector by IP).
+    `auto` is basic when a username is set, else none."""
+
+    OUTLOOK_SCOPE = "https://outlook.office365.com/.default"
 
     def __init__(self, host: str, port: int, *, username: str = "", password: str = "", starttls: bool = False,
-                 sender: str, timeout: float = 30.0) -> None:
+                 sender: str, timeout: float = 30.0, auth: str = "auto",
+                 oauth: AppToken | None = None, pacer: ExchangePacer | None = None) -> None:
         self.host, self.port, self.username, self.password = host, port, username, password
         self.starttls, self.sender, self.timeout = starttls, sender, timeout
+        self.auth = ("basic" if username else "none") if auth == "auto" else auth
+        self._oauth = oauth
+        self.pacer = pacer
+        if self.auth == "basic" and is_exchange_online(host):
+            log.warning("SMTP to Exchange Online with a username and password stops working at %s: "
+                        "set SMTP_AUTH=xoauth2, or POLICYBOT_MAIL_TRANSPORT=graph.", BASIC_AUTH_ENDS)
 
-    def _send(self, msg: EmailMessage) -> str:
+    def _send(self, msg: EmailMessage, token: str | None) -> str:
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())
-                if self.username:
+                if self.auth == "xoauth2":
+                    smtp.ehlo()
+                    smtp.auth("XOAUTH2", lambda challenge=None: f"user={self.username}\x01auth=Bearer {token}\x01\x01")
+                elif self.auth == "basic":
                     smtp.login(self.username, self.password)
                 refused = smtp.send_message(msg)
         except smtplib.SMTPRecipientsRefused as exc:
@@ -105,53 +238,93 @@ class SmtpTransport:
             raise PermanentSendError(f"the mail server refused: {refused}")
         return str(msg["Message-ID"])
 
+    def close(self) -> None:
+        if self._oauth is not None:
+            self._oauth.close()
+
     async def send(self, email: Email, now: datetime) -> str:
-        return await asyncio.to_thread(self._send, build_message(email, self.sender, now))
+        token = None
+        if self.auth == "xoauth2":
+            if self._oauth is None:
+                raise PermanentSendError("SMTP_AUTH is xoauth2 but no app registration is configured")
+            token = await self._oauth.get()
+        if self.pacer is not None:
+            await self.pacer.slot(1)
+        return await asyncio.to_thread(self._send, build_message(email, self.sender, now), token)
 
 
 class GraphTransport:
     """Microsoft Graph `POST /users/{sender}/sendMail` with the MIME message (base64), using an
-    application token (client credentials) from msal, cached by msal until it expires."""
+    application token (client credentials) from msal, cached by msal until it expires.
+
+    Exactly one arrival: the MIME message carries the Message-ID derived from the outbox key, and
+    before a send that may repeat an earlier one (`resend`, or whenever the caller cannot say),
+    Sent Items is searched for that Message-ID; found, the message is not sent again. Sends are
+    paced under Exchange's limits, and a 429's `Retry-After` holds the mailbox's sends."""
 
     SCOPE = "https://graph.microsoft.com/.default"
 
     def __init__(self, *, client_id: str, client_secret: str, tenant_id: str, sender: str,
                  authority_host: str = "https://login.microsoftonline.com",
                  graph_base_url: str = "https://graph.microsoft.com/v1.0", session: aiohttp.ClientSession | None = None,
-                 verify_authority: bool = True) -> None:
+                 verify_authority: bool = True, pacer: ExchangePacer | None = None,
+                 check_sent_items: bool = True, ca_file: str | None = None) -> None:
         self.sender, self.base = sender, graph_base_url.rstrip("/")
-        self._app = msal.ConfidentialClientApplication(
-            client_id, client_credential=client_secret,
-            authority=f"{authority_host.rstrip('/')}/{tenant_id}",
-            instance_discovery=verify_authority, validate_authority=verify_authority,
-        )
+        self._token = AppToken(client_id, client_secret, tenant_id, authority_host, verify_authority, self.SCOPE)
         self._session = session
-        self._token_lock = asyncio.Lock()  # one token request at a time; msal's cache serves the rest
+        self.pacer = pacer
+        self.check_sent_items = check_sent_items
+        self._ssl = ssl.create_default_context(cafile=ca_file) if ca_file else None
+        self.calls = 0
+        self.already_sent = 0
 
-    def _token(self) -> str:
-        result = self._app.acquire_token_for_client(scopes=[self.SCOPE])
-        if "access_token" not in result:
-            detail = result.get("error_description") or result.get("error") or "no token"
-            raise TransientSendError(f"could not get a Graph token: {detail}")
-        return result["access_token"]
+    async def _in_sent_items(self, session: aiohttp.ClientSession, token: str, mid: str) -> bool:
+        url = f"{self.base}/users/{self.sender}/mailFolders/sentitems/messages"
+        params = {"$filter": f"internetMessageId eq '{mid}'", "$select": "id,internetMessageId"}
+        self.calls += 1
+        async with session.get(url, params=params, headers={"Authorization": f"Bearer {token}"},
+                               timeout=aiohttp.ClientTimeout(total=30)) as resp:
+            if resp.status in RETRYABLE_HTTP:
+                wait = retry_after(resp.headers)
+                if self.pacer is not None:
+                    self.pacer.hold(wait)
+                raise TransientSendError(f"Graph Sent Items {resp.status}", wait)
+            if resp.status != 200:
+                raise TransientSendError(f"Graph Sent Items {resp.status}: {(await resp.text())[:300]}")
+            body = await resp.json(content_type=None)
+        return any(m.get("internetMessageId") == mid for m in body.get("value", []))
 
-    async def send(self, email: Email, now: datetime) -> str:
+    def close(self) -> None:
+        self._token.close()
+
+    async def send(self, email: Email, now: datetime, *, resend: bool | None = None) -> str:
         msg = build_message(email, self.sender, now)
-        async with self._token_lock:
-            token = await asyncio.to_thread(self._token)
-        session = self._session or aiohttp.ClientSession()
+        mid = str(msg["Message-ID"])
+        token = await self._token.get()
+        session = self._session or aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(ssl=self._ssl) if self._ssl else None)
         try:
-            url = f"{self.base}/users/{self.sender}/sendMail"
-            body = base64.b64encode(msg.as_bytes())
             try:
+                if self.check_sent_items and resend is not False and await self._in_sent_items(session, token, mid):
+                    log.info("%s is already in Sent Items: not sending it again", mid)
+                    self.already_sent += 1
+                    return mid
+                if self.pacer is not None:
+                    await self.pacer.slot(1)
+                url = f"{self.base}/users/{self.sender}/sendMail"
+                body = base64.b64encode(msg.as_bytes())
+                self.calls += 1
                 async with session.post(url, data=body, headers={
                     "Authorization": f"Bearer {token}", "Content-Type": "text/plain"},
                         timeout=aiohttp.ClientTimeout(total=30)) as resp:
                     detail = (await resp.text())[:500]
                     if resp.status == 202 or resp.status == 200:
-                        return resp.headers.get("request-id") or str(msg["Message-ID"])
+                        return resp.headers.get("request-id") or mid
                     if resp.status in RETRYABLE_HTTP:
-                        raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", retry_after(resp.headers))
+                        wait = retry_after(resp.headers)
+                        if self.pacer is not None:
+                            self.pacer.hold(wait)
+                        raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", wait)
                     raise PermanentSendError(f"Graph sendMail {resp.status}: {detail}")
             except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
                 raise TransientSendError(f"could not reach Microsoft Graph: {exc!r}") from exc

@@ -51,7 +51,7 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     mails = smtp.to(MAILBOX)
     assert len(mails) == 1
     body = mails[0].part("text/plain")
-    assert str(mails[0].message["Subject"]) == "New document requested: PP-047 Online harms and sextortion"
+    assert str(mails[0].message["Subject"]) == "New document requested: PP-047 Online harms and sextortion [case 1]"  # the case token threads replies (issue 21)
     assert "Why it is needed: Sextortion referrals doubled after the 2026 audit" in body
     assert "Stakeholders: MASH, Police Online Harms unit" in body and "AGREE THE NEED case 1" in body
 

@@ -21,16 +21,22 @@ class GraphStandIn:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self.answers: list[tuple[int, dict]] = []  # the next answers to give, else 202
+        self.sent_items_searches: list[str] = []
 
     async def start(self) -> "GraphStandIn":
         app = web.Application()
         app.router.add_post("/v1.0/users/{user}/sendMail", self._send)
+        app.router.add_get("/v1.0/users/{user}/mailFolders/sentitems/messages", self._sent_items)
         self.runner = web.AppRunner(app)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
         self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/v1.0"  # noqa: SLF001
         return self
+
+    async def _sent_items(self, request: web.Request) -> web.Response:
+        self.sent_items_searches.append(request.query.get("$filter", ""))
+        return web.json_response({"value": []})  # nothing sent before: each reminder goes
 
     async def _send(self, request: web.Request) -> web.Response:
         body = await request.read()
@@ -60,6 +66,9 @@ async def test_reminders_go_out_through_graph_sendmail_with_an_app_token(db_url,
         await graph.runner.cleanup()
     assert first == {"retry": 1, "sent": 2}  # Retry-After: 0, so the throttled one goes in the same run
     assert len(graph.requests) == 3  # the throttled try, then one per person
+    # Before each try, Sent Items was searched for the Message-ID derived from the outbox key.
+    assert len(graph.sent_items_searches) == 3
+    assert all(f.startswith("internetMessageId eq '<") for f in graph.sent_items_searches)
     [form] = keys.token_forms
     assert form["client_id"] == "app-1" and form["client_secret"] == "graph-secret"
     assert form["grant_type"] == "client_credentials" and form["scope"] == "https://graph.microsoft.com/.default"
