@@ -38,11 +38,14 @@ from bot.app import (
 )
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
+from bot import files
 from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
 from connectors.directory import GraphDirectory, PeopleCsv
+from connectors.files import DataFolderFileStore
+from connectors.word.inspect import WordInspector
 from connectors.mail import GraphTransport, SmtpTransport
 from governance.dates import warm_up
 from governance.errors import PresetError
@@ -172,6 +175,7 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     preset = organisation_preset(settings)
     store = store or Store(settings.database_url)
     services = Services(config=service_config(settings), preset=preset, uow=store.uow, clock=clock or clock_for(settings))
+    services.adapters.update(files=DataFolderFileStore(settings.data_dir), docx=WordInspector())  # drafts (issue 17)
     return Runtime(settings, store, services)
 
 
@@ -213,6 +217,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     app[DISPATCHER_KEY] = dispatcher
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
+    files.install(app, services, bot.signer)  # GET /drafts/{token}: signed draft links (issue 17)
     want_demo = settings.demo if load_demo is None else load_demo
 
     async def on_startup(_app: web.Application) -> None:

@@ -19,7 +19,8 @@ from governance.errors import NotAllowed
 from governance.ownership import roles_on_document
 from services.delivery import outbox
 from services.context import Services
-from services.cases.drafts import check_docx
+from services.cases import drafts as draft_files
+from services.cases.draft_changes import DraftView, latest_draft_view, record_changes
 from services.errors import BadInput, NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
 from services.register.documents import document_view
@@ -54,6 +55,7 @@ class CaseView:
     checklist: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     consult_deadline: date | None = None
+    draft: DraftView | None = None  # the draft under decision (issue 17)
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ async def _view(uow, preset, row, doc, person, today: date) -> CaseView:
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline,
+        draft=await latest_draft_view(uow, row),
     )
 
 
@@ -437,9 +440,9 @@ async def _agenda_events(uow, preset, doc, row, case, events, today, now, person
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
-                       case_id: int | None = None) -> Outcome:
+                       case_id: int | None = None, *, change_kind: str | None = None) -> Outcome:
     """A Word document arrives: check it, keep it as a new version, and move the case on."""
-    check = check_docx(content, filename)
+    check = await draft_files.check_draft(services, content, filename)
     async with services.uow() as uow:
         person = await _who(uow, ident)
         row = await _case_for_draft(uow, person, case_id)
@@ -454,6 +457,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person_id,
             uploaded_at=services.clock.now(), note=None,
         )
+        await record_changes(services, uow, draft, check, change_kind)
         await uow.audit.record(at=services.clock.now(), actor=person, entity="document", entity_id=doc_id, action="draft_stored",
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")

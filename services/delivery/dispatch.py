@@ -16,7 +16,7 @@ from governance.calendar import LONDON, WorkingCalendar
 from governance.reminders import NUDGE_KINDS, in_quiet_hours
 from render.notices import notice_email, notice_reply
 from render.reply import Reply
-from services.cases import lifecycle
+from services.cases import draft_delivery, lifecycle
 from services.delivery import outbox
 from services.context import Services
 from services.ports import Attachment, Email, MailTransport, PermanentSendError, SendError, TransientSendError
@@ -156,6 +156,7 @@ class Dispatcher:
                                           organisation=self.services.config.organisation_name)
                 due = datetime.fromisoformat(row.due_on).date() if row.due_on else None
                 attachments = await self._chart() if (row.payload or {}).get("chart") else ()
+                attachments += await draft_delivery.email_attachments(self.services, view)  # issue 17: the draft goes too
                 email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
                               key=row.key, due_on=due, due_summary=f"Deadline: {row.subject}" if due else None,
                               attachments=attachments)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 import uuid
 from dataclasses import dataclass
 
@@ -116,6 +117,7 @@ class RunningBot:
 
 
 def settings_for(db_url: str, **overrides) -> Settings:
-    env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING"}
+    env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING",
+           "POLICYBOT_DATA_DIR": tempfile.mkdtemp(prefix="policybot-data-")}  # drafts' files, per bot
     env.update(overrides)
     return Settings.from_env(env)
