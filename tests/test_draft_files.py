@@ -254,3 +254,39 @@ async def test_submit_the_draft_pressed_without_a_file_asks_for_the_attachment(b
     assert "attach the Word document to your next message" in card_text(said.body["value"])
     [after] = await _rows(bot, Case)
     assert after.version == before.version
+
+
+# ---------------------------------------------------------------- by email
+
+
+@pytest.mark.parametrize("size", [300_000, 3_000_000], ids=["300kB", "3MB"])
+async def test_a_draft_sent_by_email_reaches_the_rsm_by_email_attached_byte_for_byte(db_url, clock, smtp, demo_aad, file_server, size):
+    """The RO emails the draft (the email channel's attachment by contentUrl); the RSM, who takes
+    notices by email, gets the decision email with the very same file attached and what changed."""
+    from store.models import Person
+    from tests.support.bot import RunningBot, settings_for
+
+    bot = await RunningBot(settings_for(db_url, POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1",
+                                        SMTP_PORT=str(smtp.port)), clock=clock).start()
+    try:
+        from bot.app import RUNTIME_KEY
+
+        async with bot.app[RUNTIME_KEY].store.sessionmaker() as s:
+            rsm = await s.get(Person, "rsm-safeguarding")
+            rsm.preferences = {**(rsm.preferences or {}), "channels": ["email"]}
+            await s.commit()
+            rsm_email = rsm.email
+        await _open_review(bot, demo_aad)
+        draft = realistic_docx(size)
+        file_server.files["PP-001 amended.docx"] = draft
+        said = await bot.send(bot.activity("Amended draft attached. Substantive.", aad=demo_aad["ro-1"], channel_id="email",
+                                           conversation="ro@example.org",
+                                           attachments=[{"contentType": DOCX, "name": "PP-001 amended.docx",
+                                                         "contentUrl": f"{file_server.url}files/PP-001%20amended.docx"}]))
+        assert "stored as draft version 1" in readable(said.replies[0])
+        [mail] = [m for m in smtp.to(rsm_email)]
+        files = [p for p in mail.message.walk() if p.get_content_type() == DOCX]
+        assert len(files) == 1 and files[0].get_content() == draft
+        assert "sections 2, 3, 5 and 6" in mail.part("text/plain")
+    finally:
+        await bot.stop()
