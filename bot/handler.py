@@ -8,25 +8,39 @@ import logging
 import re
 from typing import Any
 
-from botbuilder.core import CardFactory, ConversationState, InvokeResponse, MessageFactory, TurnContext
+from botbuilder.core import (
+    CardFactory,
+    ConversationState,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+)
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
-
-from botbuilder.schema import ConversationReference
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationReference,
+)
 from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot import files
+from bot.settings import Settings
 from dialogs.router import Response, Router
 from governance.errors import GovernanceError
 from render import cases as case_render
-from services.cases import draft_delivery, drafts, lifecycle
-from services.cases.draft_delivery import LinkSigner
-from services.delivery import outbox
 from render import messages
 from render.reply import Reply
-from bot.settings import Settings
+from services.cases import draft_delivery, drafts, lifecycle
+from services.cases.draft_delivery import LinkSigner
 from services.context import Services
-from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
+from services.delivery import outbox
+from services.people.identity import (
+    ChannelIdentity,
+    remember_conversation,
+    resolve_person,
+)
 
 log = logging.getLogger("policybot.bot")
 
@@ -165,7 +179,8 @@ class PolicyBot(TeamsActivityHandler):
         else:
             state = await self.dialogs.get(turn_context, dict)
             response = await self.router.handle(ident, text.strip(), value, state)
-        await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
+        sent = await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
+        await self._remember_card(turn_context, response.reply.card, sent.id if sent else None)
         await self.deliver(turn_context, response.notices)
         await self.refresh_cards(turn_context, response.changed_case)
 
@@ -291,6 +306,27 @@ class PolicyBot(TeamsActivityHandler):
     async def on_teams_file_consent_decline(self, turn_context: TurnContext, response: FileConsentCardResponse):
         await turn_context.send_activity(MessageFactory.text("All right, I haven't sent the file."))
 
+    async def _remember_card(self, turn_context: TurnContext, card: dict | None, activity_id: str | None) -> None:
+        """A case card shown in a reply (or replacing the card a button was pressed on) is one more
+        copy to refresh when the case moves, like the cards the outbox sends (issue 17, item 6)."""
+        act = turn_context.activity
+        if not card or not activity_id or act.channel_id != "msteams" or not act.conversation:
+            return
+        found = next((a.get("data") for a in card.get("actions") or []
+                      if isinstance(a.get("data"), dict) and isinstance(a["data"].get("case_version"), int)), None)
+        if not found or not isinstance(found.get("case"), int):
+            return
+        try:
+            async with self.services.uow() as uow:
+                person = await resolve_person(uow, identity_of(act))
+            if person is None:
+                return
+            await lifecycle.record_sent_card(self.services, case_id=found["case"], person_id=person.id, channel_id="msteams",
+                                             conversation_id=act.conversation.id, activity_id=activity_id,
+                                             service_url=act.service_url or "", case_version=found["case_version"])
+        except Exception:
+            log.warning("could not remember case card %s", activity_id, exc_info=True)
+
     async def deliver(self, turn_context: TurnContext, notices) -> None:
         """Tell the other people involved now. The notices were queued in the outbox in the same
         transaction as the decision; sending them here is only the fast path: whatever fails
@@ -306,7 +342,7 @@ class PolicyBot(TeamsActivityHandler):
                     await uow.commit()
             keys = [n.key for n in notices]
             await self.dispatcher.run_once(keys=keys)
-        except Exception:  # noqa: BLE001 - the outbox keeps them; the reply has already gone
+        except Exception:
             log.warning("could not send %d notice(s) now; the outbox will retry", len(notices), exc_info=True)
 
     async def refresh_cards(self, turn_context: TurnContext, case_id: int | None) -> None:
@@ -327,7 +363,7 @@ class PolicyBot(TeamsActivityHandler):
 
                 await turn_context.adapter.continue_conversation(reference, update, self.settings.app_id or None)
                 await lifecycle.mark_card_refreshed(self.services, card_id, view.version)
-            except Exception:  # noqa: BLE001 - a card we could not refresh still refuses stale clicks
+            except Exception:
                 log.warning("could not refresh card %s of case %s", activity_id, case_id, exc_info=True)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -386,6 +422,7 @@ class PolicyBot(TeamsActivityHandler):
             response = await self.router.card_action(identity_of(turn_context.activity), data)
             await self.deliver(turn_context, response.notices)
             await self.refresh_cards(turn_context, response.changed_case)
+            await self._remember_card(turn_context, response.reply.card, turn_context.activity.reply_to_id)
             return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb in ("command", None) and isinstance(data.get("command"), str):
             state = await self.dialogs.get(turn_context, dict)

@@ -80,7 +80,7 @@ def draft_blocks(view: CaseView) -> tuple[list[dict], list[dict], list[str]]:
     headline, changes = _what_changed(d)
     pairs = [("Draft", draft_line(d)), ("Change", _kind_word(d)), ("What changed", headline)]
     blocks: list[dict] = [facts(pairs)] + [para(f"• {line}", subtle=True) for line in changes]
-    buttons = [execute_button("Open the draft", "draft", {"case": view.id, "draft": d.number})]
+    buttons = [execute_button("Open the draft", "draft", {"case": view.id, "case_version": view.version, "draft": d.number})]
     if d.number > 1:
         buttons.append(execute_button(f"Compare with version {d.number - 1}", "command",
                                       {"command": f"compare {view.document.ref} version {d.number - 1} with {d.number}"}))

@@ -290,3 +290,84 @@ async def test_a_draft_sent_by_email_reaches_the_rsm_by_email_attached_byte_for_
         assert "sections 2, 3, 5 and 6" in mail.part("text/plain")
     finally:
         await bot.stop()
+
+
+# ---------------------------------------------------------------- comparing two versions (item 4)
+
+
+async def test_compare_two_versions_gives_the_summary_and_a_redline_with_tracked_changes(bot, demo_aad, file_server):
+    """NCT-8: the RSM sets conditions, the RO sends version 2; 'compare PP-001 version 1 with 2'
+    answers with what changed by section, and the redline .docx (w:ins / w:del) lands in OneDrive."""
+    import io
+    import zipfile
+
+    from tests.support.drafts import revised_docx
+
+    ro, rsm = demo_aad["ro-1"], demo_aad["rsm-safeguarding"]
+    first = await _submitted(bot, demo_aad, file_server)
+    [case] = await _rows(bot, Case)
+    said = await bot.send(_press(bot, rsm, "case", {"case": 1, "case_version": case.version, "action": "approve_with_conditions",
+                                                    "approve_with_conditions_text": "Add the annual training requirement."},
+                                 conversation="a:rsm-chat"))
+    assert "Not done" not in card_text(said.body["value"]), card_text(said.body["value"])
+    second = revised_docx(first)
+    said = await bot.send(bot.activity("case 1, editorial", aad=ro, conversation="a:ro-chat",
+                                       attachments=[_teams_file(file_server, "amended-v2.docx", second)]))
+    assert "stored as draft version 2" in readable(said.replies[0])
+
+    said = await bot.say("compare PP-001 version 1 with 2", aad=rsm, conversation="a:rsm-chat")
+    summary = readable(said.replies[0])
+    assert "PP-001 version 1 to 2" in summary and "sections 7 and 8" in summary, summary
+    assert "annual" not in summary.lower() or "e-learning" in summary  # the reworded paragraph is quoted
+    consent = next(a for a in said.replies if any(x.get("contentType", "").endswith("file.consent") for x in a.get("attachments") or []))
+    card = consent["attachments"][0]
+    said = await bot.send(bot.activity(None, kind="invoke", aad=rsm, conversation="a:rsm-chat", activity_name="fileConsent/invoke",
+                                       value={"type": "fileUpload", "action": "accept", "context": card["content"]["acceptContext"],
+                                              "uploadInfo": {"name": card["name"], "uploadUrl": f"{file_server.url}upload/redline.docx",
+                                                             "contentUrl": "https://contoso-my.sharepoint.com/redline.docx",
+                                                             "uniqueId": "R1", "fileType": "docx"}}))
+    assert said.status == 200
+    xml = zipfile.ZipFile(io.BytesIO(file_server.uploads["redline.docx"])).read("word/document.xml").decode()
+    assert "<w:ins " in xml and "<w:del " in xml and "e-learning" in xml and "quarterly report" in xml
+
+
+# ---------------------------------------------------------------- every copy stays true (item 6)
+
+
+async def test_after_each_decision_every_earlier_copy_in_every_chat_shows_the_new_state(bot, demo_aad, file_server):
+    """The RO's own card, the RSM's notice and the PPO's publish card are all updated in place after
+    the RSM approves and again after the PPO publishes (NCT-10: the PPO's card carries the approved draft)."""
+    ro, rsm, ppo = demo_aad["ro-1"], demo_aad["rsm-safeguarding"], demo_aad["ppo"]
+    await bot.say("help", aad=ppo, conversation="a:ppo-chat")
+    draft = await _submitted(bot, demo_aad, file_server)
+    rsm_card = [a for a in bot.channel.in_conversation("a:rsm-chat") if card_of(a)][-1]
+
+    approve = next(a for a in card_of(rsm_card)["actions"] if a.get("data", {}).get("action") == "approve")
+    ro_before = len([r for r in bot.channel.received if r.method == "PUT" and r.conversation_id == "a:ro-chat"])
+    said = await bot.send(_press(bot, rsm, "case", approve["data"], conversation="a:rsm-chat"))
+    assert said.status == 200
+
+    def updates(conversation: str) -> list[dict]:
+        return [r.activity for r in bot.channel.received if r.method == "PUT" and r.conversation_id == conversation]
+
+    ro_updates = updates("a:ro-chat")[ro_before:]
+    assert len(ro_updates) == 2  # the RO's two copies (the review's card and the submitted draft's card)
+    assert all("PPO submits to the publisher" in readable(u) for u in ro_updates)
+    assert "Approved" in " ".join(readable(a) for a in bot.channel.in_conversation("a:ro-chat"))  # the author is told
+
+    ppo_card = [a for a in bot.channel.in_conversation("a:ppo-chat") if card_of(a)][-1]
+    words = card_text(card_of(ppo_card))
+    assert "version 1, amended.docx" in words and any(a["title"] == "Open the draft" for a in card_of(ppo_card)["actions"])
+    publish = next(a for a in card_of(ppo_card)["actions"] if a.get("data", {}).get("action") == "publish")
+    said = await bot.send(_press(bot, ppo, "case", {**publish["data"], "version": "4.0"}, conversation="a:ppo-chat"))
+    assert said.status == 200
+    assert "Record publication" not in card_text(said.body["value"])
+    ro_after = updates("a:ro-chat")[ro_before + 2:]
+    assert len(ro_after) >= 2 and all("published" in readable(u).lower() for u in ro_after)  # every copy the RO holds
+    rsm_updates = updates("a:rsm-chat")
+    assert rsm_updates and all("Approve" not in [a["title"] for a in (card_of(u) or {}).get("actions", [])] for u in rsm_updates)
+    assert "published" in readable(rsm_updates[-1]).lower()
+    # NCT-10: the PPO can still fetch the approved version to send to the publisher
+    said = await bot.say("draft case 1", aad=ppo, conversation="a:ppo-chat", channel_id="email")
+    resp = await bot.http.get(_link_in(bot, said.replies[0]))
+    assert resp.status == 200 and await resp.read() == draft

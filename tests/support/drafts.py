@@ -204,3 +204,20 @@ class FileServer:
         self.uploads[name] = await request.read()
         self.upload_headers[name] = dict(request.headers)
         return web.json_response({"id": "onedrive-item", "name": name}, status=201)
+
+
+def revised_docx(data: bytes) -> bytes:
+    """The next version of a draft: a paragraph of section 7 reworded and one added to section 8
+    (its tracked changes from before are kept, as Word keeps them until accepted)."""
+    doc = Document(io.BytesIO(data))
+    paragraphs = doc.paragraphs
+    for p in paragraphs:
+        if p.text.startswith("7.2 "):
+            for r in p.runs:
+                r.text = ""
+            p.runs[0].text = "7.2 Every practitioner completes the missing-children e-learning each year."
+        if p.text.startswith("8.6 "):
+            p.insert_paragraph_before("8.5a The Board receives a quarterly report on return home interviews.")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
