@@ -246,8 +246,10 @@ class PolicyBot(TeamsActivityHandler):
             await turn_context.send_activity(to_activity(messages.error_reply(str(exc)), channel))
             return
         if self._personal_teams(turn_context):
-            act = MessageFactory.text(f"Here is {item.document_ref} draft version {item.draft.number}: "
-                                      "press Allow and it is saved to your OneDrive.")
+            url = self.signer.url(item, self.services.clock.now())  # the fallback where file consent is not offered
+            hours = int(draft_delivery.LINK_LIFETIME.total_seconds() // 3600)
+            act = MessageFactory.text(f"Here is {item.document_ref} draft version {item.draft.number}: press Allow and it is "
+                                      f"saved to your OneDrive (or download it within {hours} hours: {url}).")
             act.attachments = [files.consent_card(item)]
             await turn_context.send_activity(act)
             return
