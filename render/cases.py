@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from governance import actions
 from governance.actions import Input, InputKind
 from governance.calendar import LONDON
@@ -89,6 +91,14 @@ def draft_blocks(view: CaseView) -> tuple[list[dict], list[dict], list[str]]:
     return blocks, buttons, lines
 
 
+_DOUBLE_STOP = re.compile(r"(?<!\.)([.!?])\.(?=\s|$)")
+
+
+def _one_stop(text: str) -> str:
+    """'...the training requirement..' from free text followed by our own full stop reads as one."""
+    return _DOUBLE_STOP.sub(r"\1", text)
+
+
 def case_reply(view: CaseView, message: str | None = None) -> Reply:
     d = view.document
     status = view.status.replace("_", " ")
@@ -98,9 +108,15 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Stage", view.stage_label if view.status == "open" else status),
         ("Waiting for", ", ".join(view.waiting_for) if view.waiting_for else "nobody"),
         ("Consultation closes", uk_date(view.consult_deadline) if view.consult_deadline else ""),
+        ("Type", d.doc_type or ""),
+        ("Category", d.category or ""),
+        ("Service area", d.service_area or ""),
+        ("Published version", d.version or ""),
+        ("Why it is needed", (d.summary or "") if view.kind == "new_document" else ""),
     ]
     body = []
     if message:
+        message = _one_stop(message)
         body.append(para(message, color="Good"))
     body += [heading(f"Case {view.id}: {d.title}"), facts(pairs)]
     draft_body, draft_buttons, draft_lines = draft_blocks(view)
