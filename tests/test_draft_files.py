@@ -259,7 +259,7 @@ async def test_submit_the_draft_pressed_without_a_file_asks_for_the_attachment(b
 # ---------------------------------------------------------------- by email
 
 
-@pytest.mark.parametrize("size", [300_000, 3_000_000], ids=["300kB", "3MB"])
+@pytest.mark.parametrize("size", [300_000, 3_000_000, 12_000_000], ids=["300kB", "3MB", "12MB"])
 async def test_a_draft_sent_by_email_reaches_the_rsm_by_email_attached_byte_for_byte(db_url, clock, smtp, demo_aad, file_server, size):
     """The RO emails the draft (the email channel's attachment by contentUrl); the RSM, who takes
     notices by email, gets the decision email with the very same file attached and what changed."""

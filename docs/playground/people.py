@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from services.demo import DEMO_TENANT, PEOPLE, _aad  # noqa: E402
+from services.demo import DEMO_TENANT, PEOPLE, _aad
 
 
 def config_for(key: str, name: str) -> str:

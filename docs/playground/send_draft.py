@@ -21,7 +21,7 @@ from aiohttp import ClientSession, web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from services.demo import DEMO_TENANT, PEOPLE, _aad  # noqa: E402
+from services.demo import DEMO_TENANT, PEOPLE, _aad
 
 
 async def run(args) -> int:
@@ -49,7 +49,7 @@ async def run(args) -> int:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    here = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"  # noqa: SLF001
+    here = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"
     aad = _aad(args.person)
     activity = {
         "type": "message", "id": f"draft-{uuid.uuid4().hex}", "channelId": "msteams", "serviceUrl": here,
