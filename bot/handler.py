@@ -191,6 +191,7 @@ class PolicyBot(TeamsActivityHandler):
         and submit it; any refusal is one plain sentence, with nothing stored and the case unchanged."""
         name, url = found
         try:
+            drafts.refuse_by_name(name)  # a .doc, .docm, PDF or picture is refused before it is fetched
             async with files.download(url) as (declared, chunks):
                 received = await drafts.receive(self.services, chunks, name, declared)
         except files.DownloadError as exc:

@@ -133,20 +133,27 @@ async def record_changes(services: Services, uow, draft, facts: DraftFacts, chan
     _, docx = _ports(services)
     path = await file_of(services, uow, draft)
     compared_with = None
-    if facts.has_tracked_changes or facts.comments:
-        summary = await asyncio.to_thread(docx.tracked_changes, path)
-    else:
-        earlier = [d for d in await uow.cases.draft_heads(draft.document_id) if d.number < draft.number]
-        if not earlier:
-            summary = None
-        else:
-            previous = earlier[-1]
-            summary = await asyncio.to_thread(docx.compare, await file_of(services, uow, previous), path)
-            compared_with = previous.number
+    earlier = [d for d in await uow.cases.draft_heads(draft.document_id) if d.number < draft.number]
+    tracked = await asyncio.to_thread(docx.tracked_changes, path) if (facts.has_tracked_changes or facts.comments) else None
+    if facts.has_tracked_changes or not earlier:
+        summary = tracked
+    else:  # an untracked new version: what differs from the previous one, with its comments
+        previous = earlier[-1]
+        summary = await asyncio.to_thread(docx.compare, await file_of(services, uow, previous), path)
+        compared_with = previous.number
+        if tracked is not None and tracked.comments:
+            summary = _with_comments(summary, tracked)
     draft.comments = facts.comments
     draft.change_kind = change_kind
     draft.changes = summary_to_dict(summary, compared_with) if summary is not None else None
     return summary
+
+
+def _with_comments(summary: ChangeSummary, tracked: ChangeSummary) -> ChangeSummary:
+    comments = tuple(c for c in tracked.changes if c.kind is ChangeKind.COMMENT)
+    changes = summary.changes + comments
+    sections = tuple(dict.fromkeys([*summary.sections, *(c.section for c in comments if c.section)]))
+    return ChangeSummary(changes, summary.insertions, summary.deletions, len(comments), sections, summary.changed)
 
 
 async def latest_draft_view(uow, row) -> DraftView | None:
