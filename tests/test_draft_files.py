@@ -315,6 +315,13 @@ async def test_compare_two_versions_gives_the_summary_and_a_redline_with_tracked
                                        attachments=[_teams_file(file_server, "amended-v2.docx", second)]))
     assert "stored as draft version 2" in readable(said.replies[0])
 
+    rsm_card = [a for a in bot.channel.in_conversation("a:rsm-chat") if card_of(a)][-1]
+    compare = next(a for a in card_of(rsm_card)["actions"] if a["title"] == "Compare with version 1")
+    before = len(bot.channel.in_conversation("a:rsm-chat"))
+    pressed = await bot.send(_press(bot, rsm, compare["verb"], compare["data"], conversation="a:rsm-chat"))
+    assert pressed.status == 200
+    assert "sections 7 and 8" in " ".join(readable(a) for a in bot.channel.in_conversation("a:rsm-chat")[before:])
+
     said = await bot.say("compare PP-001 version 1 with 2", aad=rsm, conversation="a:rsm-chat")
     summary = readable(said.replies[0])
     assert "PP-001 version 1 to 2" in summary and "sections 7 and 8" in summary, summary
