@@ -7,8 +7,6 @@ time against the floor those limits allow, with the count lost or duplicated (mu
 
 from __future__ import annotations
 
-from bot.bootstrap import build
-
 import argparse
 import asyncio
 import os
@@ -20,12 +18,14 @@ from datetime import datetime
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from bot.bootstrap import build  # noqa: E402
 from bot.proactive import TeamsSender  # noqa: E402
 from bot.settings import Settings
 from services.delivery import outbox
 from services.clock import LONDON, FixedClock  # noqa: E402
 from services.delivery.dispatch import Dispatcher
 from services.delivery.pacing import CONVERSATION_LIMITS, TENANT_LIMITS, floor_seconds
+from services.ports import Notice, NoticeKind
 from store.uow import Store  # noqa: E402
 from tests.support.channel import ChannelStandIn, readable  # noqa: E402
 
@@ -43,7 +43,7 @@ async def main(args) -> int:
     now = clock.now()
     per_conversation: Counter = Counter()
     per_tenant: Counter = Counter()
-    async with store.uow() as uow:
+    async with services.uow() as uow:
         for i in range(args.people):
             tenant = f"tenant-{i % args.tenants}"
             await uow.people.create(id=f"p{i}", name=f"Person {i}", email=None, aad_object_id=f"aad-{i}", tenant_id=tenant,
@@ -57,11 +57,11 @@ async def main(args) -> int:
             i = n % args.people
             per_conversation[f"a:conv-{i}"] += 1
             per_tenant[f"tenant-{i % args.tenants}"] += 1
-            messages.append(outbox.Message(key=f"bench:{n}", kind="review_due", subject=f"Reminder {n}",
-                                           body="A review is due.", person_id=f"p{i}"))
-        await outbox.enqueue(uow, messages, now)
+            messages.append(Notice(key=f"bench:{n}", kind=NoticeKind.REVIEW_DUE, subject=f"Reminder {n}",
+                                   body="A review is due.", person_id=f"p{i}"))
+        uow.notify(*messages)
         await uow.commit()
-    teams = TeamsSender(services)
+    teams = TeamsSender(services, settings)
     dispatcher = Dispatcher(services, teams=teams, concurrency=args.concurrency)
     floor = floor_seconds(dict(per_conversation), dict(per_tenant))
     print(f"{args.messages} reminders to {args.people} people in {args.tenants} tenants; database {url.split(':', 1)[0]}")

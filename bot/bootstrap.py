@@ -12,16 +12,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import yaml
 from aiohttp import web
 from botbuilder.core import ConversationState
-from botbuilder.integration.aiohttp import (
-    ConfigurationBotFrameworkAuthentication,
-    ConfigurationServiceClientCredentialFactory,
-)
+from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 
 from bot.adapter import PolicybotAdapter
 from bot.app import (
@@ -39,6 +37,7 @@ from bot.app import (
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
 from bot import files
+from bot.connector_reuse import ReusingBotFrameworkAuthentication
 from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
@@ -47,6 +46,7 @@ from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.files import DataFolderFileStore
 from connectors.word.inspect import WordInspector
 from connectors.mail import GraphTransport, SmtpTransport
+from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
 from governance.errors import PresetError
 from governance.preset import Preset, load_preset
@@ -54,6 +54,7 @@ from scheduler.runner import Scheduler
 from services.clock import RehearsalClock, SystemClock
 from services.context import ServiceConfig, Services
 from services.delivery.dispatch import Dispatcher
+from services.delivery.outbox import OutboxWriter
 from services.demo import ensure_demo
 from services.ports import Clock, MailTransport
 from store.uow import Store
@@ -174,8 +175,13 @@ class Runtime:
 def build(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Runtime:
     preset = organisation_preset(settings)
     store = store or Store(settings.database_url)
-    services = Services(config=service_config(settings), preset=preset, uow=store.uow, clock=clock or clock_for(settings))
-    services.adapters.update(files=DataFolderFileStore(settings.data_dir), docx=WordInspector())  # drafts (issue 17)
+    clock = clock or clock_for(settings)
+    config = service_config(settings)
+    # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
+    writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
+    services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
+                        adapters={"manual_source": TrixManual(), "files": DataFolderFileStore(settings.data_dir),
+                                  "docx": WordInspector()})  # drafts (issue 17)
     return Runtime(settings, store, services)
 
 
@@ -198,8 +204,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     services = runtime.services
     install_key_set_fix()
     runtime.credentials = credentials_for(settings)
+    auth = ReusingBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials)
     adapter = PolicybotAdapter(
-        ConfigurationBotFrameworkAuthentication(BotConfig(settings), credentials_factory=runtime.credentials),
+        auth,
         app_id=settings.app_id, max_body_bytes=settings.max_body_bytes,
     )
     adapter.credentials = runtime.credentials
@@ -236,6 +243,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         if SCHEDULER_KEY in _app:
             await _app[SCHEDULER_KEY].stop()
         await teams.close()
+        await auth.close()
         await runtime.close()
 
     app.on_startup.append(on_startup)

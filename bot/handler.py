@@ -30,6 +30,7 @@ from bot.settings import Settings
 from dialogs.router import Response, Router
 from governance.errors import GovernanceError
 from render import cases as case_render
+from services.delivery.notices import queue_late
 from render import messages
 from render.reply import Reply
 from services.cases import draft_delivery, drafts, lifecycle
@@ -338,12 +339,8 @@ class PolicyBot(TeamsActivityHandler):
         if not notices or self.dispatcher is None:
             return
         try:
-            if any(not n.key for n in notices):  # built after their transaction (meeting paperwork): queue them now
-                async with self.services.uow() as uow:
-                    notices = await outbox.enqueue_notices(uow, notices, self.services.clock.now(),
-                                                           mail_enabled=self.services.config.mail_enabled)
-                    await uow.commit()
-            keys = [n.key for n in notices]
+            # Those a use case did not raise in its own transaction (meeting paperwork) are queued now.
+            keys = await queue_late(self.services, notices)
             await self.dispatcher.run_once(keys=keys)
         except Exception:
             log.warning("could not send %d notice(s) now; the outbox will retry", len(notices), exc_info=True)

@@ -22,7 +22,7 @@ from governance.calendar import (
     parse_deadline_rule,
     parse_meeting_calendar,
 )
-from governance.errors import PresetError
+from governance.errors import NotAllowed, PresetError
 
 # The presets are package data beside this module, read through importlib.resources; this is
 # the only reading governance does, and it never writes.
@@ -183,8 +183,6 @@ class Preset:
             if route.doc_types and document_type not in route.doc_types:
                 continue
             return route
-        from governance.errors import NotAllowed
-
         what = f"a {kind.replace('_', ' ')}"
         if category:
             what += f" in the category '{category}'"

@@ -5,11 +5,41 @@ Add an example here whenever a new message kind with a card is written.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from render import messages
+from governance.lifecycle import ActionSpec
+from governance.meetings import Deadlines
+from render import cases, meetings, messages, reports, requests
+from render import search as search_render
+from services.cases.lifecycle import CaseView
 from services.clock import LONDON
-from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
+from services.manual.search import SearchOutcome, SearchResult
+from services.meetings.views import (
+    ActionView,
+    AgendaView,
+    AttendanceLine,
+    ItemView,
+    MinutesView,
+    Placement,
+    PlanLine,
+    PlanView,
+    ReportView,
+    SectionView,
+)
+from services.register.reports import (
+    CompliancePoint,
+    DecisionLine,
+    RegisterReport,
+    ReviewLine,
+    Tally,
+)
+from services.views import (
+    AssetView,
+    DocumentDetail,
+    DocumentView,
+    HistoryLine,
+    PersonView,
+)
 
 _TODAY = date(2026, 11, 23)
 _RO = PersonView(id="p-ro", name="Alex Example", email="alex@example.org", roles=())
@@ -43,10 +73,6 @@ def example_cards() -> dict[str, dict]:
         "unknown_person": messages.unknown_person_reply(),
         "not_understood": messages.not_understood_reply("blah"),
     }
-    from governance.lifecycle import ActionSpec
-    from render import cases
-    from services.cases.lifecycle import CaseView
-
     view = CaseView(
         id=7, version=3, document=overdue, kind="scheduled_review", stage="rsm_sign_off", stage_label="RSM approval",
         step="awaiting", status="open", waiting_for=("Sam Sample",),
@@ -65,9 +91,6 @@ def example_cards() -> dict[str, dict]:
     replies["case_publish"] = cases.case_reply(publishing)
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
-    from render import search as search_render
-    from services.manual.search import SearchOutcome, SearchResult
-
     chapter = SearchResult("chapter", "Children Missing from Home and Care", "Child Protection",
                            "what to do when a **child** goes **missing** from home or care", "https://manual.example.org/chapters/missing.html",
                            date(2026, 3, 6), "Alex Example", "ro-1", "NCT-001", "Procedure", 1.0, 12.0)
@@ -94,8 +117,6 @@ def example_cards() -> dict[str, dict]:
 
 
 def _request_examples() -> dict:
-    from render import requests
-
     types = [("Policy", "The 'why'."), ("Strategy", "Long-term aims."), ("Procedure", "The 'how'."), ("Protocol", "An agreement."),
              ("Practice Guidance", "Advice."), ("Pathway", "A route."), ("Practice Standards", "Bottom lines.")]
     return {
@@ -107,10 +128,6 @@ def _request_examples() -> dict:
 
 
 def _meeting_examples() -> dict:
-    from governance.meetings import Deadlines
-    from render import meetings
-    from services.meetings.views import ActionView, AgendaView, AttendanceLine, ItemView, MinutesView, Placement, PlanLine, PlanView, ReportView, SectionView
-
     meeting = date(2027, 2, 9)
     review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
     info = ItemView(12, 3, "PP-046 Information Sharing", "PP-046", "information", "information", "ro-6", "Sam Sample", True,
@@ -145,12 +162,6 @@ def _meeting_examples() -> dict:
 
 
 def _report_examples(doc: DocumentView) -> dict:
-    from datetime import timedelta
-
-    from render import reports
-    from services.register.reports import CompliancePoint, DecisionLine, RegisterReport, ReviewLine, Tally
-    from services.views import AssetView
-
     late = ReviewLine("NCT-001", "Children Missing from Home and Care", "Procedure", "Safeguarding", "Alex Example",
                       date(2026, 9, 1), -83)
     soon = ReviewLine("NCT-002", "Child Protection Conferences", "Procedure", "Safeguarding", "Sam Sample",

@@ -8,7 +8,7 @@ repositories; the directory; spreadsheets; Word documents and stored files; the 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -30,19 +30,19 @@ class Clock(Protocol):
 
 
 class NoticeKind(StrEnum):
-    """What a message is, which decides how it is paced, held or folded into a digest."""
+    """What a message is, which decides how it is paced, held or folded into a digest. The values
+    are the outbox's `kind` column; `governance.reminders.NUDGE_KINDS` names the nudges among them."""
 
-    NOTICE = "notice"  # a decision, a step, a request: sent straight away
-    REMINDER = "reminder"  # a review coming due (NCT-11)
-    OVERDUE = "overdue"
-    ESCALATION = "escalation"  # NCT-11 ladder, DOR-11, DOR-12
-    NUDGE = "nudge"  # a case waiting too long
-    CONSULTATION = "consultation"  # BCT-4 reminder before a consultation closes
+    NOTICE = "notice"  # a decision, a step, a request, meeting paperwork: sent straight away
+    REVIEW_DUE = "review_due"  # NCT-11 a review coming due
+    REVIEW_OVERDUE = "review_overdue"
+    REVIEW_ESCALATION = "review_escalation"  # NCT-11 ladder, DOR-11, DOR-12
+    CASE_WAITING = "case_waiting"  # a case waiting too long
+    CONDITIONS_WAITING = "conditions_waiting"
+    CONSULTATION_CLOSING = "consultation_closing"  # BCT-4 reminder before a consultation closes
     UPDATE_WINDOW = "update_window"  # NCT-2, NCT-4
-    DIGEST = "digest"  # a person's held nudges folded into one morning message
-    PUBLISHED = "published"  # BCT-9 weekly, DOR-13 monthly
-    PAPERS = "papers"  # DOR-8, BCT-6 meeting papers
-    ACTION = "action"  # DOR-10 meeting actions
+    DIGEST = "digest"  # BCT-9 weekly, DOR-13 monthly
+    PERSONAL_DIGEST = "personal_digest"  # a person's held nudges folded into one morning message
     MANUAL_UPDATE = "manual_update"  # NCT-14 what a manual update touches
 
 
@@ -57,9 +57,11 @@ class Attachment:
 class Notice:
     """One message owed to one person (or one mailbox address), always keyed.
 
-    The key is the idempotency key of the outbox: the same key is queued once, however often the
-    use case runs. A use case raises notices with `uow.notify(...)`; the unit of work writes them to
-    the outbox inside its own `commit()`, in the same transaction as the change that caused them.
+    The key is the idempotency key of the outbox: the same key is queued once (per person and
+    channel), however often the use case runs. A use case raises notices with `uow.notify(...)`; the
+    unit of work writes them to the outbox inside its own `commit()`, in the same transaction as the
+    change that caused them. A key that starts with `daily:` (see `services.delivery.notices.daily`)
+    is completed with the day it is queued: the same words to the same person go once a day.
     """
 
     key: str
@@ -297,10 +299,126 @@ class UnitOfWork(Protocol):
     @property
     def notices(self) -> Sequence[Notice]: ...
 
+    async def write_notices(self) -> int:
+        """Write the notices raised so far now, inside this transaction (commit does it anyway);
+        returns how many outbox rows were new (a sweep records it)."""
+        ...
+
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
 
 
+class NoticeWriter(Protocol):
+    """The outbox's rules for queuing notices (channels per person, the digest hold, the key once),
+    given to the store's unit of work by `bot/bootstrap.py`; it runs inside `commit()`."""
+
+    async def __call__(self, uow: Any, notices: Sequence[Notice]) -> int: ...
+
+
+class ConcurrencyConflict(Exception):
+    """Someone else changed the record first (a stale version or e_tag): the store raises it, the use
+    case decides what the person is told."""
+
+
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> Any: ...  # an async context manager yielding a UnitOfWork
+
+
+# ============================================================== the online procedures manual
+# (added by s-register: the manual source, implemented by connectors/trix/crawler.py)
+
+ManualProgress = Callable[[int, int, str], None]  # (chapters read, chapters to read, the page's address)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server said last time, sent back so an unchanged page answers 304."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class ChapterPage:
+    url: str
+    title: str
+    section: str | None
+    text: str
+    updated_on: date | None
+    etag: str | None
+    last_modified: str | None
+    content_hash: str
+    links: tuple[str, ...] = ()  # other pages of the manual this chapter links to
+
+
+@dataclass(frozen=True)
+class Amendment:
+    update: str  # the update's heading, e.g. "March 2025 Update"
+    published_on: date | None
+    kind: str  # updated | new | removed | other
+    title: str
+    url: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class PageFailure:
+    url: str
+    reason: str
+    status: int | None = None
+
+
+@dataclass
+class CrawlResult:
+    """What one read of the manual found, and what failed (a site problem is here, never raised)."""
+
+    base_url: str
+    chapters: list[ChapterPage] = field(default_factory=list)
+    # Chapters that answered 304 Not Modified: url -> (section, title as linked) so a moved chapter follows.
+    not_modified: dict[str, tuple[str | None, str]] = field(default_factory=dict)
+    amendments: list[Amendment] = field(default_factory=list)
+    amendments_read: bool = False
+    failures: list[PageFailure] = field(default_factory=list)
+    skipped_by_robots: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    # Every section listing was read: a stored chapter no longer listed anywhere has been removed.
+    complete: bool = True
+    fatal: str | None = None
+    requests: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None
+
+    @property
+    def chapter_urls(self) -> set[str]:
+        return {c.url for c in self.chapters} | set(self.not_modified)
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    delay: float = 1.0  # seconds between the starts of two requests
+    concurrency: int = 2
+    timeout: float = 30.0  # per request, seconds
+    retries: int = 1  # extra tries after a timeout, 429 or 5xx
+    user_agent: str = "policybot/0.1 (+contact)"
+    max_pages: int = 20_000
+    # More than this share of chapter pages failing means something is wrong with the site:
+    # the whole sync fails and the previous index stays.
+    max_failure_ratio: float = 0.5
+
+
+class ManualSource(Protocol):
+    """The online procedures manual (a Tri.x-style site), read politely over HTTP."""
+
+    def address(self, url: str) -> str:
+        """The manual's address written one way (lower-case scheme and host, no fragment)."""
+        ...
+
+    async def read(self, base_url: str, *, known: Mapping[str, Validators] | None = None,
+                   config: CrawlConfig | None = None, progress: ManualProgress | None = None,
+                   amendments_only: bool = False) -> CrawlResult:
+        """The whole manual (chapters unchanged since `known` answer 304), or with amendments_only
+        just its amendments page."""
+        ...

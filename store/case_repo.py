@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from store.case_models import Case, DraftVersion, SentCard
-from store.uow import ConcurrencyConflict
+from services.ports import ConcurrencyConflict
 
 
 class CaseRepo:

@@ -1,4 +1,4 @@
-"""Queries for the register's own tables (store/register_models.py): `RegisterRepo(uow.session)`."""
+"""Queries for the register's own tables (store/register_models.py): the unit of work's `uow.register`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from store.register_models import Asset, AssetLink, ComplianceSnapshot, ImportRu
 class RegisterRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
+
+    async def flush(self) -> None:
+        """Send pending changes now (a unique column freed before another row takes it)."""
+        await self.s.flush()
 
     # ---------------------------------------------------------------- documents and people
     async def all_documents(self) -> list[Document]:

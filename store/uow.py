@@ -6,11 +6,17 @@ import uuid
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
+__all__ = ["ConcurrencyConflict", "Store", "UnitOfWork"]  # ConcurrencyConflict: declared in services.ports
+
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from services.ports import ConcurrencyConflict, Notice, NoticeWriter
+from store.case_repo import CaseRepo
 from store.db import make_engine, make_sessionmaker, normalise_database_url, ping
+from store.manual_repo import ManualRepo
+from store.meeting_repo import MeetingRepo
 from store.models import (
     AuditEntry,
     BotState,
@@ -21,10 +27,8 @@ from store.models import (
     PersonRole,
     ProcessedActivity,
 )
-
-
-class ConcurrencyConflict(Exception):
-    """Someone else changed the record first (stale e_tag or version)."""
+from store.outbox_repo import LeaseRepo, OutboxRepo
+from store.register_repo import RegisterRepo
 
 
 class PeopleRepo:
@@ -247,10 +251,16 @@ class KeyValueRepo:
 
 
 class UnitOfWork:
-    """`async with store.uow() as uow: ...; await uow.commit()` — anything not committed rolls back."""
+    """`async with store.uow() as uow: ...; await uow.commit()` — anything not committed rolls back.
 
-    def __init__(self, sessionmaker: async_sessionmaker) -> None:
+    Notices raised with `notify` are written to the outbox by `commit()` (through the writer the
+    composition root gives the store: channels per person, the digest hold, each key once), in the
+    same transaction as the change that caused them, before the COMMIT."""
+
+    def __init__(self, sessionmaker: async_sessionmaker, writer: NoticeWriter | None = None) -> None:
         self._sessionmaker = sessionmaker
+        self._writer = writer
+        self._notices: list[Notice] = []
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
@@ -261,30 +271,45 @@ class UnitOfWork:
         self.audit = AuditRepo(s)
         self.conversations = ConversationRefRepo(s)
         self.kv = KeyValueRepo(s)
-        from store.case_repo import CaseRepo
-
         self.cases = CaseRepo(s)
-        from store.outbox_repo import LeaseRepo, OutboxRepo
-
         self.outbox = OutboxRepo(s)
         self.leases = LeaseRepo(s)
-        from store.meeting_repo import MeetingRepo
-
         self.meetings = MeetingRepo(s)
-        from store.manual_repo import ManualRepo
-
         self.manual = ManualRepo(s)
+        self.register = RegisterRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         # close() rolls back anything not committed and detaches the objects without expiring
         # them, so views built from them stay readable after the unit of work ends.
+        self._notices.clear()
         await self.session.close()
 
+    def notify(self, *notices: Notice) -> None:
+        for n in notices:
+            if not isinstance(n, Notice):
+                raise TypeError(f"notify takes services.ports.Notice, not {type(n).__name__}")
+        self._notices.extend(notices)
+
+    @property
+    def notices(self) -> Sequence[Notice]:
+        """The notices raised and not yet written."""
+        return tuple(self._notices)
+
+    async def write_notices(self) -> int:
+        if not self._notices:
+            return 0
+        if self._writer is None:
+            raise RuntimeError("this unit of work has no notice writer: build it through bot/bootstrap.py")
+        pending, self._notices = self._notices, []
+        return await self._writer(self, pending)
+
     async def commit(self) -> None:
+        await self.write_notices()
         await self.session.commit()
 
     async def rollback(self) -> None:
+        self._notices.clear()
         await self.session.rollback()
 
 
@@ -303,8 +328,9 @@ class Store:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.sessionmaker)
+    def uow(self, writer: NoticeWriter | None = None) -> UnitOfWork:
+        """A unit of work; `writer` queues the notices it is told of (bootstrap binds it)."""
+        return UnitOfWork(self.sessionmaker, writer)
 
     async def ping(self) -> bool:
         return await ping(self.engine)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
 from services.delivery import outbox
+from services.ports import Notice
 from services.reminders import sweeps
 from connectors.word.samples import tracked_docx
 from tests.support.channel import card_of, readable
@@ -131,7 +132,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
             await uow.commit()
         for key in ("one", "two"):
             async with services.uow() as uow:
-                await outbox.enqueue(uow, [outbox.Message(key=key, kind="notice", subject=f"Hello {key}", body="b", person_id="ro-1")], clock.now())
+                uow.notify(Notice(key=key, subject=f"Hello {key}", body="b", person_id="ro-1"))
                 await uow.commit()
             await dispatcher.drain()
         created = [r for r in running.channel.received if r.path == "/v3/conversations"]

@@ -20,9 +20,9 @@ import asyncio
 import hashlib
 import re
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Mapping
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
@@ -32,90 +32,21 @@ from lxml import etree
 
 from governance.dates import MONTHS as DATE_MONTHS
 from governance.dates import DateProblem, read_date
+from services.ports import (
+    Amendment,
+    ChapterPage,
+    CrawlConfig,
+    CrawlResult,
+    PageFailure,
+    Validators,
+)
+from services.ports import ManualProgress as Progress
 
-USER_AGENT = "policybot/0.1 (+contact)"
+__all__ = ["Amendment", "ChapterPage", "CrawlConfig", "CrawlResult", "PageFailure", "Progress", "TrixManual",
+           "Validators", "crawl", "normalise_url"]
+
+USER_AGENT = CrawlConfig.user_agent
 ROBOTS_AGENT = "policybot"
-
-Progress = Callable[[int, int, str], None]
-
-
-# --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Validators:
-    """What the server said last time, sent back so an unchanged page answers 304."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
-class ChapterPage:
-    url: str
-    title: str
-    section: str | None
-    text: str
-    updated_on: date | None
-    etag: str | None
-    last_modified: str | None
-    content_hash: str
-    links: tuple[str, ...] = ()  # other pages of the manual this chapter links to
-
-
-@dataclass(frozen=True)
-class Amendment:
-    update: str  # the update's heading, e.g. "March 2025 Update"
-    published_on: date | None
-    kind: str  # updated | new | removed | other
-    title: str
-    url: str | None
-    note: str
-
-
-@dataclass(frozen=True)
-class PageFailure:
-    url: str
-    reason: str
-    status: int | None = None
-
-
-@dataclass
-class CrawlResult:
-    base_url: str
-    chapters: list[ChapterPage] = field(default_factory=list)
-    # Chapters that answered 304 Not Modified: url -> (section, title as linked) so a moved chapter follows.
-    not_modified: dict[str, tuple[str | None, str]] = field(default_factory=dict)
-    amendments: list[Amendment] = field(default_factory=list)
-    amendments_read: bool = False
-    failures: list[PageFailure] = field(default_factory=list)
-    skipped_by_robots: list[str] = field(default_factory=list)
-    sections: list[str] = field(default_factory=list)
-    # Every section listing was read: a stored chapter no longer listed anywhere has been removed.
-    complete: bool = True
-    fatal: str | None = None
-    requests: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return self.fatal is None
-
-    @property
-    def chapter_urls(self) -> set[str]:
-        return {c.url for c in self.chapters} | set(self.not_modified)
-
-
-@dataclass(frozen=True)
-class CrawlConfig:
-    delay: float = 1.0  # seconds between the starts of two requests
-    concurrency: int = 2
-    timeout: float = 30.0  # per request, seconds
-    retries: int = 1  # extra tries after a timeout, 429 or 5xx
-    user_agent: str = USER_AGENT
-    max_pages: int = 20_000
-    # More than this share of chapter pages failing means something is wrong with the site:
-    # the whole sync fails and the previous index stays.
-    max_failure_ratio: float = 0.5
 
 
 class FetchError(Exception):
@@ -629,3 +560,20 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
         result.fatal = (f"{attempted - read_ok} of {attempted} chapters could not be read, so the previous index "
                         "was kept")
     result.chapters.sort(key=lambda c: c.url)
+
+
+class TrixManual:
+    """The manual source (services.ports.ManualSource) for a Tri.x-style manual: each read opens its
+    own HTTP session unless one is given (tests share one)."""
+
+    def __init__(self, session: aiohttp.ClientSession | None = None) -> None:
+        self.session = session
+
+    def address(self, url: str) -> str:
+        return normalise_url(url)
+
+    async def read(self, base_url: str, *, known: Mapping[str, Validators] | None = None,
+                   config: CrawlConfig | None = None, progress: Progress | None = None,
+                   amendments_only: bool = False) -> CrawlResult:
+        return await crawl(base_url, known=known, config=config, progress=progress, session=self.session,
+                           amendments_only=amendments_only)

@@ -5,23 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from aiohttp import web
+
+from bot.bootstrap import create_app
 from bot.settings import Settings
+from connectors.word.samples import write_samples
+from policybot.chat import run_chat
 
 
 def _chat(args) -> int:
-    from policybot.chat import run_chat
-
     settings = Settings.from_env()
     url = args.url or f"http://{settings.host}:{settings.port}"
     return asyncio.run(run_chat(url, settings.database_url, args.who, args.channel))
 
 
 def _demo(args) -> int:
-    from aiohttp import web
-
-    from bot.bootstrap import create_app
-    from policybot.chat import run_chat
-
     settings = Settings.from_env()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -33,8 +31,6 @@ def _demo(args) -> int:
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
         print(f"policybot is running on http://127.0.0.1:{port} (database: {settings.masked()['database_url']}).")
-        from connectors.word.samples import write_samples
-
         samples = write_samples(settings.data_dir / "samples")
         print("Sample drafts to send with /attach: " + ", ".join(str(p) for p in samples))
         try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bot.settings import Settings
+from policybot.teams_package import PackageError, build_manifest, build_package
+
 
 def _build(args) -> int:
-    from bot.settings import Settings
-    from policybot.teams_package import PackageError, build_manifest, build_package
-
     settings = Settings.from_env()
     try:
         manifest = build_manifest(args.app_id, args.bot_id, args.domain, settings.organisation_name)

@@ -8,6 +8,14 @@ import time
 
 from governance.dates import short_date, time_of_day
 from policybot.commands._shared import open_services, run
+from render.search import search_reply
+from services.manual.impact import (
+    affected_by_chapter,
+    affected_by_document,
+    amendment_notices,
+)
+from services.manual.search import search
+from services.manual.sync import crawl_config, sync_history, sync_manual
 
 
 class ProgressLine:
@@ -33,8 +41,6 @@ class ProgressLine:
 
 
 def _sync(args) -> int:
-    from services.manual.sync import crawl_config, sync_manual
-
     async def main() -> int:
         async with open_services() as services:
             overrides = {"delay": args.delay} if args.delay is not None else {}
@@ -54,9 +60,6 @@ def _sync(args) -> int:
 
 
 def _search(args) -> int:
-    from render.search import search_reply
-    from services.manual.search import search
-
     async def main() -> int:
         async with open_services() as services:
             outcome = await search(services, args.query, limit=args.limit)
@@ -67,8 +70,6 @@ def _search(args) -> int:
 
 
 def _status(_args) -> int:
-    from services.manual.sync import sync_history
-
     async def main() -> int:
         async with open_services() as services:
             runs = await sync_history(services)
@@ -82,8 +83,6 @@ def _status(_args) -> int:
 
 
 def _impact(args) -> int:
-    from services.manual.impact import affected_by_chapter, affected_by_document
-
     async def main() -> int:
         async with open_services() as services:
             if args.document:
@@ -101,8 +100,6 @@ def _impact(args) -> int:
 
 
 def _notices(args) -> int:
-    from services.manual.impact import amendment_notices
-
     async def main() -> int:
         async with open_services() as services:
             notices = await amendment_notices(services, args.update)

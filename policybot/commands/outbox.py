@@ -7,10 +7,14 @@ import asyncio
 import signal
 import sys
 
-from policybot.cli import configure_logging
-from governance.dates import parse_date
-from policybot.commands._shared import open_runtime, open_services, run as run_politely
 from bot.settings import Settings
+from governance.dates import parse_date
+from policybot.cli import configure_logging
+from policybot.commands._shared import open_runtime, open_services
+from policybot.commands._shared import run as run_politely
+from scheduler.runner import Scheduler
+from services.delivery import outbox
+from services.reminders import preferences
 
 
 async def _with_runtime(fn):
@@ -28,8 +32,6 @@ def _scheduler(args) -> int:
     configure_logging(settings.log_level)
 
     async def run(runtime) -> int:
-        from scheduler.runner import Scheduler
-
         services = runtime.services
         dispatcher, teams = runtime.delivery()
         sched = Scheduler(services, dispatcher, tick_seconds=args.tick, sweep_seconds=args.sweep_every,
@@ -51,8 +53,6 @@ def _scheduler(args) -> int:
 
 
 def _outbox(args) -> int:
-    from services.delivery import outbox
-
     async def run(services) -> int:
         if args.outbox_command == "retry":
             if await outbox.retry(services.uow, args.id, services.clock.now()):
@@ -75,8 +75,6 @@ def _outbox(args) -> int:
 
 
 def _nudges(args) -> int:
-    from services.reminders import preferences
-
     async def run(services) -> int:
         if args.nudges_command == "pause":
             until = parse_date(args.until, services.clock.today()) if args.until else None
@@ -89,8 +87,6 @@ def _nudges(args) -> int:
 
 
 def _updates(args) -> int:
-    from services.reminders import preferences
-
     async def run(services) -> int:
         print(await preferences.add_update_deadline(services, parse_date(args.deadline, services.clock.today())))
         return 0

@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import sys
 
+from bot.bootstrap import organisation_preset
+from bot.settings import Settings
+from governance.describe import describe_preset, mermaid
+from governance.errors import PresetError
+from governance.preset import list_presets, load_preset
+
 
 def _list(_args) -> int:
-    from governance.preset import list_presets
-
     for key, name in list_presets():
         print(f"{key:8} {name}")
     return 0
 
 
 def _show(args) -> int:
-    from governance.describe import describe_preset, mermaid
-    from governance.errors import PresetError
-    from governance.preset import load_preset
-
     try:
         if args.key == "mine":
-            from bot.bootstrap import organisation_preset
-            from bot.settings import Settings
-
             preset = organisation_preset(Settings.from_env())
         else:
             preset = load_preset(args.key)

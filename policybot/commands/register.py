@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from policybot.commands._shared import open_runtime, open_services, run
+from render.reports import compliance_chart_png, due_reply, overdue_reply, report_reply
+from services.people.directory import load_csv, sync_graph
+from services.register.assets import (
+    all_assets,
+    assets_to_update,
+    link_asset,
+    save_asset,
+)
+from services.register.exporting import export_register
+from services.register.importing import import_tracker
+from services.register.ownership import ownership_problems, reassign_ro
+from services.register.reports import record_compliance_snapshot, register_report
 
 
 def _import(args) -> int:
-    from services.register.importing import import_tracker
-
     async def main() -> int:
         async with open_services() as services:
             report = await import_tracker(services, args.file, dry_run=args.dry_run, mapping=args.mapping,
@@ -20,8 +32,6 @@ def _import(args) -> int:
 
 
 def _export(args) -> int:
-    from services.register.exporting import export_register
-
     async def main() -> int:
         async with open_services() as services:
             summary = await export_register(services, args.file)
@@ -32,69 +42,56 @@ def _export(args) -> int:
     return run(main)
 
 
-async def _queue_notices(services, notices) -> None:
-    """Put the notices in the outbox: the bot's scheduler sends them (Teams or email)."""
-    from services.delivery import outbox
-
+def _show_notices(notices) -> None:
+    """Say who was told: the use case queued the notices in the outbox in the same transaction as
+    the change (the bot's scheduler sends them, by Teams or email)."""
     if not notices:
         return
-    async with services.uow() as uow:
-        await outbox.enqueue_notices(uow, list(notices), services.clock.now(),
-                                     mail_enabled=services.config.mail_enabled)
-        await uow.commit()
     print("Queued for the people concerned (the bot's scheduler sends them):")
     for n in notices:
         print(f"  to {n.person_id}: {n.subject}: {n.body}")
 
 
 def _directory_load(args) -> int:
-    from services.people.directory import load_csv
-
     async def main() -> int:
         async with open_runtime() as runtime:
             services = runtime.services
             report = await load_csv(services, args.file, runtime.people_file())
             for line in report.lines():
                 print(line)
-            await _queue_notices(services, report.notices)
+            _show_notices(report.notices)
         return 0 if report.applied else 1
 
     return run(main)
 
 
 def _directory_sync(_args) -> int:
-    from services.people.directory import sync_graph
-
     async def main() -> int:
         async with open_runtime() as runtime:
             services = runtime.services
             report = await sync_graph(services, runtime.directory())
             for line in report.lines():
                 print(line)
-            await _queue_notices(services, report.notices)
+            _show_notices(report.notices)
         return 0
 
     return run(main)
 
 
 def _reassign(args) -> int:
-    from services.register.ownership import reassign_ro
-
     async def main() -> int:
         async with open_services() as services:
             out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
                                     actor_email=args.by, refs=args.ref or None)
             print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
                   f"{len(out.cases)} open cases and {out.drafts} drafts.")
-            await _queue_notices(services, out.notices)
+            _show_notices(out.notices)
         return 0
 
     return run(main)
 
 
 def _problems(_args) -> int:
-    from services.register.ownership import ownership_problems
-
     async def main() -> int:
         async with open_services() as services:
             problems = await ownership_problems(services)
@@ -107,14 +104,10 @@ def _problems(_args) -> int:
 
 
 def _asset_add(args) -> int:
-    from services.register.assets import save_asset
-
     async def main() -> int:
         async with open_services() as services:
             a = await save_asset(services, args.ref, args.title, kind=args.kind, location=args.location, owner=args.owner)
             for doc_ref in args.governed_by or ():
-                from services.register.assets import link_asset
-
                 await link_asset(services, a.ref, doc_ref)
         print(f"{a.ref} {a.title} ({a.kind}) is in the register" + (f", governed by {', '.join(args.governed_by)}" if args.governed_by else "") + ".")
         return 0
@@ -123,8 +116,6 @@ def _asset_add(args) -> int:
 
 
 def _asset_link(args) -> int:
-    from services.register.assets import link_asset
-
     async def main() -> int:
         async with open_services() as services:
             done = await link_asset(services, args.asset, args.document, note=args.note, unlink=args.unlink)
@@ -136,8 +127,6 @@ def _asset_link(args) -> int:
 
 
 def _asset_list(args) -> int:
-    from services.register.assets import all_assets, assets_to_update
-
     async def main() -> int:
         async with open_services() as services:
             if args.document:
@@ -155,16 +144,6 @@ def _asset_list(args) -> int:
 
 
 def _report(args) -> int:
-    from pathlib import Path
-
-    from render.reports import (
-        compliance_chart_png,
-        due_reply,
-        overdue_reply,
-        report_reply,
-    )
-    from services.register.reports import record_compliance_snapshot, register_report
-
     async def main() -> int:
         async with open_services() as services:
             if not args.no_snapshot:

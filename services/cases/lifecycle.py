@@ -2,8 +2,9 @@
 
 Every change is one transaction: the case's new state (compare-and-swap on its version, so a
 stale card or a second click changes nothing), the document's register entry, and an audit
-record. Notices for other people are returned to the caller to deliver after the commit, so a
-failed delivery never undoes a decision.
+record, and the notices for other people (raised with `uow.notify`, queued in the outbox by the
+commit). The notices are also returned, so the turn can send them at once; a failed delivery
+never undoes a decision, the outbox keeps them.
 """
 
 from __future__ import annotations
@@ -17,25 +18,17 @@ from governance.calendar import WorkingCalendar
 from governance.dates import short_date
 from governance.errors import NotAllowed
 from governance.ownership import roles_on_document
-from services.delivery import outbox
 from services.context import Services
+from services.delivery.notices import dated
 from services.cases import drafts as draft_files
 from services.cases.draft_changes import DraftView, latest_draft_view, record_changes
 from services.errors import BadInput, NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
+from services.ports import ConcurrencyConflict, Notice
 from services.register.documents import document_view
 from services.views import DocumentView
 
 DOCUMENT_ROLES = {"ro", "rsm"}  # held per document, never as an organisation-wide role
-
-
-@dataclass(frozen=True)
-class Notice:
-    person_id: str
-    subject: str
-    body: str
-    case_id: int | None = None
-    key: str = ""  # its outbox key: the message is queued in the same transaction as the change
 
 
 @dataclass(frozen=True)
@@ -162,11 +155,9 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         )
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
                                summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
-        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id, now=now,
-                                 mail_enabled=_mail_on(services))
-        notices += await outbox.enqueue_notices(
-            uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person), now,
-            mail_enabled=_mail_on(services))
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices += await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person)
+        uow.notify(*notices)
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
@@ -219,12 +210,10 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="requested",
                                summary=f"New {label.lower()} requested (case {row.id}){extra}", reason=reason.strip(),
                                details={"case": row.id, "consultees": named})
-        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id, now=now,
-                                 mail_enabled=_mail_on(services))
-        notices += await _to_request_mailbox(services, uow, preset, doc, row.id, person, reason, stakeholders, now)
-        notices += await outbox.enqueue_notices(
-            uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person), now,
-            mail_enabled=_mail_on(services))
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices += _to_request_mailbox(services, preset, doc, row.id, person, reason, stakeholders)
+        notices += await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person)
+        uow.notify(*notices)
         await uow.commit()
         view = await _view(uow, preset, row, doc, person, services.clock.today())
     who = preset.role_label(preset.request_recipient)
@@ -237,8 +226,8 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
 
 
-async def _to_request_mailbox(services: Services, uow, preset, doc, case_id: int, person, reason: str,
-                              stakeholders: str | None, now) -> list[Notice]:
+def _to_request_mailbox(services: Services, preset, doc, case_id: int, person, reason: str,
+                        stakeholders: str | None) -> list[Notice]:
     """BCT-2: requests also go to the organisation's request mailbox, when it has one and its
     address is configured (POLICYBOT_REQUEST_MAILBOX); the preset names it, never its address."""
     address = services.config.request_mailbox
@@ -254,11 +243,8 @@ async def _to_request_mailbox(services: Services, uow, preset, doc, case_id: int
         lines.append(f"Stakeholders: {stakeholders.strip()}")
     lines.append(f"To decide, reply to policybot with AGREE THE NEED case {case_id}; "
                  f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
-    key = f"request:case{case_id}"
-    await outbox.enqueue(uow, [outbox.Message(key=key, kind="notice", subject=subject, body="\n".join(lines),
-                                              address=address, case_id=case_id, document_ref=doc.ref)],
-                         now, mail_enabled=True)
-    return [Notice("", subject, "\n".join(lines), case_id, key)]
+    return [Notice(key=f"request:case{case_id}", subject=subject, body="\n".join(lines), address=address,
+                   case_id=case_id, document_ref=doc.ref)]
 
 
 def uses_rsm(preset) -> bool:
@@ -306,9 +292,8 @@ def _doc_type_id(preset, label: str) -> str:
     return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
 
 
-async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str, *, now,
-                   mail_enabled: bool = True) -> list[Notice]:
-    """The people to tell about this step, queued in the outbox inside the caller's transaction."""
+async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+    """The people to tell about this step (the caller raises them with `uow.notify`)."""
     out: list[Notice] = []
     step = len(case.history)
     for e in events:
@@ -319,12 +304,8 @@ async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_
             digest = hashlib.sha1(e.subject.encode()).hexdigest()[:8]
             for pid in dict.fromkeys(targets):
                 if pid != actor_id:
-                    out.append(Notice(pid, e.subject, e.body, case_id, f"notice:case{case_id}:{step}:{digest}"))
-    if out:
-        await outbox.enqueue(uow, [
-            outbox.Message(key=n.key, kind="notice", subject=n.subject, body=n.body, person_id=n.person_id,
-                           case_id=case_id, document_ref=doc.ref) for n in out
-        ], now, mail_enabled=mail_enabled)
+                    out.append(Notice(key=f"notice:case{case_id}:{step}:{digest}", subject=e.subject, body=e.body,
+                                      person_id=pid, case_id=case_id, document_ref=doc.ref))
     return out
 
 
@@ -371,8 +352,6 @@ SYSTEM = gl.Actor("system", frozenset({"system"}))
 async def close_consultation_by_deadline(services: Services, case_id: int) -> bool:
     """BCT-5: when a consultation's deadline has passed, close it; silence is recorded as agreement.
     Done by the scheduler as the 'system' actor; False when someone got there first."""
-    from store.uow import ConcurrencyConflict
-
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
@@ -394,19 +373,20 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
         summary = out.case.history[-1].summary if out.case.history else "Consultation closed"
         await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id, action="close_consultation",
                                summary=f"{summary} (case {row.id}, by the deadline)", details={"case": row.id})
-        await _notices(uow, preset, doc, out.case, out.events, row.id, "system", now=now, mail_enabled=_mail_on(services))
-        await outbox.enqueue_notices(uow, await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, None),
-                                     now, mail_enabled=_mail_on(services))
+        uow.notify(*await _notices(uow, preset, doc, out.case, out.events, row.id, "system"))
+        uow.notify(*await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, None))
         await uow.commit()
     return True
+
+
 async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None, data: dict | None, today: date, now,
                  extra_roles: frozenset[str] = frozenset(), audit_details: dict | None = None,
                  mail_enabled: bool = True) -> tuple[str, list[Notice]]:
     """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
-    new state, the register, the audit record, and any agenda placement its events ask for.
-    `extra_roles` lets a deputy act for a role (a vice-chair deputising for the chair)."""
-    from store.uow import ConcurrencyConflict
-
+    new state, the register, the audit record, any agenda placement its events ask for, and the
+    notices it causes (raised on the unit of work, and returned). `extra_roles` lets a deputy act for
+    a role (a vice-chair deputising for the chair). `mail_enabled` is no longer used (the outbox's
+    writer knows), kept for the callers that pass it."""
     case = gl.case_from_dict(row.state)
     actor = actor_for(person, doc, case)
     if extra_roles:
@@ -424,45 +404,49 @@ async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None
     await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
                            summary=f"{summary} (case {row.id})", reason=text,
                            details={"case": row.id, "stage": case.stage, **(audit_details or {})})
-    notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id, now=now, mail_enabled=mail_enabled)
-    notices += await outbox.enqueue_notices(
-        uow, await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person), now, mail_enabled=mail_enabled)
+    notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
+    notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
+    uow.notify(*notices)
     return summary, notices
 
 
 async def _agenda_events(uow, preset, doc, row, case, events, today, now, person) -> list[Notice]:
-    """A stage that needs a body's decision puts the document on its forward plan and agenda."""
+    """A stage that needs a body's decision puts the document on its forward plan and agenda (the
+    notices to its owner, keyed with today's date)."""
     if not any(isinstance(e, gl.AgendaItem) for e in events):
         return []
     from services.meetings import agenda as meetings
 
-    return await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)
+    return [dated(n, today) for n in await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)]
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
                        case_id: int | None = None, *, change_kind: str | None = None) -> Outcome:
-    """A Word document arrives: check it, keep it as a new version, and move the case on."""
+    """A Word document arrives: check it, keep it as a new version, and move the case on, in one
+    transaction (the case's move, the stored draft, both audit records and the notices): a crash
+    part way leaves neither."""
     check = await draft_files.check_draft(services, content, filename)
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
         person = await _who(uow, ident)
         row = await _case_for_draft(uow, person, case_id)
-        row_id, doc_id, person_id = row.id, row.document_id, person.id
-        step = gl.case_from_dict(row.state).step
-    action = "submit_amendments" if step == "conditions" else "submit_draft"
-    outcome = await act(services, ident, row_id, action, data={"tracked_changes": check.has_tracked_changes, "filename": filename})
-    async with services.uow() as uow:
-        person = await uow.people.get(person_id)
+        doc = await uow.documents.get(row.document_id)
+        action = "submit_amendments" if gl.case_from_dict(row.state).step == "conditions" else "submit_draft"
+        summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
+                                        data={"tracked_changes": check.has_tracked_changes, "filename": filename})
         draft = await uow.cases.add_draft(
-            document_id=doc_id, case_id=row_id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
-            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person_id,
-            uploaded_at=services.clock.now(), note=None,
+            document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
+            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
+            uploaded_at=now, note=None,
         )
         await record_changes(services, uow, draft, check, change_kind)
-        await uow.audit.record(at=services.clock.now(), actor=person, entity="document", entity_id=doc_id, action="draft_stored",
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_stored",
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")
         await uow.commit()
-    return Outcome(outcome.case, f"Thanks: {filename} is stored as draft version {draft.number}. " + outcome.message, outcome.notices)
+        view = await _view(uow, preset, row, doc, person, today)
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices))
 
 
 async def _case_for_draft(uow, person, case_id: int | None):

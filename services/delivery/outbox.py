@@ -1,6 +1,7 @@
 """The outbox: what we owe people, written in the caller's transaction, sent later, never lost.
 
-`enqueue` adds a message (one row per channel) unless its idempotency key is already there.
+A use case raises `Notice`s with `uow.notify`; the unit of work's `commit()` runs `OutboxWriter`,
+which `enqueue`s them: it adds a message (one row per channel) unless its idempotency key is already there.
 The dispatcher claims due rows with a conditional UPDATE (so two processes never take the same
 row), sends them, and marks them sent, or reschedules them with backoff. A message that keeps
 failing stays as `failed` for an admin (`policybot outbox`); nothing is ever deleted.
@@ -11,29 +12,17 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
+from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS
+from services.delivery.notices import dated
+from services.ports import Clock, Notice
 
 PAUSE_KEY = "nudges_paused"
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = int(os.environ.get("POLICYBOT_OUTBOX_CLAIM_SECONDS", "120"))  # a dead sender's claim lapses
-
-
-@dataclass(frozen=True)
-class Message:
-    key: str
-    kind: str
-    subject: str
-    body: str
-    person_id: str | None = None
-    address: str | None = None  # an email address that is not a person (a mailing list)
-    case_id: int | None = None
-    document_ref: str | None = None
-    due_on: date | None = None
-    payload: dict = field(default_factory=dict)
-    not_before: datetime | None = None
 
 
 def channels_for(person, *, address: str | None, mail_enabled: bool, teams_enabled: bool) -> list[str]:
@@ -52,52 +41,48 @@ def channels_for(person, *, address: str | None, mail_enabled: bool, teams_enabl
     return ["teams"] if person.aad_object_id else ["email"]
 
 
-async def enqueue(uow, messages: list[Message], now: datetime, *, mail_enabled: bool = True,
+async def enqueue(uow, notices: Sequence[Notice], now: datetime, *, mail_enabled: bool = True,
                   teams_enabled: bool = True) -> int:
-    """Add messages in the caller's transaction; returns how many rows were new. Keys already
-    present (sent, pending or failed) are left exactly as they are."""
-    if not messages:
+    """Add notices in the caller's transaction (one row per channel); returns how many rows were
+    new. Keys already present (sent, pending or failed) are left exactly as they are. A `daily`
+    key gets the day (Europe/London) of `now`."""
+    if not notices:
         return 0
-    people = {p.id: p for p in await uow.people.many({m.person_id for m in messages if m.person_id})}
+    day = now.astimezone(LONDON).date()
+    notices = [dated(n, day) for n in notices]
+    people = {p.id: p for p in await uow.people.many({n.person_id for n in notices if n.person_id})}
     values = []
-    for m in messages:
-        person = people.get(m.person_id) if m.person_id else None
-        held = bool(person and (person.preferences or {}).get("digest") and m.kind in NUDGE_KINDS)
-        for channel in channels_for(person, address=m.address, mail_enabled=mail_enabled, teams_enabled=teams_enabled) or ["none"]:
+    for n in notices:
+        person = people.get(n.person_id) if n.person_id else None
+        held = bool(person and (person.preferences or {}).get("digest") and n.kind in NUDGE_KINDS)
+        payload = dict(n.payload)
+        if n.lines:
+            payload["lines"] = list(n.lines)
+        if n.with_chart:
+            payload["chart"] = True
+        for channel in channels_for(person, address=n.address, mail_enabled=mail_enabled, teams_enabled=teams_enabled) or ["none"]:
             values.append({
-                "key": f"{m.key}|{m.person_id or m.address}|{channel}", "kind": m.kind, "channel": channel,
-                "person_id": m.person_id, "address": m.address, "subject": m.subject[:300], "body": m.body,
-                "case_id": m.case_id, "document_ref": m.document_ref,
-                "due_on": m.due_on.isoformat() if m.due_on else None, "payload": dict(m.payload),
+                "key": f"{n.key}|{n.person_id or n.address}|{channel}", "kind": str(n.kind), "channel": channel,
+                "person_id": n.person_id, "address": n.address, "subject": n.subject[:300], "body": n.body,
+                "case_id": n.case_id, "document_ref": n.document_ref,
+                "due_on": n.due_on.isoformat() if n.due_on else None, "payload": payload,
                 "status": "held" if held else ("pending" if channel != "none" else "failed"),
                 "last_error": None if channel != "none" else "no way to reach this person: no Teams account or email address",
-                "attempts": 0, "not_before": m.not_before or now, "created_at": now,
+                "attempts": 0, "not_before": n.not_before or now, "created_at": now,
             })
     return await uow.outbox.insert_new(values)
 
 
-def notice_key(notice, today: date) -> str:
-    """A stable key for a notice that was built without one (same person, words and day: once)."""
-    import hashlib
+class OutboxWriter:
+    """The `NoticeWriter` the store's unit of work runs inside `commit()`: the rules above, with the
+    clock and whether email is on (wired in `bot/bootstrap.py`)."""
 
-    raw = f"{notice.person_id}|{notice.subject}|{notice.body}|{getattr(notice, 'case_id', None)}|{today.isoformat()}"
-    return "notice:" + hashlib.sha1(raw.encode()).hexdigest()[:20]
+    def __init__(self, clock: Clock, *, mail_enabled: bool, teams_enabled: bool = True) -> None:
+        self.clock, self.mail_enabled, self.teams_enabled = clock, mail_enabled, teams_enabled
 
-
-async def enqueue_notices(uow, notices, now: datetime, *, mail_enabled: bool = True) -> list:
-    """Queue notices (lifecycle.Notice) that have no key yet, in the caller's transaction; returns
-    every notice with its key (those that had one were queued when they were made)."""
-    import dataclasses
-
-    keyed, new = [], []
-    for n in notices:
-        if not n.key:
-            n = dataclasses.replace(n, key=notice_key(n, now.date()))
-            new.append(n)
-        keyed.append(n)
-    await enqueue(uow, [Message(key=n.key, kind="notice", subject=n.subject, body=n.body, person_id=n.person_id,
-                                case_id=n.case_id) for n in new], now, mail_enabled=mail_enabled)
-    return keyed
+    async def __call__(self, uow, notices: Sequence[Notice]) -> int:
+        return await enqueue(uow, notices, self.clock.now(), mail_enabled=self.mail_enabled,
+                             teams_enabled=self.teams_enabled)
 
 
 async def claim(uow_factory, holder: str, now: datetime, limit: int = 200, channel: str | None = None,

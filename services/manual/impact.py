@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from services.context import Services
 from services.errors import NotFound
-from services.cases.lifecycle import Notice
+from services.delivery.notices import daily
+from services.ports import Notice
 from services.manual.search import STOPWORDS, same_title_key
 
 _TOKEN = re.compile(r"[a-z][a-z0-9]+")
@@ -212,7 +213,7 @@ class OwnerNotice:
         return "\n".join(lines)
 
     def as_notice(self) -> Notice:
-        return Notice(person_id=self.person_id, subject=self.subject, body=self.body)
+        return daily(person_id=self.person_id, subject=self.subject, body=self.body)
 
 
 async def amendment_notices(services: Services, update: str | None = None) -> list[OwnerNotice]:

@@ -1,6 +1,7 @@
 """Keep the index of the online procedures manual: sync it, and say how the last syncs went.
 
-A sync reads the whole manual first (connectors/trix.py) and only then writes, in ONE
+A sync reads the whole manual first (the manual source, services.ports.ManualSource, which
+connectors/trix/crawler.py implements and bot/bootstrap.py wires) and only then writes, in ONE
 transaction with its audit record: a sync that fails (the site's layout changed, it timed out,
 it answered errors) writes nothing but its own failed run, so the previous index stays in use.
 Pages that fail on their own (a broken link, one slow page) are reported; a chapter that could
@@ -13,15 +14,28 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-import aiohttp
-
-from connectors.trix.crawler import CrawlConfig, CrawlResult, Progress, Validators, crawl, normalise_url
 from services.clock import LONDON
 from services.context import Services
 from services.errors import BadInput
+from services.ports import (
+    CrawlConfig,
+    CrawlResult,
+    ManualProgress,
+    ManualSource,
+    Validators,
+)
 
 MANUAL_URL_SETTING = "POLICYBOT_MANUAL_URL"
 REFRESH_EVERY = timedelta(days=7)
+SOURCE = "manual_source"  # the adapter's name in Services.adapters
+
+
+def manual_source(services: Services) -> ManualSource:
+    """The manual source the composition root wired (connectors/trix/crawler.TrixManual)."""
+    source = services.adapters.get(SOURCE)
+    if source is None:
+        raise BadInput("This policybot has no way to read the manual (no manual source is set up).")
+    return source
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,7 @@ def manual_url(services: Services, given: str | None = None) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise BadInput(f"{url!r} is not a web address: it should start with https://")
-    return normalise_url(url)
+    return manual_source(services).address(url)
 
 
 def crawl_config(services: Services, **overrides: float) -> CrawlConfig:
@@ -75,15 +89,14 @@ async def sync_manual(
     base_url: str | None = None,
     *,
     config: CrawlConfig | None = None,
-    progress: Progress | None = None,
-    session: aiohttp.ClientSession | None = None,
+    progress: ManualProgress | None = None,
 ) -> SyncReport:
     url = manual_url(services, base_url)
     config = config or crawl_config(services)
     started = services.clock.now()
     async with services.uow() as uow:
         known = {row[1]: Validators(row[5], row[6]) for row in await uow.manual.light_rows()}
-    result = await crawl(url, known=known, config=config, progress=progress, session=session)
+    result = await manual_source(services).read(url, known=known, config=config, progress=progress)
     return await store_crawl(services, result, started)
 
 
@@ -208,7 +221,7 @@ async def new_update_published(services: Services, base_url: str | None = None, 
     """The heading of an update on the manual's amendments page that the index has not seen yet
     (robots.txt, contents and amendments pages only), or None."""
     url = manual_url(services, base_url)
-    result = await crawl(url, config=config or crawl_config(services), amendments_only=True)
+    result = await manual_source(services).read(url, config=config or crawl_config(services), amendments_only=True)
     if not result.ok:
         return None
     async with services.uow() as uow:

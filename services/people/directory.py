@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.context import Services
 from governance.dates import collapse
-from services.cases.lifecycle import Notice
+from services.context import Services
+from services.delivery.notices import dated
 from services.ports import DirectoryEntry as Entry
-from services.ports import DirectorySource, PeopleFileReader
+from services.ports import DirectorySource, Notice, PeopleFileReader
+from services.register.ownership import flag_orphans
 
 
 @dataclass
@@ -52,7 +53,7 @@ async def _release_email(uow, by_email: dict, email: str, now, report, keep=None
         return
     holder.email = None
     by_email.pop(email.lower(), None)
-    await uow.session.flush()
+    await uow.register.flush()
     await uow.audit.record(at=now, actor=None, entity="person", entity_id=holder.id, action="email_moved",
                            summary=f"{email} now belongs to someone else in the directory; removed from {holder.name}")
 
@@ -70,13 +71,11 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
     (when given) replace the person's roles. absent_leave: people with an Entra id that the source no
     longer lists have left (a full Graph sync).
     """
-    from services.register.ownership import flag_orphans
-    from store.register_repo import RegisterRepo
 
     now = services.clock.now()
     report = SyncReport(source)
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         people = await uow.people.all()
         by_aad = {p.aad_object_id: p for p in people if p.aad_object_id}
         by_email = {p.email.lower(): p for p in people if p.email}
@@ -166,6 +165,9 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
                 report.notices += notices
         await uow.audit.record(at=now, actor=None, entity="directory", entity_id=source[:64], action="directory_sync",
                                summary="; ".join(report.lines()))
+        # The sync and the notices it causes (orphaned documents, NCT-1) are one transaction.
+        report.notices = [dated(n, services.clock.today()) for n in report.notices]
+        uow.notify(*report.notices)
         await uow.commit()
         report.applied = True
     return report

@@ -31,8 +31,6 @@ async def _doc(uow, ref: str):
 async def save_asset(services: Services, ref: str, title: str, *, kind: str = "form", location: str | None = None,
                      owner: str | None = None) -> AssetView:
     """Add an asset to the register, or update the one with that reference."""
-    from store.register_repo import RegisterRepo
-
     ref = re.sub(r"\s+", "", ref or "").upper()
     if not re.fullmatch(r"[A-Z0-9][A-Z0-9._/-]{0,31}", ref):
         raise BadInput("An asset needs a short reference of letters, digits and dashes, e.g. FORM-12.")
@@ -43,7 +41,7 @@ async def save_asset(services: Services, ref: str, title: str, *, kind: str = "f
         raise BadInput(f"'{kind}' is not a kind of asset I know: {', '.join(KINDS)}.")
     now = services.clock.now()
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         person = None
         if owner:
             person = await find_person(uow, owner)
@@ -68,11 +66,9 @@ async def save_asset(services: Services, ref: str, title: str, *, kind: str = "f
 async def link_asset(services: Services, asset_ref: str, doc_ref: str, *, note: str | None = None,
                      unlink: bool = False) -> bool:
     """DOR-14: the document governs the asset. Returns False when nothing needed doing."""
-    from store.register_repo import RegisterRepo
-
     now = services.clock.now()
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         asset = await repo.asset_by_ref(asset_ref)
         if asset is None:
             raise NotFound(f"There is no asset {asset_ref.strip().upper()!r}. Add it first with 'policybot asset add'.")
@@ -92,11 +88,9 @@ async def link_asset(services: Services, asset_ref: str, doc_ref: str, *, note: 
 
 async def assets_to_update(uow, doc_ref: str) -> list[AssetView]:
     """DOR-14: the forms and other assets to check when this document changes."""
-    from store.register_repo import RegisterRepo
-
     doc = await _doc(uow, doc_ref)
     out = []
-    for asset, link in await RegisterRepo(uow.session).assets_for_document(doc.id):
+    for asset, link in await uow.register.assets_for_document(doc.id):
         owner = await uow.people.get(asset.owner_id) if asset.owner_id else None
         out.append(asset_view(asset, owner, link.note))
     return out
@@ -104,10 +98,8 @@ async def assets_to_update(uow, doc_ref: str) -> list[AssetView]:
 
 async def all_assets(services: Services) -> list[tuple[AssetView, tuple[str, ...]]]:
     """Every asset with the references of the documents that govern it."""
-    from store.register_repo import RegisterRepo
-
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         out = []
         for a in await repo.all_assets():
             owner = await uow.people.get(a.owner_id) if a.owner_id else None

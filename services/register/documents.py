@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.errors import NotFound
+from services.register.assets import assets_to_update
 from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 
 
@@ -47,8 +48,6 @@ async def document_detail(uow, ref: str) -> DocumentDetail:
         HistoryLine(at=e.at, who=e.actor_name or "policybot", action=e.action, summary=e.summary, reason=e.reason)
         for e in entries
     )
-    from services.register.assets import assets_to_update
-
     return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)))
 
 

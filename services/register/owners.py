@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
-from services.delivery import outbox
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, find_person, resolve_person
-from services.cases.lifecycle import Notice, _rsm_ids, uses_rsm
+from services.cases.lifecycle import _rsm_ids, uses_rsm
+from services.delivery.notices import daily, dated
+from services.ports import Notice
 
 COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs
 
@@ -32,7 +33,6 @@ async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str
     if not uses_rsm(preset):
         raise BadInput(f"The {preset.name} process has no Responsible Strategic Managers.")
     today, now = services.clock.today(), services.clock.now()
-    mail_enabled = services.config.mail_enabled
     async with services.uow() as uow:
         actor = await resolve_person(uow, ident)
         if actor is None:
@@ -67,12 +67,13 @@ async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str
                                  status=row.status, waiting_for=gl.who_must_act(preset, case), now=now)
             changed = row.id
             if f"person:{person.id}" in gl.who_must_act(preset, case):
-                notices.append(Notice(person.id, f"For your approval: {doc.ref} {doc.title}",
+                notices.append(daily(person.id, f"For your approval: {doc.ref} {doc.title}",
                                       f"{actor.name} has added you as a Responsible Strategic Manager of {doc.ref}; "
                                       "it waits for your decision.", row.id))
         await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="add_rsm",
                                summary=summary, details={"rsm_ids": list(rsms), **({"case": changed} if changed else {})})
-        notices = await outbox.enqueue_notices(uow, notices, now, mail_enabled=mail_enabled)
+        notices = [dated(n, today) for n in notices]
+        uow.notify(*notices)
         await uow.commit()
     tail = f" Case {changed} now waits for every one of them to approve." if changed else ""
     return OwnerChange(f"Done: {summary}.{tail}", tuple(notices), changed)

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from governance import lifecycle as gl
 from governance.errors import MissingInformation
 from governance.ownership import check_change_of_ro, effective_ro, hand_over_case
+from governance.reminders import NUDGE_KINDS
 from services.context import Services
+from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotFound
 from services.people.identity import find_person
-from services.cases.lifecycle import Notice
+from services.ports import Notice
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ async def _person(uow, who: str, what: str):
 
 async def ppo_notices(uow, subject: str, body: str, *, exclude: set[str] = frozenset()) -> list[Notice]:
     """A notice for each Policy and Procedures Officer (the organisation's 'ppo' role)."""
-    return [Notice(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
+    return [daily(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
 
 
 async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bool = False, reason: str | None = None,
@@ -56,12 +58,10 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
     requester, a condition's checker) names the successor. Drafts stay with their case, so they
     move too. One transaction with an audit record per document; the PPO is told (NCT-1).
     """
-    from store.register_repo import RegisterRepo
-
     now, today = services.clock.now(), services.clock.today()
     preset = services.preset
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         before = await _person(uow, old, "the current owner")
         after = await _person(uow, new, "the successor")
         if before.id == after.id:
@@ -105,8 +105,6 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                 moved_cases.append(row.id)
                 drafts += sum(1 for x in await uow.cases.drafts(d.id) if x.case_id == row.id)
         # Reminders already queued for the previous owner are withdrawn; the next sweep owes them to the successor.
-        from governance.reminders import NUDGE_KINDS
-
         await uow.outbox.withdraw(before.id, [d.ref for d in docs], NUDGE_KINDS, f"handed over to {after.name}")
         listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
         notices = []
@@ -121,9 +119,12 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                 f"{after.name} now owns {len(docs)} document{'s' if len(docs) != 1 else ''} that {before.name} owned: {listed}.{work}"
                 + (f" Reason: {reason}." if reason else "") + " The tracker is updated (NCT-1).",
                 exclude={actor.id} if actor else set())
-            notices.append(Notice(after.id, "Documents handed over to you",
+            notices.append(daily(after.id, "Documents handed over to you",
                                   f"You are now responsible for {listed}, handed over from {before.name}.{work} "
                                   "Say 'my documents' and 'my tasks' to see them."))
+        # The handover and the notices it causes are one transaction: the commit queues them.
+        notices = [dated(n, today) for n in notices]
+        uow.notify(*notices)
         await uow.commit()
     return Handover(before.id, after.id, tuple(d.ref for d in docs), tuple(moved_cases), drafts, tuple(notices))
 
@@ -154,11 +155,9 @@ async def flag_orphans(uow, repo, person, now) -> tuple[list, list[Notice]]:
 
 async def ownership_problems(services: Services) -> list[OwnershipProblem]:
     """Documents that break NCT-1 or have an owner who left."""
-    from store.register_repo import RegisterRepo
-
     out = []
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         flagged = {(f.document_id, f.role) for f in await repo.open_flags()}
         for d in await repo.all_documents():
             if d.status == "retired":

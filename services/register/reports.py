@@ -118,11 +118,9 @@ def _month_start(now: datetime) -> datetime:
 
 
 async def register_report(services: Services, *, months_of_history: int = 12) -> RegisterReport:
-    from store.register_repo import RegisterRepo
-
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         docs = await repo.all_documents()
         statuses = Counter(d.status for d in docs)
         lines = []
@@ -160,11 +158,9 @@ async def register_report(services: Services, *, months_of_history: int = 12) ->
 
 async def record_compliance_snapshot(services: Services) -> CompliancePoint:
     """Keep today's review compliance (once a day is enough; again the same day replaces it)."""
-    from store.register_repo import RegisterRepo
-
     today = services.clock.today()
     async with services.uow() as uow:
-        repo = RegisterRepo(uow.session)
+        repo = uow.register
         point = compliance_of(await repo.all_documents(), today)
         await repo.put_snapshot(today, services.clock.now(), total=point.total, in_date=point.in_date,
                                 due_soon=point.due_soon, overdue=point.overdue, no_date=point.no_date)

@@ -29,6 +29,7 @@ from governance.reminders import (
 from services.cases import lifecycle
 from services.delivery import outbox
 from services.context import Services
+from services.ports import Notice, NoticeKind
 
 log = logging.getLogger("policybot.sweeps")
 
@@ -50,15 +51,17 @@ async def _recipients(uow, doc, case, to: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(people))
 
 
-def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[str] | None = None) -> list[outbox.Message]:
-    return [outbox.Message(key=owed.key, kind=owed.kind, subject=owed.subject, body=owed.body, person_id=p,
-                           case_id=owed.case_id, document_ref=owed.ref, due_on=owed.due_on, not_before=not_before,
-                           payload={"lines": lines} if lines else {}) for p in people]
+def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[str] | None = None) -> list[Notice]:
+    return [Notice(key=owed.key, kind=NoticeKind(owed.kind), subject=owed.subject, body=owed.body, person_id=p,
+                   case_id=owed.case_id, document_ref=owed.ref, due_on=owed.due_on, not_before=not_before,
+                   lines=tuple(lines or ())) for p in people]
 
 
-async def _queue(services: Services, uow, messages: list[outbox.Message]) -> int:
-    return await outbox.enqueue(uow, messages, services.clock.now(),
-                                mail_enabled=services.config.mail_enabled)
+async def _queue(uow, notices: list[Notice]) -> int:
+    """Raise the sweep's notices and write them now, in the sweep's transaction: the count of new
+    outbox rows goes in its `sweep_runs` record."""
+    uow.notify(*notices)
+    return await uow.write_notices()
 
 
 async def _paused(uow, today: date) -> bool:
@@ -77,11 +80,11 @@ async def sweep_reviews(services: Services, holder: str) -> SweepReport:
             report.paused = True
         else:
             when = send_window(now, cal)
-            batch: list[outbox.Message] = []
+            batch: list[Notice] = []
             for doc in await uow.documents.all():
                 for owed in review_reminders(preset, DocFacts(doc.ref, doc.title, doc.next_review_due, doc.status), today, cal):
                     batch += _messages(owed, await _recipients(uow, doc, None, owed.to), when)
-            report.queued = await _queue(services, uow, batch)
+            report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
     return report
@@ -100,7 +103,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
         run = await uow.outbox.start_sweep("cases", now, holder)
         paused = await _paused(uow, today)
         report.paused = paused
-        batch: list[outbox.Message] = []
+        batch: list[Notice] = []
         when = send_window(now, cal)
         for row in await uow.cases.all_open():
             case = gl.case_from_dict(row.state)
@@ -120,7 +123,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
             )
             for owed in case_nudges(facts, today, cal, every):
                 batch += _messages(owed, await _recipients(uow, doc, case, owed.to), when)
-        report.queued = await _queue(services, uow, batch)
+        report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
     for case_id in to_close:
@@ -141,7 +144,7 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
     async with services.uow() as uow:
         run = await uow.outbox.start_sweep("update_window", now, holder)
         schedule = await uow.kv.get(UPDATES_KEY) or {}
-        batch: list[outbox.Message] = []
+        batch: list[Notice] = []
         if await _paused(uow, today):
             report.paused = True
         else:
@@ -161,7 +164,7 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
                     owed = Owed(key=f"update-window:{deadline.isoformat()}:{stage}", kind="update_window", to=(),
                                 subject=subject, body=body, due_on=deadline)
                     batch += _messages(owed, [owner], send_window(now, cal), [f"{r} {t}" for r, t in refs])
-            report.queued = await _queue(services, uow, batch)
+            report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
     return report
@@ -176,7 +179,7 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
     report = SweepReport("digests")
     async with services.uow() as uow:
         run = await uow.outbox.start_sweep("digests", now, holder)
-        batch: list[outbox.Message] = []
+        batch: list[Notice] = []
         for kind in preset.digests:
             due = digest_due(kind, today, cal)
             if due is None:
@@ -196,18 +199,18 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
                 body = "These documents were approved last month (DOR-13)."
                 configured, roles = services.config.monthly_to, ("xcslt", "head_of_qa", "governance_officer", "ppo")
             when = send_window(now, cal)
-            payload = {"lines": lines, "chart": kind == "weekly_published"}
+            chart = kind == "weekly_published"
             for address in configured:
-                batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, address=address,
-                                            payload=payload, not_before=when))
+                batch.append(Notice(key=key, kind=NoticeKind.DIGEST, subject=subject, body=body, address=address,
+                                    lines=tuple(lines), with_chart=chart, not_before=when))
             if not configured:
                 people: list[str] = []
                 for role in roles:
                     people += [p.id for p in await uow.people.with_role(role)]
                 for pid in dict.fromkeys(people):
-                    batch.append(outbox.Message(key=key, kind="digest", subject=subject, body=body, person_id=pid,
-                                                payload=payload, not_before=when))
-        report.queued = await _queue(services, uow, batch)
+                    batch.append(Notice(key=key, kind=NoticeKind.DIGEST, subject=subject, body=body, person_id=pid,
+                                        lines=tuple(lines), with_chart=chart, not_before=when))
+        report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
     return report
@@ -224,20 +227,20 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
         return report
     async with services.uow() as uow:
         run = await uow.outbox.start_sweep("personal_digests", now, holder)
-        batch: list[outbox.Message] = []
+        batch: list[Notice] = []
         for pid in await uow.outbox.people_with_held():
             key = f"personal-digest:{pid}:{today.isoformat()}"
             if await uow.outbox.by_key_prefix(key + "|"):
                 continue  # today's digest has gone: what was held since waits for tomorrow's
             held = await uow.outbox.held_for(pid)
             lines = [f"{r.subject}: {r.body}" for r in held]
-            batch.append(outbox.Message(
-                key=key, kind="personal_digest",
+            batch.append(Notice(
+                key=key, kind=NoticeKind.PERSONAL_DIGEST,
                 subject=f"Your policy reminders for {day_month(today)}: {len(held)}", person_id=pid,
-                body="Here is everything that needs you, in one message as you asked.", payload={"lines": lines}))
+                body="Here is everything that needs you, in one message as you asked.", lines=tuple(lines)))
             for r in held:
                 await uow.outbox.set(r.id, status="digested")
-        report.queued = await _queue(services, uow, batch)
+        report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
     return report
@@ -255,7 +258,7 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
     async with services.uow() as uow:
         run = await uow.outbox.start_sweep("meetings", services.clock.now(), holder)
         before = len(notices)
-        await outbox.enqueue_notices(uow, notices, services.clock.now(), mail_enabled=services.config.mail_enabled)
+        uow.notify(*notices)
         run.queued, run.finished_at = before, services.clock.now()
         report.queued = before
         await uow.commit()
@@ -283,9 +286,9 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
         if had_index and result is not None and result.ok and result.new_amendments:  # the first sync is the baseline
             label = await uow.manual.latest_update_label()
             notices = await impact.amendment_notices(services, label)
-            report.queued = await _queue(services, uow, [
-                outbox.Message(key=f"manual-update:{label}", kind="manual_update", subject=n.subject, body=n.body,
-                               person_id=n.person_id) for n in notices])
+            report.queued = await _queue(uow, [
+                Notice(key=f"manual-update:{label}", kind=NoticeKind.MANUAL_UPDATE, subject=n.subject, body=n.body,
+                       person_id=n.person_id) for n in notices])
         await uow.kv.put("manual_refresh_checked", {"on": today.isoformat(),
                                                     "result": result.status if result is not None else "not due"})
         run.queued, run.finished_at = report.queued, services.clock.now()
