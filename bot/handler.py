@@ -36,7 +36,6 @@ from render.reply import Reply
 from services.cases import draft_delivery, drafts, lifecycle
 from services.cases.draft_delivery import LinkSigner
 from services.context import Services
-from services.delivery import outbox
 from services.people.identity import (
     ChannelIdentity,
     remember_conversation,
@@ -208,8 +207,7 @@ class PolicyBot(TeamsActivityHandler):
             out = await lifecycle.submit_draft(self.services, ident, name, content, int(match.group(1)) if match else None,
                                                change_kind=kind)
         except GovernanceError as exc:
-            if received.was_new:
-                self.services.adapters["files"].discard(received.facts.sha256)
+            await drafts.forget_unless_kept(self.services, received.facts.sha256)
             return Response(messages.error_reply(str(exc)))
         message = out.message
         if kind is None:

@@ -66,6 +66,9 @@ class CaseRepo:
                 .order_by(DraftVersion.number))
         return list((await self.s.execute(stmt)).scalars())
 
+    async def has_draft_file(self, sha256: str) -> bool:
+        return (await self.s.execute(select(DraftVersion.id).where(DraftVersion.sha256 == sha256).limit(1))).first() is not None
+
     async def draft_content(self, draft_id: int) -> bytes | None:
         return (await self.s.execute(select(DraftVersion.content).where(DraftVersion.id == draft_id))).scalar_one_or_none()
 

@@ -344,7 +344,7 @@ async def test_compare_two_versions_gives_the_summary_and_a_redline_with_tracked
 async def test_after_each_decision_every_earlier_copy_in_every_chat_shows_the_new_state(bot, demo_aad, file_server):
     """The RO's own card, the RSM's notice and the PPO's publish card are all updated in place after
     the RSM approves and again after the PPO publishes (NCT-10: the PPO's card carries the approved draft)."""
-    ro, rsm, ppo = demo_aad["ro-1"], demo_aad["rsm-safeguarding"], demo_aad["ppo"]
+    rsm, ppo = demo_aad["rsm-safeguarding"], demo_aad["ppo"]
     await bot.say("help", aad=ppo, conversation="a:ppo-chat")
     draft = await _submitted(bot, demo_aad, file_server)
     rsm_card = [a for a in bot.channel.in_conversation("a:rsm-chat") if card_of(a)][-1]
@@ -378,3 +378,13 @@ async def test_after_each_decision_every_earlier_copy_in_every_chat_shows_the_ne
     said = await bot.say("draft case 1", aad=ppo, conversation="a:ppo-chat", channel_id="email")
     resp = await bot.http.get(_link_in(bot, said.replies[0]))
     assert resp.status == 200 and await resp.read() == draft
+
+
+async def test_nct_6_an_untracked_amendment_is_refused_and_its_file_not_kept(bot, demo_aad, file_server):
+    from connectors.word.samples import plain_docx
+
+    await _open_review(bot, demo_aad)
+    said = await bot.send(bot.activity("substantive", aad=demo_aad["ro-1"], conversation="a:ro-chat",
+                                       attachments=[_teams_file(file_server, "untracked.docx", plain_docx())]))
+    assert "tracked changes" in readable(said.replies[0])
+    assert await _count(bot, DraftVersion) == 0 and _stored_files(bot) == []

@@ -152,3 +152,13 @@ def change_kind_in(text: str | None) -> str | None:
     """'editorial' or 'substantive' when the author said which, in the message with the draft."""
     m = _KIND_WORDS.search(text or "")
     return m.group(1).lower() if m else None
+
+
+async def forget_unless_kept(services: Services, sha256: str) -> None:
+    """A checked draft the case then refused (nothing waits for it, an untracked amendment): its file
+    goes again, unless a stored draft version already uses the same file."""
+    files, _ = _ports(services)
+    async with services.uow() as uow:
+        if await uow.cases.has_draft_file(sha256):
+            return
+    files.discard(sha256)
