@@ -53,9 +53,11 @@ from governance.preset import Preset, load_preset
 from scheduler.runner import Scheduler
 from services.clock import RehearsalClock, SystemClock
 from services.context import ServiceConfig, Services
-from services.delivery.dispatch import Dispatcher
+from render.notices import NoticeRendering
+from services.delivery.dispatch import RENDERER, Dispatcher
 from services.delivery.outbox import OutboxWriter
 from services.demo import ensure_demo
+from services.manual.sync import SOURCE as MANUAL_SOURCE
 from services.ports import Clock, MailTransport
 from store.uow import Store
 
@@ -180,8 +182,8 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     # Every unit of work the use cases open writes the notices they raise through the outbox's rules.
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
     services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
-                        adapters={"manual_source": TrixManual(), "files": DataFolderFileStore(settings.data_dir),
-                                  "docx": WordInspector()})  # drafts (issue 17)
+                        adapters={RENDERER: NoticeRendering(), MANUAL_SOURCE: TrixManual(),
+                                  "files": DataFolderFileStore(settings.data_dir), "docx": WordInspector()})  # drafts (issue 17)
     return Runtime(settings, store, services)
 
 

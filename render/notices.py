@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from render.cases import case_reply
-from render.reply import Reply, card, command_button, heading, para
-from services.cases.lifecycle import CaseView
 from render.email import html_page
+from render.reply import Reply, card, command_button, heading, para
+from render.reports import compliance_chart_png
+from services.cases.views import CaseView
+from services.ports import OutboxItem
 
 FOOTER = ("You get this because of your role in the organisation's policy and procedure process. "
           "To change how you get reminders, say 'nudge settings' to the policy assistant.")
@@ -34,3 +38,16 @@ def notice_email(subject: str, body: str, *, view: CaseView | None = None, lines
     footer = (organisation + ": " if organisation else "") + FOOTER
     text = "\n\n".join([subject, *paragraphs, "--", footer])
     return text, html_page(subject, paragraphs, footer)
+
+
+class NoticeRendering:
+    """The `NoticeRenderer` port: what the dispatcher sends for an outbox item."""
+
+    def for_teams(self, item: OutboxItem, view: CaseView | None) -> Reply:
+        return notice_reply(item.subject, item.body, view=view, ref=item.document_ref, lines=list(item.lines))
+
+    def for_email(self, item: OutboxItem, view: CaseView | None, organisation: str) -> tuple[str, str]:
+        return notice_email(item.subject, item.body, view=view, lines=list(item.lines), organisation=organisation)
+
+    def compliance_chart(self, report: Any) -> bytes:
+        return compliance_chart_png(report)

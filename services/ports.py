@@ -85,6 +85,62 @@ class Notice:
             raise ValueError("a Notice needs a person or an address")
 
 
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One claimed outbox row: one message to one person (or address) on one channel, with what it
+    needs to be rendered, captured when it was queued."""
+
+    id: int
+    key: str
+    kind: str
+    channel: str  # teams | email | none
+    person_id: str | None
+    address: str | None
+    subject: str
+    body: str
+    case_id: int | None = None
+    document_ref: str | None = None
+    due_on: date | None = None
+    lines: tuple[str, ...] = ()
+    with_chart: bool = False
+    attempts: int = 0
+    last_error: str | None = None
+
+
+class PersonFacts(Protocol):
+    """What delivery and the lifecycle read of a person (a directory row, or a fake)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str | None: ...
+
+    @property
+    def aad_object_id(self) -> str | None: ...
+
+    @property
+    def preferences(self) -> Mapping[str, Any] | None: ...
+
+
+class NoticeRenderer(Protocol):
+    """Turns an outbox item (and the live case view, when it is about a case) into what Teams and
+    email carry. Implemented in `render/notices.py`, wired in `bot/bootstrap.py`."""
+
+    def for_teams(self, item: OutboxItem, view: Any | None) -> Any: ...
+
+    def for_email(self, item: OutboxItem, view: Any | None, organisation: str) -> tuple[str, str]:
+        """(plain text, HTML)."""
+        ...
+
+    def compliance_chart(self, report: Any) -> bytes:
+        """The review-compliance chart (PNG) that goes with a BCT-9 digest."""
+        ...
+
+
 class SendError(Exception):
     """A transport could not send. The message says why, for the outbox's last_error."""
 

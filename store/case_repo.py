@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 
 from store.case_models import Case, DraftVersion, SentCard
+from store.models import Document, Person
 from services.ports import ConcurrencyConflict
 
 
@@ -19,6 +21,27 @@ class CaseRepo:
 
     async def get(self, case_id: int) -> Case | None:
         return await self.s.get(Case, case_id)
+
+    def _with_documents(self):
+        """Cases joined to their documents and the documents' owners (with their roles): one query."""
+        return (select(Case, Document).join(Document, Document.id == Case.document_id)
+                .options(joinedload(Document.ro).joinedload(Person.roles), joinedload(Document.rsm).joinedload(Person.roles)))
+
+    async def full(self, case_id: int) -> tuple[Case, Document] | None:
+        """A case with its document and the document's owners, in one query."""
+        row = (await self.s.execute(self._with_documents().where(Case.id == case_id))).unique().first()
+        return (row[0], row[1]) if row else None
+
+    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, Document]]:
+        ids = list(case_ids)
+        if not ids:
+            return []
+        rows = (await self.s.execute(self._with_documents().where(Case.id.in_(ids)).order_by(Case.id))).unique().all()
+        return [(r[0], r[1]) for r in rows]
+
+    async def open_with_documents(self) -> list[tuple[Case, Document]]:
+        rows = (await self.s.execute(self._with_documents().where(Case.status == "open").order_by(Case.id))).unique().all()
+        return [(r[0], r[1]) for r in rows]
 
     async def create(self, **fields: Any) -> Case:
         case = Case(**fields)

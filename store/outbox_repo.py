@@ -1,8 +1,8 @@
-"""SQL for the outbox and the scheduler lease (the policy lives in services/outbox.py)."""
+"""SQL for the outbox and the scheduler lease (the policy lives in services/delivery/outbox.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -10,7 +10,23 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ports import OutboxItem
 from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
+
+_ITEM_COLUMNS = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.person_id,
+                 OutboxMessage.address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.case_id,
+                 OutboxMessage.document_ref, OutboxMessage.due_on, OutboxMessage.payload, OutboxMessage.attempts,
+                 OutboxMessage.last_error)
+
+
+def _item(r: Any) -> OutboxItem:
+    payload = r.payload if isinstance(r.payload, dict) else {}
+    return OutboxItem(
+        id=r.id, key=r.key, kind=r.kind, channel=r.channel, person_id=r.person_id, address=r.address,
+        subject=r.subject, body=r.body, case_id=r.case_id, document_ref=r.document_ref,
+        due_on=date.fromisoformat(r.due_on) if r.due_on else None,
+        lines=tuple(str(x) for x in payload.get("lines") or ()), with_chart=bool(payload.get("chart")),
+        attempts=r.attempts or 0, last_error=r.last_error)
 
 
 class OutboxRepo:
@@ -37,33 +53,29 @@ class OutboxRepo:
         return due
 
     async def claim(self, token: str, now: datetime, limit: int, claim_seconds: int, *,
-                    channel: str | None = None, keys: list[str] | None = None) -> list[OutboxMessage]:
-        """Mark up to `limit` due rows as ours with a conditional UPDATE (a row another process
-        claimed in between is not matched), then read back exactly the rows we got."""
+                    channel: str | None = None, keys: list[str] | None = None) -> list[OutboxItem]:
+        """Mark up to `limit` due rows as ours and read them back, in one statement (UPDATE ...
+        RETURNING): a row another process claimed in between no longer matches `due`, and on
+        PostgreSQL rows another claimer holds are skipped, not waited for."""
         due = self._due(now, channel, keys)
-        ids = list((await self.s.execute(select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit))).scalars())
-        if not ids:
-            return []
-        await self.s.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids), due)
-                             .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds)))
-        return list((await self.s.execute(select(OutboxMessage).where(OutboxMessage.claimed_by == token)
-                                          .order_by(OutboxMessage.id))).scalars())
+        ids = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+        if self.s.bind.dialect.name == "postgresql":
+            ids = ids.with_for_update(skip_locked=True)
+        stmt = (update(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
+                .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds))
+                .returning(*_ITEM_COLUMNS).execution_options(synchronize_session=False))
+        rows = (await self.s.execute(stmt)).all()
+        return sorted((_item(r) for r in rows), key=lambda i: i.id)
 
     async def set(self, row_id: int, **values: Any) -> int:
         res = await self.s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
         return res.rowcount or 0
 
-    async def sent(self, row_id: int, now: datetime, provider_id: str | None) -> None:
+    async def sent(self, row_id: int, now: datetime, provider_id: str | None, attempts: int | None = None) -> None:
+        """One statement: the row is sent (straight after the transport accepted it)."""
         await self.set(row_id, status="sent", sent_at=now, provider_id=(provider_id or "")[:500] or None,
-                       claimed_until=None, attempts=OutboxMessage.attempts + 1, last_error=None)
-
-    async def sent_many(self, marks: list[tuple[int, datetime, str | None, int]]) -> None:
-        """(row id, sent at, provider id, attempts so far) for many rows: one executemany."""
-        if marks:
-            await self.s.execute(update(OutboxMessage), [
-                {"id": row_id, "status": "sent", "sent_at": at, "provider_id": (pid or "")[:500] or None,
-                 "claimed_until": None, "attempts": attempts + 1, "last_error": None}
-                for row_id, at, pid, attempts in marks])
+                       claimed_until=None, last_error=None,
+                       attempts=OutboxMessage.attempts + 1 if attempts is None else attempts + 1)
 
     async def withdraw(self, person_id: str, refs: list[str], kinds, why: str) -> int:
         """Nudges not yet sent to someone about these documents (they are no longer theirs)."""

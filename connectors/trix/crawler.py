@@ -2,9 +2,10 @@
 
 A Tri.x manual is a public website: a contents page, chapters grouped in sections (either
 listed under headings on the contents page or on one page per section), one page per chapter
-and an amendments page listing what each update changed. This module fetches and parses; it
-knows nothing of the database. `crawl()` returns what it read and what failed; the caller
-(services/manual.py) decides whether to replace the stored index.
+and an amendments page listing what each update changed. This module fetches (the parsing of
+each page is in connectors/trix/pages.py); it knows nothing of the database. `crawl()` returns what
+it read and what failed; TrixManual offers it as the manual source port (services.ports.ManualSource),
+and the caller (services/manual/sync.py) decides whether to replace the stored index.
 
 Politeness: robots.txt is read first and obeyed (RFC 9309: a 4xx robots.txt means no rules,
 a 5xx or unreachable one means "do not crawl"); requests are spaced by a configurable delay (or
@@ -17,21 +18,28 @@ says who we are.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 import aiohttp
-import lxml.html
-from lxml import etree
 
-from governance.dates import MONTHS as DATE_MONTHS
-from governance.dates import DateProblem, read_date
+from connectors.trix.pages import (
+    MONTHS,
+    Link,
+    Site,
+    find_updated_date,
+    first_date_in,
+    is_amendments_link,
+    is_listing,
+    main_content,
+    normalise_url,
+    parse_amendments,
+    parse_chapter,
+    parse_page,
+    words_of,
+)
 from services.ports import (
     Amendment,
     ChapterPage,
@@ -42,8 +50,13 @@ from services.ports import (
 )
 from services.ports import ManualProgress as Progress
 
-__all__ = ["Amendment", "ChapterPage", "CrawlConfig", "CrawlResult", "PageFailure", "Progress", "TrixManual",
-           "Validators", "crawl", "normalise_url"]
+__all__ = [  # the names this module has always offered, wherever they are defined now
+    "Amendment", "ChapterPage", "CrawlConfig", "CrawlResult", "PageFailure", "Progress", "Validators",
+    "FetchError", "Fetched", "Link", "MONTHS", "ROBOTS_AGENT", "Site", "TrixManual", "USER_AGENT", "crawl",
+    "find_updated_date", "first_date_in", "is_amendments_link", "is_listing", "main_content", "normalise_url",
+    "parse_amendments", "parse_chapter", "parse_page", "words_of",
+]
+
 
 USER_AGENT = CrawlConfig.user_agent
 ROBOTS_AGENT = "policybot"
@@ -63,259 +76,6 @@ class Fetched:
     text: str
     etag: str | None
     last_modified: str | None
-
-
-# --------------------------------------------------------------------------- dates
-
-MONTHS = tuple(sorted((m for m in DATE_MONTHS), key=len, reverse=True))
-_MONTH = r"(?:" + "|".join(MONTHS) + r")\.?"
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s*,?\s+(\d{{4}})\b", re.I)
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_UPDATED = re.compile(
-    r"\b(?:last\s+)?(?:updated|amended|reviewed|revised)(?:\s+(?:on|in|at))?\s*[:\-–]?\s*"
-    rf"(?P<d>(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\s*,?\s+\d{{4}}|\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
-    re.I,
-)
-
-
-def first_date_in(text: str) -> date | None:
-    """The first date in UK style in `text`: '14 March 2025', '14th Mar 2025', 'March 2025'
-    (the 1st of the month), '14/03/2025' (day first), '2025-03-14'. None when there is none.
-    Each candidate is read by the one date reader (governance.dates); impossible ones are skipped."""
-    candidates: list[tuple[int, date]] = []
-    with_day: list[tuple[int, int]] = []
-    for m in _DAY_MONTH_YEAR.finditer(text):
-        with_day.append(m.span())
-        _candidate(candidates, m.start(), m.group(0))
-    for m in _MONTH_YEAR.finditer(text):
-        # A "March 2025" inside "14 March 2025" belongs to that date (taken, or not a date at all).
-        if not any(start <= m.start() < end for start, end in with_day):
-            _candidate(candidates, m.start(), m.group(0))
-    for pattern in (_NUMERIC, _ISO):
-        for m in pattern.finditer(text):
-            _candidate(candidates, m.start(), m.group(0))
-    return min(candidates)[1] if candidates else None
-
-
-def _candidate(found: list[tuple[int, date]], at: int, text: str) -> None:
-    try:
-        d = read_date(text)
-    except DateProblem:
-        return
-    if d is not None:
-        found.append((at, d))
-
-
-def find_updated_date(text: str) -> date | None:
-    """The chapter's last-updated date: 'Updated: 14 March 2025', 'This chapter was updated in
-    March 2025', 'Last reviewed 03/02/2024'... The latest such statement wins."""
-    found = [d for m in _UPDATED.finditer(text) if (d := first_date_in(m.group("d")))]
-    return max(found) if found else None
-
-
-# --------------------------------------------------------------------------- HTML
-
-_DROP = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "template", "iframe"]
-_WS = re.compile(r"[ \t\r\f\v\u00a0]+")
-
-
-def normalise_url(url: str) -> str:
-    url, _frag = urldefrag(url)
-    parts = urlsplit(url)
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
-_BLOCK = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article br dd dt dl blockquote pre hr".split())
-
-
-def _page(html: str):
-    """The parsed page (lxml), or an empty document for an empty or unparsable body."""
-    html = _XML_DECL.sub("", html, count=1)
-    try:
-        return lxml.html.document_fromstring(html or "<html></html>")
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring("<html></html>")
-
-
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-def _words(el) -> str:
-    return " ".join(el.text_content().split())
-
-
-def _main(doc):
-    """The page's main content, then without scripts, navigation, header, footer and breadcrumbs."""
-    for xpath in (
-        "//main",
-        "//*[@role='main']",
-        "//*[@id='content' or @id='main' or @id='main-content' or @id='maincontent']",
-        "//article",
-        "//*[@class='content' or @class='main' or @class='main-content' or @class='chapter']",
-        "//body",
-    ):
-        found = doc.xpath(xpath)
-        if found:
-            main = found[0]
-            break
-    else:
-        main = doc
-    for el in main.xpath(" | ".join(f".//{t}" for t in _DROP) + " | .//*[contains(@class, 'breadcrumb')]"):
-        if el.getparent() is not None:
-            el.drop_tree()
-    return main
-
-
-def _clean_text(node) -> str:
-    parts: list[str] = []
-
-    def walk(el) -> None:
-        block = isinstance(el.tag, str) and el.tag in _BLOCK
-        if block:
-            parts.append("\n")
-        if isinstance(el.tag, str) and el.text:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if block:
-            parts.append("\n")
-
-    walk(node)
-    lines = (_WS.sub(" ", line).strip() for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def _breadcrumb_section(doc) -> str | None:
-    crumbs = doc.xpath("//*[contains(@class, 'breadcrumb') or contains(@aria-label, 'readcrumb')]")
-    if not crumbs:
-        return None
-    # Contents > Section > Chapter: the section is the last crumb that is a link (not the home link).
-    links = [_words(a) for a in crumbs[0].xpath(".//a")]
-    links = [t for t in links if t and t.lower() not in {"home", "contents", "manual", "procedures manual"}]
-    return links[-1] if links else None
-
-
-@dataclass(frozen=True)
-class _Link:
-    url: str
-    text: str
-    heading: str | None  # the nearest heading above the link on its page
-
-
-class _Site:
-    """Which addresses belong to the manual: same host, under the manual's base path."""
-
-    def __init__(self, base_url: str) -> None:
-        self.base = normalise_url(base_url)
-        parts = urlsplit(self.base)
-        self.origin = f"{parts.scheme}://{parts.netloc}"
-        path = parts.path
-        self.prefix = path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
-
-    def inside(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}" == self.origin and parts.path.startswith(self.prefix)
-
-    def links(self, page_url: str, node) -> list[_Link]:
-        out: list[_Link] = []
-        seen: set[str] = set()
-        for a in node.xpath(".//a[@href]"):
-            href = a.get("href", "").strip()
-            if not href or href.startswith(("mailto:", "tel:", "javascript:", "#")):
-                continue
-            url = normalise_url(urljoin(page_url, href))
-            if not self.inside(url) or url in seen or url == normalise_url(page_url):
-                continue
-            if re.search(r"\.(pdf|docx?|xlsx?|pptx?|zip|jpe?g|png|gif)$", urlsplit(url).path, re.I):
-                continue
-            seen.add(url)
-            heading = a.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")
-            out.append(_Link(url, _words(a), _words(heading[0]) if heading else None))
-        return out
-
-
-def _is_listing(main, links: list[_Link]) -> bool:
-    """A page that is mostly a list of links (a section page), not a chapter."""
-    if len(links) < 2:
-        return False
-    total = len(_clean_text(main)) or 1
-    linked = sum(len(link.text) for link in links)
-    return linked / total >= 0.4
-
-
-def _is_amendments(link: _Link) -> bool:
-    return bool(re.search(r"amendment", link.text, re.I) or re.search(r"amendment", urlsplit(link.url).path, re.I))
-
-
-def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str, site: _Site,
-                  etag: str | None = None, last_modified: str | None = None) -> ChapterPage | None:
-    """A chapter page, or None when the page has no recognisable chapter content."""
-    doc = _page(html)
-    crumb_section = _breadcrumb_section(doc)
-    main = _main(doc)
-    h1 = main.xpath(".//h1") or doc.xpath("//h1")
-    title = _words(h1[0]) if h1 else ""
-    if not title:
-        head_title = doc.xpath("//title")
-        title = _words(head_title[0]).split(" | ")[0].strip() if head_title else ""
-    title = title or linked_title
-    if h1 and h1[0].getparent() is not None and main.xpath(".//h1"):
-        h1[0].drop_tree()  # the title is kept on its own, not as the text's first line
-    text = _clean_text(main)
-    if len(text) < 40 or not title:
-        return None
-    updated = None
-    for t in main.xpath(".//time[@datetime]"):
-        updated = first_date_in(t.get("datetime", "")) or updated
-    updated = find_updated_date(text) or updated
-    links = tuple(link.url for link in site.links(url, main))
-    digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
-    return ChapterPage(
-        url=url, title=title[:300], section=(section or crumb_section), text=text, updated_on=updated,
-        etag=etag, last_modified=last_modified, content_hash=digest, links=links,
-    )
-
-
-_KINDS = [("removed", re.compile(r"remov|delet|withdrawn|archiv", re.I)), ("new", re.compile(r"\bnew\b|added", re.I)),
-          ("updated", re.compile(r"updat|amend|revis|chang", re.I))]
-
-
-def _kind(heading: str | None) -> str:
-    for kind, pattern in _KINDS:
-        if heading and pattern.search(heading):
-            return kind
-    return "other"
-
-
-def parse_amendments(url: str, html: str, site: _Site) -> list[Amendment]:
-    """Each list item (or table row) under an update's heading: chapter, what kind of change, note."""
-    main = _main(_page(html))
-    out: list[Amendment] = []
-    for item in main.xpath(".//li | .//tr"):
-        if item.xpath(".//li | .//tr"):  # only the innermost items
-            continue
-        update_h = item.xpath("preceding::h2[1]")
-        near = item.xpath("preceding::*[self::h2 or self::h3 or self::h4][1]")
-        update = _words(update_h[0]) if update_h else "Amendments"
-        kind_heading = _words(near[0]) if near and (not update_h or near[0] is not update_h[0]) else None
-        anchors = item.xpath(".//a[@href]")
-        a = anchors[0] if anchors else None
-        text = _words(item)
-        if not text:
-            continue
-        link_url = normalise_url(urljoin(url, a.get("href", ""))) if a is not None else None
-        title = _words(a) if a is not None else re.split(r"\s+[-–—:]\s+", text, maxsplit=1)[0]
-        note = text[len(title):].strip(" -–—:") if text.startswith(title) else text
-        out.append(Amendment(
-            update=update[:200], published_on=first_date_in(update), kind=_kind(kind_heading or text),
-            title=title[:300], url=link_url if link_url and site.inside(link_url) else None, note=note[:2000],
-        ))
-    return out
 
 
 # --------------------------------------------------------------------------- fetching
@@ -370,7 +130,7 @@ class _Fetcher:
                                 text = body.decode("utf-8", errors="replace")
                             return Fetched(normalise_url(str(resp.url)), status, text,
                                            resp.headers.get("ETag"), resp.headers.get("Last-Modified"))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     last = FetchError(f"no answer within {self.config.timeout:g} seconds")
                     pause = self.delay
                 except aiohttp.ClientError as exc:
@@ -382,7 +142,7 @@ class _Fetcher:
         raise last
 
 
-async def _robots(fetcher: _Fetcher, site: _Site) -> tuple[RobotFileParser | None, str | None]:
+async def _robots(fetcher: _Fetcher, site: Site) -> tuple[RobotFileParser | None, str | None]:
     """(parser, None) when we may crawl by its rules, (None, None) when there are no rules,
     (None, reason) when we must not crawl at all."""
     url = site.origin + "/robots.txt"
@@ -414,7 +174,7 @@ async def crawl(
     the result."""
     config = config or CrawlConfig()
     known = known or {}
-    site = _Site(base_url)
+    site = Site(base_url)
     result = CrawlResult(base_url=site.base)
     own_session = session is None
     if session is None:
@@ -429,114 +189,118 @@ async def crawl(
     return result
 
 
-async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Mapping[str, Validators],
-                 config: CrawlConfig, progress: Progress | None, amendments_only: bool = False) -> None:
-    robots, refusal = await _robots(fetcher, site)
-    if refusal:
-        result.fatal = refusal
-        return
-    if robots is not None and robots.crawl_delay(ROBOTS_AGENT):
-        fetcher.delay = max(fetcher.delay, float(robots.crawl_delay(ROBOTS_AGENT)))
+class _Crawl:
+    """One read of the manual: the steps share the site's robots.txt rules, the fetcher, the result
+    and the chapters found so far (url -> (section, linked title))."""
 
-    def allowed(url: str) -> bool:
-        if robots is None or robots.can_fetch(ROBOTS_AGENT, url):
+    def __init__(self, fetcher: _Fetcher, site: Site, result: CrawlResult, known: Mapping[str, Validators],
+                 config: CrawlConfig, progress: Progress | None) -> None:
+        self.fetcher, self.site, self.result, self.known = fetcher, site, result, known
+        self.config, self.progress = config, progress
+        self.robots: RobotFileParser | None = None
+        self.chapters: dict[str, tuple[str | None, str]] = {}
+        self.nav_urls: set[str] = set()
+        self.done = self.total = 0
+
+    def allowed(self, url: str) -> bool:
+        if self.robots is None or self.robots.can_fetch(ROBOTS_AGENT, url):
             return True
-        if url not in result.skipped_by_robots:
-            result.skipped_by_robots.append(url)
+        if url not in self.result.skipped_by_robots:
+            self.result.skipped_by_robots.append(url)
         return False
 
-    if not allowed(site.base):
-        result.fatal = "robots.txt does not allow policybot to read the manual's contents page"
-        return
-    try:
-        contents = await fetcher.get(site.base)
-    except FetchError as exc:
-        result.fatal = f"the contents page {site.base} could not be read: {exc.reason}"
-        return
-    main = _main(_page(contents.text))
-    contents_links = site.links(contents.url, main)
-
-    # Chapters to read: url -> (section, linked title). Pages linked from the contents page are
-    # either section pages (mostly links) or chapters listed under section headings.
-    chapters: dict[str, tuple[str | None, str]] = {}
-    amendments_url: str | None = None
-    candidates: list[_Link] = []
-    for link in contents_links:
-        if _is_amendments(link):
-            amendments_url = amendments_url or link.url
-        elif link.url != site.base and allowed(link.url):
-            candidates.append(link)
-    nav_urls = {link.url for link in candidates} | {site.base}
-    if amendments_only:
-        if not amendments_url or not allowed(amendments_url):
-            result.fatal = "the contents page has no amendments page that policybot may read"
-            return
+    async def contents(self) -> list[Link] | None:
+        """robots.txt, then the contents page's links; None (and the result's fatal) when it can't be read."""
+        self.robots, refusal = await _robots(self.fetcher, self.site)
+        if refusal:
+            self.result.fatal = refusal
+            return None
+        if self.robots is not None and self.robots.crawl_delay(ROBOTS_AGENT):
+            self.fetcher.delay = max(self.fetcher.delay, float(self.robots.crawl_delay(ROBOTS_AGENT)))
+        if not self.allowed(self.site.base):
+            self.result.fatal = "robots.txt does not allow policybot to read the manual's contents page"
+            return None
         try:
-            got = await fetcher.get(amendments_url)
+            contents = await self.fetcher.get(self.site.base)
         except FetchError as exc:
-            result.fatal = f"the amendments page could not be read: {exc.reason}"
-            return
-        result.amendments = parse_amendments(got.url, got.text, site)
-        result.amendments_read = True
-        return
+            self.result.fatal = f"the contents page {self.site.base} could not be read: {exc.reason}"
+            return None
+        return self.site.links(contents.url, main_content(parse_page(contents.text)))
 
-    async def visit(link: _Link) -> None:
+    def sort_links(self, links: list[Link]) -> tuple[str | None, list[Link]]:
+        """(the amendments page, the pages to visit): section pages (mostly links) or chapters listed
+        under section headings."""
+        amendments_url: str | None = None
+        candidates: list[Link] = []
+        for link in links:
+            if is_amendments_link(link):
+                amendments_url = amendments_url or link.url
+            elif link.url != self.site.base and self.allowed(link.url):
+                candidates.append(link)
+        self.nav_urls = {link.url for link in candidates} | {self.site.base}
+        return amendments_url, candidates
+
+    async def amendments_only(self, amendments_url: str | None) -> None:
+        if not amendments_url or not self.allowed(amendments_url):
+            self.result.fatal = "the contents page has no amendments page that policybot may read"
+            return
         try:
-            got = await fetcher.get(link.url, known.get(link.url))
+            got = await self.fetcher.get(amendments_url)
+        except FetchError as exc:
+            self.result.fatal = f"the amendments page could not be read: {exc.reason}"
+            return
+        self.result.amendments = parse_amendments(got.url, got.text, self.site)
+        self.result.amendments_read = True
+
+    async def amendments(self, amendments_url: str) -> None:
+        try:
+            got = await self.fetcher.get(amendments_url)
+            self.result.amendments = parse_amendments(got.url, got.text, self.site)
+            self.result.amendments_read = True
+        except FetchError as exc:
+            self.result.failures.append(PageFailure(amendments_url, f"amendments page: {exc.reason}", exc.status))
+
+    async def visit(self, link: Link) -> None:
+        """A page linked from the contents: a section listing (its chapters are noted) or a chapter."""
+        result = self.result
+        try:
+            got = await self.fetcher.get(link.url, self.known.get(link.url))
         except FetchError as exc:
             result.failures.append(PageFailure(link.url, exc.reason, exc.status))
             result.complete = False
             return
         if got.status == 304:  # a chapter listed on the contents page, unchanged
-            chapters[link.url] = (link.heading, link.text)
+            self.chapters[link.url] = (link.heading, link.text)
             result.not_modified[link.url] = (link.heading, link.text)
             return
-        page = _page(got.text)
-        page_main = _main(page)
-        page_links = site.links(got.url, page_main)
-        if _is_listing(page_main, page_links):
+        page = parse_page(got.text)
+        page_main = main_content(page)
+        page_links = self.site.links(got.url, page_main)
+        if is_listing(page_main, page_links):
             h1 = page_main.xpath(".//h1") or page.xpath("//h1")
-            section = _words(h1[0]) if h1 else link.text
+            section = words_of(h1[0]) if h1 else link.text
             result.sections.append(section)
             for sub in page_links:
-                if sub.url in nav_urls or _is_amendments(sub) or not allowed(sub.url):
+                if sub.url in self.nav_urls or is_amendments_link(sub) or not self.allowed(sub.url):
                     continue
-                chapters.setdefault(sub.url, (section, sub.text))
+                self.chapters.setdefault(sub.url, (section, sub.text))
+            return
+        chapter = parse_chapter(got.url, got.text, section=link.heading, linked_title=link.text, site=self.site,
+                                etag=got.etag, last_modified=got.last_modified)
+        if chapter is None:
+            result.failures.append(PageFailure(link.url, "no chapter content found on the page"))
         else:
-            chapter = parse_chapter(got.url, got.text, section=link.heading, linked_title=link.text, site=site,
-                                    etag=got.etag, last_modified=got.last_modified)
-            if chapter is None:
-                result.failures.append(PageFailure(link.url, "no chapter content found on the page"))
-            else:
-                result.chapters.append(chapter)
-                chapters[link.url] = (link.heading, link.text)
+            result.chapters.append(chapter)
+            self.chapters[link.url] = (link.heading, link.text)
 
-    await asyncio.gather(*(visit(link) for link in candidates))
-    if amendments_url and allowed(amendments_url):
+    async def read(self, url: str, section: str | None, title: str) -> None:
+        result = self.result
         try:
-            got = await fetcher.get(amendments_url)
-            result.amendments = parse_amendments(got.url, got.text, site)
-            result.amendments_read = True
-        except FetchError as exc:
-            result.failures.append(PageFailure(amendments_url, f"amendments page: {exc.reason}", exc.status))
-
-    done_urls = {c.url for c in result.chapters} | set(result.not_modified)
-    todo = [(url, sec, title) for url, (sec, title) in chapters.items() if url not in done_urls][: config.max_pages]
-    if not chapters:
-        result.fatal = ("no chapters were found on the contents or section pages: the manual's layout may have "
-                        "changed, so the previous index was kept")
-        return
-    total = len(todo)
-    done = 0
-
-    async def read(url: str, section: str | None, title: str) -> None:
-        nonlocal done
-        try:
-            got = await fetcher.get(url, known.get(url))
+            got = await self.fetcher.get(url, self.known.get(url))
             if got.status == 304:
                 result.not_modified[url] = (section, title)
             else:
-                chapter = parse_chapter(got.url, got.text, section=section, linked_title=title, site=site,
+                chapter = parse_chapter(got.url, got.text, section=section, linked_title=title, site=self.site,
                                         etag=got.etag, last_modified=got.last_modified)
                 if chapter is None:
                     result.failures.append(PageFailure(url, "no chapter content found on the page"))
@@ -547,19 +311,45 @@ async def _crawl(fetcher: _Fetcher, site: _Site, result: CrawlResult, known: Map
         except FetchError as exc:
             result.failures.append(PageFailure(url, exc.reason, exc.status))
         finally:
-            done += 1
-            if progress:
-                progress(done, total, url)
+            self.done += 1
+            if self.progress:
+                self.progress(self.done, self.total, url)
 
-    await asyncio.gather(*(read(url, sec, title) for url, sec, title in todo))
-    read_ok = len(result.chapters) + len(result.not_modified)
-    attempted = len(chapters)
-    if read_ok == 0:
-        result.fatal = "none of the manual's chapters could be read, so the previous index was kept"
-    elif attempted and (attempted - read_ok) / attempted > config.max_failure_ratio:
-        result.fatal = (f"{attempted - read_ok} of {attempted} chapters could not be read, so the previous index "
-                        "was kept")
-    result.chapters.sort(key=lambda c: c.url)
+    def judge(self) -> None:
+        """Too many chapters unread means something is wrong with the site: the whole read fails."""
+        result = self.result
+        read_ok = len(result.chapters) + len(result.not_modified)
+        attempted = len(self.chapters)
+        if read_ok == 0:
+            result.fatal = "none of the manual's chapters could be read, so the previous index was kept"
+        elif attempted and (attempted - read_ok) / attempted > self.config.max_failure_ratio:
+            result.fatal = (f"{attempted - read_ok} of {attempted} chapters could not be read, so the previous index "
+                            "was kept")
+        result.chapters.sort(key=lambda c: c.url)
+
+
+async def _crawl(fetcher: _Fetcher, site: Site, result: CrawlResult, known: Mapping[str, Validators],
+                 config: CrawlConfig, progress: Progress | None, amendments_only: bool = False) -> None:
+    crawl = _Crawl(fetcher, site, result, known, config, progress)
+    links = await crawl.contents()
+    if links is None:
+        return
+    amendments_url, candidates = crawl.sort_links(links)
+    if amendments_only:
+        await crawl.amendments_only(amendments_url)
+        return
+    await asyncio.gather(*(crawl.visit(link) for link in candidates))
+    if amendments_url and crawl.allowed(amendments_url):
+        await crawl.amendments(amendments_url)
+    done_urls = {c.url for c in result.chapters} | set(result.not_modified)
+    todo = [(url, sec, title) for url, (sec, title) in crawl.chapters.items() if url not in done_urls][: config.max_pages]
+    if not crawl.chapters:
+        result.fatal = ("no chapters were found on the contents or section pages: the manual's layout may have "
+                        "changed, so the previous index was kept")
+        return
+    crawl.total = len(todo)
+    await asyncio.gather(*(crawl.read(url, sec, title) for url, sec, title in todo))
+    crawl.judge()
 
 
 class TrixManual:

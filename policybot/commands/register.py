@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from policybot.commands._shared import open_runtime, open_services, run
@@ -143,6 +144,11 @@ def _asset_list(args) -> int:
     return run(main)
 
 
+def _write_chart(path: Path, png: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(png)
+
+
 def _report(args) -> int:
     async def main() -> int:
         async with open_services() as services:
@@ -157,8 +163,7 @@ def _report(args) -> int:
             print(due_reply(report, 90).text)
         if args.chart:
             path = Path(args.chart)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(compliance_chart_png(report, width=8, height=3.5, dpi=100))
+            await asyncio.to_thread(_write_chart, path, compliance_chart_png(report, width=8, height=3.5, dpi=100))
             print(f"Chart of review compliance over {len(report.history)} days written to {path}.")
         return 0
 

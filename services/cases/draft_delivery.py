@@ -29,7 +29,8 @@ from services.cases.draft_changes import (
     latest_draft_view,
     summary_line,
 )
-from services.cases.lifecycle import _who, actor_for
+from services.cases.acting import _who
+from services.cases.views import actor_for
 from services.context import Services
 from services.errors import BadInput, NotFound
 from services.people.identity import ChannelIdentity

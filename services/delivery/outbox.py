@@ -18,14 +18,14 @@ from datetime import date, datetime, timedelta
 from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS
 from services.delivery.notices import dated
-from services.ports import Clock, Notice
+from services.ports import Clock, Notice, OutboxItem, PersonFacts
 
 PAUSE_KEY = "nudges_paused"
 MAX_ATTEMPTS = 8
 CLAIM_SECONDS = int(os.environ.get("POLICYBOT_OUTBOX_CLAIM_SECONDS", "120"))  # a dead sender's claim lapses
 
 
-def channels_for(person, *, address: str | None, mail_enabled: bool, teams_enabled: bool) -> list[str]:
+def channels_for(person: PersonFacts | None, *, address: str | None, mail_enabled: bool, teams_enabled: bool) -> list[str]:
     """Where a message goes: the person's choice if they made one (teams, email or both); else
     Teams when we can reach them there, else email."""
     if person is None:
@@ -85,21 +85,22 @@ class OutboxWriter:
                              teams_enabled=self.teams_enabled)
 
 
-async def claim(uow_factory, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
-                keys: list[str] | None = None) -> list:
-    """Take up to `limit` due rows for this holder; a claim lapses after CLAIM_SECONDS so rows a
-    dead process had claimed are taken again."""
+async def claim(uow, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
+                keys: list[str] | None = None) -> list[OutboxItem]:
+    """Take up to `limit` due rows for this holder, inside the caller's unit of work (one
+    statement); a claim lapses after CLAIM_SECONDS so rows a dead process had claimed are taken again."""
     token = f"{holder}:{uuid.uuid4().hex[:8]}"
-    async with uow_factory() as uow:
-        rows = await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
-        await uow.commit()
-        uow.session.expunge_all()
-        return rows
+    return await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
 
 
-async def mark_sent(uow_factory, row_id: int, now: datetime, provider_id: str | None = None) -> None:
+async def mark_sent(uow_factory, item: OutboxItem, now: datetime, provider_id: str | None = None,
+                    card: dict | None = None) -> None:
+    """Straight after the transport accepted it: one UPDATE and its commit (and the sent card, when a
+    case card went, in the same transaction)."""
     async with uow_factory() as uow:
-        await uow.outbox.sent(row_id, now, provider_id)
+        await uow.outbox.sent(item.id, now, provider_id, item.attempts)
+        if card is not None:
+            await uow.cases.record_card(**card)
         await uow.commit()
 
 
@@ -111,7 +112,7 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     return min(3600.0, 30.0 * (2 ** max(attempts - 1, 0))) * (0.8 + 0.4 * random.random())
 
 
-async def mark_failed(uow_factory, row, now: datetime, error: str, *, permanent: bool = False,
+async def mark_failed(uow_factory, row: OutboxItem, now: datetime, error: str, *, permanent: bool = False,
                       retry_after: float | None = None) -> str:
     attempts = (row.attempts or 0) + 1
     status = "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending"
@@ -152,7 +153,6 @@ def paused_until(state: dict | None, today: date) -> date | None | bool:
 async def listing(uow_factory, status: str | None = None, limit: int = 50) -> list:
     async with uow_factory() as uow:
         rows = await uow.outbox.listing(status, limit)
-        uow.session.expunge_all()
         return rows
 
 

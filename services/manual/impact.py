@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from services.context import Services
-from services.errors import NotFound
 from services.delivery.notices import daily
-from services.ports import Notice
+from services.errors import NotFound
 from services.manual.search import STOPWORDS, same_title_key
+from services.ports import Notice
 
 _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 # Words every chapter uses: never a reason to think two chapters are about the same thing.
@@ -112,6 +112,31 @@ async def affected_by_document(services: Services, ref: str, *, limit: int = 10)
         return report
 
 
+def _impact_items(scores: dict, reasons: dict, chapters: dict, docs: dict, by_url: dict, by_title: dict,
+                  exclude_doc: int | None) -> list[ImpactItem]:
+    """The scored chapters and documents, best first: a chapter with its local document (shown once),
+    then documents on their own (not retired, not the one being changed)."""
+    items: list[ImpactItem] = []
+    shown_docs: set[int] = set()
+    for (kind, item_id), score in sorted(scores.items(), key=lambda kv: -kv[1]):
+        why = tuple(dict.fromkeys(reasons[(kind, item_id)]))
+        if kind == "chapter" and item_id in chapters:
+            c = chapters[item_id]
+            local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
+            owner, owner_id = _owner(local) if local else (None, None)
+            if local:
+                shown_docs.add(local.id)
+            items.append(ImpactItem("chapter", c.title, c.url, local.ref if local else None, owner, owner_id,
+                                    round(score, 3), why))
+        elif kind == "document" and item_id in docs and item_id != exclude_doc and item_id not in shown_docs:
+            d = docs[item_id]
+            if d.status == "retired":
+                continue
+            owner, owner_id = _owner(d)
+            items.append(ImpactItem("document", d.title, d.manual_url, d.ref, owner, owner_id, round(score, 3), why))
+    return items
+
+
 async def _impact(uow, title: str, url: str | None, text: str, chapter_id: int | None, links_out: set[str],
                   limit: int, exclude_doc: int | None = None) -> ImpactReport:
     rows = await uow.manual.light_rows()  # (id, url, title, section, hash, etag, lm, links)
@@ -137,7 +162,7 @@ async def _impact(uow, title: str, url: str | None, text: str, chapter_id: int |
         for h in hits:
             if h.kind == "chapter" and h.item_id == chapter_id:
                 continue
-            shared = [t for t, m in zip(terms, h.matched) if m]
+            shared = [t for t, m in zip(terms, h.matched, strict=False) if m]
             if len(shared) < max(2, math.ceil(len(terms) / 3)):
                 continue
             add((h.kind, h.item_id), 2.0 * len(shared) / len(terms) + max(h.rank, 0) / best,
@@ -152,25 +177,7 @@ async def _impact(uow, title: str, url: str | None, text: str, chapter_id: int |
         add(("document", local_self.id), 10.0, "it is the local document for the changed chapter")
 
     chapters = {c.id: c for c in await uow.manual.by_ids([k[1] for k in scores if k[0] == "chapter"])}
-    docs = {d.id: d for d in register}
-    items: list[ImpactItem] = []
-    shown_docs: set[int] = set()
-    for (kind, item_id), score in sorted(scores.items(), key=lambda kv: -kv[1]):
-        if kind == "chapter" and item_id in chapters:
-            c = chapters[item_id]
-            local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
-            owner, owner_id = _owner(local) if local else (None, None)
-            if local:
-                shown_docs.add(local.id)
-            items.append(ImpactItem("chapter", c.title, c.url, local.ref if local else None, owner, owner_id,
-                                    round(score, 3), tuple(dict.fromkeys(reasons[(kind, item_id)]))))
-        elif kind == "document" and item_id in docs and item_id != exclude_doc and item_id not in shown_docs:
-            d = docs[item_id]
-            if d.status == "retired":
-                continue
-            owner, owner_id = _owner(d)
-            items.append(ImpactItem("document", d.title, d.manual_url, d.ref, owner, owner_id, round(score, 3),
-                                    tuple(dict.fromkeys(reasons[(kind, item_id)]))))
+    items = _impact_items(scores, reasons, chapters, {d.id: d for d in register}, by_url, by_title, exclude_doc)
     return ImpactReport(title, url, tuple(terms), tuple(items[:limit]))
 
 
@@ -249,7 +256,7 @@ async def amendment_notices(services: Services, update: str | None = None) -> li
                                                                         "is the local document for", a.kind, a.note)))
             if not curl:
                 continue
-            for cid, xurl, xtitle, *_rest, xlinks in rows:
+            for _cid, xurl, xtitle, *_rest, xlinks in rows:
                 if curl not in (xlinks or []) or xurl == curl:
                     continue
                 for d in by_url.get(xurl, []) + [d for d in by_title.get(same_title_key(xtitle), [])

@@ -149,7 +149,7 @@ def parse_query(words: list[str], vocab: Vocabulary) -> list[Concept]:
 
 # --------------------------------------------------------------------------- the index's words
 
-_vocab_cache: "weakref.WeakKeyDictionary[object, tuple[tuple, dict[str, int], dict[str, list[str]]]]" = weakref.WeakKeyDictionary()
+_vocab_cache: weakref.WeakKeyDictionary[object, tuple[tuple, dict[str, int], dict[str, list[str]]]] = weakref.WeakKeyDictionary()
 
 
 async def _index_words(uow, store: object) -> tuple[dict[str, int], dict[str, list[str]]]:

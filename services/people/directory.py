@@ -63,6 +63,104 @@ def _slug(email: str | None, name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", base).strip("-")[:56] or "person"
 
 
+@dataclass
+class _Known:
+    """The people table indexed the ways a source names someone (kept up to date as people are added)."""
+
+    by_id: dict
+    by_aad: dict
+    by_email: dict
+
+    @classmethod
+    def of(cls, people: list) -> _Known:
+        return cls({p.id: p for p in people}, {p.aad_object_id: p for p in people if p.aad_object_id},
+                   {p.email.lower(): p for p in people if p.email})
+
+    def match(self, e: Entry):
+        """The person an entry is: by id, then Entra id, then email (never merging two Entra accounts:
+        an address can pass to someone else, a reused mailbox)."""
+        person = (self.by_id.get(e.person_id) if e.person_id else None) or (self.by_aad.get(e.aad_object_id) if e.aad_object_id else None)
+        if person is None and e.email:
+            holder = self.by_email.get(e.email.lower())
+            if holder is not None and not (e.aad_object_id and holder.aad_object_id and holder.aad_object_id != e.aad_object_id):
+                person = holder
+        return person
+
+    def free_id(self, e: Entry) -> str:
+        pid = e.person_id or _slug(e.email, e.name)
+        n = 2
+        while pid in self.by_id:
+            pid, n = f"{_slug(e.email, e.name)}-{n}", n + 1
+        return pid
+
+    def add(self, person) -> None:
+        self.by_id[person.id] = person
+        if person.aad_object_id:
+            self.by_aad[person.aad_object_id] = person
+        if person.email:
+            self.by_email[person.email.lower()] = person
+
+
+async def _add(uow, known: _Known, e: Entry, *, tenant_id: str | None, source: str, now, report: SyncReport):
+    if e.email:
+        await _release_email(uow, known.by_email, e.email, now, report)
+    pid = known.free_id(e)
+    person = await uow.register.add_person(id=pid, name=e.name, email=e.email, aad_object_id=e.aad_object_id,
+                                           tenant_id=tenant_id, job_title=e.job_title, service_area=e.service_area,
+                                           active=e.active, preferences={}, roles=sorted(e.roles or ()))
+    known.add(person)
+    report.added.append(e.name)
+    await uow.audit.record(at=now, actor=None, entity="person", entity_id=pid, action="person_added",
+                           summary=f"{e.name} added to the directory from {source}")
+    if not e.active:
+        report.left.append(e.name)
+    return person
+
+
+async def _update_details(uow, known: _Known, e: Entry, person, *, tenant_id: str | None, now,
+                          report: SyncReport) -> list[str]:
+    """What the entry changes about someone already in the directory (an address taken from its
+    previous holder first); leaving and coming back are reported."""
+    changes: list[str] = []
+    if e.email and (person.email or "").lower() != e.email.lower():
+        await _release_email(uow, known.by_email, e.email, now, report, keep=person)
+    for attr, value in (("name", e.name), ("email", e.email), ("aad_object_id", e.aad_object_id),
+                        ("job_title", e.job_title), ("service_area", e.service_area)):
+        if value is not None and getattr(person, attr) != value:
+            changes.append(attr)
+            setattr(person, attr, value)
+    if tenant_id and e.aad_object_id and person.tenant_id != tenant_id:
+        person.tenant_id = tenant_id
+    if person.active != e.active:
+        changes.append("active")
+        person.active = e.active
+        (report.returned if e.active else report.left).append(person.name)
+    return changes
+
+
+def _update_manager(known: _Known, name_index: dict, e: Entry, person) -> list[str]:
+    if e.manager is None:
+        return []
+    m = e.manager.strip()
+    manager = (known.by_aad.get(m) or known.by_email.get(m.lower()) or name_index.get(collapse(m).lower())) if m else None
+    manager_id = manager.id if manager and manager.id != person.id else None
+    if person.manager_id == manager_id:
+        return []
+    person.manager_id = manager_id
+    return ["manager"]
+
+
+async def _update_roles(uow, e: Entry, person, managed_roles: frozenset[str] | None) -> list[str]:
+    if e.roles is None and not managed_roles:
+        return []
+    have = set(person.role_names)
+    want = (have - managed_roles) | (set(e.roles or ()) & managed_roles) if managed_roles else set(e.roles or ())
+    if want == have:
+        return []
+    await uow.register.set_roles(person, sorted(want))
+    return ["roles"]
+
+
 async def apply_directory(services: Services, entries: list[Entry], *, source: str, tenant_id: str | None = None,
                           managed_roles: frozenset[str] | None = None, absent_leave: bool = False) -> SyncReport:
     """Bring the people table in line with a source, in one transaction with an audit record.
@@ -71,80 +169,25 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
     (when given) replace the person's roles. absent_leave: people with an Entra id that the source no
     longer lists have left (a full Graph sync).
     """
-
     now = services.clock.now()
     report = SyncReport(source)
     async with services.uow() as uow:
-        repo = uow.register
         people = await uow.people.all()
-        by_aad = {p.aad_object_id: p for p in people if p.aad_object_id}
-        by_email = {p.email.lower(): p for p in people if p.email}
-        by_id = {p.id: p for p in people}
-        seen: set[str] = set()
-        resolved: list[tuple[Entry, object]] = []
+        known = _Known.of(people)
+        resolved = []
         for e in entries:
-            person = (by_id.get(e.person_id) if e.person_id else None) or (by_aad.get(e.aad_object_id) if e.aad_object_id else None)
-            if person is None and e.email:
-                holder = by_email.get(e.email.lower())
-                # An address can pass to someone else (a reused mailbox): never merge two Entra accounts.
-                if holder is not None and not (e.aad_object_id and holder.aad_object_id and holder.aad_object_id != e.aad_object_id):
-                    person = holder
-            if person is None:
-                if e.email:
-                    await _release_email(uow, by_email, e.email, now, report)
-                pid = e.person_id or _slug(e.email, e.name)
-                n = 2
-                while pid in by_id:
-                    pid, n = f"{_slug(e.email, e.name)}-{n}", n + 1
-                person = await repo.add_person(id=pid, name=e.name, email=e.email, aad_object_id=e.aad_object_id,
-                                               tenant_id=tenant_id, job_title=e.job_title, service_area=e.service_area,
-                                               active=e.active, preferences={}, roles=sorted(e.roles or ()))
-                by_id[pid] = person
-                if e.aad_object_id:
-                    by_aad[e.aad_object_id] = person
-                if e.email:
-                    by_email[e.email.lower()] = person
-                report.added.append(e.name)
-                await uow.audit.record(at=now, actor=None, entity="person", entity_id=pid, action="person_added",
-                                       summary=f"{e.name} added to the directory from {source}")
-                if not e.active:
-                    report.left.append(e.name)
+            person = known.match(e) or await _add(uow, known, e, tenant_id=tenant_id, source=source, now=now, report=report)
             resolved.append((e, person))
-            seen.add(person.id)
-        name_index = {collapse(p.name).lower(): p for p in by_id.values()}
+        seen = {person.id for _e, person in resolved}
+        name_index = {collapse(p.name).lower(): p for p in known.by_id.values()}
         existing = {p.id for p in people}
         for e, person in resolved:
-            is_new = person.id not in existing
-            changes: list[str] = []
-            if not is_new:
-                if e.email and (person.email or "").lower() != e.email.lower():
-                    await _release_email(uow, by_email, e.email, now, report, keep=person)
-                for attr, value in (("name", e.name), ("email", e.email), ("aad_object_id", e.aad_object_id),
-                                    ("job_title", e.job_title), ("service_area", e.service_area)):
-                    if value is not None and getattr(person, attr) != value:
-                        changes.append(attr)
-                        setattr(person, attr, value)
-                if tenant_id and e.aad_object_id and person.tenant_id != tenant_id:
-                    person.tenant_id = tenant_id
-                if person.active != e.active:
-                    changes.append("active")
-                    person.active = e.active
-                    (report.returned if e.active else report.left).append(person.name)
-            if e.manager is not None:
-                m = e.manager.strip()
-                manager = (by_aad.get(m) or by_email.get(m.lower()) or name_index.get(collapse(m).lower())) if m else None
-                manager_id = manager.id if manager and manager.id != person.id else None
-                if person.manager_id != manager_id:
-                    person.manager_id = manager_id
-                    changes.append("manager")
-            if not is_new and (e.roles is not None or managed_roles):
-                have = set(person.role_names)
-                want = (have - managed_roles) | (set(e.roles or ()) & managed_roles) if managed_roles else set(e.roles or ())
-                if want != have:
-                    await repo.set_roles(person, sorted(want))
-                    changes.append("roles")
-            if is_new:
+            if person.id not in existing:  # added above: only its manager is left to find
+                _update_manager(known, name_index, e, person)
                 continue
+            changes = await _update_details(uow, known, e, person, tenant_id=tenant_id, now=now, report=report)
+            changes += _update_manager(known, name_index, e, person)
+            changes += await _update_roles(uow, e, person, managed_roles)
             if changes:
                 report.updated.append(person.name)
                 await uow.audit.record(at=now, actor=None, entity="person", entity_id=person.id, action="person_updated",
@@ -158,9 +201,9 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
                     report.left.append(p.name)
                     await uow.audit.record(at=now, actor=None, entity="person", entity_id=p.id, action="person_left",
                                            summary=f"{p.name} is no longer in {source}: inactive")
-        for p in by_id.values():
+        for p in known.by_id.values():
             if not p.active:
-                flagged, notices = await flag_orphans(uow, repo, p, now)
+                flagged, notices = await flag_orphans(uow, uow.register, p, now)
                 report.orphaned += [d.ref for d in flagged]
                 report.notices += notices
         await uow.audit.record(at=now, actor=None, entity="directory", entity_id=source[:64], action="directory_sync",

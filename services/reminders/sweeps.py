@@ -27,8 +27,12 @@ from governance.reminders import (
     update_window_message,
 )
 from services.cases import lifecycle
-from services.delivery import outbox
 from services.context import Services
+from services.delivery import outbox
+from services.manual import impact
+from services.manual import sync as manual
+from services.meetings import agenda as meetings
+from services.register.reports import record_compliance_snapshot
 from services.ports import Notice, NoticeKind
 
 log = logging.getLogger("policybot.sweeps")
@@ -105,7 +109,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
         report.paused = paused
         batch: list[Notice] = []
         when = send_window(now, cal)
-        for row in await uow.cases.all_open():
+        for row, doc in await uow.cases.open_with_documents():
             case = gl.case_from_dict(row.state)
             stage = preset.routes[case.route].stage(case.stage)
             if gl.consultation_past_deadline(preset, case, today):
@@ -113,7 +117,6 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
                 continue
             if paused:
                 continue
-            doc = await uow.documents.get(row.document_id)
             silent = tuple(p for p in case.participants.get("consultee", ()) if p not in case.responses) if stage.kind == "consult" else ()
             facts = CaseFacts(
                 id=row.id, version=row.version, ref=doc.ref, title=doc.title, kind=case.kind, stage_label=stage.label,
@@ -248,8 +251,6 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
 
 async def sweep_meetings(services: Services, holder: str) -> SweepReport:
     """Meeting paperwork that falls due (papers at their deadline, actions chased, DOR-13 reports)."""
-    from services.meetings import agenda as meetings
-
     report = SweepReport("meetings")
     preset = services.preset
     if not any(b.meeting for b in preset.bodies.values()):
@@ -268,9 +269,6 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
 async def sweep_manual(services: Services, holder: str) -> SweepReport:
     """Once a day: refresh the manual's index when due (weekly, or at once when a new update is
     published), and tell each owner which of their documents a new update touches (NCT-14)."""
-    from services.manual import impact
-    from services.manual import sync as manual
-
     report = SweepReport("manual")
     if not services.config.manual_url:
         return report
@@ -298,8 +296,6 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
 
 async def sweep_compliance(services: Services, holder: str) -> SweepReport:
     """Keep today's review-compliance figure, so the chart has a point for every day (issue 8)."""
-    from services.register.reports import record_compliance_snapshot
-
     await record_compliance_snapshot(services)
     return SweepReport("compliance")
 

@@ -1,0 +1,310 @@
+"""Applying an action to a case (`apply`): the checks every action passes, then the step of the
+stage's kind (agree the need, draft, legal review, consult, sign off, decide, publish). Pure: a new
+case and the events that follow."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from governance import actions
+from governance.calendar import WorkingCalendar, next_review_due
+from governance.case_flow import (
+    advance,
+    candidate_actions,
+    enter_stage,
+    holds_role,
+    logged,
+    may_close,
+    route_of,
+    stage_approved,
+    stage_included,
+    stage_of,
+    wrong_role,
+)
+from governance.case_model import (
+    AMENDING_KINDS,
+    Action,
+    Actor,
+    AgendaItem,
+    Case,
+    CaseClosed,
+    Condition,
+    ConsultationClosed,
+    Decision,
+    Event,
+    Notify,
+    Outcome,
+    Published,
+    ReviewCompleted,
+)
+from governance.dates import long_date
+from governance.errors import MissingInformation, NotAllowed
+from governance.preset import Preset
+
+# ------------------------------------------------------------------ applying
+
+
+def apply(
+    preset: Preset, case: Case, action: Action, actor: Actor, today: date, *, calendar: WorkingCalendar | None = None
+) -> Outcome:
+    cal = calendar or WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    if case.preset != preset.key:
+        raise NotAllowed("This case belongs to another organisation's process.")
+    if not case.is_open:
+        raise NotAllowed(f"{case.document_name} is no longer open for decisions (it is {case.status.replace('_', ' ')}).")
+    candidates = candidate_actions(preset, case)
+    roles_for_action = [role for a, role in candidates if a == action.kind]
+    stage = stage_of(preset, case)
+    if not roles_for_action:
+        known = {a for a, _ in candidates}
+        hint = ""
+        if known:
+            hint = " What can happen now: " + ", ".join(sorted(actions.label(a).lower() for a in known)) + "."
+        raise NotAllowed(f"That can't be done while {case.document_name} is at '{stage.label}'" +
+                         (" (waiting for the conditions to be met)" if case.step in ("conditions", "checking") else "") + f".{hint}")
+    if not any(holds_role(actor, role, case) for role in roles_for_action):
+        raise wrong_role(preset, case, roles_for_action[0], action.kind)
+    text = (action.text or "").strip() or None
+    declared = actions.action(action.kind)
+    if declared and declared.needs_text and not text:
+        asked = declared.text_label or "why"
+        raise MissingInformation(f"Please say {asked[0].lower() + asked[1:]}: it is required.")
+    handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
+    new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
+    return Outcome(new_case, tuple(events))
+
+
+def _withdraw(preset, case, stage, action, actor, today, cal, text):
+    case = logged(case, today, actor, "withdraw", f"Withdrawn: {text}")
+    case = dataclasses.replace(case, status="withdrawn", step="closed")
+    return case, [CaseClosed("withdrawn"), Notify("ro", f"Withdrawn: {case.document_name}", text or "", cc=("rsm",))]
+
+
+def _agree_need(preset, case, stage, action, actor, today, cal, text):
+    if action.kind == "agree_need":
+        case = logged(case, today, actor, "agree_need", "Need agreed")
+        case, events = advance(preset, case, today, cal)
+        return case, [Notify("requester", f"Agreed: {case.document_name}", "The need for this document has been agreed."), *events]
+    if action.kind == "decline_need":
+        case = logged(case, today, actor, "decline_need", f"Declined: {text}")
+        case = dataclasses.replace(case, status="declined", step="closed")
+        return case, [CaseClosed("declined"), Notify("requester", f"Declined: {case.document_name}", text or "")]
+    if action.kind == "ask_more":
+        case = logged(case, today, actor, "ask_more", f"More information asked for: {text}")
+        return dataclasses.replace(case, step="more_info"), [Notify("requester", f"More information needed: {case.document_name}", text or "")]
+    case = logged(case, today, actor, "provide_information", f"Information added: {text}")
+    return dataclasses.replace(case, step="awaiting"), [Notify(stage.by or "", f"More information: {case.document_name}", text or "")]
+
+
+def _draft(preset, case, stage, action, actor, today, cal, text):
+    data = action.data or {}
+    if action.kind == "record_eia":
+        required = _yes_no(data.get("required"), "Is an Equality Impact Assessment needed? Answer yes or no.")
+        case = dataclasses.replace(case, flags={**case.flags, "eia_required": required})
+        return logged(case, today, actor, "record_eia", f"EIA {'needed' if required else 'not needed'}" + (f": {text}" if text else "")), []
+    if action.kind == "record_legal":
+        required = _yes_no(data.get("required"), "Is a legal review needed? Answer yes or no.")
+        case = dataclasses.replace(case, flags={**case.flags, "legal_review_required": required})
+        return logged(case, today, actor, "record_legal", f"Legal review {'needed' if required else 'not needed'}" + (f": {text}" if text else "")), []
+    if action.kind == "record_workshop":
+        case = dataclasses.replace(case, workshops=case.workshops + (text or "",))
+        return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
+    if action.kind == "no_change":
+        first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
+        statement = preset.no_change_statement.format(name=case.document_name)
+        case = dataclasses.replace(case, flags={**case.flags, "no_change": True})
+        case = logged(case, today, actor, "no_change", statement)
+        case, events = enter_stage(preset, case, first_sign_off, today, cal)
+        return case, [Notify(first_sign_off.by or "rsm", f"Reviewed, no changes: {case.document_name}", statement), *events]
+    # submit_draft
+    missing = []
+    if "eia" in stage.records and "eia_required" not in case.flags:
+        missing.append("whether an Equality Impact Assessment is needed (LBBD-5)")
+    if "legal_review" in stage.records and "legal_review_required" not in case.flags:
+        missing.append("whether a legal review is needed (LBBD-7)")
+    if "workshops" in stage.records and not case.workshops:
+        missing.append("the co-production workshops or focus groups held (LBBD-4)")
+    if missing:
+        raise MissingInformation("Before the draft goes on, please record " + " and ".join(missing) + ".")
+    if case.kind in AMENDING_KINDS and preset.amendments_must_be_tracked and not data.get("tracked_changes"):
+        raise NotAllowed("Amendments must be shown as tracked changes, and this draft has none. "
+                         "Please turn on Track Changes in Word, make the amendments and send it again.")
+    case = dataclasses.replace(case, drafts=case.drafts + 1)
+    name = data.get("filename") or "the draft"
+    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})")
+    return advance(preset, case, today, cal)
+
+
+def _yes_no(value, question: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("yes", "y", "true"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("no", "n", "false"):
+        return False
+    raise MissingInformation(question)
+
+
+def _legal(preset, case, stage, action, actor, today, cal, text):
+    case = logged(case, today, actor, "legal_cleared", "Legal review complete" + (f": {text}" if text else ""))
+    case, events = advance(preset, case, today, cal)
+    return case, [Notify("ro", f"Legal review complete: {case.document_name}", text or "No comments."), *events]
+
+
+def _consult(preset, case, stage, action, actor, today, cal, text):
+    if action.kind in ("respond_agree", "respond_comment"):
+        if actor.person_id in case.responses:
+            raise NotAllowed("You have already responded to this consultation.")
+        answer = "agreed" if action.kind == "respond_agree" else "commented"
+        case = dataclasses.replace(case, responses={**case.responses, actor.person_id: answer})
+        summary = "Agreed" if answer == "agreed" else f"Commented: {text}"
+        case = logged(case, today, actor, action.kind, summary)
+        return case, ([Notify("ro", f"Consultation comment: {case.document_name}", text or "")] if text else [])
+    if not may_close(case, today):
+        due = f"{long_date(case.consult_deadline)}" if case.consult_deadline else "its deadline"
+        raise NotAllowed(f"The consultation stays open until {due} unless everyone has responded.")
+    silent = tuple(p for p in case.participants.get("consultee", ()) if p not in case.responses)
+    responses = {**case.responses, **{p: "agreed_by_silence" for p in silent}}
+    case = dataclasses.replace(case, responses=responses)
+    summary = "Consultation closed" + (f"; no response from {len(silent)}, recorded as agreement (BCT-5)" if silent else "")
+    case = logged(case, today, actor, "close_consultation", summary)
+    case, events = advance(preset, case, today, cal)
+    return case, [ConsultationClosed(silent), *events]
+
+
+def _sign_off(preset, case, stage, action, actor, today, cal, text):
+    kind = action.kind
+    name = case.document_name
+    if case.step == "conditions":
+        tracked = bool((action.data or {}).get("tracked_changes"))
+        if preset.amendments_must_be_tracked and not tracked:
+            raise NotAllowed("The amended draft must show its amendments as tracked changes.")
+        case = dataclasses.replace(case, step="checking", drafts=case.drafts + 1)
+        case = logged(case, today, actor, "submit_amendments", "Amended draft submitted for the conditions to be checked")
+        checker = next(c.checker for c in case.conditions if c.stage == stage.id and not c.met)
+        return case, [Notify(checker, f"Check the conditions: {name}", "The amended draft is ready for you to check against the conditions.")]
+    if case.step == "checking":
+        if kind == "conditions_not_met":
+            case = logged(case, today, actor, kind, f"Conditions not met: {text}")
+            return dataclasses.replace(case, step="conditions"), [Notify("ro", f"Conditions not yet met: {name}", text or "")]
+        conditions = tuple(dataclasses.replace(c, met=True) if c.stage == stage.id else c for c in case.conditions)
+        setters = {c.set_by for c in case.conditions if c.stage == stage.id}
+        decisions = case.decisions + tuple(Decision(stage.id, s, "conditions_met", today, f"checked by {actor.person_id}") for s in sorted(setters))
+        case = dataclasses.replace(case, conditions=conditions, decisions=decisions, step="awaiting")
+        case = logged(case, today, actor, kind, "Conditions confirmed as met")
+        return _after_approval(preset, case, stage, today, cal)
+    # awaiting a decision
+    if any(d.stage == stage.id and d.person_id == actor.person_id for d in case.decisions):
+        raise NotAllowed("You have already recorded your decision on this.")
+    alt = next((a for a in stage.alternatives if a.decision == kind), None)
+    if alt is not None:
+        if alt.effect == "information_item":
+            case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "director_approve", today, text),))
+            case = logged(case, today, actor, kind, alt.label)
+            case, events = advance(preset, case, today, cal)
+            return case, [AgendaItem(stage.body or "", "information"), *events]
+        case = dataclasses.replace(case, flags={**case.flags, "interim_approved": True})
+        case = logged(case, today, actor, kind, alt.label)
+        return case, [AgendaItem(stage.body or "", "full_approval"), Notify("ro", f"Interim approval: {name}", alt.label)]
+    if kind == "approve":
+        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve", today, text),))
+        case = logged(case, today, actor, "approve", f"Approved at '{stage.label}'")
+        case, events = _after_approval(preset, case, stage, today, cal)
+        # The author is told of every decision, Approve included (issue 17, item 6).
+        return case, [Notify("ro", f"Approved: {name}", f"Approved at {stage.label}."), *events]
+    if kind == "approve_by_vote":
+        votes = (action.data or {})
+        try:
+            for_, against = int(votes.get("for")), int(votes.get("against"))
+        except (TypeError, ValueError):
+            raise MissingInformation("Please give the votes for and against as whole numbers.") from None
+        if for_ <= against:
+            raise NotAllowed(f"The vote did not carry ({for_} for, {against} against), so it is not approved. Refer it instead.")
+        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, f"{for_} for, {against} against"),))
+        case = logged(case, today, actor, kind, f"Approved by vote, {for_} for and {against} against")
+        return _after_approval(preset, case, stage, today, cal)
+    if kind == "approve_with_conditions":
+        back = bool((action.data or {}).get("return_to_me"))
+        checker = f"person:{actor.person_id}" if back else (stage.conditions_checked_by or stage.by or "")
+        case = dataclasses.replace(
+            case,
+            conditions=case.conditions + (Condition(text or "", stage.id, actor.person_id, checker),),
+            step="conditions",
+        )
+        case = logged(case, today, actor, kind, f"Approved with conditions: {text}")
+        checker_label = "the person who set them" if back else "the " + preset.role_label(checker)
+        return case, [Notify("ro", f"Approved with conditions: {name}",
+                             f"Please amend the draft as follows, then resubmit it for {checker_label} to check: {text}")]
+    if kind in ("defer", "refer"):
+        target = route_of(preset, case).stage(stage.escalate_to)
+        case = dataclasses.replace(
+            case,
+            escalated=case.escalated + (target.id,),
+            decisions=case.decisions + (Decision(stage.id, actor.person_id, kind, today, text),),
+        )
+        word = "Deferred" if kind == "defer" else "Referred"
+        case = logged(case, today, actor, kind, f"{word} to '{target.label}': {text}")
+        case, events = enter_stage(preset, case, target, today, cal)
+        return case, [Notify("ro", f"{word}: {name}", f"{word} to {target.label}: {text}", cc=("rsm",)), *events]
+    # not_approved: back to the nearest earlier draft stage
+    route = route_of(preset, case)
+    i = route.index(stage.id)
+    draft = next((s for s in reversed(route.stages[:i]) if s.kind == "draft"), route.stages[0])
+    case = logged(case, today, actor, kind, f"Not approved: {text}")
+    case = dataclasses.replace(case, stage=draft.id, step="awaiting")
+    return case, [Notify("ro", f"Not approved: {name}", text or "")]
+
+
+def _after_approval(preset, case, stage, today, cal):
+    if not stage_approved(case, stage):
+        return case, []  # NCT-7: waiting for the other RSMs
+    if case.flags.get("no_change"):
+        doc_type = preset.document_types.get(case.document_type)
+        due = next_review_due(today, doc_type.review, cal) if doc_type and doc_type.review else None
+        statement = preset.no_change_statement.format(name=case.document_name)
+        case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
+        events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
+                               Notify("ppo", f"Review agreed, no changes: {case.document_name}", statement)]
+        if case.kind == "unscheduled_review" and case.requester:
+            events.append(Notify(f"person:{case.requester}", f"Review outcome: {case.document_name}",
+                                 f"{statement} The review was prompted by: {case.trigger}.", cc=("rsm",)))  # NCT-15
+        return case, events
+    return advance(preset, case, today, cal)
+
+
+def _decision(preset, case, stage, action, actor, today, cal, text):
+    value = action.kind == "decide_yes"
+    case = dataclasses.replace(case, flags={**case.flags, stage.flag: value})
+    case = logged(case, today, actor, action.kind, f"{stage.label} {'Yes' if value else 'No'}")
+    return advance(preset, case, today, cal)
+
+
+def _publish(preset, case, stage, action, actor, today, cal, text):
+    data = action.data or {}
+    version = str(data.get("version") or "").strip()
+    if not version:
+        raise MissingInformation("Please give the version number being published (for example 2.0).")
+    on = data.get("published_on") or today
+    if isinstance(on, str):
+        try:
+            on = date.fromisoformat(on)
+        except ValueError:
+            raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
+    doc_type = preset.document_types.get(case.document_type)
+    due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
+    case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
+    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}")
+    return case, [Published(version, on, due), CaseClosed("published"),
+                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
+
+
+_HANDLERS = {
+    "agree_need": _agree_need,
+    "draft": _draft,
+    "legal_review": _legal,
+    "consult": _consult,
+    "sign_off": _sign_off,
+    "decision": _decision,
+    "publish": _publish,
+}

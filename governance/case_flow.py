@@ -1,0 +1,259 @@
+"""How a case moves through its route: entering and advancing stages, who holds a role, which actions
+are open now and who must act. Pure; governance/case_actions.py applies the actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from governance import actions
+from governance.calendar import WorkingCalendar
+from governance.case_model import (
+    REVIEW_KINDS,
+    ActionSpec,
+    Actor,
+    AgendaItem,
+    Case,
+    DeadlineSet,
+    Event,
+    HistoryEntry,
+    Notify,
+)
+from governance.dates import long_date
+from governance.errors import WrongRole
+from governance.preset import Preset, Route, Stage
+
+# ------------------------------------------------------------------ labels
+
+def document_label(preset: Preset, case: Case) -> str:
+    t = preset.document_types.get(case.document_type)
+    return (t.label if t else case.document_type).lower()
+
+
+def wrong_role(preset: Preset, case: Case, role: str, action: str) -> WrongRole:
+    label = preset.role_label(role)
+    article = "the " if not label.lower().startswith(("the ", "a ")) else ""
+    verb = actions.verb(action)
+    return WrongRole(f"Only {article}{label} for this {document_label(preset, case)} can {verb}.")
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def route_of(preset: Preset, case: Case) -> Route:
+    return preset.routes[case.route]
+
+
+def stage_of(preset: Preset, case: Case) -> Stage:
+    return route_of(preset, case).stage(case.stage)
+
+
+def holds_role(actor: Actor, role: str, case: Case) -> bool:
+    if role.startswith("person:"):
+        return actor.person_id == role[7:]
+    if role not in actor.roles:
+        return False
+    listed = case.participants.get(role)
+    if listed and role in ("rsm", "consultee"):
+        return actor.person_id in listed
+    return True
+
+
+def stage_included(stage: Stage, case: Case) -> bool:
+    if stage.optional and stage.id not in case.escalated:
+        return False
+    if stage.when:
+        want = not stage.when.startswith("!")
+        return bool(case.flags.get(stage.when.lstrip("!"), False)) == want
+    return True
+
+
+def logged(case: Case, today: date, actor: Actor, action: str, summary: str) -> Case:
+    return dataclasses.replace(case, history=case.history + (HistoryEntry(today, actor.person_id, action, summary),))
+
+
+def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: WorkingCalendar) -> tuple[Case, list[Event]]:
+    case = dataclasses.replace(case, stage=stage.id, step="awaiting")
+    events: list[Event] = []
+    name = case.document_name
+    if stage.kind == "consult":
+        deadline = None
+        meeting = None
+        if stage.deadline is not None:
+            if stage.deadline_from == "meeting" and stage.body:
+                body = preset.bodies[stage.body]
+                found = body.meeting.first_meeting_meeting_deadline(today, stage.deadline, cal) if body.meeting else None
+                if found:
+                    meeting, deadline = found
+            else:
+                deadline = stage.deadline.apply(today, cal)
+        consultees = case.participants.get("consultee", ())
+        case = dataclasses.replace(case, consult_deadline=deadline, meeting=meeting, responses={})
+        if deadline:
+            events.append(DeadlineSet("consultation responses", deadline, tuple(f"person:{p}" for p in consultees)))
+        for p in consultees:
+            due = f" by {long_date(deadline)}" if deadline else ""
+            events.append(Notify(f"person:{p}", f"Consultation: {name}",
+                                 f"Please comment on the draft of {name}{due}. No response by then counts as agreement."))
+    elif stage.kind == "sign_off" and stage.body:
+        events.append(AgendaItem(stage.body, "decision"))
+        events.append(Notify(stage.by or "", f"For decision: {name}", f"{name} is ready for the {preset.bodies[stage.body].name}'s decision."))
+    elif stage.by:
+        events.append(Notify(stage.by, f"{stage.label}: {name}", f"{name} now waits for you: {stage.label}."))
+    return case, events
+
+
+def advance(preset: Preset, case: Case, today: date, cal: WorkingCalendar) -> tuple[Case, list[Event]]:
+    route = route_of(preset, case)
+    i = route.index(case.stage)
+    for stage in route.stages[i + 1:]:
+        if stage.optional and stage.id not in case.escalated:
+            continue
+        if not stage_included(stage, case):
+            continue
+        # An optional stage reached by escalation is followed by the next mandatory stage.
+        return enter_stage(preset, case, stage, today, cal)
+    return dataclasses.replace(case, step="closed"), []
+
+
+def approvals_needed(case: Case, stage: Stage) -> tuple[str, ...]:
+    if stage.all_holders and stage.by:
+        return case.participants.get(stage.by, ())
+    return ()
+
+
+def stage_approved(case: Case, stage: Stage) -> bool:
+    approvers = {d.person_id for d in case.decisions if d.stage == stage.id and d.decision in ("approve", "approve_by_vote", "conditions_met", "director_approve")}
+    needed = approvals_needed(case, stage)
+    if needed:
+        return set(needed) <= approvers
+    return bool(approvers)
+
+
+# ------------------------------------------------------------------ what may happen
+
+
+def _agree_need_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
+    if case.step == "awaiting":
+        return [(a, stage.by or "") for a in ("agree_need", "ask_more", "decline_need")]
+    if case.step == "more_info":
+        return [("provide_information", "requester"), ("provide_information", "ro")]
+    return []
+
+
+def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
+    out = [("submit_draft", "ro")]
+    for record, action in (("eia", "record_eia"), ("legal_review", "record_legal"), ("workshops", "record_workshop")):
+        if record in stage.records:
+            out.append((action, "ro"))
+    if case.kind in REVIEW_KINDS and case.drafts == 0:
+        out.append(("no_change", "ro"))
+    return out
+
+
+def _consult_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
+    out = [("respond_agree", "consultee"), ("respond_comment", "consultee")]
+    for role in ("system", "ppo", "ro") + ((preset.request_recipient,) if preset.request_recipient else ()):
+        out.append(("close_consultation", role))
+    return out
+
+
+def _sign_off_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
+    if case.step == "awaiting":
+        out = [(d, stage.by or "") for d in stage.decisions if not (d in ("defer", "refer") and not stage.escalate_to)]
+        out += [(alt.decision, alt.by) for alt in stage.alternatives
+                if not (alt.effect == "interim" and case.flags.get("interim_approved"))]
+        return out
+    if case.step == "conditions":
+        return [("submit_amendments", "ro")]
+    if case.step == "checking":
+        checker = next((c.checker for c in case.conditions if c.stage == stage.id and not c.met), stage.conditions_checked_by or "")
+        return [("confirm_conditions_met", checker), ("conditions_not_met", checker)]
+    return []
+
+
+_ACTIONS_OF_STAGE = {
+    "agree_need": _agree_need_actions,
+    "draft": _draft_actions,
+    "legal_review": lambda preset, case, stage: [("legal_cleared", stage.by or "legal")],
+    "consult": _consult_actions,
+    "sign_off": _sign_off_actions,
+    "decision": lambda preset, case, stage: [("decide_yes", stage.by or ""), ("decide_no", stage.by or "")],
+    "publish": lambda preset, case, stage: [("publish", stage.by or "")],
+}
+
+
+def candidate_actions(preset: Preset, case: Case) -> list[tuple[str, str]]:
+    """(action, role that may take it) for the case as it stands."""
+    if not case.is_open:
+        return []
+    stage = stage_of(preset, case)
+    of_stage = _ACTIONS_OF_STAGE.get(stage.kind)
+    out = of_stage(preset, case, stage) if of_stage else []
+    for role in ("ro", "requester", preset.request_recipient):
+        out.append(("withdraw", role))
+    return out
+
+
+def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> list[ActionSpec]:
+    stage = stage_of(preset, case) if case.is_open else None
+    seen: set[str] = set()
+    specs: list[ActionSpec] = []
+    for action, role in candidate_actions(preset, case):
+        if action in seen or not holds_role(actor, role, case):
+            continue
+        if action in ("respond_agree", "respond_comment") and actor.person_id in case.responses:
+            continue
+        if stage and stage.kind == "sign_off" and action in stage.decisions and any(
+            d.stage == stage.id and d.person_id == actor.person_id for d in case.decisions
+        ):
+            continue
+        if action == "close_consultation" and not may_close(case, today) and role != "system":
+            continue
+        seen.add(action)
+        alt = next((a for a in stage.alternatives if a.decision == action), None) if stage else None
+        declared = actions.action(action)
+        label = declared.label if declared else (alt.label if alt else action)
+        needs_text = declared.needs_text if declared else False
+        text_label = declared.text_label if declared else None
+        if action in ("decide_yes", "decide_no") and stage and stage.question:
+            label = f"{label}: {stage.question}"
+        specs.append(ActionSpec(action, label, needs_text, text_label))
+    return specs
+
+
+def who_must_act(preset: Preset, case: Case) -> list[str]:
+    """Roles (or person:<id>) the case is waiting for: the basis of 'my tasks' and reminders."""
+    if not case.is_open:
+        return []
+    stage = stage_of(preset, case)
+    if stage.kind == "consult":
+        return [f"person:{p}" for p in case.participants.get("consultee", ()) if p not in case.responses]
+    if stage.kind == "sign_off" and case.step == "awaiting":
+        needed = approvals_needed(case, stage)
+        if needed:
+            done = {d.person_id for d in case.decisions if d.stage == stage.id}
+            return [f"person:{p}" for p in needed if p not in done]
+        return [stage.by or ""]
+    if case.step == "more_info":
+        return ["requester"]
+    if case.step == "conditions":
+        return ["ro"]
+    if case.step == "checking":
+        return [next((c.checker for c in case.conditions if c.stage == stage.id and not c.met), stage.conditions_checked_by or "")]
+    if stage.kind == "draft":
+        return ["ro"]
+    return [stage.by or ""]
+
+
+def consultation_past_deadline(preset: Preset, case: Case, today: date) -> bool:
+    """BCT-5: an open case at a consultation stage whose deadline has passed (the scheduler closes
+    it, recording silence as agreement)."""
+    return (case.is_open and stage_of(preset, case).kind == "consult" and case.consult_deadline is not None
+            and today > case.consult_deadline)
+
+
+def may_close(case: Case, today: date) -> bool:
+    consultees = case.participants.get("consultee", ())
+    everyone = all(p in case.responses for p in consultees)
+    return everyone or (case.consult_deadline is not None and today > case.consult_deadline)

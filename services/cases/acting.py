@@ -1,0 +1,347 @@
+"""Acting on cases: open a review, request a new document, take an action, close a consultation
+by its deadline.
+
+Every change is one transaction: the case's new state (compare-and-swap on its version, so a stale
+card or a second click changes nothing), the document's register entry, an audit record, and the
+notices for other people (raised with `uow.notify`, queued in the outbox by the commit). The notices
+are also returned, so the turn can send them at once; a failed delivery never undoes a decision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from governance import lifecycle as gl
+from governance.calendar import WorkingCalendar
+from governance.errors import NotAllowed
+from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
+from services.context import Services
+from services.delivery.notices import dated
+from services.errors import BadInput, NotFound, UnknownPerson
+from services.people.identity import ChannelIdentity, resolve_person
+from services.ports import ConcurrencyConflict, Notice
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: CaseView
+    message: str
+    notices: tuple[Notice, ...] = field(default_factory=tuple)
+
+
+async def _people_for(uow, doc, case: gl.Case | None, target: str) -> list[str]:
+    if target.startswith("person:"):
+        return [target[7:]]
+    if target == "ro":
+        return [doc.ro_id or doc.rsm_id] if (doc.ro_id or doc.rsm_id) else []
+    if target == "rsm":
+        return list(_rsm_ids(doc))
+    if target == "requester":
+        return [case.requester] if case and case.requester else []
+    return [p.id for p in await uow.people.with_role(target)]
+
+
+def _label(preset, role: str) -> str:
+    return preset.role_label(role) if not role.startswith("person:") else role[7:]
+
+
+async def _who(uow, ident: ChannelIdentity):
+    person = await resolve_person(uow, ident)
+    if person is None:
+        raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
+                            "Ask your Policy and Procedures Officer to add you to policybot's directory.")
+    return person
+
+
+async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind: str, *,
+                     trigger: str | None = None, reason: str | None = None) -> Outcome:
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
+    async with services.uow() as uow:
+        person = await _who(uow, ident)
+        doc = await uow.documents.by_ref(ref)
+        if doc is None:
+            raise NotFound(f"I can't find a document with the reference {ref!r}.")
+        for existing in await uow.cases.open_for_document(doc.id):
+            raise NotAllowed(f"{doc.ref} {doc.title} already has work in progress (case {existing.id}). Say 'case {existing.id}' to see it.")
+        gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
+        doc_type = _doc_type_id(preset, doc.doc_type)
+        consultees = [p.id for p in await uow.people.with_role("consultee")]
+        out = gl.start_case(
+            preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
+            today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
+            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+        )
+        state = gl.case_to_dict(out.case)
+        row = await uow.cases.create(
+            document_id=doc.id, preset=preset.key, kind=kind, stage=out.case.stage, status="open", state=state,
+            waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id, opened_at=now, updated_at=now, version=1,
+        )
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
+                               summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices += await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person)
+        uow.notify(*notices)
+        view = await view_in(uow, preset, row, doc, person, today)
+        await uow.commit()
+    return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
+
+
+async def start_new_document(services: Services, ident: ChannelIdentity, *, title: str, document_type: str,
+                             category: str | None, service_area: str, reason: str, stakeholders: str | None = None,
+                             consultees: tuple[str, ...] | list[str] = ()) -> Outcome:
+    """A request for a new document: it enters the register as 'requested' with the requester as its
+    author (RO), and a new_document case goes to whoever the preset says receives requests (BCT-2 the
+    Policy Service and its mailbox, NCT-17 the PPO, DOR-2 the Group's chair, LBBD-2 the lead stakeholder)."""
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
+    title = " ".join((title or "").split())
+    if not title:
+        raise BadInput("Please say what the new document should cover.")
+    if document_type not in preset.document_types:
+        raise BadInput(f"'{document_type}' is not a document type in the {preset.name} process.")
+    if preset.categories and category not in preset.categories:
+        raise BadInput(f"'{category}' is not a category in the {preset.name} process.")
+    if not (reason or "").strip():
+        raise BadInput("Please say why the new document is needed.")
+    async with services.uow() as uow:
+        person = await _who(uow, ident)
+        rsm = await _rsm_for_area(uow, preset, service_area)
+        ref = await _next_ref(uow)
+        label = preset.document_types[document_type].label
+        doc = await uow.documents.create(
+            ref=ref, doc_type=label, title=title[:300], category=category, service_area=(service_area or "")[:200] or None,
+            summary=reason.strip(), ro_id=person.id, rsm_id=rsm, status="requested", version=None,
+            extra={"request": {"reason": reason.strip(), "stakeholders": (stakeholders or "").strip() or None,
+                               "requested_by": person.id, "requested_on": today.isoformat()}},
+            created_at=now, updated_at=now,
+        )
+        await uow.session.refresh(doc, ["ro", "rsm"])
+        org_consultees = [p.id for p in await uow.people.with_role("consultee")]
+        named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
+        out = gl.start_case(
+            preset, "new_document", document_type=document_type, category=category, today=today,
+            document_name=f"{ref} {title}", requester=person.id,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
+            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+        )
+        row = await uow.cases.create(
+            document_id=doc.id, preset=preset.key, kind="new_document", stage=out.case.stage, status="open",
+            state=gl.case_to_dict(out.case), waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id,
+            opened_at=now, updated_at=now, version=1,
+        )
+        extra = f"; stakeholders: {stakeholders.strip()}" if (stakeholders or "").strip() else ""
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="requested",
+                               summary=f"New {label.lower()} requested (case {row.id}){extra}", reason=reason.strip(),
+                               details={"case": row.id, "consultees": named})
+        notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
+        notices += _to_request_mailbox(services, preset, doc, row.id, person, reason, stakeholders)
+        notices += await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person)
+        uow.notify(*notices)
+        view = await view_in(uow, preset, row, doc, person, today)
+        await uow.commit()
+    who = preset.role_label(preset.request_recipient)
+    first = preset.routes[out.case.route].stage(out.case.stage)
+    if first.kind == "agree_need":
+        sent = f"I've sent it to the {who}" + (f" ({preset.request_mailbox})" if preset.request_mailbox else "")
+        sent += " to agree the need."
+    else:
+        sent = f"Next: {first.label}."
+    return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
+
+
+def _to_request_mailbox(services: Services, preset, doc, case_id: int, person, reason: str,
+                        stakeholders: str | None) -> list[Notice]:
+    """BCT-2: requests also go to the organisation's request mailbox, when it has one and its
+    address is configured (POLICYBOT_REQUEST_MAILBOX); the preset names it, never its address."""
+    address = services.config.request_mailbox
+    if not preset.request_mailbox or not address or not _mail_on(services):
+        return []
+    subject = f"New document requested: {doc.ref} {doc.title}"
+    lines = [f"{person.name} asks for a new {doc.doc_type.lower()}: {doc.title}.", f"Why it is needed: {reason.strip()}"]
+    if doc.category:
+        lines.append(f"Category: {doc.category}")
+    if doc.service_area:
+        lines.append(f"Service area: {doc.service_area}")
+    if (stakeholders or "").strip():
+        lines.append(f"Stakeholders: {stakeholders.strip()}")
+    lines.append(f"To decide, reply to policybot with AGREE THE NEED case {case_id}; "
+                 f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
+    return [Notice(key=f"request:case{case_id}", subject=subject, body="\n".join(lines), address=address,
+                   case_id=case_id, document_ref=doc.ref)]
+
+
+def uses_rsm(preset) -> bool:
+    """Whether the process has Responsible Strategic Managers who act (NCT), not merely the built-in role."""
+    return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
+
+
+async def _rsm_for_area(uow, preset, service_area: str | None) -> str | None:
+    """Where the process has RSMs, the one RSM of the service area signs off a new document (NCT-1);
+    with none or several, the PPO names them ('add RSM <name> to <ref>')."""
+    if not uses_rsm(preset) or not service_area:
+        return None
+    found = [p.id for p in await uow.people.with_role("rsm")
+             if (p.service_area or "").strip().lower() == service_area.strip().lower()]
+    return found[0] if len(found) == 1 else None
+
+
+async def _next_ref(uow) -> str:
+    """The register's usual prefix and the next free number (PP-047 after PP-046)."""
+    prefixes: Counter = Counter()
+    highest: dict[str, int] = {}
+    for d in await uow.documents.all(include_retired=True):
+        m = re.fullmatch(r"([A-Za-z]{2,6})-(\d{1,5})", d.ref or "")
+        if m:
+            prefixes[m.group(1).upper()] += 1
+            highest[m.group(1).upper()] = max(highest.get(m.group(1).upper(), 0), int(m.group(2)))
+    prefix = prefixes.most_common(1)[0][0] if prefixes else "DOC"
+    n = highest.get(prefix, 0) + 1
+    while await uow.documents.by_ref(f"{prefix}-{n:03d}") is not None:
+        n += 1
+    return f"{prefix}-{n:03d}"
+
+
+def _mail_on(services: Services) -> bool:
+    return services.config.mail_enabled
+
+
+def _doc_type_id(preset, label: str) -> str:
+    for t in preset.document_types.values():
+        if t.label.lower() == label.lower() or t.id == label:
+            return t.id
+    return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
+
+
+async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+    """The people to tell about this step (the caller raises them with `uow.notify`)."""
+    out: list[Notice] = []
+    step = len(case.history)
+    for e in events:
+        if isinstance(e, gl.Notify):
+            targets = await _people_for(uow, doc, case, e.to)
+            for cc in e.cc:
+                targets += await _people_for(uow, doc, case, cc)
+            digest = hashlib.sha1(e.subject.encode()).hexdigest()[:8]
+            for pid in dict.fromkeys(targets):
+                if pid != actor_id:
+                    out.append(Notice(key=f"notice:case{case_id}:{step}:{digest}", subject=e.subject, body=e.body,
+                                      person_id=pid, case_id=case_id, document_ref=doc.ref))
+    return out
+
+
+async def _apply_register_events(uow, doc, events, now) -> None:
+    for e in events:
+        if isinstance(e, gl.Published):
+            doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
+            doc.next_review_due = e.next_review_due or doc.next_review_due
+            doc.status = "published"
+            doc.updated_at = now
+        elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
+            doc.status = e.status  # a requested document that will not be written leaves the live register
+            doc.updated_at = now
+        elif isinstance(e, gl.ReviewCompleted):
+            doc.last_reviewed_on = e.on
+            doc.next_review_due = e.next_review_due or doc.next_review_due
+            doc.updated_at = now
+
+
+async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
+              data: dict | None = None, expected_version: int | None = None) -> Outcome:
+    """Take an action on a case as the person the channel vouches for."""
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
+
+    async with services.uow() as uow:
+        person = await _who(uow, ident)
+        got = await uow.cases.full(case_id)
+        if got is None:
+            raise NotFound(f"There is no case {case_id}.")
+        row, doc = got
+        if expected_version is not None and expected_version != row.version:
+            raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
+        summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
+        view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
+        await uow.commit()
+    return Outcome(view, f"Done: {summary}.", tuple(notices))
+
+
+SYSTEM = gl.Actor("system", frozenset({"system"}))
+
+
+async def close_consultation_by_deadline(services: Services, case_id: int) -> bool:
+    """BCT-5: when a consultation's deadline has passed, close it; silence is recorded as agreement.
+    Done by the scheduler as the 'system' actor; False when someone got there first."""
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
+    async with services.uow() as uow:
+        got = await uow.cases.full(case_id)
+        if got is None or got[0].status != "open":
+            return False
+        row, doc = got
+        case = gl.case_from_dict(row.state)
+        if not gl.consultation_past_deadline(preset, case, today):
+            return False
+        out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,
+                       calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+        try:
+            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case), stage=out.case.stage,
+                                 status="open" if out.case.is_open else "closed",
+                                 waiting_for=gl.who_must_act(preset, out.case), now=now)
+        except ConcurrencyConflict:
+            return False
+        summary = out.case.history[-1].summary if out.case.history else "Consultation closed"
+        await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id, action="close_consultation",
+                               summary=f"{summary} (case {row.id}, by the deadline)", details={"case": row.id})
+        uow.notify(*await _notices(uow, preset, doc, out.case, out.events, row.id, "system"))
+        uow.notify(*await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, None))
+        await uow.commit()
+    return True
+
+
+async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None, data: dict | None, today: date, now,
+                 extra_roles: frozenset[str] = frozenset(), audit_details: dict | None = None,
+                 mail_enabled: bool = True) -> tuple[str, list[Notice]]:
+    """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
+    new state, the register, the audit record, any agenda placement its events ask for, and the
+    notices it causes (raised on the unit of work, and returned). `extra_roles` lets a deputy act for
+    a role (a vice-chair deputising for the chair). `mail_enabled` is no longer used (the outbox's
+    writer knows), kept for the callers that pass it."""
+    case = gl.case_from_dict(row.state)
+    actor = actor_for(person, doc, case)
+    if extra_roles:
+        actor = gl.Actor(actor.person_id, actor.roles | extra_roles)
+    out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor, today,
+                   calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+    new = out.case
+    try:
+        await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
+                             status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
+    except ConcurrencyConflict:
+        raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
+    await _apply_register_events(uow, doc, out.events, now)
+    summary = new.history[-1].summary if new.history else action
+    await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
+                           summary=f"{summary} (case {row.id})", reason=text,
+                           details={"case": row.id, "stage": case.stage, **(audit_details or {})})
+    notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
+    notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
+    uow.notify(*notices)
+    return summary, notices
+
+
+async def _agenda_events(uow, preset, doc, row, case, events, today, now, person) -> list[Notice]:
+    """A stage that needs a body's decision puts the document on its forward plan and agenda (the
+    notices to its owner, keyed with today's date)."""
+    if not any(isinstance(e, gl.AgendaItem) for e in events):
+        return []
+    from services.meetings import agenda as meetings
+
+    return [dated(n, today) for n in await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)]
+
+

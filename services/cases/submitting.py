@@ -1,0 +1,61 @@
+"""A draft arrives: check it, keep it as a new version, and move its case on, in one transaction."""
+
+from __future__ import annotations
+
+from governance import lifecycle as gl
+from governance.errors import NotAllowed
+from services.cases.acting import Outcome, _who, act_in
+from services.cases import drafts as draft_files
+from services.cases.draft_changes import record_changes
+from services.cases.views import view_in
+from services.context import Services
+from services.errors import NotFound
+from services.people.identity import ChannelIdentity
+
+
+async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
+                       case_id: int | None = None, *, change_kind: str | None = None) -> Outcome:
+    """A Word document arrives: check it, keep it as a new version, and move the case on, in one
+    transaction (the case's move, the stored draft, both audit records and the notices): a crash
+    part way leaves neither."""
+    check = await draft_files.check_draft(services, content, filename)  # in a worker thread
+    preset = services.preset
+    today, now = services.clock.today(), services.clock.now()
+    async with services.uow() as uow:
+        person = await _who(uow, ident)
+        row, doc = await _case_for_draft(uow, person, case_id)
+        action = "submit_amendments" if gl.case_from_dict(row.state).step == "conditions" else "submit_draft"
+        summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
+                                        data={"tracked_changes": check.has_tracked_changes, "filename": filename})
+        draft = await uow.cases.add_draft(
+            document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
+            tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
+            uploaded_at=now, note=None,
+        )
+        await record_changes(services, uow, draft, check, change_kind)
+        await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_stored",
+                               summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
+                                       f"{check.insertions} insertions and {check.deletions} deletions tracked)")
+        view = await view_in(uow, preset, row, doc, person, today)
+        await uow.commit()
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices))
+
+
+async def _case_for_draft(uow, person, case_id: int | None):
+    """(case, document) the draft is for: the one named, else the one case waiting for this person's draft."""
+    if case_id is not None:
+        got = await uow.cases.full(case_id)
+        if got is None:
+            raise NotFound(f"There is no case {case_id}.")
+        return got
+    candidates = [(row, doc) for row, doc in await uow.cases.open_with_documents()
+                  if "ro" in row.waiting_for and (doc.ro_id or doc.rsm_id) == person.id]
+    if not candidates:
+        raise NotAllowed("Thanks for the document, but nothing is waiting for a draft from you. "
+                         "Start a review first (for example 'review PP-001'), then send the draft.")
+    if len(candidates) > 1:
+        listed = ", ".join(f"case {r.id}" for r, _ in candidates)
+        raise NotAllowed(f"Several of your cases are waiting for a draft ({listed}). Send it again with the case number in the message, e.g. 'case {candidates[0][0].id}'.")
+    return candidates[0]
+
+

@@ -1,0 +1,197 @@
+"""What a person sees of a case: its view (stage, who it waits for, the buttons they may press,
+its history), their tasks, and the cards sent to them, refreshed after each decision.
+
+A case is read with its document and the document's owners in one query (`uow.cases.full`), and the
+people its view names in one more; `views_for_people` reads many cases for many people at once
+(the dispatcher renders a whole claim with it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from governance import lifecycle as gl
+from governance.dates import short_date
+from governance.ownership import roles_on_document
+from services.cases.draft_changes import DraftView, latest_draft_view
+from services.context import Services
+from services.errors import NotFound, UnknownPerson
+from services.people.identity import ChannelIdentity, resolve_person
+from services.register.documents import document_view
+from services.views import DocumentView
+
+DOCUMENT_ROLES = {"ro", "rsm"}  # held per document, never as an organisation-wide role
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    version: int
+    document: DocumentView
+    kind: str
+    stage: str
+    stage_label: str
+    step: str
+    status: str
+    waiting_for: tuple[str, ...]
+    actions: tuple[gl.ActionSpec, ...]
+    history: tuple[str, ...]
+    open_conditions: tuple[str, ...]
+    checklist: tuple[str, ...] = ()
+    triggers: tuple[str, ...] = ()
+    consult_deadline: date | None = None
+    draft: DraftView | None = None  # the draft under decision (issue 17)
+
+
+def _rsm_ids(doc) -> tuple[str, ...]:
+    extra = [x for x in (doc.extra or {}).get("other_rsm_ids", []) if x]
+    return tuple(x for x in [doc.rsm_id, *extra] if x)
+
+
+def actor_for(person, doc, case: gl.Case | None) -> gl.Actor:
+    """The roles a person holds for this document and case, from the directory only."""
+    roles = set(person.role_names) - DOCUMENT_ROLES
+    roles |= roles_on_document(person.id, doc.ro_id, _rsm_ids(doc))
+    if case is not None:
+        if case.requester == person.id:
+            roles.add("requester")
+        if person.id in case.participants.get("consultee", ()):
+            roles.add("consultee")
+    return gl.Actor(person.id, frozenset(roles))
+
+
+def _named_in(preset, case: gl.Case) -> set[str]:
+    """The people a case's view names: those it waits for and those in its history."""
+    ids = {w[7:] for w in gl.who_must_act(preset, case) if w.startswith("person:")}
+    ids |= {h.person_id for h in case.history if h.person_id and h.person_id != "system"}
+    return ids
+
+
+def build_view(preset, row, doc, person, today: date, people: Mapping[str, Any], draft: DraftView | None = None) -> CaseView:
+    """The case as `person` sees it (None: as nobody in particular); `people` holds whom it names."""
+    case = gl.case_from_dict(row.state)
+    route = preset.routes[case.route]
+    stage = route.stage(case.stage)
+    actor = actor_for(person, doc, case) if person else gl.Actor("", frozenset())
+    waiting = []
+    for w in gl.who_must_act(preset, case):
+        if w.startswith("person:"):
+            p = people.get(w[7:])
+            waiting.append(p.name if p else w[7:])
+        else:
+            waiting.append(preset.role_label(w))
+    names = {"system": "policybot", **{pid: p.name for pid, p in people.items()}}
+    return CaseView(
+        id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
+        stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
+        actions=tuple(gl.available_actions(preset, case, actor, today)),
+        history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
+        open_conditions=tuple(c.text for c in case.conditions if not c.met),
+        checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
+        triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
+    )
+
+
+async def _people(uow, ids: Iterable[str]) -> dict[str, Any]:
+    ids = set(ids)
+    return {p.id: p for p in await uow.people.many(ids)} if ids else {}
+
+
+async def view_in(uow, preset, row, doc, person, today: date) -> CaseView:
+    """The view of one case inside the caller's unit of work (one query for the people it names)."""
+    return build_view(preset, row, doc, person, today, await _people(uow, _named_in(preset, gl.case_from_dict(row.state))),
+                      await latest_draft_view(uow, row))
+
+
+async def views_for_people(uow, preset, wanted: Iterable[tuple[str, int]], today: date) -> dict[tuple[str, int], CaseView]:
+    """{(person id, case id): view} for many at once: one query for the cases with their documents,
+    one for the people (the viewers and everyone the views name)."""
+    wanted = set(wanted)
+    if not wanted:
+        return {}
+    found = {row.id: (row, doc) for row, doc in await uow.cases.full_many({c for _, c in wanted})}
+    ids = {p for p, c in wanted if c in found}
+    for row, _doc in found.values():
+        ids |= _named_in(preset, gl.case_from_dict(row.state))
+    people = await _people(uow, ids)
+    drafts = {c: await latest_draft_view(uow, row) for c, (row, _doc) in found.items()}
+    return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
+
+
+async def _case(uow, case_id: int):
+    got = await uow.cases.full(case_id)
+    if got is None:
+        raise NotFound(f"There is no case {case_id}.")
+    return got
+
+
+async def case_view(services: Services, ident: ChannelIdentity, case_id: int) -> CaseView:
+    async with services.uow() as uow:
+        person = await resolve_person(uow, ident)
+        row, doc = await _case(uow, case_id)
+        return await view_in(uow, services.preset, row, doc, person, services.clock.today())
+
+
+async def case_view_for_person(services: Services, person_id: str, case_id: int) -> CaseView:
+    """A case as one named person sees it (for notices sent to them)."""
+    async with services.uow() as uow:
+        person = await uow.people.get(person_id)
+        row, doc = await _case(uow, case_id)
+        return await view_in(uow, services.preset, row, doc, person, services.clock.today())
+
+
+async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]:
+    """The open cases waiting for this person, with the buttons they may press."""
+    preset, today = services.preset, services.clock.today()
+    async with services.uow() as uow:
+        person = await resolve_person(uow, ident)
+        if person is None:
+            raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
+                                "Ask your Policy and Procedures Officer to add you to policybot's directory.")
+        mine = []
+        for row, doc in await uow.cases.open_with_documents():
+            actor = actor_for(person, doc, gl.case_from_dict(row.state))
+            waiting = set(row.waiting_for)
+            if f"person:{person.id}" in waiting or waiting & actor.roles:
+                mine.append((row, doc))
+        views = await views_for_people(uow, preset, {(person.id, row.id) for row, _ in mine}, today)
+        return [views[(person.id, row.id)] for row, _ in mine]
+
+
+async def record_sent_card(services: Services, *, case_id: int, person_id: str, channel_id: str, conversation_id: str,
+                           activity_id: str, service_url: str, case_version: int) -> None:
+    """Remember a case card sent to someone, so it can be refreshed after the next decision."""
+    async with services.uow() as uow:
+        await uow.cases.record_card(case_id=case_id, person_id=person_id, channel_id=channel_id, conversation_id=conversation_id,
+                                    activity_id=activity_id, service_url=service_url, case_version=case_version,
+                                    sent_at=services.clock.now(), stale=0)
+        await uow.commit()
+
+
+async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, str, str, str, str, CaseView]]:
+    """(card id, channel, conversation, activity id, service url, fresh view for its person) for every
+    copy of a case card older than the case, so no stale button stays on anyone's screen."""
+    async with services.uow() as uow:
+        got = await uow.cases.full(case_id)
+        if got is None:
+            return []
+        row, _doc = got
+        cards = [c for c in await uow.cases.cards_for(case_id) if c.case_version < row.version]
+        views = await views_for_people(uow, services.preset, {(c.person_id, case_id) for c in cards if c.person_id},
+                                       services.clock.today())
+        out = []
+        for card in cards:
+            view = views.get((card.person_id, case_id)) if card.person_id else None
+            if view is None:
+                view = build_view(services.preset, row, _doc, None, services.clock.today(), {}, await latest_draft_view(uow, row))
+            out.append((card.id, card.channel_id, card.conversation_id, card.activity_id, card.service_url, view))
+        return out
+
+
+async def mark_card_refreshed(services: Services, card_id: int, case_version: int) -> None:
+    async with services.uow() as uow:
+        await uow.cases.card_refreshed(card_id, case_version)
+        await uow.commit()
