@@ -42,10 +42,12 @@ from bot.handler import PolicyBot
 from bot.proactive import TeamsSender
 from bot.settings import Settings, SettingsError
 from bot.storage import SqlStorage
+from bot.tab import setup as setup_tab
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.files import DataFolderFileStore
 from connectors.word.inspect import WordInspector
 from connectors.mail import GraphTransport, SmtpTransport
+from connectors.spreadsheets import SpreadsheetFiles
 from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
 from governance.errors import PresetError
@@ -183,6 +185,7 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
     services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
                         adapters={RENDERER: NoticeRendering(), MANUAL_SOURCE: TrixManual(),
+                                  "spreadsheets": SpreadsheetFiles(),
                                   "files": DataFolderFileStore(settings.data_dir), "docx": WordInspector()})  # drafts (issue 17)
     return Runtime(settings, store, services)
 
@@ -226,6 +229,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
     app[DISPATCHER_KEY] = dispatcher
     app.router.add_post("/api/messages", messages_endpoint)
     app.router.add_get("/healthz", healthz)
+    setup_tab(app, runtime)  # the register as a Teams tab and browser pages (/tab, bot/tab)
     files.install(app, services, bot.signer)  # GET /drafts/{token}: signed draft links (issue 17)
     want_demo = settings.demo if load_demo is None else load_demo
 

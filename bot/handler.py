@@ -36,11 +36,8 @@ from render.reply import Reply
 from services.cases import draft_delivery, drafts, lifecycle
 from services.cases.draft_delivery import LinkSigner
 from services.context import Services
-from services.people.identity import (
-    ChannelIdentity,
-    remember_conversation,
-    resolve_person,
-)
+from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
+from services.register.tracker_chat import is_tracker
 
 log = logging.getLogger("policybot.bot")
 
@@ -190,6 +187,8 @@ class PolicyBot(TeamsActivityHandler):
         """Stream the attachment into the data folder (25 MB at most), check it off the event loop,
         and submit it; any refusal is one plain sentence, with nothing stored and the case unchanged."""
         name, url = found
+        if is_tracker(name):  # a tracker spreadsheet: the import preview (services/register/tracker_chat.py)
+            return await self._receive_tracker(ident, name, url)
         try:
             drafts.refuse_by_name(name)  # a .doc, .docm, PDF or picture is refused before it is fetched
             async with files.download(url) as (declared, chunks):
@@ -214,6 +213,25 @@ class PolicyBot(TeamsActivityHandler):
             message += (" Next time, add 'editorial' or 'substantive' to your message with the file, "
                         "so the people deciding see what kind of change it is.")
         return Response(case_render.case_reply(out.case, message), out.notices, out.case.id)
+
+    async def _receive_tracker(self, ident: ChannelIdentity, name: str, url: str) -> Response:
+        """The whole spreadsheet (25 MB at most, also when it grows mid-download) to the tracker import."""
+        try:
+            async with files.download(url) as (declared, chunks):
+                if declared is not None and declared > drafts.MAX_DRAFT_BYTES:
+                    raise drafts.too_large(name, declared)
+                parts, size = [], 0
+                async for chunk in chunks:
+                    size += len(chunk)
+                    if size > drafts.MAX_DRAFT_BYTES:
+                        raise drafts.too_large(name, None)
+                    parts.append(chunk)
+        except files.DownloadError as exc:
+            log.warning("could not fetch attachment %r: %s", name, exc)
+            return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
+        except GovernanceError as exc:
+            return Response(messages.error_reply(str(exc)))
+        return await self.router.tracker(ident, name, b"".join(parts))
 
     _DRAFT_WORDS = re.compile(r"^(?:(?:send\s+me\s+|get\s+|open\s+)?(?:the\s+)?draft(?:\s+(?:of|for))?(?:\s+case)?\s*(\d+)?"
                               r"|send\s+me\s+the\s+draft)[.!?]?$", re.IGNORECASE)

@@ -185,6 +185,11 @@ SPECS: dict[str, Spec] = {
     "manual_url": Spec("POLICYBOT_MANUAL_URL", _url, help="the online procedures manual's contents page"),
     "manual_delay": Spec("POLICYBOT_MANUAL_DELAY", _seconds),
     "manual_timeout": Spec("POLICYBOT_MANUAL_TIMEOUT", _seconds),
+    # the Teams tab and pages (bot/tab)
+    "tab_session_secret": Spec("POLICYBOT_TAB_SESSION_SECRET", _text, secret=True,
+                               help="signs the pages' session cookies (empty: a new one each start)"),
+    "tab_domain": Spec("POLICYBOT_TAB_DOMAIN", _text, help="the pages' host name, for the SSO audience api://<host>/<app id>"),
+    "tab_keys_url": Spec("POLICYBOT_TAB_KEYS_URL", _url, help="Entra's signing keys for tab SSO tokens"),
 }
 
 
@@ -235,6 +240,9 @@ class Settings:
     manual_url: str = ""
     manual_delay: float = 1.0
     manual_timeout: float = 30.0
+    tab_session_secret: str = ""
+    tab_domain: str = ""
+    tab_keys_url: str = ""  # empty: <AUTHORITY_HOST>/common/discovery/v2.0/keys
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -13,11 +13,11 @@ from datetime import date
 from governance.dates import parse_date
 from services.errors import BadInput
 
-_PRESENT = re.compile(r"^(?P<who>.+?)\s+(was |is )?(present|here|attended|came|in attendance)$", re.I)
+_PRESENT = re.compile(r"^(?P<who>.+?)\s+(was |is )?(present|here|attended|came|in attendance)$", re.IGNORECASE)
 _ABSENT = re.compile(r"^(?P<who>.+?)\s+(was |is )?(absent|not present|away|missing|did not attend|didn't attend|"
-                     r"sent (their |his |her )?apologies|gave (their |his |her )?apologies|apologies)$", re.I)
-_DELEGATE = re.compile(r"^(?P<who>.+?)\s+(sent|was represented by|delegated to)\s+(?P<delegate>.+)$", re.I)
-_A_DELEGATE = re.compile(r"^(a |their |his |her )?(delegate|deputy)$", re.I)
+                     r"sent (their |his |her )?apologies|gave (their |his |her )?apologies|apologies)$", re.IGNORECASE)
+_DELEGATE = re.compile(r"^(?P<who>.+?)\s+(sent|was represented by|delegated to)\s+(?P<delegate>.+)$", re.IGNORECASE)
+_A_DELEGATE = re.compile(r"^(a |their |his |her )?(delegate|deputy)$", re.IGNORECASE)
 
 SECTIONS = {
     "horizon scanning": "horizon", "horizon": "horizon",
@@ -26,7 +26,7 @@ SECTIONS = {
     "information items": "information", "information": "information", "for information": "information",
 }
 _SECTION = re.compile(r"\s+(under|in|to|as)\s+(the\s+)?(?P<section>" + "|".join(sorted(SECTIONS, key=len, reverse=True))
-                      + r")(\s+section)?[.!]*$", re.I)
+                      + r")(\s+section)?[.!]*$", re.IGNORECASE)
 
 ATTENDANCE_EXAMPLE = ("For example: 'attendance: Sasha Okonkwo present, Casey Lindqvist absent, "
                       "Jordan Whitfield sent Deputy Head of Service'.")
@@ -60,13 +60,13 @@ def parse_attendance(words: str) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-_ACTION = re.compile(r"^(actions?\s*:?\s*)?(?P<text>.+)\s+for\s+(?P<who>.+?)(\s+by\s+(?P<due>.+?))?[.!]*$", re.I)
+_ACTION = re.compile(r"^(actions?\s*:?\s*)?(?P<text>.+)\s+for\s+(?P<who>.+?)(\s+by\s+(?P<due>.+?))?[.!]*$", re.IGNORECASE)
 
 
 def parse_actions(words: str, today: date) -> list[tuple[str, str, date | None]]:
     """(text, owner, due) for each action in 'action: <text> for <name> [by <date>]', separated by
     semicolons or ', action:'."""
-    parts = re.split(r";|,?\s+and\s+action\s*:|,\s*action\s*:", words or "", flags=re.I)
+    parts = re.split(r";|,?\s+and\s+action\s*:|,\s*action\s*:", words or "", flags=re.IGNORECASE)
     out = []
     for part in parts:
         part = part.strip()

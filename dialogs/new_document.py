@@ -7,13 +7,17 @@ decides the route, BCT-8); the service area; why it is needed; who the stakehold
 to consult; and a last look before it goes to whoever receives requests (BCT-2, NCT-17, DOR-2).
 
 Its state is a plain dict kept in the conversation's state (bot/storage.SqlStorage), one per
-person: {"name", "step", "touched", "data"}. Every step answers 'help' and 'cancel', asks again
-politely when the answer makes no sense, and the whole thing lapses after EXPIRES_AFTER.
+person: {"name", "step", "touched", "data"}. Every step answers 'help', 'back' and 'cancel', asks
+again politely when the answer makes no sense, and the whole thing lapses after EXPIRES_AFTER (the
+router tells the person the next time they speak). The steps are declared in STEPS, in order; the
+diagram is in new_document.md beside this file.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dialogs.response import Response
@@ -21,19 +25,20 @@ from governance.errors import GovernanceError, WrongRole
 from render import cases as case_render
 from render import requests as ask
 from render.reply import Reply
-from services.cases import lifecycle
-from services.cases import requests
+from services.cases import lifecycle, requests
 from services.context import Services
 from services.people.identity import ChannelIdentity
 
 NAME = "new_document"
-EXPIRES_AFTER = timedelta(minutes=30)
-EXPIRED_NOTE = ("Your request for a new document was left unanswered for more than 30 minutes, so I set it aside "
+EXPIRES_AFTER = timedelta(hours=24)
+EXPIRED_NOTE = ("Your request for a new document was left unanswered for more than a day, so I set it aside "
                 "and sent nothing. Say 'request a new document' to start again.")
 MAX_FREE_TEXT = 1000
 
-_YES = re.compile(r"^(y|yes|yep|yeah|ok|okay|send|send it|confirm|confirmed|go|go ahead|correct|that'?s right|submit)[.!]*$")
-_NO = re.compile(r"^(n|no|nope|not yet|change|change something)[.!]*$")
+_YES = re.compile(r"^(y|yes|yep|yup|yeah|ok|okay|sure|send|send it|confirm|confirmed|go|go ahead|do it|correct|"
+                  r"that'?s right|submit|yes please|please do|looks good|all good|fine|1)[.!]*$")
+_NO = re.compile(r"^(n|no|nope|nah|not yet|wait|hold on|change|change something|2)[.!]*$")
+_BACK = re.compile(r"^(back|go back|previous|undo|back one|go back one)[.!]*$")
 _NONE = re.compile(r"^(none|no|nobody|no one|n/?a|skip|nothing|not sure yet)[.!]*$")
 _CARRY_ON = re.compile(r"^(new|no|carry on|continue|a new one|new one|new document|none of (them|these)|still new|go on)[.!]*$")
 _CHANGE = re.compile(r"^(change|edit|correct) (the )?(?P<what>subject|title|type|category|service area|area|reason|stakeholders|consultees)[.!]*$")
@@ -93,12 +98,16 @@ class NewDocumentDialog:
         self._touch(mine)
         said = (text or "").strip()
         low = _norm(said)
-        if low in ("cancel", "stop", "quit", "never mind", "nevermind", "forget it", "cancel request"):
+        if low.rstrip(".!") in ("cancel", "stop", "quit", "never mind", "nevermind", "forget it", "cancel request", "abort",
+                                "cancel that", "stop that", "leave it"):
             mine["done"] = True
+            mine["cancelled"] = True
             return Response(ask.said("OK, I've stopped the request for a new document. Nothing was sent."))
         step = mine.get("step") or ""
-        if low in ("help", "?", "what do you need?", "what do i say?"):
+        if low in ("help", "?", "what do you need?", "what do i say?", "help me", "what do you mean?", "i don't understand"):
             return Response(await self._ask(ident, mine, step, [self._help(step)]))
+        if _BACK.match(low):
+            return Response(await self._back(ident, mine, step))
         if len(said) > MAX_FREE_TEXT:
             return Response(await self._ask(ident, mine, step, [f"That is longer than I can keep ({MAX_FREE_TEXT} characters). Please shorten it."]))
         m = _CHANGE.match(low)
@@ -109,10 +118,30 @@ class NewDocumentDialog:
                 mine["data"].pop("checked", None)
                 mine["data"].pop("matches", None)
             return Response(await self._ask_next(ident, mine, []))
-        handler = getattr(self, f"_on_{step}", None)
-        if handler is None:
+        declared = BY_STEP.get(step)
+        if declared is None:
             return Response(await self._ask_next(ident, mine, []))
-        return await handler(ident, mine, said, low)
+        return await declared.on_answer(self, ident, mine, said, low)
+
+    async def answer_and_ask(self, ident: ChannelIdentity, mine: dict, answer: str) -> Response:
+        """A question asked mid-dialog ('what's a pathway?'): answered, and the same step asked again."""
+        self._touch(mine)
+        return Response(await self._ask(ident, mine, mine.get("step") or "subject", [answer]))
+
+    async def _back(self, ident: ChannelIdentity, mine: dict, step: str) -> Reply:
+        """One step back: the answer before this step is forgotten and asked again."""
+        data = mine["data"]
+        names = [s.name for s in STEPS]
+        before = names[: names.index(step)] if step in names else names
+        for name in reversed(before):
+            field = STEP_FIELD.get(name)
+            if field and field in data:
+                data.pop(field, None)
+                if name == "subject":
+                    data.pop("checked", None)
+                    data.pop("matches", None)
+                return await self._ask(ident, mine, name, ["Going back one step."])
+        return await self._ask(ident, mine, step or "subject", ["This is the first question."])
 
     # ------------------------------------------------------------------ steps
 
@@ -170,7 +199,7 @@ class NewDocumentDialog:
 
     async def _on_service_area(self, ident, mine, said, low):
         setup = await self._setup()
-        other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.I)
+        other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.IGNORECASE)
         if other and _sensible(other.group("area")):
             mine["data"]["service_area"] = other.group("area").strip()[:200]
             return Response(await self._ask_next(ident, mine, []))
@@ -384,3 +413,27 @@ def _pick(low: str, options: list[str]) -> str | None:
         return None
     part = [o for o in options if low in o.lower()]
     return part[0] if len(part) == 1 else None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the request: its name, the field it fills, and the method that reads the answer."""
+
+    name: str
+    field: str | None
+    on_answer: Callable[..., Awaitable[Response]]
+
+
+STEPS: tuple[Step, ...] = (
+    Step("subject", "subject", NewDocumentDialog._on_subject),
+    Step("check", None, NewDocumentDialog._on_check),  # LBBD-1: update what exists instead
+    Step("type", "type", NewDocumentDialog._on_type),  # MA-1, MA-2
+    Step("category", "category", NewDocumentDialog._on_category),  # BCT-8: decides the route
+    Step("service_area", "service_area", NewDocumentDialog._on_service_area),
+    Step("reason", "reason", NewDocumentDialog._on_reason),
+    Step("stakeholders", "stakeholders", NewDocumentDialog._on_stakeholders),
+    Step("consultees", "consultees", NewDocumentDialog._on_consultees),
+    Step("confirm", None, NewDocumentDialog._on_confirm),  # BCT-2, NCT-17, DOR-2: who receives it
+)
+BY_STEP = {s.name: s for s in STEPS}
+STEP_FIELD = {s.name: s.field for s in STEPS}

@@ -1,41 +1,64 @@
-"""Turns what a person said (or pressed) into one service call and a rendered reply.
+"""One turn: read what the person said (dialogs/recogniser.py, built from the command table in
+dialogs/commands.py) and dispatch it to the command's handler (dialogs/handlers.py), or carry on
+the dialog they are in.
 
-No rule, deadline or route is computed here: this module only converses. Notices for other
-people come back with the reply; the bot layer delivers them after the turn's work committed.
+- A state-changing command read by a guess or a correction is never acted on: "Did you mean: ...?"
+  with Yes / No (buttons in Teams, numbered choices by email).
+- Close readings: the best two or three are offered.
+- Anything else is a question: a definition from the preset's glossary (MA-1, MA-2) or the manual
+  and register search; when nothing matches well, the person is offered a new document on the
+  topic, the PPO's name and help.
+- Dialogs (the new-document request, a confirmation, a choice) lapse after 24 hours, with a note
+  the next time the person speaks.
+
+No rule, deadline or route is computed here. Notices for other people come back with the reply.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta
 
-from dialogs import meeting_words
-from dialogs.intents import MEETING_INTENT_NAMES, Intent, recognise
-from dialogs.new_document import EXPIRED_NOTE, NewDocumentDialog
+from dialogs import handlers
+from dialogs.commands import BY_ID, Command
+from dialogs.email_text import quoted_case, said_in_email
+from dialogs.handlers import Turn
+from dialogs.new_document import NewDocumentDialog
+from dialogs.recogniser import (
+    MAX_CHARS,
+    Reading,
+    Recogniser,
+    TitleIndex,
+    default,
+    mixed_scripts,
+)
 from dialogs.response import Response
-from governance.dates import parse_date
-from governance import actions
-from governance.actions import ActionId, InputKind, words_table
+from dialogs.slots import ref_index
+from governance import actions, glossary
+from governance.actions import InputKind
 from governance.errors import GovernanceError
+from governance.reminders import may_pause_nudges
 from render import cases as case_render
-from render import meetings as meeting_render
 from render import messages
 from render import requests as request_render
-from render import search as search_render
-from render.reply import Reply
+from render import tracker_import as tracker_render
 from services.cases import lifecycle
-from services.meetings import agenda as meetings
-from services.register import owners
-from services.reminders import preferences
-from services.register import documents as register
-from services.manual import search
+from services.register import tracker_chat
 from services.context import Services
-from services.errors import BadInput
 from services.people.identity import ChannelIdentity, resolve_person
+from services.register.references import ReferenceHolder, References
+from services.understanding import misunderstood
 
 log = logging.getLogger("policybot.dialogs")
 
-NUDGE_INTENTS = {"nudge_settings", "quiet_hours", "digest_on", "digest_off", "pause_nudges", "resume_nudges"}
+EXPIRES_AFTER = timedelta(hours=24)
+YES = frozenset({"y", "yes", "yep", "yeah", "yup", "ok", "okay", "sure", "go ahead", "send it", "do it", "confirm",
+                 "correct", "that's right", "thats right", "please do", "yes please", "go on", "right", "indeed"})
+NO = frozenset({"n", "no", "nope", "nah", "not yet", "no thanks", "wrong", "neither", "none", "none of them",
+                "none of these", "no thank you", "not that"})
+STOP = frozenset({"cancel", "stop", "quit", "never mind", "nevermind", "forget it", "abort", "leave it"})
+LONGEST = 25_000  # longer than this is not read at all
 
 
 def dialog_key(ident: ChannelIdentity) -> str:
@@ -43,10 +66,19 @@ def dialog_key(ident: ChannelIdentity) -> str:
     return ident.aad_object_id or ident.user_id or "anyone"
 
 
+def _plain(text: str) -> str:
+    return " ".join((text or "").lower().replace("\u2019", "'").strip(" .!?").split())
+
+
 class Router:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, recogniser: Recogniser | None = None) -> None:
         self.services = services
+        self.recogniser = recogniser or default()
         self.new_document = NewDocumentDialog(services)
+        self.references = ReferenceHolder(services)
+        self._titles: tuple[References, TitleIndex, dict] | None = None
+
+    # ------------------------------------------------------------------ the turn
 
     async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None,
                      state: dict | None = None) -> Response:
@@ -56,37 +88,240 @@ class Router:
         command = value.get("command") if isinstance(value.get("command"), str) else None
         if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
             command = value["answer"]  # a dialog's text box, sent from its card
-        said = command if command is not None else text
+        said = (command if command is not None else text) or ""
+        if said.strip().lower().startswith(TRACKER_COMMAND):  # the tracker preview's Import button
+            return await self.tracker_import(ident, said.strip()[len(TRACKER_COMMAND):])
+        if ident.channel_id == "email" and command is None:
+            case = quoted_case(said)
+            if case is not None and "case" not in value:
+                value = {**value, "case": case}  # replying to a case's email: its reply words need no number
+            said = said_in_email(said)  # the new part of the reply, without quotes and signature
+        turn = await self._turn(ident, said, value, state)
         key = dialog_key(ident)
         note = None
         mine = state.get(key) if state is not None else None
-        if isinstance(mine, dict) and mine.get("name") == "new_document":
-            if self.new_document.expired(mine, self.services.clock.now()):
+        if isinstance(mine, dict) and mine.get("name"):
+            if self._expired(mine):
                 del state[key]
-                note = EXPIRED_NOTE
+                note = self._expired_note(mine)
+                await misunderstood.record(self.services, turn.person, "abandoned", mine.get("said") or mine.get("name"))
             else:
-                try:
-                    response = await self.new_document.on_text(ident, mine, said or "")
-                except GovernanceError as exc:
-                    response = Response(messages.error_reply(f"{exc} Say 'cancel' to stop, or answer again."))
-                if mine.get("done"):
-                    del state[key]
-                return response
-        intent = recognise(said)
+                response = await self._in_dialog(turn, mine, said, state, key)
+                if response is not None:
+                    return response
         try:
-            if intent.name == "new_document":
-                if state is None:
-                    response = Response(request_render.said("Please ask for a new document in a chat with me."))
-                else:
-                    state[key] = {}
-                    response = await self.new_document.begin(ident, state[key], intent.arg or None, intent.detail or None)
-            else:
-                response = await self._dispatch(ident, intent, value)
+            response = await self._understand(turn, said, value, state, key)
         except GovernanceError as exc:
             response = Response(messages.error_reply(str(exc)))
         if note:
             response = Response(request_render.with_note(response.reply, note), response.notices, response.changed_case)
+        if turn.first_time and (response.reply.card is not None or response.reply.text):
+            response = Response(messages.first_contact(response.reply, self._intro(turn), handlers.examples_for(turn)),
+                                response.notices, response.changed_case)
         return response
+
+    async def _turn(self, ident: ChannelIdentity, said: str, value: dict, state: dict | None) -> Turn:
+        async with self.services.uow() as uow:
+            person = await resolve_person(uow, ident)
+        roles = frozenset(person.role_names) if person is not None else frozenset()
+        chair_roles = {b.chair_role for b in self.services.preset.bodies.values()}
+        chair_roles |= {getattr(b, "vice_chair_role", None) for b in self.services.preset.bodies.values()} - {None}
+        turn = Turn(self.services, ident, said, value, person, person is not None, roles,
+                    bool(roles & chair_roles), may_pause_nudges(roles))
+        if state is not None:
+            seen = f"seen:{dialog_key(ident)}"
+            turn.first_time = seen not in state
+            state[seen] = True
+        return turn
+
+    def _intro(self, turn: Turn) -> list[str]:
+        lines = ["I find procedures and documents in the manual and the register, and explain the words they use."]
+        if turn.known:
+            lines.append("I show your tasks and your documents, and take your decisions on cases.")
+            lines.append("For chairs: agendas, outcomes, attendance and minutes." if turn.chair
+                         else "I ask for new documents and reviews for you, and keep your reminders as you like them.")
+        else:
+            lines.append("Ask your Policy and Procedures Officer to add you to my directory to do more.")
+            lines.append("You can ask in your own words; 'help' shows the rest.")
+        return lines[:3]
+
+    # ------------------------------------------------------------------ reading
+
+    async def _read(self, turn: Turn, said: str) -> Reading:
+        refs = await self.references.get()
+        if self._titles is None or self._titles[0] is not refs:
+            self._titles = (refs, TitleIndex(refs.refs), ref_index(r for r, _ in refs.refs))
+        card_case = turn.value.get("case") if isinstance(turn.value.get("case"), int) else None
+        return self.recogniser.read(said, prefixes=refs.prefixes, known_refs=self._titles[2], card_case=card_case,
+                                    titles=self._titles[1])
+
+    async def _understand(self, turn: Turn, said: str, value: dict, state: dict | None, key: str) -> Response:
+        if len(said) > LONGEST:
+            return Response(messages.error_reply(
+                f"That message is too long for me to read ({len(said):,} characters). Please send a sentence or two "
+                "saying what you need, or 'help'."))
+        if said.strip() and mixed_scripts(said):
+            return Response(messages.error_reply(
+                "Sorry, I can only read English. Please say what you need in English, or type 'help'."))
+        if glossary.is_question(said):  # definitions anywhere (MA-1, MA-2)
+            answer = glossary.answer(self.services.preset, said)
+            if answer is not None:
+                return Response(messages.definition_reply(answer))
+        reading = await self._read(turn, said)
+        if reading.kind == "empty":
+            return await handlers.help(turn, reading)
+        if reading.kind == "bad":
+            return Response(messages.error_reply(
+                "Sorry, I can't read a message made only of symbols or emoji. Tell me in words what you need, or type 'help'."))
+        if reading.kind == "question":
+            return await self._question(turn, reading)
+        if reading.kind == "choose":
+            return self._offer_choice(turn, reading, state, key)
+        command = reading.command
+        if reading.kind == "confirm":
+            return self._confirm(turn, reading, state, key)
+        return await self._run(turn, command, reading, state, key)
+
+    async def _run(self, turn: Turn, command: Command, reading: Reading, state: dict | None, key: str) -> Response:
+        if command.id == "new_document":
+            if state is None:
+                return Response(request_render.said("Please ask for a new document in a chat with me."))
+            state[key] = {}
+            subject, kind = self._new_document_words(reading)
+            response = await self.new_document.begin(turn.ident, state[key], subject, kind)
+        else:
+            response = await handlers.HANDLERS[command.handler](turn, reading)
+        if reading.also:
+            response = Response(request_render.with_note(
+                response.reply, f"You asked for two things; I did the first. For the other, send '{reading.also}' on its own."),
+                response.notices, response.changed_case)
+        return response
+
+    # ------------------------------------------------------------------ questions
+
+    async def _question(self, turn: Turn, reading: Reading) -> Response:
+        answer = glossary.answer(self.services.preset, reading.slots.original)
+        if answer is not None:
+            return Response(messages.definition_reply(answer))
+        response, good = await handlers.searched(turn, reading)
+        if not good:
+            await misunderstood.record(self.services, turn.person, "fallback", reading.slots.original)
+        return response
+
+    # ------------------------------------------------------------------ confirm and choose
+
+    def _say(self, command: Command, reading: Reading) -> str:
+        s = reading.slots
+        return command.say.format(doc=s.refs[0] if s.refs else "<ref>", case=s.case if s.case is not None else "<number>",
+                                  item=s.item if s.item is not None else "<number>",
+                                  action=s.action if s.action is not None else "<number>",
+                                  date=s.dates[0] if s.dates else "<date>", days=s.days or 30,
+                                  payload=s.payload or "...")
+
+    def _now(self) -> str:
+        return self.services.clock.now().isoformat()
+
+    def _confirm(self, turn: Turn, reading: Reading, state: dict | None, key: str) -> Response:
+        said = self._say(reading.command, reading)
+        if state is None:
+            return Response(messages.did_you_mean([said], confirm=False))
+        state[key] = {"name": "confirm", "command": reading.command.id, "said": reading.slots.original,
+                      "touched": self._now(), "case": reading.slots.case}
+        return Response(messages.did_you_mean([said], confirm=True))
+
+    def _offer_choice(self, turn: Turn, reading: Reading, state: dict | None, key: str) -> Response:
+        options = []
+        for cand in reading.candidates[:3]:
+            options.append((cand.command.id, self._say(cand.command, reading)))
+        if state is not None:
+            state[key] = {"name": "choose", "options": options, "said": reading.slots.original, "touched": self._now(),
+                          "case": reading.slots.case}
+        return Response(messages.did_you_mean([s for _, s in options], confirm=False))
+
+    async def _in_dialog(self, turn: Turn, mine: dict, said: str, state: dict, key: str) -> Response | None:
+        """The answer to the dialog in progress, or None when the person moved on (the dialog is dropped)."""
+        name = mine.get("name")
+        plain = _plain(said)
+        if name == "new_document":
+            answer = glossary.answer(self.services.preset, said) if glossary.is_question(said) else None
+            try:
+                if answer is not None:  # a question mid-dialog: answered, and the dialog goes on
+                    response = await self.new_document.answer_and_ask(turn.ident, mine, messages.definition_text(answer))
+                else:
+                    response = await self.new_document.on_text(turn.ident, mine, said)
+            except GovernanceError as exc:
+                response = Response(messages.error_reply(f"{exc} Say 'cancel' to stop, or answer again."))
+            if mine.get("done"):
+                if mine.get("cancelled"):
+                    await misunderstood.record(self.services, turn.person, "abandoned", "new_document")
+                del state[key]
+            return response
+        if name in ("confirm", "choose"):
+            del state[key]
+            card_case = mine.get("case") if isinstance(mine.get("case"), int) else None
+            if name == "confirm" and plain in ("1", "2"):  # the numbered choices of an email
+                plain = "yes" if plain == "1" else "no"
+            if name == "confirm" and plain in YES:
+                return await self._chosen(turn, BY_ID.get(mine.get("command", "")), mine.get("said", ""), card_case, state, key)
+            if name == "choose":
+                options = [tuple(o) for o in mine.get("options") or []]
+                picked = None
+                if plain.isdigit() and 1 <= int(plain) <= len(options):
+                    picked = options[int(plain) - 1]
+                else:
+                    picked = next((o for o in options if _plain(o[1]) == plain), None)
+                if picked is not None:
+                    return await self._chosen(turn, BY_ID.get(picked[0]), mine.get("said", ""), card_case, state, key)
+            if plain in NO or plain in STOP:
+                await misunderstood.record(self.services, turn.person, "said_no", mine.get("said", ""))
+                return Response(messages.error_reply("OK, I haven't done anything. Say it another way, or type 'help'."))
+            return None
+        del state[key]
+        return None
+
+    async def _chosen(self, turn: Turn, command: Command | None, said: str, card_case: int | None,
+                      state: dict, key: str) -> Response:
+        if command is None:
+            return Response(messages.error_reply("Sorry, I lost track of that. Please say it again."))
+        refs = await self.references.get()
+        reading = self.recogniser.reading_for(command, said, prefixes=refs.prefixes,
+                                              known_refs=ref_index(r for r, _ in refs.refs), card_case=card_case)
+        try:
+            return await self._run(turn, command, reading, state, key)
+        except GovernanceError as exc:
+            return Response(messages.error_reply(str(exc)))
+
+    def _expired(self, mine: dict) -> bool:
+        try:
+            touched = datetime.fromisoformat(mine.get("touched", ""))
+        except (TypeError, ValueError):
+            return True
+        return self.services.clock.now() - touched > EXPIRES_AFTER
+
+    @staticmethod
+    def _expired_note(mine: dict) -> str:
+        if mine.get("name") == "new_document":
+            return ("Your request for a new document was left unanswered for more than a day, so I set it aside "
+                    "and sent nothing. Say 'request a new document' to start again.")
+        return "I set aside the question I asked you yesterday; nothing was done."
+
+    @staticmethod
+    def _new_document_words(reading: Reading) -> tuple[str | None, str | None]:
+        g = reading.match
+        if g:
+            kind = (g.get("type") or g.get("type2") or g.get("type3") or "").strip()
+            what = (g.get("@what") or g.get("@what2") or "").strip().rstrip(".!")
+            return what or None, (None if kind in ("", "document") else kind)
+        m = NEW_DOCUMENT_WORDS.search(reading.slots.original)
+        kind = None
+        subject = None
+        if m:
+            kind = m.group("type").lower()
+            kind = None if kind == "document" else kind
+            subject = (m.group("what") or "").strip().rstrip(".!") or None
+        return subject, kind
+
+    # ------------------------------------------------------------------ buttons and drafts
 
     async def card_action(self, ident: ChannelIdentity, data: dict) -> Response:
         """A decision button on a case card (Action.Execute verb 'case')."""
@@ -110,163 +345,39 @@ class Router:
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
     async def draft(self, ident: ChannelIdentity, filename: str, content: bytes, text: str | None) -> Response:
-        intent = recognise(text)
-        case_id = int(intent.arg) if intent.name == "case" else None
+        reading = self.recogniser.read(text)
+        case_id = reading.slots.case
         try:
             out = await lifecycle.submit_draft(self.services, ident, filename, content, case_id)
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
-    async def _decide(self, ident: ChannelIdentity, intent: Intent) -> Response:
-        verb, _, words = intent.detail.partition("|")
-        action, carried = DECISION_WORDS[verb]
-        data = {"version": words} if action == ActionId.PUBLISH else {}
-        data.update(carried)
-        out = await lifecycle.act(self.services, ident, int(intent.arg), action, text=words or None, data=data)
-        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+    async def tracker(self, ident: ChannelIdentity, filename: str, content: bytes) -> Response:
+        """A tracker (.xlsx or .csv) attached in chat or by email: the preview, nothing changed yet."""
+        try:
+            out = await tracker_chat.preview_upload(self.services, ident, filename, content)
+        except GovernanceError as exc:
+            log.info("tracker %r not previewed: %s", filename, exc)
+            return Response(messages.error_reply(str(exc)))
+        return Response(tracker_render.preview_reply(out.report, out.token))
 
-    async def _nudges(self, ident: ChannelIdentity, intent: Intent) -> str:
-        s = self.services
-        if intent.name == "nudge_settings":
-            return await preferences.show(s, ident)
-        if intent.name == "quiet_hours":
-            return await preferences.set_quiet_hours(s, ident, intent.arg or None)
-        if intent.name in ("digest_on", "digest_off"):
-            return await preferences.set_digest(s, ident, intent.name == "digest_on")
-        if intent.name == "resume_nudges":
-            return await preferences.resume_nudges(s, ident)
-        until = None
-        if intent.arg:
-            try:
-                until = parse_date(intent.arg, s.clock.today())
-            except ValueError as exc:
-                raise BadInput(f"Sorry, {exc}.") from None
-        return await preferences.pause_nudges(s, ident, until, "paused in conversation")
-
-    async def _meeting(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
-        body, _, words = intent.detail.partition("|")
-        body = body or (value.get("body") if isinstance(value.get("body"), str) else "") or None
-        s = self.services
-        if intent.name == "next_agenda":
-            return Response(meeting_render.agenda_reply(await meetings.next_agenda(s, ident, body)))
-        if intent.name == "missing_papers":
-            return Response(meeting_render.missing_papers_reply(await meetings.missing_papers(s, ident, body)))
-        if intent.name == "move_item":
-            out = await meetings.move_item(s, ident, int(intent.arg), body)
-            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-        if intent.name == "action_done":
-            out = await meetings.complete_action(s, ident, int(intent.arg))
-            return Response(Reply(text=out.message))
-        if intent.name in ("add_meeting", "cancel_meeting"):
-            on = _typed_date(words, s.clock.today(), "the meeting")
-            if intent.name == "add_meeting":
-                out = await meetings.add_meeting(s, ident, on, body)
-            else:
-                out = await meetings.cancel_meeting(s, ident, on, body)
-            return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Meetings"), out.notices)
-        if intent.name == "reorder_item":
-            to_number = 2 if words.lower() == "first" else int(words)  # item 1 is always the progress report
-            out = await meetings.reorder_item(s, ident, int(intent.arg), to_number, body)
-            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-        if intent.name == "add_item":
-            title, section = meeting_words.item_and_section(words)
-            out = await meetings.add_item(s, ident, title, section, body)
-            return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
-        if intent.name == "attendance":
-            out = await meetings.record_attendance(s, ident, meeting_words.parse_attendance(words), body)
-            return Response(meeting_render.meeting_changed_reply(out.message, out.body_id or "", "Attendance"), out.notices)
-        if intent.name == "issue_minutes":
-            actions = [meetings.NewAction(text, owner, due)
-                       for text, owner, due in meeting_words.parse_actions(words, s.clock.today())]
-            out, minutes = await meetings.issue_minutes(s, ident, actions, body_name=body)
-            return Response(meeting_render.minutes_reply(minutes, out.message), out.notices)
-        if intent.name == "forward_plan":
-            return Response(meeting_render.forward_plan_reply(await meetings.forward_plan_view(s, ident, body)))
-        outcome, note, votes = _outcome_from(words, value)
-        if intent.name == "outcome_card" or outcome is None:
-            view, item, choices = await meetings.outcome_choices(s, ident, int(intent.arg), body)
-            return Response(meeting_render.outcome_card(view, item, choices))
-        out = await meetings.record_outcome(s, ident, int(intent.arg), outcome, note, votes=votes, body_name=body)
-        item = out.agenda.item(int(intent.arg)) if out.agenda else None
-        reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
-        return Response(reply, out.notices)
-
-    async def _report(self, ident: ChannelIdentity, intent: Intent) -> Response:
-        from render import reports as report_render
-        from services.register.reports import register_report
-
-        async with self.services.uow() as uow:
-            if await resolve_person(uow, ident) is None:
-                return Response(messages.unknown_person_reply())
-        report = await register_report(self.services)
-        if intent.name == "overdue_reviews":
-            return Response(report_render.overdue_reply(report))
-        if intent.name == "reviews_due":
-            days = int(intent.arg)
-            if not 1 <= days <= 366:
-                return Response(messages.error_reply("Ask for reviews due within 1 to 366 days, e.g. 'reviews due in 60 days'."))
-            return Response(report_render.due_reply(report, days))
-        return Response(report_render.report_reply(report, report_render.compliance_chart_png(report)))
-
-    async def _dispatch(self, ident: ChannelIdentity, intent: Intent, value: dict) -> Response:
-        org = self.services.config.organisation_name
-        today = self.services.clock.today()
-        if intent.name in MEETING_INTENTS:
-            return await self._meeting(ident, intent, value)
-        if intent.name == "decide":
-            return await self._decide(ident, intent)
-        if intent.name in NUDGE_INTENTS:
-            return Response(Reply(text=await self._nudges(ident, intent)))
-        if intent.name == "add_rsm":
-            out = await owners.add_rsm(self.services, ident, intent.arg, intent.detail)
-            return Response(Reply(text=out.message), out.notices, out.changed_case)
-        if intent.name == "my_tasks":
-            views = await lifecycle.my_tasks(self.services, ident)
-            async with self.services.uow() as uow:
-                person = await resolve_person(uow, ident)
-            return Response(case_render.tasks_reply(person.name if person else "You", views))
-        if intent.name == "case":
-            return Response(case_render.case_reply(await lifecycle.case_view(self.services, ident, int(intent.arg))))
-        if intent.name in ("report", "overdue_reviews", "reviews_due"):
-            return await self._report(ident, intent)
-        if intent.name == "scheduled_review":
-            out = await lifecycle.start_case(self.services, ident, intent.arg, "scheduled_review")
-            return Response(case_render.case_reply(out.case, out.message), out.notices)
-        if intent.name == "unscheduled_review":
-            preset = self.services.preset
-            said = str(value.get("trigger") or intent.detail or "").strip().lower()
-            trigger = next((t for t in preset.review_triggers if t.lower() == said or (said.isdigit() and preset.review_triggers.index(t) == int(said) - 1)), None)
-            if trigger is None:
-                return Response(case_render.triggers_reply(intent.arg, preset.review_triggers))
-            out = await lifecycle.start_case(self.services, ident, intent.arg, "unscheduled_review", trigger=trigger)
-            return Response(case_render.case_reply(out.case, out.message), out.notices)
-        if intent.name == "find":
-            if not intent.arg:
-                return Response(Reply(text="What should I look for? For example: 'find missing children'."))
-            outcome = await search.search(self.services, intent.arg)
-            return Response(search_render.search_reply(outcome, today))
-        async with self.services.uow() as uow:
-            person = await resolve_person(uow, ident)
-            if intent.name in ("help", "empty"):
-                return Response(messages.help_reply(person.name if person else None, org))
-            if intent.name == "cancel":
-                return Response(Reply(text="OK, nothing is in progress. Type 'help' to see what I can do."))
-            if intent.name == "status":
-                return Response(messages.detail_reply(await register.document_detail(uow, intent.arg), today))
-            if intent.name == "history":
-                return Response(messages.history_reply(await register.document_detail(uow, intent.arg)))
-            if intent.name == "my_documents":
-                if person is None:
-                    return Response(messages.unknown_person_reply())
-                docs = await register.my_documents(uow, person.id, today)
-                return Response(messages.my_documents_reply(person.name, docs, today))
-            return Response(messages.not_understood_reply(intent.arg))
+    async def tracker_import(self, ident: ChannelIdentity, token: str) -> Response:
+        try:
+            report = await tracker_chat.apply_upload(self.services, ident, token)
+        except GovernanceError as exc:
+            log.info("tracker %r not imported: %s", token, exc)
+            return Response(messages.error_reply(str(exc)))
+        return Response(tracker_render.imported_reply(report))
 
 
-MEETING_INTENTS = MEETING_INTENT_NAMES
-DECISION_WORDS = words_table()
+_TYPES = (r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form")
+NEW_DOCUMENT_WORDS = re.compile(
+    r"\bnew (?P<type>" + _TYPES + r")\b(?:\s+request)?(?:\s+(?:on|about|for|covering|to cover|regarding|re|that covers)\s+"
+    r"(?P<what>.+?))?[.!]*$", re.IGNORECASE)
+TRACKER_COMMAND = "import tracker "
 TRUE_WORDS = ("true", "1", "yes", "on")
+MAX_SAID = MAX_CHARS
 
 
 def card_inputs(action_id: str, data: dict) -> tuple[str | None, dict]:
@@ -284,35 +395,3 @@ def card_inputs(action_id: str, data: dict) -> tuple[str | None, dict]:
         elif value is not None:
             extra[spec.carries] = value
     return text, extra
-
-
-def _typed_date(words: str, today, what: str):
-    """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
-    try:
-        return parse_date(words, today)
-    except ValueError as exc:
-        raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
-
-
-def _outcome_from(words: str, value: dict) -> tuple[str | None, str | None, tuple[int, int] | None]:
-    """The outcome, note and votes from the card's inputs, or from typed words such as
-    'approved with amendments: add the LADO details' or 'approved by vote 6-2'."""
-    chosen = value.get(meeting_render.OUTCOME_INPUT)
-    if isinstance(chosen, str) and chosen.strip():
-        note = value.get(meeting_render.NOTE_INPUT)
-        votes = None
-        try:
-            f, a = value.get(meeting_render.VOTES_FOR_INPUT), value.get(meeting_render.VOTES_AGAINST_INPUT)
-            if f not in (None, "") and a not in (None, ""):
-                votes = (int(float(f)), int(float(a)))
-        except (TypeError, ValueError):
-            votes = None
-        return chosen.strip(), note if isinstance(note, str) else None, votes
-    words = (words or "").strip()
-    if not words:
-        return None, None, None
-    head, _, note = words.partition(":")
-    votes = meetings.parse_votes(head)
-    if votes:
-        head = re.sub(r"\s*\(?\d+\s*(-|to|for,?|:)\s*\d+\)?\s*(against)?", "", head)
-    return head.strip(), note.strip() or None, votes

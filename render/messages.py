@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 
 from governance.dates import long_date, short_date, time_of_day
@@ -34,28 +35,32 @@ def uk_date(d: date | None) -> str:
     return long_date(d) if d else "not set"
 
 
-def help_reply(name: str | None = None, organisation: str | None = None) -> Reply:
+def help_reply(name: str | None = None, organisation: str | None = None, *, lines: list[tuple[str, str]] | None = None,
+               examples: tuple[str, ...] = ()) -> Reply:
+    """`lines` come from the command table, filtered to what this person's roles allow."""
+    lines = lines if lines is not None else HELP_LINES
     greeting = f"Hello {name.split()[0]}." if name else "Hello."
     intro = (
         f"{greeting} I'm policybot. I look after {organisation + chr(39) + 's' if organisation else 'your'} "
-        "policies and procedures register. You can type any of these:"
+        "policies and procedures register. Ask in your own words; for example:"
     )
-    lines = "\n".join(f"- {cmd}: {what}" for cmd, what in HELP_LINES)
+    text_lines = "\n".join(f"- {cmd}: {what}" for cmd, what in lines)
     body = [heading("What I can do"), para(intro)]
-    body += [facts([(cmd, what) for cmd, what in HELP_LINES])]
-    c = card(
-        body,
-        [
-            command_button("My documents", "my documents"),
-            command_button("Find a procedure", "find missing children"),
-        ],
-    )
+    if examples:
+        body.append(para("\n".join(f"- '{e}'" for e in examples)))
+    body += [facts([(cmd, what) for cmd, what in lines])]
+    buttons = [command_button("My documents", "my documents"), command_button("Find a procedure", "find missing children")]
+    buttons += [command_button(e[:40], e) for e in examples[:3] if e not in ("my documents",)]
+    c = card(body, buttons)
+    tried = "".join(f"<li>{html.escape(e)}</li>" for e in examples)
     html_body = (
-        f"<p>{html.escape(intro)}</p><ul>"
-        + "".join(f"<li><b>{html.escape(cmd)}</b>: {html.escape(what)}</li>" for cmd, what in HELP_LINES)
+        f"<p>{html.escape(intro)}</p>" + (f"<ul>{tried}</ul>" if tried else "") + "<ul>"
+        + "".join(f"<li><b>{html.escape(cmd)}</b>: {html.escape(what)}</li>" for cmd, what in lines)
         + "</ul><p>Reply to this email with one of them on the first line.</p>"
     )
-    return Reply(text=f"{intro}\n{lines}", card=c, html=html_body, suggestions=("my documents", "help"))
+    tries = "".join(f"\n- '{e}'" for e in examples)
+    return Reply(text=f"{intro}{tries}\n{text_lines}", card=c, html=html_body,
+                 suggestions=tuple(examples) or ("my documents", "help"))
 
 
 def welcome_reply(organisation: str | None = None) -> Reply:
@@ -64,6 +69,83 @@ def welcome_reply(organisation: str | None = None) -> Reply:
     c = dict(r.card or {})
     c["body"] = [para(thanks)] + list(c.get("body", []))
     return Reply(text=f"{thanks} {r.text}", card=c, html=f"<p>{thanks}</p>" + (r.html or ""), suggestions=r.suggestions)
+
+
+def first_contact(reply: Reply, lines: list[str], examples: tuple[str, ...]) -> Reply:
+    """The first message from a new person: the answer to what they said, then three lines of what
+    I can do for them and three examples they can tap."""
+    intro = lines[:3]
+    tries = "Try: " + "; ".join(f"'{e}'" for e in examples[:3])
+    c = dict(reply.card) if reply.card is not None else card([para(reply.text)])
+    c["body"] = list(c.get("body", [])) + [
+        {"type": "Container", "separator": True, "spacing": "Large",
+         "items": [para("**New here? What I can do for you**"), *[para(x, subtle=True) for x in intro]]}]
+    have = {a.get("data", {}).get("command") for a in c.get("actions", []) if isinstance(a, dict)}
+    c["actions"] = list(c.get("actions", [])) + [command_button(e[:40], e) for e in examples[:3] if e not in have]
+    text = "\n".join([reply.text, "", "New here? What I can do for you:", *intro, tries])
+    html_body = (reply.html_body() + "<hr><p><b>New here? What I can do for you</b><br>"
+                 + "<br>".join(html.escape(x) for x in intro) + "</p><p>" + html.escape(tries) + "</p>")
+    return Reply(text=text, card=c, html=html_body, suggestions=reply.suggestions or tuple(examples[:3]))
+
+
+def definition_text(answer) -> str:
+    return answer.meaning
+
+
+def definition_reply(answer) -> Reply:
+    """A term explained (MA-1, MA-2), from the preset's glossary."""
+    title = " or ".join(answer.compared) if answer.compared else answer.term
+    text = answer.meaning
+    return Reply(text=text, card=card([heading(title), para(text)],
+                                      [command_button(f"Find {answer.term}", f"find {answer.term}"),
+                                       command_button("Help", "help")]))
+
+
+_THANKS = ("thank", "thanks", "cheers", "ta", "brilliant", "lovely", "great", "star", "perfect", "ok", "okay")
+_GREETING = ("hello", "hi", "hey", "morning", "afternoon", "evening", "hiya")
+_BYE = ("bye", "goodbye", "night", "later")
+
+
+def smalltalk_reply(said: str, name: str | None = None) -> Reply:
+    """Off-topic chat: a friendly answer, and no false match."""
+    words = set(re.findall(r"[a-z]+", (said or "").lower()))
+    first = f" {name.split()[0]}" if name else ""
+    if words & set(_BYE):
+        text = f"Goodbye{first}. I'm here whenever you need a policy or procedure."
+    elif words & set(_GREETING):
+        text = f"Hello{first}. Ask me about a policy or procedure in your own words, or type 'help'."
+    elif words & set(_THANKS):
+        text = "You're welcome."
+    else:
+        text = ("I can only help with policies, procedures and their reviews, I'm afraid. "
+                "Ask me about one in your own words, or type 'help'.")
+    return Reply(text=text)
+
+
+def did_you_mean(options: list[str], *, confirm: bool) -> Reply:
+    """A guessed reading, never acted on: 'Did you mean: approve case 12?' with Yes / No (Teams) or
+    numbered choices (email); or the best two or three readings to choose from."""
+    if confirm:
+        said = options[0]
+        text = f"Did you mean: {said}?\n1. Yes\n2. No"
+        c = card([para(f"Did you mean: **{_md(said)}**?")], [command_button("Yes", "yes"), command_button("No", "no")])
+        html_body = (f"<p>Did you mean: <b>{html.escape(said)}</b>?</p><ol><li>Yes</li><li>No</li></ol>"
+                     "<p>Reply with 1 or 2.</p>")
+        return Reply(text=text, card=c, html=html_body, suggestions=("yes", "no"))
+    if len(options) == 1:
+        text = f"Did you mean: {options[0]}? Say it like that, or in other words."
+        return Reply(text=text, card=card([para(text)], [command_button(options[0][:40], options[0])]))
+    numbered = "\n".join(f"{i}. {o}" for i, o in enumerate(options, 1))
+    text = f"I'm not sure which you meant. Did you mean:\n{numbered}\nReply with the number, or say it another way."
+    c = card([para("I'm not sure which you meant. Did you mean:")],
+             [command_button(o[:40], o) for o in options] + [command_button("None of these", "no")])
+    html_body = ("<p>I'm not sure which you meant. Did you mean:</p><ol>"
+                 + "".join(f"<li>{html.escape(o)}</li>" for o in options) + "</ol><p>Reply with the number.</p>")
+    return Reply(text=text, card=c, html=html_body, suggestions=tuple(options))
+
+
+def _md(text: str) -> str:
+    return re.sub(r"([\\*_\[\]])", r"\\\1", text)
 
 
 def _doc_line(d: DocumentView, today: date) -> str:
@@ -90,6 +172,7 @@ def detail_reply(detail: DocumentDetail, today: date) -> Reply:
         ("Responsible Officer", ro_label),
         ("Responsible Strategic Manager", d.rsm.name if d.rsm else "none named"),
         ("Manual", d.manual_url or ""),
+        *d.own_columns,  # the organisation's own tracker columns, kept by the import
     ]
     body = [heading(d.title), para(STATE_LABEL[state], color=STATE_COLOR[state]), facts(pairs)]
     if d.summary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from governance.dates import long_date
@@ -11,6 +12,23 @@ from render.reply import Reply, card, command_button, heading, para
 from services.manual.search import SearchOutcome, SearchResult
 
 REQUEST_PHRASE = "request a new document"
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What to offer when nothing matches well: a new document on the topic, the PPO, help."""
+
+    topic: str
+    ppo: str | None = None
+
+    def sentence(self) -> str:
+        who = f"{self.ppo}, the Policy and Procedures Officer" if self.ppo else "your Policy and Procedures Officer"
+        return (f"If nothing covers it, you can ask for a new document on \"{self.topic}\" ('{REQUEST_PHRASE}'), "
+                f"ask {who}, or type 'help'.")
+
+    def buttons(self) -> list[dict]:
+        return [command_button("Request a new document", f"{REQUEST_PHRASE} on {self.topic}"[:200]),
+                command_button("Help", "help")]
 
 
 def _date(d: date | None) -> str:
@@ -44,15 +62,20 @@ def _notes(outcome: SearchOutcome) -> list[str]:
     return notes
 
 
-def search_reply(outcome: SearchOutcome, today: date | None = None) -> Reply:
+def search_reply(outcome: SearchOutcome, today: date | None = None, *, offer: Offer | None = None,
+                 understood: bool = True) -> Reply:
+    """`understood` is False when the message was not a request I know, read as a question."""
     q = outcome.query
     notes = _notes(outcome)
-    offer = f"If nothing covers it, you can ask for a new one: say '{REQUEST_PHRASE}'."
+    offered = offer or Offer(q[:120])
+    offer_text = offered.sentence()
     if not outcome.results:
-        text = (f"I couldn't find anything in the manual or the register about \"{q}\". "
-                f"Try other words (for example the name of the form or team). {offer}")
+        lead = (f"Sorry, I didn't understand \"{q[:80]}\" as something I can do, and I couldn't find anything in the "
+                "manual or the register about it." if not understood else
+                f"I couldn't find anything in the manual or the register about \"{q}\".")
+        text = f"{lead} Try other words (for example the name of the form or team). {offer_text}"
         text = " ".join(notes + [text])
-        c = card([heading("Nothing found"), para(text)], [command_button("Help", "help")])
+        c = card([heading("Nothing found"), para(text)], offered.buttons())
         return Reply(text=text, card=c, html=f"<p>{html.escape(text)}</p>")
     n = len(outcome.results)
     if outcome.good:
@@ -80,10 +103,11 @@ def search_reply(outcome: SearchOutcome, today: date | None = None) -> Reply:
         html_items.append(f"<li>{link} <i>({html.escape(_where(r))})</i>"
                           + (f"<br>{_html_snippet(r.snippet)}" if r.snippet else "") + "</li>")
     tail = "Say 'status <ref>' for more on a register document."
-    if not outcome.good:
-        tail = offer
-        body.append(para(offer))
     actions = [command_button(f"Status of {r.ref}", f"status {r.ref}") for r in outcome.results if r.ref][:3]
+    if not outcome.good:
+        tail = offer_text
+        body.append(para(offer_text))
+        actions = actions[:2] + offered.buttons()[:1]
     text = intro + "\n" + "\n".join(lines) + "\n" + tail
     html_body = f"<p>{html.escape(intro)}</p><ul>{''.join(html_items)}</ul><p>{html.escape(tail)}</p>"
     return Reply(text=text, card=card(body, actions or None), html=html_body)

@@ -228,8 +228,13 @@ class PeopleFileReader(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One sheet as a person sees it: values (dates as dates), merged ranges filled with their value,
-    hidden rows and columns named, and links kept. Row and column numbers are 0-based."""
+    """One sheet as a person sees it: values (Excel date cells as dates), merged ranges filled with
+    their value, hidden rows and columns named, and links kept. Row and column numbers are 0-based.
+
+    `row_numbers[i]` is the number a person is told for row i: the row as Excel shows it, or for a
+    CSV file the line on which the record starts (a quoted cell may hold line breaks); empty means
+    i + 1. When written, `heading_row` is set bold with filters and the panes frozen below it, and
+    `fills` colours whole rows (RGB, e.g. "FFC7CE")."""
 
     name: str
     cells: tuple[tuple[Any, ...], ...]
@@ -237,6 +242,12 @@ class Sheet:
     hidden_columns: frozenset[int] = frozenset()
     links: Mapping[tuple[int, int], str] = field(default_factory=dict)
     visible: bool = True
+    row_numbers: tuple[int, ...] = ()
+    heading_row: int | None = None
+    fills: Mapping[int, str] = field(default_factory=dict)
+
+    def number(self, row: int) -> int:
+        return self.row_numbers[row] if row < len(self.row_numbers) else row + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +258,14 @@ class Workbook:
 
 
 class SpreadsheetReader(Protocol):
+    """.xlsx and .csv files (connectors/spreadsheets.py). The use cases see only these records."""
+
     def read(self, path: Path) -> Workbook:
         """Raises services.errors.BadInput with a plain reason for a file it cannot open."""
+        ...
+
+    def write(self, path: Path, workbook: Workbook) -> None:
+        """Write .xlsx (every sheet) or .csv (the first sheet, UTF-8 with a BOM), by the path's suffix."""
         ...
 
 

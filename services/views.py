@@ -36,6 +36,7 @@ class DocumentView:
     rsm: PersonView | None
     summary: str | None = None
     ro_is_rsm_standing_in: bool = False
+    own_columns: tuple[tuple[str, str], ...] = ()  # the organisation's own tracker columns (heading, value)
 
     def review_state(self, today: date) -> str:
         """overdue | due_soon | ok | none — how the review date stands today (governance decides)."""

@@ -29,6 +29,7 @@ from store.models import (
 )
 from store.outbox_repo import LeaseRepo, OutboxRepo
 from store.register_repo import RegisterRepo
+from store.understanding_repo import MisunderstoodRepo
 
 
 class PeopleRepo:
@@ -277,6 +278,7 @@ class UnitOfWork:
         self.meetings = MeetingRepo(s)
         self.manual = ManualRepo(s)
         self.register = RegisterRepo(s)
+        self.misunderstood = MisunderstoodRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

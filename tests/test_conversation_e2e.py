@@ -17,7 +17,9 @@ async def test_help_lists_what_the_bot_can_do_with_buttons(bot, demo_aad):
     assert "Hello Alex" in text
     for command in ("find <words>", "my documents", "status <ref>", "history <ref>"):
         assert command in text
-    assert [a["title"] for a in card["actions"]] == ["My documents", "Find a procedure"]
+    titles = [a["title"] for a in card["actions"]]
+    assert titles[:2] == ["My documents", "Find a procedure"]
+    assert titles[2:] == ["my tasks", "is there a procedure on missing children"]  # issue 15 item 8: examples to tap
 
 
 async def test_finds_documents_by_words(bot, demo_aad):

@@ -126,3 +126,63 @@ async def test_a_name_changed_without_its_email_is_refused_not_guessed(sqlite_ur
         assert report.count("update") == 0
     finally:
         await services.store.close()
+
+
+async def test_export_like_their_tracker_keeps_their_columns_order_and_titles_and_reimports_unchanged(db_url, clock, tmp_path):
+    from tests.support.tracker import TRACKERS
+    from tests.test_register_import import _org_with_leaver
+
+    tracker = TRACKERS["nct"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        theirs = tracker.write_xlsx(tmp_path / "nct.xlsx")
+        assert (await import_tracker(services, theirs, skip_bad=True)).applied
+        summary = await export_register(services, tmp_path / "back.xlsx", like=theirs)
+        ws = load_workbook(summary.path)["Procedures Manual Tracker"]
+        assert ws["A1"].value == "Northamptonshire Children's Trust - Procedures Manual Tracker"
+        assert [c.value for c in ws[5]] == [h for _k, h in tracker.columns]  # their headings, their order
+        assert ws.freeze_panes == "A6"
+        refs = [ws.cell(r, 1).value for r in range(6, ws.max_row + 1)]
+        assert len(refs) == summary.documents and "NCT-0002" in refs and "PP-001" in refs
+        row = refs.index("NCT-0002") + 6
+        assert isinstance(ws.cell(row, 8).value, datetime) and ws.cell(row, 8).number_format == "dd/mm/yyyy"
+        before = await snapshot(services)
+        again = await import_tracker(services, summary.path)
+        assert again.ok and not again.applied and again.count("unchanged") == summary.documents
+        as_csv = await export_register(services, tmp_path / "back.csv", like=theirs)
+        again = await import_tracker(services, as_csv.path)
+        assert again.ok and again.count("unchanged") == summary.documents
+        assert await snapshot(services) == before
+    finally:
+        await services.store.close()
+
+
+def test_cli_dry_run_saves_the_mapping_and_the_report_and_export_like(sqlite_url, clock, tmp_path, capsys, monkeypatch):
+    import asyncio
+
+    from policybot.cli import main
+    from tests.support.tracker import TRACKERS
+    from tests.test_register_import import _org_with_leaver
+
+    async def setup():
+        services = await _org_with_leaver(sqlite_url, clock)
+        await services.store.close()
+
+    asyncio.run(setup())
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    path = TRACKERS["council"]().write_xlsx(tmp_path / "council.xlsx")
+    mapping, report = tmp_path / "mapping.yaml", tmp_path / "report.xlsx"
+    assert main(["import", str(path), "--dry-run", "--save-mapping", str(mapping), "--report", str(report)]) == 1
+    out = capsys.readouterr().out
+    assert "Tracker: council.xlsx, sheet 'Document list', headings on row 6" in out
+    assert "other sheet 'Archive': 12 of the register's columns and 20 documents, fewer than 'Document list'" in out
+    assert "column B 'Doc ID' -> Ref" in out
+    text = mapping.read_text(encoding="utf-8")
+    assert "header_row: 6" in text and "Owner email: ro_email" in text
+    rows = list(load_workbook(report)["Rows"].iter_rows(values_only=True))
+    assert rows[0] == ("Row", "CSV line", "Outcome", "Ref", "Title", "Why") and len(rows) > 250
+    # The saved mapping is used as it was written.
+    assert main(["import", str(path), "--mapping", str(mapping), "--skip-bad", "--quiet"]) == 0
+    assert "Imported: " in capsys.readouterr().out
+    assert main(["export", str(tmp_path / "back.xlsx"), "--like", str(path)]) == 0
+    assert "in the columns of" in capsys.readouterr().out

@@ -284,3 +284,243 @@ def test_cli_import_dry_run_and_exit_codes(sqlite_url, clock, tmp_path, monkeypa
     assert "Imported: 2 added, 3 updated, 0 unchanged." in out and "+ row" not in out
     assert main(["import", str(tmp_path / "missing.xlsx")]) == 2
     assert "There is no file" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ four real shapes, 150-400 rows each
+
+from tests.support.tracker import LEAVER, TRACKERS  # noqa: E402
+
+
+async def _org_with_leaver(db_url, clock):
+    services = await _org(db_url, clock)
+    async with services.store.uow() as uow:
+        await uow.people.create(id=LEAVER[0], name=LEAVER[1], email=LEAVER[2], active=False, preferences={}, roles=["ro"])
+        await uow.commit()
+    return services
+
+
+def _outcomes(report):
+    return [(o.row, o.outcome, o.reason) for o in report.outcomes()]
+
+
+def _check_against(tracker, report):
+    got = _outcomes(report)
+    want = tracker.expected()
+    assert [(r, o) for r, o, _ in got] == [(r, o) for r, o, _ in want], tracker.name
+    for (row, _o, reason), (_r, _o2, why) in zip(got, want, strict=True):
+        assert why in reason, (tracker.name, row, reason, why)
+
+
+@pytest.mark.parametrize("shape", sorted(TRACKERS))
+async def test_real_tracker_shapes_row_by_row_xlsx_and_csv_alike_DOR_1_NCT_1(shape, db_url, clock, tmp_path):
+    tracker = TRACKERS[shape]()
+    assert 150 <= len(tracker.rows) <= 400
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        xlsx = tracker.write_xlsx(tmp_path / f"{shape}.xlsx")
+        csv_path = tracker.write_csv(tmp_path / f"{shape}.csv")
+        before = await snapshot(services)
+        dry = await import_tracker(services, xlsx, dry_run=True)
+        dry_csv = await import_tracker(services, csv_path, dry_run=True)
+        assert dry.header_row == dry_csv.header_row == tracker.header_row
+        _check_against(tracker, dry)
+        assert _outcomes(dry_csv) == _outcomes(dry)  # the .xlsx and its CSV export: the same result
+        assert [(c.field, c.heading) for c in dry_csv.columns] == [(c.field, c.heading) for c in dry.columns]
+        assert await snapshot(services) == before
+
+        real = await import_tracker(services, csv_path if shape == "csv" else xlsx, skip_bad=True,
+                                    actor_email="priya.patelowens@example.org")
+        assert real.applied and _outcomes(real) == [(r, o, x.replace("to be ", "")) for r, o, x in _outcomes(dry)]
+        again = await import_tracker(services, xlsx, skip_bad=True)
+        assert not again.applied and again.count("add") == again.count("update") == 0
+        assert "Nothing to change: the register already matches the tracker." in again.lines()
+        after = await snapshot(services)
+        assert await import_tracker(services, csv_path, skip_bad=True) and await snapshot(services) == after
+    finally:
+        await services.store.close()
+
+
+async def test_nct_tracker_values_vacant_ro_leaver_joint_rsms_and_own_columns_NCT_1_NCT_7(db_url, clock, tmp_path):
+    tracker = TRACKERS["nct"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        report = await import_tracker(services, tracker.write_xlsx(tmp_path / "nct.xlsx"), skip_bad=True)
+        assert report.applied
+        by_row = {c.row: c for c in report.changes}
+        rows = {tracker.row_number(i): r for i, r in enumerate(tracker.rows)}
+
+        def ref_where(pred):
+            return next(by_row[n].ref for n, r in rows.items() if pred(r.cells) and n in by_row)
+
+        async with services.uow() as uow:
+            vacant = await uow.documents.by_ref(ref_where(lambda c: c.get("ro") == "Vacant"))
+            assert vacant.ro_id is None and vacant.rsm_id  # NCT-1: the RSM stands in as RO
+            joint = await uow.documents.by_ref(ref_where(lambda c: c.get("rsm") == "Morgan Reyes / Jordan Whitfield"))
+            assert (joint.rsm_id, joint.extra["other_rsm_ids"]) == ("rsm-safeguarding", ["rsm-cla"])  # NCT-7
+            gone = await uow.documents.by_ref(ref_where(lambda c: c.get("ro") == "Lee Gone"))
+            assert gone.ro_id == LEAVER[0]
+            flags = await RegisterRepo(uow.session).open_flags(gone.id)
+            assert [(f.person_id, f.role, f.reason) for f in flags] == [(LEAVER[0], "ro", "left")]
+            assert (await uow.audit.for_entity("document", gone.id))[-1].action == "orphaned"
+            noted = await uow.documents.by_ref(ref_where(lambda c: "Awaiting RSM" in str(c.get("notes"))))
+            assert noted.extra["columns"]["Comments"] == "Chased 01/10/2026 Awaiting RSM sign off then publish"
+            pg = await uow.documents.by_ref(ref_where(lambda c: c.get("type") == "PG"))
+            assert pg.doc_type == "Practice Guidance"
+            pp1 = await uow.documents.by_ref("PP-001")
+            assert "columns" not in pp1.extra  # an empty Comments cell keeps nothing
+    finally:
+        await services.store.close()
+
+
+async def test_a_failure_part_way_leaves_the_register_as_it_was(db_url, clock, tmp_path, monkeypatch):
+    tracker = TRACKERS["council"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        path = tracker.write_xlsx(tmp_path / "council.xlsx")
+        before = await snapshot(services)
+
+        async def broken(self, **kwargs):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(RegisterRepo, "add_import_run", broken)  # after documents, audit and flags are written
+        with pytest.raises(RuntimeError):
+            await import_tracker(services, path, skip_bad=True)
+        assert await snapshot(services) == before
+        async with services.uow() as uow:
+            assert await uow.documents.by_ref("ABC-0001") is None
+            assert await RegisterRepo(uow.session).open_flags() == []
+    finally:
+        await services.store.close()
+
+
+async def test_an_edited_tracker_updates_exactly_the_changed_rows_and_shows_the_differences_first(db_url, clock, tmp_path):
+    tracker = TRACKERS["minimal"]()
+    services = await _org_with_leaver(db_url, clock)
+    try:
+        await import_tracker(services, tracker.write_xlsx(tmp_path / "v1.xlsx"), skip_bad=True)
+        taken = [i for i, r in enumerate(tracker.rows) if r.outcome == "taken" and r.why == "added"]
+        a, b = taken[10], taken[20]
+        tracker.rows[a].cells["next"] = "01/09/2028"
+        new_rsm = "Casey Lindqvist" if "achebe" in str(tracker.rows[b].cells["rsm"]).lower() else "Robin Achebe"
+        tracker.rows[b].cells["rsm"] = new_rsm
+        path = tracker.write_csv(tmp_path / "v2.csv")
+        before = await snapshot(services)
+        preview = await import_tracker(services, path, dry_run=True)
+        assert await snapshot(services) == before
+        updates = [c for c in preview.changes if c.kind == "update"]
+        assert [c.row for c in updates] == [tracker.row_number(a), tracker.row_number(b)]
+        assert updates[0].diffs[0][0] == "Next Review To Be Completed By" and updates[0].diffs[0][2] == "01/09/2028"
+        assert updates[1].diffs == [("Responsible Strategic Manager", updates[1].diffs[0][1], new_rsm)]
+        real = await import_tracker(services, path, skip_bad=True)
+        assert real.applied and (real.count("add"), real.count("update")) == (0, 2)
+    finally:
+        await services.store.close()
+
+
+# ------------------------------------------------------------------ in Teams and by email, over HTTP
+
+async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(db_url, tmp_path):
+    from services.clock import LONDON, FixedClock
+    from services.demo import _aad
+    from bot.app import RUNTIME_KEY
+    from tests.support.bot import RunningBot
+    from tests.support.channel import card_of, card_text, readable
+
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
+    bot = await RunningBot(settings_for(db_url, POLICYBOT_DATA_DIR=str(tmp_path / "data")), clock=clock).start()
+    try:
+        store = bot.app[RUNTIME_KEY].store
+        async with store.uow() as uow:
+            for pid, name, email in [*TAYLORS, LEAVER]:
+                await uow.people.create(id=pid, name=name, email=email, active=pid != LEAVER[0], preferences={}, roles=["ro"])
+            await uow.commit()
+        tracker = TRACKERS["nct"]()
+        data = tracker.write_xlsx(tmp_path / "nct.xlsx").read_bytes()
+        attachment = bot.channel.attach("Procedures Manual Tracker.xlsx", data)
+        said = await bot.send(bot.activity("our tracker", aad=_aad("ppo"), attachments=[attachment]))
+        card = card_of(said.replies[0])
+        shown = card_text(card)
+        want = tracker.expected()
+        rejected = sum(1 for _r, o, _w in want if o == "rejected")
+        assert "Tracker preview: Procedures Manual Tracker.xlsx" in shown and f"Rejected {rejected}" in shown.replace(":", "")
+        assert "column E 'Responsible Officer (RO)' -> Responsible Officer (95% sure)" in shown
+        assert "is not a document type I know" in shown and "RSM stands in as RO (NCT-1)" in shown
+        button = card["actions"][0]
+        adds = sum(1 for _r, o, w in want if o in ("taken", "flagged") and w != "updated")
+        assert button["title"] == f"Import {adds + 1} rows"
+        async with store.uow() as uow:
+            assert await uow.documents.count() == 46  # nothing changed yet
+
+        # Someone else pressing the same button (or typing its words) is refused: the channel says who they are.
+        said = await bot.send(bot.activity(None, aad=_aad("ro-1"), value=button["data"]))
+        assert "Only the Policy and Procedures Officer can import the tracker" in readable(said.replies[0])
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), value=button["data"]))
+        text = card_text(card_of(said.replies[0]))
+        assert f"{adds} added, 1 updated, 0 unchanged, {rejected} rejected rows left out" in text
+        async with store.uow() as uow:
+            assert await uow.documents.count() == 46 + adds
+        said = await bot.send(bot.activity("status NCT-0004", aad=_aad("ppo")))
+        assert "Comments" in readable(said.replies[0]) and "Chapter 4" in readable(said.replies[0])  # their own column
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), value=button["data"]))  # pressed twice
+        assert "Nothing to change: the register already matches the tracker." in card_text(card_of(said.replies[0]))
+
+        # By email: the CSV export of the same tracker, then the words the preview gives.
+        bot.channel.files["tracker.csv"] = tracker.write_csv(tmp_path / "nct.csv").read_bytes()
+        mail = {"contentType": "text/csv", "name": "tracker.csv", "contentUrl": f"{bot.channel.url}files/tracker.csv"}
+        said = await bot.send(bot.activity("tracker attached", channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo", attachments=[mail]))
+        reply = readable(said.replies[0])
+        assert "The register already matches this tracker: there is nothing to import." in reply
+        assert "Responsible Officer (RO) 'S. Taylor' could be Sam Taylor" in reply and "(line " in reply  # CSV: its line too
+        # An edited CSV by email: the preview shows the one difference, the reply words import it.
+        first = next(i for i, r in enumerate(tracker.rows) if r.outcome == "taken" and r.why == "added")
+        tracker.rows[first].cells["next"] = "30/09/2028"
+        bot.channel.files["tracker.csv"] = tracker.write_csv(tmp_path / "nct2.csv").read_bytes()
+        said = await bot.send(bot.activity("edited", channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo", attachments=[mail]))
+        reply = said.replies[0]["text"]
+        assert "0 to add, 1 to update" in reply
+        assert "-> '30/09/2028'" in reply.split("Changes to the register:")[1]  # the difference, before importing
+        words = next(line for line in reply.splitlines() if "Reply 'IMPORT TRACKER" in line).split("'")[1]
+        said = await bot.send(bot.activity(words, channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo"))
+        assert "0 added, 1 updated" in said.replies[0]["text"]
+        async with store.uow() as uow:
+            doc = await uow.documents.by_ref(tracker.rows[first].cells["ref"])
+            assert doc.next_review_due == date(2028, 9, 30)
+        said = await bot.send(bot.activity("our tracker", aad=_aad("ro-2"), attachments=[attachment]))
+        assert "Only the Policy and Procedures Officer" in readable(said.replies[0])
+        broken = bot.channel.attach("tracker.xlsx", b"PK\x03\x04 not really a workbook")
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[broken]))
+        assert "tracker.xlsx is not a spreadsheet I can open" in readable(said.replies[0])
+        notes = bot.channel.attach("notes.csv", b"Minutes of the meeting\nNothing else\n")
+        said = await bot.send(bot.activity(None, aad=_aad("ppo"), attachments=[notes]))
+        assert "I couldn't find the heading row in notes.csv" in readable(said.replies[0])
+    finally:
+        await bot.stop()
+
+
+async def test_a_title_linked_to_the_manual_and_formatted_empty_rows_below(sqlite_url, clock, tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Procedures Manual Tracker"])
+    ws.append(["Procedure", "RSM", "Next Review To Be Completed By"])
+    ws.append(["Section 47 Enquiries", "Morgan Reyes", "01/05/2027"])
+    ws["A3"].hyperlink = "https://manual.example.org/chapters/s47.html"
+    grey = PatternFill(fill_type="solid", start_color="DDDDDD", end_color="DDDDDD")
+    for r in range(4, 3000):  # a whole block formatted, nothing typed
+        ws.cell(r, 1).fill = grey
+    path = tmp_path / "linked.xlsx"
+    wb.save(path)
+    services = await _org(sqlite_url, clock)
+    try:
+        report = await import_tracker(services, path, dry_run=True)
+        assert report.counts() == {"taken": 1, "flagged": 0, "rejected": 0, "skipped": 0}
+        assert report.changes[0].ref == "PP-002" and report.rows_read == 1  # no thousands of blank rows
+        assert ("Manual link", "https://manual.example.org/chapters/pp-002.html",
+                "https://manual.example.org/chapters/s47.html") in report.changes[0].diffs
+    finally:
+        await services.store.close()

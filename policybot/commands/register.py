@@ -15,7 +15,7 @@ from services.register.assets import (
     save_asset,
 )
 from services.register.exporting import export_register
-from services.register.importing import import_tracker
+from services.register.importing import import_tracker, reader_of
 from services.register.ownership import ownership_problems, reassign_ro
 from services.register.reports import record_compliance_snapshot, register_report
 
@@ -25,8 +25,15 @@ def _import(args) -> int:
         async with open_services() as services:
             report = await import_tracker(services, args.file, dry_run=args.dry_run, mapping=args.mapping,
                                           skip_bad=args.skip_bad, sheet=args.sheet, actor_email=args.by)
+            if args.report:
+                reader_of(services).write(Path(args.report), report.workbook())
         for line in report.lines(verbose=not args.quiet):
             print(line)
+        if args.save_mapping:
+            await asyncio.to_thread(Path(args.save_mapping).write_text, report.mapping_text, encoding="utf-8")
+            print(f"The mapping I used is in {args.save_mapping}: edit it and pass it back with --mapping.")
+        if args.report:
+            print(f"The row-by-row report is in {args.report}.")
         return 0 if report.ok or (report.skip_bad and not report.dry_run) else 1
 
     return run(main)
@@ -35,9 +42,10 @@ def _import(args) -> int:
 def _export(args) -> int:
     async def main() -> int:
         async with open_services() as services:
-            summary = await export_register(services, args.file)
+            summary = await export_register(services, args.file, like=args.like, mapping=args.mapping)
+        like = f" in the columns of {args.like}" if args.like else ""
         sheets = f" on sheets {', '.join(summary.sheets)}" if summary.sheets else ""
-        print(f"Wrote {summary.documents} documents ({summary.overdue} overdue for review) to {summary.path}{sheets}.")
+        print(f"Wrote {summary.documents} documents ({summary.overdue} overdue for review) to {summary.path}{like}{sheets}.")
         return 0
 
     return run(main)
@@ -180,10 +188,16 @@ def register(sub) -> None:
                    help="import the good rows even if some are rejected (default: any rejected row stops the import)")
     p.add_argument("--by", default=None, help="your email address, recorded in the audit trail")
     p.add_argument("--quiet", action="store_true", help="counts and rejected rows only, not every change")
+    p.add_argument("--save-mapping", default=None, metavar="YAML",
+                   help="write the mapping I chose (sheet, heading row, columns) to this file, to edit and reuse")
+    p.add_argument("--report", default=None, metavar="XLSX", help="write every row's outcome to this .xlsx file")
     p.set_defaults(func=_import)
 
     e = sub.add_parser("export", help="write the register as a tracker (.xlsx with a sheet per type, or .csv)")
     e.add_argument("file", help="where to write it: register.xlsx or register.csv")
+    e.add_argument("--like", default=None, metavar="TRACKER",
+                   help="write it in the columns and order of your own tracker (.xlsx or .csv)")
+    e.add_argument("--mapping", default=None, help="with --like: the YAML mapping used to import that tracker")
     e.set_defaults(func=_export)
 
     d = sub.add_parser("directory", help="the directory of people: load a CSV or sync from Microsoft Entra ID")

@@ -13,7 +13,7 @@ from governance.dates import collapse
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not collapse(value))
+    return value is None or (isinstance(value, str) and not value.strip())  # str.strip() knows every space
 
 
 # ------------------------------------------------------------------ headings

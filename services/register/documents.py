@@ -36,6 +36,7 @@ def document_view(d) -> DocumentView:
         rsm=rsm,
         summary=d.summary,
         ro_is_rsm_standing_in=standing_in,
+        own_columns=tuple((str(k), str(v)) for k, v in ((d.extra or {}).get("columns") or {}).items() if v is not None),
     )
 
 

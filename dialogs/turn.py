@@ -1,0 +1,59 @@
+"""One turn's context (who is speaking, what they may do) and the small helpers every handler uses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from dialogs.commands import Command
+from dialogs.recogniser import Reading
+from dialogs.response import Response
+from governance.dates import parse_date
+from render import messages
+from services.context import Services
+from services.errors import BadInput
+from services.people.identity import ChannelIdentity
+
+
+@dataclass
+class Turn:
+    services: Services
+    ident: ChannelIdentity
+    said: str
+    value: dict = field(default_factory=dict)
+    person: object | None = None  # the directory's person, resolved once per turn
+    known: bool = False
+    roles: frozenset[str] = frozenset()
+    chair: bool = False
+    pauser: bool = False
+    first_time: bool = False
+
+    @property
+    def today(self) -> date:
+        return self.services.clock.today()
+
+
+Handler = Callable[[Turn, Reading], Awaitable[Response]]
+
+
+def original(r: Reading, key: str) -> str:
+    """A group of the exact form in the person's own capitals."""
+    return r.match.get(f"@{key}", r.match.get(key, "")).strip()
+
+
+def ask_form(command: Command, what: str, r: Reading | None = None) -> Response:
+    if r is not None and r.slots.ambiguous:
+        return Response(messages.error_reply("Which one? " + ", ".join(r.slots.ambiguous) + " all fit. Give the reference."))
+    example = command.examples[0]
+    return Response(messages.error_reply(f"{what} For example: '{example}'."))
+
+
+def typed_date(words: str, today: date, what: str) -> date:
+    """A date as the person typed it ('14 January', '14/01/2027'), or a polite error."""
+    try:
+        return parse_date(words, today)
+    except ValueError as exc:
+        raise BadInput(f"Sorry, I couldn't tell the date of {what}: {exc}.") from None
+
+

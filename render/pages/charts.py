@@ -1,0 +1,45 @@
+"""Review compliance over time as an SVG drawn on the server (no script, follows the theme through
+CSS classes): the % in date as a line, the overdue count as bars. Its figures go in a table beneath
+it, so a screen reader or a copy into a report has the numbers."""
+
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from governance.dates import short_date
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 44, 44, 16, 36
+
+
+def compliance_svg(points) -> Markup:
+    points = list(points)
+    if not points:
+        return Markup("")
+    inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    n = len(points)
+    step = inner_w / max(n, 1)
+    top_overdue = max([p.overdue for p in points] + [1])
+    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title" focusable="false">',
+             f'<title id="chart-title">Review compliance from {escape(short_date(points[0].on))} to '
+             f'{escape(short_date(points[-1].on))}: {points[-1].percent:g}% in date now</title>',
+             f'<line class="axis" x1="{LEFT}" y1="{TOP + inner_h}" x2="{WIDTH - RIGHT}" y2="{TOP + inner_h}"/>',
+             f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + inner_h}"/>']
+    for pct in (0, 50, 100):
+        y = TOP + inner_h * (1 - pct / 100)
+        parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{pct}%</text>')
+    parts.append(f'<text x="{WIDTH - RIGHT + 6}" y="{TOP + 10}">{top_overdue}</text>')
+    coords = []
+    for i, p in enumerate(points):
+        x = LEFT + step * (i + 0.5)
+        h = inner_h * 0.6 * p.overdue / top_overdue
+        parts.append(f'<rect class="bar" x="{x - step * 0.3:.1f}" y="{TOP + inner_h - h:.1f}" width="{step * 0.6:.1f}" height="{h:.1f}"/>')
+        y = TOP + inner_h * (1 - p.percent / 100)
+        coords.append(f"{x:.1f},{y:.1f}")
+        parts.append(f'<circle class="dot" cx="{x:.1f}" cy="{y:.1f}" r="3"/>')
+    parts.append(f'<polyline class="line" points="{" ".join(coords)}"/>')
+    for i in sorted({0, n - 1}):
+        x = LEFT + step * (i + 0.5)
+        parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle">{escape(short_date(points[i].on))}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

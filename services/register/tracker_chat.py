@@ -1,0 +1,83 @@
+"""The tracker sent in chat or by email: a preview first, then "Import".
+
+The Policy and Procedures Officer attaches the tracker (.xlsx or .csv). It is kept in the data
+folder under a short token, read and planned as a dry run, and the preview goes back: counts,
+the mapping chosen, the first problems. "import tracker <token>" (the card's button, or those
+words by email) imports the good rows in one transaction. Who may do it is decided from the
+identity the channel vouches for, each time, never from the button's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.context import Services
+from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
+from services.people.identity import ChannelIdentity, resolve_person
+from services.register.importing import import_workbook, reader_of
+from services.register.tracker_mapping import ImportMapping
+from services.register.tracker_report import ImportReport
+
+IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
+SUFFIXES = (".xlsx", ".xlsm", ".csv")
+MAX_BYTES = 20 * 1024 * 1024
+TOKEN = re.compile(r"^[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class TrackerPreview:
+    report: ImportReport
+    token: str
+
+
+def is_tracker(filename: str) -> bool:
+    return filename.lower().endswith(SUFFIXES)
+
+
+def _folder(services: Services) -> Path:
+    return Path(services.config.data_dir) / "trackers"
+
+
+async def _importer(services: Services, ident: ChannelIdentity):
+    async with services.uow() as uow:
+        person = await resolve_person(uow, ident)
+    if person is None:
+        raise UnknownPerson("I don't know who you are yet, so I can't import a tracker for you.")
+    if not person.role_names & IMPORTERS:
+        raise NotPermitted("Only the Policy and Procedures Officer can import the tracker into the register. "
+                           "Please send it to them.")
+    return person
+
+
+async def preview_upload(services: Services, ident: ChannelIdentity, filename: str, content: bytes) -> TrackerPreview:
+    await _importer(services, ident)
+    name = Path(filename or "tracker.xlsx").name
+    if not is_tracker(name):
+        raise BadInput(f"{name}: I can read trackers saved as .xlsx or .csv.")
+    if len(content) > MAX_BYTES:
+        raise BadInput(f"{name} is larger than {MAX_BYTES // (1024 * 1024)} MB: is it the tracker?")
+    token = hashlib.sha256(content).hexdigest()[:12]
+    folder = _folder(services) / token
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(content)
+    workbook = await asyncio.to_thread(reader_of(services).read, path)  # a big workbook: off the event loop
+    report = await import_workbook(services, workbook, ImportMapping(), dry_run=True, skip_bad=True)
+    return TrackerPreview(report, token)
+
+
+async def apply_upload(services: Services, ident: ChannelIdentity, token: str) -> ImportReport:
+    person = await _importer(services, ident)
+    token = token.strip().lower()
+    folder = _folder(services) / token
+    files = sorted(folder.iterdir()) if TOKEN.match(token) and folder.is_dir() else []
+    if not files:
+        raise NotFound("I no longer have that tracker. Please attach it again.")
+    path = files[0]
+    workbook = await asyncio.to_thread(reader_of(services).read, path)
+    return await import_workbook(services, workbook, ImportMapping(), skip_bad=True, actor_id=person.id,
+                                 sha256=hashlib.sha256(path.read_bytes()).hexdigest())
