@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from store.case_models import Case, DraftVersion, SentCard
 from store.models import Document, Person
@@ -59,15 +60,16 @@ class CaseRepo:
     async def save(self, case: Case, *, expected_version: int, state: dict, stage: str, status: str,
                    waiting_for: list, now: datetime) -> int:
         """Compare-and-swap on the case's version: a stale card or a second click changes nothing."""
+        values = dict(state=state, stage=stage, status=status, waiting_for=waiting_for, updated_at=now,
+                      version=expected_version + 1)
         result = await self.s.execute(
-            update(Case)
-            .where(Case.id == case.id, Case.version == expected_version)
-            .values(state=state, stage=stage, status=status, waiting_for=waiting_for, updated_at=now, version=expected_version + 1)
+            update(Case).where(Case.id == case.id, Case.version == expected_version).values(**values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise ConcurrencyConflict(f"case {case.id} changed since version {expected_version}")
-        await self.s.refresh(case)
+        for key, value in values.items():  # what was written, without reading the row back
+            set_committed_value(case, key, value)
         return expected_version + 1
 
     async def add_draft(self, **fields: Any) -> DraftVersion:

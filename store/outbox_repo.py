@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -77,6 +77,14 @@ class OutboxRepo:
                        claimed_until=None, last_error=None,
                        attempts=OutboxMessage.attempts + 1 if attempts is None else attempts + 1)
 
+    async def sent_many(self, marks: list[tuple[int, datetime, str | None, int]]) -> None:
+        """(row id, sent at, provider id, attempts so far) for many rows: one executemany."""
+        if marks:
+            await self.s.execute(update(OutboxMessage), [
+                {"id": row_id, "status": "sent", "sent_at": at, "provider_id": (pid or "")[:500] or None,
+                 "claimed_until": None, "attempts": attempts + 1, "last_error": None}
+                for row_id, at, pid, attempts in marks])
+
     async def withdraw(self, person_id: str, refs: list[str], kinds, why: str) -> int:
         """Nudges not yet sent to someone about these documents (they are no longer theirs)."""
         if not refs:
@@ -150,7 +158,7 @@ class LeaseRepo:
 
     async def release(self, name: str, holder: str) -> None:
         await self.s.execute(update(SchedulerLease).where(SchedulerLease.name == name, SchedulerLease.holder == holder)
-                             .values(expires_at=datetime(2000, 1, 1, tzinfo=timezone.utc)))
+                             .values(expires_at=datetime(2000, 1, 1, tzinfo=UTC)))
 
     async def holder(self, name: str) -> SchedulerLease | None:
         return await self.s.get(SchedulerLease, name)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any, Iterable, Sequence
+from typing import Any
+from collections.abc import Iterable, Sequence
 
 __all__ = ["ConcurrencyConflict", "Store", "UnitOfWork"]  # ConcurrencyConflict: declared in services.ports
 
@@ -264,7 +265,7 @@ class UnitOfWork:
         self._notices: list[Notice] = []
         self.session: AsyncSession
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessionmaker()
         s = self.session
         self.people = PeopleRepo(s)

@@ -4,6 +4,7 @@ two commits, it leaves nothing half done; sent again, it does both."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -94,8 +95,8 @@ async def test_killed_between_the_case_move_and_the_draft_nothing_is_half_done(d
     services, case = await _opened(db_url, clock)
     try:
         before = await _what_is_stored(services, case.id)
-        proc = subprocess.run([sys.executable, "-c", KILLED, db_url, aad("ro"), str(case.id)], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120)
+        proc = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", KILLED, db_url, aad("ro"), str(case.id)],
+                                       cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, timeout=120)
         assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()[-2000:]
         assert await _what_is_stored(services, case.id) == before
 

@@ -13,17 +13,21 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
 
 from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
+from governance.preset import Preset
 from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
 from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
+from services.meetings.placing import place_from_events
 from services.people.identity import ChannelIdentity, resolve_person
-from services.ports import ConcurrencyConflict, Notice
+from services.ports import CaseRecord, ConcurrencyConflict, DocumentRecord, Notice, PersonRecord
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,12 @@ class Outcome:
     notices: tuple[Notice, ...] = field(default_factory=tuple)
 
 
-async def _people_for(uow, doc, case: gl.Case | None, target: str) -> list[str]:
+async def _people_for(uow: Any, doc: DocumentRecord, case: gl.Case | None, target: str) -> list[str]:
     if target.startswith("person:"):
         return [target[7:]]
     if target == "ro":
-        return [doc.ro_id or doc.rsm_id] if (doc.ro_id or doc.rsm_id) else []
+        owner = doc.ro_id or doc.rsm_id
+        return [owner] if owner else []
     if target == "rsm":
         return list(_rsm_ids(doc))
     if target == "requester":
@@ -45,11 +50,11 @@ async def _people_for(uow, doc, case: gl.Case | None, target: str) -> list[str]:
     return [p.id for p in await uow.people.with_role(target)]
 
 
-def _label(preset, role: str) -> str:
+def _label(preset: Preset, role: str) -> str:
     return preset.role_label(role) if not role.startswith("person:") else role[7:]
 
 
-async def _who(uow, ident: ChannelIdentity):
+async def _who(uow: Any, ident: ChannelIdentity) -> PersonRecord:
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
@@ -135,7 +140,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             state=gl.case_to_dict(out.case), waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id,
             opened_at=now, updated_at=now, version=1,
         )
-        extra = f"; stakeholders: {stakeholders.strip()}" if (stakeholders or "").strip() else ""
+        extra = f"; stakeholders: {stakeholders.strip()}" if stakeholders and stakeholders.strip() else ""
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="requested",
                                summary=f"New {label.lower()} requested (case {row.id}){extra}", reason=reason.strip(),
                                details={"case": row.id, "consultees": named})
@@ -155,7 +160,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
 
 
-def _to_request_mailbox(services: Services, preset, doc, case_id: int, person, reason: str,
+def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord, case_id: int, person: PersonRecord, reason: str,
                         stakeholders: str | None) -> list[Notice]:
     """BCT-2: requests also go to the organisation's request mailbox, when it has one and its
     address is configured (POLICYBOT_REQUEST_MAILBOX); the preset names it, never its address."""
@@ -168,7 +173,7 @@ def _to_request_mailbox(services: Services, preset, doc, case_id: int, person, r
         lines.append(f"Category: {doc.category}")
     if doc.service_area:
         lines.append(f"Service area: {doc.service_area}")
-    if (stakeholders or "").strip():
+    if stakeholders and stakeholders.strip():
         lines.append(f"Stakeholders: {stakeholders.strip()}")
     lines.append(f"To decide, reply to policybot with AGREE THE NEED case {case_id}; "
                  f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
@@ -176,12 +181,12 @@ def _to_request_mailbox(services: Services, preset, doc, case_id: int, person, r
                    case_id=case_id, document_ref=doc.ref)]
 
 
-def uses_rsm(preset) -> bool:
+def uses_rsm(preset: Preset) -> bool:
     """Whether the process has Responsible Strategic Managers who act (NCT), not merely the built-in role."""
     return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
 
 
-async def _rsm_for_area(uow, preset, service_area: str | None) -> str | None:
+async def _rsm_for_area(uow: Any, preset: Preset, service_area: str | None) -> str | None:
     """Where the process has RSMs, the one RSM of the service area signs off a new document (NCT-1);
     with none or several, the PPO names them ('add RSM <name> to <ref>')."""
     if not uses_rsm(preset) or not service_area:
@@ -191,7 +196,7 @@ async def _rsm_for_area(uow, preset, service_area: str | None) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-async def _next_ref(uow) -> str:
+async def _next_ref(uow: Any) -> str:
     """The register's usual prefix and the next free number (PP-047 after PP-046)."""
     prefixes: Counter = Counter()
     highest: dict[str, int] = {}
@@ -211,14 +216,15 @@ def _mail_on(services: Services) -> bool:
     return services.config.mail_enabled
 
 
-def _doc_type_id(preset, label: str) -> str:
+def _doc_type_id(preset: Preset, label: str) -> str:
     for t in preset.document_types.values():
         if t.label.lower() == label.lower() or t.id == label:
             return t.id
     return "procedure" if "procedure" in preset.document_types else next(iter(preset.document_types))
 
 
-async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_id: str) -> list[Notice]:
+async def _notices(uow: Any, preset: Preset, doc: DocumentRecord, case: gl.Case, events: Sequence[Any], case_id: int,
+                   actor_id: str) -> list[Notice]:
     """The people to tell about this step (the caller raises them with `uow.notify`)."""
     out: list[Notice] = []
     step = len(case.history)
@@ -235,7 +241,7 @@ async def _notices(uow, preset, doc, case: gl.Case, events, case_id: int, actor_
     return out
 
 
-async def _apply_register_events(uow, doc, events, now) -> None:
+async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence[Any], now: datetime) -> None:
     for e in events:
         if isinstance(e, gl.Published):
             doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
@@ -304,7 +310,8 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
     return True
 
 
-async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None, data: dict | None, today: date, now,
+async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, action: str, *,
+                 text: str | None, data: dict | None, today: date, now: datetime,
                  extra_roles: frozenset[str] = frozenset(), audit_details: dict | None = None,
                  mail_enabled: bool = True) -> tuple[str, list[Notice]]:
     """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
@@ -335,13 +342,12 @@ async def act_in(uow, preset, person, row, doc, action: str, *, text: str | None
     return summary, notices
 
 
-async def _agenda_events(uow, preset, doc, row, case, events, today, now, person) -> list[Notice]:
+async def _agenda_events(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, case: gl.Case, events: Sequence[Any],
+                         today: date, now: datetime, person: PersonRecord | None) -> list[Notice]:
     """A stage that needs a body's decision puts the document on its forward plan and agenda (the
     notices to its owner, keyed with today's date)."""
     if not any(isinstance(e, gl.AgendaItem) for e in events):
         return []
-    from services.meetings import agenda as meetings
-
-    return [dated(n, today) for n in await meetings.place_from_events(uow, preset, doc, row, case, events, today, now, person)]
+    return [dated(n, today) for n in await place_from_events(uow, preset, doc, row, case, events, today, now, person)]
 
 

@@ -14,6 +14,7 @@ from governance import doctypes
 from services.register import documents as register
 from services.context import Services
 from services.people.identity import find_person
+from services.manual import search
 from services.manual.words import terms
 from services.views import SearchHit
 
@@ -48,8 +49,6 @@ class TypeHelp:
 async def existing_documents(services: Services, words: str, *, limit: int = 3) -> list[SearchHit]:
     """LBBD-1: register documents that already cover most of what the person described, found by
     the full-text search (issue 6: stemming, social-care synonyms and acronyms, typo repair)."""
-    from services.manual import search
-
     wanted = set(terms(words))
     if not wanted:
         return []
@@ -70,8 +69,6 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
 async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> list[tuple[str, str | None]]:
     """LBBD-1 also asks what the procedures manual already says: chapters (title, address) that
     match the subject well. Empty when no manual is indexed."""
-    from services.manual import search
-
     try:
         outcome = await search.search(services, words, limit=limit + 5)
     except Exception:  # noqa: BLE001 - the check is advice: a search failure must not stop a request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from governance import lifecycle as gl
 from governance.errors import NotAllowed
 from services.cases.acting import Outcome, _who, act_in
@@ -11,6 +13,7 @@ from services.cases.views import view_in
 from services.context import Services
 from services.errors import NotFound
 from services.people.identity import ChannelIdentity
+from services.ports import CaseRecord, DocumentRecord, PersonRecord
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
@@ -41,7 +44,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
     return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices))
 
 
-async def _case_for_draft(uow, person, case_id: int | None):
+async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:
     """(case, document) the draft is for: the one named, else the one case waiting for this person's draft."""
     if case_id is not None:
         got = await uow.cases.full(case_id)

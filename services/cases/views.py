@@ -16,10 +16,12 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.dates import short_date
 from governance.ownership import roles_on_document
+from governance.preset import Preset
 from services.cases.draft_changes import DraftView, latest_draft_view
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
+from services.ports import CaseRecord, DocumentRecord, PersonFacts, PersonRecord
 from services.register.documents import document_view
 from services.views import DocumentView
 
@@ -46,12 +48,12 @@ class CaseView:
     draft: DraftView | None = None  # the draft under decision (issue 17)
 
 
-def _rsm_ids(doc) -> tuple[str, ...]:
+def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
     extra = [x for x in (doc.extra or {}).get("other_rsm_ids", []) if x]
     return tuple(x for x in [doc.rsm_id, *extra] if x)
 
 
-def actor_for(person, doc, case: gl.Case | None) -> gl.Actor:
+def actor_for(person: PersonRecord, doc: DocumentRecord, case: gl.Case | None) -> gl.Actor:
     """The roles a person holds for this document and case, from the directory only."""
     roles = set(person.role_names) - DOCUMENT_ROLES
     roles |= roles_on_document(person.id, doc.ro_id, _rsm_ids(doc))
@@ -63,14 +65,15 @@ def actor_for(person, doc, case: gl.Case | None) -> gl.Actor:
     return gl.Actor(person.id, frozenset(roles))
 
 
-def _named_in(preset, case: gl.Case) -> set[str]:
+def _named_in(preset: Preset, case: gl.Case) -> set[str]:
     """The people a case's view names: those it waits for and those in its history."""
     ids = {w[7:] for w in gl.who_must_act(preset, case) if w.startswith("person:")}
     ids |= {h.person_id for h in case.history if h.person_id and h.person_id != "system"}
     return ids
 
 
-def build_view(preset, row, doc, person, today: date, people: Mapping[str, Any], draft: DraftView | None = None) -> CaseView:
+def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: PersonRecord | None, today: date,
+               people: Mapping[str, PersonFacts], draft: DraftView | None = None) -> CaseView:
     """The case as `person` sees it (None: as nobody in particular); `people` holds whom it names."""
     case = gl.case_from_dict(row.state)
     route = preset.routes[case.route]
@@ -95,18 +98,19 @@ def build_view(preset, row, doc, person, today: date, people: Mapping[str, Any],
     )
 
 
-async def _people(uow, ids: Iterable[str]) -> dict[str, Any]:
+async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:
     ids = set(ids)
     return {p.id: p for p in await uow.people.many(ids)} if ids else {}
 
 
-async def view_in(uow, preset, row, doc, person, today: date) -> CaseView:
+async def view_in(uow: Any, preset: Preset, row: CaseRecord, doc: DocumentRecord, person: PersonRecord | None,
+                  today: date) -> CaseView:
     """The view of one case inside the caller's unit of work (one query for the people it names)."""
     return build_view(preset, row, doc, person, today, await _people(uow, _named_in(preset, gl.case_from_dict(row.state))),
                       await latest_draft_view(uow, row))
 
 
-async def views_for_people(uow, preset, wanted: Iterable[tuple[str, int]], today: date) -> dict[tuple[str, int], CaseView]:
+async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str, int]], today: date) -> dict[tuple[str, int], CaseView]:
     """{(person id, case id): view} for many at once: one query for the cases with their documents,
     one for the people (the viewers and everyone the views name)."""
     wanted = set(wanted)
@@ -121,7 +125,7 @@ async def views_for_people(uow, preset, wanted: Iterable[tuple[str, int]], today
     return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
 
 
-async def _case(uow, case_id: int):
+async def _case(uow: Any, case_id: int) -> tuple[CaseRecord, DocumentRecord]:
     got = await uow.cases.full(case_id)
     if got is None:
         raise NotFound(f"There is no case {case_id}.")

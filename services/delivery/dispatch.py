@@ -2,10 +2,11 @@
 and records the outcome. Teams, mail and the renderer are ports: the composition root supplies
 them; Teams or mail may be absent (then rows for it wait, visibly, for a process that has it).
 
-Delivery is at least once. Each row is marked sent in its own transaction straight after the
-transport accepts it, so a process killed with kill -9 repeats at most the one message per sender
-that was in flight (accepted, not yet marked); a repeat carries the same Message-ID (email) or goes
-as the same activity (Teams), both derived from the row's key.
+Delivery is at least once. A row is marked sent straight after the transport accepts it, and its
+sender waits until that mark is committed before it takes its next message, so a process killed
+with kill -9 repeats at most the one message per sender that was in flight (accepted, not yet
+marked); a repeat carries the same Message-ID (email) or the same text and key (Teams), both derived
+from the row's key. Senders whose messages are accepted at the same moment share one commit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from governance.calendar import LONDON, WorkingCalendar
+from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS, in_quiet_hours
 from services.cases import draft_delivery
 from services.cases.views import CaseView, views_for_people
@@ -67,6 +68,39 @@ class _Batch:
         self.rows, self.pause, self.people, self.views = rows, pause, people, views
 
 
+class _Marks:
+    """Marks accepted rows sent. Every sender waits until its own mark is durable (so nothing it sent
+    before can be repeated after a crash), but the marks of senders waiting together share one
+    transaction and one statement, which keeps the fan-out near Teams' rate-limit floor."""
+
+    def __init__(self, uow_factory: Callable[[], Any]) -> None:
+        self.uow_factory = uow_factory
+        self._pending: list[tuple[OutboxItem, datetime, str | None, dict | None, asyncio.Future]] = []
+        self._task: asyncio.Task | None = None
+
+    async def sent(self, item: OutboxItem, at: datetime, provider_id: str | None, card: dict | None) -> None:
+        fut = asyncio.get_running_loop().create_future()
+        self._pending.append((item, at, provider_id, card, fut))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._flush())
+        await fut
+
+    async def _flush(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                await outbox.mark_sent(self.uow_factory, [(item, at, pid) for item, at, pid, _card, _f in batch],
+                                       [card for *_, card, _f in batch if card is not None])
+            except Exception as exc:  # noqa: BLE001 - each waiting sender learns its mark failed
+                for *_, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            for *_, fut in batch:
+                if not fut.done():
+                    fut.set_result(None)
+
+
 class Dispatcher:
     def __init__(self, services: Services, *, teams: TeamsSender | None = None, mail: MailTransport | None = None,
                  renderer: NoticeRenderer | None = None, holder: str | None = None, concurrency: int = 64) -> None:
@@ -75,6 +109,7 @@ class Dispatcher:
         self.holder = holder or default_holder()
         self.concurrency = concurrency
         self._lock = asyncio.Lock()
+        self._marks = _Marks(services.uow)
 
     async def _claim(self, now: datetime, limit: int, keys: list[str] | None) -> _Batch:
         """One transaction: claim (one statement), then read what rendering needs."""
@@ -149,8 +184,8 @@ class Dispatcher:
             await outbox.mark_failed(uows, row, now, str(exc), permanent=True)
             log.warning("outbox %s to %s failed for good: %s", row.id, row.person_id or row.address, exc)
             return "failed"
-        # Accepted: mark it now, before this sender takes its next message (at most one in flight).
-        await outbox.mark_sent(uows, row, self.services.clock.now(), provider_id, card)
+        # Accepted: marked now; this sender takes its next message only once the mark is committed.
+        await self._marks.sent(row, self.services.clock.now(), provider_id, card)
         return "sent"
 
     async def _teams(self, row: OutboxItem, view: CaseView | None) -> tuple[str | None, dict | None]:
@@ -204,7 +239,3 @@ class Dispatcher:
                 if set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
                     break
         return total
-
-
-def calendar_for(services: Services) -> WorkingCalendar:
-    return WorkingCalendar(services.preset.nation)

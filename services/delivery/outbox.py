@@ -93,13 +93,13 @@ async def claim(uow, holder: str, now: datetime, limit: int = 200, channel: str 
     return await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
 
 
-async def mark_sent(uow_factory, item: OutboxItem, now: datetime, provider_id: str | None = None,
-                    card: dict | None = None) -> None:
-    """Straight after the transport accepted it: one UPDATE and its commit (and the sent card, when a
-    case card went, in the same transaction)."""
+async def mark_sent(uow_factory, marks: Sequence[tuple[OutboxItem, datetime, str | None]],
+                    cards: Sequence[dict] = ()) -> None:
+    """Rows the transport accepted, marked sent in one transaction (one statement), with the case
+    cards that went with them."""
     async with uow_factory() as uow:
-        await uow.outbox.sent(item.id, now, provider_id, item.attempts)
-        if card is not None:
+        await uow.outbox.sent_many([(item.id, at, provider_id, item.attempts) for item, at, provider_id in marks])
+        for card in cards:
             await uow.cases.record_card(**card)
         await uow.commit()
 

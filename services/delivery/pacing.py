@@ -12,7 +12,7 @@ import asyncio
 import time
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 Window = tuple[int, float]  # (at most n sends, within w seconds)
 
