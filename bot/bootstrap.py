@@ -36,6 +36,7 @@ from bot.app import (
 )
 from bot.auth import CachingCredentialFactory, install_key_set_fix
 from bot.config import BotConfig
+from bot import files
 from bot.connector_reuse import ReusingBotFrameworkAuthentication
 from bot.handler import PolicyBot
 from bot.mail_in import MAIL_IN_KEY, MailIn, notifications_endpoint
@@ -46,6 +47,8 @@ from bot.tab import setup as setup_tab
 from connectors.directory import GraphDirectory, PeopleCsv
 from connectors.graph_mail import GraphMailbox
 from connectors.mail import AppToken, ExchangePacer, GraphTransport, SmtpTransport, is_exchange_online
+from connectors.files import DataFolderFileStore
+from connectors.word.inspect import WordInspector
 from connectors.spreadsheets import SpreadsheetFiles
 from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
@@ -207,7 +210,8 @@ def build(settings: Settings, *, clock: Clock | None = None, store: Store | None
     writer = OutboxWriter(clock, mail_enabled=config.mail_enabled)
     services = Services(config=config, preset=preset, uow=partial(store.uow, writer), clock=clock,
                         adapters={RENDERER: NoticeRendering(), MANUAL_SOURCE: TrixManual(),
-                                  "spreadsheets": SpreadsheetFiles()})
+                                  "spreadsheets": SpreadsheetFiles(),
+                                  "files": DataFolderFileStore(settings.data_dir), "docx": WordInspector()})  # drafts (issue 17)
     return Runtime(settings, store, services)
 
 
@@ -257,6 +261,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         app[MAIL_IN_KEY] = MailIn(services, bot, graph_mailbox(settings), adapter=adapter,
                                   processed_folder=settings.mail_processed_folder,
                                   notification_url=settings.mail_notification_url if settings.mail_in == "graph" else "")
+    files.install(app, services, bot.signer)  # GET /drafts/{token}: signed draft links (issue 17)
     want_demo = settings.demo if load_demo is None else load_demo
 
     async def on_startup(_app: web.Application) -> None:

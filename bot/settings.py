@@ -160,6 +160,7 @@ SPECS: dict[str, Spec] = {
     "openid_metadata_url": Spec("POLICYBOT_OPENID_METADATA_URL", _url),
     "login_url": Spec("POLICYBOT_LOGIN_URL", _url),
     "teams_service_url": Spec("POLICYBOT_TEAMS_SERVICE_URL", _url),
+    "public_url": Spec("POLICYBOT_PUBLIC_URL", _url, help="where people reach the bot (signed draft links)"),
     "send_concurrency": Spec("POLICYBOT_SEND_CONCURRENCY", _positive_int),
     "outbox_claim_seconds": Spec("POLICYBOT_OUTBOX_CLAIM_SECONDS", _positive_int),
     "clock": Spec("POLICYBOT_CLOCK", _moment, help="rehearse: start the clock at this moment"),
@@ -224,6 +225,7 @@ class Settings:
     openid_metadata_url: str = ""  # token validation keys; overridable so tests can serve a local key set
     login_url: str = ""  # where the bot gets its own tokens (sovereign clouds, tests)
     teams_service_url: str = ""
+    public_url: str = ""  # the bot's address as people reach it; signed draft links start here (issue 17)
     send_concurrency: int = 64
     outbox_claim_seconds: int = 120  # a dead sender's claim lapses after this
     clock: datetime | None = None

@@ -210,7 +210,9 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
     if kind == "approve":
         case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve", today, text),))
         case = logged(case, today, actor, "approve", f"Approved at '{stage.label}'")
-        return _after_approval(preset, case, stage, today, cal)
+        case, events = _after_approval(preset, case, stage, today, cal)
+        # The author is told of every decision, Approve included (issue 17, item 6).
+        return case, [Notify("ro", f"Approved: {name}", f"Approved at {stage.label}."), *events]
     if kind == "approve_by_vote":
         votes = (action.data or {})
         try:

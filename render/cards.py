@@ -86,6 +86,8 @@ def example_cards() -> dict[str, dict]:
         history=(), open_conditions=("Add the timescale",), checklist=("Copy the current procedure into Word.",),
     )
     replies["case_decision"] = cases.case_reply(view, "Draft submitted.")
+    replies["case_decision_with_draft"] = cases.case_reply(_with_draft(view), "Approved with conditions: add the timescale..")
+    replies["draft_comparison"] = cases.comparison_reply(_comparison())
     replies["case_publish"] = cases.case_reply(publishing)
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
@@ -180,3 +182,37 @@ def _report_examples(doc: DocumentView) -> dict:
         "reviews_due_none": reports.due_reply(RegisterReport(**{**report.__dict__, "due": ()}), 30),
         "document_detail_with_assets": messages.detail_reply(DocumentDetail(doc, (), assets), _TODAY),
     }
+
+
+def _summary():
+    from services.ports import Change, ChangeKind, ChangeSummary
+
+    changes = tuple(Change(k, s, t, a) for k, s, t, a in [
+        (ChangeKind.INSERTION, "3. Roles and responsibilities", "Return home interviews are offered within 72 hours.", "Alex Example"),
+        (ChangeKind.DELETION, "3. Roles and responsibilities", "within five working days", "Alex Example"),
+        (ChangeKind.COMMENT, "5. Recording", "Please check against the statutory guidance.", "Sam Sample"),
+        (ChangeKind.INSERTION, "5. Recording", "Record within one working day.", "Alex Example"),
+        (ChangeKind.DELETION, "5. Recording", "as soon as possible", "Alex Example"),
+        (ChangeKind.INSERTION, "5. Recording", "Share with the IRO.", "Alex Example"),
+        (ChangeKind.INSERTION, "5. Recording", "Tell the police.", "Alex Example"),
+    ])
+    return ChangeSummary(changes, insertions=4, deletions=2, comments=1, sections=("3. Roles and responsibilities", "5. Recording"))
+
+
+def _with_draft(view):
+    import dataclasses
+
+    from services.cases.draft_changes import DraftView
+
+    draft = DraftView(id=1, case_id=view.id, number=2, filename="amended.docx", size=3_100_000, sha256="0" * 64,
+                      uploaded_by="Alex Example", uploaded_at=datetime(2026, 11, 20, 10, 0, tzinfo=LONDON),
+                      changes=_summary(), change_kind="substantive", compared_with=None)
+    return dataclasses.replace(view, draft=draft, open_conditions=("Add the timescale",))
+
+
+def _comparison():
+    from pathlib import Path
+
+    from services.cases.draft_delivery import Comparison
+
+    return Comparison("NCT-001", "Children Missing from Home and Care", 1, 2, _summary(), Path("redline.docx"), "redline.docx")

@@ -372,6 +372,11 @@ class ChangeSummary:
     deletions: int
     comments: int
     sections: tuple[str, ...]  # the headings touched, in document order
+    changed: int = 0  # paragraphs reworded between two versions (a comparison, not tracked changes)
+
+    @property
+    def total(self) -> int:
+        return self.insertions + self.deletions + self.comments + self.changed
 
 
 class DocxInspector(Protocol):
@@ -397,9 +402,17 @@ class FileStore(Protocol):
         """(sha256, size, path); raises services.errors.TooLarge past `limit` bytes."""
         ...
 
+    def put_bytes(self, data: bytes) -> tuple[str, int, Path]:
+        """(sha256, size, path) for bytes already in memory (stored once, like put_stream)."""
+        ...
+
     def path(self, sha256: str) -> Path: ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def discard(self, sha256: str) -> None:
+        """Remove a file that was refused after it was streamed in (nothing refused is kept)."""
+        ...
 
 
 # ============================================================== the unit of work

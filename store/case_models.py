@@ -47,6 +47,11 @@ class DraftVersion(Base):
     uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     uploaded_at: Mapped[datetime] = mapped_column(TZDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    # issue 17: what changed (tracked changes, or a comparison with the previous version) and how
+    # the author called it; the file itself is also kept in the data folder by its SHA-256
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    change_kind: Mapped[str | None] = mapped_column(String(16))  # editorial | substantive
 
 
 class SentCard(Base):

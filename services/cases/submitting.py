@@ -7,7 +7,8 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.errors import NotAllowed
 from services.cases.acting import Outcome, _who, act_in
-from services.cases.drafts import check_docx
+from services.cases import drafts as draft_files
+from services.cases.draft_changes import record_changes
 from services.cases.views import view_in
 from services.context import Services
 from services.errors import NotFound
@@ -16,11 +17,11 @@ from services.ports import CaseRecord, DocumentRecord, PersonRecord
 
 
 async def submit_draft(services: Services, ident: ChannelIdentity, filename: str, content: bytes,
-                       case_id: int | None = None) -> Outcome:
+                       case_id: int | None = None, *, change_kind: str | None = None) -> Outcome:
     """A Word document arrives: check it, keep it as a new version, and move the case on, in one
     transaction (the case's move, the stored draft, both audit records and the notices): a crash
     part way leaves neither."""
-    check = check_docx(content, filename)
+    check = await draft_files.check_draft(services, content, filename)  # in a worker thread
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
@@ -34,6 +35,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
             uploaded_at=now, note=None,
         )
+        await record_changes(services, uow, draft, check, change_kind)
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_stored",
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")

@@ -17,6 +17,7 @@ from governance import lifecycle as gl
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset
+from services.cases.draft_changes import DraftView, latest_draft_view
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -44,6 +45,7 @@ class CaseView:
     checklist: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
     consult_deadline: date | None = None
+    draft: DraftView | None = None  # the draft under decision (issue 17)
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -71,7 +73,7 @@ def _named_in(preset: Preset, case: gl.Case) -> set[str]:
 
 
 def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: PersonRecord | None, today: date,
-               people: Mapping[str, PersonFacts]) -> CaseView:
+               people: Mapping[str, PersonFacts], draft: DraftView | None = None) -> CaseView:
     """The case as `person` sees it (None: as nobody in particular); `people` holds whom it names."""
     case = gl.case_from_dict(row.state)
     route = preset.routes[case.route]
@@ -92,7 +94,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
-        triggers=preset.review_triggers, consult_deadline=case.consult_deadline,
+        triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
     )
 
 
@@ -104,7 +106,8 @@ async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:
 async def view_in(uow: Any, preset: Preset, row: CaseRecord, doc: DocumentRecord, person: PersonRecord | None,
                   today: date) -> CaseView:
     """The view of one case inside the caller's unit of work (one query for the people it names)."""
-    return build_view(preset, row, doc, person, today, await _people(uow, _named_in(preset, gl.case_from_dict(row.state))))
+    return build_view(preset, row, doc, person, today, await _people(uow, _named_in(preset, gl.case_from_dict(row.state))),
+                      await latest_draft_view(uow, row))
 
 
 async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str, int]], today: date) -> dict[tuple[str, int], CaseView]:
@@ -118,7 +121,8 @@ async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str,
     for row, _doc in found.values():
         ids |= _named_in(preset, gl.case_from_dict(row.state))
     people = await _people(uow, ids)
-    return {(p, c): build_view(preset, *found[c], people.get(p), today, people) for p, c in wanted if c in found}
+    drafts = {c: await latest_draft_view(uow, row) for c, (row, _doc) in found.items()}
+    return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
 
 
 async def _case(uow: Any, case_id: int) -> tuple[CaseRecord, DocumentRecord]:
@@ -186,7 +190,7 @@ async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, 
         for card in cards:
             view = views.get((card.person_id, case_id)) if card.person_id else None
             if view is None:
-                view = build_view(services.preset, row, _doc, None, services.clock.today(), {})
+                view = build_view(services.preset, row, _doc, None, services.clock.today(), {}, await latest_draft_view(uow, row))
             out.append((card.id, card.channel_id, card.conversation_id, card.activity_id, card.service_url, view))
         return out
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS, in_quiet_hours
+from services.cases import draft_delivery
 from services.cases.views import CaseView, views_for_people
 from services.context import Services
 from services.delivery import outbox
@@ -208,6 +209,7 @@ class Dispatcher:
             raise PermanentSendError("this person has no email address in the directory")
         text, html = self.renderer.for_email(row, view, self.services.config.organisation_name)
         attachments = await self._chart() if row.with_chart else ()
+        attachments += await draft_delivery.email_attachments(self.services, view)  # issue 17: the draft goes too
         email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
                       key=row.key, due_on=row.due_on, due_summary=f"Deadline: {row.subject}" if row.due_on else None,
                       attachments=attachments)

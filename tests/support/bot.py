@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
 import uuid
 from dataclasses import dataclass
 
@@ -118,6 +119,7 @@ class RunningBot:
 def settings_for(db_url: str, **overrides) -> Settings:
     env = {"DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "0", "LOG_LEVEL": "WARNING",
            # A loaded test machine must not turn a slow click into "working on it" (tests of that set their own).
-           "POLICYBOT_INVOKE_ANSWER_SECONDS": "60"}
+           "POLICYBOT_INVOKE_ANSWER_SECONDS": "60",
+           "POLICYBOT_DATA_DIR": tempfile.mkdtemp(prefix="policybot-data-")}  # drafts' files, per bot
     env.update(overrides)
     return Settings.from_env(env)

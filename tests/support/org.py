@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from datetime import date
 
@@ -30,6 +31,7 @@ async def make_org(db_url: str, clock, *, docs: list[tuple[str, date | None]] = 
                    env: dict | None = None, channels: list[str] | None = None) -> Services:
     settings = Settings.from_env({"DATABASE_URL": db_url, "POLICYBOT_DEMO": "0", "POLICYBOT_PRESET": preset,
                                   "POLICYBOT_SCHEDULER": "0", "POLICYBOT_MAIL_FROM": "policybot@trust.example",
+                                  "POLICYBOT_DATA_DIR": tempfile.mkdtemp(prefix="policybot-org-"),  # drafts' files
                                   **(env or {})})
     store = Store(settings.database_url)
     await store.migrate()

@@ -1,0 +1,171 @@
+"""What changed in a draft (issue 17, items 3 and 4), and the draft as the cards show it.
+
+A tracked draft's insertions, deletions and comments are listed by the heading they sit under; a
+new untracked version is compared with the previous stored version. The summary is worked out
+once, when the draft is stored (in the same transaction), and kept with the draft version.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from services.context import Services
+from services.ports import (
+    Change,
+    ChangeKind,
+    ChangeSummary,
+    DocxInspector,
+    DraftFacts,
+    FileStore,
+)
+
+SHOWN = 5  # changes listed on a card; the rest are counted
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """The draft under decision, as a card shows it."""
+
+    id: int
+    case_id: int | None
+    number: int
+    filename: str
+    size: int
+    sha256: str
+    uploaded_by: str | None
+    uploaded_at: datetime
+    changes: ChangeSummary | None
+    change_kind: str | None  # editorial | substantive | None
+    compared_with: int | None  # the version an untracked draft was compared with
+
+
+def summary_to_dict(summary: ChangeSummary, compared_with: int | None = None) -> dict:
+    return {
+        "changes": [[c.kind.value, c.section, c.text, c.author] for c in summary.changes],
+        "insertions": summary.insertions, "deletions": summary.deletions, "comments": summary.comments,
+        "changed": summary.changed, "sections": list(summary.sections), "compared_with": compared_with,
+    }
+
+
+def summary_from_dict(data: dict | None) -> ChangeSummary | None:
+    if not data:
+        return None
+    return ChangeSummary(
+        changes=tuple(Change(ChangeKind(k), s, t, a) for k, s, t, a in data.get("changes", [])),
+        insertions=int(data.get("insertions", 0)), deletions=int(data.get("deletions", 0)),
+        comments=int(data.get("comments", 0)), sections=tuple(data.get("sections", ())),
+        changed=int(data.get("changed", 0)),
+    )
+
+
+_NUMBERED = re.compile(r"^\s*(\d+(?:\.\d+)*)[.)]?\s")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def sections_text(sections: tuple[str, ...]) -> str:
+    """'sections 3 and 5' when the headings are numbered, else the headings by name."""
+    if not sections:
+        return ""
+    numbers = [m.group(1) for s in sections if (m := _NUMBERED.match(s))]
+    if len(numbers) == len(sections):
+        return ("section " if len(numbers) == 1 else "sections ") + _and(numbers)
+    return _and([f"'{s}'" for s in sections])
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def summary_line(summary: ChangeSummary) -> str:
+    """'7 insertions, 3 deletions, 2 comments in sections 3 and 5'."""
+    parts = []
+    if summary.insertions:
+        parts.append(_plural(summary.insertions, "insertion"))
+    if summary.deletions:
+        parts.append(_plural(summary.deletions, "deletion"))
+    if summary.changed:
+        parts.append(_plural(summary.changed, "changed paragraph"))
+    if summary.comments:
+        parts.append(_plural(summary.comments, "comment"))
+    if not parts:
+        return "no changes found"
+    where = sections_text(summary.sections)
+    return ", ".join(parts) + (f" in {where}" if where else "")
+
+
+def change_lines(summary: ChangeSummary, shown: int = SHOWN) -> list[str]:
+    """The first `shown` changes, one line each, then how many more."""
+    words = {ChangeKind.INSERTION: "Inserted", ChangeKind.DELETION: "Deleted", ChangeKind.COMMENT: "Comment",
+             ChangeKind.CHANGED: "Reworded"}
+    lines = []
+    for c in summary.changes[:shown]:
+        where = f" ({c.section})" if c.section else ""
+        who = f" ({c.author})" if c.kind is ChangeKind.COMMENT and c.author else ""
+        lines.append(f"{words[c.kind]}{where}: \u201c{c.text}\u201d{who}")
+    more = len(summary.changes) - shown
+    if more > 0:
+        lines.append(f"and {more} more")
+    return lines
+
+
+def _ports(services: Services) -> tuple[FileStore, DocxInspector]:
+    return services.adapters["files"], services.adapters["docx"]
+
+
+async def file_of(services: Services, uow, draft) -> Path:
+    """The draft's file in the data folder (a draft stored before the data folder kept files is copied there)."""
+    files, _ = _ports(services)
+    if not files.exists(draft.sha256):
+        content = await uow.cases.draft_content(draft.id)
+        await asyncio.to_thread(files.put_bytes, bytes(content or b""))
+    return files.path(draft.sha256)
+
+
+async def record_changes(services: Services, uow, draft, facts: DraftFacts, change_kind: str | None) -> ChangeSummary | None:
+    """Work out and keep what changed in a newly stored draft (inside the caller's transaction)."""
+    _, docx = _ports(services)
+    path = await file_of(services, uow, draft)
+    compared_with = None
+    earlier = [d for d in await uow.cases.draft_heads(draft.document_id) if d.number < draft.number]
+    tracked = await asyncio.to_thread(docx.tracked_changes, path) if (facts.has_tracked_changes or facts.comments) else None
+    if facts.has_tracked_changes or not earlier:
+        summary = tracked
+    else:  # an untracked new version: what differs from the previous one, with its comments
+        previous = earlier[-1]
+        summary = await asyncio.to_thread(docx.compare, await file_of(services, uow, previous), path)
+        compared_with = previous.number
+        if tracked is not None and tracked.comments:
+            summary = _with_comments(summary, tracked)
+    draft.comments = facts.comments
+    draft.change_kind = change_kind
+    draft.changes = summary_to_dict(summary, compared_with) if summary is not None else None
+    return summary
+
+
+def _with_comments(summary: ChangeSummary, tracked: ChangeSummary) -> ChangeSummary:
+    comments = tuple(c for c in tracked.changes if c.kind is ChangeKind.COMMENT)
+    changes = summary.changes + comments
+    sections = tuple(dict.fromkeys([*summary.sections, *(c.section for c in comments if c.section)]))
+    return ChangeSummary(changes, summary.insertions, summary.deletions, len(comments), sections, summary.changed)
+
+
+async def latest_draft_view(uow, row) -> DraftView | None:
+    """The newest draft of this case (the version under decision, or the approved one at publishing)."""
+    mine = [d for d in await uow.cases.draft_heads(row.document_id) if d.case_id == row.id]
+    if not mine:
+        return None
+    d = mine[-1]
+    who = await uow.people.get(d.uploaded_by) if d.uploaded_by else None
+    return DraftView(
+        id=d.id, case_id=d.case_id, number=d.number, filename=d.filename, size=d.size, sha256=d.sha256,
+        uploaded_by=who.name if who else d.uploaded_by, uploaded_at=d.uploaded_at,
+        changes=summary_from_dict(d.changes), change_kind=d.change_kind,
+        compared_with=(d.changes or {}).get("compared_with"),
+    )
