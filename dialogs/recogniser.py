@@ -270,7 +270,7 @@ class Recogniser:
         return Reading("act", command, 1.0, slots, missing=missing, match=groups)
 
     def _read_one(self, said: str, prefixes, known_refs, card_case: int | None,
-                  titles: TitleIndex | None = None) -> Reading:
+                  titles: TitleIndex | None = None) -> Reading:  # noqa: C901 - the order of the readings is the policy (slots, exact, fuzzy, question, small talk); kept in one place to be read top to bottom
         slots = slot_reader.read(said, prefixes, known_refs)
         exact = self._exact(said)
         if exact is not None:
