@@ -183,3 +183,39 @@ async def test_a_chair_is_shown_the_meeting_commands(db_url, clock, demo_aad):
         assert "attendance: <words>" not in member
     finally:
         await dorset.stop()
+
+
+def _email(bot, text: str, subject: str | None, key: str = "subject", **who) -> dict:
+    act = bot.activity(text, **who)
+    if subject is not None:
+        act["channelData"] = {**act["channelData"], key: subject}
+    return act
+
+
+async def test_an_email_is_read_by_its_subject_and_its_new_body(bot, demo_aad):
+    """Issue 15 item 7: the subject gives the case ('RE: PP-001 review [case 1]') and, with an empty
+    body, is the command itself ('my tasks'); the channelData key is read in any case."""
+    ro = demo_aad["ro-1"]
+    await bot.say("review PP-001", aad=ro, conversation="a:ro-subject")
+    await bot.send(bot.activity("", aad=ro, conversation="a:ro-subject", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
+    rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-subject")
+    await bot.say("hello", **rsm)  # the first contact's note is past
+    typed = _text(await bot.say("my tasks", **rsm))
+    assert "case 1" in typed.lower()
+
+    by_subject = _text(await bot.send(_email(bot, "", "my tasks", "Subject", **rsm)))
+    assert by_subject == typed  # the subject alone is the command
+
+    fresh = _text(await bot.send(_email(bot, "Thanks,\nMorgan", "My Tasks", "SUBJECT", **rsm)))
+    assert fresh == typed  # a body with nothing new in it: the subject is what is asked
+
+    said = await bot.send(_email(bot, "Approve with conditions: add the 72-hour timescale\n\nKind regards,\nMorgan",
+                                 "RE: PP-001 review [case 1]", **rsm))
+    assert "Approved with conditions: add the 72-hour timescale" in said.replies[0]["text"]
+
+
+async def test_an_email_reply_subject_alone_is_not_read_as_a_command(bot):
+    """A reply with an empty body and our own subject ('RE: ...') is not taken as an order."""
+    rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-empty")
+    said = await bot.send(_email(bot, "", "RE: PP-001 review [case 1]", **rsm))
+    assert said.status in (200, 201) and "Approved" not in _text(said)
