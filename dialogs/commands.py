@@ -136,8 +136,10 @@ COMMANDS: tuple[Command, ...] = (
         "make [Morgan] the rsm for PP-4", "add another rsm to PP-5", "add me as rsm on PP-6", "rsm for PP-7 is [Sam]",
         "put [Alex] on PP-8 as rsm", "add an rsm to pp9", "new rsm for PP-10",
     ], changes_state=True, needs=("doc",), say="add rsm {payload} to {doc}", group="Documents",
-        reader=re.compile(r"^(add|set) (an? |another )?(rsm|responsible strategic manager)\s+(?P<who>.+?)\s+(to|for|on)\s+"
-                          r"(?P<ref>[a-z]{2,6}-\d{1,5})[.!]*$")),
+        reader=re.compile(r"^(please )?(add|set) (an? |another )?(rsm|responsible strategic manager)\s+(?P<who>.+?)\s+(to|for|on)\s+"
+                          r"(?P<ref>[a-z]{2,6}-\d{1,5})[.!]*$"
+                          r"|^(please )?(add|make|set|put) (?P<who2>.+?) (as|the|on) (an? |another )?(rsm|responsible strategic manager)"
+                          r" (to|for|on|of) (?P<ref2>[a-z]{2,6}-\d{1,5})[.!]*$")),
     _c("report", "the register report with a compliance chart", "report", [
         "report", "show me the report", "register report", "monthly report please", "governance summary",
         "compliance dashboard", "give me the stats", "how are we doing on compliance", "run the report",
