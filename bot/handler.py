@@ -57,6 +57,16 @@ def tenant_id_of(activity: Activity) -> str | None:
     return None
 
 
+def email_subject(activity: Activity) -> str | None:
+    """The email channel's subject, from `channelData` read without assuming the key's case (BOTFRAMEWORK.md)."""
+    if activity.channel_id != "email" or not isinstance(activity.channel_data, dict):
+        return None
+    for key, value in activity.channel_data.items():
+        if isinstance(key, str) and key.lower() == "subject" and isinstance(value, str):
+            return value
+    return None
+
+
 def identity_of(activity: Activity) -> ChannelIdentity:
     frm: ChannelAccount = activity.from_property or ChannelAccount(id="")
     return ChannelIdentity(
@@ -175,7 +185,7 @@ class PolicyBot(TeamsActivityHandler):
             response = await self.router.card_action(ident, value)
         else:
             state = await self.dialogs.get(turn_context, dict)
-            response = await self.router.handle(ident, text.strip(), value, state)
+            response = await self.router.handle(ident, text.strip(), value, state, subject=email_subject(activity))
         sent = await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
         await self._remember_card(turn_context, response.reply.card, sent.id if sent else None)
         await self.deliver(turn_context, response.notices)

@@ -53,7 +53,8 @@ COMMANDS: tuple[Command, ...] = (
         "help", "what can you do", "menu", "commands", "what can i ask you", "how do i use this",
         "show me what you can do", "i'm stuck", "options", "what do you do", "how does this bot work", "help me please", "what do i type",
         "i don't know how to use you",
-        "where do i start", "give me an example", "what can i do here", "how do i talk to you", "what can i ask",
+        "where do i start", "give me an example", "what can i do here", "how do i talk to you", "what can i ask", 
+        "what are you able to help with", "instructions", "what kinds of things can you do", "how do i use you",
     ], who=Who.ANYONE, say="help", group="Getting about"),
     _c("cancel", "stop what we are doing", "cancel", [
         "cancel", "stop", "never mind", "forget it", "quit", "abort", "cancel that", "stop that please",
@@ -99,11 +100,13 @@ COMMANDS: tuple[Command, ...] = (
         "my tasks", "what's waiting for me", "to do list", "show my tasks", "anything for me to do", "my inbox",
         "what do i need to do", "what needs my attention", "tasks please", "what have i got to action",
         "what's on my plate", "pending approvals for me",
-        "what's pending", "my queue", "what should i work on next", "what am i waiting to sign off",
+        "what's pending", "my queue", "what should i work on next", "what am i waiting to sign off", 
+        "anything outstanding for me", "what have i got to do this week", "stuff waiting for my sign off", "am i holding anything up", "anything need doing",
     ], say="my tasks", group="Cases"),
     _c("case", "one case and what can be done on it", "case", [
         "case 12", "show case 4", "open case 7", "what's happening on case 3", "where is case 9 up to", "#14",
-        "details of case no. 5", "look at case 2", "status of case 11", "pull up case 8",
+        "details of case no. 5", "look at case 2", "status of case 11", "pull up case 8", 
+        "where are we with case 6", "any news on case 10", "what stage is case 13 at", "update on case 15", "how is case 7 progressing",
     ], needs=("case",), say="case {case}", group="Cases"),
     _c("new_document", "ask for a new policy or procedure (I check the register first)", "new_document", [
         "request a new document", "i need a new procedure on [county lines]", "new policy request",
@@ -133,19 +136,26 @@ COMMANDS: tuple[Command, ...] = (
         "make [Morgan] the rsm for PP-4", "add another rsm to PP-5", "add me as rsm on PP-6", "rsm for PP-7 is [Sam]",
         "put [Alex] on PP-8 as rsm", "add an rsm to pp9", "new rsm for PP-10",
     ], changes_state=True, needs=("doc",), say="add rsm {payload} to {doc}", group="Documents",
-        reader=re.compile(r"^(add|set) (an? |another )?(rsm|responsible strategic manager)\s+(?P<who>.+?)\s+(to|for|on)\s+"
-                          r"(?P<ref>[a-z]{2,6}-\d{1,5})[.!]*$")),
+        reader=re.compile(r"^(please )?(add|set) (an? |another )?(rsm|responsible strategic manager)\s+(?P<who>.+?)\s+(to|for|on)\s+"
+                          r"(?P<ref>[a-z]{2,6}-\d{1,5})[.!]*$"
+                          r"|^(please )?(add|make|set|put) (?P<who2>.+?) (as|the|on) (an? |another )?(rsm|responsible strategic manager)"
+                          r" (to|for|on|of) (?P<ref2>[a-z]{2,6}-\d{1,5})[.!]*$")),
     _c("report", "the register report with a compliance chart", "report", [
         "report", "show me the report", "register report", "monthly report please", "governance summary",
         "compliance dashboard", "give me the stats", "how are we doing on compliance", "run the report",
         "how is the register looking", "overview of the register",
-        "register summary", "send me the dashboard",
+        "register summary", "send me the dashboard", 
+        "how are we doing overall", "what is our compliance like", "compliance stats this month", "compliance rate",
+        "how does the register look", "where are we with compliance",
     ], say="report", group="Reports"),
     _c("overdue_reviews", "reviews overdue, by service area and owner", "overdue_reviews", [
         "overdue reviews", "what's overdue", "which documents are overdue", "list late reviews", "show overdue policies",
         "anything out of date", "which procedures are past their review date", "what's late", "overdue documents",
         "past due", "missed their review date", "everything overdue", "documents out of date",
-        "reviews that are overdue",
+        "reviews that are overdue", 
+        "have we got any overdue reviews", "any reviews we have missed", "is anything overdue", "which reviews are behind",
+        "what is overdue for review", "overdue policies please", "overdue reviews by service area", "which documents need reviewing now",
+        "who owns the overdue documents",
     ], say="overdue reviews", group="Reports"),
     _c("reviews_due", "reviews due soon (say how many days)", "reviews_due", [
         "reviews due", "reviews due in 60 days", "what's due for review", "documents due soon", "what's coming up for review",
@@ -160,9 +170,14 @@ COMMANDS: tuple[Command, ...] = (
     _c("quiet_hours", "no reminders between two times", "quiet_hours", [
         "quiet hours 18:00 to 08:00", "set my quiet hours to 6pm to 8am", "no reminders after 6pm",
         "don't message me before 9am", "quiet hours are 17:30-08:30", "stop nudging me in the evenings",
-        "no quiet hours", "clear quiet hours", "only remind me in working hours", "set quiet hours",
+        "no quiet hours", "clear quiet hours", "only remind me in working hours", "set quiet hours", 
+        "do not send me anything after 7pm", "no reminders in the evening", "leave me alone after 5pm",
+        "i do not want messages at night", "can i turn on quiet hours",
+        "do not remind me before 8am", "stop messaging me in the evenings", "no reminders at night please",
+        "mute my reminders overnight", "remove my quiet hours", "how do i stop getting reminders at night",
+        "nothing outside my working hours please",
     ], changes_state=True, say="quiet hours {payload}", group="Reminders",
-        reader=re.compile(r"^(set )?(my )?quiet hours( to| are|:)?\s*(?P<q>.+)$|^(?P<none>no|remove|clear|stop) quiet hours[.!]*$")),
+        reader=re.compile(r"^(set )?(my )?quiet hours( to| are|:)?\s*(?P<q>.+)$|^(?P<none>no|remove|clear|stop|turn off|switch off) (my |the )?quiet hours[.!]*$")),
     _c("digest_on", "one daily digest instead of single reminders", "digest_on", [
         "daily digest", "send me a digest", "put my reminders in one daily email", "digest please",
         "one message a day please", "bundle my reminders", "i'd rather have a daily summary", "switch to digest",

@@ -44,3 +44,20 @@ def quoted_case(text: str) -> int | None:
     rest = body.split(new, 1)[1] if new and new in body else body
     found = {int(n) for n in _CASE.findall(rest)}
     return found.pop() if len(found) == 1 else None
+
+
+_REPLY_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|sv|tr)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_SUBJECT_CASE = re.compile(r"[\[(]\s*case\s*(?:no\.?|#)?\s*(\d{1,9})\s*[\])]|\bcase\s*(?:no\.?|#)?\s*(\d{1,9})\b", re.IGNORECASE)
+
+
+def subject_case(subject: str | None) -> int | None:
+    """The case a subject names ('RE: PP-014 review [case 3]' -> 3); None when it names none or several."""
+    found = {int(a or b) for a, b in _SUBJECT_CASE.findall(subject or "")}
+    return found.pop() if len(found) == 1 else None
+
+
+def subject_words(subject: str | None) -> tuple[str, bool]:
+    """The subject without its 'RE:' / 'FW:' prefixes, and whether it had one (a reply or a forward)."""
+    raw = re.sub(r"\s+", " ", (subject or "").replace("\u00a0", " ")).strip()
+    plain = _REPLY_PREFIX.sub("", raw).strip()
+    return plain, plain != raw

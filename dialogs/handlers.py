@@ -107,7 +107,9 @@ async def new_document(t: Turn, r: Reading) -> Response:  # started by the route
 async def add_rsm(t: Turn, r: Reading) -> Response:
     if not r.match:
         return ask_form(r.command, "Say who and which document.")
-    out = await owners.add_rsm(t.services, t.ident, r.match["ref"].upper(), original(r, "who"))
+    ref = r.match.get("ref") or r.match.get("ref2") or ""
+    who = original(r, "who") or original(r, "who2")  # 'me', a full name, or a first name only one person has
+    out = await owners.add_rsm(t.services, t.ident, ref.upper(), who)
     return Response(Reply(text=out.message), out.notices, out.changed_case)
 
 

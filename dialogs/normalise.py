@@ -60,11 +60,23 @@ SHORTHAND = {
 PHRASES = {"early help": "earlyhelp", "help desk": "helpdesk", "family help": "familyhelp",
            "case conference": "caseconference", "case management": "casemanagement", "case notes": "casenotes",
            "case file": "casefile", "case recording": "caserecording", "case audit": "caseaudit"}
-_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in PHRASES) + r")\b")
+# Ways of saying one thing that a command's examples say once ('out of date' is overdue)
+SAME = {"out of date": "overdue", "past due": "overdue", "past its review date": "overdue",
+        "past their review date": "overdue", "past the review date": "overdue", "lapsed": "overdue",
+        "not been reviewed on time": "overdue", "hasn't been reviewed": "overdue", "haven't been reviewed": "overdue",
+        "not been reviewed": "overdue", "not reviewed": "overdue", "out-of-date": "overdue", "expired": "overdue",
+        "past review date": "overdue", "past their review": "overdue", "past its review": "overdue", "stale": "overdue",
+        "behind on reviews": "overdue reviews", "behind with reviews": "overdue reviews", "overran": "overdue",
+        "slipped": "overdue", "late": "overdue", "outstanding reviews": "overdue reviews", "reviews outstanding": "overdue reviews", "gone past": "overdue", "compliant": "compliance",
+        "statistics": "stats", "figures": "stats", "numbers": "stats", "to-do": "to do", "todo list": "to do list",
+        "sign-off": "sign off", "signoff": "sign off", "ping": "message", "pinging": "messaging", "pings": "messages"}
+PHRASES.update(SAME)
+_PHRASE = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(PHRASES, key=len, reverse=True)) + r")\b")
 
 # Words that carry no meaning of their own here (weighted near zero when reading)
 STOP_WORDS = frozenset(
-    ["a", "an", "the", "to", "of", "for", "on", "in", "at", "is", "are", "be", "been", "am", "i", "me", "we", "us", "you", "your", "it", "its", "this", "that", "these", "those", "please", "could", "would", "can", "will", "just", "kindly", "so", "and", "or", "but", "now", "quickly", "do", "does", "did", "there", "here", "some", "any", "with", "by", "from", "about", "as", "up", "out", "if", "then", "than", "very", "really", "pretty", "policybot", "bot", "mate", "guys", "all", "my", "our", "lot", "lots", "loads", "bit", "much", "again"])
+    ["a", "an", "the", "to", "of", "for", "on", "in", "at", "is", "are", "be", "been", "am", "i", "me", "we", "us", "you", "your", "it", "its", "this", "that", "these", "those", "please", "could", "would", "can", "will", "just", "kindly", "so", "and", "or", "but", "now", "quickly", "do", "does", "did", "there", "here", "some", "any", "with", "by", "from", "about", "as", "up", "out", "if", "then", "than", "very", "really", "pretty", "policybot", "bot", "mate", "guys", "all", "my", "our", "lot", "lots", "loads", "bit", "much", "again",
+     "thing", "things", "stuff", "sort", "kind", "able", "latest", "overall", "currently", "urgently", "urgent"])
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u00b4": "'"})
 _WORD = re.compile(r"<[a-z]+>|[a-z0-9]+(?:'[a-z]+)?|[&+]")

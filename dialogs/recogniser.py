@@ -53,12 +53,12 @@ def stem(word: str) -> str:
         return word
     if len(word) > 4 and word.endswith("ies"):
         word = word[:-3] + "y"
-    elif len(word) > 6 and word.endswith("ing"):
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # the plural first: 'evenings' and 'evening' are one word
+    if len(word) > 6 and word.endswith("ing"):
         word = word[:-3]
     elif len(word) >= 5 and word.endswith("ed"):
         word = word[:-2]
-    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]
     if len(word) > 3 and word.endswith("e"):
         word = word[:-1]
     return word
@@ -69,8 +69,11 @@ def tokens(text: str) -> list[str]:
 
 
 STOPWORDS = frozenset(stem(w) for w in STOP_WORDS)
+# question words say a question is asked, not which command: 'who owns the overdue ones' is not 'who are you'
+INTERROGATIVES = frozenset(stem(w) for w in ["what", "which", "who", "how", "where", "when", "why", "many"])
 
-POLITE = frozenset(stem(w) for w in ["ok", "thanks", "thank", "you", "cheers", "hi", "hello", "hey", "morning", "afternoon", "evening", "please", "sorry", "great", "lovely", "brilliant"])
+# ('morning' and 'evening' are not among them: 'no reminders in the evening' means it; 'good evening' is small talk by its example)
+POLITE = frozenset(stem(w) for w in ["ok", "thanks", "thank", "you", "cheers", "hi", "hello", "hey", "please", "sorry", "great", "lovely", "brilliant"])
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,8 @@ class Recogniser:
             for t in seen:
                 df[t] = df.get(t, 0) + 1
         n = len(self.table)
-        self.idf = {t: (0.08 if t in STOPWORDS else math.log((n + 1) / (d + 0.5)))
+        self.idf = {t: (0.08 if t in STOPWORDS else min(0.3, math.log((n + 1) / (d + 0.5))) if t in INTERROGATIVES
+                        else math.log((n + 1) / (d + 0.5)))
                     for t, d in df.items()}
         self.vocab = tuple(sorted(t for t in df if len(t) >= 3 and not _PLACEHOLDER.match(t)))
         self.examples: list[Example] = []
@@ -164,7 +168,7 @@ class Recogniser:
                 out.append(t)
         return out, corrections
 
-    def scores(self, toks: Iterable[str], missing: slot_reader.Slots | None = None) -> list[Candidate]:
+    def scores(self, toks: Iterable[str], missing: slot_reader.Slots | None = None, *, typed_refs: bool = True) -> list[Candidate]:
         said = set(toks)
         if not said:
             return []
@@ -191,6 +195,8 @@ class Recogniser:
                     score *= 0.85  # it needs a reference the message does not give
                 else:
                     score += 0.08  # the reference it needs is there
+            elif typed_refs and missing is not None and missing.refs and not c.action and c.id not in QUESTIONISH:
+                score *= 0.9  # a document named to a command that takes none ('review PP-9, it's due' is not 'reviews due')
             out.append(Candidate(c, score))
         out.sort(key=lambda x: -x.score)
         seen: set[str] = set()
@@ -303,8 +309,9 @@ class Recogniser:
                 if len(found) == 1:  # a unique part of one title: that document, if a command about one is meant
                     with_doc = [t for t in toks if t != "<topic>"] + ["<doc>"]
                     slots.refs.append(found[0])
-                    rescored = self.scores(with_doc, slots)
-                    if "doc" in rescored[0].command.needs:
+                    rescored = self.scores(with_doc, slots, typed_refs=False)
+                    runner = rescored[1].score if len(rescored) > 1 else 0.0
+                    if "doc" in rescored[0].command.needs and rescored[0].score - runner >= MARGIN:
                         toks, candidates = with_doc, rescored
                     else:
                         slots.refs.clear()
@@ -333,6 +340,13 @@ class Recogniser:
             if about is not None and not about.command.changes_state:
                 best, command = Candidate(about.command, max(about.score, ACT)), about.command
                 margin = MARGIN
+        if slots.case is not None and not number_as_case and (command.id in QUESTIONISH or (
+                "case" in command.needs and not command.changes_state)):
+            about = next((c for c in candidates if "case" in c.command.needs and not c.command.changes_state
+                          and c.score >= OFFER), None)
+            if about is not None:  # "what's the latest on case 5?", "who is dealing with case 17": about the case
+                best, command = Candidate(about.command, max(about.score, ACT)), about.command
+                margin = MARGIN
         if command.id in ("find", "define"):  # the glossary, then the search (dialogs/router.py)
             return Reading("question", command, best.score, slots, tuple(corrections), top, topic=said)
         unknown = sum(1 for t in set(toks) if t not in self.idf and t not in STOPWORDS and not _PLACEHOLDER.match(t))
@@ -341,6 +355,11 @@ class Recogniser:
         if best.score < OFFER or (missing and questionish and command.changes_state):
             return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
         act_at = ACT if command.changes_state else ACT_READ
+        if (questionish and not command.changes_state and command.id not in QUESTIONISH and unknown == 0
+                and best.score >= ACT_READ - 0.05 and (second is None or second.command.id in QUESTIONISH or margin >= MARGIN / 2)):
+            # a question made only of a command's own words asks for that command ('what should I be working on?'):
+            # a question with words of its own ('... for a child missing from care?') is for the search
+            return Reading("act", command, best.score, slots, tuple(corrections), top, missing)
         if best.score < act_at or margin < MARGIN:
             if command.id == "smalltalk" and unknown == 0 and not questionish:
                 return Reading("act", command, best.score, slots, tuple(corrections), top)

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from dialogs import handlers
 from dialogs.commands import BY_ID, Command
-from dialogs.email_text import quoted_case, said_in_email
+from dialogs.email_text import quoted_case, said_in_email, subject_case, subject_words
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
 from dialogs.recogniser import (
@@ -58,6 +58,7 @@ YES = frozenset({"y", "yes", "yep", "yeah", "yup", "ok", "okay", "sure", "go ahe
 NO = frozenset({"n", "no", "nope", "nah", "not yet", "no thanks", "wrong", "neither", "none", "none of them",
                 "none of these", "no thank you", "not that"})
 STOP = frozenset({"cancel", "stop", "quit", "never mind", "nevermind", "forget it", "abort", "leave it"})
+_CASE_TAG = re.compile(r"\[?\s*case\s*\d+\s*\]?", re.IGNORECASE)
 LONGEST = 25_000  # longer than this is not read at all
 
 
@@ -81,9 +82,10 @@ class Router:
     # ------------------------------------------------------------------ the turn
 
     async def handle(self, ident: ChannelIdentity, text: str | None, value: dict | None = None,
-                     state: dict | None = None) -> Response:
+                     state: dict | None = None, *, subject: str | None = None) -> Response:
         """One turn. `state` is this conversation's dialog state (a dict the bot layer keeps between
-        turns), holding at most one dialog per person; without it, dialogs cannot start."""
+        turns), holding at most one dialog per person; without it, dialogs cannot start. `subject`
+        is an email's subject (the email channel only)."""
         value = value if isinstance(value, dict) else {}
         command = value.get("command") if isinstance(value.get("command"), str) else None
         if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
@@ -93,9 +95,11 @@ class Router:
             return await self.tracker_import(ident, said.strip()[len(TRACKER_COMMAND):])
         if ident.channel_id == "email" and command is None:
             case = quoted_case(said)
+            if case is None:
+                case = subject_case(subject)  # 'RE: PP-014 review [case 3]'
             if case is not None and "case" not in value:
                 value = {**value, "case": case}  # replying to a case's email: its reply words need no number
-            said = said_in_email(said)  # the new part of the reply, without quotes and signature
+            said = self._email_words(said_in_email(said), subject)  # the new part of the reply, without quotes and signature
         turn = await self._turn(ident, said, value, state)
         key = dialog_key(ident)
         note = None
@@ -119,6 +123,23 @@ class Router:
             response = Response(messages.first_contact(response.reply, self._intro(turn), handlers.examples_for(turn)),
                                 response.notices, response.changed_case)
         return response
+
+    def _email_words(self, body: str, subject: str | None) -> str:
+        """What an email asks: its new body; its subject when the body is empty ('my tasks' with
+        nothing under it); a fresh email's subject when it is a command and the body is not (the
+        body is then the command's words: subject 'approve case 3', body 'the timescales are right')."""
+        topic, reply = subject_words(subject)
+        if not topic or _CASE_TAG.fullmatch(topic):
+            return body
+        if not body:
+            return "" if reply and not self._is_command(topic) else topic
+        if reply or self._is_command(body) or not self._is_command(topic):
+            return body
+        return f"{topic}: {body}" if ":" not in topic else f"{topic} {body}"
+
+    def _is_command(self, words: str) -> bool:
+        r = self.recogniser.read(words)
+        return r.kind in ("act", "confirm", "choose") and r.command is not None and r.command.id not in ("smalltalk", "find", "define")
 
     async def _turn(self, ident: ChannelIdentity, said: str, value: dict, state: dict | None) -> Turn:
         async with self.services.uow() as uow:

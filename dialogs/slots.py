@@ -39,6 +39,7 @@ _ITEM = re.compile(r"\bitem\s*(?:no\.?|number|#)?\s*(\d{1,4})\b", re.IGNORECASE)
 _ACTION = re.compile(r"\baction\s*(?:no\.?|number|#)?\s*(\d{1,9})\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:\d{1,2}:\d{2}\s*(?:am|pm)?|\d{1,2}(?:\.\d{2})?\s*(?:am|pm))(?!\w)", re.IGNORECASE)
 _DAYS = re.compile(r"\b(\d{1,3})\s*(?:working\s+)?days?\b", re.IGNORECASE)
+_PAYLOAD_COLON = re.compile(r"(?<!\d):|:(?!\d)")
 _DASHED_REF = re.compile(r"\b([A-Za-z]{2,6})-(\d{1,5})\b")
 _LOOSE_REF = re.compile(r"\b([A-Za-z]{2,6})\s?-?\s?(\d{1,5})\b")
 
@@ -80,7 +81,8 @@ def ref_index(refs: Iterable[str]) -> dict[tuple[str, int], str]:
 
 def read(text: str, prefixes: Iterable[str] = ("pp",), known: dict[tuple[str, int], str] | None = None) -> Slots:
     original = tidy(text)
-    wording, sep, payload = original.partition(":")
+    colon = _PAYLOAD_COLON.search(original)  # a time's colon ('before 8:30') starts no payload
+    wording, sep, payload = (original[:colon.start()], ":", original[colon.end():]) if colon else (original, "", "")
     if not wording.strip() or not sep:
         wording, payload = original, ""
     slots = Slots(text="", original=original, payload=payload.strip())

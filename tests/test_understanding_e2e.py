@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from connectors.word.samples import tracked_docx
+from bot.app import SERVICES_KEY
 from policybot.cli import main
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import card_of, readable
@@ -183,3 +184,63 @@ async def test_a_chair_is_shown_the_meeting_commands(db_url, clock, demo_aad):
         assert "attendance: <words>" not in member
     finally:
         await dorset.stop()
+
+
+def _email(bot, text: str, subject: str | None, key: str = "subject", **who) -> dict:
+    act = bot.activity(text, **who)
+    if subject is not None:
+        act["channelData"] = {**act["channelData"], key: subject}
+    return act
+
+
+async def test_an_email_is_read_by_its_subject_and_its_new_body(bot, demo_aad):
+    """Issue 15 item 7: the subject gives the case ('RE: PP-001 review [case 1]') and, with an empty
+    body, is the command itself ('my tasks'); the channelData key is read in any case."""
+    ro = demo_aad["ro-1"]
+    await bot.say("review PP-001", aad=ro, conversation="a:ro-subject")
+    await bot.send(bot.activity("", aad=ro, conversation="a:ro-subject", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
+    rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-subject")
+    await bot.say("hello", **rsm)  # the first contact's note is past
+    typed = _text(await bot.say("my tasks", **rsm))
+    assert "case 1" in typed.lower()
+
+    by_subject = _text(await bot.send(_email(bot, "", "my tasks", "Subject", **rsm)))
+    assert by_subject == typed  # the subject alone is the command
+
+    fresh = _text(await bot.send(_email(bot, "Thanks,\nMorgan", "My Tasks", "SUBJECT", **rsm)))
+    assert fresh == typed  # a body with nothing new in it: the subject is what is asked
+
+    said = await bot.send(_email(bot, "Approve with conditions: add the 72-hour timescale\n\nKind regards,\nMorgan",
+                                 "RE: PP-001 review [case 1]", **rsm))
+    assert "Approved with conditions: add the 72-hour timescale" in said.replies[0]["text"]
+
+
+async def test_an_email_reply_subject_alone_is_not_read_as_a_command(bot):
+    """A reply with an empty body and our own subject ('RE: ...') is not taken as an order."""
+    rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-empty")
+    said = await bot.send(_email(bot, "", "RE: PP-001 review [case 1]", **rsm))
+    assert said.status in (200, 201) and "Approved" not in _text(said)
+
+
+async def test_nct_7_people_by_a_unique_first_name_or_me_and_asked_when_two_fit(bot, demo_aad):
+    """Issue 15 item 4 (NCT-7, adding an RSM): 'Jordan' is the one Jordan in the directory, 'me' is
+    the speaker; with two Caseys the bot asks which one and changes nothing."""
+    services = bot.app[SERVICES_KEY]
+    ppo = dict(aad=demo_aad["ppo"], conversation="a:ppo-people")
+    await bot.say("hello", **ppo)
+    said = _text(await bot.say("add rsm Jordan to PP-001", **ppo))
+    assert "Jordan Whitfield added as a Responsible Strategic Manager" in said, said
+    said = _text(await bot.say("add me as rsm on PP-001", **ppo))
+    assert "Priya Patel-Owens added as a Responsible Strategic Manager" in said, said
+
+    async with services.uow() as uow:
+        await uow.people.create(id="casey-2", name="Casey Morrow", email="casey.morrow@example.org", active=True)
+        await uow.commit()
+    said = _text(await bot.say("add rsm Casey to PP-001", **ppo))
+    assert "Which Casey?" in said and "Casey Lindqvist" in said and "Casey Morrow" in said, said
+    async with services.uow() as uow:
+        doc = await uow.documents.by_ref("PP-001")
+        rsms = {doc.rsm_id, *(doc.extra or {}).get("other_rsm_ids", [])}
+    assert "casey-2" not in rsms and "rsm-early-help" not in rsms  # asked, nothing changed
+    said = _text(await bot.say("add rsm Casey Morrow to PP-001", **ppo))
+    assert "Casey Morrow added as a Responsible Strategic Manager" in said, said

@@ -8,6 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from services.errors import BadInput, NotFound
+from services.people.matching import Directory, PersonProblem
+
 
 @dataclass(frozen=True)
 class ChannelIdentity:
@@ -52,19 +55,57 @@ async def remember_conversation(uow, *, now: datetime, ident: ChannelIdentity, p
     )
 
 
-async def find_person(uow, who: str):
-    """A person in the directory by id, email address or (part of) their name; None if unknown or ambiguous."""
-    who = (who or "").strip()
-    if not who:
+ME = frozenset({"me", "myself", "i", "me please", "yours truly"})
+
+
+async def person_named(uow, who: str, *, me=None):
+    """The one person meant by what was typed: 'me' (the speaker, `me`), an id, an email address,
+    a full name however written (services/people/matching.py), a first name when only one active
+    person has it, or a unique part of a name. Two people who could be meant are never guessed:
+    BadInput asks which one; nobody raises NotFound."""
+    shown = " ".join((who or "").split()).strip(" .!?\"'")
+    if not shown:
+        raise BadInput("Say who: their full name, their first name or their email address.")
+    if shown.lower() in ME:
+        if me is None:
+            raise NotFound("I don't know who you are yet, so I can't name you.")
+        return me
+    person = await uow.people.get(shown)
+    if person is None and "@" in shown:
+        person = await uow.people.by_email(shown)
+    if person is not None:
+        if not person.active:
+            raise NotFound(f"{person.name} has left: their account is disabled in the directory.")
+        return person
+    people = await uow.people.all()
+    try:
+        return Directory(people).match(shown).person
+    except PersonProblem as problem:
+        if "could be" in str(problem):
+            raise BadInput(f"Which one? {problem}.") from None
+    active = [p for p in people if p.active]
+    if " " not in shown:
+        first = [p for p in active if p.name.split() and p.name.split()[0].lower() == shown.lower()]
+        if len(first) == 1:
+            return first[0]
+        if len(first) > 1:
+            raise BadInput(f"Which {shown}? " + " or ".join(f"{p.name} ({p.email})" if p.email else p.name for p in first)
+                           + ": say their full name.")
+    part = [p for p in active if shown.lower() in p.name.lower()]
+    if len(part) == 1:
+        return part[0]
+    if len(part) > 1:
+        raise BadInput(f"Which one? '{shown}' could be " + " or ".join(p.name for p in part[:5]) + ": say their full name.")
+    raise NotFound(f"I can't find anyone called \"{shown}\" in the directory. Give their full name or email address.")
+
+
+async def find_person(uow, who: str, *, me=None):
+    """A person in the directory by id, email address, name or unique first name (person_named);
+    None if unknown or ambiguous."""
+    try:
+        return await person_named(uow, who, me=me)
+    except (BadInput, NotFound):
         return None
-    person = await uow.people.get(who)
-    if person is None and "@" in who:
-        person = await uow.people.by_email(who)
-    if person is None:
-        needle = who.lower()
-        matches = [p for p in await uow.people.all() if needle in p.name.lower()]
-        person = matches[0] if len(matches) == 1 else None
-    return person
 
 
 async def directory(uow) -> list[tuple[str, str, str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from governance import lifecycle as gl
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
-from services.people.identity import ChannelIdentity, find_person, resolve_person
+from services.people.identity import ChannelIdentity, person_named, resolve_person
 from services.cases.lifecycle import _rsm_ids, uses_rsm
 from services.delivery.notices import daily, dated
 from services.ports import Notice
@@ -42,9 +42,7 @@ async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str
         doc = await uow.documents.by_ref(ref)
         if doc is None:
             raise NotFound(f"I can't find a document with the reference {ref!r}.")
-        person = await find_person(uow, who)
-        if person is None or not person.active:
-            raise NotFound(f"I can't find one person called \"{who}\" in the directory. Give their full name or email address.")
+        person = await person_named(uow, who, me=actor)  # 'me', a unique first name, or asks which one
         if person.id in _rsm_ids(doc):
             raise BadInput(f"{person.name} is already a Responsible Strategic Manager of {doc.ref}.")
         if doc.rsm_id is None:

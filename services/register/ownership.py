@@ -16,7 +16,7 @@ from governance.reminders import NUDGE_KINDS
 from services.context import Services
 from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotFound
-from services.people.identity import find_person
+from services.people.identity import person_named
 from services.ports import Notice
 
 
@@ -38,7 +38,14 @@ class OwnershipProblem:
 
 
 async def _person(uow, who: str, what: str):
-    person = await find_person(uow, who)
+    try:
+        return await person_named(uow, who)  # a unique first name will do; two who fit are asked about
+    except NotFound:
+        pass
+    person = await uow.people.get(who.strip()) or (await uow.people.by_email(who.strip()) if "@" in who else None)
+    if person is None:  # someone who has left is still found to hand their work over
+        left = [p for p in await uow.people.all() if who.strip().lower() in p.name.lower()]
+        person = left[0] if len(left) == 1 else None
     if person is None:
         raise NotFound(f"I can't find {what} '{who}' in the directory (use their id, email address or full name).")
     return person
