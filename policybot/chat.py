@@ -21,6 +21,8 @@ import aiohttp
 from aiohttp import web
 
 from policybot.card_text import TextCard, card_to_text, input_value
+from services.people.identity import directory, find_person
+from store.uow import Store
 
 TENANT = "00000000-0000-4000-8000-000000000001"
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
@@ -283,9 +285,6 @@ async def _stdin_line(prompt: str) -> str | None:
 
 
 async def run_chat(bot_url: str, database_url: str, who: str | None, channel: str = "msteams") -> int:
-    from services.people.identity import directory, find_person
-    from store.uow import Store
-
     store = Store(database_url)
 
     async def lookup(name: str) -> Identity | None:

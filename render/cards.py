@@ -5,6 +5,11 @@ Add an example here whenever a new message kind with a card is written.
 
 from __future__ import annotations
 
+from services.ports import Change, ChangeKind, ChangeSummary
+from services.cases.draft_changes import DraftView
+from services.cases.draft_delivery import Comparison
+import dataclasses
+from pathlib import Path
 from datetime import date, datetime, timedelta
 
 from governance.lifecycle import ActionSpec
@@ -185,8 +190,6 @@ def _report_examples(doc: DocumentView) -> dict:
 
 
 def _summary():
-    from services.ports import Change, ChangeKind, ChangeSummary
-
     changes = tuple(Change(k, s, t, a) for k, s, t, a in [
         (ChangeKind.INSERTION, "3. Roles and responsibilities", "Return home interviews are offered within 72 hours.", "Alex Example"),
         (ChangeKind.DELETION, "3. Roles and responsibilities", "within five working days", "Alex Example"),
@@ -200,10 +203,6 @@ def _summary():
 
 
 def _with_draft(view):
-    import dataclasses
-
-    from services.cases.draft_changes import DraftView
-
     draft = DraftView(id=1, case_id=view.id, number=2, filename="amended.docx", size=3_100_000, sha256="0" * 64,
                       uploaded_by="Alex Example", uploaded_at=datetime(2026, 11, 20, 10, 0, tzinfo=LONDON),
                       changes=_summary(), change_kind="substantive", compared_with=None)
@@ -211,8 +210,4 @@ def _with_draft(view):
 
 
 def _comparison():
-    from pathlib import Path
-
-    from services.cases.draft_delivery import Comparison
-
     return Comparison("NCT-001", "Children Missing from Home and Care", 1, 2, _summary(), Path("redline.docx"), "redline.docx")

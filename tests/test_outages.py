@@ -59,7 +59,7 @@ async def test_a_database_outage_gets_plain_words_a_503_and_the_bot_recovers(pro
 async def test_a_turn_that_crashes_shows_a_reference_that_is_in_the_log(bot, demo_aad, caplog, monkeypatch):
     from dialogs.router import Router
 
-    async def broken(self, ident, text, value=None, state=None):
+    async def broken(self, ident, text, value=None, state=None, **_words):
         raise RuntimeError("a defect")
 
     monkeypatch.setattr(Router, "handle", broken)

@@ -17,6 +17,10 @@ from bot.settings import Settings, SettingsError
 from governance.errors import PresetError
 from policybot.cli import configure_logging
 from store.db import mask_url, outage
+from store.uow import Store
+from bot.bootstrap import build, create_app
+from bot.app import health
+from store.migrate import head_revisions
 
 SHUTDOWN_SECONDS = 10
 
@@ -27,8 +31,6 @@ class CannotStart(Exception):
 
 async def prepare_database(settings: Settings) -> None:
     """Reach the database and bring its schema up to date, or say plainly why not."""
-    from store.uow import Store
-
     store = Store(settings.database_url)
     try:
         reason = await outage(store.engine)
@@ -64,7 +66,6 @@ def plain_start(run):
 
 @plain_start
 def _serve(args) -> int:
-    from bot.bootstrap import create_app
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
@@ -82,8 +83,6 @@ def _serve(args) -> int:
 @plain_start
 def _status(args) -> int:
     """The database, the outbox backlog and the scheduler's leader, for a person on the server."""
-    from bot.app import health
-    from bot.bootstrap import build
 
     settings = Settings.from_env()
     asyncio.run(prepare_database(settings))
@@ -118,8 +117,6 @@ def _status(args) -> int:
 
 @plain_start
 def _db_upgrade(_args) -> int:
-    from store.migrate import head_revisions
-
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     asyncio.run(prepare_database(settings))
