@@ -15,6 +15,7 @@ class Reply:
     card: dict | None = None
     html: str | None = None
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    files: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)  # (name, content type, signed link)
 
     def html_body(self) -> str:
         return self.html or "<p>" + html.escape(self.text).replace("\n", "<br>") + "</p>"
@@ -47,6 +48,10 @@ def facts(pairs: list[tuple[str, str]]) -> dict:
 def command_button(title: str, command: str) -> dict:
     """A button that says `command` on the person's behalf (works in Teams and the local chat)."""
     return {"type": "Action.Submit", "title": title, "data": {"command": command}}
+
+
+def link_button(title: str, url: str) -> dict:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
 def execute_button(title: str, verb: str, data: dict | None = None) -> dict:
