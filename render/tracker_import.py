@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from render.reply import Reply, card, command_button, facts, heading, link_button, para
-from services.register.tracker_report import ImportReport
+from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
 
 FIRST_PROBLEMS = 6
 FIRST_COLUMNS = 16
@@ -60,7 +60,8 @@ def preview_reply(report: ImportReport, token: str, report_url: str | None = Non
     files: tuple[tuple[str, str, str], ...] = ()
     if report_url:
         actions.append(link_button("Download the report (.xlsx)", report_url))
-        lines.append(f"Every row's outcome is in the report (.xlsx, attached; the link works for a short while): {report_url}")
+        lines.append(f"Every row's outcome is in the report (.xlsx, attached; the link works for {REPORT_LINK_HOURS} hours, "
+                     f"for you only): {report_url}")
         files = ((report.report_name, XLSX, report_url),)
     return Reply(text="\n".join(lines), card=card(body, actions), files=files)
 

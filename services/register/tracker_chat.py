@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from services.cases.draft_delivery import LinkSigner
@@ -21,7 +22,7 @@ from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
 from services.register.importing import import_workbook, reader_of
 from services.register.tracker_mapping import ImportMapping
-from services.register.tracker_report import ImportReport
+from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
 
 IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -86,7 +87,8 @@ def _report_path(services: Services, token: str, person_id: str) -> Path:
 
 def report_link(signer: LinkSigner, preview: TrackerPreview, now) -> str:
     """A short-lived signed link to the preview's .xlsx report, bound to the upload and the person."""
-    return signer.sign({"k": REPORT_LINK, "t": preview.token, "p": preview.person_id}, now)
+    return signer.sign({"k": REPORT_LINK, "t": preview.token, "p": preview.person_id}, now,
+                       timedelta(hours=REPORT_LINK_HOURS))
 
 
 async def report_by_link(services: Services, signer: LinkSigner, link: str) -> tuple[Path, str]:

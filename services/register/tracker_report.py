@@ -41,6 +41,9 @@ class Skipped:
     line: int | None = None
 
 
+REPORT_LINK_HOURS = 2  # how long a preview's link to its .xlsx report opens
+
+
 @dataclass
 class ImportReport:
     filename: str
