@@ -40,7 +40,7 @@ def _plain(body: Any) -> Any:
 
 
 # Invokes the bot answers itself; any other name gets an invoke response saying so, not the SDK's 501.
-HANDLED_INVOKES = {"adaptiveCard/action"}
+HANDLED_INVOKES = {"adaptiveCard/action", "fileConsent/invoke"}  # card buttons; the draft and redline uploads
 
 
 def unhandled_invoke(name: str) -> tuple[int, dict]:

@@ -34,10 +34,10 @@ class SafeOpenIdMetadata(_OpenIdMetadata):
         self._lock = asyncio.Lock()
 
     async def get(self, key_id: str):
-        if self.last_updated < datetime.now() - REFRESH_EVERY:
+        if self.last_updated < datetime.now() - REFRESH_EVERY:  # noqa: DTZ005 - the SDK keeps last_updated naive
             await self._refresh()
         key = self._find(key_id)
-        if key is None and self.last_updated < datetime.now() - REFRESH_MISSING_AFTER:
+        if key is None and self.last_updated < datetime.now() - REFRESH_MISSING_AFTER:  # noqa: DTZ005
             log.info("signing key %r not in the cached key set: fetching the key set again", key_id)
             await self._refresh()
             key = self._find(key_id)
@@ -47,7 +47,7 @@ class SafeOpenIdMetadata(_OpenIdMetadata):
         async with self._lock:
             keys = await asyncio.to_thread(self._fetch)
             self.keys = keys
-            self.last_updated = datetime.now()
+            self.last_updated = datetime.now()  # noqa: DTZ005 - naive, as the SDK compares it
 
     def _fetch(self) -> list[dict]:
         response = requests.get(self.url, timeout=FETCH_TIMEOUT_SECONDS)

@@ -31,7 +31,8 @@ import logging
 import secrets
 import socket
 from collections import Counter
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
@@ -271,7 +272,7 @@ class MailIn:
         texts = [a.text or "" for a in capture.said if a.text]
         htmls = [(a.channel_data or {}).get("htmlBody") if isinstance(a.channel_data, dict) else None for a in capture.said]
         text = "\n\n".join(texts) or "Thank you: I have your message."
-        html = "\n".join(h or f"<p>{t}</p>" for h, t in zip(htmls, texts)) or f"<p>{text}</p>"
+        html = "\n".join(h or f"<p>{t}</p>" for h, t in zip(htmls, texts, strict=True)) or f"<p>{text}</p>"
         return text, html, case_id, None
 
     def _reply(self, row) -> bytes:
@@ -383,7 +384,7 @@ class MailIn:
                 log.exception("mail sweep failed")
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=every)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake.clear()
 

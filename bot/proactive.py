@@ -137,7 +137,7 @@ class TeamsSender:
                             continue
                         raise TransientSendError(f"Teams answered {resp.status}: {text[:300]}", wait)
                     raise PermanentSendError(f"Teams answered {resp.status}: {text[:300]}")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 if attempt < IN_CALL_TRIES:
                     await asyncio.sleep(0.5 * 2 ** (attempt - 1))
                     continue

@@ -7,7 +7,8 @@ wrote are ever decoded.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from typing import Any
+from collections.abc import Callable
 
 import jsonpickle
 from botbuilder.core import Storage
@@ -38,16 +39,16 @@ class SqlStorage(Storage):
         self._states = states
         self._now = now
 
-    async def read(self, keys: List[str]) -> Dict[str, Any]:
+    async def read(self, keys: list[str]) -> dict[str, Any]:
         rows = await self._states.read(list(keys or []))
-        out: Dict[str, Any] = {}
+        out: dict[str, Any] = {}
         for key, (data, etag) in rows.items():
             item = jsonpickle.decode(data["pickled"])
             _set_etag(item, etag)
             out[key] = item
         return out
 
-    async def write(self, changes: Dict[str, Any]) -> None:
+    async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
             raise ValueError("changes are required when writing")
         if not changes:
@@ -67,5 +68,5 @@ class SqlStorage(Storage):
         for key, item in changes.items():
             _set_etag(item, new_etags[key])
 
-    async def delete(self, keys: List[str]) -> None:
+    async def delete(self, keys: list[str]) -> None:
         await self._states.delete(list(keys or []))

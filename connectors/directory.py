@@ -214,7 +214,7 @@ class GraphDirectory:
                     members.setdefault(m["id"], set()).add(role)
         managed = frozenset(groups)
         entries = []
-        for u, mgr in zip(users, managers):
+        for u, mgr in zip(users, managers, strict=True):
             email = (u.get("mail") or u.get("userPrincipalName") or "").lower() or None
             entries.append(Entry(
                 name=u.get("displayName") or email or u["id"], email=email, aad_object_id=u["id"],

@@ -20,8 +20,9 @@ import re
 import ssl
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable
+from datetime import datetime, timedelta, UTC
+from typing import Any
+from collections.abc import Awaitable, Callable
 from urllib.parse import quote
 
 import aiohttp
@@ -136,7 +137,7 @@ class GraphMailbox:
                     raise GraphMailError(f"Graph {label} answered {resp.status} {code}: {message}", status=resp.status,
                                          code=code, transient=resp.status in THROTTLED or resp.status >= 500,
                                          retry_after=wait)
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 if attempt < self.max_tries:
                     await self._sleep(min(self.max_wait, 2.0 ** attempt))
                     continue
@@ -224,7 +225,7 @@ class GraphMailbox:
 
 
 def _iso(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.0000000Z")
 
 
 def parse_time(raw: str | None) -> datetime | None:
@@ -235,7 +236,7 @@ def parse_time(raw: str | None) -> datetime | None:
         at = datetime.fromisoformat(re.sub(r"\.\d+", "", raw).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def lifetime(now: datetime, minutes: int = MAX_SUBSCRIPTION_MINUTES - 60) -> datetime:

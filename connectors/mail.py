@@ -17,7 +17,7 @@ import ssl
 import time
 from collections import deque
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -326,7 +326,7 @@ class GraphTransport:
                             self.pacer.hold(wait)
                         raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", wait)
                     raise PermanentSendError(f"Graph sendMail {resp.status}: {detail}")
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError) as exc:
                 raise TransientSendError(f"could not reach Microsoft Graph: {exc!r}") from exc
         finally:
             if self._session is None:

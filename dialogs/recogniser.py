@@ -269,7 +269,9 @@ class Recogniser:
         missing = tuple(n for n in command.needs if not _has(slots, n))
         return Reading("act", command, 1.0, slots, missing=missing, match=groups)
 
-    def _read_one(self, said: str, prefixes, known_refs, card_case: int | None,
+    # The order of the readings is the policy (slots, exact, fuzzy, question, small talk): kept in
+    # one function, read top to bottom, rather than spread over helpers.
+    def _read_one(self, said: str, prefixes, known_refs, card_case: int | None,  # noqa: C901
                   titles: TitleIndex | None = None) -> Reading:
         slots = slot_reader.read(said, prefixes, known_refs)
         exact = self._exact(said)

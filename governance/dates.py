@@ -269,7 +269,7 @@ def _parse_said(text: str, today: date, month_end: bool) -> date:
     if found is not None:
         return found
     parsed = dateparser.parse(lowered, languages=["en"],
-                              settings={**_SETTINGS, "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12)})
+                              settings={**_SETTINGS, "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12)})  # noqa: DTZ001 - dateparser reads a wall-clock date, no zone
     if parsed is None:
         raise _unreadable(shown)
     return parsed.date()

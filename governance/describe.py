@@ -104,7 +104,7 @@ def mermaid(preset: Preset, route_id: str) -> str:
     for stage in route.stages:
         lines.append(f"    {_node(stage)}")
     mandatory = [s for s in route.stages if not s.optional]
-    for a, b in zip(mandatory, mandatory[1:]):
+    for a, b in zip(mandatory, mandatory[1:], strict=False):
         label = ""
         if b.when:
             label = f"|if {b.when}|"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Sequence
+from collections.abc import Sequence
 
 from governance.calendar import LONDON, WorkingCalendar, add_months, is_escalation_due
 from governance.dates import month_year, weekday_date

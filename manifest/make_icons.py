@@ -40,7 +40,7 @@ def document(x: float, y: float) -> bool:
 def outline(x: float, y: float) -> bool:
     inside = 0.25 <= x <= 0.75 and 0.12 <= y <= 0.88
     inner = 0.34 <= x <= 0.66 and 0.21 <= y <= 0.79
-    line = 0.38 <= x <= 0.62 and any(l <= y <= l + 0.07 for l in (0.38, 0.56))
+    line = 0.38 <= x <= 0.62 and any(low <= y <= low + 0.07 for low in (0.38, 0.56))
     return (inside and not inner) or line
 
 

@@ -13,6 +13,7 @@ import json
 import sys
 import threading
 import uuid
+from pathlib import Path, PurePath
 from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
 
@@ -92,11 +93,9 @@ class ChatClient:
 
     async def attach(self, path: str, text: str = "") -> None:
         """Send a file as Teams does: an attachment the bot downloads from the channel."""
-        from pathlib import Path
-
-        p = Path(path).expanduser()
+        p = PurePath(path)
         try:
-            data = p.read_bytes()
+            data = await asyncio.to_thread(_read_file, path)
         except OSError as exc:
             self.out(f"(could not read {p}: {exc.strerror})")
             return
@@ -332,3 +331,8 @@ async def run_chat(bot_url: str, database_url: str, who: str | None, channel: st
 
 def dumps(obj: object) -> str:
     return json.dumps(obj, indent=1)
+
+
+def _read_file(path: str) -> bytes:
+    """A file the person named (~ for their home folder), read off the event loop."""
+    return Path(path).expanduser().read_bytes()

@@ -24,7 +24,7 @@ def compliance_chart_png(report: RegisterReport, *, width: float = 6.0, height: 
 
     points = report.history
     days = [p.on for p in points]
-    gaps = sorted((b - a).days for a, b in zip(days, days[1:]))
+    gaps = sorted((b - a).days for a, b in zip(days, days[1:], strict=False))
     gap = gaps[len(gaps) // 2] if gaps else 7  # the usual spacing of the snapshots, in days
     fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
@@ -59,7 +59,7 @@ def _line(r: ReviewLine) -> str:
 def _tally_text(title: str, rows, limit: int = 12) -> list[str]:
     out = [f"{title}:"]
     for t in rows[:limit]:
-        w = ", ".join(f"{n} in {lo}-{hi} days" for (lo, hi), n in zip(_ranges(), t.within) if n)
+        w = ", ".join(f"{n} in {lo}-{hi} days" for (lo, hi), n in zip(_ranges(), t.within, strict=True) if n)
         out.append(f"- {t.name}: {t.overdue} overdue" + (f"; {w}" if w else ""))
     if len(rows) > limit:
         out.append(f"- and {len(rows) - limit} more")
@@ -68,7 +68,7 @@ def _tally_text(title: str, rows, limit: int = 12) -> list[str]:
 
 def _ranges() -> list[tuple[int, int]]:
     lows = [0] + [w + 1 for w in WINDOWS[:-1]]
-    return list(zip(lows, WINDOWS))
+    return list(zip(lows, WINDOWS, strict=True))
 
 
 def _tally_facts(rows, limit: int = 12) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 from sqlalchemy import (
     JSON,
@@ -37,11 +37,11 @@ class TZDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("a naive datetime cannot be stored: give it a timezone")
-        return value.astimezone(timezone.utc) if dialect.name == "sqlite" else value
+        return value.astimezone(UTC) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
@@ -63,7 +63,7 @@ class Person(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     preferences: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    roles: Mapped[list["PersonRole"]] = relationship(
+    roles: Mapped[list[PersonRole]] = relationship(
         back_populates="person", cascade="all, delete-orphan", lazy="selectin"
     )
 

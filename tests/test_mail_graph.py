@@ -23,7 +23,7 @@ class GraphStandIn:
         self.answers: list[tuple[int, dict]] = []  # the next answers to give, else 202
         self.sent_items_searches: list[str] = []
 
-    async def start(self) -> "GraphStandIn":
+    async def start(self) -> GraphStandIn:
         app = web.Application()
         app.router.add_post("/v1.0/users/{user}/sendMail", self._send)
         app.router.add_get("/v1.0/users/{user}/mailFolders/sentitems/messages", self._sent_items)

@@ -54,7 +54,7 @@ class MailBot(RunningBot):
         super().__init__(settings, clock)
         self.port = port
 
-    async def start(self) -> "MailBot":
+    async def start(self) -> MailBot:
         await self.channel.start()
         self.app = create_app(self.settings, clock=self.clock)
         self.runner = web.AppRunner(self.app)

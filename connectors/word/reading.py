@@ -114,6 +114,9 @@ def _diff(old: list[Unit], new: list[Unit]):
 
 def _summary(changes: list[Change]) -> ChangeSummary:
     sections = tuple(dict.fromkeys(c.section for c in changes if c.section))
-    count = lambda kind: sum(1 for c in changes if c.kind is kind)
+
+    def count(kind: ChangeKind) -> int:
+        return sum(1 for c in changes if c.kind is kind)
+
     return ChangeSummary(changes=tuple(changes), insertions=count(ChangeKind.INSERTION), deletions=count(ChangeKind.DELETION),
                          comments=count(ChangeKind.COMMENT), sections=sections, changed=count(ChangeKind.CHANGED))

@@ -139,7 +139,7 @@ async def _endpoint(url: str) -> Step:
                     return Step("notifications", True, f"{url} answers Graph's validation handshake")
                 return Step("notifications", False, f"{url} answered {resp.status} {resp.content_type}, not the "
                                                     "validation token as text/plain: is it policybot's /api/graph/notifications?")
-    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, aiohttp.ClientError) as exc:
         return Step("notifications", False, f"Graph could not reach {url} ({type(exc).__name__}): it must be a public "
                                             "https address of this bot, answering within 10 seconds.")
 

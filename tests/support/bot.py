@@ -37,7 +37,7 @@ class RunningBot:
         self.url = ""
         self.http: aiohttp.ClientSession | None = None
 
-    async def start(self) -> "RunningBot":
+    async def start(self) -> RunningBot:
         await self.channel.start()
         self.app = create_app(self.settings, clock=self.clock, **self.app_kwargs)
         self.runner = web.AppRunner(self.app)

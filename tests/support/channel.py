@@ -45,7 +45,7 @@ class ChannelStandIn:
         self.runner: web.AppRunner | None = None
         self.url = ""
 
-    async def start(self) -> "ChannelStandIn":
+    async def start(self) -> ChannelStandIn:
         app = web.Application()
         app.router.add_post("/v3/conversations/{conv}/activities/{reply}", self._send)
         app.router.add_post("/v3/conversations/{conv}/activities", self._send)

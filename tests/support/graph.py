@@ -4,7 +4,6 @@ TLS because MSAL only talks to https authorities."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import email as email_lib
 import email.policy
@@ -13,7 +12,7 @@ import json
 import re
 import ssl
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -101,7 +100,7 @@ class GraphServer:
     def routes(self, app: web.Application) -> None:
         """More of Graph (the mailbox stand-in adds its routes here)."""
 
-    async def start(self) -> "GraphServer":
+    async def start(self) -> GraphServer:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         self.routes(app)
         app.router.add_get("/{tenant}/v2.0/.well-known/openid-configuration", self._openid)
@@ -130,7 +129,7 @@ MAX_SUBSCRIPTION_MINUTES = 10_080
 
 
 def graph_time(at: datetime) -> str:
-    return at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class MailGraphServer(GraphServer):
@@ -165,7 +164,7 @@ class MailGraphServer(GraphServer):
         self.throttles: list[list] = []  # [path part, seconds, times left]
         self.outage = False
         self.notifications_posted: list[tuple[int, dict]] = []
-        self.now = lambda: datetime.now(timezone.utc)
+        self.now = lambda: datetime.now(UTC)
         self._http: aiohttp.ClientSession | None = None
 
     # -------------------------------------------------------------- the test's side
@@ -383,7 +382,7 @@ class MailGraphServer(GraphServer):
                                        timeout=aiohttp.ClientTimeout(total=10)) as resp:
                 text = await resp.text()
                 return resp.status == 200 and resp.content_type == "text/plain" and text == token
-        except (aiohttp.ClientError, asyncio.TimeoutError):
+        except (TimeoutError, aiohttp.ClientError):
             return False
 
     async def _subscribe(self, request: web.Request) -> web.Response:
@@ -427,7 +426,7 @@ class MailGraphServer(GraphServer):
         sub["reauthorized"] = sub.get("reauthorized", 0) + 1
         return web.Response(status=200)
 
-    async def start(self) -> "MailGraphServer":
+    async def start(self) -> MailGraphServer:
         self._http = aiohttp.ClientSession()
         await super().start()
         return self

@@ -8,7 +8,7 @@ import socket
 import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Callable
+from collections.abc import Callable
 
 from aiosmtpd.controller import Controller
 
@@ -31,7 +31,7 @@ class Arrived:
 
 
 class _Handler:
-    def __init__(self, server: "SmtpServer") -> None:
+    def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
@@ -65,7 +65,7 @@ class SmtpServer:
         self.lock = threading.Lock()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=_free_port())
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         self.controller.start()
         return self
 

@@ -15,7 +15,7 @@ import hashlib
 import html
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 from email.utils import format_datetime, parsedate_to_datetime
 
 from aiohttp import web
@@ -90,7 +90,7 @@ class TrixSite:
             i += 1
         for section, titles in GENERATED.items():
             slugs = [slugify(t) for t in titles]
-            for title, slug in zip(titles, slugs):
+            for title, slug in zip(titles, slugs, strict=True):
                 related = rng.sample([s for s in slugs if s != slug], k=min(2, len(slugs) - 1))
                 self._add(slug, section, title, generated_paragraphs(title, rng), related, i, rng)
                 i += 1
@@ -233,7 +233,7 @@ class TrixSite:
     def url(self) -> str:
         return self.origin + BASE
 
-    async def start(self) -> "TrixSite":
+    async def start(self) -> TrixSite:
         app = web.Application()
         app.router.add_route("GET", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
@@ -285,9 +285,9 @@ class TrixSite:
             if ch.slug == SLOW_CHAPTER:
                 try:
                     await asyncio.wait_for(self._stop.wait(), timeout=self.slow_seconds)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
-            modified = datetime(ch.updated_on.year, ch.updated_on.month, ch.updated_on.day, 9, 0, tzinfo=timezone.utc)
+            modified = datetime(ch.updated_on.year, ch.updated_on.month, ch.updated_on.day, 9, 0, tzinfo=UTC)
             return self._html(request, self.chapter_html(ch), modified)
         return web.Response(status=404, text="Not found")
 
