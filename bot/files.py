@@ -24,6 +24,7 @@ from services.cases import draft_delivery
 from services.cases.draft_delivery import DraftFile, LinkSigner
 from services.context import Services
 from services.errors import UserFacingError
+from services.register import tracker_chat
 
 log = logging.getLogger("policybot.files")
 
@@ -136,7 +137,28 @@ async def draft_download(request: web.Request) -> web.StreamResponse:
     })
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def tracker_report_download(request: web.Request) -> web.StreamResponse:
+    """The tracker import report a preview offered: only through its own signed link, only while
+    unexpired, and only while the person it was made for may still import (403 otherwise)."""
+    try:
+        path, name = await tracker_chat.report_by_link(request.app[SERVICES_FOR_FILES], request.app[SIGNER_KEY],
+                                                       request.match_info["token"])
+    except UserFacingError as exc:
+        log.info("tracker report link refused: %s", exc)
+        return web.Response(status=403, text=str(exc), content_type="text/plain")
+    return web.FileResponse(path, headers={
+        "Content-Type": XLSX,
+        "Content-Disposition": f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}",
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
 def install(app: web.Application, services: Services, signer: LinkSigner) -> None:
     app[SERVICES_FOR_FILES] = services
     app[SIGNER_KEY] = signer
     app.router.add_get("/drafts/{token}", draft_download)
+    app.router.add_get("/tracker-reports/{token}", tracker_report_download)

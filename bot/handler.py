@@ -37,6 +37,7 @@ from services.cases import draft_delivery, drafts, lifecycle
 from services.cases.draft_delivery import LinkSigner
 from services.context import Services
 from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
+from services.register import tracker_chat
 from services.register.tracker_chat import is_tracker
 
 log = logging.getLogger("policybot.bot")
@@ -101,6 +102,8 @@ def to_activity(reply: Reply, channel_id: str) -> Activity:
         # Cards arrive as images by email; send readable HTML with the reply words instead.
         act = MessageFactory.text(reply.text)
         act.channel_data = {"htmlBody": reply.html_body()}
+        if reply.files:  # the email channel fetches each address and attaches the file
+            act.attachments = [{"contentType": kind, "contentUrl": url, "name": name} for name, kind, url in reply.files]
         return act
     if reply.card is not None:
         act = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
@@ -241,7 +244,11 @@ class PolicyBot(TeamsActivityHandler):
             return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
-        return await self.router.tracker(ident, name, b"".join(parts))
+        return await self.router.tracker(ident, name, b"".join(parts), report_link=self._report_url)
+
+    def _report_url(self, preview: tracker_chat.TrackerPreview) -> str:
+        token = tracker_chat.report_link(self.signer, preview, self.services.clock.now())
+        return f"{self.signer.base_url}/tracker-reports/{token}"
 
     _DRAFT_WORDS = re.compile(r"^(?:(?:send\s+me\s+|get\s+|open\s+)?(?:the\s+)?draft(?:\s+(?:of|for))?(?:\s+case)?\s*(\d+)?"
                               r"|send\s+me\s+the\s+draft)[.!?]?$", re.IGNORECASE)

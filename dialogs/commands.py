@@ -320,6 +320,17 @@ def decision_commands() -> tuple[Command, ...]:
 TABLE: tuple[Command, ...] = COMMANDS + decision_commands()
 BY_ID = {c.id: c for c in TABLE}
 
+# Help-only lines: these words send files, so bot/handler.py (PolicyBot._file_words, the one reader of
+# them) answers them before the router; they are not in TABLE, so the recogniser neither learns nor
+# dispatches them. Listed here so that `help` comes from this file alone.
+FILE_WORDS: tuple[Command, ...] = (
+    _c("file.draft", "the draft under decision on a case, as a file you can open", "help", [],
+       say="draft case {case}", group="Cases"),
+    _c("file.my_draft", "the draft of the one case waiting for you", "help", [], say="send me the draft", group="Cases"),
+    _c("file.compare", "what changed between two drafts, with a redline in Word", "help", [],
+       say="compare {doc} version {n} with {m}", group="Cases"),
+)
+
 
 def allowed(command: Command, *, known: bool, roles: frozenset[str], chair: bool, pauser: bool) -> bool:
     """Whether help shows the command to this person (the services still authorise every use)."""

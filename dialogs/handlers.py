@@ -11,7 +11,7 @@ import re
 import sys
 
 from dialogs import meeting_handlers
-from dialogs.commands import TABLE, allowed
+from dialogs.commands import FILE_WORDS, TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
 from dialogs.response import Response
@@ -275,10 +275,12 @@ def help_lines(t: Turn) -> list[tuple[str, str]]:
 
 
 def _command_lines(t: Turn) -> list[tuple[str, str]]:
+    after_case = next((i + 1 for i, c in enumerate(TABLE) if c.id == "case"), len(TABLE))
+    listed = TABLE[:after_case] + FILE_WORDS + TABLE[after_case:]  # the file words beside "case <number>"
     return [(c.say.replace("{doc}", "<ref>").replace("{case}", "<number>").replace("{item}", "<number>")
              .replace("{action}", "<number>").replace("{date}", "<date>").replace("{days}", "60")
-             .replace("{payload}", "<words>"), c.help)
-            for c in TABLE if c.in_help and c.help and not c.action
+             .replace("{payload}", "<words>").replace("{n}", "1").replace("{m}", "2"), c.help)
+            for c in listed if c.in_help and c.help and not c.action
             and allowed(c, known=t.known, roles=t.roles, chair=t.chair, pauser=t.pauser)]
 
 

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from dialogs.response import Response
 from governance.errors import GovernanceError, WrongRole
+from governance.wording import unended
 from render import cases as case_render
 from render import requests as ask
 from render.reply import Reply
@@ -82,7 +83,7 @@ class NewDocumentDialog:
         data = mine["data"]
         notes: list[str] = []
         if subject and _sensible(subject):
-            data["subject"] = subject.strip()[:300]
+            data["subject"] = unended(subject)[:300]
         if named_type:
             found = self._type_from(named_type)
             words = f"{named_type} {subject or ''}"
@@ -148,7 +149,7 @@ class NewDocumentDialog:
     async def _on_subject(self, ident, mine, said, low):
         if not _sensible(said, min_words=2):
             return Response(await self._ask(ident, mine, "subject", [f"Sorry, I need a few words about what it should cover, not \"{said[:40]}\"."]))
-        mine["data"]["subject"] = said[:300]
+        mine["data"]["subject"] = unended(said)[:300]  # a title: no full stop of its own
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_check(self, ident, mine, said, low):
@@ -346,19 +347,20 @@ class NewDocumentDialog:
             return ask.question("Is there anyone in particular to consult on the draft, besides the usual consultees? "
                                 "Give their names separated by commas, or 'none'.", notes=notes,
                                 free_text="People to consult", skippable=True)
-        return ask.question("Shall I send this request?", notes=notes + [self._summary(data, setup)],
+        return ask.question("Shall I send this request?", notes=notes, summary=self._summary(data, setup),
                             options=[("Yes", "send it"), ("No", "change something first")])
 
-    def _summary(self, data: dict, setup: requests.RequestSetup) -> str:
+    def _summary(self, data: dict, setup: requests.RequestSetup) -> list[tuple[str, str]]:
+        """The request as (what, the person's words) pairs: a FactSet on the card, lines by email."""
         labels = {t.id: t.label for t in setup.types}
-        lines = [f"Subject: {data.get('subject')}", f"Type: {labels.get(data.get('type'), data.get('type'))}"]
+        pairs = [("Subject", data.get("subject") or ""), ("Type", labels.get(data.get("type"), data.get("type")) or "")]
         if data.get("category"):
-            lines.append(f"Category: {data['category']}")
-        lines += [f"Service area: {data.get('service_area')}", f"Why: {data.get('reason')}",
-                  f"Stakeholders: {data.get('stakeholders') or 'none named'}",
-                  "Consultees you named: " + (", ".join(n for _, n in data.get("consultees") or []) or "none"),
-                  f"It goes to: the {setup.recipient}" + (f" ({setup.mailbox})" if setup.mailbox else "")]
-        return "\n".join(lines)
+            pairs.append(("Category", data["category"]))
+        pairs += [("Service area", data.get("service_area") or ""), ("Why", data.get("reason") or ""),
+                  ("Stakeholders", data.get("stakeholders") or "none named"),
+                  ("Consultees you named", ", ".join(n for _, n in data.get("consultees") or []) or "none"),
+                  ("It goes to", f"the {setup.recipient}" + (f" ({setup.mailbox})" if setup.mailbox else ""))]
+        return pairs
 
     def _help(self, step: str) -> str:
         general = " Nothing is sent until you say yes at the end; 'cancel' stops at any point."

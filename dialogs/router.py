@@ -374,14 +374,16 @@ class Router:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
-    async def tracker(self, ident: ChannelIdentity, filename: str, content: bytes) -> Response:
-        """A tracker (.xlsx or .csv) attached in chat or by email: the preview, nothing changed yet."""
+    async def tracker(self, ident: ChannelIdentity, filename: str, content: bytes, report_link=None) -> Response:
+        """A tracker (.xlsx or .csv) attached in chat or by email: the preview, nothing changed yet.
+        `report_link(preview)`: the signed address of its .xlsx report (the bot makes it)."""
         try:
             out = await tracker_chat.preview_upload(self.services, ident, filename, content)
         except GovernanceError as exc:
             log.info("tracker %r not previewed: %s", filename, exc)
             return Response(messages.error_reply(str(exc)))
-        return Response(tracker_render.preview_reply(out.report, out.token))
+        url = report_link(out) if report_link is not None else None
+        return Response(tracker_render.preview_reply(out.report, out.token, url))
 
     async def tracker_import(self, ident: ChannelIdentity, token: str) -> Response:
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from render.cases import case_reply
+from governance.wording import sentence
 from render.email import html_page
 from render.reply import Reply, card, command_button, heading, para
 from render.reports import compliance_chart_png
@@ -18,7 +19,7 @@ FOOTER = ("You get this because of your role in the organisation's policy and pr
 def notice_reply(subject: str, body: str, *, view: CaseView | None = None, ref: str | None = None,
                  lines: list[str] | None = None) -> Reply:
     if view is not None:
-        return case_reply(view, f"{subject}. {body}")
+        return case_reply(view, f"{sentence(subject)} {body}")
     blocks = [heading(subject), para(body)] + [para(f"• {line}") for line in (lines or [])]
     actions = []
     if ref:

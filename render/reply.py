@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 CARD_VERSION = "1.5"
@@ -15,6 +16,7 @@ class Reply:
     card: dict | None = None
     html: str | None = None
     suggestions: tuple[str, ...] = field(default_factory=tuple)
+    files: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)  # (name, content type, signed link)
 
     def html_body(self) -> str:
         return self.html or "<p>" + html.escape(self.text).replace("\n", "<br>") + "</p>"
@@ -27,26 +29,45 @@ def card(body: list[dict], actions: list[dict] | None = None) -> dict:
     return c
 
 
+_PLACEHOLDER = re.compile(r"<([^<>\n]{1,40})>")
+
+
+def shown(text: str) -> str:
+    """Card text with its `<placeholder>` words kept: Teams drops anything between < and > as if it
+    were HTML, so 'status <ref>' would read 'status '. On a card they read 'status [ref]'."""
+    return _PLACEHOLDER.sub(r"[\1]", text)
+
+
 def heading(text: str) -> dict:
-    return {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True}
+    return {"type": "TextBlock", "text": shown(text), "weight": "Bolder", "size": "Medium", "wrap": True}
 
 
 def para(text: str, *, subtle: bool = False, color: str | None = None) -> dict:
-    block = {"type": "TextBlock", "text": text, "wrap": True}
+    """A paragraph. "Warning" is not used as a text colour: amber on white (and on Teams' dark
+    theme) is too faint to read, so a warning is bold default-coloured text on the host's warning
+    background, readable in every theme."""
+    block = {"type": "TextBlock", "text": shown(text), "wrap": True}
     if subtle:
         block["isSubtle"] = True
+    if color == "Warning":
+        block["weight"] = "Bolder"
+        return {"type": "Container", "style": "warning", "items": [block]}
     if color:
         block["color"] = color
     return block
 
 
 def facts(pairs: list[tuple[str, str]]) -> dict:
-    return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs if v]}
+    return {"type": "FactSet", "facts": [{"title": shown(k), "value": shown(v)} for k, v in pairs if v]}
 
 
 def command_button(title: str, command: str) -> dict:
     """A button that says `command` on the person's behalf (works in Teams and the local chat)."""
     return {"type": "Action.Submit", "title": title, "data": {"command": command}}
+
+
+def link_button(title: str, url: str) -> dict:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
 def execute_button(title: str, verb: str, data: dict | None = None) -> dict:

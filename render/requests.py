@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-from render.reply import Reply, card, command_button, heading, para
+from render.reply import Reply, card, command_button, facts, heading, para
 
 ANSWER_INPUT = "answer"
 TITLE = "Request a new document"
 
 
 def question(prompt: str, *, options: list[tuple[str, str]] | None = None, notes: list[str] | None = None,
-             free_text: str | None = None, hint: str | None = None, skippable: bool = False) -> Reply:
+             free_text: str | None = None, hint: str | None = None, skippable: bool = False,
+             summary: list[tuple[str, str]] | None = None) -> Reply:
     """One step of the dialog. `options` are (what to say, what it means); free_text is the label of
-    a text box. By email the options are numbered and the person replies with a number or words."""
+    a text box; `summary` (what, the person's words) is a FactSet on the card, "what: words" lines by
+    email. By email the options are numbered and the person replies with a number or words."""
     notes = [n for n in (notes or []) if n]
-    body = [heading(TITLE), *[para(n) for n in notes], para(prompt, color=None)]
+    shown = [(k, v.strip()) for k, v in (summary or []) if v and v.strip()]
+    body = [heading(TITLE), *[para(n) for n in notes], *([facts(shown)] if shown else []), para(prompt, color=None)]
     actions: list[dict] = []
-    lines = [*notes, prompt]
+    lines = [*notes, *(f"{k}: {v}" for k, v in shown), prompt]
     if options:
         for i, (say, meaning) in enumerate(options, 1):
             lines.append(f"{i}. {say}" + (f": {meaning}" if meaning else ""))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from render.reply import Reply, card, command_button, facts, heading, para
-from services.register.tracker_report import ImportReport
+from render.reply import Reply, card, command_button, facts, heading, link_button, para
+from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
 
 FIRST_PROBLEMS = 6
 FIRST_COLUMNS = 16
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _counts(report: ImportReport) -> list[tuple[str, str]]:
@@ -17,7 +18,8 @@ def _counts(report: ImportReport) -> list[tuple[str, str]]:
             ("Rejected", str(n["rejected"])), ("Skipped", str(n["skipped"]))]
 
 
-def preview_reply(report: ImportReport, token: str) -> Reply:
+def preview_reply(report: ImportReport, token: str, report_url: str | None = None) -> Reply:
+    """`report_url`: a signed link to every row's outcome as .xlsx (a button in Teams, attached by email)."""
     n = report.counts()
     rows = report.count("add") + report.count("update")
     problems = [f"{o.where}: {o.reason}" for o in report.outcomes() if o.outcome == "rejected"][:FIRST_PROBLEMS]
@@ -55,7 +57,13 @@ def preview_reply(report: ImportReport, token: str) -> Reply:
     else:
         body.append(para("The register already matches this tracker: there is nothing to import."))
         lines.append("The register already matches this tracker: there is nothing to import.")
-    return Reply(text="\n".join(lines), card=card(body, actions))
+    files: tuple[tuple[str, str, str], ...] = ()
+    if report_url:
+        actions.append(link_button("Download the report (.xlsx)", report_url))
+        lines.append(f"Every row's outcome is in the report (.xlsx, attached; the link works for {REPORT_LINK_HOURS} hours, "
+                     f"for you only): {report_url}")
+        files = ((report.report_name, XLSX, report_url),)
+    return Reply(text="\n".join(lines), card=card(body, actions), files=files)
 
 
 def imported_reply(report: ImportReport) -> Reply:

@@ -15,11 +15,32 @@ async def test_help_lists_what_the_bot_can_do_with_buttons(bot, demo_aad):
     assert card is not None and card["version"] == "1.5"
     text = readable(reply)
     assert "Hello Alex" in text
-    for command in ("find <words>", "my documents", "status <ref>", "history <ref>"):
+    for command in ("find [words]", "my documents", "status [ref]", "history [ref]"):  # Teams drops <...>: [...] shows
         assert command in text
+    assert "<" not in text
+    # The words bot/handler.py reads before the router (they send files) are in help too, in the table's order.
+    lines = [f["title"] for f in next(b for b in card["body"] if b["type"] == "FactSet")["facts"]]
+    at = lines.index("case [number]")
+    assert {"draft case [number]", "send me the draft", "compare [ref] version 1 with 2"} <= set(lines[at:at + 5])
     titles = [a["title"] for a in card["actions"]]
     assert titles[:2] == ["My documents", "Find a procedure"]
     assert titles[2:] == ["my tasks", "is there a procedure on missing children"]  # issue 15 item 8: examples to tap
+
+
+async def test_the_file_words_help_lists_are_answered_as_help_shows_them(bot, demo_aad):
+    """Each help line's words, typed as help shows them, reach the code that sends files (not the search)."""
+    said = await bot.say("send me the draft", aad=demo_aad["ro-1"], conversation="a:ro-files")
+    assert "No case waiting for you has a draft. Say 'draft case 12' with the case number." in readable(said.replies[0])
+    said = await bot.say("draft case 999", aad=demo_aad["ro-1"], conversation="a:ro-files")
+    assert "There is no case 999." in readable(said.replies[0])
+    said = await bot.say("compare PP-001 version 1 with 2", aad=demo_aad["ro-1"], conversation="a:ro-files")
+    assert "PP-001 has no draft version 1 (versions stored: none yet)." in readable(said.replies[0])
+
+
+async def test_help_by_email_keeps_its_placeholders_as_typed(bot):
+    said = await bot.say("help", channel_id="email", user_id="alex.dunmore@example.org", conversation="email-help")
+    reply = said.replies[0]
+    assert "status <ref>" in reply["text"] and "status &lt;ref&gt;" in reply["channelData"]["htmlBody"]
 
 
 async def test_finds_documents_by_words(bot, demo_aad):

@@ -207,3 +207,40 @@ async def test_lbbd_1_check_first_also_says_what_the_procedures_manual_already_c
     assert "I found nothing in the register that already covers" in text
     assert "The procedures manual already covers this: Radicalisation and the Prevent Duty (https://manual.example/chapters/prevent.html)" in text
     assert "What type of document is it?" in text
+
+
+async def test_the_request_summary_is_a_factset_with_one_full_stop_after_typed_words(bot, demo_aad):
+    """Issue 17 item 7: the summary before sending is a FactSet on the card (lines by email), and
+    words typed with their own full stop never get a second one, here or in what the PPO receives."""
+    ro = demo_aad["ro-4"]
+    await bot.say("help", aad=demo_aad["ppo"], conversation="a:ppo")  # the PPO's chat, for the notice
+    for said_ in ("request a new document", "Radicalisation and Prevent referrals.", "3", "Local procedure", "early help",
+                  "The Prevent duty guidance changed in 2026.", "Early Help and the Prevent lead."):
+        await bot.say(said_, aad=ro, conversation="a:ro4")
+    said = await bot.say("none", aad=ro, conversation="a:ro4")
+    card = card_of(said.replies[-1])
+    [summary] = [b for b in card["body"] if b["type"] == "FactSet"]
+    facts = {f["title"]: f["value"] for f in summary["facts"]}
+    assert facts["Subject"] == "Radicalisation and Prevent referrals"
+    assert facts["Why"] == "The Prevent duty guidance changed in 2026."
+    assert facts["Stakeholders"] == "Early Help and the Prevent lead."
+    assert facts["It goes to"] == "the Policy and Procedures Officer"
+    assert not any("Subject:" in b.get("text", "") for b in card["body"] if b["type"] == "TextBlock")
+    assert ".." not in readable(said.replies[-1])
+    said = await bot.say("yes", aad=ro, conversation="a:ro4")
+    assert "Thanks: your request is PP-047 Radicalisation and Prevent referrals, case 1. " in text_of(said)
+    to_ppo = bot.channel.in_conversation("a:ppo")[1:]
+    assert len(to_ppo) == 1 and "New document requested: PP-047 Radicalisation and Prevent referrals. " in readable(to_ppo[0])
+    assert all(".." not in readable(a) for a in to_ppo)
+    assert ".." not in text_of(said)
+
+
+async def test_the_request_summary_by_email_is_lines_of_what_was_typed(bot):
+    mail = dict(channel_id="email", user_id="drew.ashby@example.org", conversation="email-ro4")
+    for said_ in ("request a new document", "radicalisation and Prevent referrals", "3", "Local procedure", "early help",
+                  "The Prevent duty guidance changed in 2026.", "none"):
+        await bot.say(said_, **mail)
+    said = await bot.say("none", **mail)
+    text = said.replies[-1]["text"]
+    assert "Why: The Prevent duty guidance changed in 2026.\n" in text and "Subject: radicalisation and Prevent referrals\n" in text
+    assert ".." not in text

@@ -500,6 +500,95 @@ async def test_the_ppo_attaches_the_tracker_in_teams_previews_it_and_imports_it(
         await bot.stop()
 
 
+async def test_the_preview_offers_every_rows_outcome_as_xlsx_by_a_signed_link_for_the_ppo_alone(db_url, tmp_path):
+    """Issue 20 item 6: the preview card's "Download the report (.xlsx)" link (Teams) and the attached
+    report (email) give every row's outcome, matching the preview's counts; a link that was altered,
+    made for someone else, of another kind, or expired is refused."""
+    import io
+    import re
+    from collections import Counter
+
+    from openpyxl import load_workbook
+
+    from bot.app import RUNTIME_KEY
+    from bot.files import SIGNER_KEY
+    from services.clock import LONDON, FixedClock
+    from services.demo import _aad
+    from services.register.tracker_chat import REPORT_LINK
+    from tests.support.bot import RunningBot
+    from tests.support.channel import card_of, card_text
+
+    def here(url: str) -> str:  # the test bot's own port (POLICYBOT_PUBLIC_URL in real life)
+        return bot.url + re.search(r"https?://[^/]+(/\S+)", url).group(1)
+
+    def counts_on(card: dict) -> dict[str, int]:
+        facts = next(b for b in card["body"] if b["type"] == "FactSet")["facts"]
+        return {f["title"]: int(f["value"]) for f in facts if f["value"].isdigit() and f["title"] != "Headings on row"}
+
+    clock = FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))
+    bot = await RunningBot(settings_for(db_url, POLICYBOT_DATA_DIR=str(tmp_path / "data")), clock=clock).start()
+    try:
+        store = bot.app[RUNTIME_KEY].store
+        async with store.uow() as uow:
+            for pid, name, email in [*TAYLORS, LEAVER]:
+                await uow.people.create(id=pid, name=name, email=email, active=pid != LEAVER[0], preferences={}, roles=["ro"])
+            await uow.commit()
+        tracker = TRACKERS["nct"]()
+        data = tracker.write_xlsx(tmp_path / "nct.xlsx").read_bytes()
+        said = await bot.send(bot.activity("our tracker", aad=_aad("ppo"),
+                                           attachments=[bot.channel.attach("Procedures Manual Tracker.xlsx", data)]))
+        card = card_of(said.replies[0])
+        [download] = [a for a in card["actions"] if a["type"] == "Action.OpenUrl"]
+        assert download["title"] == "Download the report (.xlsx)"
+        resp = await bot.http.get(here(download["url"]))
+        assert resp.status == 200
+        assert resp.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        assert "Procedures Manual Tracker.xlsx import report.xlsx" in resp.headers["Content-Disposition"]
+        book = load_workbook(io.BytesIO(await resp.read()), read_only=True)
+        rows = list(book["Rows"].iter_rows(values_only=True))
+        assert rows[0][:3] == ("Row", "CSV line", "Outcome")
+        outcomes = Counter(r[2] for r in rows[1:])
+        shown = counts_on(card)
+        assert outcomes["Rejected"] == shown["Rejected"] > 0 and outcomes["Flagged"] == shown["Flagged"] > 0
+        assert len(rows) - 1 == sum(outcomes.values()) >= len(tracker.rows) - shown["Skipped"]
+        assert "Rejected" in card_text(card) and rows[1][0] is not None
+
+        link = here(download["url"])
+        payload, mac = link.rsplit("/", 1)[1].split(".")
+        altered = link.replace(payload, payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB"))
+        assert (await bot.http.get(altered)).status == 403
+        signer = bot.app[SIGNER_KEY]
+        claims = signer.opened(f"{payload}.{mac}", clock.now())
+        assert claims["k"] == REPORT_LINK and claims["p"] == "ppo"
+        for person in ("ro-1", "rsm-safeguarding"):  # genuinely signed, but for someone who did not send it
+            other = signer.sign({"k": REPORT_LINK, "t": claims["t"], "p": person}, clock.now())
+            resp = await bot.http.get(f"{bot.url}/tracker-reports/{other}")
+            assert resp.status == 403 and "Policy and Procedures Officer who sent the tracker" in await resp.text()
+        resp = await bot.http.get(f"{bot.url}/drafts/{payload}.{mac}")  # a report link opens no draft
+        assert resp.status == 403
+        clock.advance(hours=3)
+        resp = await bot.http.get(link)
+        assert resp.status == 403 and "expired" in await resp.text()
+        clock.advance(hours=-3)
+        assert (await bot.http.get(link)).status == 200
+
+        # By email: the report goes with the preview as an attachment (the email channel fetches it).
+        bot.channel.files["tracker.csv"] = tracker.write_csv(tmp_path / "nct.csv").read_bytes()
+        mail = {"contentType": "text/csv", "name": "tracker.csv", "contentUrl": f"{bot.channel.url}files/tracker.csv"}
+        said = await bot.send(bot.activity("tracker attached", channel_id="email", user_id="priya.patelowens@example.org",
+                                           conversation="email-ppo", attachments=[mail]))
+        [att] = said.replies[0]["attachments"]
+        assert att["name"] == "tracker.csv import report.xlsx"
+        assert att["contentType"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        resp = await bot.http.get(here(att["contentUrl"]))
+        assert resp.status == 200
+        book = load_workbook(io.BytesIO(await resp.read()), read_only=True)
+        emailed = Counter(r[2] for r in list(book["Rows"].iter_rows(values_only=True))[1:])
+        assert emailed["Rejected"] == outcomes["Rejected"]  # the same tracker as CSV: the same rejections
+    finally:
+        await bot.stop()
+
+
 async def test_a_title_linked_to_the_manual_and_formatted_empty_rows_below(sqlite_url, clock, tmp_path):
     from openpyxl import Workbook
     from openpyxl.styles import PatternFill

@@ -164,24 +164,24 @@ async def test_an_emailed_reply_to_a_case_uses_its_reply_words_without_the_numbe
 
 async def test_help_shows_only_what_this_persons_roles_allow(bot, demo_aad):
     stranger = _text(await bot.say("help", aad="11111111-2222-3333-4444-555555555555", conversation="a:stranger-help"))
-    assert "find <words>" in stranger and "status <ref>" in stranger
+    assert "find [words]" in stranger and "status [ref]" in stranger
     assert "my tasks" not in stranger.split("What I can do")[-1] and "attendance" not in stranger
     ro = _text(await bot.say("help", aad=demo_aad["ro-1"], conversation="a:ro-help"))
-    assert "my tasks" in ro and "approve / " in ro and "attendance: <words>" not in ro and "pause reminders" not in ro
+    assert "my tasks" in ro and "approve / " in ro and "attendance: [words]" not in ro and "pause reminders" not in ro
     ppo = _text(await bot.say("what can you do?", aad=demo_aad["ppo"], conversation="a:ppo-help"))
     assert "pause reminders" in ppo
-    assert "attendance: <words>" not in ppo  # the NCT preset has no decision body with a chair
+    assert "attendance: [words]" not in ppo  # the NCT preset has no decision body with a chair
 
 
 async def test_a_chair_is_shown_the_meeting_commands(db_url, clock, demo_aad):
     dorset = await RunningBot(settings_for(db_url, POLICYBOT_PRESET="dorset"), clock=clock).start()
     try:
         chair = _text(await dorset.say("help", aad=demo_aad["ad-children"], conversation="a:chair-help"))
-        assert "attendance: <words>" in chair and "issue the minutes" in chair
+        assert "attendance: [words]" in chair and "issue the minutes" in chair
         first = _text(await dorset.say("hello", aad=demo_aad["ad-children"], conversation="a:chair-first"))
         assert "For chairs: agendas, outcomes, attendance and minutes." in first
         member = _text(await dorset.say("help", aad=demo_aad["ro-1"], conversation="a:member-help"))
-        assert "attendance: <words>" not in member
+        assert "attendance: [words]" not in member
     finally:
         await dorset.stop()
 

@@ -21,6 +21,7 @@ from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.preset import Preset
+from governance.wording import sentence
 from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
 from services.context import Services
 from services.delivery.notices import dated
@@ -168,7 +169,7 @@ def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord,
     if not preset.request_mailbox or not address or not _mail_on(services):
         return []
     subject = f"New document requested: {doc.ref} {doc.title}"
-    lines = [f"{person.name} asks for a new {doc.doc_type.lower()}: {doc.title}.", f"Why it is needed: {reason.strip()}"]
+    lines = [sentence(f"{person.name} asks for a new {doc.doc_type.lower()}: {doc.title}"), f"Why it is needed: {reason.strip()}"]
     if doc.category:
         lines.append(f"Category: {doc.category}")
     if doc.service_area:

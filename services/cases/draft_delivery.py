@@ -139,6 +139,20 @@ class LinkSigner:
     def url(self, item: DraftFile, now: datetime) -> str:
         return f"{self.base_url}/drafts/{self.token(item, now)}"
 
+    def sign(self, claims: dict, now: datetime, lifetime: timedelta = LINK_LIFETIME) -> str:
+        """A link token for any other file (the tracker import report): `claims` plus the expiry."""
+        body = dict(claims, e=int((now + lifetime).timestamp()))
+        payload = base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
+        return f"{payload}.{self._mac(payload.encode())}"
+
+    def opened(self, token: str, now: datetime) -> dict | None:
+        """A token's claims when genuine and unexpired, else None (the caller words the refusal)."""
+        payload, _, mac = token.partition(".")
+        if not payload or not mac or not hmac.compare_digest(mac, self._mac(payload.encode())):
+            return None
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        return claims if isinstance(claims, dict) and now.timestamp() <= claims.get("e", 0) else None
+
     def claims(self, token: str, now: datetime) -> dict:
         """The link's claims; BadInput when it was altered or has expired."""
         payload, _, mac = token.partition(".")
@@ -154,6 +168,8 @@ class LinkSigner:
 async def draft_by_link(services: Services, signer: LinkSigner, token: str) -> DraftFile:
     """The file a link names, if the link is genuine, unexpired, and the case has not moved on."""
     claims = signer.claims(token, services.clock.now())
+    if "k" in claims or "c" not in claims:  # another kind of link (a tracker report) does not open a draft
+        raise BadInput("This download link is not valid. Ask the bot for the draft again ('draft case 12').")
     async with services.uow() as uow:
         row = await uow.cases.get(int(claims["c"]))
         if row is None:

@@ -13,14 +13,16 @@ import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
+from services.cases.draft_delivery import LinkSigner
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
 from services.register.importing import import_workbook, reader_of
 from services.register.tracker_mapping import ImportMapping
-from services.register.tracker_report import ImportReport
+from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
 
 IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -28,10 +30,14 @@ MAX_BYTES = 20 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{12}$")
 
 
+REPORT_LINK = "tracker-report"  # the kind of signed link that opens an import report
+
+
 @dataclass(frozen=True)
 class TrackerPreview:
     report: ImportReport
     token: str
+    person_id: str = ""  # who previewed it: the report's link is theirs alone
 
 
 def is_tracker(filename: str) -> bool:
@@ -54,7 +60,7 @@ async def _importer(services: Services, ident: ChannelIdentity):
 
 
 async def preview_upload(services: Services, ident: ChannelIdentity, filename: str, content: bytes) -> TrackerPreview:
-    await _importer(services, ident)
+    person = await _importer(services, ident)
     name = Path(filename or "tracker.xlsx").name
     if not is_tracker(name):
         raise BadInput(f"{name}: I can read trackers saved as .xlsx or .csv.")
@@ -67,7 +73,39 @@ async def preview_upload(services: Services, ident: ChannelIdentity, filename: s
     path.write_bytes(content)
     workbook = await asyncio.to_thread(reader_of(services).read, path)  # a big workbook: off the event loop
     report = await import_workbook(services, workbook, ImportMapping(), dry_run=True, skip_bad=True)
-    return TrackerPreview(report, token)
+    out = _report_path(services, token, person.id)  # every row's outcome, for this person to download
+    sheet = report.workbook()
+    await asyncio.to_thread(reader_of(services).write, out, sheet)
+    (out.parent / "name").write_text(sheet.filename, encoding="utf-8")
+    return TrackerPreview(report, token, person.id)
+
+
+def _report_path(services: Services, token: str, person_id: str) -> Path:
+    who = hashlib.sha256(person_id.encode()).hexdigest()[:16]
+    return Path(services.config.data_dir) / "tracker-reports" / token / f"{who}.xlsx"
+
+
+def report_link(signer: LinkSigner, preview: TrackerPreview, now) -> str:
+    """A short-lived signed link to the preview's .xlsx report, bound to the upload and the person."""
+    return signer.sign({"k": REPORT_LINK, "t": preview.token, "p": preview.person_id}, now,
+                       timedelta(hours=REPORT_LINK_HOURS))
+
+
+async def report_by_link(services: Services, signer: LinkSigner, link: str) -> tuple[Path, str]:
+    """(the report's file, its name) when the link is genuine, unexpired, and its person still may import."""
+    claims = signer.opened(link, services.clock.now())
+    if claims is None or claims.get("k") != REPORT_LINK or not TOKEN.match(str(claims.get("t", ""))):
+        raise BadInput("This download link is not valid or has expired. Attach the tracker again for a new one.")
+    async with services.uow() as uow:
+        person = await uow.people.get(str(claims.get("p", "")))
+    if person is None or not person.active or not person.role_names & IMPORTERS:
+        raise NotPermitted("This report is for the Policy and Procedures Officer who sent the tracker.")
+    path = _report_path(services, claims["t"], person.id)
+    if not path.is_file():  # nobody but the person who previewed this upload has its report
+        raise NotFound("I no longer have that report. Attach the tracker again for a new one.")
+    name_file = path.parent / "name"
+    name = name_file.read_text(encoding="utf-8") if name_file.is_file() else "import report.xlsx"
+    return path, name
 
 
 async def apply_upload(services: Services, ident: ChannelIdentity, token: str) -> ImportReport:

@@ -41,6 +41,9 @@ class Skipped:
     line: int | None = None
 
 
+REPORT_LINK_HOURS = 2  # how long a preview's link to its .xlsx report opens
+
+
 @dataclass
 class ImportReport:
     filename: str
@@ -157,6 +160,10 @@ class ImportReport:
             out.append("Dry run: nothing was changed.")
         return out
 
+    @property
+    def report_name(self) -> str:
+        return f"{self.filename} import report.xlsx"
+
     def workbook(self) -> Workbook:
         """The report as a spreadsheet: every row's outcome, the columns as read, the differences."""
         fills = {"flagged": "FFEB9C", "rejected": "FFC7CE"}
@@ -174,7 +181,7 @@ class ImportReport:
         for c in self.columns:
             cols.append((c.letter, c.heading, FIELD_LABELS.get(c.field or "", c.field or "kept as your own column"),
                          c.confidence or None))
-        return Workbook(f"{self.filename} import report.xlsx", (
+        return Workbook(self.report_name, (
             Sheet("Rows", tuple(rows), heading_row=0, fills=row_fills),
             Sheet("Changes", tuple(diffs), heading_row=0),
             Sheet("Columns", tuple(cols), heading_row=0),
