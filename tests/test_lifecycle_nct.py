@@ -142,7 +142,7 @@ async def test_nct_7_two_rsms_must_both_approve(bot, demo_aad):
     said = await bot.say("add RSM Jordan Whitfield to PP-001", aad=ppo, conversation="a:ppo")
     assert "already a Responsible Strategic Manager of PP-001" in text_of(said)
     said = await bot.say("add RSM Nobody At All to PP-001", aad=ppo, conversation="a:ppo")
-    assert "I can't find one person called" in text_of(said)
+    assert 'I can\'t find anyone called "Nobody At All"' in text_of(said)
 
     to_rsm2 = last_to(bot, "a:rsm-cla")
     assert "For your approval: PP-001" in readable(to_rsm2)

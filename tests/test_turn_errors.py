@@ -21,7 +21,7 @@ async def test_a_failing_turn_apologises_logs_and_clears_state(bot, demo_aad, ca
     key = f"msteams/conversations/{conv}"
     await store.state.write({key: ({"pickled": "{}"}, None)}, bot.clock.now() if bot.clock else None)
 
-    async def broken(self, ident, text, value=None, state=None):
+    async def broken(self, ident, text, value=None, state=None, **_words):
         raise RuntimeError("database fell over")
 
     monkeypatch.setattr(Router, "handle", broken)
