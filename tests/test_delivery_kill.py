@@ -18,6 +18,7 @@ from connectors.mail import message_id
 from services.clock import LONDON, FixedClock
 from tests.support.org import make_org
 from tests.support.smtp import SmtpServer
+from tests.support.processes import stop as _stop
 
 DOCS = 40  # each owes a reminder to its RO and its RSM: 80 emails
 SENDERS = 4
@@ -51,16 +52,6 @@ async def _until(predicate, seconds: float) -> bool:
             return True
         await asyncio.sleep(0.1)
     return predicate()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 async def test_killed_mid_send_over_smtp_nothing_is_lost_and_at_most_one_repeat_per_sender(db_url, smtp):

@@ -17,6 +17,7 @@ from services.clock import LONDON, FixedClock
 from connectors.mail import message_id
 from tests.support.org import make_org
 from tests.support.smtp import SmtpServer
+from tests.support.processes import stop as _stop
 
 DOCS = 40  # each owes a reminder to its RO and its RSM: 80 emails
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,16 +80,6 @@ async def _sent_ids(services) -> tuple[list[str], set[str]]:
         runs = await uow.outbox.last_sweeps(10_000)
     assert {r.status for r in rows} == {"sent"}
     return [message_id(r.key, "trust.example") for r in rows], {r.holder for r in runs}
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 async def test_a_scheduler_killed_mid_run_and_restarted_sends_every_reminder_exactly_once(pg_url, smtp):

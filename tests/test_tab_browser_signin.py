@@ -12,14 +12,14 @@ import secrets
 import ssl
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
 
 from tests.support.bot import RunningBot, settings_for
-from tests.support.keys import KeyPair, _self_signed_cert_files
+from tests.support.keys import JsonHandler, KeyPair, _self_signed_cert_files
 from tests.support.tab import PageClient
 
 APP_ID = "6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11"
@@ -36,18 +36,7 @@ class Entra:
         self.redeemed: list[dict] = []
         entra = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args) -> None:
-                pass
-
-            def _json(self, body: dict, status: int = 200) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802
                 if self.path.startswith(f"/{TENANT}/v2.0/.well-known/openid-configuration"):
                     self._json({"issuer": f"{entra.url}/{TENANT}/v2.0",

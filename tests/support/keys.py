@@ -23,6 +23,21 @@ from jwt.algorithms import RSAAlgorithm
 ISSUER = "https://api.botframework.com"
 
 
+class JsonHandler(BaseHTTPRequestHandler):
+    """A quiet handler that answers JSON: the base of the Microsoft identity stand-ins in tests."""
+
+    def log_message(self, *_args) -> None:
+        pass
+
+    def _json(self, body: dict, status: int = 200) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
 class KeyPair:
     def __init__(self) -> None:
         self.kid = uuid.uuid4().hex
@@ -42,18 +57,7 @@ class KeyServer:
         self.key_requests = 0
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_args) -> None:
-                pass
-
-            def _json(self, body: dict, status: int = 200) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
+        class Handler(JsonHandler):
             def do_GET(self) -> None:  # noqa: N802
                 if self.path == "/openid":
                     self._json({"issuer": ISSUER, "jwks_uri": f"{server.url}/keys", "id_token_signing_alg_values_supported": ["RS256"]})
