@@ -52,6 +52,7 @@ from connectors.word.inspect import WordInspector
 from connectors.spreadsheets import SpreadsheetFiles
 from connectors.trix.crawler import TrixManual
 from governance.dates import warm_up
+from services.manual import answers
 from governance.errors import PresetError
 from governance.preset import Preset, load_preset
 from scheduler.runner import Scheduler
@@ -270,6 +271,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         if want_demo:
             await ensure_demo(services)
         warm_up()
+        await answers.warm(services)  # the answer index, built once (issue 16): the first question is fast
         if settings.scheduler_enabled:
             scheduler = Scheduler(services, dispatcher)
             _app[SCHEDULER_KEY] = scheduler

@@ -29,6 +29,7 @@ from bot import files
 from bot.settings import Settings
 from dialogs.router import Response, Router
 from governance.errors import GovernanceError
+from governance.actions import ANSWER_VERB
 from render import cases as case_render
 from services.delivery.notices import queue_late
 from render import messages
@@ -451,6 +452,9 @@ class PolicyBot(TeamsActivityHandler):
         if verb == "command" and draft_delivery.compare_request(data.get("command")):
             await self.send_comparison(turn_context, ident, *draft_delivery.compare_request(data["command"]))
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Comparing the versions."}
+        if verb == ANSWER_VERB:  # Helpful / Not what I needed on an answer (issue 16)
+            response = await self.router.answer_button(ident, data)
+            return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb == "case":
             response = await self.router.card_action(identity_of(turn_context.activity), data)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
-from dialogs import meeting_handlers
+from dialogs import answer_turns, meeting_handlers
 from dialogs.commands import FILE_WORDS, TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
@@ -22,11 +22,12 @@ from governance.dates import parse_date
 from render import cases as case_render
 from render import messages
 from render import reports as report_render
+from render import answers as answer_render
 from render import search as search_render
 from render.reply import Reply
 from services.cases import lifecycle
 from services.errors import BadInput
-from services.manual import search
+from services.manual import answers
 from services.register import documents as register
 from services.register import owners
 from services.register.reports import register_report
@@ -79,10 +80,10 @@ async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
     q = topic_of(r.slots.original)
     if not q:
         return Response(Reply(text="What should I look for? For example: 'find missing children'.")), False
-    outcome = await search.search(t.services, q)
-    understood = r.command is not None and r.command.id in ("find", "define") and q != r.slots.original.strip(" ?.!")
-    reply = search_render.search_reply(outcome, t.today, offer=await _offer(t, q), understood=understood)
-    return Response(reply), outcome.good
+    outcome = await answers.answer(t.services, q, person_id=answer_turns.who(t), channel=t.ident.channel_id)
+    t.answered = (outcome.answer_id, q) if outcome.answer_id is not None else None
+    reply = answer_render.answer_reply(outcome, offer=await _offer(t, q))
+    return Response(reply), outcome.kind != "nothing"
 
 
 async def _offer(t: Turn, topic: str) -> search_render.Offer:

@@ -49,6 +49,7 @@ from services.context import Services
 from services.people.identity import ChannelIdentity, resolve_person
 from services.register.references import ReferenceHolder, References
 from services.understanding import misunderstood
+from dialogs import answer_turns
 
 log = logging.getLogger("policybot.dialogs")
 
@@ -102,6 +103,18 @@ class Router:
             said = self._email_words(said_in_email(said), subject)  # the new part of the reply, without quotes and signature
         turn = await self._turn(ident, said, value, state)
         key = dialog_key(ident)
+        followed = await answer_turns.follow_up(turn, said, state, key, text if ident.channel_id == "email" else None)
+        if followed is not None:  # 'more', or Helpful / Not what I needed after an answer (issue 16)
+            return followed
+        response = await self._handle(turn, said, value, state, key)
+        answer_turns.remember(turn, state, key)
+        return response
+
+    async def answer_button(self, ident: ChannelIdentity, data: dict) -> Response:
+        """Helpful / Not what I needed on an answer card (Action.Execute verb 'answer')."""
+        return await answer_turns.button(await self._turn(ident, "", {}, None), data)
+
+    async def _handle(self, turn: Turn, said: str, value: dict, state: dict | None, key: str) -> Response:
         note = None
         mine = state.get(key) if state is not None else None
         if isinstance(mine, dict) and mine.get("name"):

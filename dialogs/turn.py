@@ -28,6 +28,7 @@ class Turn:
     chair: bool = False
     pauser: bool = False
     first_time: bool = False
+    answered: tuple[int, str] | None = None  # (answer id, question) when this turn answered from the manual
 
     @property
     def today(self) -> date:

@@ -178,3 +178,43 @@ def verb(action_id: str) -> str:
 def label(action_id: str, default: str | None = None) -> str:
     found = action(action_id)
     return found.label if found else (default or action_id)
+
+
+# --------------------------------------------------------------------------- answers from the manual (issue 16)
+
+class AnswerFeedback(StrEnum):
+    HELPFUL = "helpful"
+    NOT_HELPFUL = "not_helpful"
+
+
+ANSWER_VERB = "answer"  # the card button's verb (Action.Execute)
+LOOKING_FOR = Input("looking_for", "What were you looking for? (optional, one line)", InputKind.SHORT, "note",
+                    placeholder="e.g. how soon a return home interview must happen")
+
+
+@dataclass(frozen=True)
+class FeedbackDef:
+    id: AnswerFeedback
+    label: str  # the button
+    number: str  # the numbered reply by email
+    words: tuple[str, ...]  # chat and email words
+    inputs: tuple[Input, ...] = ()
+
+
+ANSWER_ACTIONS: Mapping[AnswerFeedback, FeedbackDef] = MappingProxyType({d.id: d for d in (
+    FeedbackDef(AnswerFeedback.HELPFUL, "Helpful", "1", ("helpful", "that helped", "yes that helped", "useful")),
+    FeedbackDef(AnswerFeedback.NOT_HELPFUL, "Not what I needed", "2",
+                ("not what i needed", "not helpful", "unhelpful", "not useful", "that didn't help", "that did not help"),
+                (LOOKING_FOR,)),
+)})
+
+
+def answer_feedback(said: str) -> tuple[AnswerFeedback, str] | None:
+    """A reply to an answer ('1', '2 the timescale for...', 'not what I needed: ...'): which, and the rest."""
+    low = " ".join((said or "").lower().replace("\u2019", "'").split())
+    for d in sorted(ANSWER_ACTIONS.values(), key=lambda d: -max(len(w) for w in d.words)):
+        for w in (*sorted(d.words, key=len, reverse=True), d.number):
+            if low == w or low.startswith(w + " ") or low.startswith(w + ":") or low.startswith(w + ".") or low.startswith(w + ","):
+                rest = said.strip()[len(w):].strip(" :.,-\u2013")
+                return d.id, rest
+    return None

@@ -471,6 +471,25 @@ class Validators:
 
 
 @dataclass(frozen=True)
+class ManualPassage:
+    """One paragraph or list item of a chapter, with the heading it sits under and that heading's
+    anchor on the page (None when the page gives the heading no id)."""
+
+    kind: str  # p | li
+    text: str
+    heading: str | None = None
+    anchor: str | None = None
+
+    def to_json(self) -> list:
+        return [self.kind, self.text, self.heading, self.anchor]
+
+    @classmethod
+    def from_json(cls, row: list) -> ManualPassage:
+        kind, text, heading, anchor = (list(row) + [None, None, None, None])[:4]
+        return cls(str(kind or "p"), str(text or ""), heading, anchor)
+
+
+@dataclass(frozen=True)
 class ChapterPage:
     url: str
     title: str
@@ -481,6 +500,7 @@ class ChapterPage:
     last_modified: str | None
     content_hash: str
     links: tuple[str, ...] = ()  # other pages of the manual this chapter links to
+    passages: tuple[ManualPassage, ...] = ()  # its paragraphs and list items, in order (the answer index)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class ManualChapter(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     content_hash: Mapped[str] = mapped_column(String(64))
     links: Mapped[list] = mapped_column(JSON, default=list)  # other chapters' addresses this one links to
+    # Its paragraphs and list items ([kind, text, heading, anchor] each): the answer index (issue 16).
+    passages: Mapped[list | None] = mapped_column(JSON, default=list, deferred=True)
     first_seen_at: Mapped[datetime] = mapped_column(TZDateTime)
     changed_at: Mapped[datetime] = mapped_column(TZDateTime)  # when its content last changed
     fetched_at: Mapped[datetime] = mapped_column(TZDateTime)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -77,6 +77,25 @@ class ManualRepo:
         """(title, section, text) of every chapter: the words the typo corrector may suggest."""
         stmt = select(ManualChapter.title, ManualChapter.section, ManualChapter.text)
         return [tuple(r) for r in (await self.s.execute(stmt)).all()]
+
+    async def versions(self) -> dict[int, str]:
+        """{chapter id: content hash} of every chapter: what the answer index compares with its own."""
+        rows = (await self.s.execute(select(ManualChapter.id, ManualChapter.content_hash))).all()
+        return {r[0]: r[1] for r in rows}
+
+    async def for_index(self, ids: Sequence[int] | None = None) -> list[tuple]:
+        """(id, url, title, section, updated_on, content_hash, passages, text) of these chapters (all when None).
+        `text` only where a chapter has no passages yet (indexed before passages were kept)."""
+        stmt = select(ManualChapter.id, ManualChapter.url, ManualChapter.title, ManualChapter.section,
+                      ManualChapter.updated_on, ManualChapter.content_hash, ManualChapter.passages,
+                      case((ManualChapter.passages.is_(None), ManualChapter.text), else_=None))
+        if ids is None:
+            return [tuple(r) for r in (await self.s.execute(stmt)).all()]
+        out: list[tuple] = []
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            out += [tuple(r) for r in (await self.s.execute(stmt.where(ManualChapter.id.in_(ids[start:start + 500])))).all()]
+        return out
 
     async def generation(self) -> tuple:
         """Changes whenever the searchable content may have changed (cache key)."""

@@ -31,6 +31,7 @@ from store.models import (
 from store.outbox_repo import LeaseRepo, OutboxRepo
 from store.register_repo import RegisterRepo
 from store.understanding_repo import MisunderstoodRepo
+from store.answer_repo import AnswerRepo
 
 
 class PeopleRepo:
@@ -280,6 +281,7 @@ class UnitOfWork:
         self.manual = ManualRepo(s)
         self.register = RegisterRepo(s)
         self.misunderstood = MisunderstoodRepo(s)
+        self.answers = AnswerRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -17,6 +17,7 @@ from governance.dates import DateProblem, read_date
 from services.ports import (
     Amendment,
     ChapterPage,
+    ManualPassage,
 )
 
 # --------------------------------------------------------------------------- dates
@@ -220,6 +221,7 @@ def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str
     title = title or linked_title
     if h1 and h1[0].getparent() is not None and main.xpath(".//h1"):
         h1[0].drop_tree()  # the title is kept on its own, not as the text's first line
+    passages = chapter_passages(main)
     text = _clean_text(main)
     if len(text) < 40 or not title:
         return None
@@ -231,8 +233,48 @@ def parse_chapter(url: str, html: str, *, section: str | None, linked_title: str
     digest = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
     return ChapterPage(
         url=url, title=title[:300], section=(section or crumb_section), text=text, updated_on=updated,
-        etag=etag, last_modified=last_modified, content_hash=digest, links=links,
+        etag=etag, last_modified=last_modified, content_hash=digest, links=links, passages=passages,
     )
+
+
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+_PASSAGE_XPATH = " | ".join(f".//{t}" for t in (*_HEADINGS, "p", "li", "dd", "blockquote"))
+MIN_PASSAGE_CHARS = 25
+
+
+def _anchor(heading) -> str | None:
+    """The heading's own id, an <a name|id> inside it, or one just before it (Tri.x writes both)."""
+    if heading.get("id"):
+        return heading.get("id")
+    for a in heading.xpath(".//a[@id or @name]"):
+        return a.get("id") or a.get("name")
+    prev = heading.getprevious()
+    if prev is not None and prev.tag == "a" and (prev.get("id") or prev.get("name")) and not words_of(prev):
+        return prev.get("id") or prev.get("name")
+    return None
+
+
+def chapter_passages(main) -> tuple[ManualPassage, ...]:
+    """The chapter's paragraphs and list items in order, each with the heading above it and that
+    heading's anchor. A list item that is only a link (related chapters) is no passage; nor is a
+    block holding other blocks (a list item holding paragraphs: the paragraphs are taken)."""
+    out: list[ManualPassage] = []
+    heading: str | None = None
+    anchor: str | None = None
+    for el in main.xpath(_PASSAGE_XPATH):
+        if el.tag in _HEADINGS:
+            heading, anchor = words_of(el) or heading, _anchor(el)
+            continue
+        if el.xpath(".//li | .//p"):
+            continue  # the innermost block carries the words
+        text = words_of(el)
+        linked = sum(len(words_of(a)) for a in el.xpath(".//a"))
+        if len(text) < MIN_PASSAGE_CHARS or (el.tag == "li" and linked >= 0.8 * len(text)):
+            continue
+        if re.fullmatch(r"(?i)(last\s+)?(updated|amended|reviewed|revised)\b.{0,40}|this chapter was (updated|amended).{0,40}", text):
+            continue  # the last-updated line is shown on its own
+        out.append(ManualPassage("li" if el.tag == "li" else "p", text, heading, anchor))
+    return tuple(out)
 
 
 _KINDS = [("removed", re.compile(r"remov|delet|withdrawn|archiv", re.I)), ("new", re.compile(r"\bnew\b|added", re.I)),

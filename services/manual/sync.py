@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from services.clock import LONDON
 from services.context import Services
 from services.errors import BadInput
+from services.manual import answers
 from services.ports import (
     CrawlConfig,
     CrawlResult,
@@ -129,7 +130,7 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
             row = rows.get(page.url)
             fields = dict(title=page.title, section=page.section, text=page.text, updated_on=page.updated_on,
                           etag=page.etag, last_modified=page.last_modified, content_hash=page.content_hash,
-                          links=list(page.links), fetched_at=now)
+                          links=list(page.links), passages=[p.to_json() for p in page.passages], fetched_at=now)
             if row is None:
                 new_rows.append(dict(url=page.url, first_seen_at=now, changed_at=now, **fields))
             elif row[4] != page.content_hash or row[3] != page.section or list(row[7] or []) != list(page.links):
@@ -189,6 +190,7 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
         )
         count = await uow.manual.count()
         await uow.commit()
+    answers.changed(services)  # re-index the changed chapters before the next answer
     return SyncReport(
         run.id, status, result.base_url, message, tuple(added), tuple(changed), tuple(removed), len(unchanged_ids),
         count, len(new_amendments), failures, tuple(result.skipped_by_robots), result.requests, len(result.not_modified),

@@ -26,24 +26,24 @@ async def test_is_there_a_procedure_on_missing_children_answers_from_the_manual_
     reply = said.replies[0]
     text = readable(reply)
     lines = text.splitlines()
-    assert lines[0] == "Search results"
-    assert "in the manual and the register" in lines[1]
-    assert lines[2] == "**Children Missing from Home and Care**"  # the best match first
-    assert lines[3].startswith("Manual: Child Protection · updated ")
-    assert "local owner Alex Dunmore (PP-001)" in lines[3]
-    assert "**missing" in lines[4].lower()  # the snippet highlights what matched
+    assert lines[0] == "Children Missing from Home and Care"  # the answer first: the chapter's passage
+    chapter = trix_site.chapters["missing-children"]
+    assert lines[1].replace("**", "") in " ".join(chapter.paragraphs)  # quoted from the manual, never written
+    assert "**missing**" in lines[1]  # the words that matched, in bold
+    assert lines[2].startswith("Manual: Child Protection · under \"Procedure\" · updated ")
+    assert "local owner Alex Dunmore (PP-001)" in lines[2]
     card = card_of(reply)
-    first = next(b for b in card["body"] if b.get("type") == "Container")
-    assert first["selectAction"] == {"type": "Action.OpenUrl", "url": trix_site.origin + trix_site.chapters["missing-children"].path}
-    assert {"type": "Action.Submit", "title": "Status of PP-001", "data": {"command": "status PP-001"}} in card["actions"]
+    assert {"type": "Action.OpenUrl", "title": "Open in the manual",
+            "url": trix_site.origin + chapter.path + "#procedure"} in card["actions"]  # the heading's anchor
+    assert [a["title"] for a in card["actions"] if a.get("verb") == "answer"] == ["Helpful", "Not what I needed"]
 
 
 async def test_no_match_says_so_and_offers_to_request_a_new_document(bot, demo_aad, db_url, clock, trix_site, fast):
     await _sync(db_url, clock, trix_site, fast)
     said = await bot.say("is there a procedure on underwater basket weaving?", aad=demo_aad["ro-2"])
     text = readable(said.replies[0])
-    assert "couldn't find anything in the manual or the register" in text
+    assert "couldn't find anything in the manual or our own documents" in text
     assert "request a new document" in text
     said = await bot.say("find missing giraffes", aad=demo_aad["ro-2"])
     text = readable(said.replies[0])
-    assert "matches \"missing giraffes\" closely" in text and "request a new document" in text
+    assert "These chapters may help:" in text and "request a new document" in text  # a weak match: no passage

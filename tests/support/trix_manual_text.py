@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import random
 
+# A paragraph starting with this is a lead-in sentence and a bulleted list ("\n- " between items).
+LIST_START = "LIST:"
+
 # (section slug, section title)
 SECTIONS = [
     ("contacts-referrals-assessments", "Contacts, Referrals and Assessments"),
@@ -259,7 +262,12 @@ KEY_CHAPTERS: dict[str, tuple[str, str, list[str], list[str]]] = {
             "The employer reports the allegation to the Local Authority Designated Officer within one working day. "
             "The LADO decides whether an allegations management meeting is needed and oversees the investigation, "
             "which may involve the police and children's social care.",
-            "The outcome is recorded as substantiated, false, malicious, unsubstantiated or unfounded.",
+            LIST_START + "When the investigation ends, the LADO records one of five outcomes and tells the employer in writing."
+            "\n- Substantiated: there is enough evidence to prove the allegation."
+            "\n- False: there is enough evidence to disprove the allegation."
+            "\n- Malicious: there is clear evidence of a deliberate act to deceive or cause harm to the person accused."
+            "\n- Unsubstantiated: there is not enough evidence either to prove or to disprove the allegation."
+            "\n- Unfounded: there is no evidence or proper basis to support the allegation.",
         ],
         ["section-47-enquiries"],
     ),

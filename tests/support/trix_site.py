@@ -23,6 +23,7 @@ from aiohttp import web
 from tests.support.trix_manual_text import (
     GENERATED,
     KEY_CHAPTERS,
+    LIST_START,
     SECTIONS,
     generated_paragraphs,
     slugify,
@@ -201,14 +202,18 @@ class TrixSite:
             crumb += f"<a href=\"{BASE}sections/{ch.section}.html\">{html.escape(section_title)}</a> &gt; "
         crumb += f"<span>{html.escape(ch.title)}</span></div>"
         body = [f"<h1>{html.escape(ch.title)}</h1>", f"<p class=\"chapter-updated\">{html.escape(ch.updated_text)}</p>",
-                "<h2>Scope of this Chapter</h2>"]
+                "<h2 id=\"scope\">Scope of this Chapter</h2>"]
         for n, p in enumerate(ch.paragraphs):
             if n == 2:
-                body.append("<h2>Procedure</h2>")
+                body.append("<h2 id=\"procedure\">Procedure</h2>")
+            if p.startswith(LIST_START):  # a lead-in and its list: "Outcomes:\n- one\n- two"
+                lead, *items = p[len(LIST_START):].split("\n- ")
+                body.append(f"<p>{html.escape(lead)}</p><ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+                continue
             body.append(f"<p>{html.escape(p)}</p>")
         related = [self.chapters[r] for r in ch.related if r in self.chapters]
         if related:
-            body.append("<h2>Related Chapters</h2><ul>")
+            body.append("<h2 id=\"related\">Related Chapters</h2><ul>")
             body += [f"<li><a href=\"{r.path}\">{html.escape(r.title)}</a></li>" for r in related]
             body.append("</ul>")
         return self._page(ch.title, "".join(body), crumb)

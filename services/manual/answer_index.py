@@ -1,0 +1,262 @@
+"""The answer index: every chapter of the manual and every register document as passages
+(paragraphs and list items, each carrying its chapter's title and section and the heading it
+sits under), ranked with BM25 and the social-care vocabulary. Pure and in memory: built once
+from the database at start and changed one chapter at a time (services/manual/answers.py).
+
+A question becomes concepts (services/manual/search.parse_query): a vocabulary group is one
+concept whose alternatives are its acronyms and synonyms, scored by its best alternative; a
+multi-word alternative counts only where all its words are. Words are folded to UK spelling and
+light-stemmed on both sides. A passage's score weighs its heading and its chapter's title above
+its text; a chapter's score is its best passage's plus its own (title, section, whole text).
+Coverage (the share of the question's concepts, weighted by rarity) tells a good answer from a
+weak one.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from services.manual.bm25 import Bm25
+from services.manual.words import stem
+from services.ports import ManualPassage
+
+TITLE_IN_PASSAGE = 1.5
+HEADING_IN_PASSAGE = 1.5
+TITLE_IN_CHAPTER = 3.0
+SECTION_IN_CHAPTER = 0.5
+CHAPTER_SHARE = 1.0  # the chapter's own score against its best passage's (both scaled to the best)
+GOOD = 0.66  # a passage answers when it holds this share of the question (weighted)
+NEAR = 0.5  # a chapter is worth showing when it holds this share
+GENERIC_HEADINGS = frozenset({"scope of this chapter", "scope", "introduction", "procedure", "related chapters"})
+
+# Words that carry no topic, kept out of the index (a phrase's other words must still all be there).
+FUNCTION_WORDS = frozenset(
+    "a an and are as at be been by do does for from has have in into is it its of on or so than that the their them "
+    "then there these they this those to was were will with".split()
+)
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# UK spelling for the US forms practitioners (and their phones) type.
+_US_UK = {
+    "behavior": "behaviour", "behaviors": "behaviours", "behavioral": "behavioural", "color": "colour",
+    "center": "centre", "centers": "centres", "program": "programme", "programs": "programmes",
+    "judgment": "judgement", "pediatric": "paediatric", "fetal": "foetal", "defense": "defence",
+    "enrollment": "enrolment", "fulfill": "fulfil", "aging": "ageing", "counselor": "counsellor",
+    "counseling": "counselling", "favor": "favour", "neighbor": "neighbour", "neighborhood": "neighbourhood",
+    "labor": "labour", "honor": "honour", "offense": "offence", "practicing": "practising", "traveling": "travelling",
+    "canceled": "cancelled", "modeling": "modelling", "dialog": "dialogue", "catalog": "catalogue", "mom": "mum",
+    "moms": "mums", "diarrhea": "diarrhoea", "anemia": "anaemia", "estrogen": "oestrogen", "gray": "grey",
+    "mold": "mould", "percent": "per cent", "toward": "towards", "analyze": "analyse", "paralyze": "paralyse",
+}
+_IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
+_NOT_IZE = frozenset({"size", "sizes", "sized", "prize", "prizes", "seize", "seized", "seizes", "capsize"})
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """The index's form of a word: UK spelling, then the light stem ('organizations' -> 'organisation')."""
+    word = _US_UK.get(word, word)
+    if word not in _NOT_IZE and (m := _IZE.match(word)):
+        word = f"{m.group(1)}is{m.group(2)}"
+    return stem(word)
+
+
+def words(text: str) -> list[str]:
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"\bs\.?\s?(\d{1,3})\b", r"s\1", text)  # s.47, s 47 -> s47
+    return _WORD.findall(text)
+
+
+def terms_of(text: str) -> list[str]:
+    return [term(w) for w in words(text) if w not in FUNCTION_WORDS]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One chapter or register document as the index holds it."""
+
+    key: tuple[str, int]  # ("chapter", id) | ("document", id)
+    title: str
+    section: str | None
+    url: str | None
+    updated_on: date | None
+    version: str  # content hash: a new one re-indexes it
+    passages: tuple[ManualPassage, ...]
+    ref: str | None = None  # a register document's reference
+    adapts: str | None = None  # a register document's manual chapter (its manual link)
+
+
+@dataclass(frozen=True)
+class Hit:
+    source: Source
+    score: float
+    coverage: float  # share of the question the whole chapter holds
+    passage: ManualPassage | None  # its best passage
+    passage_coverage: float
+    passage_no: int = -1
+
+
+@dataclass
+class _Unit:
+    source: Source
+    number: int  # in the chapters' BM25
+    passages: list[int] = field(default_factory=list)  # numbers in the passages' BM25
+
+
+Concepts = list[list[tuple[str, ...]]]  # each concept: its alternatives, each a tuple of terms
+
+
+class AnswerIndex:
+    def __init__(self) -> None:
+        self.passages = Bm25()
+        self.chapters = Bm25()
+        self._unit_of_passage = array("i")
+        self._passage_at: list[tuple[int, int]] = []  # passage number -> (unit number, passage position)
+        self._units: list[_Unit | None] = []
+        self._by_key: dict[tuple[str, int], int] = {}
+        self.word_counts: Counter[str] = Counter()
+        self.generation = 0  # counts changes (the typo corrector's word list follows it)
+
+    # ------------------------------------------------------------------ keeping it current
+
+    def versions(self, kind: str) -> dict[int, str]:
+        return {k[1]: u.source.version for k, n in self._by_key.items() if k[0] == kind and (u := self._units[n])}
+
+    def put(self, source: Source) -> None:
+        """Index a chapter or document, replacing its previous version."""
+        self.drop(source.key)
+        title_terms = [(t, TITLE_IN_PASSAGE) for t in terms_of(source.title)]
+        unit_no = len(self._units)
+        chapter_terms = [(t, TITLE_IN_CHAPTER) for t in terms_of(source.title)]
+        chapter_terms += [(t, SECTION_IN_CHAPTER) for t in terms_of(source.section or "")]
+        unit = _Unit(source, -1)
+        for pos, p in enumerate(source.passages):
+            body = terms_of(p.text)
+            heading = [] if (p.heading or "").lower() in GENERIC_HEADINGS else terms_of(p.heading or "")
+            n = self.passages.add([(t, 1.0) for t in body] + [(t, HEADING_IN_PASSAGE) for t in heading] + title_terms)
+            self._unit_of_passage.append(unit_no)
+            self._passage_at.append((unit_no, pos))
+            unit.passages.append(n)
+            chapter_terms += [(t, 1.0) for t in body]
+        unit.number = self.chapters.add(chapter_terms)
+        self._units.append(unit)
+        self._by_key[source.key] = unit_no
+        self.word_counts.update(self._raw_words(source))
+        self.generation += 1
+
+    def drop(self, key: tuple[str, int]) -> None:
+        unit_no = self._by_key.pop(key, None)
+        if unit_no is None:
+            return
+        unit = self._units[unit_no]
+        self._units[unit_no] = None
+        if unit is None:
+            return
+        for n in unit.passages:
+            self.passages.remove(n)
+        self.chapters.remove(unit.number)
+        self.word_counts.subtract(self._raw_words(unit.source))
+        self.generation += 1
+
+    @staticmethod
+    def _raw_words(source: Source) -> Counter[str]:
+        text = " ".join([source.title, source.section or ""] + [p.text for p in source.passages])
+        return Counter(words(text))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def passage_count(self) -> int:
+        return self.passages.live
+
+    def nbytes(self) -> int:
+        return self.passages.nbytes() + self.chapters.nbytes() + len(self._unit_of_passage) * 4
+
+    def needs_compacting(self) -> bool:
+        return self.passages.needs_compacting() or self.chapters.needs_compacting()
+
+    def sources(self) -> list[Source]:
+        return [u.source for u in self._units if u is not None]
+
+    def source(self, key: tuple[str, int]) -> Source | None:
+        n = self._by_key.get(key)
+        unit = self._units[n] if n is not None else None
+        return unit.source if unit else None
+
+    # ------------------------------------------------------------------ ranking
+
+    def search(self, concepts: Concepts, limit: int = 8) -> list[Hit]:
+        concepts = [alts for alts in concepts if alts]
+        if not concepts or not len(self):
+            return []
+        unknown = float(np.log(1.0 + self.chapters.live + 0.5))  # a word the index has never seen weighs most
+        weights = np.array([max((sum(self.chapters.idf(t) for t in alt) for alt in alts), default=0.0) or unknown
+                            for alts in concepts], dtype=np.float32)
+        if float(weights.sum()) <= 0:
+            return []
+        weights /= weights.sum()
+        p_vecs = _concept_vectors(self.passages, concepts)
+        c_vecs = _concept_vectors(self.chapters, concepts)
+        p_score = np.sum(p_vecs, axis=0)
+        c_score = np.sum(c_vecs, axis=0)
+        p_cov = np.tensordot(weights, (p_vecs > 0).astype(np.float32), axes=1)
+        c_cov = np.tensordot(weights, (c_vecs > 0).astype(np.float32), axes=1)
+        # Chapters are numbered as they were added, so a unit's number is its chapter's number.
+        unit_of = np.frombuffer(self._unit_of_passage, dtype=np.int32)
+        hit_p = np.flatnonzero(p_score > 0)
+        unit_ps = np.zeros(self.chapters.size, dtype=np.float32)
+        if hit_p.size:
+            np.maximum.at(unit_ps, unit_of[hit_p], p_score[hit_p])
+        p_max = float(p_score.max()) or 1.0
+        c_max = float(c_score.max()) or 1.0
+        combined = c_cov + unit_ps / p_max + CHAPTER_SHARE * c_score / c_max
+        combined[c_cov < NEAR - 1e-6] = -1.0
+        k = min(limit, int((combined >= 0).sum()))
+        if k <= 0:
+            return []
+        top = np.argpartition(-combined, k - 1)[:k]
+        top = top[np.argsort(-combined[top], kind="stable")]
+        p_rank = p_cov * 1000.0 + p_score  # the best passage: the most of the question, then the best score
+        hits: list[Hit] = []
+        for unit_no in top.tolist():
+            unit = self._units[unit_no]
+            if unit is None:
+                continue
+            best = max(unit.passages, key=lambda n: p_rank[n], default=None)
+            if best is not None and p_score[best] > 0:
+                pos = self._passage_at[best][1]
+                passage, p_coverage = unit.source.passages[pos], float(p_cov[best])
+            else:
+                pos, passage, p_coverage = -1, None, 0.0
+            hits.append(Hit(unit.source, float(combined[unit_no]), float(c_cov[unit_no]), passage, p_coverage, pos))
+        return hits
+
+
+def _concept_vectors(bm: Bm25, concepts: Concepts) -> np.ndarray:
+    """One score vector per concept: the best of its alternatives; an alternative of several words
+    scores only where every word is."""
+    cache: dict[str, np.ndarray] = {}
+
+    def vec(t: str) -> np.ndarray:
+        if t not in cache:
+            cache[t] = bm.dense(t)
+        return cache[t]
+
+    out = np.zeros((len(concepts), bm.size), dtype=np.float32)
+    for i, alts in enumerate(concepts):
+        for alt in alts:
+            vs = [vec(t) for t in alt]
+            if not vs:
+                continue
+            v = vs[0].copy() if len(vs) == 1 else np.sum(vs, axis=0) * np.all([x > 0 for x in vs], axis=0)
+            np.maximum(out[i], v, out=out[i])
+    return out
