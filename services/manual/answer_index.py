@@ -31,7 +31,8 @@ TITLE_IN_PASSAGE = 1.5
 HEADING_IN_PASSAGE = 1.5
 TITLE_IN_CHAPTER = 3.0
 SECTION_IN_CHAPTER = 0.5
-CHAPTER_SHARE = 1.0  # the chapter's own score against its best passage's (both scaled to the best)
+CHAPTER_SHARE = 1.0
+TITLE_SAID = 0.5  # added for the share of a title's words the question holds  # the chapter's own score against its best passage's (both scaled to the best)
 GOOD = 0.66  # a passage answers when it holds this share of the question (weighted)
 NEAR = 0.5  # a chapter is worth showing when it holds this share
 GENERIC_HEADINGS = frozenset({"scope of this chapter", "scope", "introduction", "procedure", "related chapters"})
@@ -60,13 +61,30 @@ _IZE = re.compile(r"^([a-z]{3,})iz(e|es|ed|ing|ation|ations)$")
 _NOT_IZE = frozenset({"size", "sizes", "sized", "prize", "prizes", "seize", "seized", "seizes", "capsize"})
 
 
+_NUMBERS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
 @lru_cache(maxsize=200_000)
 def term(word: str) -> str:
-    """The index's form of a word: UK spelling, then the light stem ('organizations' -> 'organisation')."""
-    word = _US_UK.get(word, word)
+    """The index's form of a word: UK spelling, numbers as digits, then a light stem that folds
+    plurals and -ed/-ing/-e endings ('organizations' -> 'organisation', 'disputed' = 'dispute',
+    'planning' = 'plan', 'four' = '4')."""
+    word = _NUMBERS.get(word, _US_UK.get(word, word))
     if word not in _NOT_IZE and (m := _IZE.match(word)):
         word = f"{m.group(1)}is{m.group(2)}"
-    return stem(word)
+    base = stem(word)
+    suffix = word.endswith("ing") and base != word
+    if len(base) >= 9 and base.endswith("ation"):
+        base = base[:-5]  # deprivation = deprived, allegation = alleged
+    if len(base) >= 6 and base.endswith("ed"):
+        base, suffix = base[:-2], True
+    if suffix and len(base) >= 4 and base[-1] == base[-2] and base[-1] not in "sl":
+        base = base[:-1]  # planned, planning -> plan
+    if len(base) >= 6 and base.endswith("e"):
+        base = base[:-1]
+    return base
 
 
 def words(text: str) -> list[str]:
@@ -110,6 +128,7 @@ class _Unit:
     source: Source
     number: int  # in the chapters' BM25
     passages: list[int] = field(default_factory=list)  # numbers in the passages' BM25
+    title_terms: frozenset[str] = frozenset()
 
 
 Concepts = list[list[tuple[str, ...]]]  # each concept: its alternatives, each a tuple of terms
@@ -138,7 +157,7 @@ class AnswerIndex:
         unit_no = len(self._units)
         chapter_terms = [(t, TITLE_IN_CHAPTER) for t in terms_of(source.title)]
         chapter_terms += [(t, SECTION_IN_CHAPTER) for t in terms_of(source.section or "")]
-        unit = _Unit(source, -1)
+        unit = _Unit(source, -1, title_terms=frozenset(terms_of(source.title)))
         for pos, p in enumerate(source.passages):
             body = terms_of(p.text)
             heading = [] if (p.heading or "").lower() in GENERIC_HEADINGS else terms_of(p.heading or "")
@@ -198,7 +217,7 @@ class AnswerIndex:
         concepts = [alts for alts in concepts if alts]
         if not concepts or not len(self):
             return []
-        unknown = float(np.log(1.0 + self.chapters.live + 0.5))  # a word the index has never seen weighs most
+        unknown = 0.6 * float(np.log(1.0 + self.chapters.live + 0.5))  # a word the index has never seen: a rare one
         weights = np.array([max((sum(self.chapters.idf(t) for t in alt) for alt in alts), default=0.0) or unknown
                             for alts in concepts], dtype=np.float32)
         if float(weights.sum()) <= 0:
@@ -220,11 +239,16 @@ class AnswerIndex:
         c_max = float(c_score.max()) or 1.0
         combined = c_cov + unit_ps / p_max + CHAPTER_SHARE * c_score / c_max
         combined[c_cov < NEAR - 1e-6] = -1.0
-        k = min(limit, int((combined >= 0).sum()))
+        k = min(limit * 3, int((combined >= 0).sum()))
         if k <= 0:
             return []
         top = np.argpartition(-combined, k - 1)[:k]
-        top = top[np.argsort(-combined[top], kind="stable")]
+        asked = {t for alts in concepts for alt in alts for t in alt}
+        for unit_no in top.tolist():  # a title the question says nearly all of is what was asked for
+            title = self._units[unit_no].title_terms if self._units[unit_no] else frozenset()
+            if title:
+                combined[unit_no] += TITLE_SAID * len(title & asked) / len(title)
+        top = top[np.argsort(-combined[top], kind="stable")][:limit]
         p_rank = p_cov * 1000.0 + p_score  # the best passage: the most of the question, then the best score
         hits: list[Hit] = []
         for unit_no in top.tolist():

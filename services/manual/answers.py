@@ -16,6 +16,8 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from services.context import Services
 from services.errors import BadInput
 from services.manual import quote as quoting
@@ -34,6 +36,11 @@ from services.ports import ManualPassage
 MORE = 5  # "more" shows the next five
 CHECK_EVERY = 2.0  # seconds between looks at the database for a sync or register change (another process's)
 FIRST = 3  # the answer, then two more chapters
+CORRECT_AT = 85  # how alike a misspelt word and its correction must be (rapidfuzz ratio)
+# Words of a question that say nothing of its topic, on top of the search's own stopwords.
+QUESTION_WORDS = frozenset(
+    "whats come comes coming gets got happens happen needed anyone someone tell told say says said make making made "
+    "like mean means own counts count often long soon much many difference differences between versus vs".split())
 
 
 @dataclass(frozen=True)
@@ -82,14 +89,29 @@ class _Held:
         self.checked = 0.0  # time.monotonic() of the last look at the database
         self.by_url: dict[str, RegisterRow] = {}
         self.by_title: dict[str, RegisterRow] = {}
+        self.local_of: dict[tuple[str, int], RegisterRow] = {}
+        self.adapts: dict[int, tuple[str, int]] = {}
 
     def keep(self, register: list[RegisterRow]) -> None:
+        """The register, and which chapter each of its documents adapts: by its manual link, or a title
+        that says the same (one title's words within the other's, at least two of them)."""
         self.register = register
         self.by_url, self.by_title = {}, {}
+        self.local_of: dict[tuple[str, int], RegisterRow] = {}
+        self.adapts: dict[int, tuple[str, int]] = {}
+        chapters = [s for s in self.index.sources() if s.key[0] == "chapter"]
+        by_url = {s.url: s.key for s in chapters if s.url}
+        titled = [(s.key, frozenset(same_title_key(s.title).split())) for s in chapters]
         for d in register:
-            if d.manual_url:
-                self.by_url.setdefault(d.manual_url, d)
-            self.by_title.setdefault(same_title_key(d.title), d)
+            key = by_url.get(d.manual_url or "")
+            if key is None:
+                mine = frozenset(same_title_key(d.title).split())
+                near = [(len(mine & t) / len(mine | t), k) for k, t in titled
+                        if len(mine & t) >= min(2, len(mine)) and (mine <= t or t <= mine)]
+                key = max(near)[1] if near else None
+            if key is not None:
+                self.adapts[d.id] = key
+                self.local_of.setdefault(key, d)
 
 
 _held: weakref.WeakKeyDictionary[object, _Held] = weakref.WeakKeyDictionary()
@@ -181,6 +203,8 @@ def _corrected(services: Services, index: AnswerIndex, said: list[str]) -> tuple
             fixed.append(w)
             continue
         better = _closest(w, counts, _by_letter(_held[services.uow]))
+        if better and fuzz.ratio(w, better) < CORRECT_AT:
+            better = None  # 'counts' is not 'county
         if better and better != w:
             corrections.append((w, better))
             fixed.append(better)
@@ -209,7 +233,7 @@ async def find(services: Services, question: str, *, limit: int = FIRST + MORE, 
     held = await current_index(services)
     index = held.index
     fixed, corrections = _corrected(services, index, words(question))
-    concepts = parse_query(fixed, default_vocabulary())
+    concepts = [c for c in parse_query(fixed, default_vocabulary()) if c.group is not None or c.label not in QUESTION_WORDS]
     if not concepts:
         return AnswerOutcome(question, "nothing", None, (), tuple(corrections))
     query = [[tuple(term(w) for w in alt if w not in _SMALL) for alt in c.phrases] for c in concepts]
@@ -239,28 +263,19 @@ _SMALL = frozenset(("a", "an", "and", "the", "of", "in", "on", "to", "for", "wit
 
 def _cite(hits: list[Hit], held: _Held) -> list[tuple[Cited, Hit]]:
     """Chapters with their local owner and the register document that adapts them (shown beside the
-    chapter, not again on its own); register documents with no chapter stand on their own."""
-    by_url, by_title = held.by_url, held.by_title
+    chapter, not again on its own); register documents with no chapter in the results stand on their own."""
     docs = {d.id: d for d in held.register}
+    shown = {h.source.key for h in hits if h.source.key[0] == "chapter"}
     out: list[tuple[Cited, Hit]] = []
-    beside: set[int] = set()
-    for h in hits:
-        s = h.source
-        if s.key[0] != "chapter":
-            continue
-        local = by_url.get(s.url or "") or by_title.get(same_title_key(s.title))
-        if local:
-            beside.add(local.id)
-    chapter_titles = {same_title_key(h.source.title) for h in hits if h.source.key[0] == "chapter"}
     for h in hits:
         s = h.source
         if s.key[0] == "chapter":
-            local = by_url.get(s.url or "") or by_title.get(same_title_key(s.title))
+            local = held.local_of.get(s.key)
             owner, owner_id = local.owner if local else (None, None)
             mine = _doc_cited(local, 0.0) if local else None
             out.append((Cited("chapter", s.title, s.section, s.url, s.updated_on, owner, owner_id,
                               local.ref if local else None, local.doc_type if local else None, h.coverage, local=mine), h))
-        elif s.key[1] in docs and s.key[1] not in beside and same_title_key(s.title) not in chapter_titles:
+        elif s.key[1] in docs and held.adapts.get(s.key[1]) not in shown:
             out.append((_doc_cited(docs[s.key[1]], h.coverage), h))
     return out
 
