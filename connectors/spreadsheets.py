@@ -21,6 +21,7 @@ from typing import Any
 
 from openpyxl import Workbook as OpenpyxlWorkbook
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
@@ -147,8 +148,23 @@ class SpreadsheetFiles:
         wb = OpenpyxlWorkbook()
         wb.remove(wb.active)
         for sheet in workbook.sheets:
-            self._write_sheet(wb.create_sheet(sheet.name[:31]), sheet)
+            ws = wb.create_sheet(sheet.name[:31])
+            self._write_sheet(ws, sheet)
+            if sheet.bar_chart and len(sheet.cells) > 1:
+                self._bar_chart(ws, sheet)
         wb.save(p)
+
+    @staticmethod
+    def _bar_chart(ws, sheet: Sheet) -> None:
+        label_col, value_col, title = sheet.bar_chart
+        first = (sheet.heading_row or 0) + 2
+        last = len(sheet.cells)
+        chart = BarChart()
+        chart.type, chart.title, chart.legend = "bar", title, None
+        chart.add_data(Reference(ws, min_col=value_col + 1, min_row=first - 1, max_row=last), titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=label_col + 1, min_row=first, max_row=last))
+        chart.height, chart.width = max(6.0, 0.8 * (last - first + 1)), 16.0
+        ws.add_chart(chart, ws.cell(1, len(sheet.cells[0]) + 2).coordinate)
 
     @staticmethod
     def _write_sheet(ws, sheet: Sheet) -> None:

@@ -28,6 +28,7 @@ from render import requests as ask
 from render.reply import Reply
 from services.cases import lifecycle, requests
 from services.context import Services
+from services.manual import answers
 from services.people.identity import ChannelIdentity
 
 NAME = "new_document"
@@ -289,6 +290,9 @@ class NewDocumentDialog:
             data["checked"] = True
             notes = notes + [f"I found nothing in the register that already covers \"{data['subject']}\", so let's describe the new document."]
             chapters = await requests.manual_chapters(self.services, data["subject"])
+            if not chapters:  # nothing in the register or the manual: the demand report counts it (issue 16)
+                await answers.answer(self.services, data["subject"], channel=ident.channel_id, outcome="request",
+                                     person_id=answers.asker(None, ident.aad_object_id or ident.user_id))
             if chapters:
                 listed = "; ".join(f"{title} ({url})" if url else title for title, url in chapters)
                 notes = notes + [f"The procedures manual already covers this: {listed}. A local document should add "

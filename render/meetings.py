@@ -120,6 +120,10 @@ def forward_plan_reply(plan: PlanView) -> Reply:
     else:
         text = f"{head}\n" + "\n".join(plan_line(x) for x in plan.lines)
     body = [heading(head)] + [para(x) for x in text.split("\n")[1:]]
+    if plan.gaps:  # issue 16: what staff looked for in the manual and did not find
+        gaps_head = "Gaps: what staff looked for and did not find (last 30 days)"
+        text += f"\n{gaps_head}\n" + "\n".join(f"- {g}" for g in plan.gaps)
+        body += [heading(gaps_head)] + [para(f"• {g}") for g in plan.gaps]
     return Reply(text=text, card=card(body, [command_button("Show the next agenda", f"what is on the next agenda for {plan.body_id}")]))
 
 

@@ -17,11 +17,12 @@ FOOTER = ("You get this because of your role in the organisation's policy and pr
 
 
 def notice_reply(subject: str, body: str, *, view: CaseView | None = None, ref: str | None = None,
-                 lines: list[str] | None = None) -> Reply:
+                 lines: list[str] | None = None, requests: tuple[str, ...] = ()) -> Reply:
     if view is not None:
         return case_reply(view, f"{sentence(subject)} {body}")
     blocks = [heading(subject), para(body)] + [para(f"• {line}") for line in (lines or [])]
-    actions = []
+    # The demand digest: one press turns a topic into a new-document request, its subject filled in.
+    actions = [command_button(f"Request: {r.split(' on ', 1)[-1]}"[:60], r) for r in requests]
     if ref:
         actions.append(command_button(f"Open {ref}", f"status {ref}"))
         actions.append(command_button(f"Start the review of {ref}", f"review {ref}"))
@@ -31,9 +32,12 @@ def notice_reply(subject: str, body: str, *, view: CaseView | None = None, ref: 
 
 
 def notice_email(subject: str, body: str, *, view: CaseView | None = None, lines: list[str] | None = None,
-                 organisation: str = "") -> tuple[str, str]:
+                 organisation: str = "", requests: tuple[str, ...] = ()) -> tuple[str, str]:
     """(plain text, HTML). For a case, the reply words to use by email are included."""
     paragraphs = [body, *(f"• {line}" for line in (lines or []))]
+    if requests:
+        paragraphs.append("To ask for a document on one of these, reply with its line: "
+                          + "; ".join(f"'{r}'" for r in requests) + ".")
     if view is not None:
         paragraphs += case_reply(view).text.splitlines()
     footer = (organisation + ": " if organisation else "") + FOOTER
@@ -45,10 +49,12 @@ class NoticeRendering:
     """The `NoticeRenderer` port: what the dispatcher sends for an outbox item."""
 
     def for_teams(self, item: OutboxItem, view: CaseView | None) -> Reply:
-        return notice_reply(item.subject, item.body, view=view, ref=item.document_ref, lines=list(item.lines))
+        return notice_reply(item.subject, item.body, view=view, ref=item.document_ref, lines=list(item.lines),
+                            requests=item.requests)
 
     def for_email(self, item: OutboxItem, view: CaseView | None, organisation: str) -> tuple[str, str]:
-        return notice_email(item.subject, item.body, view=view, lines=list(item.lines), organisation=organisation)
+        return notice_email(item.subject, item.body, view=view, lines=list(item.lines), organisation=organisation,
+                            requests=item.requests)
 
     def compliance_chart(self, report: Any) -> bytes:
         return compliance_chart_png(report)

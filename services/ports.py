@@ -44,6 +44,7 @@ class NoticeKind(StrEnum):
     DIGEST = "digest"  # BCT-9 weekly, DOR-13 monthly
     PERSONAL_DIGEST = "personal_digest"  # a person's held nudges folded into one morning message
     MANUAL_UPDATE = "manual_update"  # NCT-14 what a manual update touches
+    DEMAND_DIGEST = "demand_digest"  # issue 16: what staff looked for and did not find, weekly to the PPO
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ class OutboxItem:
     with_chart: bool = False
     attempts: int = 0
     last_error: str | None = None
+    requests: tuple[str, ...] = ()  # one-press new-document requests offered (the demand digest)
 
 
 class PersonFacts(Protocol):
@@ -303,6 +305,7 @@ class Sheet:
     row_numbers: tuple[int, ...] = ()
     heading_row: int | None = None
     fills: Mapping[int, str] = field(default_factory=dict)
+    bar_chart: tuple[int, int, str] | None = None  # (label column, value column, title): a bar chart beside the table (.xlsx)
 
     def number(self, row: int) -> int:
         return self.row_numbers[row] if row < len(self.row_numbers) else row + 1

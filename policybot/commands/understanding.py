@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from governance.dates import short_date
 from policybot.commands._shared import open_services, run
+from policybot.commands.demand import demand_report
 from services.understanding.report import misunderstood
 
 KIND_LABEL = {"fallback": "nothing matched", "said_no": "'Did you mean' answered No", "abandoned": "dialog abandoned"}
@@ -33,14 +34,19 @@ def register(sub) -> None:
     report = sub.choices.get("report")
     if report is None:
         report = sub.add_parser("report", help="reports")
-    report.add_argument("what", nargs="?", choices=["misunderstood"],
-                        help="'misunderstood': what people said that I could not read, grouped")
-    report.add_argument("--days", type=int, default=30, help="with 'misunderstood': how far back (default 30)")
+    report.add_argument("what", nargs="?", choices=["misunderstood", "demand"],
+                        help="'misunderstood': what people said that I could not read, grouped; "
+                             "'demand': what staff looked for in the manual and did not find, by topic")
+    report.add_argument("--days", type=int, default=30, help="with 'misunderstood' or 'demand': how far back (default 30)")
+    report.add_argument("--csv", help="with 'demand': also write it to this .csv file")
+    report.add_argument("--xlsx", help="with 'demand': also write it to this .xlsx file (with a chart)")
     register_report = report.get_default("func")
 
     def route(args) -> int:
         if getattr(args, "what", None) == "misunderstood":
             return _misunderstood(args)
+        if getattr(args, "what", None) == "demand":
+            return demand_report(args)
         return register_report(args) if register_report else 2
 
     report.set_defaults(func=route)

@@ -11,6 +11,7 @@ from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
+from services.manual import demand
 from services.errors import BadInput, NotFound
 from services.meetings import texts
 from services.meetings.calendars import (
@@ -244,7 +245,9 @@ async def forward_plan_view(services: Services, ident: ChannelIdentity, body_nam
     async with services.uow() as uow:
         person = await known_person(uow, ident)
         body = find_body(preset, body_name) if body_name else default_body(preset, person)
-        return PlanView(body.id, body.name, tuple(await plan_lines(uow, preset, body)))
+        lines = tuple(await plan_lines(uow, preset, body))
+    gaps = await demand.gaps(services, body.id)
+    return PlanView(body.id, body.name, lines, gaps)
 
 
 async def plan_lines(uow, preset: Preset, body: Body) -> list[PlanLine]:

@@ -120,3 +120,4 @@ class PlanView:
     body_id: str
     body_name: str
     lines: tuple[PlanLine, ...]
+    gaps: tuple[str, ...] = ()  # what staff looked for in the manual and did not find (issue 16), by topic

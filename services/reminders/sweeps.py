@@ -29,7 +29,7 @@ from governance.reminders import (
 from services.cases import lifecycle
 from services.context import Services
 from services.delivery import outbox
-from services.manual import impact
+from services.manual import demand, impact
 from services.manual import sync as manual
 from services.meetings import agenda as meetings
 from services.register.reports import record_compliance_snapshot
@@ -294,13 +294,29 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
     return report
 
 
+async def sweep_demand(services: Services, holder: str) -> SweepReport:
+    """Mondays: what staff looked for and did not find last week, to the PPO (issue 16). One key a week,
+    so a sweep that runs twice queues it once."""
+    report = SweepReport("demand")
+    if services.clock.today().weekday() != 0:
+        return report
+    notices = await demand.digest_notices(services)
+    async with services.uow() as uow:
+        run = await uow.outbox.start_sweep("demand", services.clock.now(), holder)
+        report.queued = await _queue(uow, notices)
+        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.commit()
+    return report
+
+
 async def sweep_compliance(services: Services, holder: str) -> SweepReport:
     """Keep today's review-compliance figure, so the chart has a point for every day (issue 8)."""
     await record_compliance_snapshot(services)
     return SweepReport("compliance")
 
 
-SWEEPS = (sweep_compliance, sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests, sweep_personal_digests)
+SWEEPS = (sweep_compliance, sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests,
+          sweep_personal_digests, sweep_demand)
 
 
 async def run_all(services: Services, holder: str) -> list[SweepReport]:
