@@ -454,6 +454,8 @@ class PolicyBot(TeamsActivityHandler):
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Comparing the versions."}
         if verb == ANSWER_VERB:  # Helpful / Not what I needed on an answer (issue 16)
             response = await self.router.answer_button(ident, data)
+            if response.reply.card is None:
+                return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": response.reply.text}
             return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
         if verb == "case":
             response = await self.router.card_action(identity_of(turn_context.activity), data)
