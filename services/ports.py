@@ -391,6 +391,10 @@ class DocxInspector(Protocol):
 
     def tracked_changes(self, path: Path) -> ChangeSummary: ...
 
+    def paragraphs(self, content: bytes) -> list[str]:
+        """The text of a stored (already checked) draft, paragraph by paragraph; [] when unreadable."""
+        ...
+
     def compare(self, old: Path, new: Path) -> ChangeSummary: ...
 
     def redline(self, old: Path, new: Path, out: Path) -> None:

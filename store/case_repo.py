@@ -91,6 +91,14 @@ class CaseRepo:
                 .order_by(DraftVersion.number))
         return list((await self.s.execute(stmt)).scalars())
 
+    async def latest_drafts(self) -> dict[int, tuple[int, str, str]]:
+        """{document id: (draft id, sha256, filename)} of every document's latest draft (without bytes)."""
+        latest = (select(DraftVersion.document_id, func.max(DraftVersion.number).label("n"))
+                  .group_by(DraftVersion.document_id).subquery())
+        stmt = (select(DraftVersion.document_id, DraftVersion.id, DraftVersion.sha256, DraftVersion.filename)
+                .join(latest, (DraftVersion.document_id == latest.c.document_id) & (DraftVersion.number == latest.c.n)))
+        return {r[0]: (r[1], r[2], r[3]) for r in (await self.s.execute(stmt)).all()}
+
     async def has_draft_file(self, sha256: str) -> bool:
         return (await self.s.execute(select(DraftVersion.id).where(DraftVersion.sha256 == sha256).limit(1))).first() is not None
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from store.manual_models import ManualAmendment, ManualChapter, ManualSyncRun
 from store.manual_search import SearchIndex
+from store.case_models import DraftVersion
 from store.models import Document, Person
 
 
@@ -102,7 +103,8 @@ class ManualRepo:
         # Chapters change only through a sync, which records a run; the register is small.
         runs = (await self.s.execute(select(func.max(ManualSyncRun.id)))).scalar_one()
         docs = (await self.s.execute(select(func.count(), func.max(Document.updated_at)).select_from(Document))).one()
-        return (runs, tuple(str(x) for x in docs))
+        drafts = (await self.s.execute(select(func.max(DraftVersion.id)))).scalar_one()
+        return (runs, tuple(str(x) for x in docs), drafts)
 
     # ------------------------------------------------------------------ register links
 

@@ -10,6 +10,7 @@ methods in a worker thread: they read and parse megabytes.
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from pathlib import Path
 
@@ -61,6 +62,16 @@ def _sha256(path: Path) -> tuple[str, int]:
 
 class WordInspector:
     """python-docx and lxml over a file on disk."""
+
+    # ------------------------------------------------------------------ reading
+
+    def paragraphs(self, content: bytes) -> list[str]:
+        """A stored draft's paragraphs (the answer index searches them, issue 16); [] when unreadable."""
+        try:
+            doc = Document(io.BytesIO(content))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+            return []
+        return [" ".join(p.text.split()) for p in doc.paragraphs if p.text.strip()]
 
     # ------------------------------------------------------------------ checking
 

@@ -87,6 +87,8 @@ class _Held:
         self.lock = asyncio.Lock()
         self.by_letter: tuple[int, dict[str, list[str]]] = (-1, {})
         self.checked = 0.0  # time.monotonic() of the last look at the database
+        self.drafts: dict[int, tuple[str, str, list[str]]] = {}
+        self.last_refresh: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())  # chapters (re-indexed, dropped)
         self.by_url: dict[str, RegisterRow] = {}
         self.by_title: dict[str, RegisterRow] = {}
         self.local_of: dict[tuple[str, int], RegisterRow] = {}
@@ -126,9 +128,15 @@ def _chapter_source(row: tuple) -> Source:
     return Source(("chapter", cid), title, section, url, updated_on, version, items)
 
 
-def _document_source(d: RegisterRow) -> Source:
+def _document_source(d: RegisterRow, draft: tuple[str, str, list[str]] | None = None) -> Source:
+    """A register document: its summary, and the paragraphs of its latest stored draft (labelled so)."""
     passages = tuple(ManualPassage("p", line.strip()) for line in (d.summary or "").split("\n") if line.strip())
-    fields = "\n".join(str(x) for x in (d.ref, d.title, d.doc_type, d.category, d.service_area, d.summary, d.manual_url))
+    if draft:
+        sha, filename, paragraphs = draft
+        heading = f"Latest draft ({filename})"
+        passages += tuple(ManualPassage("p", p, heading) for p in paragraphs if len(p) >= 25)
+    fields = "\n".join(str(x) for x in (d.ref, d.title, d.doc_type, d.category, d.service_area, d.summary, d.manual_url,
+                                        draft[0] if draft else ""))
     return Source(("document", d.id), d.title, d.category or d.service_area, d.manual_url, d.last_reviewed_on,
                   hashlib.sha256(fields.encode()).hexdigest(), passages or (ManualPassage("p", d.title),), d.ref, d.manual_url)
 
@@ -157,13 +165,16 @@ async def current_index(services: Services) -> _Held:
             index = held.index
             versions = await uow.manual.versions()
             have = index.versions("chapter")
-            for gone in set(have) - set(versions):
+            dropped = set(have) - set(versions)
+            for gone in dropped:
                 index.drop(("chapter", gone))
             changed = [cid for cid, v in versions.items() if have.get(cid) != v]
             for row in await uow.manual.for_index(changed if have else None):
                 index.put(_chapter_source(row))
+            held.last_refresh = (frozenset(changed), frozenset(dropped))
             register = [RegisterRow(*row) for row in await uow.manual.register_rows()]
-        docs = {d.id: _document_source(d) for d in register}
+            drafts = await _draft_texts(services, uow, held)
+        docs = {d.id: _document_source(d, drafts.get(d.id)) for d in register}
         have_docs = index.versions("document")
         for gone in set(have_docs) - set(docs):
             index.drop(("document", gone))
@@ -173,6 +184,23 @@ async def current_index(services: Services) -> _Held:
         held.generation = generation
         held.keep(register)
         return held
+
+
+async def _draft_texts(services: Services, uow, held: _Held) -> dict[int, tuple[str, str, list[str]]]:
+    """{document id: (sha256, file name, paragraphs)} of each document's latest draft; a draft already
+    read is not read again."""
+    reader = services.adapters.get("docx")
+    if reader is None:
+        return {}
+    out: dict[int, tuple[str, str, list[str]]] = {}
+    for doc_id, (draft_id, sha, filename) in (await uow.cases.latest_drafts()).items():
+        known = held.drafts.get(doc_id)
+        if known is None or known[0] != sha:
+            content = await uow.cases.draft_content(draft_id)
+            known = (sha, filename, await asyncio.to_thread(reader.paragraphs, content) if content else [])
+        out[doc_id] = known
+    held.drafts = out
+    return out
 
 
 async def warm(services: Services) -> int:
