@@ -71,7 +71,7 @@ def answer_reply(outcome: AnswerOutcome, *, offer: Offer | None = None, start: i
     offered = offer or Offer(outcome.question[:120])
     notes = ("I read " + ", ".join(f"'{a}' as '{b}'" for a, b in outcome.corrections) + ". ") if outcome.corrections else ""
     if outcome.kind == "nothing" or not outcome.cited:
-        text = (f"{notes}I couldn't find anything in the manual or our own documents about \"{outcome.question}\". "
+        text = (f"{notes}I couldn't find anything in the manual or the register (our own documents) about \"{outcome.question}\". "
                 f"{offered.sentence()}")
         c = card([heading("Nothing found"), para(text)], offered.buttons())
         return Reply(text=text, card=c, html=f"<p>{html.escape(text)}</p>")

@@ -33,6 +33,7 @@ TITLE_IN_CHAPTER = 3.0
 SECTION_IN_CHAPTER = 0.5
 CHAPTER_SHARE = 1.0
 TITLE_SAID = 0.5  # added for the share of a title's words the question holds  # the chapter's own score against its best passage's (both scaled to the best)
+SHORTLIST = 80  # chapters whose passages are scored (the best by the chapters' own scores)
 GOOD = 0.66  # a passage answers when it holds this share of the question (weighted)
 NEAR = 0.5  # a chapter is worth showing when it holds this share
 GENERIC_HEADINGS = frozenset({"scope of this chapter", "scope", "introduction", "procedure", "related chapters"})
@@ -217,70 +218,88 @@ class AnswerIndex:
         concepts = [alts for alts in concepts if alts]
         if not concepts or not len(self):
             return []
-        unknown = 0.6 * float(np.log(1.0 + self.chapters.live + 0.5))  # a word the index has never seen: a rare one
-        weights = np.array([max((sum(self.chapters.idf(t) for t in alt) for alt in alts), default=0.0) or unknown
-                            for alts in concepts], dtype=np.float32)
+        # A concept weighs as its most informative alternative (a phrase's words added, at most as much as
+        # the rarest word can be); a word the index has never seen weighs as a rare word.
+        rarest = float(np.log(1.0 + self.chapters.live + 0.5))
+        unknown = 0.6 * rarest
+        weights = np.array([min(rarest, max((sum(self.chapters.idf(t) for t in alt) for alt in alts), default=0.0))
+                            or unknown for alts in concepts], dtype=np.float32)
         if float(weights.sum()) <= 0:
             return []
         weights /= weights.sum()
-        p_vecs = _concept_vectors(self.passages, concepts)
+        # 1. Chapters (one vector each per concept; chapters are numbered as they were added, so a unit's
+        #    number is its chapter's number): those holding enough of the question, best first.
         c_vecs = _concept_vectors(self.chapters, concepts)
-        p_score = np.sum(p_vecs, axis=0)
         c_score = np.sum(c_vecs, axis=0)
-        p_cov = np.tensordot(weights, (p_vecs > 0).astype(np.float32), axes=1)
-        c_cov = np.tensordot(weights, (c_vecs > 0).astype(np.float32), axes=1)
-        # Chapters are numbered as they were added, so a unit's number is its chapter's number.
-        unit_of = np.frombuffer(self._unit_of_passage, dtype=np.int32)
-        hit_p = np.flatnonzero(p_score > 0)
-        unit_ps = np.zeros(self.chapters.size, dtype=np.float32)
-        if hit_p.size:
-            np.maximum.at(unit_ps, unit_of[hit_p], p_score[hit_p])
-        p_max = float(p_score.max()) or 1.0
-        c_max = float(c_score.max()) or 1.0
-        combined = c_cov + unit_ps / p_max + CHAPTER_SHARE * c_score / c_max
-        combined[c_cov < NEAR - 1e-6] = -1.0
-        k = min(limit * 3, int((combined >= 0).sum()))
-        if k <= 0:
+        c_cov = weights @ (c_vecs > 0).astype(np.float32)
+        eligible = np.flatnonzero(c_cov >= NEAR - 1e-6)
+        if eligible.size == 0:
             return []
-        top = np.argpartition(-combined, k - 1)[:k]
+        c_max = float(c_score.max()) or 1.0
+        first = c_cov[eligible] + CHAPTER_SHARE * c_score[eligible] / c_max
         asked = {t for alts in concepts for alt in alts for t in alt}
-        for unit_no in top.tolist():  # a title the question says nearly all of is what was asked for
-            title = self._units[unit_no].title_terms if self._units[unit_no] else frozenset()
-            if title:
-                combined[unit_no] += TITLE_SAID * len(title & asked) / len(title)
-        top = top[np.argsort(-combined[top], kind="stable")][:limit]
+        if eligible.size > SHORTLIST:
+            eligible = eligible[np.argpartition(-first, SHORTLIST - 1)[:SHORTLIST]]
+        units = [self._units[n] for n in eligible.tolist()]
+        # 2. The passages of the shortlisted chapters only (each chapter's passages are numbered together).
+        within = np.zeros(self.passages.size, dtype=bool)
+        for unit in units:
+            if unit.passages:
+                within[unit.passages[0]:unit.passages[-1] + 1] = True
+        shortlist = np.flatnonzero(within)
+        p_vecs = _concept_vectors(self.passages, concepts, within, shortlist)
+        p_score = np.sum(p_vecs, axis=0)
+        p_cov = weights @ (p_vecs > 0).astype(np.float32)
         p_rank = p_cov * 1000.0 + p_score  # the best passage: the most of the question, then the best score
+        p_max = float(p_score.max()) if p_score.size else 1.0
+        p_max = p_max or 1.0
+        scored: list[tuple[float, int, int]] = []  # (combined, unit number, best passage's place in the shortlist)
+        for unit_no, unit in zip(eligible.tolist(), units, strict=True):
+            best, best_score = -1, 0.0
+            if unit.passages:
+                lo, hi = np.searchsorted(shortlist, (unit.passages[0], unit.passages[-1] + 1))
+                if hi > lo:
+                    best = int(lo + np.argmax(p_rank[lo:hi]))
+                    best_score = float(p_score[lo:hi].max())
+            title = unit.title_terms
+            said = TITLE_SAID * len(title & asked) / len(title) if title else 0.0  # a title the question says
+            combined = float(c_cov[unit_no]) + best_score / p_max + CHAPTER_SHARE * float(c_score[unit_no]) / c_max + said
+            scored.append((combined, unit_no, best))
+        scored.sort(key=lambda x: -x[0])
         hits: list[Hit] = []
-        for unit_no in top.tolist():
+        for combined, unit_no, best in scored[:limit]:
             unit = self._units[unit_no]
-            if unit is None:
-                continue
-            best = max(unit.passages, key=lambda n: p_rank[n], default=None)
-            if best is not None and p_score[best] > 0:
-                pos = self._passage_at[best][1]
+            if best >= 0 and p_score[best] > 0:
+                pos = self._passage_at[int(shortlist[best])][1]
                 passage, p_coverage = unit.source.passages[pos], float(p_cov[best])
             else:
                 pos, passage, p_coverage = -1, None, 0.0
-            hits.append(Hit(unit.source, float(combined[unit_no]), float(c_cov[unit_no]), passage, p_coverage, pos))
+            hits.append(Hit(unit.source, combined, float(c_cov[unit_no]), passage, p_coverage, pos))
         return hits
 
 
-def _concept_vectors(bm: Bm25, concepts: Concepts) -> np.ndarray:
+def _concept_vectors(bm: Bm25, concepts: Concepts, within: np.ndarray | None = None,
+                     places: np.ndarray | None = None) -> np.ndarray:
     """One score vector per concept: the best of its alternatives; an alternative of several words
-    scores only where every word is."""
+    scores only where every word is. With `within` (a mask of documents) and `places` (their numbers,
+    ascending), the vectors cover those documents only."""
+    size = bm.size if places is None else len(places)
     cache: dict[str, np.ndarray] = {}
 
     def vec(t: str) -> np.ndarray:
         if t not in cache:
-            cache[t] = bm.dense(t)
+            ids, scores = bm.scores(t, within)
+            v = np.zeros(size, dtype=np.float32)
+            v[ids if places is None else np.searchsorted(places, ids)] = scores
+            cache[t] = v
         return cache[t]
 
-    out = np.zeros((len(concepts), bm.size), dtype=np.float32)
+    out = np.zeros((len(concepts), size), dtype=np.float32)
     for i, alts in enumerate(concepts):
         for alt in alts:
             vs = [vec(t) for t in alt]
             if not vs:
                 continue
-            v = vs[0].copy() if len(vs) == 1 else np.sum(vs, axis=0) * np.all([x > 0 for x in vs], axis=0)
+            v = vs[0] if len(vs) == 1 else np.sum(vs, axis=0) * np.all([x > 0 for x in vs], axis=0)
             np.maximum(out[i], v, out=out[i])
     return out

@@ -10,6 +10,7 @@ and chapters the sync removed leave the index, so an answer never cites them.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import time
 import weakref
@@ -88,6 +89,9 @@ class _Held:
         self.by_letter: tuple[int, dict[str, list[str]]] = (-1, {})
         self.checked = 0.0  # time.monotonic() of the last look at the database
         self.drafts: dict[int, tuple[str, str, list[str]]] = {}
+        self.titles: dict[tuple[str, int], frozenset[str]] = {}  # each chapter's title words
+        self.holding: dict[str, set[tuple[str, int]]] = {}  # a title word -> the chapters whose title has it
+        self.chapter_urls: dict[str, tuple[str, int]] = {}
         self.last_refresh: tuple[frozenset[int], frozenset[int]] = (frozenset(), frozenset())  # chapters (re-indexed, dropped)
         self.by_url: dict[str, RegisterRow] = {}
         self.by_title: dict[str, RegisterRow] = {}
@@ -101,19 +105,44 @@ class _Held:
         self.by_url, self.by_title = {}, {}
         self.local_of: dict[tuple[str, int], RegisterRow] = {}
         self.adapts: dict[int, tuple[str, int]] = {}
-        chapters = [s for s in self.index.sources() if s.key[0] == "chapter"]
-        by_url = {s.url: s.key for s in chapters if s.url}
-        titled = [(s.key, frozenset(same_title_key(s.title).split())) for s in chapters]
         for d in register:
-            key = by_url.get(d.manual_url or "")
+            key = self.chapter_urls.get(d.manual_url or "")
             if key is None:
-                mine = frozenset(same_title_key(d.title).split())
-                near = [(len(mine & t) / len(mine | t), k) for k, t in titled
-                        if len(mine & t) >= min(2, len(mine)) and (mine <= t or t <= mine)]
-                key = max(near)[1] if near else None
+                key = self._same_subject(frozenset(same_title_key(d.title).split()))
             if key is not None:
                 self.adapts[d.id] = key
                 self.local_of.setdefault(key, d)
+
+
+    def title_changed(self, source: Source | None, key: tuple[str, int]) -> None:
+        """Keep the chapters' title words (and who holds each word) as chapters come and go."""
+        old = self.titles.pop(key, None)
+        for w in old or ():
+            self.holding[w].discard(key)
+        self.chapter_urls = {u: k for u, k in self.chapter_urls.items() if k != key} if old is not None else self.chapter_urls
+        if source is not None:
+            words = frozenset(same_title_key(source.title).split())
+            self.titles[key] = words
+            for w in words:
+                self.holding.setdefault(w, set()).add(key)
+            if source.url:
+                self.chapter_urls[source.url] = key
+
+    def _same_subject(self, mine: frozenset[str]) -> tuple[str, int] | None:
+        """The chapter whose title says the same as a document's: one's words within the other's, at
+        least two words shared; the closest such title wins."""
+        if not mine:
+            return None
+        counts: dict[tuple[str, int], int] = {}
+        for w in mine:
+            for k in self.holding.get(w, ()):
+                counts[k] = counts.get(k, 0) + 1
+        near = []
+        for k, shared in counts.items():
+            t = self.titles[k]
+            if shared >= min(2, len(mine)) and (shared == len(mine) or shared == len(t)):
+                near.append((shared / len(mine | t), k))
+        return max(near)[1] if near else None
 
 
 _held: weakref.WeakKeyDictionary[object, _Held] = weakref.WeakKeyDictionary()
@@ -168,9 +197,12 @@ async def current_index(services: Services) -> _Held:
             dropped = set(have) - set(versions)
             for gone in dropped:
                 index.drop(("chapter", gone))
+                held.title_changed(None, ("chapter", gone))
             changed = [cid for cid, v in versions.items() if have.get(cid) != v]
             for row in await uow.manual.for_index(changed if have else None):
-                index.put(_chapter_source(row))
+                source = _chapter_source(row)
+                index.put(source)
+                held.title_changed(source, source.key)
             held.last_refresh = (frozenset(changed), frozenset(dropped))
             register = [RegisterRow(*row) for row in await uow.manual.register_rows()]
             drafts = await _draft_texts(services, uow, held)
@@ -205,7 +237,13 @@ async def _draft_texts(services: Services, uow, held: _Held) -> dict[int, tuple[
 
 async def warm(services: Services) -> int:
     """Build the answer index now (at start), so the first question is answered at full speed."""
-    return (await current_index(services)).index.passage_count()
+    held = await current_index(services)
+    default_vocabulary()
+    _by_letter(held)
+    # The index is long-lived: keep the collector from walking its objects on every full collection.
+    gc.collect()
+    gc.freeze()
+    return held.index.passage_count()
 
 
 # --------------------------------------------------------------------------- a question answered

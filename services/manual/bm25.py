@@ -90,21 +90,18 @@ class Bm25:
             return 0.0
         return math.log(1.0 + (self.live - df + 0.5) / (df + 0.5))
 
-    def scores(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, BM25 scores) of the live documents holding the term."""
+    def scores(self, term: str, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, BM25 scores) of the live documents holding the term (those in `within`, a mask)."""
         docs = self._post_doc.get(term)
         if not docs or self.df.get(term, 0) <= 0:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        ids = np.frombuffer(docs, dtype=np.int32).copy()
-        tf = np.frombuffer(self._post_tf[term], dtype=np.float32)
+        ids = np.frombuffer(docs, dtype=np.int32)
+        keep = np.frombuffer(self._alive, dtype=np.bool_)[ids]
+        if within is not None:
+            keep &= within[ids]
+        ids = ids[keep]
+        tf = np.frombuffer(self._post_tf[term], dtype=np.float32)[keep]
         lengths = np.frombuffer(self._docs, dtype=np.float32)[ids]
         avg = self._total_len / max(self.live, 1)
-        s = self.idf(term) * tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths / max(avg, 1e-6)))
-        alive = np.frombuffer(self._alive, dtype=np.uint8)[ids].astype(bool)
-        return ids[alive], s[alive].astype(np.float32)
-
-    def dense(self, term: str) -> np.ndarray:
-        vec = np.zeros(self.size, dtype=np.float32)
-        ids, s = self.scores(term)
-        vec[ids] = s
-        return vec
+        norm = np.float32(K1 * (1 - B)) + np.float32(K1 * B / max(avg, 1e-6)) * lengths
+        return ids, (np.float32(self.idf(term) * (K1 + 1)) * tf / (tf + norm)).astype(np.float32, copy=False)

@@ -93,6 +93,8 @@ async def test_by_email_numbered_replies_record_what_was_needed(bot, db_url, clo
     said = await bot.say("lado referral timescale", **who)
     text = readable(said.replies[0])
     assert "Allegations Against Staff, Carers and Volunteers" in text and "Reply 1" in text and "2 for" in text
+    more = await bot.say("more", **who)  # the next five chapters, no passage
+    assert readable(more.replies[0]).startswith(("More for \"lado referral timescale\"", "That is everything I found"))
     done = await bot.say("2 who to ring out of hours", **who)
     assert "passed on what you were looking for" in readable(done.replies[0])
     store = Store(db_url)

@@ -42,7 +42,7 @@ async def test_no_match_says_so_and_offers_to_request_a_new_document(bot, demo_a
     await _sync(db_url, clock, trix_site, fast)
     said = await bot.say("is there a procedure on underwater basket weaving?", aad=demo_aad["ro-2"])
     text = readable(said.replies[0])
-    assert "couldn't find anything in the manual or our own documents" in text
+    assert "couldn't find anything in the manual or the register" in text
     assert "request a new document" in text
     said = await bot.say("find missing giraffes", aad=demo_aad["ro-2"])
     text = readable(said.replies[0])
