@@ -15,7 +15,10 @@ from datetime import date, datetime, timedelta
 from governance.lifecycle import ActionSpec
 from governance.meetings import Deadlines
 from render import cases, meetings, messages, reports, requests
+from render import answers as answer_render
+from render import notices
 from render import search as search_render
+from services.manual.answers import AnswerOutcome, Cited
 from services.cases.lifecycle import CaseView
 from services.clock import LONDON
 from services.manual.search import SearchOutcome, SearchResult
@@ -104,6 +107,7 @@ def example_cards() -> dict[str, dict]:
     replies["manual_search_results"] = search_render.search_reply(SearchOutcome("missing children", (chapter, document), True, (("chidlren", "children"),)))
     replies["manual_search_weak"] = search_render.search_reply(SearchOutcome("missing giraffes", (document,), False))
     replies["manual_search_nothing"] = search_render.search_reply(SearchOutcome("unicorns", (), False))
+    replies.update(_answer_examples())
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
     drafting = CaseView(
         id=9, version=2, document=overdue, kind="new_document", stage="draft", stage_label="Author co-produces the first draft",
@@ -119,6 +123,33 @@ def example_cards() -> dict[str, dict]:
     replies["notice"] = messages.notice_reply("Papers: Practice, Policy and Procedures Group", "Agenda\n1. Progress report")
     replies.update(_report_examples(overdue))
     return {name: r.card for name, r in replies.items() if r.card is not None}
+
+
+def _answer_examples() -> dict:
+    """Answers from the manual (issue 16): the passage and its citation, a weak match, more, feedback, the digest."""
+    local = Cited("document", "Children Missing from Home and Care", "Safeguarding", None, date(2026, 5, 1), "Alex Example",
+                  "ro-1", "NCT-001", "Procedure", 0.0)
+    first = Cited("chapter", "Children Missing from Home and Care", "Child Protection",
+                  "https://manual.example.org/chapters/missing.html#procedure", date(2026, 3, 6), "Alex Example", "ro-1",
+                  "NCT-001", "Procedure", 1.0, "Procedure", local)
+    other = Cited("chapter", "Strategy Discussions", "Child Protection", "https://manual.example.org/chapters/strategy.html",
+                  None, None, None, None, None, 0.7)
+    own = Cited("document", "Lone Working", "Workforce", None, date(2025, 11, 1), None, None, "NCT-044", "Policy", 0.6)
+    quote = ("Every **child** who returns is offered a **return home interview** by an independent person within 72 hours. "
+             "The interview explores why the **child** went **missing**.")
+    cited = (first, other, own) + tuple(dataclasses.replace(other, title=f"Chapter {n}") for n in range(5))
+    answered = AnswerOutcome("return home interview", "answered", quote, cited, (("intervew", "interview"),), "RHI", 41)
+    return {
+        "answer": answer_render.answer_reply(answered),
+        "answer_weak": answer_render.answer_reply(AnswerOutcome("missing giraffes", "weak", None, (first, other), (), "missing", 42)),
+        "answer_nothing": answer_render.answer_reply(AnswerOutcome("unicorns", "nothing", None, ())),
+        "answer_more": answer_render.answer_reply(answered, start=3),
+        "answer_looking_for": answer_render.not_helpful_asks(41),
+        "answer_thanks": answer_render.feedback_thanks("not_helpful", "the police number"),
+        "demand_digest": notices.notice_reply("What staff looked for and did not find this week", "3 questions...",
+                                              lines=["missing: asked 3 times by 2 (3 found nothing)."],
+                                              requests=("request a new document on missing",)),
+    }
 
 
 def _request_examples() -> dict:
