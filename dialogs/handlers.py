@@ -82,7 +82,8 @@ async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
         return Response(Reply(text="What should I look for? For example: 'find missing children'.")), False
     outcome = await answers.answer(t.services, q, person_id=answer_turns.who(t), channel=t.ident.channel_id)
     t.answered = (outcome.answer_id, q) if outcome.answer_id is not None else None
-    reply = answer_render.answer_reply(outcome, offer=await _offer(t, q))
+    understood = r.command is not None and r.command.id in ("find", "define") and q != r.slots.original.strip(" ?.!")
+    reply = answer_render.answer_reply(outcome, offer=await _offer(t, q), understood=understood)
     return Response(reply), outcome.kind != "nothing"
 
 

@@ -64,15 +64,18 @@ def _email_feedback(answer_id: int | None) -> str:
             f"(you can add a line saying what you were looking for), or 'more' for more chapters. (answer {answer_id})")
 
 
-def answer_reply(outcome: AnswerOutcome, *, offer: Offer | None = None, start: int = 0) -> Reply:
-    """The reply to a question. `start` > 0 is "more": the next five chapters, no passage."""
+def answer_reply(outcome: AnswerOutcome, *, offer: Offer | None = None, start: int = 0, understood: bool = True) -> Reply:
+    """The reply to a question. `start` > 0 is "more": the next five chapters, no passage. `understood`
+    is False when the message was not a request I know, read as a question."""
     if start:
         return _more_reply(outcome, start)
     offered = offer or Offer(outcome.question[:120])
     notes = ("I read " + ", ".join(f"'{a}' as '{b}'" for a, b in outcome.corrections) + ". ") if outcome.corrections else ""
     if outcome.kind == "nothing" or not outcome.cited:
-        text = (f"{notes}I couldn't find anything in the manual or the register (our own documents) about \"{outcome.question}\". "
-                f"{offered.sentence()}")
+        lead = (f"Sorry, I didn't understand \"{outcome.question[:80]}\" as something I can do, and I couldn't find "
+                "anything in the manual or the register about it." if not understood else
+                f"I couldn't find anything in the manual or the register (our own documents) about \"{outcome.question}\".")
+        text = f"{notes}{lead} {offered.sentence()}"
         c = card([heading("Nothing found"), para(text)], offered.buttons())
         return Reply(text=text, card=c, html=f"<p>{html.escape(text)}</p>")
     if outcome.kind == "weak":
