@@ -18,7 +18,8 @@ from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot import files
 from bot.activities import identity_of, to_activity
-from dialogs.router import Response, Router
+from dialogs import buttons
+from dialogs.response import Response
 from governance.errors import GovernanceError
 from render import cases as case_render
 from render import messages
@@ -33,11 +34,10 @@ log = logging.getLogger("policybot.bot")
 
 
 class DraftFiles:
-    """Mixed into PolicyBot, which sets `services`, `signer` and `router`."""
+    """Mixed into PolicyBot, which sets `services` and `signer`."""
 
     services: Services
     signer: LinkSigner
-    router: Router
 
     async def _receive_draft(self, ident: ChannelIdentity, found: tuple[str, str], text: str) -> Response:
         """Stream the attachment into the data folder (25 MB at most), check it off the event loop,
@@ -87,7 +87,7 @@ class DraftFiles:
             return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
-        return await self.router.tracker(ident, name, b"".join(parts), report_link=self._report_url)
+        return await buttons.tracker(self.services, ident, name, b"".join(parts), report_link=self._report_url)
 
     def _report_url(self, preview: tracker_chat.TrackerPreview) -> str:
         token = tracker_chat.report_link(self.signer, preview, self.services.clock.now())

@@ -22,6 +22,7 @@ from bot import files
 from bot.activities import GROUP_CONVERSATIONS, email_subject, identity_of, is_mentioned, reference_json, to_activity
 from bot.draft_files import DraftFiles
 from bot.settings import Settings
+from dialogs import buttons
 from dialogs.router import Router
 from governance.errors import GovernanceError
 from render import cases as case_render
@@ -107,7 +108,7 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
         if found is not None:
             response = await self._receive_draft(ident, found, text.strip())
         elif value and value.get("case") is not None and value.get("action"):
-            response = await self.router.card_action(ident, value)
+            response = await buttons.card_action(self.services, ident, value)
         else:
             state = await self.dialogs.get(turn_context, dict)
             response = await self.router.handle(ident, text.strip(), value, state, subject=email_subject(activity))
@@ -225,7 +226,7 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
             await self.send_comparison(turn_context, ident, *draft_delivery.compare_request(data["command"]))
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Comparing the versions."}
         if verb == "case":
-            response = await self.router.card_action(identity_of(turn_context.activity), data)
+            response = await buttons.card_action(self.services, identity_of(turn_context.activity), data)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
             await answer_invoke(turn_context, body)  # the answer is ready: telling others may take longer
             await self.deliver(turn_context, response.notices)
