@@ -25,12 +25,12 @@ from dialogs.commands import BY_ID, Command
 from dialogs.email_text import quoted_case, said_in_email, subject_case, subject_words
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
+from dialogs.normalise import mixed_scripts
 from dialogs.recogniser import (
     Reading,
     Recogniser,
     TitleIndex,
     default,
-    mixed_scripts,
 )
 from dialogs.response import Response
 from dialogs.slots import ref_index
