@@ -149,8 +149,11 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (_text("conditions_not_met", "What is still missing"),)),
     ActionDef(A.DECIDE_YES, "Yes", "answer that question", _w("yes")),
     ActionDef(A.DECIDE_NO, "No", "answer that question", _w("no")),
-    ActionDef(A.PUBLISH, "Record publication", "record its publication", _w("publish"),
-              (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),)),
+    ActionDef(A.PUBLISH, "Record publication", "record its publication",
+              _w("publish") + _w("publish with a launch", launch_planned=True),
+              (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
+               Input("launch_planned", "A launch is planned: leave it out of the news and the weekly email (BCT-9)",
+                     InputKind.TOGGLE, "launch_planned"))),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),
 )})

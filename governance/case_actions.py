@@ -260,8 +260,8 @@ def _after_approval(preset, case, stage, today, cal):
     if not stage_approved(case, stage):
         return case, []  # NCT-7: waiting for the other RSMs
     if case.flags.get("no_change"):
-        doc_type = preset.document_types.get(case.document_type)
-        due = next_review_due(today, doc_type.review, cal) if doc_type and doc_type.review else None
+        interval = preset.review_interval(case.document_type, case.category)
+        due = next_review_due(today, interval, cal) if interval else None
         statement = preset.no_change_statement.format(name=case.document_name)
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
@@ -291,11 +291,13 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
             on = date.fromisoformat(on)
         except ValueError:
             raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
-    doc_type = preset.document_types.get(case.document_type)
-    due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
+    interval = preset.review_interval(case.document_type, case.category)
+    due = next_review_due(on, interval, cal) if interval else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
-    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}")
-    return case, [Published(version, on, due), CaseClosed("published"),
+    launch = data.get("launch_planned") is True
+    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}"
+                  + ("; a launch is planned, so it is not in the news or the weekly email (BCT-9)" if launch else ""))
+    return case, [Published(version, on, due, launch), CaseClosed("published"),
                   Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
 
 

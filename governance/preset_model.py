@@ -3,7 +3,7 @@ the update cycle. Frozen values; governance/preset.py reads them from the YAML f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from governance.calendar import (
     DeadlineRule,
@@ -152,6 +152,15 @@ class Preset:
     update_cycle: UpdateCycle | None = None
     publication_steps: tuple[str, ...] = ()
     digests: tuple[str, ...] = ()  # weekly_published (BCT-9), monthly_approved (DOR-13)
+    category_reviews: dict[str, ReviewInterval] = field(default_factory=dict)  # BCT-10: by category
+
+    def review_interval(self, document_type: str | None, category: str | None) -> ReviewInterval | None:
+        """How often a document is reviewed: its category's interval where the preset names one
+        (BCT-10: bespoke Trix chapters six-monthly, practice guidance yearly), else its type's."""
+        if category and category in self.category_reviews:
+            return self.category_reviews[category]
+        doc_type = self.document_types.get(document_type or "")
+        return doc_type.review if doc_type else None
 
     def role_label(self, role: str) -> str:
         base = role.split(":", 1)

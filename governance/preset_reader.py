@@ -72,6 +72,7 @@ class PresetBuilder:
         known_top = {
             "key", "name", "seed", "nation", "roles", "bodies", "document_types", "categories", "routes", "request",
             "reviews", "amendment_reasons", "checklist", "update_cycle", "publication", "amendments_must_be_tracked", "digests",
+            "category_reviews",
         }
         for k in r:
             if k not in known_top:
@@ -155,6 +156,16 @@ class PresetBuilder:
                 review=review,
             )
         categories = tuple(self.get(r, "categories", p, list, required=False, default=[]))
+        category_reviews: dict[str, ReviewInterval] = {}
+        for cat, months in (self.get(r, "category_reviews", p, dict, required=False, default={})).items():
+            if cat not in categories:
+                raise self.fail(("category_reviews", cat), f"unknown category '{cat}'")
+            if not isinstance(months, int) or isinstance(months, bool):
+                raise self.fail(("category_reviews", cat), "give the review interval in whole months")
+            try:
+                category_reviews[cat] = ReviewInterval(months, None)
+            except ValueError as exc:
+                raise self.fail(("category_reviews", cat), str(exc)) from None
 
         def check_role(role: Any, path: tuple) -> str:
             if not isinstance(role, str) or role not in roles:
@@ -213,6 +224,7 @@ class PresetBuilder:
             amendments_must_be_tracked=bool(self.get(r, "amendments_must_be_tracked", p, bool, required=False, default=False)),
             update_cycle=cycle,
             publication_steps=tuple(self.get(r, "publication", p, list, required=False, default=[])),
+            category_reviews=category_reviews,
             digests=self._digests(r),
         )
 

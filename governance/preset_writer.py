@@ -99,6 +99,7 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
         "amendments_must_be_tracked": p.amendments_must_be_tracked,
         "publication": list(p.publication_steps),
         **({"digests": list(p.digests)} if p.digests else {}),
+        **({"category_reviews": {c: i.months for c, i in p.category_reviews.items()}} if p.category_reviews else {}),
         "routes": {
             r.id: {
                 "label": r.label,

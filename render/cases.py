@@ -108,6 +108,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Stage", view.stage_label if view.status == "open" else status),
         ("Waiting for", ", ".join(view.waiting_for) if view.waiting_for else "nobody"),
         ("Consultation closes", uk_date(view.consult_deadline) if view.consult_deadline else ""),
+        ("Consultation", "closed" if view.consulted else ""),
         ("Type", d.doc_type or ""),
         ("Category", d.category or ""),
         ("Service area", d.service_area or ""),
@@ -169,13 +170,19 @@ def tasks_reply(name: str, views: list[CaseView]) -> Reply:
                  card=card(body, [command_button(f"Open case {v.id}", f"case {v.id}") for v in views[:5]]))
 
 
-def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
-    text = f"An unscheduled review of {ref} needs its reason. Which one applies?"
-    body = [heading(f"Unscheduled review of {ref}"), para(text),
+def reasons_reply(ref: str, reasons: tuple[str, ...], what: str = "unscheduled review") -> Reply:
+    """Which reason applies (NCT-13 triggers, BCT-11 amendment reasons), as a choice and as reply words."""
+    text = f"An {what} of {ref} needs its reason. Which one applies?"
+    body = [heading(f"{what[0].upper() + what[1:]} of {ref}"), para(text),
             {"type": "Input.ChoiceSet", "id": "trigger", "label": "Reason", "isRequired": True,
-             "choices": [{"title": t, "value": t} for t in triggers]}]
-    return Reply(text=text + "\n" + "\n".join(f"- {t}" for t in triggers) + f"\nReply e.g. 'unscheduled review {ref} because {triggers[0]}'.",
-                 card=card(body, [{"type": "Action.Submit", "title": "Ask for the review", "data": {"command": f"unscheduled review {ref}"}}]))
+             "choices": [{"title": t, "value": t} for t in reasons]}]
+    listed = "\n".join(f"{i}. {t}" for i, t in enumerate(reasons, start=1))
+    return Reply(text=f"{text}\n{listed}\nReply e.g. '{what} {ref} because {reasons[0].lower()}', or with its number.",
+                 card=card(body, [{"type": "Action.Submit", "title": f"Ask for the {what}", "data": {"command": f"{what} {ref}"}}]))
+
+
+def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
+    return reasons_reply(ref, triggers)
 
 
 def comparison_reply(c: Comparison) -> Reply:
