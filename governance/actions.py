@@ -152,7 +152,7 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     ActionDef(A.PUBLISH, "Record publication", "record its publication",
               _w("publish") + _w("publish with a launch", launch_planned=True),
               (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
-               Input("launch_planned", "A launch is planned: leave it out of the news and the weekly email (BCT-9)",
+               Input("launch_planned", "A launch is planned: leave it out of the news and the weekly email",
                      InputKind.TOGGLE, "launch_planned"))),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),

@@ -41,6 +41,7 @@ from governance.case_model import (
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Preset
+from governance.votes import votes_needed
 
 # ------------------------------------------------------------------ applying
 
@@ -217,8 +218,8 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         votes = (action.data or {})
         try:
             for_, against = int(votes.get("for")), int(votes.get("against"))
-        except (TypeError, ValueError):
-            raise MissingInformation("Please give the votes for and against as whole numbers.") from None
+        except (TypeError, ValueError):  # typed as people type them: '4 for, 3 against' (DOR-4)
+            for_, against = votes_needed(" ".join(str(x) for x in (votes.get("for"), votes.get("against"), text) if x))
         if for_ <= against:
             raise NotAllowed(f"The vote did not carry ({for_} for, {against} against), so it is not approved. Refer it instead.")
         case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, f"{for_} for, {against} against"),))

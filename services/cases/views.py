@@ -46,6 +46,7 @@ class CaseView:
     triggers: tuple[str, ...] = ()
     consult_deadline: date | None = None  # while the consultation is open
     consulted: bool = False  # the consultation has closed (a later stage)
+    hidden_inputs: tuple[str, ...] = ()  # inputs this preset has no use for (the launch choice without a weekly email)
     draft: DraftView | None = None  # the draft under decision (issue 17)
 
 
@@ -99,6 +100,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         # issue 19 item 9: a closed consultation's date is not shown as current on later stages
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
+        hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
     )
 
 

@@ -102,7 +102,7 @@ async def test_bct_9_10_published_over_christmas_reviewed_on_the_seeds_cycles_an
     # BCT-9: the chapter has its own launch; the guidance goes in the weekly email. By card and by email words.
     card = (await bot.say("case 1", aad=AAD["policy-officer"], conversation="a:policy-officer")).replies[0]
     toggles = [i for i in card_of(card)["body"] if i.get("type") == "Input.Toggle"]
-    assert [t["title"] for t in toggles] == ["A launch is planned: leave it out of the news and the weekly email (BCT-9)"]
+    assert [t["title"] for t in toggles] == ["A launch is planned: leave it out of the news and the weekly email"]
     by_email = await bot.say("case 1", channel_id="email", user_id=emails("bct")["policy-officer"], conversation="email-policy-officer")
     assert "PUBLISH case 1: <version> (or PUBLISH WITH A LAUNCH case 1: <version>)" in by_email.replies[0]["text"]
     done = await press(bot, AAD["policy-officer"], buttons(card)["publish"], conversation="a:policy-officer",

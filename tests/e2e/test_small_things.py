@@ -47,7 +47,9 @@ async def test_a_mistyped_reference_by_email_too(bct):
 async def test_bct_2_the_request_confirmation_names_the_policy_service_once(bct, smtp):
     said = await request_document(
         bct, AAD["team-manager"], "a:team-manager", "we need a new procedure on pre-birth assessments",
-        ["Procedure for an area of practice", "Safeguarding", "Pre-birth referrals rose after the 2026 audit", "none", "none", "yes"])
+        ["Procedure for an area of practice", "Safeguarding", "Pre-birth referrals rose after the 2026 audit", "none", "none"])
+    assert "It goes to: the Policy Service (Practice Hub) and its mailbox" in text_of(said)
+    said = await bct.say("yes", aad=AAD["team-manager"], conversation="a:team-manager")
     text = text_of(said)
     assert "I've sent it to the Policy Service (Practice Hub) to agree the need, and by email to its mailbox." in text
     first_line = text.splitlines()[0]
