@@ -55,6 +55,7 @@ class Body:
     aliases: tuple[str, ...] = ()  # short names people use: PPG, DLG
     quorum: tuple[tuple[str, int], ...] = ()  # DOR-11: (role, at least) that must attend
     absence_escalation: tuple[int, str] | None = None  # DOR-11: (successive absences, role told)
+    absence_exempt: tuple[str, ...] = ()  # DOR-11, ToR 7.3: roles never escalated for absence (Heads of Locality, QA Managers)
     reports: tuple[str, ...] = ()  # DOR-13: after_meeting, monthly, annual
 
 

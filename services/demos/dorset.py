@@ -14,7 +14,7 @@ PEOPLE = [
     ("ppo-chair", "Eleanor Whitcombe", "Project and Policy Officer", "Quality Assurance and Partnerships",
      ["governance_officer", "ppo", "chair:ppp_group", _M]),
     ("head-qa", "Robert Tennant", "Head of Quality Assurance and Partnerships", "Quality Assurance and Partnerships",
-     ["head_of_qa", "vice_chair:ppp_group", _M, "member:xcslt", "hos"]),
+     ["head_of_qa", "vice_chair:ppp_group", _M, "member:xcslt"]),
     ("psw", "Aisha Karimi", "Principal Social Worker", "Quality Assurance and Partnerships", ["vice_chair:ppp_group", _M, "ro"]),
     ("hol-north", "Martin Fowler-Greene", "Head of Locality, North", "Locality North", ["hos", _M, "ro"]),
     ("hol-west", "Sinead O'Rourke", "Head of Locality, West", "Locality West", ["hos", _M, "ro"]),

@@ -1,0 +1,73 @@
+"""Dorset's PPP Group with its own demo organisation, over HTTP in Teams' shapes and by email
+(issue 19, items 7 and 8): a vote typed as people type it (DOR-4), and absences escalated only for
+the members ToR 7.3 names (DOR-11), with the scheduler's clock moved across the Group's meetings
+(no December meeting: DOR-7). SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from connectors.word.samples import plain_docx
+from services.clock import LONDON
+from tests.support.cases import sent_to
+from tests.support.channel import readable
+from tests.support.presets import emails, greet, people, preset_bot, rehearse, said_as
+
+AAD = people("dorset")
+MAIL = emails("dorset")
+
+
+@pytest.fixture
+async def dorset(db_url):
+    async with preset_bot(db_url, "dorset", datetime(2026, 12, 1, 9, 30, tzinfo=LONDON)) as bot:
+        yield bot
+
+
+async def _by_email(bot, key: str, text: str, **kw) -> str:
+    said = await bot.say(text, channel_id="email", user_id=MAIL[key], conversation=f"email-{key}", **kw)
+    return said.replies[0]["text"]
+
+
+async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
+    """DOR-4: 'approve by vote case 1: 4 for' says exactly what is missing; '4 for, 3 against' approves."""
+    bot = dorset
+    await greet(bot, AAD, "ppo-chair", "lead-send")
+    said = await _by_email(bot, "lead-send", "I need a new procedure on preparing for adulthood reviews")
+    for answer in ("SEND", "The SEND code of practice asks for preparing for adulthood from year 9", "none", "none", "yes"):
+        said = await _by_email(bot, "lead-send", answer)
+    assert "case 1" in said
+    assert "Done: Need agreed" in await _by_email(bot, "ppo-chair", "agree the need case 1")
+    act = bot.activity("Draft attached", channel_id="email", user_id=MAIL["lead-send"], conversation="email-lead-send",
+                       attachments=[bot.channel.attach("pfa.docx", plain_docx(title="Preparing for adulthood"))])
+    assert "stored as draft version 1" in (await bot.send(act)).replies[0]["text"]
+    said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for")
+    assert "I have 4 for; how many voted against? For example '4 for, 0 against'." in said
+    said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for, 3 against")
+    assert "Approved by vote, 4 for and 3 against" in said
+    said = await said_as(bot, AAD, "ppo-chair", "history PP-014")
+    assert "Approved by vote, 4 for and 3 against" in said
+
+
+async def test_dor_11_only_members_other_than_heads_of_locality_and_qa_managers_are_escalated(dorset):
+    """DOR-11 (ToR 7.2, 7.3): a service lead absent without a delegate from two successive meetings
+    (January, then February: there is no December meeting) is escalated to the Head of QA and
+    Partnerships; a Head of Locality and a QA Manager absent just as often are not."""
+    bot = dorset
+    await greet(bot, AAD, "ppo-chair", "head-qa")
+    assert "TUESDAY 12 JANUARY 2027" in (await said_as(bot, AAD, "ppo-chair", "next agenda")).upper()
+    roll = ("attendance: Robert Tennant present, Aisha Karimi present, Sinead O'Rourke present, Martin Fowler-Greene absent, "
+            "Declan Hughes present, Priti Desai present, Hugo Lindqvist absent, Megan Pascoe absent, Oliver Trask present")
+    await rehearse(bot, datetime(2027, 1, 12, 13, 0))
+    said = await said_as(bot, AAD, "ppo-chair", roll)
+    assert "Attendance recorded for the Practice, Policy and Procedures Group meeting on 12 January 2027" in said
+    assert "DOR-11" not in said.split("short")[0]  # one absence is no run yet
+    await rehearse(bot, datetime(2027, 2, 9, 13, 0))
+    before = len(sent_to(bot, "a:head-qa"))
+    said = await said_as(bot, AAD, "ppo-chair", roll.replace("Declan Hughes present", "Declan Hughes sent Deputy Head of Locality"))
+    assert "Megan Pascoe has missed 2 meetings of the Practice, Policy and Procedures Group in a row" in said
+    assert "Martin Fowler-Greene has missed" not in said and "Hugo Lindqvist has missed" not in said
+    told = [readable(a) for a in sent_to(bot, "a:head-qa")[before:]]
+    assert any("Megan Pascoe has missed 2 meetings" in t for t in told), told
+    assert not any("Fowler-Greene" in t or "Hugo Lindqvist" in t for t in told), told
