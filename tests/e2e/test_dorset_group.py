@@ -71,3 +71,27 @@ async def test_dor_11_only_members_other_than_heads_of_locality_and_qa_managers_
     told = [readable(a) for a in sent_to(bot, "a:head-qa")[before:]]
     assert any("Megan Pascoe has missed 2 meetings" in t for t in told), told
     assert not any("Fowler-Greene" in t or "Hugo Lindqvist" in t for t in told), told
+
+
+async def test_dor_2_a_proposal_goes_on_the_forward_plan_and_agenda_and_the_group_agrees_the_need(dorset):
+    """DOR-2: a proposal made on 1 December goes on the PPP Group's forward plan and the agenda of its
+    next meeting (12 January: there is none in December, DOR-7); on the day the chair records the
+    Group's outcome and that agrees the need, which the proposer is told."""
+    bot = dorset
+    await greet(bot, AAD, "ppo-chair", "lead-early-help")
+    said = await said_as(bot, AAD, "lead-early-help", "we need a new procedure on family network meetings")
+    for answer in ("Procedure", "Early Help", "Family network meetings are expected before proceedings from 2027", "none", "none", "yes"):
+        said = await said_as(bot, AAD, "lead-early-help", answer)
+    assert "your request is PP-014 Family network meetings, case 1" in said
+    plan = await said_as(bot, AAD, "lead-early-help", "forward plan for PPG")
+    assert "PP-014 Family network meetings" in plan and "12 January 2027" in plan
+    agenda = await said_as(bot, AAD, "ppo-chair", "next agenda")
+    assert "New proposals and drafts\n2. PP-014 Family network meetings" in agenda
+    # Before the meeting the outcome cannot be recorded; on the day it can, and it agrees the need.
+    said = await said_as(bot, AAD, "ppo-chair", "record the outcome of item 2: approved")
+    assert "outcomes are recorded at or after the meeting" in said
+    await rehearse(bot, datetime(2027, 1, 12, 12, 0))
+    said = await said_as(bot, AAD, "ppo-chair", "record the outcome of item 2: approved")
+    assert "Item 2, PP-014 Family network meetings: approved. Case 1: Need agreed" in said, said
+    assert "Stage: Owner drafts the document" in await said_as(bot, AAD, "lead-early-help", "case 1")
+    assert any("The need for this document has been agreed" in readable(a) for a in sent_to(bot, "a:lead-early-help"))
