@@ -42,6 +42,8 @@ class ActionId(StrEnum):
     DECIDE_NO = "decide_no"
     PUBLISH = "publish"
     WITHDRAW = "withdraw"
+    DIRECTOR_APPROVE = "director_approve"  # DOR-5: the preset's alternative routes, with words for email
+    INTERIM_APPROVE = "interim_approve"
 
 
 class InputKind(StrEnum):
@@ -156,6 +158,9 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
                      InputKind.TOGGLE, "launch_planned"))),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),
+    # DOR-5: the button shows the preset's own label for these (governance/case_flow.py); the words work by email.
+    ActionDef(A.DIRECTOR_APPROVE, "Director's approval", "approve it as a Director", _w("director sign off")),
+    ActionDef(A.INTERIM_APPROVE, "Interim approval", "give it interim approval", _w("interim sign off")),
 )})
 
 

@@ -61,7 +61,8 @@ def apply(
         known = {a for a, _ in candidates}
         hint = ""
         if known:
-            hint = " What can happen now: " + ", ".join(sorted(actions.label(a).lower() for a in known)) + "."
+            alts = {a.decision: a.label for a in stage.alternatives}  # DOR-5: in words, never an id
+            hint = " What can happen now: " + ", ".join(sorted(actions.label(a, alts.get(a)).lower() for a in known)) + "."
         raise NotAllowed(f"That can't be done while {case.document_name} is at '{stage.label}'" +
                          (" (waiting for the conditions to be met)" if case.step in ("conditions", "checking") else "") + f".{hint}")
     if not any(holds_role(actor, role, case) for role in roles_for_action):

@@ -30,9 +30,8 @@ async def _by_email(bot, key: str, text: str, **kw) -> str:
     return said.replies[0]["text"]
 
 
-async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
-    """DOR-4: 'approve by vote case 1: 4 for' says exactly what is missing; '4 for, 3 against' approves."""
-    bot = dorset
+async def _to_the_group(bot) -> None:
+    """Case 1: a SEND procedure proposed by email, its need agreed and its draft sent, for the Group's decision."""
     await greet(bot, AAD, "ppo-chair", "lead-send")
     said = await _by_email(bot, "lead-send", "I need a new procedure on preparing for adulthood reviews")
     for answer in ("SEND", "The SEND code of practice asks for preparing for adulthood from year 9", "none", "none", "yes"):
@@ -42,6 +41,12 @@ async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
     act = bot.activity("Draft attached", channel_id="email", user_id=MAIL["lead-send"], conversation="email-lead-send",
                        attachments=[bot.channel.attach("pfa.docx", plain_docx(title="Preparing for adulthood"))])
     assert "stored as draft version 1" in (await bot.send(act)).replies[0]["text"]
+
+
+async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
+    """DOR-4: 'approve by vote case 1: 4 for' says exactly what is missing; '4 for, 3 against' approves."""
+    bot = dorset
+    await _to_the_group(bot)
     said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for")
     assert "I have 4 for; how many voted against? For example '4 for, 0 against'." in said
     said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for, 3 against")
@@ -95,3 +100,22 @@ async def test_dor_2_a_proposal_goes_on_the_forward_plan_and_agenda_and_the_grou
     assert "Item 2, PP-014 Family network meetings: approved. Case 1: Need agreed" in said, said
     assert "Stage: Owner drafts the document" in await said_as(bot, AAD, "lead-early-help", "case 1")
     assert any("The need for this document has been agreed" in readable(a) for a in sent_to(bot, "a:lead-early-help"))
+
+
+async def test_dor_5_directors_and_interim_approvals_by_email_words_and_refusals_in_words(dorset):
+    """DOR-5 by email: the Director's and a Head of Service's reply words are offered and work; a
+    refusal lists what can happen now in words, never an action's id. The Director's approval goes
+    to the Group's next meeting as an information item."""
+    bot = dorset
+    await _to_the_group(bot)
+    said = await _by_email(bot, "director", "case 1")
+    assert "DIRECTOR SIGN OFF case 1" in said
+    said = await _by_email(bot, "hol-north", "case 1")
+    assert "INTERIM SIGN OFF case 1" in said
+    said = await _by_email(bot, "lead-send", "publish case 1 version 1.0")
+    assert "What can happen now:" in said and "director's approval, interim approval" in said
+    assert "director_approve" not in said and "interim_approve" not in said
+    said = await _by_email(bot, "director", "director sign off case 1")
+    assert "Done:" in said, said
+    agenda = await said_as(bot, AAD, "ppo-chair", "next agenda")
+    assert "Information items\n" in agenda and "PP-014 Preparing for adulthood reviews" in agenda.split("Information items")[1]
