@@ -11,7 +11,7 @@ import pytest
 
 from connectors.word.samples import plain_docx
 from services.clock import LONDON
-from tests.support.cases import sent_to
+from tests.support.cases import sent_to, text_of
 from tests.support.channel import readable
 from tests.support.presets import emails, greet, people, preset_bot, rehearse, said_as
 
@@ -119,3 +119,19 @@ async def test_dor_5_directors_and_interim_approvals_by_email_words_and_refusals
     assert "Done:" in said, said
     agenda = await said_as(bot, AAD, "ppo-chair", "next agenda")
     assert "Information items\n" in agenda and "PP-014 Preparing for adulthood reviews" in agenda.split("Information items")[1]
+
+
+async def test_dor_6_a_policy_reaches_cabinet_and_is_decided_there(dorset):
+    """DOR-6: a policy's review goes to Cabinet, not the Group; the Cabinet's chair decides it."""
+    bot = dorset
+    await greet(bot, AAD, "head-qa", "cabinet-lead", "ppo-chair")
+    said = await said_as(bot, AAD, "head-qa", "review PP-001")
+    assert "Case 1 is open: scheduled review of PP-001 Children's Services Policies, Values and Principles" in said
+    act = bot.activity("", aad=AAD["head-qa"], conversation="a:head-qa",
+                       attachments=[bot.channel.attach("values.docx", plain_docx(title="Policies, values and principles"))])
+    said = text_of(await bot.send(act))
+    assert "Stage: Cabinet approval" in said
+    refused = await said_as(bot, AAD, "ppo-chair", "approve case 1")
+    assert "Only the chair of the Cabinet for this policy can approve it." in refused  # not the Group's chair
+    said = await said_as(bot, AAD, "cabinet-lead", "approve case 1")
+    assert "Approved at 'Cabinet approval'" in said, said
