@@ -5,10 +5,11 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 
 from governance import actions
-from governance.calendar import WorkingCalendar, next_review_due
+from governance.calendar import ReviewInterval, WorkingCalendar, next_review_due
 from governance.case_flow import (
     advance,
     candidate_actions,
@@ -75,6 +76,19 @@ def apply(
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
     return Outcome(new_case, tuple(events))
+
+
+_REVIEW_IN = re.compile(r"\breview(?:ed)?\s+(?:schedule\s*:?\s*)?(?:in|every|after|of)?\s*(\d{1,2})\s*months?\b", re.IGNORECASE)
+
+
+def agreed_interval(case) -> ReviewInterval | None:
+    """DOR-3: the review schedule the deciding body agreed with its approval ('approve case 4: review
+    in 6 months'); the latest one said wins. None: the document type's own interval (the default)."""
+    for d in reversed(case.decisions):
+        m = _REVIEW_IN.search(d.note or "")
+        if m and 1 <= int(m.group(1)) <= 60:
+            return ReviewInterval(int(m.group(1)))
+    return None
 
 
 def _withdraw(preset, case, stage, action, actor, today, cal, text):
@@ -223,7 +237,7 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
             for_, against = votes_needed(" ".join(str(x) for x in (votes.get("for"), votes.get("against"), text) if x))
         if for_ <= against:
             raise NotAllowed(f"The vote did not carry ({for_} for, {against} against), so it is not approved. Refer it instead.")
-        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, f"{for_} for, {against} against"),))
+        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, text or f"{for_} for, {against} against"),))
         case = logged(case, today, actor, kind, f"Approved by vote, {for_} for and {against} against")
         return _after_approval(preset, case, stage, today, cal)
     if kind == "approve_with_conditions":
@@ -262,7 +276,7 @@ def _after_approval(preset, case, stage, today, cal):
     if not stage_approved(case, stage):
         return case, []  # NCT-7: waiting for the other RSMs
     if case.flags.get("no_change"):
-        interval = preset.review_interval(case.document_type, case.category)
+        interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
         due = next_review_due(today, interval, cal) if interval else None
         statement = preset.no_change_statement.format(name=case.document_name)
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
@@ -293,7 +307,7 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
             on = date.fromisoformat(on)
         except ValueError:
             raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
-    interval = preset.review_interval(case.document_type, case.category)
+    interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
     due = next_review_due(on, interval, cal) if interval else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
     launch = data.get("launch_planned") is True

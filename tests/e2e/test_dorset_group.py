@@ -44,15 +44,19 @@ async def _to_the_group(bot) -> None:
 
 
 async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
-    """DOR-4: 'approve by vote case 1: 4 for' says exactly what is missing; '4 for, 3 against' approves."""
+    """DOR-4: 'approve by vote case 1: 4 for' says exactly what is missing; '4 for, 3 against' approves.
+    DOR-3: the review schedule agreed with the approval ('review in 6 months') replaces the default."""
     bot = dorset
     await _to_the_group(bot)
     said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for")
     assert "I have 4 for; how many voted against? For example '4 for, 0 against'." in said
-    said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for, 3 against")
+    said = await _by_email(bot, "ppo-chair", "approve by vote case 1: 4 for, 3 against, review in 6 months")
     assert "Approved by vote, 4 for and 3 against" in said
     said = await said_as(bot, AAD, "ppo-chair", "history PP-014")
     assert "Approved by vote, 4 for and 3 against" in said
+    # DOR-3: the Group agreed a six-month review instead of the procedure's default twelve.
+    assert "Published as version 1.0" in await _by_email(bot, "ppo-chair", "publish case 1 version 1.0")
+    assert "Next review by: 1 June 2027" in await said_as(bot, AAD, "lead-send", "status PP-014")
 
 
 async def test_dor_11_only_members_other_than_heads_of_locality_and_qa_managers_are_escalated(dorset):
