@@ -51,7 +51,9 @@ def test_issue_19_each_demo_starts_and_its_walkthrough_can_be_followed(preset, t
     typed, seen = walkthrough(preset)
     assert len(typed) >= 8 and len(seen) >= 5, "a walkthrough with too little in it"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POLICYBOT_", "Microsoft", "DATABASE_URL"))}
-    env.update({"PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING", "POLICYBOT_DATA_DIR": "data"})
+    # The walkthroughs name the dates the demo shows when started on 3 December 2026 (a rehearsal clock).
+    env.update({"PYTHONPATH": str(ROOT), "LOG_LEVEL": "WARNING", "POLICYBOT_DATA_DIR": "data",
+                "POLICYBOT_CLOCK": "2026-12-03T09:30"})
     done = subprocess.run([sys.executable, "-m", "policybot.cli", "demo", "--preset", preset], env=env, cwd=tmp_path,
                           input="\n".join(typed) + "\n/quit\n", capture_output=True, text=True, timeout=600)
     out = done.stdout
