@@ -269,7 +269,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         if migrate:
             await runtime.store.migrate()
         if want_demo:
-            await ensure_demo(services)
+            await ensure_demo(services, None if settings.demo_org == "preset" else settings.demo_org)
         warm_up()
         await answers.warm(services)  # the answer index, built once (issue 16): the first question is fast
         if settings.scheduler_enabled:

@@ -152,6 +152,8 @@ SPECS: dict[str, Spec] = {
     "preset_overrides": Spec("POLICYBOT_PRESET_OVERRIDES", _path),
     "organisation_name": Spec("POLICYBOT_ORGANISATION", _text),
     "demo": Spec("POLICYBOT_DEMO", _bool),
+    "demo_org": Spec("POLICYBOT_DEMO_ORG", _choice("preset", "nct", "bct", "lbbd", "dorset"),
+                     help="whose demo organisation: the preset's own (default) or a named one"),
     "nation": Spec("POLICYBOT_NATION", _choice("england", "wales", "scotland", "northern_ireland")),
     "log_level": Spec("LOG_LEVEL", _choice("DEBUG", "INFO", "WARNING", "ERROR")),
     "max_body_bytes": Spec("POLICYBOT_MAX_BODY_BYTES", _positive_int),
@@ -218,6 +220,7 @@ class Settings:
     preset_overrides: Path | None = None
     organisation_name: str = "Demo Children's Trust"
     demo: bool = True
+    demo_org: str = "preset"
     nation: str = "england"
     log_level: str = "INFO"
     max_body_bytes: int = 1_000_000

@@ -131,6 +131,17 @@ COMMANDS: tuple[Command, ...] = (
         "ad hoc review of PP-6", "out of cycle review for PP-7", "PP-8 is out of date and needs updating now",
         "early review PP-9 please", "unscheduled review PP-10 because of new guidance",
     ], changes_state=True, needs=("doc",), say="unscheduled review of {doc}", group="Cases"),
+    _c("amend", "amend a signed-off document out of cycle, with its reason", "amend", [  # BCT-11
+        "amend PP-014 because of new national guidance", "out of cycle amendment to PP-2", "PP-3 needs amending",
+        "i need to amend pp 4 because working practices have changed", "amendment to PP-5: change in trust policy",
+        "we have to change PP-6 after a safeguarding practice review", "amend PP-7", "out-of-cycle amendment of pp8",
+        "can i amend PP-9 please", "PP-10 must be amended because the law changed",
+        "PP-11 should be amended following the inspection", "PP-12 has to be amended after the serious incident review",
+        "amendment required to pp 13", "amending PP-14 after the restructure",
+        "PP-15 needs to be changed because of new guidance", "PP-16 must be changed after the learning review",
+        "we must change pp 17 out of cycle", "PP-18 has to change because working practice is different now",
+        "PP-19 needs changing on ofsted's advice", "change PP-20 after the inspection visit for service improvement",
+    ], changes_state=True, needs=("doc",), say="amend {doc} because {payload}", group="Cases"),
     _c("add_rsm", "name a responsible strategic manager on a document", "add_rsm", [
         "add rsm [Morgan Reyes] to PP-014", "set rsm [Sam Lee] for pp 2", "add a responsible strategic manager [Jo Bloggs] to PP-3",
         "make [Morgan] the rsm for PP-4", "add another rsm to PP-5", "add me as rsm on PP-6", "rsm for PP-7 is [Sam]",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
-from dialogs import answer_turns, meeting_handlers
+from dialogs import answer_turns, meeting_handlers, reasons
 from dialogs.commands import FILE_WORDS, TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
@@ -75,8 +75,27 @@ async def find(t: Turn, r: Reading) -> Response:
     return (await searched(t, r))[0]
 
 
+# A document command with a reference typed wrongly ('status PP-1O', 'review PP-2x', 'history PP--14').
+_MISTYPED = re.compile(
+    r"^(?:(?:status|history|show|open|details|info|review|amend|audit|changes|what's happening with)\s+(?:of\s+|on\s+|for\s+|to\s+)?)?"
+    r"(?P<ref>[a-z]{1,5}\s?-{0,2}\s?\d[a-z0-9]*)(?:\s+(?:status|history|please))?[\s?.!]*$", re.IGNORECASE)
+_WELL_FORMED = re.compile(r"[a-z]{2,6}[\s-]?\d{1,5}", re.IGNORECASE)
+
+
+async def _mistyped_ref(t: Turn, said: str) -> Response | None:
+    m = _MISTYPED.match(said.strip())
+    if m is None or _WELL_FORMED.fullmatch(m.group("ref")):
+        return None
+    async with t.services.uow() as uow:
+        exc = await register.not_found(uow, m.group("ref"))
+    return Response(messages.error_reply(str(exc)))
+
+
 async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
     """The search's reply, and whether it found something that matches well."""
+    mistyped = await _mistyped_ref(t, r.slots.original)
+    if mistyped is not None:
+        return mistyped, True
     q = topic_of(r.slots.original)
     if not q:
         return Response(Reply(text="What should I look for? For example: 'find missing children'.")), False
@@ -162,21 +181,6 @@ async def scheduled_review(t: Turn, r: Reading) -> Response:
         return ask_form(r.command, "Which document? Give its reference.", r)
     out = await lifecycle.start_case(t.services, t.ident, ref, "scheduled_review")
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
-
-
-async def unscheduled_review(t: Turn, r: Reading) -> Response:
-    ref = _ref(t, r)
-    if ref is None:
-        return ask_form(r.command, "Which document? Give its reference.", r)
-    preset = t.services.preset
-    m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.IGNORECASE)
-    said = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip().lower()
-    triggers = list(preset.review_triggers)
-    trigger = next((x for i, x in enumerate(triggers) if x.lower() == said or (said.isdigit() and i == int(said) - 1)), None)
-    if trigger is None:
-        return Response(case_render.triggers_reply(ref, preset.review_triggers))
-    out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger)
-    return Response(case_render.case_reply(out.case, out.message), out.notices)
 
 
 # ---------------------------------------------------------------- reports
@@ -306,4 +310,4 @@ def _handlers(*modules) -> dict[str, Handler]:
     return out
 
 
-HANDLERS: dict[str, Handler] = _handlers(sys.modules[__name__], meeting_handlers)
+HANDLERS: dict[str, Handler] = _handlers(sys.modules[__name__], meeting_handlers, reasons)

@@ -91,7 +91,7 @@ def summary(data: dict, setup: requests.RequestSetup) -> list[tuple[str, str]]:
     pairs += [("Service area", data.get("service_area") or ""), ("Why", data.get("reason") or ""),
               ("Stakeholders", data.get("stakeholders") or "none named"),
               ("Consultees you named", ", ".join(n for _, n in data.get("consultees") or []) or "none"),
-              ("It goes to", f"the {setup.recipient}" + (f" ({setup.mailbox})" if setup.mailbox else ""))]
+              ("It goes to", f"the {setup.recipient}" + (" and its mailbox" if setup.mailbox else ""))]  # named once (issue 19)
     return pairs
 
 

@@ -42,6 +42,8 @@ class ActionId(StrEnum):
     DECIDE_NO = "decide_no"
     PUBLISH = "publish"
     WITHDRAW = "withdraw"
+    DIRECTOR_APPROVE = "director_approve"  # DOR-5: the preset's alternative routes, with words for email
+    INTERIM_APPROVE = "interim_approve"
 
 
 class InputKind(StrEnum):
@@ -149,10 +151,16 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (_text("conditions_not_met", "What is still missing"),)),
     ActionDef(A.DECIDE_YES, "Yes", "answer that question", _w("yes")),
     ActionDef(A.DECIDE_NO, "No", "answer that question", _w("no")),
-    ActionDef(A.PUBLISH, "Record publication", "record its publication", _w("publish"),
-              (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),)),
+    ActionDef(A.PUBLISH, "Record publication", "record its publication",
+              _w("publish") + _w("publish with a launch", launch_planned=True),
+              (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
+               Input("launch_planned", "A launch is planned: leave it out of the news and the weekly email",
+                     InputKind.TOGGLE, "launch_planned"))),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),
+    # DOR-5: the button shows the preset's own label for these (governance/case_flow.py); the words work by email.
+    ActionDef(A.DIRECTOR_APPROVE, "Director's approval", "approve it as a Director", _w("director sign off")),
+    ActionDef(A.INTERIM_APPROVE, "Interim approval", "give it interim approval", _w("interim sign off")),
 )})
 
 

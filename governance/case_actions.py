@@ -5,10 +5,11 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 
 from governance import actions
-from governance.calendar import WorkingCalendar, next_review_due
+from governance.calendar import ReviewInterval, WorkingCalendar, next_review_due
 from governance.case_flow import (
     advance,
     candidate_actions,
@@ -41,6 +42,7 @@ from governance.case_model import (
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Preset
+from governance.votes import votes_needed
 
 # ------------------------------------------------------------------ applying
 
@@ -60,7 +62,8 @@ def apply(
         known = {a for a, _ in candidates}
         hint = ""
         if known:
-            hint = " What can happen now: " + ", ".join(sorted(actions.label(a).lower() for a in known)) + "."
+            alts = {a.decision: a.label for a in stage.alternatives}  # DOR-5: in words, never an id
+            hint = " What can happen now: " + ", ".join(sorted(actions.label(a, alts.get(a)).lower() for a in known)) + "."
         raise NotAllowed(f"That can't be done while {case.document_name} is at '{stage.label}'" +
                          (" (waiting for the conditions to be met)" if case.step in ("conditions", "checking") else "") + f".{hint}")
     if not any(holds_role(actor, role, case) for role in roles_for_action):
@@ -73,6 +76,19 @@ def apply(
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
     return Outcome(new_case, tuple(events))
+
+
+_REVIEW_IN = re.compile(r"\breview(?:ed)?\s+(?:schedule\s*:?\s*)?(?:in|every|after|of)?\s*(\d{1,2})\s*months?\b", re.IGNORECASE)
+
+
+def agreed_interval(case) -> ReviewInterval | None:
+    """DOR-3: the review schedule the deciding body agreed with its approval ('approve case 4: review
+    in 6 months'); the latest one said wins. None: the document type's own interval (the default)."""
+    for d in reversed(case.decisions):
+        m = _REVIEW_IN.search(d.note or "")
+        if m and 1 <= int(m.group(1)) <= 60:
+            return ReviewInterval(int(m.group(1)))
+    return None
 
 
 def _withdraw(preset, case, stage, action, actor, today, cal, text):
@@ -217,11 +233,11 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         votes = (action.data or {})
         try:
             for_, against = int(votes.get("for")), int(votes.get("against"))
-        except (TypeError, ValueError):
-            raise MissingInformation("Please give the votes for and against as whole numbers.") from None
+        except (TypeError, ValueError):  # typed as people type them: '4 for, 3 against' (DOR-4)
+            for_, against = votes_needed(" ".join(str(x) for x in (votes.get("for"), votes.get("against"), text) if x))
         if for_ <= against:
             raise NotAllowed(f"The vote did not carry ({for_} for, {against} against), so it is not approved. Refer it instead.")
-        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, f"{for_} for, {against} against"),))
+        case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, text or f"{for_} for, {against} against"),))
         case = logged(case, today, actor, kind, f"Approved by vote, {for_} for and {against} against")
         return _after_approval(preset, case, stage, today, cal)
     if kind == "approve_with_conditions":
@@ -260,8 +276,8 @@ def _after_approval(preset, case, stage, today, cal):
     if not stage_approved(case, stage):
         return case, []  # NCT-7: waiting for the other RSMs
     if case.flags.get("no_change"):
-        doc_type = preset.document_types.get(case.document_type)
-        due = next_review_due(today, doc_type.review, cal) if doc_type and doc_type.review else None
+        interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
+        due = next_review_due(today, interval, cal) if interval else None
         statement = preset.no_change_statement.format(name=case.document_name)
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
@@ -291,11 +307,13 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
             on = date.fromisoformat(on)
         except ValueError:
             raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
-    doc_type = preset.document_types.get(case.document_type)
-    due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
+    interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
+    due = next_review_due(on, interval, cal) if interval else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
-    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}")
-    return case, [Published(version, on, due), CaseClosed("published"),
+    launch = data.get("launch_planned") is True
+    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}"
+                  + ("; a launch is planned, so it is not in the news or the weekly email (BCT-9)" if launch else ""))
+    return case, [Published(version, on, due, launch), CaseClosed("published"),
                   Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
 
 

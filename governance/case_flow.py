@@ -213,7 +213,7 @@ def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> 
         seen.add(action)
         alt = next((a for a in stage.alternatives if a.decision == action), None) if stage else None
         declared = actions.action(action)
-        label = declared.label if declared else (alt.label if alt else action)
+        label = alt.label if alt else (declared.label if declared else action)
         needs_text = declared.needs_text if declared else False
         text_label = declared.text_label if declared else None
         if action in ("decide_yes", "decide_no") and stage and stage.question:

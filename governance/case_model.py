@@ -132,6 +132,7 @@ class Published:
     version: str
     on: date
     next_review_due: date | None
+    launch_planned: bool = False  # BCT-9: announced by its launch, not the news and the weekly email
 
 
 @dataclass(frozen=True)

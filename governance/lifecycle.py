@@ -131,6 +131,8 @@ def start_case(
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""
         events = [Notify(recipient, f"New document requested: {document_name}",
                          f"A new {document_label(preset, case)} has been requested{mailbox}. Please agree the need, ask for more, or decline.")]
+        if first.body:  # DOR-2: the proposal goes on the Group's forward plan and next agenda
+            events.append(AgendaItem(first.body, "proposal"))
     return Outcome(case, tuple(events))
 
 

@@ -3,7 +3,7 @@ the update cycle. Frozen values; governance/preset.py reads them from the YAML f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from governance.calendar import (
     DeadlineRule,
@@ -55,6 +55,7 @@ class Body:
     aliases: tuple[str, ...] = ()  # short names people use: PPG, DLG
     quorum: tuple[tuple[str, int], ...] = ()  # DOR-11: (role, at least) that must attend
     absence_escalation: tuple[int, str] | None = None  # DOR-11: (successive absences, role told)
+    absence_exempt: tuple[str, ...] = ()  # DOR-11, ToR 7.3: roles never escalated for absence (Heads of Locality, QA Managers)
     reports: tuple[str, ...] = ()  # DOR-13: after_meeting, monthly, annual
 
 
@@ -152,6 +153,15 @@ class Preset:
     update_cycle: UpdateCycle | None = None
     publication_steps: tuple[str, ...] = ()
     digests: tuple[str, ...] = ()  # weekly_published (BCT-9), monthly_approved (DOR-13)
+    category_reviews: dict[str, ReviewInterval] = field(default_factory=dict)  # BCT-10: by category
+
+    def review_interval(self, document_type: str | None, category: str | None) -> ReviewInterval | None:
+        """How often a document is reviewed: its category's interval where the preset names one
+        (BCT-10: bespoke Trix chapters six-monthly, practice guidance yearly), else its type's."""
+        if category and category in self.category_reviews:
+            return self.category_reviews[category]
+        doc_type = self.document_types.get(document_type or "")
+        return doc_type.review if doc_type else None
 
     def role_label(self, role: str) -> str:
         base = role.split(":", 1)

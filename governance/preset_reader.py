@@ -72,6 +72,7 @@ class PresetBuilder:
         known_top = {
             "key", "name", "seed", "nation", "roles", "bodies", "document_types", "categories", "routes", "request",
             "reviews", "amendment_reasons", "checklist", "update_cycle", "publication", "amendments_must_be_tracked", "digests",
+            "category_reviews",
         }
         for k in r:
             if k not in known_top:
@@ -121,6 +122,7 @@ class PresetBuilder:
                 aliases=tuple(str(a) for a in self.get(spec, "aliases", path, list, required=False, default=[])),
                 quorum=self._quorum(spec, path),
                 absence_escalation=self._absences(spec, path),
+                absence_exempt=tuple((self.get(spec, "absence_escalation", path, dict, required=False) or {}).get("except", ())),
                 reports=self._reports(spec, path),
             )
         for bid, body in bodies.items():
@@ -135,6 +137,9 @@ class PresetBuilder:
                     raise self.fail(("bodies", bid, "quorum", role), f"unknown role '{role}' in the quorum")
             if body.absence_escalation and body.absence_escalation[1] not in roles:
                 raise self.fail(("bodies", bid, "absence_escalation", "to"), f"unknown role '{body.absence_escalation[1]}'")
+            for role in body.absence_exempt:
+                if role not in roles:
+                    raise self.fail(("bodies", bid, "absence_escalation", "except"), f"unknown role '{role}'")
 
         doc_types: dict[str, DocType] = {}
         for tid, spec in (self.get(r, "document_types", p, dict)).items():
@@ -155,6 +160,16 @@ class PresetBuilder:
                 review=review,
             )
         categories = tuple(self.get(r, "categories", p, list, required=False, default=[]))
+        category_reviews: dict[str, ReviewInterval] = {}
+        for cat, months in (self.get(r, "category_reviews", p, dict, required=False, default={})).items():
+            if cat not in categories:
+                raise self.fail(("category_reviews", cat), f"unknown category '{cat}'")
+            if not isinstance(months, int) or isinstance(months, bool):
+                raise self.fail(("category_reviews", cat), "give the review interval in whole months")
+            try:
+                category_reviews[cat] = ReviewInterval(months, None)
+            except ValueError as exc:
+                raise self.fail(("category_reviews", cat), str(exc)) from None
 
         def check_role(role: Any, path: tuple) -> str:
             if not isinstance(role, str) or role not in roles:
@@ -213,6 +228,7 @@ class PresetBuilder:
             amendments_must_be_tracked=bool(self.get(r, "amendments_must_be_tracked", p, bool, required=False, default=False)),
             update_cycle=cycle,
             publication_steps=tuple(self.get(r, "publication", p, list, required=False, default=[])),
+            category_reviews=category_reviews,
             digests=self._digests(r),
         )
 
@@ -249,6 +265,11 @@ class PresetBuilder:
         n = self.get(raw, "successive", apath, int)
         if n < 1:
             raise self.fail(apath + ("successive",), "successive absences must be at least 1")
+        unknown = [k for k in raw if k not in ("successive", "to", "except")]
+        if unknown:
+            raise self.fail(apath + (unknown[0],), f"unknown setting '{unknown[0]}' (known: except, successive, to)")
+        if not isinstance(raw.get("except", []), list):
+            raise self.fail(apath + ("except",), "list the roles never escalated, e.g. [hos, qa_manager]")
         return (n, self.get(raw, "to", apath))
 
     def _reports(self, spec: Any, path: tuple) -> tuple[str, ...]:

@@ -64,7 +64,8 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
         if b.quorum:
             d["quorum"] = dict(b.quorum)
         if b.absence_escalation:
-            d["absence_escalation"] = {"successive": b.absence_escalation[0], "to": b.absence_escalation[1]}
+            d["absence_escalation"] = {"successive": b.absence_escalation[0], "to": b.absence_escalation[1],
+                                       **({"except": list(b.absence_exempt)} if b.absence_exempt else {})}
         if b.reports:
             d["reports"] = list(b.reports)
         bodies[b.id] = d
@@ -99,6 +100,7 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
         "amendments_must_be_tracked": p.amendments_must_be_tracked,
         "publication": list(p.publication_steps),
         **({"digests": list(p.digests)} if p.digests else {}),
+        **({"category_reviews": {c: i.months for c, i in p.category_reviews.items()}} if p.category_reviews else {}),
         "routes": {
             r.id: {
                 "label": r.label,

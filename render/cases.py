@@ -23,7 +23,7 @@ from services.cases.drafts import size_text
 from services.cases.lifecycle import CaseView
 
 
-def reply_words(action_id: str, case_id: int) -> str | None:
+def reply_words(action_id: str, case_id: int, hidden: tuple[str, ...] = ()) -> str | None:
     """The words to reply with by email (where card buttons do not work), from the action's declaration."""
     declared = actions.action(action_id)
     if declared is None or not declared.words:
@@ -34,7 +34,7 @@ def reply_words(action_id: str, case_id: int) -> str | None:
     text = declared.text_input
     tail = ": <version>" if any(i.carries == "version" for i in declared.inputs) else (": <your words>" if text else "")
     out = f"{first} case {case_id}{tail}"
-    others = [w for w in declared.words[1:] if w.data]
+    others = [w for w in declared.words[1:] if w.data and not set(w.data) & set(hidden)]
     for w in others:  # words that carry a choice as well ("... and return to me")
         out += f" (or {w.text.upper()} case {case_id}{tail})"
     return out
@@ -108,6 +108,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Stage", view.stage_label if view.status == "open" else status),
         ("Waiting for", ", ".join(view.waiting_for) if view.waiting_for else "nobody"),
         ("Consultation closes", uk_date(view.consult_deadline) if view.consult_deadline else ""),
+        ("Consultation", "closed" if view.consulted else ""),
         ("Type", d.doc_type or ""),
         ("Category", d.category or ""),
         ("Service area", d.service_area or ""),
@@ -129,7 +130,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
     for a in view.actions:  # each decision has its own inputs with their own labels
         declared = actions.action(a.id)
-        body += [_input(i) for i in (declared.inputs if declared else ())]
+        body += [_input(i) for i in (declared.inputs if declared else ()) if i.id not in view.hidden_inputs]
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]
@@ -144,7 +145,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v), *draft_lines]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
-    replies = [w for a in view.actions if (w := reply_words(a.id, view.id))]
+    replies = [w for a in view.actions if (w := reply_words(a.id, view.id, view.hidden_inputs))]
     if replies:
         lines.append("To act, reply with one of: " + "; ".join(replies) + ".")
     if any(a.id == "submit_draft" or a.id == "submit_amendments" for a in view.actions):
@@ -169,13 +170,19 @@ def tasks_reply(name: str, views: list[CaseView]) -> Reply:
                  card=card(body, [command_button(f"Open case {v.id}", f"case {v.id}") for v in views[:5]]))
 
 
-def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
-    text = f"An unscheduled review of {ref} needs its reason. Which one applies?"
-    body = [heading(f"Unscheduled review of {ref}"), para(text),
+def reasons_reply(ref: str, reasons: tuple[str, ...], what: str = "unscheduled review") -> Reply:
+    """Which reason applies (NCT-13 triggers, BCT-11 amendment reasons), as a choice and as reply words."""
+    text = f"An {what} of {ref} needs its reason. Which one applies?"
+    body = [heading(f"{what[0].upper() + what[1:]} of {ref}"), para(text),
             {"type": "Input.ChoiceSet", "id": "trigger", "label": "Reason", "isRequired": True,
-             "choices": [{"title": t, "value": t} for t in triggers]}]
-    return Reply(text=text + "\n" + "\n".join(f"- {t}" for t in triggers) + f"\nReply e.g. 'unscheduled review {ref} because {triggers[0]}'.",
-                 card=card(body, [{"type": "Action.Submit", "title": "Ask for the review", "data": {"command": f"unscheduled review {ref}"}}]))
+             "choices": [{"title": t, "value": t} for t in reasons]}]
+    listed = "\n".join(f"{i}. {t}" for i, t in enumerate(reasons, start=1))
+    return Reply(text=f"{text}\n{listed}\nReply e.g. '{what} {ref} because {reasons[0].lower()}', or with its number.",
+                 card=card(body, [{"type": "Action.Submit", "title": f"Ask for the {what}", "data": {"command": f"{what} {ref}"}}]))
+
+
+def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
+    return reasons_reply(ref, triggers)
 
 
 def comparison_reply(c: Comparison) -> Reply:

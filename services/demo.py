@@ -10,8 +10,10 @@ import random
 import uuid
 from datetime import date, timedelta
 
+from governance.calendar import ReviewInterval, WorkingCalendar, add_months, next_review_due
 from governance.dates import long_date
 from services.context import Services
+from services.demos import ORGS, DemoOrg
 
 DEMO_KEY = "demo_loaded"
 DEMO_NAMESPACE = uuid.UUID("6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11")
@@ -106,35 +108,87 @@ def _review_due(rng: random.Random, today: date, index: int) -> date:
     return today + timedelta(days=rng.randint(31, 500))
 
 
-async def ensure_demo(services: Services) -> bool:
-    """Load the demo organisation once (an empty register only). Returns True when it loaded now."""
+def demo_people(org: str = "nct") -> list[tuple[str, str, str, str, list[str]]]:
+    """The people of a demo organisation: NCT's here, the other presets' in services/demos."""
+    return list(ORGS[org].people) if org in ORGS else PEOPLE
+
+
+def demo_email(name: str) -> str:
+    """A demo person's address: 'Daniel Osei-Bonsu' -> daniel.oseibonsu@example.org."""
+    return name.lower().replace("cllr ", "").replace("'", "").replace(" ", ".").replace("-", "") + "@example.org"
+
+
+def demo_aad(person_key: str) -> str:
+    """The Entra object id a demo person signs in with (the same in every demo organisation)."""
+    return _aad(person_key)
+
+
+async def ensure_demo(services: Services, org: str | None = None) -> bool:
+    """Load the demo organisation once (an empty register only): the one shaped like the preset's
+    own (services/demos), or NCT's (below) for NCT or when `org` is "nct". Returns True when it loaded now."""
     today = services.clock.today()
     now = services.clock.now()
+    chosen = ORGS.get(org or services.preset.key)
     async with services.uow() as uow:
         if await uow.kv.get(DEMO_KEY) is not None or await uow.documents.count() > 0:
             return False
         people = {}
-        for key, name, title, area, roles in PEOPLE:
-            email = name.lower().replace(" ", ".").replace("-", "") + "@example.org"
+        for key, name, title, area, roles in (chosen.people if chosen else PEOPLE):
+            email = demo_email(name)
             people[key] = await uow.people.create(
                 id=key, name=name, email=email, aad_object_id=_aad(key), tenant_id=DEMO_TENANT,
                 job_title=title, service_area=area, active=True, preferences={}, roles=roles,
             )
-        rng = random.Random(20261122)
-        for i, (title, doc_type, category, area, ro, rsm, summary) in enumerate(DOCUMENTS, start=1):
-            due = _review_due(rng, today, i)
-            reviewed = due - timedelta(days=365)
-            doc = await uow.documents.create(
-                ref=f"{PREFIX}-{i:03d}", doc_type=doc_type, title=title, category=category, service_area=area,
-                summary=summary, ro_id=ro, rsm_id=rsm, status="published", version=f"{rng.randint(1, 4)}.{rng.randint(0, 3)}",
-                approved_on=reviewed, last_reviewed_on=reviewed, next_review_due=due,
-                manual_url=f"https://manual.example.org/chapters/{PREFIX.lower()}-{i:03d}.html",
-                extra={}, created_at=now, updated_at=now,
-            )
-            await uow.audit.record(
-                at=now, actor=None, entity="document", entity_id=doc.id, action="registered",
-                summary=f"Added to the register (demo data), last reviewed {long_date(reviewed)}",
-            )
-        await uow.kv.put(DEMO_KEY, {"loaded_on": today.isoformat(), "documents": len(DOCUMENTS)})
+        if chosen is not None:
+            count = await _load_documents(uow, services, chosen, today, now)
+        else:
+            count = await _load_nct_documents(uow, today, now)
+        await uow.kv.put(DEMO_KEY, {"loaded_on": today.isoformat(), "documents": count, "organisation": chosen.key if chosen else "nct"})
         await uow.commit()
     return True
+
+
+async def _load_nct_documents(uow, today: date, now) -> int:
+    rng = random.Random(20261122)
+    for i, (title, doc_type, category, area, ro, rsm, summary) in enumerate(DOCUMENTS, start=1):
+        due = _review_due(rng, today, i)
+        reviewed = due - timedelta(days=365)
+        if reviewed > today:  # nothing dated after today (issue 19): a longer cycle for the far-off ones
+            reviewed = due - timedelta(days=730)
+        doc = await uow.documents.create(
+            ref=f"{PREFIX}-{i:03d}", doc_type=doc_type, title=title, category=category, service_area=area,
+            summary=summary, ro_id=ro, rsm_id=rsm, status="published", version=f"{rng.randint(1, 4)}.{rng.randint(0, 3)}",
+            approved_on=reviewed, last_reviewed_on=reviewed, next_review_due=due,
+            manual_url=f"https://manual.example.org/chapters/{PREFIX.lower()}-{i:03d}.html",
+            extra={}, created_at=now, updated_at=now,
+        )
+        await _registered(uow, now, doc.id, reviewed)
+    return len(DOCUMENTS)
+
+
+async def _load_documents(uow, services: Services, org: DemoOrg, today: date, now) -> int:
+    """A preset's demo register: each document last reviewed some months ago (never after today),
+    due by the preset's own interval for its type and category (BCT-10, LBBD-11, DOR-3)."""
+    preset = services.preset
+    cal = WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    types = {t.label.lower(): t.id for t in preset.document_types.values()}
+    for i, (title, label, category, area, owner, signer, summary, months_ago) in enumerate(org.documents, start=1):
+        reviewed = cal.roll_back(add_months(today, -months_ago) - timedelta(days=(i * 3) % 20))
+        interval = preset.review_interval(types.get(label.lower()), category) or ReviewInterval(12)
+        due = next_review_due(reviewed, interval, cal)
+        doc = await uow.documents.create(
+            ref=f"{org.prefix}-{i:03d}", doc_type=label, title=title, category=category, service_area=area,
+            summary=summary, ro_id=owner, rsm_id=signer, status="published", version=f"{1 + i % 4}.{i % 3}",
+            approved_on=reviewed, last_reviewed_on=reviewed, next_review_due=due,
+            manual_url=f"https://manual.example.org/{org.key}/chapters/{org.prefix.lower()}-{i:03d}.html",
+            extra={}, created_at=now, updated_at=now,
+        )
+        await _registered(uow, now, doc.id, reviewed)
+    return len(org.documents)
+
+
+async def _registered(uow, now, doc_id: int, reviewed: date) -> None:
+    await uow.audit.record(
+        at=now, actor=None, entity="document", entity_id=doc_id, action="registered",
+        summary=f"Added to the register (demo data), last reviewed {long_date(reviewed)}",
+    )

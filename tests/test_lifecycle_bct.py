@@ -46,7 +46,8 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
         ["Procedure for an area of practice", "Safeguarding", "Sextortion referrals doubled after the 2026 audit",
          "MASH, Police Online Harms unit", "Casey Lindqvist", "yes"])
     text = text_of(said)
-    assert "I've sent it to the Policy Service (Practice Hub) (Policy Service mailbox of the Practice Hub) to agree the need." in text
+    # Issue 19 item 9: the Policy Service named once; its mailbox said only when the request went there.
+    assert "I've sent it to the Policy Service (Practice Hub) to agree the need, and by email to its mailbox." in text
     # BCT-2: the request reached the Policy Service mailbox by email, with the words to reply with.
     mails = smtp.to(MAILBOX)
     assert len(mails) == 1

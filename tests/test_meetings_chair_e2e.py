@@ -152,15 +152,16 @@ async def test_dor9_chair_reorders_and_adds_items_shown_in_the_next_agenda(db_ur
 
 
 ROLL_FEB = ("attendance: Sasha Okonkwo present, Quinn Marsh present, Morgan Reyes present, "
-            "Jordan Whitfield sent Deputy Head of Service, Casey Lindqvist absent, Rowan Feld present, Priya Patel-Owens present")
+            "Jordan Whitfield sent Deputy Head of Service, Casey Lindqvist absent, Rowan Feld present, Priya Patel-Owens absent")
 ROLL_MARCH = ("Attendance: Sasha Okonkwo present; Quinn Marsh present; Morgan Reyes present; Jordan Whitfield present; "
-              "Casey Lindqvist sent apologies; Rowan Feld absent")
+              "Casey Lindqvist sent apologies; Rowan Feld absent; Priya Patel-Owens absent")
 MEMBERS = (CHAIR, "head-qa", "ppo", "rsm-safeguarding", "rsm-cla", "rsm-early-help", "qa-1")
 
 
 async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_flagged(db_url, demo_aad):
-    """DOR-11: attendance recorded at two meetings with Casey Lindqvist absent without a delegate
-    both times: the Head of QA is told in her chat, and the short March meeting is flagged.
+    """DOR-11: attendance recorded at two meetings with Priya Patel-Owens and Casey Lindqvist absent
+    without a delegate both times: the Head of QA is told of Priya in her chat but not of Casey, a
+    Head of Service (ToR 7.3, issue 19 item 8), and the short March meeting is flagged.
     DOR-10: minutes go to every member and the action to its owner. Others are refused each step
     and nothing is recorded; the forward plan lists what the Group has still to decide."""
     bot = await _bot(db_url, demo_aad, (*MEMBERS, "ro-1", "ro-2"), datetime(2027, 1, 20, 10, tzinfo=LONDON))
@@ -198,7 +199,7 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
         assert said.startswith(f"Minutes of the {PPG} meeting on 9 February 2027 issued to members.\n"
                                f"Minutes: {PPG}, Tuesday 9 February 2027\n")
         assert ("Attendance\n- Casey Lindqvist: absent, no delegate\n- Jordan Whitfield: sent Deputy Head of Service\n"
-                "- Morgan Reyes: present\n- Priya Patel-Owens: present\n- Quinn Marsh: present\n- Rowan Feld: present\n"
+                "- Morgan Reyes: present\n- Priya Patel-Owens: absent, no delegate\n- Quinn Marsh: present\n- Rowan Feld: present\n"
                 "- Sasha Okonkwo: present\n") in said
         assert ("Actions\n- Update the private fostering leaflet: Rowan Feld, by 1 March 2027\n"
                 "- Check the LADO links: Quinn Marsh") in said
@@ -212,7 +213,7 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
         said = await _say(bot, demo_aad, "ro-2", "forward plan")
         assert said == f"Forward plan: {PPG}\nNothing is waiting for the {PPG}.\n[Show the next agenda]"
 
-        # 9 March: Casey Lindqvist absent again without a delegate (apologies are not a delegate).
+        # 9 March: Priya and Casey absent again without a delegate (apologies are not a delegate).
         at(clock, 2027, 3, 9, 12)
         said = await _say(bot, demo_aad, "qa-1", ROLL_MARCH)
         assert f"Only the chair of the {PPG}" in said
@@ -222,11 +223,11 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
         head_qa = len(bot.channel.in_conversation("a:head-qa"))
         said = await _say(bot, demo_aad, CHAIR, ROLL_MARCH)
         assert said.startswith(
-            f"Attendance\nAttendance recorded for the {PPG} meeting on 9 March 2027. Casey Lindqvist has missed 2 meetings "
+            f"Attendance\nAttendance recorded for the {PPG} meeting on 9 March 2027. Priya Patel-Owens has missed 2 meetings "
             f"of the {PPG} in a row without sending a delegate (DOR-11). The meeting on 9 March 2027 was short: "
             "1 of 2 Quality Assurance Managers attended (DOR-11).")
         assert _told(bot, "head-qa", head_qa) == [
-            f"Absences: {PPG}\nCasey Lindqvist has missed 2 meetings of the {PPG} in a row without sending a delegate (DOR-11).\n[My tasks]",
+            f"Absences: {PPG}\nPriya Patel-Owens has missed 2 meetings of the {PPG} in a row without sending a delegate (DOR-11).\n[My tasks]",
             f"Short meeting: {PPG}\nThe meeting on 9 March 2027 was short: 1 of 2 Quality Assurance Managers attended (DOR-11).\n[My tasks]"]
     finally:
         await bot.stop()

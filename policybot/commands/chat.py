@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 
 from aiohttp import web
@@ -12,6 +13,7 @@ from bot.bootstrap import create_app
 from bot.settings import Settings
 from connectors.word.samples import write_samples
 from policybot.chat import run_chat
+from services.demos import ORGS
 
 
 def _chat(args) -> int:
@@ -35,8 +37,25 @@ def _leaving_quietly(make) -> int:
     return asyncio.run(main())
 
 
+def demo_env(preset: str | None, environ: dict[str, str]) -> dict[str, str]:
+    """The environment for `policybot demo --preset X`: that preset, its own demo organisation and
+    name, and (unless DATABASE_URL is set) its own database file beside NCT's, so switching between
+    presets never mixes two organisations in one register."""
+    env = dict(environ)
+    if not preset:
+        return env
+    env["POLICYBOT_PRESET"] = preset
+    env.setdefault("POLICYBOT_DEMO_ORG", "preset")
+    if preset in ORGS:
+        env.setdefault("POLICYBOT_ORGANISATION", ORGS[preset].organisation)
+    if not env.get("DATABASE_URL") and preset != "nct":
+        data_dir = Settings.from_env(env).data_dir
+        env["DATABASE_URL"] = f"sqlite:///{(data_dir / f'policybot-{preset}.db').as_posix()}"
+    return env
+
+
 def _demo(args) -> int:
-    settings = Settings.from_env()
+    settings = Settings.from_env(demo_env(args.preset, dict(os.environ)))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
     async def main() -> int:
@@ -66,4 +85,6 @@ def register(sub) -> None:
     d = sub.add_parser("demo", help="start the bot with the demo organisation and chat with it")
     d.add_argument("--as", dest="who", default=None, help="who you are (default: choose from a list)")
     d.add_argument("--port", type=int, default=0, help="port for the bot (default: any free port)")
+    d.add_argument("--preset", choices=["nct", "bct", "lbbd", "dorset"], default=None,
+                   help="whose process and demo organisation (default: POLICYBOT_PRESET, else nct); see docs/presets/")
     d.set_defaults(func=_demo)

@@ -29,6 +29,7 @@ from services.errors import BadInput, NotFound, UnknownPerson
 from services.meetings.placing import place_from_events
 from services.people.identity import ChannelIdentity, resolve_person
 from services.ports import CaseRecord, ConcurrencyConflict, DocumentRecord, Notice, PersonRecord
+from services.register.documents import not_found
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         person = await _who(uow, ident)
         doc = await uow.documents.by_ref(ref)
         if doc is None:
-            raise NotFound(f"I can't find a document with the reference {ref!r}.")
+            raise await not_found(uow, ref)
         for existing in await uow.cases.open_for_document(doc.id):
             raise NotAllowed(f"{doc.ref} {doc.title} already has work in progress (case {existing.id}). Say 'case {existing.id}' to see it.")
         gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
@@ -154,8 +155,8 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     who = preset.role_label(preset.request_recipient)
     first = preset.routes[out.case.route].stage(out.case.stage)
     if first.kind == "agree_need":
-        sent = f"I've sent it to the {who}" + (f" ({preset.request_mailbox})" if preset.request_mailbox else "")
-        sent += " to agree the need."
+        mailed = any(n.address for n in notices if n.key == f"request:case{row.id}")
+        sent = f"I've sent it to the {who} to agree the need" + (", and by email to its mailbox." if mailed else ".")
     else:
         sent = f"Next: {first.label}."
     return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
@@ -248,6 +249,7 @@ async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence
             doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
             doc.next_review_due = e.next_review_due or doc.next_review_due
             doc.status = "published"
+            doc.extra = {**(doc.extra or {}), "launch_planned": e.launch_planned}  # BCT-9
             doc.updated_at = now
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
             doc.status = e.status  # a requested document that will not be written leaves the live register

@@ -44,7 +44,9 @@ class CaseView:
     open_conditions: tuple[str, ...]
     checklist: tuple[str, ...] = ()
     triggers: tuple[str, ...] = ()
-    consult_deadline: date | None = None
+    consult_deadline: date | None = None  # while the consultation is open
+    consulted: bool = False  # the consultation has closed (a later stage)
+    hidden_inputs: tuple[str, ...] = ()  # inputs this preset has no use for (the launch choice without a weekly email)
     draft: DraftView | None = None  # the draft under decision (issue 17)
 
 
@@ -94,7 +96,11 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
-        triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
+        triggers=preset.review_triggers, draft=draft,
+        # issue 19 item 9: a closed consultation's date is not shown as current on later stages
+        consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
+        consulted=case.consult_deadline is not None and stage.kind != "consult",
+        hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
     )
 
 

@@ -75,7 +75,8 @@ async def attendance_flags(uow, preset, body: Body, meeting, members: dict) -> R
     history = []
     for m in held:
         history.append({a.person_id: a.status for a in await uow.meetings.attendance(m.id)})
-    member_ids = [p.id for p in await uow.people.with_role(body.member_role)]
+    exempt = set(body.absence_exempt)  # DOR-11, ToR 7.3: Heads of Locality and QA Managers are not escalated
+    member_ids = [p.id for p in await uow.people.with_role(body.member_role) if not exempt & set(p.role_names)]
     notices: list[Notice] = []
     lines = []
     on = texts.short_day(meeting_day(meeting))

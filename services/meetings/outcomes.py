@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 
 from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body
+from governance.votes import read_votes
 from services.cases.lifecycle import act_in
 from services.context import Services
 from services.delivery.notices import daily
@@ -26,8 +26,8 @@ from services.ports import Notice
 
 
 def parse_votes(text: str | None) -> tuple[int, int] | None:
-    m = re.search(r"(\d+)\s*(?:-|to|for,?|:)\s*(\d+)", text or "")
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    for_, against = read_votes(text)
+    return (for_, against) if for_ is not None and against is not None else None
 
 
 async def outcome_choices(services: Services, ident: ChannelIdentity, number: int, body_name: str | None = None) -> tuple[AgendaView, ItemView, tuple[str, ...]]:

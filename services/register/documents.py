@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from datetime import date
 
 from services.errors import NotFound
@@ -40,10 +42,42 @@ def document_view(d) -> DocumentView:
     )
 
 
+_LOOKALIKE = str.maketrans({"o": "0", "O": "0", "l": "1", "I": "1", "i": "1"})
+_PARTS = re.compile(r"^\s*([A-Za-z]{1,6})?[\s_.\-]*(.*?)\s*$")
+
+
+def _key(ref: str) -> tuple[str, str]:
+    """'pp--1O' -> ('PP', '10'): the prefix, and the number with look-alike letters read as digits."""
+    m = _PARTS.match(ref or "")
+    prefix, rest = (m.group(1) or "", m.group(2)) if m else ("", ref or "")
+    digits = re.sub(r"\D", "", rest.translate(_LOOKALIKE)).lstrip("0")
+    return prefix.upper(), digits
+
+
+async def nearest_refs(uow, said: str, n: int = 3) -> list[tuple[str, str]]:
+    """The register's references nearest to a reference typed wrongly: the same number first, then
+    the closest spellings. (reference, title) pairs."""
+    prefix, digits = _key(said)
+    scored = []
+    for d in await uow.documents.all():
+        p, num = _key(d.ref)
+        score = difflib.SequenceMatcher(None, digits, num).ratio() + (0.5 if p == prefix else 0) + (1 if num == digits else 0)
+        scored.append((score, d.ref, d.title))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    return [(ref, title) for score, ref, title in scored[:n] if score > 0.5]
+
+
+async def not_found(uow, said: str) -> NotFound:
+    """'I can't find ...' with the nearest real references (issue 19 item 9)."""
+    near = await nearest_refs(uow, said)
+    tail = (" The nearest: " + "; ".join(f"{r} {t}" for r, t in near) + ".") if near else ""
+    return NotFound(f"I can't find a document with the reference {said.strip()!r}.{tail} Try 'find' and a few words from its title.")
+
+
 async def document_detail(uow, ref: str) -> DocumentDetail:
     doc = await uow.documents.by_ref(ref)
     if doc is None:
-        raise NotFound(f"I can't find a document with the reference {ref.strip()!r}. Try 'find' and a few words from its title.")
+        raise await not_found(uow, ref)
     entries = await uow.audit.for_entity("document", doc.id)
     history = tuple(
         HistoryLine(at=e.at, who=e.actor_name or "policybot", action=e.action, summary=e.summary, reason=e.reason)

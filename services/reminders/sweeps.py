@@ -188,7 +188,8 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
             if due is None:
                 continue
             key, start, end = due
-            docs = [d for d in await uow.documents.all() if d.approved_on and start <= d.approved_on <= end]
+            docs = [d for d in await uow.documents.all() if d.approved_on and start <= d.approved_on <= end
+                    and not (kind == "weekly_published" and (d.extra or {}).get("launch_planned"))]  # BCT-9
             if not docs:
                 continue
             lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {long_date(d.approved_on)})" for d in docs]

@@ -70,9 +70,12 @@ def test_dor_7_and_dor_8_the_dorset_group_calendar_and_deadlines():
 
 
 def test_bct_10_and_lbbd_11_review_intervals():
-    bct = load_preset("bct").document_types
-    assert bct["procedure"].review.months == 6
-    assert bct["practice_guidance"].review.months == 12
+    """BCT-10 names the documents: bespoke Trix chapters six-monthly, Trust Practice Guidance yearly;
+    other procedures are not on the Trix cycle (issue 19 item 4)."""
+    bct = load_preset("bct")
+    assert bct.review_interval("procedure", "Twice-yearly review of Trix main chapters").months == 6
+    assert bct.review_interval("practice_guidance", "Practice guidance").months == 12
+    assert bct.review_interval("procedure", "Procedure for an area of practice") is None
     lbbd = load_preset("lbbd").document_types["procedure"].review
     assert (lbbd.months, lbbd.latest_months) == (12, 18)
 

@@ -20,7 +20,7 @@ async def organisation(db_url: str, preset: str, start: datetime):
     store = Store(settings.database_url)
     await store.migrate()
     services = services_for(settings, clock=clock, store=store)
-    await ensure_demo(services)
+    await ensure_demo(services, settings.demo_org if settings.demo_org != "preset" else None)
     try:
         yield services
     finally:
