@@ -133,7 +133,7 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (_text("approve_with_conditions", "The conditions (instructions to the author)"),
                Input("return_to_me", "With conditions: send the amended draft back to me to check", InputKind.TOGGLE,
                      "return_to_me"))),
-    ActionDef(A.DEFER, "Defer to the higher body", "defer it", _w("defer"),
+    ActionDef(A.DEFER, "Defer to the higher body", "defer it", _w("defer", "defer to slt"),
               (_text("defer", "Why it goes to the higher body"),)),
     ActionDef(A.REFER, "Refer to the higher body", "refer it", _w("refer"),
               (_text("refer", "Why it goes to the higher body"),)),

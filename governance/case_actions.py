@@ -69,6 +69,8 @@ def apply(
     declared = actions.action(action.kind)
     if declared and declared.needs_text and not text:
         asked = declared.text_label or "why"
+        if action.kind in ("defer", "refer") and stage.escalate_asks:
+            asked = stage.escalate_asks  # NCT-8: the discussion with the Assistant Director
         raise MissingInformation(f"Please say {asked[0].lower() + asked[1:]}: it is required.")
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
@@ -244,9 +246,15 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
             decisions=case.decisions + (Decision(stage.id, actor.person_id, kind, today, text),),
         )
         word = "Deferred" if kind == "defer" else "Referred"
-        case = logged(case, today, actor, kind, f"{word} to '{target.label}': {text}")
+        said = f"{stage.escalate_note}: {text}" if stage.escalate_note else text
+        case = logged(case, today, actor, kind, f"{word} to '{target.label}'. {said}" if stage.escalate_note
+                      else f"{word} to '{target.label}': {text}")
         case, events = enter_stage(preset, case, target, today, cal)
-        return case, [Notify("ro", f"{word}: {name}", f"{word} to {target.label}: {text}", cc=("rsm",)), *events]
+        # The higher body sees why, and (NCT-8) the note of the discussion with the Assistant Director.
+        events = [dataclasses.replace(e, body=f"{e.body} {word} by the {preset.role_label(stage.by or '')}. {said}")
+                  if isinstance(e, Notify) and e.to == target.by else e for e in events]
+        return case, [Notify("ro", f"{word}: {name}", f"{word} to {target.label}. {said}" if stage.escalate_note
+                             else f"{word} to {target.label}: {text}", cc=("rsm",)), *events]
     # not_approved: back to the nearest earlier draft stage
     route = route_of(preset, case)
     i = route.index(stage.id)

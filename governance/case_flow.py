@@ -218,6 +218,8 @@ def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> 
         text_label = declared.text_label if declared else None
         if action in ("decide_yes", "decide_no") and stage and stage.question:
             label = f"{label}: {stage.question}"
+        if action in ("defer", "refer") and stage and stage.escalate_label:  # NCT-8: "Defer to SLT"
+            label, text_label = stage.escalate_label, stage.escalate_asks or text_label
         specs.append(ActionSpec(action, label, needs_text, text_label))
     return specs
 

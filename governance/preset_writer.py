@@ -32,7 +32,7 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
                 d[key] = True
         if s.kind == "sign_off" or s.decisions:
             d["decisions"] = list(s.decisions)
-        for key in ("escalate_to", "conditions_checked_by", "when", "body", "flag", "question"):
+        for key in ("escalate_to", "escalate_label", "escalate_asks", "escalate_note", "conditions_checked_by", "when", "body", "flag", "question"):
             if getattr(s, key) is not None:
                 d[key] = getattr(s, key)
         if s.deadline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from governance import actions
 from governance.actions import Input, InputKind
@@ -113,6 +114,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Service area", d.service_area or ""),
         ("Published version", d.version or ""),
         ("Why it is needed", (d.summary or "") if view.kind == "new_document" else ""),
+        *view.notes,
     ]
     body = []
     if message:
@@ -129,7 +131,8 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
     for a in view.actions:  # each decision has its own inputs with their own labels
         declared = actions.action(a.id)
-        body += [_input(i) for i in (declared.inputs if declared else ())]
+        body += [_input(i if i.carries != "text" or not a.text_label else replace(i, label=a.text_label))
+                 for i in (declared.inputs if declared else ())]  # a preset's own question (NCT-8)
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]

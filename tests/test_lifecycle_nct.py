@@ -79,12 +79,12 @@ async def test_nct_8_9_deferral_to_slt_who_asks_to_see_it_again(bot, demo_aad):
     await _attach(bot, ro, "a:ro-2", "foster.docx", tracked_docx(title="Placement with Foster Carers"))
     rsm_card = buttons(last_to(bot, "a:rsm-cla"))
     refused = await press(bot, rsm, rsm_card["defer"], conversation="a:rsm-cla", text=" ")
-    assert "Not done: Please say why it goes to the higher body" in refused
+    assert "Not done: Please say your discussion with your Assistant Director (NCT-8)" in refused
     done = await press(bot, rsm, rsm_card["defer"], conversation="a:rsm-cla",
                        text="It changes the placement budget; discussed with the AD")
     assert "SLT approval" in done
     told = readable(last_to(bot, "a:ro-2"))
-    assert "Deferred to SLT approval: It changes the placement budget" in told
+    assert "Deferred to SLT approval. Discussed with the Assistant Director: It changes the placement budget" in told
 
     slt_card = last_to(bot, "a:director")
     slt_buttons = buttons(slt_card)
@@ -122,7 +122,7 @@ async def test_nct_8_9_deferral_to_slt_who_asks_to_see_it_again(bot, demo_aad):
     done = await press(bot, ppo, buttons(last_to(bot, "a:ppo"))["publish"], conversation="a:ppo", version="5.0")
     assert "Published as version 5.0" in done
     history = text_of(await bot.say("history PP-017", aad=ro))
-    assert "Deferred to 'SLT approval': It changes the placement budget" in history
+    assert "Deferred to 'SLT approval'. Discussed with the Assistant Director: It changes the placement budget" in history
     assert "Conditions confirmed as met" in history and "Published as version 5.0" in history
 
 

@@ -46,6 +46,7 @@ class CaseView:
     triggers: tuple[str, ...] = ()
     consult_deadline: date | None = None
     draft: DraftView | None = None  # the draft under decision (issue 17)
+    notes: tuple[tuple[str, str], ...] = ()  # (title, words) the deciders should see: NCT-8's discussion with the AD
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -95,7 +96,19 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
+        notes=_escalation_notes(route, case),
     )
+
+
+def _escalation_notes(route: Any, case: gl.Case) -> tuple[tuple[str, str], ...]:
+    """Why a case went to the higher body, as its deciders see it (NCT-8: the RSM's discussion
+    with their Assistant Director)."""
+    out = []
+    for d in case.decisions:
+        if d.decision in ("defer", "refer") and d.note:
+            stage = route.stage(d.stage)
+            out.append((stage.escalate_note or ("Why it was deferred" if d.decision == "defer" else "Why it was referred"), d.note))
+    return tuple(out)
 
 
 async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:
