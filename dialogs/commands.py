@@ -48,6 +48,17 @@ def _c(id: str, help: str, handler: str, examples: list[str], **kw) -> Command:
 
 _TYPES = r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form"
 
+_REF = r"[a-z]{2,6}[- ]?\d{1,5}"
+_FROM = r"(\s+(from|starting|starting from|with effect from|as of|as from|wef)\s+(?P<when{n}>.+?))?[.!]*$"
+_RO = r"(ro|responsible officer)"
+_RO_CHANGE = re.compile("|".join(form.replace("{from}", _FROM.replace("{n}", str(i))).replace("{n}", str(i))
+                                 .replace("{ref}", _REF).replace("{ro}", _RO) for i, form in enumerate((
+    r"^(?P<ref{n}>{ref})('s|\u2019s| has a| now has a)( new)? {ro}( is now| is| will be|:)\s+(?P<who{n}>.+?){from}",
+    r"^(the )?(new )?{ro} (of|for|on) (?P<ref{n}>{ref}) (is now|is|will be|:)\s*(?P<who{n}>.+?){from}",
+    r"^(i have |i've |i\u2019ve |we have |we've |we\u2019ve |i |we |please )?hand(ed)? (over )?(?P<ref{n}>{ref}) (over )?to (?P<who{n}>.+?){from}",
+    r"^(please )?(change|set|make) the {ro} (of|for|on) (?P<ref{n}>{ref}) (to|as) (?P<who{n}>.+?){from}",
+))))
+
 COMMANDS: tuple[Command, ...] = (
     _c("help", "what I can do for you", "help", [
         "help", "what can you do", "menu", "commands", "what can i ask you", "how do i use this",
@@ -289,6 +300,15 @@ COMMANDS: tuple[Command, ...] = (
     ], who=Who.CHAIR, changes_state=True, say="issue the minutes", group="Meetings",
         reader=re.compile(r"^(please )?(issue|send|send out|circulate) (the )?minutes( (for|of) (?P<body>.+?))?"
                           r"(\s+with\s+(?P<text>.+?))?[.!]*$")),
+    # ---------------------------------------------------------------- NCT's own process (issue 18)
+    _c("change_ro", "report a document's new Responsible Officer (NCT-1)", "change_ro", [
+        "PP-014's RO is now [Sam Okafor] from Monday", "i've handed PP-2 over to [Sam]", "PP-3 has a new RO: [Charlie Vance]",
+        "i have handed over PP-7 to [Jamie]", "hand PP-10 over to [Charlie]", "PP-9's new responsible officer is [Elliot Marr]",
+    ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=_RO_CHANGE),
+    _c("confirm_ro_change", "", "confirm_ro_change", [
+        "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
+    ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,
+        reader=re.compile(r"^(yes,? )?confirm (the )?(ro|responsible officer) change (?P<token>[0-9a-f]{8})[.!]*$")),
 )
 
 # ------------------------------------------------------------------ case decisions, from governance/actions.py
