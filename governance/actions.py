@@ -41,6 +41,8 @@ class ActionId(StrEnum):
     DECIDE_YES = "decide_yes"
     DECIDE_NO = "decide_no"
     PUBLISH = "publish"
+    SUBMIT_TO_PUBLISHER = "submit_to_publisher"
+    PUBLISHED_IN_EDITION = "published_in_edition"
     WITHDRAW = "withdraw"
 
 
@@ -78,6 +80,7 @@ class ActionDef:
     verb: str  # "Only the RSM for this procedure can <verb>."
     words: tuple[Words, ...]  # chat and email words; the first is the one offered in reply instructions
     inputs: tuple[Input, ...] = ()
+    reply_tail: str | None = None  # what follows 'WORDS case N' by email, when not just <your words> or <version>
 
     @property
     def text_input(self) -> Input | None:
@@ -151,6 +154,17 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     ActionDef(A.DECIDE_NO, "No", "answer that question", _w("no")),
     ActionDef(A.PUBLISH, "Record publication", "record its publication", _w("publish"),
               (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),)),
+    # NCT-10: the PPO submits the approved procedure to the publisher, then records the edition it appeared in.
+    ActionDef(A.SUBMIT_TO_PUBLISHER, "Submitted to the publisher", "record its submission to the publisher",
+              _w("submitted to the publisher", "submitted to trix", "sent to the publisher"),
+              (_text("submit_to_publisher", "A note for the record (optional): which update, what was sent", required=False),)),
+    ActionDef(A.PUBLISHED_IN_EDITION, "Published in the manual", "record its publication in the manual",
+              _w("published in edition", "published in the manual"),
+              (Input("edition", "Edition of the manual it appeared in", InputKind.SHORT, "edition", placeholder="e.g. 14"),
+               Input("version", "Version number of the procedure", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
+               Input("published_on", "Date the edition was published (if not today)", InputKind.SHORT, "published_on",
+                     placeholder="e.g. 4 January 2027")),
+              reply_tail=": edition <number>, version <number>, on <date>"),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),
 )})

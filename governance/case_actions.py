@@ -5,6 +5,7 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 
 from governance import actions
@@ -37,8 +38,9 @@ from governance.case_model import (
     Outcome,
     Published,
     ReviewCompleted,
+    SubmittedToPublisher,
 )
-from governance.dates import long_date
+from governance.dates import long_date, parse_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Preset
 
@@ -288,23 +290,55 @@ def _decision(preset, case, stage, action, actor, today, cal, text):
     return advance(preset, case, today, cal)
 
 
+_EDITION_WORDS = re.compile(r"^\s*(edition\s*)?(?P<edition>[\w.-]+)?\s*[,;]?\s*(version\s*(?P<version>[\w.-]+))?\s*[,;]?"
+                            r"\s*((published\s+)?on\s+(?P<on>.+?))?\s*[.]?\s*$", re.IGNORECASE)
+
+
+def edition_words(text: str | None) -> dict:
+    """'14, version 2.0, on 4 January 2027' (an email's or a chat's words) as the card's inputs."""
+    m = _EDITION_WORDS.match(text or "")
+    return {k: v for k, v in (m.groupdict() if m else {}).items() if v}
+
+
+def _published_on(value, today: date) -> date:
+    if not value:
+        return today
+    if isinstance(value, date):
+        return value
+    try:
+        on = parse_date(str(value), today)
+    except ValueError as exc:
+        raise MissingInformation(f"Please give the date it was published: {exc}.") from None
+    if on > today:
+        raise MissingInformation(f"{long_date(on)} is after today: record the publication once the edition is out.")
+    return on
+
+
 def _publish(preset, case, stage, action, actor, today, cal, text):
-    data = action.data or {}
+    data = {**edition_words(text if action.kind == "published_in_edition" else None), **{k: v for k, v in (action.data or {}).items() if v}}
+    if action.kind == "submit_to_publisher":  # NCT-10, first step: with the publisher for the next edition
+        case = dataclasses.replace(case, step="submitted")
+        case = logged(case, today, actor, action.kind, "Submitted to the publisher for the next edition of the manual"
+                      + (f": {text}" if text else ""))
+        return case, [SubmittedToPublisher(today),
+                      Notify("ro", f"Submitted to the publisher: {case.document_name}",
+                             "The approved procedure has been submitted to the publisher for the next edition of the manual. "
+                             "You will be told when it is published.", cc=("rsm",))]
     version = str(data.get("version") or "").strip()
+    edition = str(data.get("edition") or "").strip() if action.kind == "published_in_edition" else ""
+    if action.kind == "published_in_edition" and not edition:
+        raise MissingInformation("Please give the edition of the manual it appeared in (for example 14).")
     if not version:
         raise MissingInformation("Please give the version number being published (for example 2.0).")
-    on = data.get("published_on") or today
-    if isinstance(on, str):
-        try:
-            on = date.fromisoformat(on)
-        except ValueError:
-            raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
+    on = _published_on(data.get("published_on") or data.get("on"), today)
     doc_type = preset.document_types.get(case.document_type)
     due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
-    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}")
-    return case, [Published(version, on, due), CaseClosed("published"),
-                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
+    where = f" in edition {edition} of the manual" if edition else ""
+    case = logged(case, today, actor, action.kind, f"Published{where} on {long_date(on)} as version {version}" if edition
+                  else f"Published as version {version} on {long_date(on)}")
+    return case, [Published(version, on, due, edition or None), CaseClosed("published"),
+                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published{where}.", cc=("rsm",))]
 
 
 _HANDLERS = {

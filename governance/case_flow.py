@@ -179,8 +179,15 @@ _ACTIONS_OF_STAGE = {
     "consult": _consult_actions,
     "sign_off": _sign_off_actions,
     "decision": lambda preset, case, stage: [("decide_yes", stage.by or ""), ("decide_no", stage.by or "")],
-    "publish": lambda preset, case, stage: [("publish", stage.by or "")],
+    "publish": lambda preset, case, stage: _publish_actions(case, stage),
 }
+
+
+def _publish_actions(case: Case, stage: Stage) -> list[tuple[str, str]]:
+    if not stage.via_publisher:
+        return [("publish", stage.by or "")]
+    # NCT-10: two steps, each recorded: submitted to the publisher, then published in an edition.
+    return [("published_in_edition" if case.step == "submitted" else "submit_to_publisher", stage.by or "")]
 
 
 def candidate_actions(preset: Preset, case: Case) -> list[tuple[str, str]]:

@@ -132,6 +132,14 @@ class Published:
     version: str
     on: date
     next_review_due: date | None
+    edition: str | None = None  # NCT-10: the edition of the manual it appeared in
+
+
+@dataclass(frozen=True)
+class SubmittedToPublisher:
+    """NCT-10: the approved procedure is with the publisher for the next edition."""
+
+    on: date
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,8 @@ class CaseClosed:
     status: str
 
 
-Event = Notify | DeadlineSet | AgendaItem | ConsultationClosed | Published | ReviewCompleted | CaseClosed
+Event = (Notify | DeadlineSet | AgendaItem | ConsultationClosed | Published | SubmittedToPublisher | ReviewCompleted
+         | CaseClosed)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ from governance.case_model import (
     Outcome,
     Published,
     ReviewCompleted,
+    SubmittedToPublisher,
     case_from_dict,
     case_to_dict,
 )
@@ -71,7 +72,7 @@ from governance.preset import Preset, Stage
 __all__ = [  # the names this module has always offered, wherever they are defined now
     "AMENDING_KINDS", "Action", "ActionSpec", "Actor", "AgendaItem", "CLOSED_STATUSES", "Case", "CaseClosed",
     "Condition", "ConsultationClosed", "DeadlineSet", "Decision", "Event", "HistoryEntry", "Notify", "OPEN",
-    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "advance", "apply", "approvals_needed",
+    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "SubmittedToPublisher", "advance", "apply", "approvals_needed",
     "available_actions", "candidate_actions", "case_from_dict", "case_to_dict", "consultation_past_deadline",
     "document_label", "enter_stage", "holds_role", "logged", "may_close", "may_open", "required_sign_offs",
     "retire", "route_of", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",

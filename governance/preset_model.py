@@ -102,6 +102,7 @@ class Stage:
     flag: str | None = None  # for kind 'decision': the flag it sets
     question: str | None = None
     alternatives: tuple[Alternative, ...] = ()
+    via_publisher: bool = False  # publish: submitted to the publisher, then published in an edition (NCT-10)
 
 
 @dataclass(frozen=True)

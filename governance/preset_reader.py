@@ -332,6 +332,7 @@ class PresetBuilder:
                 flag=st.get("flag"),
                 question=st.get("question"),
                 alternatives=tuple(alternatives),
+                via_publisher=bool(st.get("via_publisher", False)),
             ))
         ids = [s.id for s in stages]
         for i, s in enumerate(stages):

@@ -27,7 +27,7 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
             d["consultees"] = s.by
         elif s.by:
             d["by"] = s.by
-        for key in ("all_holders", "optional"):
+        for key in ("all_holders", "optional", "via_publisher"):
             if getattr(s, key):
                 d[key] = True
         if s.kind == "sign_off" or s.decisions:

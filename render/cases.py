@@ -33,6 +33,8 @@ def reply_words(action_id: str, case_id: int) -> str | None:
     if any(i.kind is InputKind.YES_NO for i in declared.inputs):
         return " or ".join(f"{w.text.upper()} case {case_id}" for w in declared.words)
     text = declared.text_input
+    if declared.reply_tail:
+        return f"{first} case {case_id}{declared.reply_tail}"
     tail = ": <version>" if any(i.carries == "version" for i in declared.inputs) else (": <your words>" if text else "")
     out = f"{first} case {case_id}{tail}"
     others = [w for w in declared.words[1:] if w.data]

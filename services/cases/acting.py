@@ -248,6 +248,12 @@ async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence
             doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
             doc.next_review_due = e.next_review_due or doc.next_review_due
             doc.status = "published"
+            if e.edition:  # NCT-10: the edition of the manual it appeared in
+                doc.extra = {**(doc.extra or {}), "publisher": {**((doc.extra or {}).get("publisher") or {}),
+                                                                "edition": e.edition, "published_on": e.on.isoformat()}}
+            doc.updated_at = now
+        elif isinstance(e, gl.SubmittedToPublisher):  # NCT-10: with the publisher for the next edition
+            doc.extra = {**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}}
             doc.updated_at = now
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
             doc.status = e.status  # a requested document that will not be written leaves the live register

@@ -90,7 +90,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
     names = {"system": "policybot", **{pid: p.name for pid, p in people.items()}}
     return CaseView(
         id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
-        stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
+        stage_label=_stage_label(stage, case), step=case.step, status=case.status, waiting_for=tuple(waiting),
         actions=tuple(gl.available_actions(preset, case, actor, today)),
         history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
@@ -98,6 +98,13 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
         notes=_escalation_notes(route, case),
     )
+
+
+def _stage_label(stage: Any, case: gl.Case) -> str:
+    if case.step == "submitted":  # NCT-10: submitted is not yet published
+        on = next((h.on for h in reversed(case.history) if h.action == "submit_to_publisher"), None)
+        return f"Submitted to the publisher on {short_date(on)}; waiting for the edition it appears in"
+    return stage.label
 
 
 def _escalation_notes(route: Any, case: gl.Case) -> tuple[tuple[str, str], ...]:

@@ -134,12 +134,18 @@ def test_nct_10_approved_procedures_go_to_the_ppo_who_submits_them():
     case = step(NCT, case, "approve", RSM1).case
     assert who_must_act(NCT, case) == ["ppo"]
     with pytest.raises(WrongRole):
-        step(NCT, case, "publish", RSM1, version="3.0")
+        step(NCT, case, "submit_to_publisher", RSM1)
+    with pytest.raises(NotAllowed):  # NCT-10: submitted first, then published
+        step(NCT, case, "published_in_edition", PPO, version="3.0", edition="14")
+    case = step(NCT, case, "submit_to_publisher", PPO).case
+    assert case.step == "submitted" and case.is_open and who_must_act(NCT, case) == ["ppo"]
+    with pytest.raises(MissingInformation, match="edition"):
+        step(NCT, case, "published_in_edition", PPO, version="3.0")
     with pytest.raises(MissingInformation, match="version number"):
-        step(NCT, case, "publish", PPO)
-    out = step(NCT, case, "publish", PPO, version="3.0")
+        step(NCT, case, "published_in_edition", PPO, edition="14")
+    out = step(NCT, case, "published_in_edition", PPO, version="3.0", edition="14")
     assert out.case.status == "published"
-    assert Published("3.0", TODAY, date(2027, 11, 23)) in out.events
+    assert Published("3.0", TODAY, date(2027, 11, 23), "14") in out.events
 
 
 def test_nct_12_a_review_with_no_changes_goes_to_the_rsm_with_the_statement():
@@ -429,7 +435,8 @@ SPEC = {
     ("sign_off", "conditions"): {"submit_amendments": "ro"},
     ("sign_off", "checking"): {"confirm_conditions_met": "checker", "conditions_not_met": "checker"},
     ("decision", "awaiting"): {"decide_yes": "by", "decide_no": "by"},
-    ("publish", "awaiting"): {"publish": "by"},
+    ("publish", "awaiting"): {"publish": "by", "submit_to_publisher": "by"},
+    ("publish", "submitted"): {"published_in_edition": "by"},  # NCT-10
 }
 ALL_ACTIONS = sorted({str(a) for a in ACTIONS} | {"director_approve", "interim_approve"})
 
@@ -446,7 +453,8 @@ def _reachable(preset, case, limit=60):
         seen.add(key)
         states.append(c)
         for kind in ALL_ACTIONS:
-            for data in ({"tracked_changes": True, "version": "1", "required": "yes", "for": 3, "against": 1}, {"required": "no"}):
+            for data in ({"tracked_changes": True, "version": "1", "edition": "14", "required": "yes", "for": 3, "against": 1},
+                         {"required": "no"}):
                 try:
                     nxt = apply(preset, c, Action(kind, "because", data), everyone, date(2027, 6, 1)).case
                 except GovernanceError:
@@ -549,7 +557,8 @@ def _run_moves(preset, draw_index, draw_bool, n):
         offered = [a.id for a in available_actions(preset, case, who, day) if a.id not in ("withdraw", "decline_need")]
         kind = offered[draw_index(len(offered))] if offered and draw_bool() else ALL_ACTIONS[draw_index(len(ALL_ACTIONS))]
         flag = draw_bool()
-        data = {"tracked_changes": flag, "version": "1.0", "required": flag, "return_to_me": flag, "for": 3, "against": 1}
+        data = {"tracked_changes": flag, "version": "1.0", "edition": "14", "required": flag, "return_to_me": flag, "for": 3,
+                "against": 1}
         try:
             out = apply(preset, case, Action(kind, "text", data), who, day)
         except GovernanceError:
