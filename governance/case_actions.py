@@ -116,7 +116,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
-        statement = preset.no_change_statement.format(name=case.document_name)
+        statement = preset.no_change_statement.format(name=case.title)
         case = dataclasses.replace(case, flags={**case.flags, "no_change": True})
         case = logged(case, today, actor, "no_change", statement)
         case, events = enter_stage(preset, case, first_sign_off, today, cal)
@@ -272,7 +272,7 @@ def _after_approval(preset, case, stage, today, cal):
     if case.flags.get("no_change"):
         doc_type = preset.document_types.get(case.document_type)
         due = next_review_due(today, doc_type.review, cal) if doc_type and doc_type.review else None
-        statement = preset.no_change_statement.format(name=case.document_name)
+        statement = preset.no_change_statement.format(name=case.title)
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
                                Notify("ppo", f"Review agreed, no changes: {case.document_name}", statement)]

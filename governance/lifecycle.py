@@ -96,6 +96,7 @@ def start_case(
     trigger: str | None = None,
     reason: str | None = None,
     calendar: WorkingCalendar | None = None,
+    document_title: str | None = None,
 ) -> Outcome:
     """Open a case. Unscheduled reviews need an NCT-13 trigger; out-of-cycle amendments a BCT-11 reason."""
     if document_type not in preset.document_types:
@@ -117,7 +118,7 @@ def start_case(
     first = next(s for s in route.stages if not s.optional and not s.when)
     case = Case(
         preset=preset.key, kind=kind, route=route.id, document_type=document_type, category=category,
-        document_name=document_name, stage=first.id, step="awaiting", status=OPEN, opened_on=today,
+        document_name=document_name, document_title=document_title, stage=first.id, step="awaiting", status=OPEN, opened_on=today,
         requester=requester, participants=parts, trigger=trigger, reason=reason,
         history=(HistoryEntry(today, requester or "system", "opened", f"{kind.replace('_', ' ').capitalize()} opened"
                               + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")),),

@@ -146,7 +146,7 @@ async def test_nct_12_a_review_with_no_changes(bot, demo_aad):
     done = await press(bot, rsm, buttons(said.replies[0])["approve"])
     assert "reviewed no change" in card_words(done).lower()
     said = await bot.say("history PP-017", aad=ro)
-    assert "The PP-017 Placement with Foster Carers has been reviewed and no changes are required." in readable(said.replies[0])
+    assert "The Placement with Foster Carers has been reviewed and no changes are required." in readable(said.replies[0])
 
 
 async def test_after_a_decision_every_older_card_updates_in_place(bot, demo_aad):

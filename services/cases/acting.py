@@ -79,7 +79,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         consultees = [p.id for p in await uow.people.with_role("consultee")]
         out = gl.start_case(
             preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
-            today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
+            today=today, document_name=f"{doc.ref} {doc.title}", document_title=doc.title, requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
             calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
         )
@@ -132,7 +132,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
             preset, "new_document", document_type=document_type, category=category, today=today,
-            document_name=f"{ref} {title}", requester=person.id,
+            document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
             calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
         )
