@@ -305,6 +305,11 @@ COMMANDS: tuple[Command, ...] = (
         "PP-014's RO is now [Sam Okafor] from Monday", "i've handed PP-2 over to [Sam]", "PP-3 has a new RO: [Charlie Vance]",
         "i have handed over PP-7 to [Jamie]", "hand PP-10 over to [Charlie]", "PP-9's new responsible officer is [Elliot Marr]",
     ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=_RO_CHANGE),
+    _c("who_signs_off", "who has and hasn't signed off a document (NCT-7)", "who_signs_off", [
+        "who still has to sign off PP-037", "who hasn't signed off PP-2 yet", "has everyone signed off PP-3",
+        "who is PP-4 waiting for", "which RSMs have approved PP-5", "who still needs to approve PP-6",
+        "sign off status of PP-7", "who has approved PP-8 so far",
+    ], who=Who.KNOWN, needs=("doc",), say="who still has to sign off {doc}", group="Cases"),
     _c("confirm_ro_change", "", "confirm_ro_change", [
         "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
     ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,

@@ -6,6 +6,7 @@ from dialogs.recogniser import Reading
 from dialogs.response import Response
 from dialogs.turn import Turn, ask_form, original
 from render import nct as nct_render
+from services.cases import signoff
 from services.register import ro_change
 
 
@@ -30,3 +31,9 @@ async def change_ro(t: Turn, r: Reading) -> Response:
 async def confirm_ro_change(t: Turn, r: Reading) -> Response:
     out = await ro_change.confirm(t.services, t.ident, r.match.get("token", ""))
     return Response(nct_render.done_reply(out.message), out.notices)
+
+
+async def who_signs_off(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return ask_form(r.command, "Which document? Give its reference.", r)
+    return Response(nct_render.sign_off_reply(await signoff.who_signs_off(t.services, r.slots.refs[0])))

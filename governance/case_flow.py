@@ -100,7 +100,28 @@ def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: Work
         events.append(Notify(stage.by or "", f"For decision: {name}", f"{name} is ready for the {preset.bodies[stage.body].name}'s decision."))
     elif stage.by:
         events.append(Notify(stage.by, f"{stage.label}: {name}", f"{name} now waits for you: {stage.label}."))
+    if stage.kind == "sign_off" and len(approvals_needed(case, stage)) > 1:  # NCT-7: the PPO coordinates several RSMs
+        n = len(approvals_needed(case, stage))
+        events.append(Notify("ppo", f"Coordinate approval: {name}",
+                             f"{name} needs the approval of {n} {preset.role_label(stage.by or '')}s, and you coordinate "
+                             f"it (NCT-7). Ask 'who still has to sign off {name.split()[0]}?' to see who has decided."))
     return case, events
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOffProgress:
+    stage: str  # the stage's label
+    decided: tuple[tuple[str, str, date], ...]  # (person id, decision, on)
+    waiting: tuple[str, ...]  # person:<id> or a role
+
+
+def sign_off_progress(preset: Preset, case: Case) -> SignOffProgress | None:
+    """NCT-7: at a sign-off, who has decided and who has not; None when the case is not at one."""
+    if not case.is_open or stage_of(preset, case).kind != "sign_off":
+        return None
+    stage = stage_of(preset, case)
+    decided = tuple((d.person_id, d.decision, d.on) for d in case.decisions if d.stage == stage.id)
+    return SignOffProgress(stage.label, decided, tuple(who_must_act(preset, case)))
 
 
 def advance(preset: Preset, case: Case, today: date, cal: WorkingCalendar) -> tuple[Case, list[Event]]:

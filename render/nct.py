@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from render.reply import Reply, card, command_button, para
+from governance.dates import long_date
+from render.reply import Reply, card, command_button, facts, heading, para
+from services.cases.signoff import SignOffView
 
 
 def confirm_reply(question: str, yes_title: str, yes_command: str) -> Reply:
@@ -14,3 +16,20 @@ def confirm_reply(question: str, yes_title: str, yes_command: str) -> Reply:
 
 def done_reply(message: str) -> Reply:
     return Reply(text=message, card=card([para(message, color="Good")], [command_button("My documents", "my documents")]))
+
+
+_DECIDED = {"approve": "approved", "approve_with_conditions": "approved with conditions", "defer": "deferred it",
+            "refer": "referred it", "conditions_met": "approved (conditions met)", "approve_by_vote": "approved by vote"}
+
+
+def sign_off_reply(v: SignOffView) -> Reply:
+    """NCT-7: who has signed off a document and who has not."""
+    head = f"{v.ref} {v.title}: {v.where}."
+    if v.stage is None:
+        return Reply(text=head, card=card([para(head)], [command_button(f"Open {v.ref}", f"status {v.ref}")]))
+    done = [f"{name} {_DECIDED.get(decision, decision)} on {long_date(on)}" for name, decision, on in v.decided]
+    lines = [head, "Still to decide: " + (", ".join(v.waiting) if v.waiting else "nobody"),
+             "Decided: " + ("; ".join(done) if done else "nobody yet")]
+    body = [heading(f"Sign-off of {v.ref}"), para(head), facts([("Still to decide", ", ".join(v.waiting) or "nobody"),
+                                                              ("Decided", "; ".join(done) or "nobody yet")])]
+    return Reply(text="\n".join(lines), card=card(body, [command_button(f"Open case {v.case_id}", f"case {v.case_id}")]))
