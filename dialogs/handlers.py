@@ -19,6 +19,7 @@ from dialogs.turn import Handler, Turn, ask_form, original, typed_date
 from governance import glossary
 from governance.actions import ActionId
 from governance.dates import parse_date
+from governance.triggers import exact_trigger, match_trigger
 from render import cases as case_render
 from render import messages
 from render import reports as report_render
@@ -162,18 +163,34 @@ async def scheduled_review(t: Turn, r: Reading) -> Response:
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
 
+_PROMPTED = re.compile(r"[,;.]?\s*\b(?:prompted|raised|requested|asked for|flagged) by\s+(?P<who>.+)$", re.IGNORECASE)
+_WHY = re.compile(r"(?:\bbecause\b|\breason:?|:)\s*(?P<why>.+)$", re.IGNORECASE)
+
+
 async def unscheduled_review(t: Turn, r: Reading) -> Response:
+    """NCT-13: the reason is one of the preset's triggers. Said by its name or number it is used;
+    said in other words it is read as one and confirmed first (the Yes button, or the words by email)."""
     ref = _ref(t, r)
     if ref is None:
         return ask_form(r.command, "Which document? Give its reference.", r)
-    preset = t.services.preset
-    m = re.search(r"(?:because|reason:?|:)\s*(?P<why>.+)$", r.slots.original, re.IGNORECASE)
-    said = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip().lower()
-    triggers = list(preset.review_triggers)
-    trigger = next((x for i, x in enumerate(triggers) if x.lower() == said or (said.isdigit() and i == int(said) - 1)), None)
+    said = r.slots.original
+    prompted = _PROMPTED.search(said)
+    prompter = prompted.group("who").strip() if prompted else None
+    said = said[:prompted.start()] if prompted else said
+    m = _WHY.search(said)
+    why = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip()
+    named, _, details = why.partition(": ")
+    triggers = t.services.preset.review_triggers
+    trigger = exact_trigger(triggers, named) or exact_trigger(triggers, why)
     if trigger is None:
-        return Response(case_render.triggers_reply(ref, preset.review_triggers))
-    out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger)
+        guess = match_trigger(triggers, why)
+        if guess is not None:
+            tail = f"; prompted by {prompter}" if prompter else ""
+            return Response(case_render.trigger_confirm_reply(ref, guess, why, tail))
+        return Response(case_render.triggers_reply(ref, triggers))
+    details = details.strip() if exact_trigger(triggers, named) else ""
+    out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger,
+                                     said=details or None, prompter=prompter)
     return Response(case_render.case_reply(out.case, out.message), out.notices)
 
 

@@ -117,9 +117,17 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
         statement = preset.no_change_statement.format(name=case.title)
+        if case.kind == "unscheduled_review" and not text:
+            raise MissingInformation("Please say why no changes are needed: your explanation goes to whoever prompted "
+                                     "the review, with the Responsible Strategic Manager copied (NCT-15).")
+        if text:
+            case = dataclasses.replace(case, notes={**case.notes, "no_change_why": text})
+            statement = f"{statement} {text}" if case.kind == "unscheduled_review" else statement
         case = dataclasses.replace(case, flags={**case.flags, "no_change": True})
         case = logged(case, today, actor, "no_change", statement)
         case, events = enter_stage(preset, case, first_sign_off, today, cal)
+        if case.kind == "unscheduled_review":  # NCT-15: why, to whoever prompted it, the RSM copied
+            events += _to_prompter(case, statement)
         return case, [Notify(first_sign_off.by or "rsm", f"Reviewed, no changes: {case.document_name}", statement), *events]
     # submit_draft
     missing = []
@@ -276,11 +284,23 @@ def _after_approval(preset, case, stage, today, cal):
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
                                Notify("ppo", f"Review agreed, no changes: {case.document_name}", statement)]
-        if case.kind == "unscheduled_review" and case.requester:
-            events.append(Notify(f"person:{case.requester}", f"Review outcome: {case.document_name}",
-                                 f"{statement} The review was prompted by: {case.trigger}.", cc=("rsm",)))  # NCT-15
         return case, events
     return advance(preset, case, today, cal)
+
+
+def _to_prompter(case: Case, statement: str) -> list[Event]:
+    body = f"{statement} The review was prompted by: {case.trigger}."
+    prompter = case.notes.get("prompter") or {}
+    if prompter.get("person"):
+        to = f"person:{prompter['person']}"
+    elif prompter.get("email"):
+        to = f"address:{prompter['email']}"  # someone outside the organisation's directory (an auditor, a partner)
+    elif case.requester:
+        to = f"person:{case.requester}"
+    else:
+        return []
+    extra = () if to == f"person:{case.requester}" or not case.requester else (f"person:{case.requester}",)
+    return [Notify(to, f"Review outcome: {case.document_name}", body, cc=("rsm", *extra))]
 
 
 def _decision(preset, case, stage, action, actor, today, cal, text):

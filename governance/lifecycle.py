@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 from datetime import date
 
 from governance.calendar import WorkingCalendar
@@ -98,6 +99,7 @@ def start_case(
     reason: str | None = None,
     calendar: WorkingCalendar | None = None,
     document_title: str | None = None,
+    notes: Mapping[str, Any] | None = None,
 ) -> Outcome:
     """Open a case. Unscheduled reviews need an NCT-13 trigger; out-of-cycle amendments a BCT-11 reason."""
     if document_type not in preset.document_types:
@@ -120,21 +122,36 @@ def start_case(
     case = Case(
         preset=preset.key, kind=kind, route=route.id, document_type=document_type, category=category,
         document_name=document_name, document_title=document_title, stage=first.id, step="awaiting", status=OPEN, opened_on=today,
-        requester=requester, participants=parts, trigger=trigger, reason=reason,
+        requester=requester, participants=parts, trigger=trigger, reason=reason, notes=dict(notes or {}),
         history=(HistoryEntry(today, requester or "system", "opened", f"{kind.replace('_', ' ').capitalize()} opened"
-                              + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")),),
+                              + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")
+                              + _prompted(notes)),),
     )
     case, events = enter_stage(preset, case, first, today, cal)
     if kind == "scheduled_update":
         # NCT-3: the PPO instructs each RO with the publisher's recommended amendments and notifies the RSMs.
         events.append(Notify("rsm", f"Scheduled update: {document_name}",
                              f"The Responsible Officer has been asked to review the publisher's recommended amendments to {document_name}."))
+    if kind == "unscheduled_review":
+        # NCT-13: the request goes to the PPO as well as the RO (who hears as the stage's actor).
+        events.append(Notify("ppo", f"Unscheduled review requested: {document_name}",
+                             f"An unscheduled review of {document_name} has been requested. Trigger: {trigger}."
+                             + _prompted(notes) + " Please agree with the Responsible Officer how it is reviewed (NCT-13)."))
     if kind == "new_document" and first.kind == "agree_need":
         recipient = preset.request_recipient
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""
         events = [Notify(recipient, f"New document requested: {document_name}",
                          f"A new {document_label(preset, case)} has been requested{mailbox}. Please agree the need, ask for more, or decline.")]
     return Outcome(case, tuple(events))
+
+
+def _prompted(notes: Mapping[str, Any] | None) -> str:
+    p = (notes or {}).get("prompter") or {}
+    said = (notes or {}).get("said")
+    out = f" In their words: {said}." if said else ""
+    if p.get("name"):
+        out += f" Prompted by {p['name']}" + (f" ({p['email']})" if p.get("email") else "") + "."
+    return out
 
 
 def required_sign_offs(preset: Preset, case: Case) -> list[Stage]:

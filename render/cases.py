@@ -183,6 +183,17 @@ def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
                  card=card(body, [{"type": "Action.Submit", "title": "Ask for the review", "data": {"command": f"unscheduled review {ref}"}}]))
 
 
+def trigger_confirm_reply(ref: str, trigger: str, said: str, tail: str = "") -> Reply:
+    """NCT-13: a reason in the person's own words, read as one of the triggers, to be confirmed."""
+    command = f"unscheduled review {ref} because {trigger}: {said}{tail}"
+    question = f"An unscheduled review of {ref}: I read your reason as '{trigger}'. Is that right?"
+    text = (f"{question}\nTo confirm, reply '{command}'.\nIf not, reply 'unscheduled review {ref}' to choose "
+            "the reason from the list.")
+    body = [heading(f"Unscheduled review of {ref}"), para(question), para(f"In your words: {said}", subtle=True)]
+    return Reply(text=text, card=card(body, [command_button("Yes, ask for the review", command),
+                                             command_button("No, choose the reason", f"unscheduled review {ref}")]))
+
+
 def comparison_reply(c: Comparison) -> Reply:
     """'compare PP-001 version 2 with 3': what changed, by section (the redline follows as a file)."""
     headline = f"{c.document_ref} version {c.old} to {c.new}: {c.line}."

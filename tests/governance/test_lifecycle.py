@@ -170,10 +170,20 @@ def test_nct_13_an_unscheduled_review_needs_its_trigger():
 
 def test_nct_15_no_change_after_an_unscheduled_review_is_explained_to_the_requester_copied_to_the_rsm():
     case = nct_review("unscheduled_review", trigger="A case audit recommendation", requester="auditor")
-    case = step(NCT, case, "no_change", RO).case
-    out = step(NCT, case, "approve", RSM1)
+    with pytest.raises(MissingInformation, match="why no changes are needed"):
+        step(NCT, case, "no_change", RO)
+    out = apply(NCT, case, Action("no_change", "The audit's point is covered in section 3."), RO, TODAY)
     note = next(e for e in out.events if isinstance(e, Notify) and e.to == "person:auditor")
     assert note.cc == ("rsm",) and "A case audit recommendation" in note.body
+    assert "The audit's point is covered in section 3." in note.body
+
+
+def test_nct_15_an_outside_prompter_is_told_by_their_email_address():
+    case = nct_review("unscheduled_review", trigger="A case audit recommendation", requester="qa",
+                      notes={"prompter": {"name": "Jo Bloggs", "email": "jo@audit.example"}})
+    out = apply(NCT, case, Action("no_change", "Covered already."), RO, TODAY)
+    note = next(e for e in out.events if isinstance(e, Notify) and e.to == "address:jo@audit.example")
+    assert note.cc == ("rsm", "person:qa") and "Covered already." in note.body
 
 
 def test_nct_17_a_new_procedure_starts_with_the_ppo():
