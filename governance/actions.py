@@ -41,9 +41,13 @@ class ActionId(StrEnum):
     DECIDE_YES = "decide_yes"
     DECIDE_NO = "decide_no"
     PUBLISH = "publish"
+    TICK_CHECKLIST = "tick_checklist"
     SUBMIT_TO_PUBLISHER = "submit_to_publisher"
     PUBLISHED_IN_EDITION = "published_in_edition"
     WITHDRAW = "withdraw"
+
+
+CHECKLIST_MAX = 8  # the most checklist items a preset may have (NCT's has five)
 
 
 class InputKind(StrEnum):
@@ -156,6 +160,11 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     ActionDef(A.DECIDE_NO, "No", "answer that question", _w("no")),
     ActionDef(A.PUBLISH, "Record publication", "record its publication", _w("publish"),
               (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),)),
+    # NCT-16: the five-point review checklist, ticked item by item on the RO's card (or 'tick case 3: 1, 2, 4').
+    ActionDef(A.TICK_CHECKLIST, "Save the checklist", "tick the review checklist", _w("tick", "ticked"),
+              tuple(Input(f"checklist_{i}", f"Checklist item {i}", InputKind.TOGGLE, f"item_{i}") for i in range(1, CHECKLIST_MAX + 1))
+              + (_text("tick_checklist", "If an item does not apply, why not (NCT-16)", required=False),),
+              reply_tail=": <the numbers ticked, e.g. 1, 2, 4> (or: <why an item does not apply>)"),
     # NCT-10: the PPO submits the approved procedure to the publisher, then records the edition it appeared in.
     ActionDef(A.SUBMIT_TO_PUBLISHER, "Submitted to the publisher", "record its submission to the publisher",
               _w("submitted to the publisher", "submitted to trix", "sent to the publisher"),

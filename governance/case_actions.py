@@ -114,6 +114,8 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
     if action.kind == "record_workshop":
         case = dataclasses.replace(case, workshops=case.workshops + (text or "",))
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
+    if action.kind == "tick_checklist":
+        return _tick(preset, case, actor, today, data, text), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
         statement = preset.no_change_statement.format(name=case.title)
@@ -144,8 +146,51 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
                          "Please turn on Track Changes in Word, make the amendments and send it again.")
     case = dataclasses.replace(case, drafts=case.drafts + 1)
     name = data.get("filename") or "the draft"
-    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})")
+    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})" + _unticked_note(preset, case))
     return advance(preset, case, today, cal)
+
+
+_NUMBERS = re.compile(r"^\s*(\d{1,2}\s*(,|and|&|\s)\s*)*\d{1,2}\s*[.]?\s*$")
+
+
+def _tick(preset, case, actor, today, data, text):
+    """NCT-16: tick items of the checklist (the card's toggles, or the numbers said), with who and when;
+    words that are not numbers are the reason an item does not apply."""
+    ticked = dict(case.notes.get("checklist") or {})
+    count = len(preset.checklist)
+    said = [int(n) for n in re.findall(r"\d{1,2}", text or "")] if text and _NUMBERS.match(text) else []
+    from_card = {i for i in range(1, count + 1) if f"item_{i}" in data}
+    if from_card:
+        on = {i for i in from_card if str(data[f"item_{i}"]).lower() in ("true", "1", "yes", "on")}
+        for i in from_card - on:
+            ticked.pop(str(i), None)
+    else:
+        on = set(said)
+    if any(not 1 <= i <= count for i in on):
+        raise MissingInformation(f"The checklist has {count} items: tick them by number, 1 to {count}.")
+    for i in sorted(on):
+        ticked.setdefault(str(i), {"by": actor.person_id, "on": today.isoformat()})
+    reason = text if text and not said else case.notes.get("checklist_reason")
+    case = dataclasses.replace(case, notes={**case.notes, "checklist": ticked, **({"checklist_reason": reason} if reason else {})})
+    done = sorted(int(k) for k in ticked)
+    summary = f"Checklist: {len(done)} of {count} ticked" + (f" ({', '.join(map(str, done))})" if done else "")
+    if text and not said:
+        summary += f"; not applicable: {text}"
+    return logged(case, today, actor, "tick_checklist", summary + " (NCT-16)")
+
+
+def _unticked_note(preset, case) -> str:
+    if not preset.checklist or case.kind == "new_document":
+        return ""
+    ticked = case.notes.get("checklist") or {}
+    missing = [str(i) for i in range(1, len(preset.checklist) + 1) if str(i) not in ticked]
+    if not missing:
+        return "; the review checklist is complete (NCT-16)"
+    reason = case.notes.get("checklist_reason")
+    if reason:
+        return f"; checklist items {', '.join(missing)} not ticked: {reason} (NCT-16)"
+    return (f"; checklist items {', '.join(missing)} are not ticked and no reason is given (NCT-16): please tick them "
+            "or say why they do not apply")
 
 
 def _yes_no(value, question: str) -> bool:

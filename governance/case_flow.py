@@ -169,7 +169,15 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
             out.append((action, "ro"))
     if case.kind in REVIEW_KINDS and case.drafts == 0:
         out.append(("no_change", "ro"))
+    if preset.checklist and case.kind != "new_document":
+        out.append(("tick_checklist", "ro"))  # NCT-16
     return out
+
+
+def checklist_state(preset: Preset, case: Case) -> tuple[tuple[int, str, dict | None], ...]:
+    """NCT-16: (number, item, {by, on} when ticked) for each item of the review checklist."""
+    ticked = case.notes.get("checklist") or {}
+    return tuple((i, item, ticked.get(str(i))) for i, item in enumerate(preset.checklist, 1))
 
 
 def _consult_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:

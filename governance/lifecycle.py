@@ -29,6 +29,7 @@ from governance.case_flow import (
     approvals_needed,
     available_actions,
     candidate_actions,
+    checklist_state,
     consultation_past_deadline,
     document_label,
     enter_stage,
@@ -77,7 +78,7 @@ __all__ = [  # the names this module has always offered, wherever they are defin
     "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "SubmittedToPublisher", "advance", "apply", "approvals_needed",
     "available_actions", "candidate_actions", "case_from_dict", "case_to_dict", "consultation_past_deadline",
     "document_label", "enter_stage", "holds_role", "logged", "may_close", "may_open", "required_sign_offs",
-    "retire", "route_of", "sign_off_progress", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",
+    "retire", "route_of", "sign_off_progress", "checklist_state", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",
     "with_participants", "wrong_role",
 ]
 

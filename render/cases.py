@@ -58,6 +58,25 @@ def _input(spec: Input) -> dict:
     return block
 
 
+def _tick_line(n: int, item: str, by: str | None) -> str:
+    return f"☑ {n}. {item} (ticked by {by})" if by else f"☐ {n}. {item} (not ticked)"
+
+
+def _input_for(view: CaseView, a, spec: Input) -> dict | None:
+    """A declared input as this case shows it: a preset's own question (NCT-8), the checklist's items (NCT-16)."""
+    if spec.carries == "text" and a.text_label:
+        return _input(replace(spec, label=a.text_label))
+    if spec.id.startswith("checklist_"):
+        n = int(spec.id.split("_")[1])
+        if n > len(view.checklist_ticks):
+            return None
+        _, item, by = view.checklist_ticks[n - 1]
+        block = _input(replace(spec, label=f"{n}. {item}" + (f" (ticked by {by})" if by else "")))
+        block["value"] = "true" if by else "false"
+        return block
+    return _input(spec)
+
+
 def draft_line(d: DraftView) -> str:
     who = f", sent by {d.uploaded_by}" if d.uploaded_by else ""
     return f"version {d.number}, {d.filename} ({size_text(d.size)}){who} on {uk_date(d.uploaded_at.astimezone(LONDON).date())}"
@@ -128,13 +147,18 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     if view.open_conditions:
         body.append({"type": "TextBlock", "wrap": True, "weight": "Bolder",  # bold, not a low-contrast yellow
                      "text": "Conditions to meet: " + "; ".join(view.open_conditions)})
-    if view.checklist:
+    ticking = any(a.id == "tick_checklist" for a in view.actions)
+    if view.checklist_ticks and not ticking:
+        body.append(para("Review checklist (NCT-16):"))
+        body += [para(_tick_line(n, item, by)) for n, item, by in view.checklist_ticks]
+    elif view.checklist and not ticking:
         body.append(para("Review checklist:"))
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
     for a in view.actions:  # each decision has its own inputs with their own labels
         declared = actions.action(a.id)
-        body += [_input(i if i.carries != "text" or not a.text_label else replace(i, label=a.text_label))
-                 for i in (declared.inputs if declared else ())]  # a preset's own question (NCT-8)
+        if a.id == "tick_checklist":
+            body.append(para("Review checklist (NCT-16): tick each item as you do it, then Save the checklist."))
+        body += [b for i in (declared.inputs if declared else ()) if (b := _input_for(view, a, i))]
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]
@@ -149,6 +173,8 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v), *draft_lines]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
+    if view.checklist_ticks:
+        lines += ["Review checklist (NCT-16):", *(_tick_line(n, item, by) for n, item, by in view.checklist_ticks)]
     replies = [w for a in view.actions if (w := reply_words(a.id, view.id))]
     if replies:
         lines.append("To act, reply with one of: " + "; ".join(replies) + ".")

@@ -47,6 +47,7 @@ class CaseView:
     consult_deadline: date | None = None
     draft: DraftView | None = None  # the draft under decision (issue 17)
     notes: tuple[tuple[str, str], ...] = ()  # (title, words) the deciders should see: NCT-8's discussion with the AD
+    checklist_ticks: tuple[tuple[int, str, str | None], ...] = ()  # NCT-16: (number, item, "who, when" if ticked)
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -96,8 +97,15 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
-        notes=_escalation_notes(route, case),
+        notes=_escalation_notes(route, case) + _checklist_reason(case),
+        checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
+                              for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
     )
+
+
+def _checklist_reason(case: gl.Case) -> tuple[tuple[str, str], ...]:
+    reason = case.notes.get("checklist_reason")
+    return (("Checklist items not applicable", reason),) if reason else ()
 
 
 def _stage_label(stage: Any, case: gl.Case) -> str:

@@ -437,7 +437,8 @@ def test_cases_round_trip_through_json():
 SPEC = {
     ("agree_need", "awaiting"): {"agree_need": "by", "ask_more": "by", "decline_need": "by"},
     ("agree_need", "more_info"): {"provide_information": "requester|ro"},
-    ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro"},
+    ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro",
+                            "tick_checklist": "ro"},
     ("legal_review", "awaiting"): {"legal_cleared": "by"},
     ("consult", "awaiting"): {"respond_agree": "consultee", "respond_comment": "consultee", "close_consultation": "system|ppo|ro|recipient"},
     ("sign_off", "awaiting"): {"approve": "by", "approve_with_conditions": "by", "defer": "by", "refer": "by",
@@ -493,6 +494,8 @@ def _allowed_roles(preset, case, action):
         need = {"record_eia": "eia", "record_legal": "legal_review", "record_workshop": "workshops"}[action]
         return {"ro"} if need in stage.records else set()
     if action == "no_change" and (case.kind not in ("scheduled_review", "unscheduled_review") or case.drafts):
+        return set()
+    if action == "tick_checklist" and (not preset.checklist or case.kind == "new_document"):  # NCT-16
         return set()
     roles = set()
     for part in who.split("|"):
