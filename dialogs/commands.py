@@ -310,6 +310,12 @@ COMMANDS: tuple[Command, ...] = (
         "who is PP-4 waiting for", "which RSMs have approved PP-5", "who still needs to approve PP-6",
         "sign off status of PP-7", "who has approved PP-8 so far",
     ], who=Who.KNOWN, needs=("doc",), say="who still has to sign off {doc}", group="Cases"),
+    _c("related_procedures", "which other procedures and chapters a change to a document may affect (NCT-14)",
+       "related_procedures", [
+        "which other procedures link to PP-014", "what else links to PP-2", "related procedures for PP-3",
+        "what would a change to PP-4 affect", "which procedures are affected if we change PP-5",
+        "what other chapters mention PP-6", "procedures linked to PP-7",
+    ], who=Who.ANYONE, needs=("doc",), say="which other procedures link to {doc}", group="Documents"),
     _c("confirm_ro_change", "", "confirm_ro_change", [
         "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
     ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,

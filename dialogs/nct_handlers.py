@@ -7,6 +7,7 @@ from dialogs.response import Response
 from dialogs.turn import Turn, ask_form, original
 from render import nct as nct_render
 from services.cases import signoff
+from services.manual import related
 from services.register import ro_change
 
 
@@ -37,3 +38,9 @@ async def who_signs_off(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
         return ask_form(r.command, "Which document? Give its reference.", r)
     return Response(nct_render.sign_off_reply(await signoff.who_signs_off(t.services, r.slots.refs[0])))
+
+
+async def related_procedures(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return ask_form(r.command, "Which document? Give its reference.", r)
+    return Response(nct_render.related_reply(await related.related_to(t.services, r.slots.refs[0])))

@@ -5,7 +5,6 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import date
 
 from governance import actions
@@ -40,8 +39,9 @@ from governance.case_model import (
     ReviewCompleted,
     SubmittedToPublisher,
 )
-from governance.dates import long_date, parse_date
+from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
+from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
 from governance.preset import Preset
 
 # ------------------------------------------------------------------ applying
@@ -115,7 +115,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
         case = dataclasses.replace(case, workshops=case.workshops + (text or "",))
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
     if action.kind == "tick_checklist":
-        return _tick(preset, case, actor, today, data, text), []
+        return tick(preset, case, actor, today, data, text), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
         statement = preset.no_change_statement.format(name=case.title)
@@ -129,7 +129,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
         case = logged(case, today, actor, "no_change", statement)
         case, events = enter_stage(preset, case, first_sign_off, today, cal)
         if case.kind == "unscheduled_review":  # NCT-15: why, to whoever prompted it, the RSM copied
-            events += _to_prompter(case, statement)
+            events += to_prompter(case, statement)
         return case, [Notify(first_sign_off.by or "rsm", f"Reviewed, no changes: {case.document_name}", statement), *events]
     # submit_draft
     missing = []
@@ -146,51 +146,8 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
                          "Please turn on Track Changes in Word, make the amendments and send it again.")
     case = dataclasses.replace(case, drafts=case.drafts + 1)
     name = data.get("filename") or "the draft"
-    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})" + _unticked_note(preset, case))
+    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})" + unticked_note(preset, case))
     return advance(preset, case, today, cal)
-
-
-_NUMBERS = re.compile(r"^\s*(\d{1,2}\s*(,|and|&|\s)\s*)*\d{1,2}\s*[.]?\s*$")
-
-
-def _tick(preset, case, actor, today, data, text):
-    """NCT-16: tick items of the checklist (the card's toggles, or the numbers said), with who and when;
-    words that are not numbers are the reason an item does not apply."""
-    ticked = dict(case.notes.get("checklist") or {})
-    count = len(preset.checklist)
-    said = [int(n) for n in re.findall(r"\d{1,2}", text or "")] if text and _NUMBERS.match(text) else []
-    from_card = {i for i in range(1, count + 1) if f"item_{i}" in data}
-    if from_card:
-        on = {i for i in from_card if str(data[f"item_{i}"]).lower() in ("true", "1", "yes", "on")}
-        for i in from_card - on:
-            ticked.pop(str(i), None)
-    else:
-        on = set(said)
-    if any(not 1 <= i <= count for i in on):
-        raise MissingInformation(f"The checklist has {count} items: tick them by number, 1 to {count}.")
-    for i in sorted(on):
-        ticked.setdefault(str(i), {"by": actor.person_id, "on": today.isoformat()})
-    reason = text if text and not said else case.notes.get("checklist_reason")
-    case = dataclasses.replace(case, notes={**case.notes, "checklist": ticked, **({"checklist_reason": reason} if reason else {})})
-    done = sorted(int(k) for k in ticked)
-    summary = f"Checklist: {len(done)} of {count} ticked" + (f" ({', '.join(map(str, done))})" if done else "")
-    if text and not said:
-        summary += f"; not applicable: {text}"
-    return logged(case, today, actor, "tick_checklist", summary + " (NCT-16)")
-
-
-def _unticked_note(preset, case) -> str:
-    if not preset.checklist or case.kind == "new_document":
-        return ""
-    ticked = case.notes.get("checklist") or {}
-    missing = [str(i) for i in range(1, len(preset.checklist) + 1) if str(i) not in ticked]
-    if not missing:
-        return "; the review checklist is complete (NCT-16)"
-    reason = case.notes.get("checklist_reason")
-    if reason:
-        return f"; checklist items {', '.join(missing)} not ticked: {reason} (NCT-16)"
-    return (f"; checklist items {', '.join(missing)} are not ticked and no reason is given (NCT-16): please tick them "
-            "or say why they do not apply")
 
 
 def _yes_no(value, question: str) -> bool:
@@ -333,50 +290,11 @@ def _after_approval(preset, case, stage, today, cal):
     return advance(preset, case, today, cal)
 
 
-def _to_prompter(case: Case, statement: str) -> list[Event]:
-    body = f"{statement} The review was prompted by: {case.trigger}."
-    prompter = case.notes.get("prompter") or {}
-    if prompter.get("person"):
-        to = f"person:{prompter['person']}"
-    elif prompter.get("email"):
-        to = f"address:{prompter['email']}"  # someone outside the organisation's directory (an auditor, a partner)
-    elif case.requester:
-        to = f"person:{case.requester}"
-    else:
-        return []
-    extra = () if to == f"person:{case.requester}" or not case.requester else (f"person:{case.requester}",)
-    return [Notify(to, f"Review outcome: {case.document_name}", body, cc=("rsm", *extra))]
-
-
 def _decision(preset, case, stage, action, actor, today, cal, text):
     value = action.kind == "decide_yes"
     case = dataclasses.replace(case, flags={**case.flags, stage.flag: value})
     case = logged(case, today, actor, action.kind, f"{stage.label} {'Yes' if value else 'No'}")
     return advance(preset, case, today, cal)
-
-
-_EDITION_WORDS = re.compile(r"^\s*(edition\s*)?(?P<edition>[\w.-]+)?\s*[,;]?\s*(version\s*(?P<version>[\w.-]+))?\s*[,;]?"
-                            r"\s*((published\s+)?on\s+(?P<on>.+?))?\s*[.]?\s*$", re.IGNORECASE)
-
-
-def edition_words(text: str | None) -> dict:
-    """'14, version 2.0, on 4 January 2027' (an email's or a chat's words) as the card's inputs."""
-    m = _EDITION_WORDS.match(text or "")
-    return {k: v for k, v in (m.groupdict() if m else {}).items() if v}
-
-
-def _published_on(value, today: date) -> date:
-    if not value:
-        return today
-    if isinstance(value, date):
-        return value
-    try:
-        on = parse_date(str(value), today)
-    except ValueError as exc:
-        raise MissingInformation(f"Please give the date it was published: {exc}.") from None
-    if on > today:
-        raise MissingInformation(f"{long_date(on)} is after today: record the publication once the edition is out.")
-    return on
 
 
 def _publish(preset, case, stage, action, actor, today, cal, text):
@@ -395,7 +313,7 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
         raise MissingInformation("Please give the edition of the manual it appeared in (for example 14).")
     if not version:
         raise MissingInformation("Please give the version number being published (for example 2.0).")
-    on = _published_on(data.get("published_on") or data.get("on"), today)
+    on = published_on(data.get("published_on") or data.get("on"), today)
     doc_type = preset.document_types.get(case.document_type)
     due = next_review_due(on, doc_type.review, cal) if doc_type and doc_type.review else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from governance.dates import long_date
 from render.reply import Reply, card, command_button, facts, heading, para
 from services.cases.signoff import SignOffView
+from services.manual.related import Related
 
 
 def confirm_reply(question: str, yes_title: str, yes_command: str) -> Reply:
@@ -33,3 +34,24 @@ def sign_off_reply(v: SignOffView) -> Reply:
     body = [heading(f"Sign-off of {v.ref}"), para(head), facts([("Still to decide", ", ".join(v.waiting) or "nobody"),
                                                               ("Decided", "; ".join(done) or "nobody yet")])]
     return Reply(text="\n".join(lines), card=card(body, [command_button(f"Open case {v.case_id}", f"case {v.case_id}")]))
+
+
+SYNC_HOW = ("To sync it, an administrator runs 'policybot manual sync <the manual's address>' (or sets "
+            "POLICYBOT_MANUAL_URL, and the daily refresh does it).")
+
+
+def related_reply(r: Related) -> Reply:
+    """NCT-14: what a change to a document may affect; never an empty list without saying why."""
+    items = [f"{i.ref + ' ' if i.ref else ''}{i.title}: {'; '.join(i.reasons)}" for i in r.report.items]
+    lines = [f"Procedures and chapters a change to {r.ref} {r.report.subject} may affect (NCT-14):"]
+    if not r.synced:
+        lines = [f"The procedures manual has never been synced here, so I don't know which chapters link to {r.ref} "
+                 f"{r.report.subject}. {SYNC_HOW}"]
+        if items:
+            lines.append("From the register alone, these share its key terms:")
+    elif not items:
+        terms = ", ".join(r.report.key_terms) or "none found"
+        lines = [f"No other procedure or chapter links to {r.ref} {r.report.subject} or shares its key terms ({terms})."]
+    text = "\n".join(lines + [f"- {x}" for x in items])
+    body = [heading(f"Related to {r.ref}")] + [para(x) for x in lines] + [para(f"• {x}") for x in items]
+    return Reply(text=text, card=card(body, [command_button(f"Open {r.ref}", f"status {r.ref}")]))
