@@ -316,6 +316,20 @@ COMMANDS: tuple[Command, ...] = (
         "what would a change to PP-4 affect", "which procedures are affected if we change PP-5",
         "what other chapters mention PP-6", "procedures linked to PP-7",
     ], who=Who.ANYONE, needs=("doc",), say="which other procedures link to {doc}", group="Documents"),
+    _c("set_update_deadlines", "record the year's manual update deadlines and send the schedule to everyone (NCT-2)",
+       "set_update_deadlines", [
+        "the tri.x deadlines are 5 March 2027 and 3 September 2027", "update deadlines: 1/3/27 and 2/9/27",
+        "the manual update deadlines for 2027 are 4 March and 2 September",
+    ], who=Who.KNOWN, changes_state=True, say="the Tri.x deadlines are {payload}", group="Reminders",
+        reader=re.compile(r"^(the )?(tri\.?x |publisher'?s? |manual )?(update |submission )*(deadlines?|dates?)( for (the )?(year|\d{4}))?"
+                          r"\s*(are|is|will be|:)\s*(?P<dates0>.+?)[.!]*$"
+                          r"|^(please )?(record|set|add) (the )?(tri\.?x |publisher'?s? |manual )?(update |submission )*deadlines?"
+                          r"( for (the )?(year|\d{4}))?\s*(:|as|of)?\s*(?P<dates1>.+?)[.!]*$")),
+    _c("next_update_deadline", "when the next manual update deadline is (NCT-2)", "next_update_deadline", [
+        "when's the next tri.x deadline", "next update deadline", "when is the next manual update",
+        "when do changes have to be with tri.x", "what is the tri.x deadline", "when is the next submission deadline",
+        "tri.x deadline", "when's the publisher deadline",
+    ], who=Who.ANYONE, say="when's the next Tri.x deadline?", group="Reminders"),
     _c("confirm_ro_change", "", "confirm_ro_change", [
         "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
     ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,

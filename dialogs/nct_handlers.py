@@ -6,9 +6,11 @@ from dialogs.recogniser import Reading
 from dialogs.response import Response
 from dialogs.turn import Turn, ask_form, original
 from render import nct as nct_render
+from render.reply import Reply
 from services.cases import signoff
 from services.manual import related
 from services.register import ro_change
+from services.reminders import update_schedule
 
 
 def _group(r: Reading, name: str) -> str:
@@ -44,3 +46,15 @@ async def related_procedures(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
         return ask_form(r.command, "Which document? Give its reference.", r)
     return Response(nct_render.related_reply(await related.related_to(t.services, r.slots.refs[0])))
+
+
+async def set_update_deadlines(t: Turn, r: Reading) -> Response:
+    dates = _group(r, "dates")
+    if not dates:
+        return ask_form(r.command, "Say the deadlines.")
+    out = await update_schedule.record(t.services, t.ident, dates)
+    return Response(Reply(text=out.message), out.notices)
+
+
+async def next_update_deadline(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=(await update_schedule.next_deadline(t.services)).message))
