@@ -48,6 +48,17 @@ def _c(id: str, help: str, handler: str, examples: list[str], **kw) -> Command:
 
 _TYPES = r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form"
 
+_REF = r"[a-z]{2,6}[- ]?\d{1,5}"
+_FROM = r"(\s+(from|starting|starting from|with effect from|as of|as from|wef)\s+(?P<when{n}>.+?))?[.!]*$"
+_RO = r"(ro|responsible officer)"
+_RO_CHANGE = re.compile("|".join(form.replace("{from}", _FROM.replace("{n}", str(i))).replace("{n}", str(i))
+                                 .replace("{ref}", _REF).replace("{ro}", _RO) for i, form in enumerate((
+    r"^(?P<ref{n}>{ref})('s|\u2019s| has a| now has a)( new)? {ro}( is now| is| will be|:)\s+(?P<who{n}>.+?){from}",
+    r"^(the )?(new )?{ro} (of|for|on) (?P<ref{n}>{ref}) (is now|is|will be|:)\s*(?P<who{n}>.+?){from}",
+    r"^(i have |i've |i\u2019ve |we have |we've |we\u2019ve |i |we |please )?hand(ed)? (over )?(?P<ref{n}>{ref}) (over )?to (?P<who{n}>.+?){from}",
+    r"^(please )?(change|set|make) the {ro} (of|for|on) (?P<ref{n}>{ref}) (to|as) (?P<who{n}>.+?){from}",
+))))
+
 COMMANDS: tuple[Command, ...] = (
     _c("help", "what I can do for you", "help", [
         "help", "what can you do", "menu", "commands", "what can i ask you", "how do i use this",
@@ -300,6 +311,40 @@ COMMANDS: tuple[Command, ...] = (
     ], who=Who.CHAIR, changes_state=True, say="issue the minutes", group="Meetings",
         reader=re.compile(r"^(please )?(issue|send|send out|circulate) (the )?minutes( (for|of) (?P<body>.+?))?"
                           r"(\s+with\s+(?P<text>.+?))?[.!]*$")),
+    # ---------------------------------------------------------------- NCT's own process (issue 18)
+    _c("change_ro", "report a document's new Responsible Officer (NCT-1)", "change_ro", [
+        "PP-014's RO is now [Sam Okafor] from Monday", "i've handed PP-2 over to [Sam]", "PP-3 has a new RO: [Charlie Vance]",
+        "i have handed over PP-7 to [Jamie]", "hand PP-10 over to [Charlie]", "PP-9's new responsible officer is [Elliot Marr]",
+    ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=_RO_CHANGE),
+    _c("who_signs_off", "who has and hasn't signed off a document (NCT-7)", "who_signs_off", [
+        "who still has to sign off PP-037", "who hasn't signed off PP-2 yet", "has everyone signed off PP-3",
+        "who is PP-4 waiting for", "which RSMs have approved PP-5", "who still needs to approve PP-6",
+        "sign off status of PP-7", "who has approved PP-8 so far",
+    ], who=Who.KNOWN, needs=("doc",), say="who still has to sign off {doc}", group="Cases"),
+    _c("related_procedures", "which other procedures and chapters a change to a document may affect (NCT-14)",
+       "related_procedures", [
+        "which other procedures link to PP-014", "what else links to PP-2", "related procedures for PP-3",
+        "what would a change to PP-4 affect", "which procedures are affected if we change PP-5",
+        "what other chapters mention PP-6", "procedures linked to PP-7",
+    ], who=Who.ANYONE, needs=("doc",), say="which other procedures link to {doc}", group="Documents"),
+    _c("set_update_deadlines", "record the year's manual update deadlines and send the schedule to everyone (NCT-2)",
+       "set_update_deadlines", [
+        "the tri.x deadlines are 5 March 2027 and 3 September 2027", "update deadlines: 1/3/27 and 2/9/27",
+        "the manual update deadlines for 2027 are 4 March and 2 September",
+    ], who=Who.KNOWN, changes_state=True, say="the Tri.x deadlines are {payload}", group="Reminders",
+        reader=re.compile(r"^(the )?(tri\.?x |publisher'?s? |manual )?(update |submission )*(deadlines?|dates?)( for (the )?(year|\d{4}))?"
+                          r"\s*(are|is|will be|:)\s*(?P<dates0>.+?)[.!]*$"
+                          r"|^(please )?(record|set|add) (the )?(tri\.?x |publisher'?s? |manual )?(update |submission )*deadlines?"
+                          r"( for (the )?(year|\d{4}))?\s*(:|as|of)?\s*(?P<dates1>.+?)[.!]*$")),
+    _c("next_update_deadline", "when the next manual update deadline is (NCT-2)", "next_update_deadline", [
+        "when's the next tri.x deadline", "next update deadline", "when is the next manual update",
+        "when do changes have to be with tri.x", "what is the tri.x deadline", "when is the next submission deadline",
+        "tri.x deadline", "when's the publisher deadline",
+    ], who=Who.ANYONE, say="when's the next Tri.x deadline?", group="Reminders"),
+    _c("confirm_ro_change", "", "confirm_ro_change", [
+        "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
+    ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,
+        reader=re.compile(r"^(yes,? )?confirm (the )?(ro|responsible officer) change (?P<token>[0-9a-f]{8})[.!]*$")),
 )
 
 # ------------------------------------------------------------------ case decisions, from governance/actions.py

@@ -15,6 +15,7 @@ from dialogs.recogniser import Reading
 from dialogs.response import Response
 from dialogs.turn import Turn, ask_form
 from governance.errors import WrongRole
+from governance.triggers import exact_trigger, match_trigger
 from render import cases as case_render
 from services.cases import lifecycle
 
@@ -59,19 +60,38 @@ def _said(t: Turn, r: Reading) -> str:
     return m.group("why") if m else ""
 
 
+_PROMPTED = re.compile(r"[,;.]?\s*\b(?:prompted|raised|requested|asked for|flagged) by\s+(?P<who>.+)$", re.IGNORECASE)
+
+
 async def unscheduled_review(t: Turn, r: Reading) -> Response:
-    """NCT-13 trigger, or under BCT (no triggers) one of the five BCT-11 reasons."""
+    """NCT-13: the reason is one of the preset's triggers. Said by its name or number it is used; said
+    in other words it is read as one and confirmed first (the Yes button, or the words by email).
+    NCT-15: 'prompted by <name> <email>' records who prompted it. Under BCT (no triggers) it is an
+    out-of-cycle amendment with one of the five BCT-11 reasons."""
     ref = r.slots.refs[0] if r.slots.refs else None
     if ref is None:
         return ask_form(r.command, "Which document? Give its reference.", r)
-    preset = t.services.preset
-    if preset.review_triggers:
-        trigger = pick(_said(t, r), preset.review_triggers)
-        if trigger is None:
-            return Response(case_render.reasons_reply(ref, preset.review_triggers, "unscheduled review"))
-        out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger)
-        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
-    return await _amend(t, r, ref, "unscheduled review")
+    triggers = t.services.preset.review_triggers
+    if not triggers:
+        return await _amend(t, r, ref, "unscheduled review")
+    said = r.slots.original
+    prompted = _PROMPTED.search(said)
+    prompter = prompted.group("who").strip() if prompted else None
+    said = said[:prompted.start()] if prompted else said
+    m = _BECAUSE.search(said)
+    why = str(t.value.get("trigger") or (m.group("why") if m else "") or "").strip()
+    named, _, details = why.partition(": ")
+    trigger = exact_trigger(triggers, named) or exact_trigger(triggers, why)
+    if trigger is None:
+        guess = match_trigger(triggers, why) or pick(why, triggers)
+        if guess is not None:
+            tail = f"; prompted by {prompter}" if prompter else ""
+            return Response(case_render.trigger_confirm_reply(ref, guess, why, tail))
+        return Response(case_render.reasons_reply(ref, triggers, "unscheduled review"))
+    details = details.strip() if exact_trigger(triggers, named) else ""
+    out = await lifecycle.start_case(t.services, t.ident, ref, "unscheduled_review", trigger=trigger,
+                                     said=details or None, prompter=prompter)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
 
 async def amend(t: Turn, r: Reading) -> Response:

@@ -41,9 +41,15 @@ class ActionId(StrEnum):
     DECIDE_YES = "decide_yes"
     DECIDE_NO = "decide_no"
     PUBLISH = "publish"
+    TICK_CHECKLIST = "tick_checklist"
+    SUBMIT_TO_PUBLISHER = "submit_to_publisher"
+    PUBLISHED_IN_EDITION = "published_in_edition"
     WITHDRAW = "withdraw"
     DIRECTOR_APPROVE = "director_approve"  # DOR-5: the preset's alternative routes, with words for email
     INTERIM_APPROVE = "interim_approve"
+
+
+CHECKLIST_MAX = 8  # the most checklist items a preset may have (NCT's has five)
 
 
 class InputKind(StrEnum):
@@ -80,6 +86,7 @@ class ActionDef:
     verb: str  # "Only the RSM for this procedure can <verb>."
     words: tuple[Words, ...]  # chat and email words; the first is the one offered in reply instructions
     inputs: tuple[Input, ...] = ()
+    reply_tail: str | None = None  # what follows 'WORDS case N' by email, when not just <your words> or <version>
 
     @property
     def text_input(self) -> Input | None:
@@ -122,7 +129,9 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (Input("legal_required", "Is a legal review needed? (LBBD-7)", InputKind.YES_NO, "required"),)),
     ActionDef(A.RECORD_WORKSHOP, "Record a co-production workshop", "record a workshop", _w("workshop"),
               (_text("record_workshop", "Who took part and what it changed"),)),
-    ActionDef(A.NO_CHANGE, "No changes are needed", "say no changes are needed", _w("no changes are needed", "no changes")),
+    ActionDef(A.NO_CHANGE, "No changes are needed", "say no changes are needed", _w("no changes are needed", "no changes"),
+              (_text("no_change", "Why no changes are needed (for an unscheduled review it goes to whoever prompted it)",
+                     required=False),)),
     ActionDef(A.LEGAL_CLEARED, "Legal review complete", "complete its legal review", _w("legal review complete")),
     ActionDef(A.RESPOND_AGREE, "I agree", "respond to its consultation", _w("i agree")),
     ActionDef(A.RESPOND_COMMENT, "Comment", "respond to its consultation", _w("comment"),
@@ -135,7 +144,7 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (_text("approve_with_conditions", "The conditions (instructions to the author)"),
                Input("return_to_me", "With conditions: send the amended draft back to me to check", InputKind.TOGGLE,
                      "return_to_me"))),
-    ActionDef(A.DEFER, "Defer to the higher body", "defer it", _w("defer"),
+    ActionDef(A.DEFER, "Defer to the higher body", "defer it", _w("defer", "defer to slt"),
               (_text("defer", "Why it goes to the higher body"),)),
     ActionDef(A.REFER, "Refer to the higher body", "refer it", _w("refer"),
               (_text("refer", "Why it goes to the higher body"),)),
@@ -156,6 +165,22 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
               (Input("version", "Version number being published", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
                Input("launch_planned", "A launch is planned: leave it out of the news and the weekly email",
                      InputKind.TOGGLE, "launch_planned"))),
+    # NCT-16: the five-point review checklist, ticked item by item on the RO's card (or 'tick case 3: 1, 2, 4').
+    ActionDef(A.TICK_CHECKLIST, "Save the checklist", "tick the review checklist", _w("tick", "ticked"),
+              tuple(Input(f"checklist_{i}", f"Checklist item {i}", InputKind.TOGGLE, f"item_{i}") for i in range(1, CHECKLIST_MAX + 1))
+              + (_text("tick_checklist", "If an item does not apply, why not (NCT-16)", required=False),),
+              reply_tail=": <the numbers ticked, e.g. 1, 2, 4> (or: <why an item does not apply>)"),
+    # NCT-10: the PPO submits the approved procedure to the publisher, then records the edition it appeared in.
+    ActionDef(A.SUBMIT_TO_PUBLISHER, "Submitted to the publisher", "record its submission to the publisher",
+              _w("submitted to the publisher", "submitted to trix", "sent to the publisher"),
+              (_text("submit_to_publisher", "A note for the record (optional): which update, what was sent", required=False),)),
+    ActionDef(A.PUBLISHED_IN_EDITION, "Published in the manual", "record its publication in the manual",
+              _w("published in edition", "published in the manual"),
+              (Input("edition", "Edition of the manual it appeared in", InputKind.SHORT, "edition", placeholder="e.g. 14"),
+               Input("version", "Version number of the procedure", InputKind.SHORT, "version", placeholder="e.g. 2.0"),
+               Input("published_on", "Date the edition was published (if not today)", InputKind.SHORT, "published_on",
+                     placeholder="e.g. 4 January 2027")),
+              reply_tail=": edition <number>, version <number>, on <date>"),
     ActionDef(A.WITHDRAW, "Withdraw", "withdraw it", _w("withdraw"),
               (_text("withdraw", "Why it is withdrawn"),)),
     # DOR-5: the button shows the preset's own label for these (governance/case_flow.py); the words work by email.

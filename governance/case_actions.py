@@ -38,9 +38,11 @@ from governance.case_model import (
     Outcome,
     Published,
     ReviewCompleted,
+    SubmittedToPublisher,
 )
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
+from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
 from governance.preset import Preset
 from governance.votes import votes_needed
 
@@ -72,6 +74,8 @@ def apply(
     declared = actions.action(action.kind)
     if declared and declared.needs_text and not text:
         asked = declared.text_label or "why"
+        if action.kind in ("defer", "refer") and stage.escalate_asks:
+            asked = stage.escalate_asks  # NCT-8: the discussion with the Assistant Director
         raise MissingInformation(f"Please say {asked[0].lower() + asked[1:]}: it is required.")
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
@@ -126,12 +130,22 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
     if action.kind == "record_workshop":
         case = dataclasses.replace(case, workshops=case.workshops + (text or "",))
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
+    if action.kind == "tick_checklist":
+        return tick(preset, case, actor, today, data, text), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
-        statement = preset.no_change_statement.format(name=case.document_name)
+        statement = preset.no_change_statement.format(name=case.title)
+        if case.kind == "unscheduled_review" and not text:
+            raise MissingInformation("Please say why no changes are needed: your explanation goes to whoever prompted "
+                                     "the review, with the Responsible Strategic Manager copied (NCT-15).")
+        if text:
+            case = dataclasses.replace(case, notes={**case.notes, "no_change_why": text})
+            statement = f"{statement} {text}" if case.kind == "unscheduled_review" else statement
         case = dataclasses.replace(case, flags={**case.flags, "no_change": True})
         case = logged(case, today, actor, "no_change", statement)
         case, events = enter_stage(preset, case, first_sign_off, today, cal)
+        if case.kind == "unscheduled_review":  # NCT-15: why, to whoever prompted it, the RSM copied
+            events += to_prompter(case, statement)
         return case, [Notify(first_sign_off.by or "rsm", f"Reviewed, no changes: {case.document_name}", statement), *events]
     # submit_draft
     missing = []
@@ -148,7 +162,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
                          "Please turn on Track Changes in Word, make the amendments and send it again.")
     case = dataclasses.replace(case, drafts=case.drafts + 1)
     name = data.get("filename") or "the draft"
-    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})")
+    case = logged(case, today, actor, "submit_draft", f"Draft {case.drafts} submitted ({name})" + unticked_note(preset, case))
     return advance(preset, case, today, cal)
 
 
@@ -260,9 +274,15 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
             decisions=case.decisions + (Decision(stage.id, actor.person_id, kind, today, text),),
         )
         word = "Deferred" if kind == "defer" else "Referred"
-        case = logged(case, today, actor, kind, f"{word} to '{target.label}': {text}")
+        said = f"{stage.escalate_note}: {text}" if stage.escalate_note else text
+        case = logged(case, today, actor, kind, f"{word} to '{target.label}'. {said}" if stage.escalate_note
+                      else f"{word} to '{target.label}': {text}")
         case, events = enter_stage(preset, case, target, today, cal)
-        return case, [Notify("ro", f"{word}: {name}", f"{word} to {target.label}: {text}", cc=("rsm",)), *events]
+        # The higher body sees why, and (NCT-8) the note of the discussion with the Assistant Director.
+        events = [dataclasses.replace(e, body=f"{e.body} {word} by the {preset.role_label(stage.by or '')}. {said}")
+                  if isinstance(e, Notify) and e.to == target.by else e for e in events]
+        return case, [Notify("ro", f"{word}: {name}", f"{word} to {target.label}. {said}" if stage.escalate_note
+                             else f"{word} to {target.label}: {text}", cc=("rsm",)), *events]
     # not_approved: back to the nearest earlier draft stage
     route = route_of(preset, case)
     i = route.index(stage.id)
@@ -278,13 +298,10 @@ def _after_approval(preset, case, stage, today, cal):
     if case.flags.get("no_change"):
         interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
         due = next_review_due(today, interval, cal) if interval else None
-        statement = preset.no_change_statement.format(name=case.document_name)
+        statement = preset.no_change_statement.format(name=case.title)
         case = dataclasses.replace(case, status="reviewed_no_change", step="closed")
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
                                Notify("ppo", f"Review agreed, no changes: {case.document_name}", statement)]
-        if case.kind == "unscheduled_review" and case.requester:
-            events.append(Notify(f"person:{case.requester}", f"Review outcome: {case.document_name}",
-                                 f"{statement} The review was prompted by: {case.trigger}.", cc=("rsm",)))  # NCT-15
         return case, events
     return advance(preset, case, today, cal)
 
@@ -297,24 +314,32 @@ def _decision(preset, case, stage, action, actor, today, cal, text):
 
 
 def _publish(preset, case, stage, action, actor, today, cal, text):
-    data = action.data or {}
+    data = {**edition_words(text if action.kind == "published_in_edition" else None), **{k: v for k, v in (action.data or {}).items() if v}}
+    if action.kind == "submit_to_publisher":  # NCT-10, first step: with the publisher for the next edition
+        case = dataclasses.replace(case, step="submitted")
+        case = logged(case, today, actor, action.kind, "Submitted to the publisher for the next edition of the manual"
+                      + (f": {text}" if text else ""))
+        return case, [SubmittedToPublisher(today),
+                      Notify("ro", f"Submitted to the publisher: {case.document_name}",
+                             "The approved procedure has been submitted to the publisher for the next edition of the manual. "
+                             "You will be told when it is published.", cc=("rsm",))]
     version = str(data.get("version") or "").strip()
+    edition = str(data.get("edition") or "").strip() if action.kind == "published_in_edition" else ""
+    if action.kind == "published_in_edition" and not edition:
+        raise MissingInformation("Please give the edition of the manual it appeared in (for example 14).")
     if not version:
         raise MissingInformation("Please give the version number being published (for example 2.0).")
-    on = data.get("published_on") or today
-    if isinstance(on, str):
-        try:
-            on = date.fromisoformat(on)
-        except ValueError:
-            raise MissingInformation("Please give the publication date as a date, for example 2026-11-23.") from None
+    on = published_on(data.get("published_on") or data.get("on"), today)
     interval = agreed_interval(case) or preset.review_interval(case.document_type, case.category)
     due = next_review_due(on, interval, cal) if interval else None
     case = dataclasses.replace(case, status="published", step="closed", version=version, published_on=on)
     launch = data.get("launch_planned") is True
-    case = logged(case, today, actor, "publish", f"Published as version {version} on {long_date(on)}"
+    where = f" in edition {edition} of the manual" if edition else ""
+    case = logged(case, today, actor, action.kind, f"Published{where} on {long_date(on)} as version {version}" if edition
+                  else f"Published as version {version} on {long_date(on)}"
                   + ("; a launch is planned, so it is not in the news or the weekly email (BCT-9)" if launch else ""))
-    return case, [Published(version, on, due, launch), CaseClosed("published"),
-                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
+    return case, [Published(version, on, due, launch, edition or None), CaseClosed("published"),
+                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published{where}.", cc=("rsm",))]
 
 
 _HANDLERS = {

@@ -100,7 +100,28 @@ def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: Work
         events.append(Notify(stage.by or "", f"For decision: {name}", f"{name} is ready for the {preset.bodies[stage.body].name}'s decision."))
     elif stage.by:
         events.append(Notify(stage.by, f"{stage.label}: {name}", f"{name} now waits for you: {stage.label}."))
+    if stage.kind == "sign_off" and len(approvals_needed(case, stage)) > 1:  # NCT-7: the PPO coordinates several RSMs
+        n = len(approvals_needed(case, stage))
+        events.append(Notify("ppo", f"Coordinate approval: {name}",
+                             f"{name} needs the approval of {n} {preset.role_label(stage.by or '')}s, and you coordinate "
+                             f"it (NCT-7). Ask 'who still has to sign off {name.split()[0]}?' to see who has decided."))
     return case, events
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOffProgress:
+    stage: str  # the stage's label
+    decided: tuple[tuple[str, str, date], ...]  # (person id, decision, on)
+    waiting: tuple[str, ...]  # person:<id> or a role
+
+
+def sign_off_progress(preset: Preset, case: Case) -> SignOffProgress | None:
+    """NCT-7: at a sign-off, who has decided and who has not; None when the case is not at one."""
+    if not case.is_open or stage_of(preset, case).kind != "sign_off":
+        return None
+    stage = stage_of(preset, case)
+    decided = tuple((d.person_id, d.decision, d.on) for d in case.decisions if d.stage == stage.id)
+    return SignOffProgress(stage.label, decided, tuple(who_must_act(preset, case)))
 
 
 def advance(preset: Preset, case: Case, today: date, cal: WorkingCalendar) -> tuple[Case, list[Event]]:
@@ -148,7 +169,15 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
             out.append((action, "ro"))
     if case.kind in REVIEW_KINDS and case.drafts == 0:
         out.append(("no_change", "ro"))
+    if preset.checklist and case.kind != "new_document":
+        out.append(("tick_checklist", "ro"))  # NCT-16
     return out
+
+
+def checklist_state(preset: Preset, case: Case) -> tuple[tuple[int, str, dict | None], ...]:
+    """NCT-16: (number, item, {by, on} when ticked) for each item of the review checklist."""
+    ticked = case.notes.get("checklist") or {}
+    return tuple((i, item, ticked.get(str(i))) for i, item in enumerate(preset.checklist, 1))
 
 
 def _consult_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
@@ -179,8 +208,15 @@ _ACTIONS_OF_STAGE = {
     "consult": _consult_actions,
     "sign_off": _sign_off_actions,
     "decision": lambda preset, case, stage: [("decide_yes", stage.by or ""), ("decide_no", stage.by or "")],
-    "publish": lambda preset, case, stage: [("publish", stage.by or "")],
+    "publish": lambda preset, case, stage: _publish_actions(case, stage),
 }
+
+
+def _publish_actions(case: Case, stage: Stage) -> list[tuple[str, str]]:
+    if not stage.via_publisher:
+        return [("publish", stage.by or "")]
+    # NCT-10: two steps, each recorded: submitted to the publisher, then published in an edition.
+    return [("published_in_edition" if case.step == "submitted" else "submit_to_publisher", stage.by or "")]
 
 
 def candidate_actions(preset: Preset, case: Case) -> list[tuple[str, str]]:
@@ -218,6 +254,8 @@ def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> 
         text_label = declared.text_label if declared else None
         if action in ("decide_yes", "decide_no") and stage and stage.question:
             label = f"{label}: {stage.question}"
+        if action in ("defer", "refer") and stage and stage.escalate_label:  # NCT-8: "Defer to SLT"
+            label, text_label = stage.escalate_label, stage.escalate_asks or text_label
         specs.append(ActionSpec(action, label, needs_text, text_label))
     return specs
 

@@ -4,12 +4,14 @@ the events a step causes, and the case written to and read from JSON. Pure."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 OPEN = "open"
+_REF_FIRST = re.compile(r"^[A-Za-z]{2,6}-\d{1,5}\s+")
 CLOSED_STATUSES = ("published", "declined", "withdrawn", "reviewed_no_change", "retired")
 REVIEW_KINDS = ("scheduled_review", "unscheduled_review")
 AMENDING_KINDS = ("scheduled_update", "scheduled_review", "unscheduled_review", "amendment")
@@ -92,10 +94,17 @@ class Case:
     version: str | None = None
     published_on: date | None = None
     history: tuple[HistoryEntry, ...] = ()
+    document_title: str | None = None  # the title alone, without its reference (NCT-12's sentence)
+    notes: Mapping[str, Any] = field(default_factory=dict)  # what a process records beside the steps (issue 18)
 
     @property
     def is_open(self) -> bool:
         return self.status == OPEN
+
+    @property
+    def title(self) -> str:
+        """The document's title without its reference ('Placement with Foster Carers')."""
+        return self.document_title or _REF_FIRST.sub("", self.document_name)
 
 
 # ------------------------------------------------------------------ events
@@ -133,6 +142,14 @@ class Published:
     on: date
     next_review_due: date | None
     launch_planned: bool = False  # BCT-9: announced by its launch, not the news and the weekly email
+    edition: str | None = None  # NCT-10: the edition of the manual it appeared in
+
+
+@dataclass(frozen=True)
+class SubmittedToPublisher:
+    """NCT-10: the approved procedure is with the publisher for the next edition."""
+
+    on: date
 
 
 @dataclass(frozen=True)
@@ -148,7 +165,8 @@ class CaseClosed:
     status: str
 
 
-Event = Notify | DeadlineSet | AgendaItem | ConsultationClosed | Published | ReviewCompleted | CaseClosed
+Event = (Notify | DeadlineSet | AgendaItem | ConsultationClosed | Published | SubmittedToPublisher | ReviewCompleted
+         | CaseClosed)
 
 
 @dataclass(frozen=True)

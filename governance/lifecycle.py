@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 from datetime import date
 
 from governance.calendar import WorkingCalendar
@@ -28,6 +29,7 @@ from governance.case_flow import (
     approvals_needed,
     available_actions,
     candidate_actions,
+    checklist_state,
     consultation_past_deadline,
     document_label,
     enter_stage,
@@ -37,6 +39,7 @@ from governance.case_flow import (
     route_of,
     stage_approved,
     stage_included,
+    sign_off_progress,
     stage_of,
     who_must_act,
     wrong_role,
@@ -62,6 +65,7 @@ from governance.case_model import (
     Outcome,
     Published,
     ReviewCompleted,
+    SubmittedToPublisher,
     case_from_dict,
     case_to_dict,
 )
@@ -71,10 +75,10 @@ from governance.preset import Preset, Stage
 __all__ = [  # the names this module has always offered, wherever they are defined now
     "AMENDING_KINDS", "Action", "ActionSpec", "Actor", "AgendaItem", "CLOSED_STATUSES", "Case", "CaseClosed",
     "Condition", "ConsultationClosed", "DeadlineSet", "Decision", "Event", "HistoryEntry", "Notify", "OPEN",
-    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "advance", "apply", "approvals_needed",
+    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "SubmittedToPublisher", "advance", "apply", "approvals_needed",
     "available_actions", "candidate_actions", "case_from_dict", "case_to_dict", "consultation_past_deadline",
     "document_label", "enter_stage", "holds_role", "logged", "may_close", "may_open", "required_sign_offs",
-    "retire", "route_of", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",
+    "retire", "route_of", "sign_off_progress", "checklist_state", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",
     "with_participants", "wrong_role",
 ]
 
@@ -95,6 +99,8 @@ def start_case(
     trigger: str | None = None,
     reason: str | None = None,
     calendar: WorkingCalendar | None = None,
+    document_title: str | None = None,
+    notes: Mapping[str, Any] | None = None,
 ) -> Outcome:
     """Open a case. Unscheduled reviews need an NCT-13 trigger; out-of-cycle amendments a BCT-11 reason."""
     if document_type not in preset.document_types:
@@ -116,16 +122,22 @@ def start_case(
     first = next(s for s in route.stages if not s.optional and not s.when)
     case = Case(
         preset=preset.key, kind=kind, route=route.id, document_type=document_type, category=category,
-        document_name=document_name, stage=first.id, step="awaiting", status=OPEN, opened_on=today,
-        requester=requester, participants=parts, trigger=trigger, reason=reason,
+        document_name=document_name, document_title=document_title, stage=first.id, step="awaiting", status=OPEN, opened_on=today,
+        requester=requester, participants=parts, trigger=trigger, reason=reason, notes=dict(notes or {}),
         history=(HistoryEntry(today, requester or "system", "opened", f"{kind.replace('_', ' ').capitalize()} opened"
-                              + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")),),
+                              + (f" (trigger: {trigger})" if trigger else "") + (f" (reason: {reason})" if reason else "")
+                              + _prompted(notes)),),
     )
     case, events = enter_stage(preset, case, first, today, cal)
     if kind == "scheduled_update":
         # NCT-3: the PPO instructs each RO with the publisher's recommended amendments and notifies the RSMs.
         events.append(Notify("rsm", f"Scheduled update: {document_name}",
                              f"The Responsible Officer has been asked to review the publisher's recommended amendments to {document_name}."))
+    if kind == "unscheduled_review":
+        # NCT-13: the request goes to the PPO as well as the RO (who hears as the stage's actor).
+        events.append(Notify("ppo", f"Unscheduled review requested: {document_name}",
+                             f"An unscheduled review of {document_name} has been requested. Trigger: {trigger}."
+                             + _prompted(notes) + " Please agree with the Responsible Officer how it is reviewed (NCT-13)."))
     if kind == "new_document" and first.kind == "agree_need":
         recipient = preset.request_recipient
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""
@@ -134,6 +146,15 @@ def start_case(
         if first.body:  # DOR-2: the proposal goes on the Group's forward plan and next agenda
             events.append(AgendaItem(first.body, "proposal"))
     return Outcome(case, tuple(events))
+
+
+def _prompted(notes: Mapping[str, Any] | None) -> str:
+    p = (notes or {}).get("prompter") or {}
+    said = (notes or {}).get("said")
+    out = f" In their words: {said}." if said else ""
+    if p.get("name"):
+        out += f" Prompted by {p['name']}" + (f" ({p['email']})" if p.get("email") else "") + "."
+    return out
 
 
 def required_sign_offs(preset: Preset, case: Case) -> list[Stage]:

@@ -90,6 +90,9 @@ class Stage:
     all_holders: bool = False  # every holder of `by` must approve (NCT-7: several RSMs)
     decisions: tuple[str, ...] = ()
     escalate_to: str | None = None  # the stage a defer/refer goes to (NCT-8, BCT-7, DOR-4)
+    escalate_label: str | None = None  # the defer/refer button's words here ("Defer to SLT", NCT-8)
+    escalate_asks: str | None = None  # what the defer/refer asks for here (NCT-8: the discussion with the AD)
+    escalate_note: str | None = None  # how that answer is shown to the higher body ("Discussed with the Assistant Director")
     conditions_checked_by: str | None = None  # NCT-8/NCT-9: who checks amended drafts
     when: str | None = None  # a flag decided earlier (LBBD-9 key decision); skipped when false
     optional: bool = False  # entered only by escalation
@@ -100,6 +103,7 @@ class Stage:
     flag: str | None = None  # for kind 'decision': the flag it sets
     question: str | None = None
     alternatives: tuple[Alternative, ...] = ()
+    via_publisher: bool = False  # publish: submitted to the publisher, then published in an edition (NCT-10)
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,9 @@ class PresetBuilder:
                 all_holders=bool(st.get("all_holders", False)),
                 decisions=decisions,
                 escalate_to=st.get("escalate_to"),
+                escalate_label=st.get("escalate_label"),
+                escalate_asks=st.get("escalate_asks"),
+                escalate_note=st.get("escalate_note"),
                 conditions_checked_by=checker,
                 when=st.get("when"),
                 optional=bool(st.get("optional", False)),
@@ -350,6 +353,7 @@ class PresetBuilder:
                 flag=st.get("flag"),
                 question=st.get("question"),
                 alternatives=tuple(alternatives),
+                via_publisher=bool(st.get("via_publisher", False)),
             ))
         ids = [s.id for s in stages]
         for i, s in enumerate(stages):

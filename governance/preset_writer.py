@@ -27,12 +27,12 @@ def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
             d["consultees"] = s.by
         elif s.by:
             d["by"] = s.by
-        for key in ("all_holders", "optional"):
+        for key in ("all_holders", "optional", "via_publisher"):
             if getattr(s, key):
                 d[key] = True
         if s.kind == "sign_off" or s.decisions:
             d["decisions"] = list(s.decisions)
-        for key in ("escalate_to", "conditions_checked_by", "when", "body", "flag", "question"):
+        for key in ("escalate_to", "escalate_label", "escalate_asks", "escalate_note", "conditions_checked_by", "when", "body", "flag", "question"):
             if getattr(s, key) is not None:
                 d[key] = getattr(s, key)
         if s.deadline:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from governance import actions
 from governance.actions import Input, InputKind
@@ -32,6 +33,8 @@ def reply_words(action_id: str, case_id: int, hidden: tuple[str, ...] = ()) -> s
     if any(i.kind is InputKind.YES_NO for i in declared.inputs):
         return " or ".join(f"{w.text.upper()} case {case_id}" for w in declared.words)
     text = declared.text_input
+    if declared.reply_tail:
+        return f"{first} case {case_id}{declared.reply_tail}"
     tail = ": <version>" if any(i.carries == "version" for i in declared.inputs) else (": <your words>" if text else "")
     out = f"{first} case {case_id}{tail}"
     others = [w for w in declared.words[1:] if w.data and not set(w.data) & set(hidden)]
@@ -53,6 +56,25 @@ def _input(spec: Input) -> dict:
     if spec.placeholder:
         block["placeholder"] = spec.placeholder
     return block
+
+
+def _tick_line(n: int, item: str, by: str | None) -> str:
+    return f"☑ {n}. {item} (ticked by {by})" if by else f"☐ {n}. {item} (not ticked)"
+
+
+def _input_for(view: CaseView, a, spec: Input) -> dict | None:
+    """A declared input as this case shows it: a preset's own question (NCT-8), the checklist's items (NCT-16)."""
+    if spec.carries == "text" and a.text_label:
+        return _input(replace(spec, label=a.text_label))
+    if spec.id.startswith("checklist_"):
+        n = int(spec.id.split("_")[1])
+        if n > len(view.checklist_ticks):
+            return None
+        _, item, by = view.checklist_ticks[n - 1]
+        block = _input(replace(spec, label=f"{n}. {item}" + (f" (ticked by {by})" if by else "")))
+        block["value"] = "true" if by else "false"
+        return block
+    return _input(spec)
 
 
 def draft_line(d: DraftView) -> str:
@@ -114,6 +136,7 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Service area", d.service_area or ""),
         ("Published version", d.version or ""),
         ("Why it is needed", (d.summary or "") if view.kind == "new_document" else ""),
+        *view.notes,
     ]
     body = []
     if message:
@@ -125,12 +148,19 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     if view.open_conditions:
         body.append({"type": "TextBlock", "wrap": True, "weight": "Bolder",  # bold, not a low-contrast yellow
                      "text": "Conditions to meet: " + "; ".join(view.open_conditions)})
-    if view.checklist:
+    ticking = any(a.id == "tick_checklist" for a in view.actions)
+    if view.checklist_ticks and not ticking:
+        body.append(para("Review checklist (NCT-16):"))
+        body += [para(_tick_line(n, item, by)) for n, item, by in view.checklist_ticks]
+    elif view.checklist and not ticking:
         body.append(para("Review checklist:"))
         body += [para(f"{i}. {item}") for i, item in enumerate(view.checklist, 1)]
     for a in view.actions:  # each decision has its own inputs with their own labels
         declared = actions.action(a.id)
-        body += [_input(i) for i in (declared.inputs if declared else ()) if i.id not in view.hidden_inputs]
+        if a.id == "tick_checklist":
+            body.append(para("Review checklist (NCT-16): tick each item as you do it, then Save the checklist."))
+        body += [b for i in (declared.inputs if declared else ()) if i.id not in view.hidden_inputs
+                 and (b := _input_for(view, a, i))]
     if view.history:
         body.append(para("History", subtle=True))
         body += [para(line, subtle=True) for line in view.history[-6:]]
@@ -145,6 +175,8 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v), *draft_lines]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
+    if view.checklist_ticks:
+        lines += ["Review checklist (NCT-16):", *(_tick_line(n, item, by) for n, item, by in view.checklist_ticks)]
     replies = [w for a in view.actions if (w := reply_words(a.id, view.id, view.hidden_inputs))]
     if replies:
         lines.append("To act, reply with one of: " + "; ".join(replies) + ".")
@@ -183,6 +215,17 @@ def reasons_reply(ref: str, reasons: tuple[str, ...], what: str = "unscheduled r
 
 def triggers_reply(ref: str, triggers: tuple[str, ...]) -> Reply:
     return reasons_reply(ref, triggers)
+
+
+def trigger_confirm_reply(ref: str, trigger: str, said: str, tail: str = "") -> Reply:
+    """NCT-13: a reason in the person's own words, read as one of the triggers, to be confirmed."""
+    command = f"unscheduled review {ref} because {trigger}: {said}{tail}"
+    question = f"An unscheduled review of {ref}: I read your reason as '{trigger}'. Is that right?"
+    text = (f"{question}\nTo confirm, reply '{command}'.\nIf not, reply 'unscheduled review {ref}' to choose "
+            "the reason from the list.")
+    body = [heading(f"Unscheduled review of {ref}"), para(question), para(f"In your words: {said}", subtle=True)]
+    return Reply(text=text, card=card(body, [command_button("Yes, ask for the review", command),
+                                             command_button("No, choose the reason", f"unscheduled review {ref}")]))
 
 
 def comparison_reply(c: Comparison) -> Reply:

@@ -172,6 +172,7 @@ def detail_reply(detail: DocumentDetail, today: date) -> Reply:
         ("Responsible Officer", ro_label),
         ("Responsible Strategic Manager", d.rsm.name if d.rsm else "none named"),
         ("Manual", d.manual_url or ""),
+        *d.publisher,
         *d.own_columns,  # the organisation's own tracker columns, kept by the import
     ]
     body = [heading(d.title), para(STATE_LABEL[state], color=STATE_COLOR[state]), facts(pairs)]

@@ -108,6 +108,12 @@ def _review_due(rng: random.Random, today: date, index: int) -> date:
     return today + timedelta(days=rng.randint(31, 500))
 
 
+def _last_reviewed(due: date, today: date, index: int) -> date:
+    """A year before the review falls due, and never after today: no approval is dated in the future
+    (issue 18 item 11; a review set more than a year ahead was agreed at the last one)."""
+    return min(due - timedelta(days=365), today - timedelta(days=7 + index % 60))
+
+
 def demo_people(org: str = "nct") -> list[tuple[str, str, str, str, list[str]]]:
     """The people of a demo organisation: NCT's here, the other presets' in services/demos."""
     return list(ORGS[org].people) if org in ORGS else PEOPLE
@@ -152,9 +158,7 @@ async def _load_nct_documents(uow, today: date, now) -> int:
     rng = random.Random(20261122)
     for i, (title, doc_type, category, area, ro, rsm, summary) in enumerate(DOCUMENTS, start=1):
         due = _review_due(rng, today, i)
-        reviewed = due - timedelta(days=365)
-        if reviewed > today:  # nothing dated after today (issue 19): a longer cycle for the far-off ones
-            reviewed = due - timedelta(days=730)
+        reviewed = _last_reviewed(due, today, i)
         doc = await uow.documents.create(
             ref=f"{PREFIX}-{i:03d}", doc_type=doc_type, title=title, category=category, service_area=area,
             summary=summary, ro_id=ro, rsm_id=rsm, status="published", version=f"{rng.randint(1, 4)}.{rng.randint(0, 3)}",

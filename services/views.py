@@ -37,6 +37,7 @@ class DocumentView:
     summary: str | None = None
     ro_is_rsm_standing_in: bool = False
     own_columns: tuple[tuple[str, str], ...] = ()  # the organisation's own tracker columns (heading, value)
+    publisher: tuple[tuple[str, str], ...] = ()  # NCT-10: (what, when) with the manual's publisher
 
     def review_state(self, today: date) -> str:
         """overdue | due_soon | ok | none — how the review date stands today (governance decides)."""

@@ -365,12 +365,16 @@ async def test_after_each_decision_every_earlier_copy_in_every_chat_shows_the_ne
     ppo_card = [a for a in bot.channel.in_conversation("a:ppo-chat") if card_of(a)][-1]
     words = card_text(card_of(ppo_card))
     assert "version 1, amended.docx" in words and any(a["title"] == "Open the draft" for a in card_of(ppo_card)["actions"])
-    publish = next(a for a in card_of(ppo_card)["actions"] if a.get("data", {}).get("action") == "publish")
-    said = await bot.send(_press(bot, ppo, "case", {**publish["data"], "version": "4.0"}, conversation="a:ppo-chat"))
+    # NCT-10: submitted to the publisher, then published in an edition: two steps.
+    submit = next(a for a in card_of(ppo_card)["actions"] if a.get("data", {}).get("action") == "submit_to_publisher")
+    said = await bot.send(_press(bot, ppo, "case", submit["data"], conversation="a:ppo-chat"))
     assert said.status == 200
-    assert "Record publication" not in card_text(said.body["value"])
+    publish = next(a for a in said.body["value"]["actions"] if a.get("data", {}).get("action") == "published_in_edition")
+    said = await bot.send(_press(bot, ppo, "case", {**publish["data"], "version": "4.0", "edition": "14"}, conversation="a:ppo-chat"))
+    assert said.status == 200
+    assert "[Published in the manual]" not in card_text(said.body["value"])
     ro_after = updates("a:ro-chat")[ro_before + 2:]
-    assert len(ro_after) >= 2 and all("published" in readable(u).lower() for u in ro_after)  # every copy the RO holds
+    assert len(ro_after) >= 4 and all("published" in readable(u).lower() for u in ro_after[-2:])  # every copy the RO holds
     rsm_updates = updates("a:rsm-chat")
     assert rsm_updates and all("Approve" not in [a["title"] for a in (card_of(u) or {}).get("actions", [])] for u in rsm_updates)
     assert "published" in readable(rsm_updates[-1]).lower()

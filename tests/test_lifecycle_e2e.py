@@ -107,11 +107,12 @@ async def test_nct_scheduled_review_with_conditions_from_request_to_publication(
     # NCT-10: the PPO is told and submits it for publication.
     to_ppo = bot.channel.in_conversation(ppo_conv)[before_ppo:]
     assert to_ppo, "the PPO was not told"
-    publish = buttons(to_ppo[-1])["publish"]
-    refused = await press(bot, ppo, publish)
+    await press(bot, ppo, buttons(to_ppo[-1])["submit_to_publisher"])
+    publish = buttons(bot.channel.in_conversation(ppo_conv)[-1])["published_in_edition"]
+    refused = await press(bot, ppo, publish, edition="14")
     assert "version number" in card_words(refused)
-    done = await press(bot, ppo, publish, version="4.0")
-    assert "Published as version 4.0" in card_words(done)
+    done = await press(bot, ppo, publish, version="4.0", edition="14")
+    assert "Published in edition 14 of the manual on 23 November 2026 as version 4.0" in card_words(done)
 
     said = await bot.say("status PP-001", aad=ro)
     status = readable(said.replies[0])
@@ -119,7 +120,7 @@ async def test_nct_scheduled_review_with_conditions_from_request_to_publication(
     said = await bot.say("history PP-001", aad=ro)
     history = readable(said.replies[0])
     for line in ("Scheduled review opened", "Draft version 1 stored", "Approved with conditions: Add the 72-hour",
-                 "Conditions confirmed as met", "Published as version 4.0"):
+                 "Conditions confirmed as met", "Submitted to the publisher", "as version 4.0"):
         assert line in history, line
 
 
@@ -145,7 +146,7 @@ async def test_nct_12_a_review_with_no_changes(bot, demo_aad):
     done = await press(bot, rsm, buttons(said.replies[0])["approve"])
     assert "reviewed no change" in card_words(done).lower()
     said = await bot.say("history PP-017", aad=ro)
-    assert "The PP-017 Placement with Foster Carers has been reviewed and no changes are required." in readable(said.replies[0])
+    assert "The Placement with Foster Carers has been reviewed and no changes are required." in readable(said.replies[0])
 
 
 async def test_after_a_decision_every_older_card_updates_in_place(bot, demo_aad):

@@ -6,7 +6,17 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from connectors.word.samples import plain_docx, tracked_docx
-from tests.support.cases import buttons, case_version, last_to, on_screen, press, request_document, sent_to, text_of
+from tests.support.cases import (
+    buttons,
+    case_version,
+    last_to,
+    on_screen,
+    press,
+    request_document,
+    sent_to,
+    submit_and_publish,
+    text_of,
+)
 from tests.support.channel import readable
 
 
@@ -57,15 +67,14 @@ async def test_nct_17_new_procedure_from_request_to_publication_with_conditions(
     await _attach(bot, ro, "a:ro-4", "prevent-3.docx", tracked_docx(title="Radicalisation and Prevent referrals"))
     await press(bot, rsm, buttons(last_to(bot, "a:rsm-early-help"))["confirm_conditions_met"], conversation="a:rsm-early-help")
 
-    publish = buttons(last_to(bot, "a:ppo"))["publish"]
-    done = await press(bot, ppo, publish, conversation="a:ppo", version="1.0")
-    assert "Published as version 1.0" in done
+    done = await submit_and_publish(bot, ppo, "a:ppo", version="1.0")
+    assert "Published in edition 14 of the manual on 23 November 2026 as version 1.0" in done
     status = text_of(await bot.say("status PP-047", aad=ro))
     assert "Status: published" in status and "Version: 1.0" in status and "Next review by: 23 November 2027" in status
     history = text_of(await bot.say("history PP-047", aad=ro))
     for line in ("New procedure requested", "Need agreed", "Draft version 1 stored", "Approved with conditions",
                  "Conditions not met: The Channel panel contact is missing", "Conditions confirmed as met",
-                 "Published as version 1.0"):
+                 "Submitted to the publisher for the next edition", "Published in edition 14"):
         assert line in history, line
 
 
@@ -79,12 +88,12 @@ async def test_nct_8_9_deferral_to_slt_who_asks_to_see_it_again(bot, demo_aad):
     await _attach(bot, ro, "a:ro-2", "foster.docx", tracked_docx(title="Placement with Foster Carers"))
     rsm_card = buttons(last_to(bot, "a:rsm-cla"))
     refused = await press(bot, rsm, rsm_card["defer"], conversation="a:rsm-cla", text=" ")
-    assert "Not done: Please say why it goes to the higher body" in refused
+    assert "Not done: Please say your discussion with your Assistant Director (NCT-8)" in refused
     done = await press(bot, rsm, rsm_card["defer"], conversation="a:rsm-cla",
                        text="It changes the placement budget; discussed with the AD")
     assert "SLT approval" in done
     told = readable(last_to(bot, "a:ro-2"))
-    assert "Deferred to SLT approval: It changes the placement budget" in told
+    assert "Deferred to SLT approval. Discussed with the Assistant Director: It changes the placement budget" in told
 
     slt_card = last_to(bot, "a:director")
     slt_buttons = buttons(slt_card)
@@ -119,11 +128,11 @@ async def test_nct_8_9_deferral_to_slt_who_asks_to_see_it_again(bot, demo_aad):
     assert "Only" in text_of(said)
     check = buttons(last_to(bot, "a:director"))
     await press(bot, slt, check["confirm_conditions_met"], conversation="a:director")
-    done = await press(bot, ppo, buttons(last_to(bot, "a:ppo"))["publish"], conversation="a:ppo", version="5.0")
-    assert "Published as version 5.0" in done
+    done = await submit_and_publish(bot, ppo, "a:ppo", version="5.0")
+    assert "as version 5.0" in done
     history = text_of(await bot.say("history PP-017", aad=ro))
-    assert "Deferred to 'SLT approval': It changes the placement budget" in history
-    assert "Conditions confirmed as met" in history and "Published as version 5.0" in history
+    assert "Deferred to 'SLT approval'. Discussed with the Assistant Director: It changes the placement budget" in history
+    assert "Conditions confirmed as met" in history and "as version 5.0" in history
 
 
 async def test_nct_7_two_rsms_must_both_approve(bot, demo_aad):
@@ -151,11 +160,11 @@ async def test_nct_7_two_rsms_must_both_approve(bot, demo_aad):
     # Morgan's card was updated in place when Jordan was added; its Approve carries the new version.
     done = await press(bot, rsm1, buttons(on_screen(bot, "a:rsm-safeguarding"))["approve"], conversation="a:rsm-safeguarding")
     assert "Waiting for: Jordan Whitfield" in done
-    assert not [a for a in bot.channel.in_conversation("a:ppo") if "publish" in buttons(a)]
+    assert not [a for a in bot.channel.in_conversation("a:ppo") if "submit_to_publisher" in buttons(a)]
     said = await bot.say("approve case 1", aad=rsm1, conversation="a:rsm-safeguarding")
     assert "already recorded your decision" in text_of(said) or "can't be done" in text_of(said)
     done = await press(bot, rsm2, buttons(on_screen(bot, "a:rsm-cla"))["approve"], conversation="a:rsm-cla")
     assert "PPO submits to the publisher" in done
-    assert "publish" in buttons(last_to(bot, "a:ppo"))
+    assert "submit_to_publisher" in buttons(last_to(bot, "a:ppo"))
     said = await bot.say("history PP-001", aad=ppo)
     assert "Jordan Whitfield added as a Responsible Strategic Manager (NCT-7)" in text_of(said)

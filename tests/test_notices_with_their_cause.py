@@ -195,8 +195,10 @@ async def test_NCT_1_killed_after_owner_reassign_hands_over_the_successor_and_pp
         """, preset="nct", moment=datetime(2026, 11, 23, 10))
 
         assert await owners(s, ["PP-001"]) == ["ro-3"]
-        assert await queued(s, "Documents handed over") == [("ro-3", "Documents handed over to you")]
-        assert await queued(s, "Change of Responsible Officer") == [("ppo", "Change of Responsible Officer")]
+        assert sorted(await queued(s, "Documents handed over")) == [("ro-1", "Documents handed over"),
+                                                                    ("ro-3", "Documents handed over to you")]
+        assert sorted(await queued(s, "Change of Responsible Officer")) == [("ppo", "Change of Responsible Officer"),
+                                                                            ("rsm-safeguarding", "Change of Responsible Officer")]
 
 
 async def test_NCT_1_dying_inside_the_commit_hands_nothing_over_and_tells_nobody(db_url):
@@ -208,8 +210,8 @@ async def test_NCT_1_dying_inside_the_commit_hands_nothing_over_and_tells_nobody
 
         out = await reassign_ro(s, "ro-1", "ro-3", refs=["PP-001"], reason="Alex is leaving")
         assert await owners(s, ["PP-001"]) == ["ro-3"]
-        assert sorted(n.person_id for n in out.notices) == ["ppo", "ro-3"]
-        assert len(await queued(s, "Documents handed over")) == 1 and len(await queued(s, "Change of Responsible Officer")) == 1
+        assert sorted(n.person_id for n in out.notices) == ["ppo", "ro-1", "ro-3", "rsm-safeguarding"]  # and the RSM, and Alex
+        assert len(await queued(s, "Documents handed over")) == 2 and len(await queued(s, "Change of Responsible Officer")) == 2
 
 
 LEAVER_CSV = ("Name,Email,Job title,Department,Manager,Roles,Active\n"

@@ -71,9 +71,10 @@ async def test_reassigning_an_ro_moves_open_cases_and_drafts_and_tells_the_ppo_N
                 assert case.requester == "ro-3" and row.version == versions[case_id] + 1  # old cards go stale
                 assert case.history[-1].summary == "Work handed over from Alex Dunmore to Charlie Vance"
             assert [d.case_id for d in await uow.cases.drafts((await uow.documents.by_ref("PP-001")).id)] == [drafted.case.id]
-        # The PPO did it, so the PPO is not told their own news; the successor is.
-        assert [n.person_id for n in out.notices] == ["ro-3"]
-        assert f"case {drafted.case.id}" in out.notices[0].body and "1 draft" in out.notices[0].body
+        # The PPO did it, so the PPO is not told their own news; the successor, the RSM and Alex are.
+        assert sorted(n.person_id for n in out.notices) == ["ro-1", "ro-3", "rsm-safeguarding"]
+        told = next(n for n in out.notices if n.person_id == "ro-3")
+        assert f"case {drafted.case.id}" in told.body and "1 draft" in told.body
 
         again = await reassign_ro(services, "ro-3", "ro-1", refs=["PP-001"])
         ppo = [n for n in again.notices if n.person_id == "ppo"]

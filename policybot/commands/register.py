@@ -92,8 +92,8 @@ def _reassign(args) -> int:
         async with open_services() as services:
             out = await reassign_ro(services, args.old, args.new, include_rsm=args.include_rsm, reason=args.reason,
                                     actor_email=args.by, refs=args.ref or None)
-            print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}), "
-                  f"{len(out.cases)} open cases and {out.drafts} drafts.")
+            print(f"Handed over {len(out.documents)} documents ({', '.join(out.documents) or 'none'}) from {out.old_name} "
+                  f"to {out.new_name}, {len(out.cases)} open cases and {out.drafts} drafts.")
             _show_notices(out.notices)
         return 0
 
@@ -211,8 +211,8 @@ def register(sub) -> None:
     o = sub.add_parser("owner", help="document ownership (NCT-1)")
     osub = o.add_subparsers(dest="owner_command", metavar="ACTION")
     r = osub.add_parser("reassign", help="hand a person's documents, open cases and drafts to a successor")
-    r.add_argument("old", help="the current RO: id, email or name")
-    r.add_argument("new", help="the successor: id, email or name")
+    r.add_argument("old", help='the current RO by name, e.g. "Alex Dunmore" (or email address)')
+    r.add_argument("new", help='the successor by name, e.g. "Charlie Vance" (or email address)')
     r.add_argument("--ref", action="append", help="only this document (repeat for several)")
     r.add_argument("--include-rsm", action="store_true", help="also the documents they sign off as RSM")
     r.add_argument("--reason", default=None)

@@ -27,7 +27,7 @@ from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
 from services.meetings.placing import place_from_events
-from services.people.identity import ChannelIdentity, resolve_person
+from services.people.identity import ChannelIdentity, person_named, resolve_person
 from services.ports import CaseRecord, ConcurrencyConflict, DocumentRecord, Notice, PersonRecord
 from services.register.documents import not_found
 
@@ -65,7 +65,11 @@ async def _who(uow: Any, ident: ChannelIdentity) -> PersonRecord:
 
 
 async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind: str, *,
-                     trigger: str | None = None, reason: str | None = None) -> Outcome:
+                     trigger: str | None = None, reason: str | None = None, said: str | None = None,
+                     prompter: str | None = None) -> Outcome:
+    """Open a case on a document. For an unscheduled review (NCT-13): `said` is the reason in the
+    person's own words, and `prompter` who prompted it when that is someone else: a name in the
+    directory, or a name and an email address for someone outside it (an auditor, a partner agency)."""
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
@@ -78,11 +82,14 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
         doc_type = _doc_type_id(preset, doc.doc_type)
         consultees = [p.id for p in await uow.people.with_role("consultee")]
+        notes: dict = {"said": said.strip()[:500]} if said and said.strip() else {}
+        if prompter:
+            notes["prompter"] = await _prompter(uow, prompter, person)
         out = gl.start_case(
             preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
             today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
-            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+            calendar=WorkingCalendar(preset.nation), document_title=doc.title, notes=notes,  # type: ignore[arg-type]
         )
         state = gl.case_to_dict(out.case)
         row = await uow.cases.create(
@@ -133,7 +140,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
             preset, "new_document", document_type=document_type, category=category, today=today,
-            document_name=f"{ref} {title}", requester=person.id,
+            document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
             calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
         )
@@ -181,6 +188,28 @@ def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord,
                  f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
     return [Notice(key=f"request:case{case_id}", subject=subject, body="\n".join(lines), address=address,
                    case_id=case_id, document_ref=doc.ref)]
+
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
+
+
+async def _prompter(uow: Any, said: str, person: PersonRecord) -> dict:
+    """NCT-15: who prompted a review: someone in the directory, or a name and an email address."""
+    found = _EMAIL.search(said)
+    name = " ".join(_EMAIL.sub(" ", said).replace("(", " ").replace(")", " ").replace("<", " ").replace(">", " ").split()).strip(" ,;.")
+    if found:
+        known = await uow.people.by_email(found.group(0))
+        if known is not None:
+            return {"person": known.id, "name": known.name, "email": known.email}
+        if not name:
+            raise BadInput("Please give the name of the person who prompted the review as well as their email address.")
+        return {"name": name[:200], "email": found.group(0)}
+    try:
+        known = await person_named(uow, name, me=person)
+    except NotFound:
+        raise BadInput(f"{name} is not in the directory: please give their email address too, so they can be told the "
+                       "outcome, e.g. 'prompted by Jo Bloggs jo.bloggs@audit.example'.") from None
+    return {"person": known.id, "name": known.name, "email": known.email}
 
 
 def uses_rsm(preset: Preset) -> bool:
@@ -232,7 +261,10 @@ async def _notices(uow: Any, preset: Preset, doc: DocumentRecord, case: gl.Case,
     step = len(case.history)
     for e in events:
         if isinstance(e, gl.Notify):
-            targets = await _people_for(uow, doc, case, e.to)
+            if e.to.startswith("address:"):  # NCT-15: someone outside the directory, by email
+                out.append(Notice(key=f"notice:case{case_id}:{step}:to-address", subject=e.subject, body=e.body,
+                                  address=e.to[8:], case_id=case_id, document_ref=doc.ref))
+            targets = [] if e.to.startswith("address:") else await _people_for(uow, doc, case, e.to)
             for cc in e.cc:
                 targets += await _people_for(uow, doc, case, cc)
             digest = hashlib.sha1(e.subject.encode()).hexdigest()[:8]
@@ -250,6 +282,12 @@ async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence
             doc.next_review_due = e.next_review_due or doc.next_review_due
             doc.status = "published"
             doc.extra = {**(doc.extra or {}), "launch_planned": e.launch_planned}  # BCT-9
+            if e.edition:  # NCT-10: the edition of the manual it appeared in
+                doc.extra = {**(doc.extra or {}), "publisher": {**((doc.extra or {}).get("publisher") or {}),
+                                                                "edition": e.edition, "published_on": e.on.isoformat()}}
+            doc.updated_at = now
+        elif isinstance(e, gl.SubmittedToPublisher):  # NCT-10: with the publisher for the next edition
+            doc.extra = {**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}}
             doc.updated_at = now
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
             doc.status = e.status  # a requested document that will not be written leaves the live register

@@ -48,6 +48,8 @@ class CaseView:
     consulted: bool = False  # the consultation has closed (a later stage)
     hidden_inputs: tuple[str, ...] = ()  # inputs this preset has no use for (the launch choice without a weekly email)
     draft: DraftView | None = None  # the draft under decision (issue 17)
+    notes: tuple[tuple[str, str], ...] = ()  # (title, words) the deciders should see: NCT-8's discussion with the AD
+    checklist_ticks: tuple[tuple[int, str, str | None], ...] = ()  # NCT-16: (number, item, "who, when" if ticked)
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -91,7 +93,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
     names = {"system": "policybot", **{pid: p.name for pid, p in people.items()}}
     return CaseView(
         id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
-        stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
+        stage_label=_stage_label(stage, case), step=case.step, status=case.status, waiting_for=tuple(waiting),
         actions=tuple(gl.available_actions(preset, case, actor, today)),
         history=tuple(f"{short_date(h.on)} {names.get(h.person_id, h.person_id)}: {h.summary}" for h in case.history),
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
@@ -101,7 +103,33 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
         hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
+        notes=_escalation_notes(route, case) + _checklist_reason(case),
+        checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
+                              for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
     )
+
+
+def _checklist_reason(case: gl.Case) -> tuple[tuple[str, str], ...]:
+    reason = case.notes.get("checklist_reason")
+    return (("Checklist items not applicable", reason),) if reason else ()
+
+
+def _stage_label(stage: Any, case: gl.Case) -> str:
+    if case.step == "submitted":  # NCT-10: submitted is not yet published
+        on = next((h.on for h in reversed(case.history) if h.action == "submit_to_publisher"), None)
+        return f"Submitted to the publisher on {short_date(on)}; waiting for the edition it appears in"
+    return stage.label
+
+
+def _escalation_notes(route: Any, case: gl.Case) -> tuple[tuple[str, str], ...]:
+    """Why a case went to the higher body, as its deciders see it (NCT-8: the RSM's discussion
+    with their Assistant Director)."""
+    out = []
+    for d in case.decisions:
+        if d.decision in ("defer", "refer") and d.note:
+            stage = route.stage(d.stage)
+            out.append((stage.escalate_note or ("Why it was deferred" if d.decision == "defer" else "Why it was referred"), d.note))
+    return tuple(out)
 
 
 async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:

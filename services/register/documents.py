@@ -6,6 +6,7 @@ import difflib
 import re
 from datetime import date
 
+from governance.dates import long_date
 from services.errors import NotFound
 from services.register.assets import assets_to_update
 from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
@@ -39,6 +40,7 @@ def document_view(d) -> DocumentView:
         summary=d.summary,
         ro_is_rsm_standing_in=standing_in,
         own_columns=tuple((str(k), str(v)) for k, v in ((d.extra or {}).get("columns") or {}).items() if v is not None),
+        publisher=_publisher_facts((d.extra or {}).get("publisher") or {}),
     )
 
 
@@ -72,6 +74,18 @@ async def not_found(uow, said: str) -> NotFound:
     near = await nearest_refs(uow, said)
     tail = (" The nearest: " + "; ".join(f"{r} {t}" for r, t in near) + ".") if near else ""
     return NotFound(f"I can't find a document with the reference {said.strip()!r}.{tail} Try 'find' and a few words from its title.")
+
+
+def _publisher_facts(p: dict) -> tuple[tuple[str, str], ...]:
+    """NCT-10: submitted to the publisher, and published in an edition, as two facts."""
+    out = []
+    if p.get("submitted_on"):
+        out.append(("Submitted to the publisher", long_date(date.fromisoformat(p["submitted_on"]))
+                    + ("" if p.get("edition") else ", for the next edition")))
+    if p.get("edition"):
+        on = f" on {long_date(date.fromisoformat(p['published_on']))}" if p.get("published_on") else ""
+        out.append(("Published in the manual", f"edition {p['edition']}{on}"))
+    return tuple(out)
 
 
 async def document_detail(uow, ref: str) -> DocumentDetail:

@@ -7,6 +7,7 @@ Notices for people are returned to the caller to deliver after the commit.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
@@ -17,6 +18,7 @@ from services.context import Services
 from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotFound
 from services.people.identity import person_named
+from services.cases.lifecycle import _rsm_ids
 from services.ports import Notice
 
 
@@ -28,6 +30,8 @@ class Handover:
     cases: tuple[int, ...]
     drafts: int
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    old_name: str = ""
+    new_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ async def ppo_notices(uow, subject: str, body: str, *, exclude: set[str] = froze
 
 
 async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bool = False, reason: str | None = None,
-                      actor_email: str | None = None, refs: list[str] | None = None) -> Handover:
+                      actor_email: str | None = None, refs: list[str] | None = None, actor_id: str | None = None,
+                      effective: str | None = None) -> Handover:
     """Hand one person's documents (as RO, and as RSM too with include_rsm) to a successor.
 
     Open cases on those documents move with them: what waited for the old RO now waits for the new
@@ -76,12 +81,15 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
         if not after.active:
             raise BadInput(f"{after.name} has left (their account is disabled), so they can't take the documents on.")
         actor = await uow.people.by_email(actor_email) if actor_email else None
+        if actor_id:
+            actor = await uow.people.get(actor_id)
         wanted = {r.strip().upper() for r in refs} if refs else None
         docs = []
         for d in await repo.documents_of(before.id):
             if d.status == "retired" or (wanted is not None and d.ref.upper() not in wanted):
                 continue
-            if d.ro_id == before.id or (include_rsm and d.rsm_id == before.id):
+            standing_in = d.ro_id is None and d.rsm_id == before.id and wanted is not None  # NCT-1: the RSM was the RO
+            if d.ro_id == before.id or standing_in or (include_rsm and d.rsm_id == before.id):
                 docs.append(d)
         if wanted is not None and len(docs) < len(wanted):
             missing = sorted(wanted - {d.ref.upper() for d in docs})
@@ -90,7 +98,7 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
         drafts = 0
         for d in docs:
             changed = []
-            if d.ro_id == before.id:
+            if d.ro_id == before.id or (d.ro_id is None and d.rsm_id == before.id and wanted is not None):
                 check_change_of_ro(after.id, d.rsm_id)  # NCT-1 holds after the change
                 d.ro_id = after.id
                 changed.append("Responsible Officer")
@@ -113,27 +121,46 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                 drafts += sum(1 for x in await uow.cases.drafts(d.id) if x.case_id == row.id)
         # Reminders already queued for the previous owner are withdrawn; the next sweep owes them to the successor.
         await uow.outbox.withdraw(before.id, [d.ref for d in docs], NUDGE_KINDS, f"handed over to {after.name}")
-        listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
-        notices = []
-        if docs:
-            if moved_cases:
-                work = (f" {len(moved_cases)} open case{'s' if len(moved_cases) != 1 else ''} moved with them "
-                        f"({', '.join(f'case {c}' for c in moved_cases)}, with {drafts} draft{'s' if drafts != 1 else ''}).")
-            else:
-                work = " No open cases to move."
-            notices += await ppo_notices(
-                uow, "Change of Responsible Officer",
-                f"{after.name} now owns {len(docs)} document{'s' if len(docs) != 1 else ''} that {before.name} owned: {listed}.{work}"
-                + (f" Reason: {reason}." if reason else "") + " The tracker is updated (NCT-1).",
-                exclude={actor.id} if actor else set())
-            notices.append(daily(after.id, "Documents handed over to you",
-                                  f"You are now responsible for {listed}, handed over from {before.name}.{work} "
-                                  "Say 'my documents' and 'my tasks' to see them."))
+        notices = await _handover_notices(uow, docs, before, after, actor, moved_cases, drafts, reason, effective)
         # The handover and the notices it causes are one transaction: the commit queues them.
         notices = [dated(n, today) for n in notices]
         uow.notify(*notices)
         await uow.commit()
-    return Handover(before.id, after.id, tuple(d.ref for d in docs), tuple(moved_cases), drafts, tuple(notices))
+    return Handover(before.id, after.id, tuple(d.ref for d in docs), tuple(moved_cases), drafts, tuple(notices),
+                    before.name, after.name)
+
+
+async def _handover_notices(uow, docs, before, after, actor, moved_cases, drafts, reason, effective) -> list[Notice]:
+    """Who hears of a handover: the PPO (NCT-1: the tracker is updated), the RSM, the previous
+    owner and the successor; never the person who did it."""
+    listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
+    notices = []
+    if docs:
+        if moved_cases:
+            work = (f" {len(moved_cases)} open case{'s' if len(moved_cases) != 1 else ''} moved with them "
+                    f"({', '.join(f'case {c}' for c in moved_cases)}, with {drafts} draft{'s' if drafts != 1 else ''}).")
+        else:
+            work = " No open cases to move."
+        notices += await ppo_notices(
+            uow, "Change of Responsible Officer",
+            f"{after.name} now owns {len(docs)} document{'s' if len(docs) != 1 else ''} that {before.name} owned: {listed}.{work}"
+            + (f" Reason: {reason}." if reason else "") + (f" Reported by {actor.name}." if actor else "")
+            + " The tracker is updated (NCT-1).",
+            exclude={actor.id} if actor else set())
+        if effective:
+            notices = [dataclasses.replace(n, body=n.body.replace(" The tracker", f" Effective {effective}. The tracker"))
+                       for n in notices]
+        rsms = {r for d in docs for r in _rsm_ids(d)} - {after.id} - ({actor.id} if actor else set())
+        for rsm in sorted(rsms):  # the RSM who answers for the procedure hears of its new RO (NCT-1)
+            notices.append(daily(rsm, "Change of Responsible Officer",
+                                 f"{after.name} is now the Responsible Officer of {listed}, in place of {before.name}."))
+        if before.active and (actor is None or actor.id != before.id):
+            notices.append(daily(before.id, "Documents handed over",
+                                 f"{listed} {'is' if len(docs) == 1 else 'are'} now {after.name}'s to look after."))
+        notices.append(daily(after.id, "Documents handed over to you",
+                              f"You are now responsible for {listed}, handed over from {before.name}.{work} "
+                              "Say 'my documents' and 'my tasks' to see them."))
+    return notices
 
 
 async def flag_orphans(uow, repo, person, now) -> tuple[list, list[Notice]]:
@@ -156,7 +183,7 @@ async def flag_orphans(uow, repo, person, now) -> tuple[list, list[Notice]]:
         notices = await ppo_notices(
             uow, "Documents without an owner",
             f"{person.name} has left (their account is disabled in the directory). These documents need a new owner "
-            f"(NCT-1): {listed}. Name one with 'policybot owner reassign {person.id} <successor>'.")
+            f"(NCT-1): {listed}. Name one with 'policybot owner reassign \"{person.name}\" \"<successor's name>\"'.")
     return flagged, notices
 
 

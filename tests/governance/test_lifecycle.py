@@ -134,12 +134,18 @@ def test_nct_10_approved_procedures_go_to_the_ppo_who_submits_them():
     case = step(NCT, case, "approve", RSM1).case
     assert who_must_act(NCT, case) == ["ppo"]
     with pytest.raises(WrongRole):
-        step(NCT, case, "publish", RSM1, version="3.0")
+        step(NCT, case, "submit_to_publisher", RSM1)
+    with pytest.raises(NotAllowed):  # NCT-10: submitted first, then published
+        step(NCT, case, "published_in_edition", PPO, version="3.0", edition="14")
+    case = step(NCT, case, "submit_to_publisher", PPO).case
+    assert case.step == "submitted" and case.is_open and who_must_act(NCT, case) == ["ppo"]
+    with pytest.raises(MissingInformation, match="edition"):
+        step(NCT, case, "published_in_edition", PPO, version="3.0")
     with pytest.raises(MissingInformation, match="version number"):
-        step(NCT, case, "publish", PPO)
-    out = step(NCT, case, "publish", PPO, version="3.0")
+        step(NCT, case, "published_in_edition", PPO, edition="14")
+    out = step(NCT, case, "published_in_edition", PPO, version="3.0", edition="14")
     assert out.case.status == "published"
-    assert Published("3.0", TODAY, date(2027, 11, 23)) in out.events
+    assert Published("3.0", TODAY, date(2027, 11, 23), "14") in out.events
 
 
 def test_nct_12_a_review_with_no_changes_goes_to_the_rsm_with_the_statement():
@@ -164,10 +170,20 @@ def test_nct_13_an_unscheduled_review_needs_its_trigger():
 
 def test_nct_15_no_change_after_an_unscheduled_review_is_explained_to_the_requester_copied_to_the_rsm():
     case = nct_review("unscheduled_review", trigger="A case audit recommendation", requester="auditor")
-    case = step(NCT, case, "no_change", RO).case
-    out = step(NCT, case, "approve", RSM1)
+    with pytest.raises(MissingInformation, match="why no changes are needed"):
+        step(NCT, case, "no_change", RO)
+    out = apply(NCT, case, Action("no_change", "The audit's point is covered in section 3."), RO, TODAY)
     note = next(e for e in out.events if isinstance(e, Notify) and e.to == "person:auditor")
     assert note.cc == ("rsm",) and "A case audit recommendation" in note.body
+    assert "The audit's point is covered in section 3." in note.body
+
+
+def test_nct_15_an_outside_prompter_is_told_by_their_email_address():
+    case = nct_review("unscheduled_review", trigger="A case audit recommendation", requester="qa",
+                      notes={"prompter": {"name": "Jo Bloggs", "email": "jo@audit.example"}})
+    out = apply(NCT, case, Action("no_change", "Covered already."), RO, TODAY)
+    note = next(e for e in out.events if isinstance(e, Notify) and e.to == "address:jo@audit.example")
+    assert note.cc == ("rsm", "person:qa") and "Covered already." in note.body
 
 
 def test_nct_17_a_new_procedure_starts_with_the_ppo():
@@ -421,7 +437,8 @@ def test_cases_round_trip_through_json():
 SPEC = {
     ("agree_need", "awaiting"): {"agree_need": "by", "ask_more": "by", "decline_need": "by"},
     ("agree_need", "more_info"): {"provide_information": "requester|ro"},
-    ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro"},
+    ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro",
+                            "tick_checklist": "ro"},
     ("legal_review", "awaiting"): {"legal_cleared": "by"},
     ("consult", "awaiting"): {"respond_agree": "consultee", "respond_comment": "consultee", "close_consultation": "system|ppo|ro|recipient"},
     ("sign_off", "awaiting"): {"approve": "by", "approve_with_conditions": "by", "defer": "by", "refer": "by",
@@ -429,7 +446,8 @@ SPEC = {
     ("sign_off", "conditions"): {"submit_amendments": "ro"},
     ("sign_off", "checking"): {"confirm_conditions_met": "checker", "conditions_not_met": "checker"},
     ("decision", "awaiting"): {"decide_yes": "by", "decide_no": "by"},
-    ("publish", "awaiting"): {"publish": "by"},
+    ("publish", "awaiting"): {"publish": "by", "submit_to_publisher": "by"},
+    ("publish", "submitted"): {"published_in_edition": "by"},  # NCT-10
 }
 ALL_ACTIONS = sorted({str(a) for a in ACTIONS} | {"director_approve", "interim_approve"})
 
@@ -446,7 +464,8 @@ def _reachable(preset, case, limit=60):
         seen.add(key)
         states.append(c)
         for kind in ALL_ACTIONS:
-            for data in ({"tracked_changes": True, "version": "1", "required": "yes", "for": 3, "against": 1}, {"required": "no"}):
+            for data in ({"tracked_changes": True, "version": "1", "edition": "14", "required": "yes", "for": 3, "against": 1},
+                         {"required": "no"}):
                 try:
                     nxt = apply(preset, c, Action(kind, "because", data), everyone, date(2027, 6, 1)).case
                 except GovernanceError:
@@ -475,6 +494,8 @@ def _allowed_roles(preset, case, action):
         need = {"record_eia": "eia", "record_legal": "legal_review", "record_workshop": "workshops"}[action]
         return {"ro"} if need in stage.records else set()
     if action == "no_change" and (case.kind not in ("scheduled_review", "unscheduled_review") or case.drafts):
+        return set()
+    if action == "tick_checklist" and (not preset.checklist or case.kind == "new_document"):  # NCT-16
         return set()
     roles = set()
     for part in who.split("|"):
@@ -549,7 +570,8 @@ def _run_moves(preset, draw_index, draw_bool, n):
         offered = [a.id for a in available_actions(preset, case, who, day) if a.id not in ("withdraw", "decline_need")]
         kind = offered[draw_index(len(offered))] if offered and draw_bool() else ALL_ACTIONS[draw_index(len(ALL_ACTIONS))]
         flag = draw_bool()
-        data = {"tracked_changes": flag, "version": "1.0", "required": flag, "return_to_me": flag, "for": 3, "against": 1}
+        data = {"tracked_changes": flag, "version": "1.0", "edition": "14", "required": flag, "return_to_me": flag, "for": 3,
+                "against": 1}
         try:
             out = apply(preset, case, Action(kind, "text", data), who, day)
         except GovernanceError:

@@ -62,3 +62,14 @@ def on_screen(bot, conversation: str) -> dict:
     seen = bot.channel.in_conversation(conversation)
     assert seen, f"nothing was sent to {conversation}"
     return seen[-1]
+
+
+async def submit_and_publish(bot, ppo_aad: str, conversation: str, *, version: str, edition: str = "14", on: str = "") -> str:
+    """NCT-10's two steps on the PPO's card: submitted to the publisher, then published in an edition.
+    Returns the text of the card after the second."""
+    await press(bot, ppo_aad, buttons(on_screen(bot, conversation))["submit_to_publisher"], conversation=conversation)
+    card = on_screen(bot, conversation)
+    if "published_in_edition" not in buttons(card):
+        card = last_to(bot, conversation)
+    return await press(bot, ppo_aad, buttons(card)["published_in_edition"], conversation=conversation,
+                       version=version, edition=edition, **({"published_on": on} if on else {}))

@@ -176,7 +176,7 @@ def card_text(card: dict | None) -> str:
             elif t == "FactSet":
                 out.extend(f"{f['title']}: {f['value']}" for f in node.get("facts", []))
             elif isinstance(t, str) and t.startswith("Input."):
-                out.append(node.get("label") or node.get("placeholder") or "")
+                out.append(node.get("label") or node.get("placeholder") or node.get("title") or "")  # a toggle shows its title
                 out.extend(f"( ) {c.get('title', '')}" for c in node.get("choices", []))
             elif isinstance(t, str) and t.startswith("Action."):
                 out.append(f"[{node.get('title', '')}]")

@@ -1,0 +1,60 @@
+"""Handlers for NCT's own process (issue 18), named by the command table (dialogs/commands.py)."""
+
+from __future__ import annotations
+
+from dialogs.recogniser import Reading
+from dialogs.response import Response
+from dialogs.turn import Turn, ask_form, original
+from render import nct as nct_render
+from render.reply import Reply
+from services.cases import signoff
+from services.manual import related
+from services.register import ro_change
+from services.reminders import update_schedule
+
+
+def _group(r: Reading, name: str) -> str:
+    """The first of a reader's numbered alternatives (name0, name1 ...) that matched, in the person's capitals."""
+    for i in range(8):
+        found = original(r, f"{name}{i}")
+        if found:
+            return found
+    return ""
+
+
+async def change_ro(t: Turn, r: Reading) -> Response:
+    ref, who = _group(r, "ref"), _group(r, "who")
+    if not ref or not who:
+        return ask_form(r.command, "Say which document and who its new Responsible Officer is.")
+    ref = r.slots.refs[0] if r.slots.refs else ref.replace(" ", "-")  # 'pp 14' is the register's PP-014
+    out = await ro_change.propose(t.services, t.ident, ref, who, _group(r, "when") or None)
+    return Response(nct_render.confirm_reply(out.message, "Yes, change the RO", f"confirm RO change {out.token}"))
+
+
+async def confirm_ro_change(t: Turn, r: Reading) -> Response:
+    out = await ro_change.confirm(t.services, t.ident, r.match.get("token", ""))
+    return Response(nct_render.done_reply(out.message), out.notices)
+
+
+async def who_signs_off(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return ask_form(r.command, "Which document? Give its reference.", r)
+    return Response(nct_render.sign_off_reply(await signoff.who_signs_off(t.services, r.slots.refs[0])))
+
+
+async def related_procedures(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return ask_form(r.command, "Which document? Give its reference.", r)
+    return Response(nct_render.related_reply(await related.related_to(t.services, r.slots.refs[0])))
+
+
+async def set_update_deadlines(t: Turn, r: Reading) -> Response:
+    dates = _group(r, "dates")
+    if not dates:
+        return ask_form(r.command, "Say the deadlines.")
+    out = await update_schedule.record(t.services, t.ident, dates)
+    return Response(Reply(text=out.message), out.notices)
+
+
+async def next_update_deadline(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=(await update_schedule.next_deadline(t.services)).message))
