@@ -499,7 +499,7 @@ def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_
     controller.start()
     try:
         settings = settings_for("sqlite:///unused.db", POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1",
-                                SMTP_PORT=str(port), SMTP_AUTH="xoauth2", SMTP_USERNAME=MAILBOX, MicrosoftAppId="app-1",
+                                SMTP_PORT=str(port), SMTP_AUTH="xoauth2", SMTP_USERNAME=MAILBOX, MicrosoftAppId="0b0e7c1a-7f3d-4d55-9a39-1c2f3e4d5a6b", MicrosoftAppPassword="bot-secret",
                                 MicrosoftAppTenantId="tenant-1", MicrosoftAppType="SingleTenant",
                                 GRAPH_CLIENT_SECRET="s", AUTHORITY_HOST=keys.url, POLICYBOT_MAIL_FROM=MAILBOX)
         transport = mail_transport(settings)
