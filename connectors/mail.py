@@ -131,6 +131,15 @@ class ExchangePacer:
         if seconds:
             self._hold_until = max(self._hold_until, self._now() + seconds)
 
+    def release(self, recipients: int = 1) -> None:
+        """The last reservation was not used: the server refused the message (a 429, a 4xx), so it
+        counts against neither limit. Without this a throttled send used up a day's recipient and
+        10,000 messages with one 429 on the way never fitted in the day (issue 21's bench)."""
+        if self._minute:
+            self._minute.pop()
+        if self._day:
+            self._day_count -= self._day.pop()[1]
+
     async def slot(self, recipients: int = 1) -> None:
         t = self._now()
         while self._day and self._day[0][0] <= t - 86_400:
@@ -242,7 +251,8 @@ class SmtpTransport:
         if self._oauth is not None:
             self._oauth.close()
 
-    async def send(self, email: Email, now: datetime) -> str:
+    async def send(self, email: Email, now: datetime, *, resend: bool | None = None) -> str:
+        """`resend` is not used: an SMTP server has no Sent Items to look in."""
         token = None
         if self.auth == "xoauth2":
             if self._oauth is None:
@@ -250,7 +260,12 @@ class SmtpTransport:
             token = await self._oauth.get()
         if self.pacer is not None:
             await self.pacer.slot(1)
-        return await asyncio.to_thread(self._send, build_message(email, self.sender, now), token)
+        try:
+            return await asyncio.to_thread(self._send, build_message(email, self.sender, now), token)
+        except TransientSendError:
+            if self.pacer is not None:
+                self.pacer.release(1)
+            raise
 
 
 class GraphTransport:
@@ -323,6 +338,7 @@ class GraphTransport:
                     if resp.status in RETRYABLE_HTTP:
                         wait = retry_after(resp.headers)
                         if self.pacer is not None:
+                            self.pacer.release(1)  # not sent: it does not count against the limits
                             self.pacer.hold(wait)
                         raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", wait)
                     raise PermanentSendError(f"Graph sendMail {resp.status}: {detail}")

@@ -388,6 +388,7 @@ async def test_a_reminder_resent_after_a_crash_is_found_in_sent_items_and_not_se
     await _rsm_by_email(mailbot)
     await _submit_draft(mailbot, demo_aad)
     [to_rsm] = replies_to(graph, RSM)
+    assert graph.count("/mailFolders/sentitems/") == 0  # a first send is not a possible repeat: no look-up
     async with mailbot.store.sessionmaker() as s:
         row = (await s.execute(select(OutboxMessage).where(OutboxMessage.channel == "email"))).scalar_one()
         assert str(to_rsm["Message-ID"]) == message_id(row.key, "example.org")
@@ -398,6 +399,7 @@ async def test_a_reminder_resent_after_a_crash_is_found_in_sent_items_and_not_se
             r.status, r.sent_at = "pending", None
     await mailbot.app[DISPATCHER_KEY].drain()
     assert len(replies_to(graph, RSM)) == 1
+    assert graph.count("/mailFolders/sentitems/") == 1  # claimed before: the dispatcher said it may be a repeat
     async with mailbot.store.sessionmaker() as s:
         assert (await s.get(OutboxMessage, row.id)).status == "sent"
 
