@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from governance import lifecycle as gl
+from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset
@@ -46,6 +47,17 @@ class CaseView:
     triggers: tuple[str, ...] = ()
     consult_deadline: date | None = None
     draft: DraftView | None = None  # the draft under decision (issue 17)
+    # issue 17 item 5: what a decider needs on the card
+    requested_by: str | None = None  # a new document request: who asked, when, why, and who is affected
+    requested_on: date | None = None
+    reason: str | None = None
+    stakeholders: str | None = None
+    decide_by: date | None = None  # DECIDE_WITHIN_WORKING_DAYS UK working days after the case reached this step
+
+
+# A decision is due within this many UK working days of the case reaching its step: the same span
+# after which the waiting person is nudged (POLICYBOT_NUDGE_EVERY_WORKING_DAYS, 5 by default).
+DECIDE_WITHIN_WORKING_DAYS = 5
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -87,6 +99,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         else:
             waiting.append(preset.role_label(w))
     names = {"system": "policybot", **{pid: p.name for pid, p in people.items()}}
+    request = (doc.extra or {}).get("request") or {} if case.kind == "new_document" else {}
     return CaseView(
         id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
         stage_label=stage.label, step=case.step, status=case.status, waiting_for=tuple(waiting),
@@ -95,7 +108,25 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         open_conditions=tuple(c.text for c in case.conditions if not c.met),
         checklist=preset.checklist if stage.kind == "draft" and case.kind != "new_document" else (),
         triggers=preset.review_triggers, consult_deadline=case.consult_deadline, draft=draft,
+        requested_by=names.get(request.get("requested_by") or case.requester or "") if request else None,
+        requested_on=_iso_date(request.get("requested_on")), reason=request.get("reason"),
+        stakeholders=request.get("stakeholders"), decide_by=_decide_by(preset, row, case, waiting),
     )
+
+
+def _iso_date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _decide_by(preset: Preset, row: CaseRecord, case: gl.Case, waiting: list[str]) -> date | None:
+    """When the step the case waits at is due, in UK working days of the organisation's nation."""
+    if not case.is_open or not waiting or row.updated_at is None:
+        return None
+    since = row.updated_at.astimezone(LONDON).date()
+    return WorkingCalendar(preset.nation).add_working_days(since, DECIDE_WITHIN_WORKING_DAYS)
 
 
 async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:
