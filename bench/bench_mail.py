@@ -163,7 +163,7 @@ async def outgoing(m: int) -> None:
             over = f"kept in the outbox for {exc.retry_after / 3600:.1f} h"
         floor = (m - 1) // 30 * 60
         print(f"outgoing through Graph sendMail: {m} messages in {t[0] / 3600:.2f} simulated hours "
-              f"(floor at 30 a minute: {floor / 3600:.2f} h; {pacer.waited - floor:+.0f} s for the 429's Retry-After) "
+              f"(floor at 30 a minute: {floor / 3600:.2f} h; {t[0] - floor:+.0f} s for the 429's Retry-After) "
               f"in {time.perf_counter() - started:.1f} s of real time; busiest minute {busiest}; "
               f"throttled and retried {retried}; one more today: {over}; "
               f"Graph calls per message {first_calls / m:.2f}; arrived {len(graph.sent)}")

@@ -171,6 +171,7 @@ class AppToken:
         self.scope = scope
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = asyncio.Lock()
+        self._held: tuple[str, float] | None = None  # (token, good until on the monotonic clock)
 
     def _acquire(self) -> str:
         if self._app is None:
@@ -185,13 +186,24 @@ class AppToken:
         if "access_token" not in result:
             detail = result.get("error_description") or result.get("error") or "no token"
             raise TransientSendError(f"could not get a token: {detail}")
+        lifetime = float(result.get("expires_in") or 0)
+        self._held = (result["access_token"], time.monotonic() + lifetime - 300) if lifetime > 600 else None
         return result["access_token"]
 
     async def get(self) -> str:
+        """The token, from memory while it has more than five minutes left (a worker thread and
+        msal's cache for each of 10,000 sends cost more than the sends), else from msal."""
+        held = self._held
+        if held is not None and time.monotonic() < held[1]:
+            return held[0]
         async with self._lock:
             return await asyncio.to_thread(self._acquire)
 
+    def forget(self) -> None:
+        self._held = None
+
     def close(self) -> None:
+        self._held = None
         if self._app is not None:
             self._app.http_client.close()  # msal's own HTTP connections
             self._app = None
@@ -335,6 +347,9 @@ class GraphTransport:
                     detail = (await resp.text())[:500]
                     if resp.status == 202 or resp.status == 200:
                         return resp.headers.get("request-id") or mid
+                    if resp.status == 401:  # the token was revoked or expired early: a new one next time
+                        self._token.forget()
+                        raise TransientSendError(f"Graph sendMail 401: {detail}")
                     if resp.status in RETRYABLE_HTTP:
                         wait = retry_after(resp.headers)
                         if self.pacer is not None:

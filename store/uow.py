@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from datetime import date, datetime
 from typing import Any
 from collections.abc import Iterable, Sequence
@@ -319,9 +320,10 @@ class UnitOfWork:
 class Store:
     """The database: engine, units of work, and the small stores the bot layer needs."""
 
-    def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
+    def __init__(self, database_url: str, engine: AsyncEngine | None = None, *, files_dir: Path | None = None) -> None:
         database_url = normalise_database_url(database_url)
         self.database_url = database_url
+        self.files_dir = files_dir  # the data folder's files/: where migrations put drafts' bytes
         self.engine = engine or make_engine(database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
         self.state = StateStore(self.sessionmaker)
@@ -341,7 +343,7 @@ class Store:
     async def migrate(self) -> None:
         from store.migrate import upgrade
 
-        await upgrade(self.engine)
+        await upgrade(self.engine, files_dir=self.files_dir)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -29,7 +29,7 @@ def _restore(args) -> int:
 
     async def go() -> str:
         await restore(Path(args.file), settings.database_url, replace=args.replace)
-        store = Store(settings.database_url)
+        store = Store(settings.database_url, files_dir=settings.data_dir / "files")
         try:
             await store.migrate()  # a backup from an older version is brought up to date
             verdict = await verify(store.sessionmaker)
