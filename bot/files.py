@@ -12,6 +12,7 @@ in a PUT; the bot then posts a FileInfoCard (`application/vnd.microsoft.teams.ca
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from aiohttp import web
 
 from services.cases import draft_delivery
 from services.cases.draft_delivery import DraftFile, LinkSigner
+from services.cases.drafts import PICTURES
 from services.context import Services
 from services.errors import UserFacingError
 from services.register import tracker_chat
@@ -41,19 +43,41 @@ class DownloadError(Exception):
     pass
 
 
+_HOSTED_IMAGE = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["'](https://[^"']+/hostedContents/[^"']+)["']""", re.IGNORECASE)
+
+
+def _is_picture(name: str, content_type: str) -> bool:
+    return content_type.startswith("image/") or name.lower().endswith(PICTURES)
+
+
 def first_file(attachments) -> tuple[str, str] | None:
-    """(file name, download address) of the first file a person attached: a Teams file, an inline
-    image, or an email attachment. Cards and the email channel's HTML body are not files."""
+    """(file name, download address) of the file a person attached: a Teams file or an email
+    attachment first; a picture (an inline image attachment, or hosted content in the message's
+    HTML) only when there is nothing else, so a picture pasted beside a .docx never hides the
+    draft, and a picture alone is refused by its name before anything is fetched. Cards are not files."""
+    pictures: list[tuple[str, str]] = []
     for att in attachments or []:
-        content_type = att.content_type or ""
+        content_type = (att.content_type or "").lower()
         if content_type == TEAMS_FILE and isinstance(att.content, dict) and att.content.get("downloadUrl"):
-            return att.name or "draft.docx", att.content["downloadUrl"]
-        if content_type.startswith(("application/vnd.microsoft.card", "application/vnd.microsoft.teams.card", "text/html")):
+            found = att.name or "draft.docx", att.content["downloadUrl"]
+        elif content_type == "text/html":  # Teams' pasted pictures live in the HTML as hosted content
+            hosted = _HOSTED_IMAGE.search(att.content if isinstance(att.content, str) else "")
+            if hosted:
+                pictures.append(("pasted picture.png", hosted.group(1)))
             continue
-        if att.content_url:
-            name = att.name or ("image." + content_type.split("/")[-1] if content_type.startswith("image/") else "draft.docx")
-            return name, att.content_url
-    return None
+        elif content_type.startswith(("application/vnd.microsoft.card", "application/vnd.microsoft.teams.card")):
+            continue
+        elif att.content_url:
+            kind = content_type.split("/")[-1]  # Teams often says only image/*
+            found = att.name or ("pasted picture." + (kind if kind.isalnum() else "png") if content_type.startswith("image/")
+                                 else "draft.docx"), att.content_url
+        else:
+            continue
+        if _is_picture(found[0], content_type):
+            pictures.append(found)
+        else:
+            return found
+    return pictures[0] if pictures else None
 
 
 @asynccontextmanager
