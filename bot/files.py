@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
+from botbuilder.schema import Attachment
 
+from connectors.graph_mail import GraphMailbox, GraphMailError
 from services.cases import draft_delivery
 from services.cases.draft_delivery import DraftFile, LinkSigner
-from services.cases.drafts import PICTURES
+from services.cases.drafts import MAX_DRAFT_BYTES, PICTURES
 from services.context import Services
 from services.errors import UserFacingError
 from services.register import tracker_chat
@@ -80,10 +82,40 @@ def first_file(attachments) -> tuple[str, str] | None:
     return pictures[0] if pictures else None
 
 
+async def mail_attachments(mailbox: GraphMailbox, message: dict) -> list[Attachment]:
+    """A Graph message's file attachments as the activity's attachments, each by the address of its
+    bytes (`/$value`), which `download` fetches through the mailbox (issue 21 item 5): the draft
+    path then applies the same rules as in Teams (25 MB, bombs, .docm, pictures). Pictures shown
+    inline in the body, forwarded messages and cloud links are not files people send as drafts."""
+    if not message.get("hasAttachments"):
+        return []
+    found = [a for a in await mailbox.attachments(message["id"])
+             if a.get("@odata.type", "").endswith("fileAttachment") and not a.get("isInline")]
+    return [Attachment(content_type=a.get("contentType") or "application/octet-stream", name=a.get("name") or "attachment",
+                       content_url=mailbox.attachment_url(message["id"], a["id"])) for a in found]
+
+
+# Addresses that need their own client (Graph mail's attachments need the mailbox's app token):
+# prefix -> opener(url, limit), an async context manager giving (declared size, pieces).
+_SOURCES: dict[str, Callable[[str, int], AbstractAsyncContextManager]] = {}
+
+
+def add_source(prefix: str, opener: Callable[[str, int], AbstractAsyncContextManager]) -> None:
+    _SOURCES[prefix] = opener
+
+
 @asynccontextmanager
 async def download(url: str, *, token: str | None = None) -> AsyncIterator[tuple[int | None, AsyncIterator[bytes]]]:
     """(declared size, the body in pieces): the whole body is streamed, never only its first read.
     `token`: the bot's own token, for inline pictures Teams keeps behind the Bot Connector."""
+    opener = next((o for p, o in _SOURCES.items() if url.startswith(p)), None)
+    if opener is not None:
+        try:
+            async with opener(url, MAX_DRAFT_BYTES) as got:
+                yield got
+        except GraphMailError as exc:
+            raise DownloadError(str(exc)) from None
+        return
     if not url.startswith(("https://", "http://")):
         raise DownloadError("the attachment has no web address")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
