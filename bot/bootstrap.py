@@ -204,7 +204,7 @@ class Runtime:
 
 def build(settings: Settings, *, clock: Clock | None = None, store: Store | None = None) -> Runtime:
     preset = organisation_preset(settings)
-    store = store or Store(settings.database_url)
+    store = store or Store(settings.database_url, files_dir=settings.data_dir / "files")
     clock = clock or clock_for(settings)
     config = service_config(settings)
     # Every unit of work the use cases open writes the notices they raise through the outbox's rules.

@@ -12,16 +12,20 @@ in a PUT; the bot then posts a FileInfoCard (`application/vnd.microsoft.teams.ca
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
+from botbuilder.schema import Attachment
 
+from connectors.graph_mail import GraphMailbox, GraphMailError
 from services.cases import draft_delivery
 from services.cases.draft_delivery import DraftFile, LinkSigner
+from services.cases.drafts import MAX_DRAFT_BYTES, PICTURES
 from services.context import Services
 from services.errors import UserFacingError
 from services.register import tracker_chat
@@ -41,25 +45,77 @@ class DownloadError(Exception):
     pass
 
 
+_HOSTED_IMAGE = re.compile(r"""<img\b[^>]*\bsrc\s*=\s*["'](https://[^"']+/hostedContents/[^"']+)["']""", re.IGNORECASE)
+
+
+def _is_picture(name: str, content_type: str) -> bool:
+    return content_type.startswith("image/") or name.lower().endswith(PICTURES)
+
+
 def first_file(attachments) -> tuple[str, str] | None:
-    """(file name, download address) of the first file a person attached: a Teams file, an inline
-    image, or an email attachment. Cards and the email channel's HTML body are not files."""
+    """(file name, download address) of the file a person attached: a Teams file or an email
+    attachment first; a picture (an inline image attachment, or hosted content in the message's
+    HTML) only when there is nothing else, so a picture pasted beside a .docx never hides the
+    draft, and a picture alone is refused by its name before anything is fetched. Cards are not files."""
+    pictures: list[tuple[str, str]] = []
     for att in attachments or []:
-        content_type = att.content_type or ""
+        content_type = (att.content_type or "").lower()
         if content_type == TEAMS_FILE and isinstance(att.content, dict) and att.content.get("downloadUrl"):
-            return att.name or "draft.docx", att.content["downloadUrl"]
-        if content_type.startswith(("application/vnd.microsoft.card", "application/vnd.microsoft.teams.card", "text/html")):
+            found = att.name or "draft.docx", att.content["downloadUrl"]
+        elif content_type == "text/html":  # Teams' pasted pictures live in the HTML as hosted content
+            hosted = _HOSTED_IMAGE.search(att.content if isinstance(att.content, str) else "")
+            if hosted:
+                pictures.append(("pasted picture.png", hosted.group(1)))
             continue
-        if att.content_url:
-            name = att.name or ("image." + content_type.split("/")[-1] if content_type.startswith("image/") else "draft.docx")
-            return name, att.content_url
-    return None
+        elif content_type.startswith(("application/vnd.microsoft.card", "application/vnd.microsoft.teams.card")):
+            continue
+        elif att.content_url:
+            kind = content_type.split("/")[-1]  # Teams often says only image/*
+            found = att.name or ("pasted picture." + (kind if kind.isalnum() else "png") if content_type.startswith("image/")
+                                 else "draft.docx"), att.content_url
+        else:
+            continue
+        if _is_picture(found[0], content_type):
+            pictures.append(found)
+        else:
+            return found
+    return pictures[0] if pictures else None
+
+
+async def mail_attachments(mailbox: GraphMailbox, message: dict) -> list[Attachment]:
+    """A Graph message's file attachments as the activity's attachments, each by the address of its
+    bytes (`/$value`), which `download` fetches through the mailbox (issue 21 item 5): the draft
+    path then applies the same rules as in Teams (25 MB, bombs, .docm, pictures). Pictures shown
+    inline in the body, forwarded messages and cloud links are not files people send as drafts."""
+    if not message.get("hasAttachments"):
+        return []
+    found = [a for a in await mailbox.attachments(message["id"])
+             if a.get("@odata.type", "").endswith("fileAttachment") and not a.get("isInline")]
+    return [Attachment(content_type=a.get("contentType") or "application/octet-stream", name=a.get("name") or "attachment",
+                       content_url=mailbox.attachment_url(message["id"], a["id"])) for a in found]
+
+
+# Addresses that need their own client (Graph mail's attachments need the mailbox's app token):
+# prefix -> opener(url, limit), an async context manager giving (declared size, pieces).
+_SOURCES: dict[str, Callable[[str, int], AbstractAsyncContextManager]] = {}
+
+
+def add_source(prefix: str, opener: Callable[[str, int], AbstractAsyncContextManager]) -> None:
+    _SOURCES[prefix] = opener
 
 
 @asynccontextmanager
 async def download(url: str, *, token: str | None = None) -> AsyncIterator[tuple[int | None, AsyncIterator[bytes]]]:
     """(declared size, the body in pieces): the whole body is streamed, never only its first read.
     `token`: the bot's own token, for inline pictures Teams keeps behind the Bot Connector."""
+    opener = next((o for p, o in _SOURCES.items() if url.startswith(p)), None)
+    if opener is not None:
+        try:
+            async with opener(url, MAX_DRAFT_BYTES) as got:
+                yield got
+        except GraphMailError as exc:
+            raise DownloadError(str(exc)) from None
+        return
     if not url.startswith(("https://", "http://")):
         raise DownloadError("the attachment has no web address")
     headers = {"Authorization": f"Bearer {token}"} if token else {}

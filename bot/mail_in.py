@@ -36,6 +36,7 @@ from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount, ResourceResponse
 
+from bot import files
 from connectors.graph_mail import GraphMailbox, GraphMailError, parse_time
 from bot.mail_subscription import SubscriptionUpkeep
 from connectors.mail import build_message, message_id
@@ -101,6 +102,7 @@ class MailIn(SubscriptionUpkeep):
         self._task: asyncio.Task | None = None
         self.counts: Counter = Counter()
         self.after_step: Callable[[str], None] | None = None  # tests stop here, as a crash would
+        files.add_source(mailbox.user + "/messages/", mailbox.open_attachment)  # attachments fetched as drafts
 
     # ------------------------------------------------------------------ the sweep
     async def sweep(self) -> Counter:
@@ -261,7 +263,7 @@ class MailIn(SubscriptionUpkeep):
             recipient=ChannelAccount(id=self.mailbox.mailbox, name="policybot"),
             conversation=ConversationAccount(id=f"graph-mail:{message.get('conversationId') or row.internet_message_id}"),
             channel_data={"subject": subject, "internetMessageId": row.internet_message_id},
-            timestamp=self.services.clock.now(),
+            timestamp=self.services.clock.now(), attachments=await files.mail_attachments(self.mailbox, message),
         )
         capture = _Capture(self.adapter)
         context = TurnContext(capture, activity)

@@ -74,6 +74,25 @@ def _seconds(name: str, raw: str) -> float:
     return value
 
 
+_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def _app_id(name: str, raw: str) -> str:
+    value = raw.strip()
+    if not _GUID.fullmatch(value):
+        raise SettingsError(f"{name} must be the bot's Entra application (client) id, a GUID like "
+                            f"6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11, not {raw!r}.")
+    return value
+
+
+def _secret(name: str, raw: str) -> str:
+    value = raw.strip()
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value) or value.startswith("<"):
+        raise SettingsError(f"{name} must be the client secret's value from the Entra app registration, "
+                            "without spaces or placeholders; the value given is not one.")
+    return value
+
+
 def _path(name: str, raw: str) -> Path:
     return Path(raw.strip())
 
@@ -140,8 +159,8 @@ class Spec:
 
 # field name -> how it is read from the environment. The dataclass below gives the defaults.
 SPECS: dict[str, Spec] = {
-    "app_id": Spec("MicrosoftAppId", _text, help="the bot's Entra app id (empty: local development, no auth)"),
-    "app_password": Spec("MicrosoftAppPassword", _text, secret=True),
+    "app_id": Spec("MicrosoftAppId", _app_id, help="the bot's Entra app id (empty: local development, no auth)"),
+    "app_password": Spec("MicrosoftAppPassword", _secret, secret=True),
     "app_type": Spec("MicrosoftAppType", _choice("MultiTenant", "SingleTenant", "UserAssignedMSI")),
     "app_tenant_id": Spec("MicrosoftAppTenantId", _text),
     "database_url": Spec("DATABASE_URL", _text, secret=True, help="sqlite:///path or postgresql://user@host/db"),
@@ -285,6 +304,9 @@ class Settings:
 
     def check(self) -> None:
         """Settings that only make sense together."""
+        if self.app_id and not self.app_password and self.app_type != "UserAssignedMSI":
+            raise SettingsError("MicrosoftAppPassword (the client secret of the bot's Entra app registration) is "
+                                "required when MicrosoftAppId is set.")
         if self.app_type == "SingleTenant" and self.app_id and not self.app_tenant_id:
             raise SettingsError("MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant.")
         if self.mail_transport == "graph" and not (self.graph_client_secret or self.app_password):

@@ -7,7 +7,8 @@ the bot sees it, so a malformed body gets a 4xx that names the problem and never
    characters are removed and lone surrogates become U+FFFD, so a message is never lost to them.
 2. `check_activity(body)`: a schema per activity shape (message, invoke, conversationUpdate, the
    rest), with lengths that match the columns the values are stored in (`store/models.py`), ids
-   limited to printable ASCII (what the channels send, and what goes into the reply's address),
+   limited to printable ASCII (what the channels send, and what goes into the reply's address)
+   except an email sender's address, which may be internationalised (zoë.ramírez@council.gov.uk),
    lists and objects where the SDK expects them, and the case ids a card carries as bounded
    integers.
 
@@ -20,6 +21,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 MAX_DEPTH = 64
@@ -133,6 +135,20 @@ def parse_json(raw: bytes, *, clean: bool = True) -> Any:
 # ------------------------------------------------------------------ the schema
 
 _ASCII_ID = re.compile(r"[\x20-\x7e]+")
+ADDRESS_PATHS = (("from", "id"), ("recipient", "id"), ("conversation", "id"))  # the email channel's addresses
+
+
+def is_address(value: str) -> bool:
+    """An internationalised email address (RFC 6531: zoë.ramírez@council.gov.uk, IDNA domains),
+    checked by email-validator: NUL, control characters, lone surrogates and over-long parts
+    (64 octets before the @, 254 in all) are refused. No DNS look-up."""
+    if "@" not in value or len(value.encode("utf-8", "surrogatepass")) > 254:
+        return False
+    try:
+        found = validate_email(value, check_deliverability=False, allow_smtputf8=True)
+    except (EmailNotValidError, UnicodeError):
+        return False
+    return len(found.local_part.encode("utf-8")) <= 64
 
 
 def _id_text(value: str) -> str:
@@ -185,19 +201,28 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True)
 
 
+def _account_id(value: str) -> str:
+    return value if is_address(value) else _id_text(value)
+
+
+def AccountId(max_length: int, min_length: int = 1):  # noqa: N802 - a type alias maker
+    """An id, or on the email channel the sender's (possibly internationalised) address."""
+    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_account_id)]
+
+
 class Account(_Open):
-    id: Id(ACCOUNT_ID_MAX, 0) | None = None
+    id: AccountId(ACCOUNT_ID_MAX, 0) | None = None
     name: Annotated[str, Field(max_length=NAME_MAX)] | None = None
     aadObjectId: Id(AAD_ID_MAX, 0) | None = None
     role: Short | None = None
 
 
 class FromAccount(Account):
-    id: Id(ACCOUNT_ID_MAX)
+    id: AccountId(ACCOUNT_ID_MAX)
 
 
 class Conversation(_Open):
-    id: Id(CONVERSATION_ID_MAX)
+    id: AccountId(CONVERSATION_ID_MAX)
     conversationType: Id(CONVERSATION_TYPE_MAX, 0) | None = None
     tenantId: Id(TENANT_ID_MAX, 0) | None = None
     name: Annotated[str, Field(max_length=NAME_MAX)] | None = None
@@ -358,7 +383,8 @@ def check_raw_ids(body: Any) -> None:
         value: Any = body
         for part in path:
             value = value.get(part) if isinstance(value, dict) else None
-        if isinstance(value, str) and value and not _ASCII_ID.fullmatch(value):
+        if isinstance(value, str) and value and not _ASCII_ID.fullmatch(value) \
+                and not (path in ADDRESS_PATHS and is_address(value)):
             what = "NUL characters" if "\x00" in value else "characters other than printable ASCII"
             raise Refused(400, f"'{'.'.join(path)}' contains {what}; ids are letters, digits and punctuation.")
 

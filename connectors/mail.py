@@ -131,6 +131,15 @@ class ExchangePacer:
         if seconds:
             self._hold_until = max(self._hold_until, self._now() + seconds)
 
+    def release(self, recipients: int = 1) -> None:
+        """The last reservation was not used: the server refused the message (a 429, a 4xx), so it
+        counts against neither limit. Without this a throttled send used up a day's recipient and
+        10,000 messages with one 429 on the way never fitted in the day (issue 21's bench)."""
+        if self._minute:
+            self._minute.pop()
+        if self._day:
+            self._day_count -= self._day.pop()[1]
+
     async def slot(self, recipients: int = 1) -> None:
         t = self._now()
         while self._day and self._day[0][0] <= t - 86_400:
@@ -162,6 +171,7 @@ class AppToken:
         self.scope = scope
         self._app: msal.ConfidentialClientApplication | None = None
         self._lock = asyncio.Lock()
+        self._held: tuple[str, float] | None = None  # (token, good until on the monotonic clock)
 
     def _acquire(self) -> str:
         if self._app is None:
@@ -176,13 +186,24 @@ class AppToken:
         if "access_token" not in result:
             detail = result.get("error_description") or result.get("error") or "no token"
             raise TransientSendError(f"could not get a token: {detail}")
+        lifetime = float(result.get("expires_in") or 0)
+        self._held = (result["access_token"], time.monotonic() + lifetime - 300) if lifetime > 600 else None
         return result["access_token"]
 
     async def get(self) -> str:
+        """The token, from memory while it has more than five minutes left (a worker thread and
+        msal's cache for each of 10,000 sends cost more than the sends), else from msal."""
+        held = self._held
+        if held is not None and time.monotonic() < held[1]:
+            return held[0]
         async with self._lock:
             return await asyncio.to_thread(self._acquire)
 
+    def forget(self) -> None:
+        self._held = None
+
     def close(self) -> None:
+        self._held = None
         if self._app is not None:
             self._app.http_client.close()  # msal's own HTTP connections
             self._app = None
@@ -242,7 +263,8 @@ class SmtpTransport:
         if self._oauth is not None:
             self._oauth.close()
 
-    async def send(self, email: Email, now: datetime) -> str:
+    async def send(self, email: Email, now: datetime, *, resend: bool | None = None) -> str:
+        """`resend` is not used: an SMTP server has no Sent Items to look in."""
         token = None
         if self.auth == "xoauth2":
             if self._oauth is None:
@@ -250,7 +272,12 @@ class SmtpTransport:
             token = await self._oauth.get()
         if self.pacer is not None:
             await self.pacer.slot(1)
-        return await asyncio.to_thread(self._send, build_message(email, self.sender, now), token)
+        try:
+            return await asyncio.to_thread(self._send, build_message(email, self.sender, now), token)
+        except TransientSendError:
+            if self.pacer is not None:
+                self.pacer.release(1)
+            raise
 
 
 class GraphTransport:
@@ -320,9 +347,13 @@ class GraphTransport:
                     detail = (await resp.text())[:500]
                     if resp.status == 202 or resp.status == 200:
                         return resp.headers.get("request-id") or mid
+                    if resp.status == 401:  # the token was revoked or expired early: a new one next time
+                        self._token.forget()
+                        raise TransientSendError(f"Graph sendMail 401: {detail}")
                     if resp.status in RETRYABLE_HTTP:
                         wait = retry_after(resp.headers)
                         if self.pacer is not None:
+                            self.pacer.release(1)  # not sent: it does not count against the limits
                             self.pacer.hold(wait)
                         raise TransientSendError(f"Graph sendMail {resp.status}: {detail}", wait)
                     raise PermanentSendError(f"Graph sendMail {resp.status}: {detail}")

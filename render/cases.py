@@ -22,6 +22,7 @@ from services.cases.draft_changes import DraftView, change_lines, summary_line
 from services.cases.draft_delivery import Comparison
 from services.cases.drafts import size_text
 from services.cases.lifecycle import CaseView
+from services.cases.views import DECIDE_WITHIN_WORKING_DAYS
 
 
 def reply_words(action_id: str, case_id: int, hidden: tuple[str, ...] = ()) -> str | None:
@@ -121,6 +122,19 @@ def _one_stop(text: str) -> str:
     return _DOUBLE_STOP.sub(r"\1", text)
 
 
+def _requested(view: CaseView) -> str:
+    if view.kind != "new_document" or not view.requested_by:
+        return ""
+    return view.requested_by + (f" on {uk_date(view.requested_on)}" if view.requested_on else "")
+
+
+def _decide_by(view: CaseView) -> str:
+    """The step's deadline, in UK working days (the consultation's own deadline where it has one)."""
+    if view.decide_by is None or view.consult_deadline is not None or view.status != "open":
+        return ""
+    return f"{uk_date(view.decide_by)} ({DECIDE_WITHIN_WORKING_DAYS} working days from reaching this step)"
+
+
 def case_reply(view: CaseView, message: str | None = None) -> Reply:
     d = view.document
     status = view.status.replace("_", " ")
@@ -131,11 +145,14 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         ("Waiting for", ", ".join(view.waiting_for) if view.waiting_for else "nobody"),
         ("Consultation closes", uk_date(view.consult_deadline) if view.consult_deadline else ""),
         ("Consultation", "closed" if view.consulted else ""),
+        ("Decide by", _decide_by(view)),
         ("Type", d.doc_type or ""),
         ("Category", d.category or ""),
         ("Service area", d.service_area or ""),
         ("Published version", d.version or ""),
-        ("Why it is needed", (d.summary or "") if view.kind == "new_document" else ""),
+        ("Requested by", _requested(view)),
+        ("Why it is needed", (view.reason or d.summary or "") if view.kind == "new_document" else ""),
+        ("Stakeholders", (view.stakeholders or "none named") if view.kind == "new_document" else ""),
         *view.notes,
     ]
     body = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models import Base, BigId, TZDateTime
@@ -40,15 +40,14 @@ class DraftVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(300))
     sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)  # the file itself is kept once, in the data folder by its SHA-256
     tracked_insertions: Mapped[int] = mapped_column(Integer, default=0)
     tracked_deletions: Mapped[int] = mapped_column(Integer, default=0)
     uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     uploaded_at: Mapped[datetime] = mapped_column(TZDateTime)
     note: Mapped[str | None] = mapped_column(Text)
     # issue 17: what changed (tracked changes, or a comparison with the previous version) and how
-    # the author called it; the file itself is also kept in the data folder by its SHA-256
+    # the author called it
     comments: Mapped[int] = mapped_column(Integer, default=0)
     changes: Mapped[dict | None] = mapped_column(JSON)
     change_kind: Mapped[str | None] = mapped_column(String(16))  # editorial | substantive

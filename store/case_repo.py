@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from store.case_models import Case, DraftVersion, SentCard
@@ -86,10 +86,8 @@ class CaseRepo:
         return list((await self.s.execute(stmt)).scalars())
 
     async def draft_heads(self, document_id: int) -> list[DraftVersion]:
-        """The document's draft versions without their bytes (for cards and links)."""
-        stmt = (select(DraftVersion).options(defer(DraftVersion.content)).where(DraftVersion.document_id == document_id)
-                .order_by(DraftVersion.number))
-        return list((await self.s.execute(stmt)).scalars())
+        """The document's draft versions (their files are in the data folder, by SHA-256)."""
+        return await self.drafts(document_id)
 
     async def latest_drafts(self) -> dict[int, tuple[int, str, str]]:
         """{document id: (draft id, sha256, filename)} of every document's latest draft (without bytes)."""
@@ -101,9 +99,6 @@ class CaseRepo:
 
     async def has_draft_file(self, sha256: str) -> bool:
         return (await self.s.execute(select(DraftVersion.id).where(DraftVersion.sha256 == sha256).limit(1))).first() is not None
-
-    async def draft_content(self, draft_id: int) -> bytes | None:
-        return (await self.s.execute(select(DraftVersion.content).where(DraftVersion.id == draft_id))).scalar_one_or_none()
 
     async def record_card(self, **fields: Any) -> SentCard:
         card = SentCard(**fields)

@@ -115,11 +115,12 @@ class ListingRepo:
                 .where(DraftVersion.document_id == document_id).order_by(DraftVersion.number))
         return [tuple(r) for r in (await self.s.execute(stmt)).all()]
 
-    async def draft_content(self, document_id: int, number: int) -> tuple[str, bytes] | None:
-        stmt = select(DraftVersion.filename, DraftVersion.content).where(
+    async def draft_file(self, document_id: int, number: int) -> tuple[str, str] | None:
+        """(file name, SHA-256) of a draft version; the file is in the data folder."""
+        stmt = select(DraftVersion.filename, DraftVersion.sha256).where(
             DraftVersion.document_id == document_id, DraftVersion.number == number)
         row = (await self.s.execute(stmt)).first()
-        return (row[0], bytes(row[1])) if row else None
+        return (row[0], row[1]) if row else None
 
     async def decisions_since(self, start: datetime, actions: list[str]) -> list[tuple[datetime, str]]:
         """(when, action) of every decision on a document since `start` (the audit log's own record)."""

@@ -21,9 +21,12 @@ def alembic_config(database_url: str = "") -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Bring the schema to `revision` (every branch head by default) in one transaction."""
+async def upgrade(engine: AsyncEngine, revision: str = "heads", *, files_dir: Path | None = None) -> None:
+    """Bring the schema to `revision` (every branch head by default) in one transaction.
+    `files_dir`: the data folder's files/, for migrations that move bytes there (0015_door)."""
     cfg = alembic_config()
+    if files_dir is not None:
+        cfg.attributes["files_dir"] = str(files_dir)
 
     def _upgrade(sync_conn) -> None:
         cfg.attributes["connection"] = sync_conn

@@ -39,6 +39,9 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(TZDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     provider_id: Mapped[str | None] = mapped_column(String(500))  # the activity id / message id we got back
+    # how many times a sender has claimed it: more than once means an earlier claim ended without a
+    # mark (a crash mid-send, or a failure), so the message may already have gone (issue 21)
+    claims: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "not_before"),

@@ -16,7 +16,7 @@ from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
 _ITEM_COLUMNS = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.person_id,
                  OutboxMessage.address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.case_id,
                  OutboxMessage.document_ref, OutboxMessage.due_on, OutboxMessage.payload, OutboxMessage.attempts,
-                 OutboxMessage.last_error)
+                 OutboxMessage.last_error, OutboxMessage.claims)
 
 
 def _item(r: Any) -> OutboxItem:
@@ -27,7 +27,7 @@ def _item(r: Any) -> OutboxItem:
         due_on=date.fromisoformat(r.due_on) if r.due_on else None,
         lines=tuple(str(x) for x in payload.get("lines") or ()), with_chart=bool(payload.get("chart")),
         requests=tuple(str(x) for x in payload.get("requests") or ()),
-        attempts=r.attempts or 0, last_error=r.last_error)
+        attempts=r.attempts or 0, last_error=r.last_error, possible_repeat=(r.claims or 0) > 1)
 
 
 class OutboxRepo:
@@ -63,7 +63,8 @@ class OutboxRepo:
         if self.s.bind.dialect.name == "postgresql":
             ids = ids.with_for_update(skip_locked=True)
         stmt = (update(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
-                .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds))
+                .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds),
+                        claims=func.coalesce(OutboxMessage.claims, 0) + 1)
                 .returning(*_ITEM_COLUMNS).execution_options(synchronize_session=False))
         rows = (await self.s.execute(stmt)).all()
         return sorted((_item(r) for r in rows), key=lambda i: i.id)

@@ -4,6 +4,7 @@ repositories live beside it, one module per capability (store/*_repo.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -108,9 +109,10 @@ class UnitOfWork:
 class Store:
     """The database: engine, units of work, and the small stores the bot layer needs."""
 
-    def __init__(self, database_url: str, engine: AsyncEngine | None = None) -> None:
+    def __init__(self, database_url: str, engine: AsyncEngine | None = None, *, files_dir: Path | None = None) -> None:
         database_url = normalise_database_url(database_url)
         self.database_url = database_url
+        self.files_dir = files_dir  # the data folder's files/: where migrations put drafts' bytes
         self.engine = engine or make_engine(database_url)
         self.sessionmaker = make_sessionmaker(self.engine)
         self.state = StateStore(self.sessionmaker)
@@ -130,7 +132,7 @@ class Store:
     async def migrate(self) -> None:
         from store.migrate import upgrade
 
-        await upgrade(self.engine)
+        await upgrade(self.engine, files_dir=self.files_dir)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -32,7 +32,7 @@ async def test_an_untracked_new_version_lists_what_differs_from_the_previous_ver
             async with services.uow() as uow:
                 row = await uow.cases.get(opened.case.id)
                 draft = await uow.cases.add_draft(document_id=row.document_id, case_id=row.id, filename=f"v{number}.docx",
-                                                  sha256=facts.sha256, size=facts.size, content=data, tracked_insertions=0,
+                                                  sha256=facts.sha256, size=facts.size, tracked_insertions=0,
                                                   tracked_deletions=0, uploaded_by="ro-1", uploaded_at=clock.now(), note=None)
                 summary = await record_changes(services, uow, draft, facts, "editorial")
                 await uow.commit()

@@ -33,6 +33,9 @@ def _env(**extra) -> dict:
     return env
 
 
+APP_ID = "6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11"
+
+
 def _run(args: list[str], env: dict, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "policybot.cli", *args], env=env, cwd=ROOT, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
@@ -48,7 +51,13 @@ def _free_port() -> int:
     ({"DATABASE_URL": "postgresql://postgres@127.0.0.1:1/policybot"}, 1, "cannot reach the database at"),
     ({"DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/no_such_policybot_db"}, 1, "does not exist"),
     ({"MicrosoftAppType": "Sometimes"}, 2, "MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI"),
-    ({"MicrosoftAppId": "abc", "MicrosoftAppType": "SingleTenant"}, 2, "MicrosoftAppTenantId is required"),
+    ({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "s3cret~value", "MicrosoftAppType": "SingleTenant"}, 2,
+     "MicrosoftAppTenantId is required"),
+    ({"MicrosoftAppId": APP_ID}, 2, "MicrosoftAppPassword (the client secret of the bot's Entra app registration) is required"),
+    ({"MicrosoftAppId": "policybot", "MicrosoftAppPassword": "s3cret~value"}, 2,
+     "MicrosoftAppId must be the bot's Entra application (client) id"),
+    ({"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "<your secret here>"}, 2,
+     "MicrosoftAppPassword must be the client secret's value"),
     ({"PORT": "99999"}, 2, "PORT must be a port number"),
 ])
 def test_a_start_that_cannot_work_says_why_in_one_sentence(tmp_path, extra, status, words):

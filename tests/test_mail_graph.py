@@ -52,7 +52,7 @@ async def test_reminders_go_out_through_graph_sendmail_with_an_app_token(db_url,
     graph.answers = [(429, {"Retry-After": "0"})]  # Graph throttles the first send
     clock = FixedClock(datetime(2026, 12, 22, 10, 0, tzinfo=LONDON))
     services = await make_org(db_url, clock, docs=[("PP-1", date(2026, 12, 29))], channels=["email"], env={
-        "POLICYBOT_MAIL_TRANSPORT": "graph", "MicrosoftAppId": "app-1", "MicrosoftAppTenantId": "tenant-1",
+        "POLICYBOT_MAIL_TRANSPORT": "graph", "MicrosoftAppId": "0b0e7c1a-7f3d-4d55-9a39-1c2f3e4d5a6b", "MicrosoftAppPassword": "bot-secret", "MicrosoftAppTenantId": "tenant-1",
         "MicrosoftAppType": "SingleTenant", "GRAPH_CLIENT_SECRET": "graph-secret", "AUTHORITY_HOST": keys.url,
         "GRAPH_BASE_URL": graph.url, "POLICYBOT_MAIL_FROM": "policies@trust.example",
     })
@@ -70,7 +70,7 @@ async def test_reminders_go_out_through_graph_sendmail_with_an_app_token(db_url,
     assert len(graph.sent_items_searches) == 3
     assert all(f.startswith("internetMessageId eq '<") for f in graph.sent_items_searches)
     [form] = keys.token_forms
-    assert form["client_id"] == "app-1" and form["client_secret"] == "graph-secret"
+    assert form["client_id"] == "0b0e7c1a-7f3d-4d55-9a39-1c2f3e4d5a6b" and form["client_secret"] == "graph-secret"
     assert form["grant_type"] == "client_credentials" and form["scope"] == "https://graph.microsoft.com/.default"
     assert form["path"] == "/tenant-1/oauth2/v2.0/token"
     recipients = set()

@@ -388,6 +388,7 @@ async def test_a_reminder_resent_after_a_crash_is_found_in_sent_items_and_not_se
     await _rsm_by_email(mailbot)
     await _submit_draft(mailbot, demo_aad)
     [to_rsm] = replies_to(graph, RSM)
+    assert graph.count("/mailFolders/sentitems/") == 0  # a first send is not a possible repeat: no look-up
     async with mailbot.store.sessionmaker() as s:
         row = (await s.execute(select(OutboxMessage).where(OutboxMessage.channel == "email"))).scalar_one()
         assert str(to_rsm["Message-ID"]) == message_id(row.key, "example.org")
@@ -398,6 +399,7 @@ async def test_a_reminder_resent_after_a_crash_is_found_in_sent_items_and_not_se
             r.status, r.sent_at = "pending", None
     await mailbot.app[DISPATCHER_KEY].drain()
     assert len(replies_to(graph, RSM)) == 1
+    assert graph.count("/mailFolders/sentitems/") == 1  # claimed before: the dispatcher said it may be a repeat
     async with mailbot.store.sessionmaker() as s:
         assert (await s.get(OutboxMessage, row.id)).status == "sent"
 
@@ -499,7 +501,7 @@ def test_smtp_with_xoauth2_sends_an_app_token_and_basic_auth_to_exchange_online_
     controller.start()
     try:
         settings = settings_for("sqlite:///unused.db", POLICYBOT_MAIL_TRANSPORT="smtp", SMTP_HOST="127.0.0.1",
-                                SMTP_PORT=str(port), SMTP_AUTH="xoauth2", SMTP_USERNAME=MAILBOX, MicrosoftAppId="app-1",
+                                SMTP_PORT=str(port), SMTP_AUTH="xoauth2", SMTP_USERNAME=MAILBOX, MicrosoftAppId="0b0e7c1a-7f3d-4d55-9a39-1c2f3e4d5a6b", MicrosoftAppPassword="bot-secret",
                                 MicrosoftAppTenantId="tenant-1", MicrosoftAppType="SingleTenant",
                                 GRAPH_CLIENT_SECRET="s", AUTHORITY_HOST=keys.url, POLICYBOT_MAIL_FROM=MAILBOX)
         transport = mail_transport(settings)

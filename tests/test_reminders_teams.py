@@ -116,7 +116,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
     /v3/conversations with their Entra object id and tenant), with an app token, and reuses it."""
     from tests.support.bot import RunningBot, TENANT, settings_for
 
-    settings = settings_for(db_url, MicrosoftAppId="app-1", MicrosoftAppPassword="secret", MicrosoftAppType="MultiTenant",
+    settings = settings_for(db_url, MicrosoftAppId="0b0e7c1a-7f3d-4d55-9a39-1c2f3e4d5a6b", MicrosoftAppPassword="secret", MicrosoftAppType="MultiTenant",
                             POLICYBOT_LOGIN_URL=f"{keys.url}/botframework.com", POLICYBOT_OPENID_METADATA_URL=f"{keys.url}/openid")
     running = await RunningBot(settings, clock=clock).start()
     try:

@@ -27,7 +27,7 @@ async def entra():
 
 @pytest.fixture
 async def teams_bot(db_url, entra):
-    settings = settings_for(db_url, MicrosoftAppId=APP_ID, MicrosoftAppTenantId=TENANT,
+    settings = settings_for(db_url, MicrosoftAppId=APP_ID, MicrosoftAppPassword="not-used", MicrosoftAppTenantId=TENANT,
                             POLICYBOT_TAB_DOMAIN=DOMAIN, POLICYBOT_TAB_KEYS_URL=entra.url,
                             POLICYBOT_TAB_SESSION_SECRET="a-long-enough-test-secret-for-sessions")
     running = await RunningBot(settings, clock=FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=LONDON))).start()
@@ -46,7 +46,7 @@ async def test_a_teams_sso_token_checked_against_entras_keys_signs_the_person_in
     try:
         page = await (await c.get("/tab/signin?next=%2Ftab%2Fregister")).text()
         assert 'id="sso"' in page and 'data-next="/tab/register"' in page and "Person</label>" not in page
-        assert "/tab/signin/microsoft" not in page  # no client secret here: no browser sign-in offered
+        assert "/tab/signin/microsoft" in page  # the app has its client secret, so the browser sign-in is offered too
         resp = await _exchange(c, token(entra.keys[0], demo_aad["rsm-cla"]))
         assert resp.status == 200 and (await resp.json())["signed_in"] == "Jordan Whitfield"
         html = await (await c.get("/tab/mywork")).text()

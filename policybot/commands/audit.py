@@ -27,17 +27,37 @@ def _verify(_args) -> int:
     return run(go)
 
 
+async def _entries(uow, kind: str, ident: str) -> list:
+    """A case's entries are the ones on its document that name the case."""
+    if kind != "case":
+        return await uow.audit.for_entity(kind, ident)
+    case = await uow.cases.get(int(ident)) if ident.isdigit() else None
+    if case is None:
+        return []
+    return [e for e in await uow.audit.for_entity("document", case.document_id) if (e.details or {}).get("case") == case.id]
+
+
+def _seen(details: dict) -> str:
+    """What the person saw when they acted: the draft's number, file and SHA-256 (issue 22 item 10)."""
+    if details.get("draft_version"):
+        said = f"draft version {details['draft_version']}"
+        if details.get("draft_file"):
+            said += f", {details['draft_file']}"
+        return said + (f", SHA-256 {details['sha256']}" if details.get("sha256") else "")
+    return str(details.get("version") or details.get("sha256") or "")
+
+
 def _trail(args) -> int:
     async def go() -> int:
         async with open_runtime() as runtime:
             async with runtime.store.uow() as uow:
-                entries = await uow.audit.for_entity(args.kind, args.id)
+                entries = await _entries(uow, args.kind, args.id)
             verdict = await verify(runtime.store.sessionmaker)
         if not entries:
             print(f"Nothing in the audit log for {args.kind} {args.id}.")
             return 1
         for e in entries:
-            seen = e.details.get("version") or e.details.get("draft_version") or e.details.get("sha256")
+            seen = _seen(e.details)
             at = e.at.astimezone(LONDON)
             line = f"{numeric_date(at.date())} {time_of_day(at)}  {e.actor_name or 'policybot'}: {e.action} - {e.summary}"
             if e.reason:

@@ -31,7 +31,7 @@ class CannotStart(Exception):
 
 async def prepare_database(settings: Settings) -> None:
     """Reach the database and bring its schema up to date, or say plainly why not."""
-    store = Store(settings.database_url)
+    store = Store(settings.database_url, files_dir=settings.data_dir / "files")
     try:
         reason = await outage(store.engine)
         if reason is not None:

@@ -374,13 +374,25 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
         raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
     await _apply_register_events(uow, doc, out.events, now)
     summary = new.history[-1].summary if new.history else action
+    seen = await _draft_seen(uow, row)
     await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
                            summary=f"{summary} (case {row.id})", reason=text,
-                           details={"case": row.id, "stage": case.stage, **(audit_details or {})})
+                           details={"case": row.id, "stage": case.stage, **seen, **(audit_details or {})})
     notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
     notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
     uow.notify(*notices)
     return summary, notices
+
+
+async def _draft_seen(uow: Any, row: CaseRecord) -> dict:
+    """Issue 22 item 10: the draft under decision when the person acted (the one their card showed:
+    a card older than the case is refused, and a new draft moves the case), by number and SHA-256,
+    so the audit answers "who approved this, when, seeing which version?"."""
+    mine = [d for d in await uow.cases.draft_heads(row.document_id) if d.case_id == row.id]
+    if not mine:
+        return {}
+    d = mine[-1]
+    return {"draft_version": d.number, "sha256": d.sha256, "draft_file": d.filename}
 
 
 async def _agenda_events(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, case: gl.Case, events: Sequence[Any],

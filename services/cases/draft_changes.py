@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from services.context import Services
+from services.errors import NotFound
 from services.ports import (
     Change,
     ChangeKind,
@@ -120,20 +121,22 @@ def _ports(services: Services) -> tuple[FileStore, DocxInspector]:
 
 
 async def file_of(services: Services, uow, draft) -> Path:
-    """The draft's file in the data folder (a draft stored before the data folder kept files is copied there)."""
+    """The draft's file in the data folder, where every stored draft is kept by its SHA-256 (the
+    migration 0015_door moved the older ones' bytes out of the database)."""
     files, _ = _ports(services)
     if not files.exists(draft.sha256):
-        content = await uow.cases.draft_content(draft.id)
-        await asyncio.to_thread(files.put_bytes, bytes(content or b""))
+        raise NotFound(f"The file of draft version {draft.number} ({draft.filename}) is missing from the data folder; "
+                       "restore it from the last backup (policybot restore).")
     return files.path(draft.sha256)
 
 
 async def record_changes(services: Services, uow, draft, facts: DraftFacts, change_kind: str | None) -> ChangeSummary | None:
     """Work out and keep what changed in a newly stored draft (inside the caller's transaction)."""
-    _, docx = _ports(services)
+    files, docx = _ports(services)
     path = await file_of(services, uow, draft)
     compared_with = None
-    earlier = [d for d in await uow.cases.draft_heads(draft.document_id) if d.number < draft.number]
+    earlier = [d for d in await uow.cases.draft_heads(draft.document_id)
+               if d.number < draft.number and files.exists(d.sha256)]  # one lost file does not stop a new version
     tracked = await asyncio.to_thread(docx.tracked_changes, path) if (facts.has_tracked_changes or facts.comments) else None
     if facts.has_tracked_changes or not earlier:
         summary = tracked

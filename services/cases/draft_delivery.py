@@ -256,10 +256,10 @@ async def email_attachments(services: Services, view) -> tuple[Attachment, ...]:
     files = services.adapters["files"]
     async with services.uow() as uow:
         row = next((d for d in await uow.cases.draft_heads(view.document.id) if d.id == draft.id), None)
-        if row is None:
-            return ()
+        if row is None or not files.exists(row.sha256):
+            return ()  # a file lost from the data folder: the message still goes, with its 'draft case N' line
         path = await file_of(services, uow, row)
-    content = await asyncio.to_thread(path.read_bytes) if files.exists(draft.sha256) else b""
+    content = await asyncio.to_thread(path.read_bytes)
     if not content:
         return ()
     item = DraftFile(view.id, view.version, view.document.ref, draft, path)

@@ -47,6 +47,9 @@ def too_large(filename: str, size: int | None) -> TooLarge:
                     "Please reduce it (for example, compress the pictures in Word) and send it again.")
 
 
+PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".heic", ".tif", ".tiff")
+
+
 def refuse_by_name(filename: str) -> None:
     """Refuse before downloading what its name already says we cannot take (.doc, .docm, a PDF...)."""
     lower = filename.lower()
@@ -58,6 +61,9 @@ def refuse_by_name(filename: str) -> None:
     if lower.endswith(".doc"):
         raise BadInput(f"{filename} is an old-style Word file (.doc). Please open it in Word, save it as a "
                        "Word Document (.docx), and send that.")
+    if lower.endswith(PICTURES):
+        raise BadInput(f"{filename} is a picture, not a draft. To send a draft, attach the Word document itself "
+                       "(.docx) with the paperclip; pictures pasted into the chat are not kept.")
     if lower.endswith(".pdf"):
         raise BadInput(f"{filename} is a PDF, not a Word document. Please send the Word file itself (.docx), "
                        "so the changes can be read and tracked.")

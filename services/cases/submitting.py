@@ -31,7 +31,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
         summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
                                         data={"tracked_changes": check.has_tracked_changes, "filename": filename})
         draft = await uow.cases.add_draft(
-            document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size, content=content,
+            document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size,
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
             uploaded_at=now, note=None,
         )

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from governance import lifecycle as gl
+from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset
@@ -50,6 +51,17 @@ class CaseView:
     draft: DraftView | None = None  # the draft under decision (issue 17)
     notes: tuple[tuple[str, str], ...] = ()  # (title, words) the deciders should see: NCT-8's discussion with the AD
     checklist_ticks: tuple[tuple[int, str, str | None], ...] = ()  # NCT-16: (number, item, "who, when" if ticked)
+    # issue 17 item 5: what a decider needs on the card
+    requested_by: str | None = None  # a new document request: who asked, when, why, and who is affected
+    requested_on: date | None = None
+    reason: str | None = None
+    stakeholders: str | None = None
+    decide_by: date | None = None  # DECIDE_WITHIN_WORKING_DAYS UK working days after the case reached this step
+
+
+# A decision is due within this many UK working days of the case reaching its step: the same span
+# after which the waiting person is nudged (POLICYBOT_NUDGE_EVERY_WORKING_DAYS, 5 by default).
+DECIDE_WITHIN_WORKING_DAYS = 5
 
 
 def _rsm_ids(doc: DocumentRecord) -> tuple[str, ...]:
@@ -91,6 +103,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         else:
             waiting.append(preset.role_label(w))
     names = {"system": "policybot", **{pid: p.name for pid, p in people.items()}}
+    request = (doc.extra or {}).get("request") or {} if case.kind == "new_document" else {}
     return CaseView(
         id=row.id, version=row.version, document=document_view(doc), kind=case.kind, stage=case.stage,
         stage_label=_stage_label(stage, case), step=case.step, status=case.status, waiting_for=tuple(waiting),
@@ -106,6 +119,9 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         notes=_escalation_notes(route, case) + _checklist_reason(case),
         checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
                               for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
+        requested_by=names.get(request.get("requested_by") or case.requester or "") if request else None,
+        requested_on=_iso_date(request.get("requested_on")), reason=request.get("reason"),
+        stakeholders=request.get("stakeholders"), decide_by=_decide_by(preset, row, case, waiting),
     )
 
 
@@ -130,6 +146,21 @@ def _escalation_notes(route: Any, case: gl.Case) -> tuple[tuple[str, str], ...]:
             stage = route.stage(d.stage)
             out.append((stage.escalate_note or ("Why it was deferred" if d.decision == "defer" else "Why it was referred"), d.note))
     return tuple(out)
+
+
+def _iso_date(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def _decide_by(preset: Preset, row: CaseRecord, case: gl.Case, waiting: list[str]) -> date | None:
+    """When the step the case waits at is due, in UK working days of the organisation's nation."""
+    if not case.is_open or not waiting or row.updated_at is None:
+        return None
+    since = row.updated_at.astimezone(LONDON).date()
+    return WorkingCalendar(preset.nation).add_working_days(since, DECIDE_WITHIN_WORKING_DAYS)
 
 
 async def _people(uow: Any, ids: Iterable[str]) -> dict[str, PersonRecord]:

@@ -213,7 +213,7 @@ class Dispatcher:
         email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
                       key=row.key, due_on=row.due_on, due_summary=f"Deadline: {row.subject}" if row.due_on else None,
                       attachments=attachments)
-        return await self.mail.send(email, now)
+        return await self.mail.send(email, now, resend=row.possible_repeat)
 
     async def _chart(self) -> tuple[Attachment, ...]:
         """The review-compliance chart (issue 8) for digests that carry it; left out if it cannot be drawn."""

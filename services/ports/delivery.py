@@ -88,6 +88,9 @@ class OutboxItem:
     attempts: int = 0
     last_error: str | None = None
     requests: tuple[str, ...] = ()  # one-press new-document requests offered (the demand digest)
+    # claimed before without being marked (a crash mid-send, a failure): it may already have gone,
+    # so a transport that can look (Graph's Sent Items) checks before sending it again
+    possible_repeat: bool = False
 
 
 class PersonFacts(Protocol):
@@ -158,7 +161,10 @@ class Email:
 class MailTransport(Protocol):
     """SMTP, Graph sendMail, or a fake. Returns the provider's id for the sent message."""
 
-    async def send(self, email: Email, now: datetime) -> str: ...
+    async def send(self, email: Email, now: datetime, *, resend: bool | None = None) -> str:
+        """`resend`: True when this may repeat an earlier attempt, False when it is the first
+        (None: the caller cannot say, so the transport checks where it can)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

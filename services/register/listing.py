@@ -12,6 +12,7 @@ which `bot/tab` installs, so this module imports nothing from `store/`.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -290,10 +291,15 @@ async def draft_download(services: Services, person_id: str, ref: str, number: i
         if not may_see_drafts(person, doc, _case_people(open_rows)):
             raise NotPermitted(f"The drafts of {doc.ref} are for its owners, the people its review involves "
                                "and the policy team.")
-        found = await services.adapters[LISTING](uow).draft_content(doc.id, number)
+        found = await services.adapters[LISTING](uow).draft_file(doc.id, number)
     if found is None:
         raise NotFound(f"{ref} has no draft version {number}.")
-    return found
+    name, sha = found
+    files = services.adapters["files"]
+    if not files.exists(sha):
+        raise NotFound(f"The file of {ref} draft version {number} is missing from the data folder; "
+                       "restore it from the last backup (policybot restore).")
+    return name, await asyncio.to_thread(files.read, sha)
 
 
 # ------------------------------------------------------------------ acting from the page

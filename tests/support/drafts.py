@@ -221,3 +221,8 @@ def revised_docx(data: bytes) -> bytes:
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def kept_bytes(bot, sha256: str) -> bytes:
+    """A stored draft's bytes: kept once, in the bot's data folder by its SHA-256 (not in the database)."""
+    return (bot.settings.data_dir / "files" / sha256[:2] / sha256[2:4] / sha256).read_bytes()

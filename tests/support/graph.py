@@ -128,6 +128,14 @@ class GraphServer:
 MAX_SUBSCRIPTION_MINUTES = 10_080
 
 
+def _file_attachment(name: str, data: bytes, content_type: str, *, is_inline: bool) -> dict:
+    """A Graph fileAttachment (contentBytes is base64), as GET /messages/{id}/attachments shows it."""
+    return {"@odata.type": "#microsoft.graph.fileAttachment", "id": "AAMkAtt" + uuid.uuid4().hex,
+            "lastModifiedDateTime": "2026-11-23T10:00:00Z", "name": name, "contentType": content_type,
+            "size": len(data), "isInline": is_inline, "contentId": f"{uuid.uuid4().hex}@trust.example" if is_inline else None,
+            "contentLocation": None, "contentBytes": base64.b64encode(data).decode(), "_bytes": data}
+
+
 def graph_time(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -171,7 +179,8 @@ class MailGraphServer(GraphServer):
     def deliver_quietly(self, *, sender: str, subject: str, html: str = "", text: str = "", name: str = "",
                         in_reply_to: str | None = None, references: tuple[str, ...] = (),
                         auth_results: str | None = None, sender_header: str | None = None,
-                        internet_message_id: str | None = None, extra_headers: dict[str, str] | None = None) -> dict:
+                        internet_message_id: str | None = None, extra_headers: dict[str, str] | None = None,
+                        attachments: list[tuple[str, bytes, str]] = (), inline: list[tuple[str, bytes, str]] = ()) -> dict:
         mid = internet_message_id or f"<{uuid.uuid4().hex}@mail.trust.example>"
         headers = [{"name": "Message-ID", "value": mid}, {"name": "From", "value": f"{name} <{sender}>"},
                    {"name": "Subject", "value": subject}]
@@ -188,7 +197,9 @@ class MailGraphServer(GraphServer):
             "from": {"emailAddress": {"name": name or sender, "address": sender}},
             "sender": {"emailAddress": {"name": name or sender, "address": sender_header or sender}},
             "receivedDateTime": graph_time(self.now()), "conversationId": "AAQk" + uuid.uuid5(uuid.NAMESPACE_URL, re.sub(r"^(re|fw):\s*", "", subject.lower())).hex,
-            "internetMessageHeaders": headers, "hasAttachments": False,
+            "internetMessageHeaders": headers, "hasAttachments": bool(attachments),  # Graph: inline pictures do not count
+            "_attachments": [_file_attachment(n, data, ct, is_inline=False) for n, data, ct in attachments]
+                            + [_file_attachment(n, data, ct, is_inline=True) for n, data, ct in inline],
             "body": {"contentType": "html", "content": html} if html else {"contentType": "text", "content": text},
             "_folder": "inbox",
         }
@@ -240,6 +251,9 @@ class MailGraphServer(GraphServer):
         app.router.add_get(u + "/mailFolders/inbox/messages/delta", self._delta)
         app.router.add_get(u + "/mailFolders/inbox", self._inbox_folder)
         app.router.add_get(u + "/messages/{id}", self._message)
+        app.router.add_get(u + "/messages/{id}/attachments", self._attachments)
+        app.router.add_get(u + "/messages/{id}/attachments/{aid}", self._one_attachment)
+        app.router.add_get(u + "/messages/{id}/attachments/{aid}/$value", self._attachment_value)
         app.router.add_post(u + "/messages/{id}/move", self._move)
         app.router.add_get(u + "/mailFolders/inbox/childFolders", self._child_folders)
         app.router.add_post(u + "/mailFolders/inbox/childFolders", self._make_folder)
@@ -304,6 +318,49 @@ class MailGraphServer(GraphServer):
         else:
             body["@odata.deltaLink"] = f"{base}?$deltatoken={upto}"
         return web.json_response(body)
+
+    def _attachment(self, request: web.Request) -> tuple[dict | None, web.Response | None]:
+        m = self.messages.get(request.match_info["id"])
+        if m is None:
+            return None, web.json_response({"error": {"code": "ErrorItemNotFound", "message": "The specified object was not found in the store."}}, status=404)
+        a = next((a for a in m.get("_attachments", []) if a["id"] == request.match_info.get("aid")), None)
+        if a is None and "aid" in request.match_info:
+            return None, web.json_response({"error": {"code": "ErrorItemNotFound", "message": "The attachment was not found."}}, status=404)
+        return a, None
+
+    async def _attachments(self, request: web.Request) -> web.Response:
+        """GET /messages/{id}/attachments: fileAttachments with their contentBytes (base64) unless
+        $select leaves them out, as Graph does."""
+        _, problem = self._attachment(request)
+        if problem is not None:
+            return problem
+        fields = request.query.get("$select")
+        out = []
+        for a in self.messages[request.match_info["id"]].get("_attachments", []):
+            shown = {k: v for k, v in a.items() if not k.startswith("_")}
+            if fields:
+                shown = {k: v for k, v in shown.items() if k in fields.split(",") or k in ("id", "@odata.type")}
+            out.append(shown)
+        return web.json_response({"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/messages('y')/attachments",
+                                  "value": out})
+
+    async def _one_attachment(self, request: web.Request) -> web.Response:
+        a, problem = self._attachment(request)
+        return problem or web.json_response({k: v for k, v in a.items() if not k.startswith("_")})
+
+    async def _attachment_value(self, request: web.Request) -> web.StreamResponse:
+        """GET /messages/{id}/attachments/{aid}/$value: the raw bytes, streamed."""
+        a, problem = self._attachment(request)
+        if problem is not None:
+            return problem
+        data = a["_bytes"]
+        resp = web.StreamResponse(headers={"Content-Type": a["contentType"]})
+        resp.content_length = len(data)
+        await resp.prepare(request)
+        for start in range(0, len(data), 64 * 1024):
+            await resp.write(data[start:start + 64 * 1024])
+        await resp.write_eof()
+        return resp
 
     async def _inbox_folder(self, request: web.Request) -> web.Response:
         return web.json_response({"id": "inbox", "displayName": "Inbox", "totalItemCount": len(self.inbox())})
