@@ -5,7 +5,9 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from governance import actions
 from governance.calendar import WorkingCalendar, next_review_due
@@ -40,7 +42,10 @@ from governance.case_model import (
 )
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
-from governance.preset import Preset
+from governance.preset import Preset, Stage
+
+# What a stage's step returns: the new case and the events that follow.
+Step = tuple[Case, list[Event]]
 
 # ------------------------------------------------------------------ applying
 
@@ -75,13 +80,15 @@ def apply(
     return Outcome(new_case, tuple(events))
 
 
-def _withdraw(preset, case, stage, action, actor, today, cal, text):
+def _withdraw(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     case = logged(case, today, actor, "withdraw", f"Withdrawn: {text}")
     case = dataclasses.replace(case, status="withdrawn", step="closed")
     return case, [CaseClosed("withdrawn"), Notify("ro", f"Withdrawn: {case.document_name}", text or "", cc=("rsm",))]
 
 
-def _agree_need(preset, case, stage, action, actor, today, cal, text):
+def _agree_need(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+                text: str | None) -> Step:
     if action.kind == "agree_need":
         case = logged(case, today, actor, "agree_need", "Need agreed")
         case, events = advance(preset, case, today, cal)
@@ -97,7 +104,8 @@ def _agree_need(preset, case, stage, action, actor, today, cal, text):
     return dataclasses.replace(case, step="awaiting"), [Notify(stage.by or "", f"More information: {case.document_name}", text or "")]
 
 
-def _draft(preset, case, stage, action, actor, today, cal, text):
+def _draft(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+           text: str | None) -> Step:
     data = action.data or {}
     if action.kind == "record_eia":
         required = _yes_no(data.get("required"), "Is an Equality Impact Assessment needed? Answer yes or no.")
@@ -112,6 +120,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
+        assert first_sign_off is not None, "the preset reader refuses a route without a sign-off stage"
         statement = preset.no_change_statement.format(name=case.document_name)
         case = dataclasses.replace(case, flags={**case.flags, "no_change": True})
         case = logged(case, today, actor, "no_change", statement)
@@ -136,7 +145,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
     return advance(preset, case, today, cal)
 
 
-def _yes_no(value, question: str) -> bool:
+def _yes_no(value: Any, question: str) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("yes", "y", "true"):
@@ -146,13 +155,15 @@ def _yes_no(value, question: str) -> bool:
     raise MissingInformation(question)
 
 
-def _legal(preset, case, stage, action, actor, today, cal, text):
+def _legal(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+           text: str | None) -> Step:
     case = logged(case, today, actor, "legal_cleared", "Legal review complete" + (f": {text}" if text else ""))
     case, events = advance(preset, case, today, cal)
     return case, [Notify("ro", f"Legal review complete: {case.document_name}", text or "No comments."), *events]
 
 
-def _consult(preset, case, stage, action, actor, today, cal, text):
+def _consult(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+             text: str | None) -> Step:
     if action.kind in ("respond_agree", "respond_comment"):
         if actor.person_id in case.responses:
             raise NotAllowed("You have already responded to this consultation.")
@@ -173,7 +184,8 @@ def _consult(preset, case, stage, action, actor, today, cal, text):
     return case, [ConsultationClosed(silent), *events]
 
 
-def _sign_off(preset, case, stage, action, actor, today, cal, text):
+def _sign_off(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     kind = action.kind
     name = case.document_name
     if case.step == "conditions":
@@ -215,8 +227,11 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         return case, [Notify("ro", f"Approved: {name}", f"Approved at {stage.label}."), *events]
     if kind == "approve_by_vote":
         votes = (action.data or {})
+        given_for, given_against = votes.get("for"), votes.get("against")
         try:
-            for_, against = int(votes.get("for")), int(votes.get("against"))
+            if given_for is None or given_against is None:
+                raise TypeError("a count is missing")
+            for_, against = int(given_for), int(given_against)
         except (TypeError, ValueError):
             raise MissingInformation("Please give the votes for and against as whole numbers.") from None
         if for_ <= against:
@@ -237,6 +252,7 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         return case, [Notify("ro", f"Approved with conditions: {name}",
                              f"Please amend the draft as follows, then resubmit it for {checker_label} to check: {text}")]
     if kind in ("defer", "refer"):
+        assert stage.escalate_to, "defer and refer are offered only where the stage escalates (candidate_actions)"
         target = route_of(preset, case).stage(stage.escalate_to)
         case = dataclasses.replace(
             case,
@@ -256,7 +272,7 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
     return case, [Notify("ro", f"Not approved: {name}", text or "")]
 
 
-def _after_approval(preset, case, stage, today, cal):
+def _after_approval(preset: Preset, case: Case, stage: Stage, today: date, cal: WorkingCalendar) -> Step:
     if not stage_approved(case, stage):
         return case, []  # NCT-7: waiting for the other RSMs
     if case.flags.get("no_change"):
@@ -273,14 +289,17 @@ def _after_approval(preset, case, stage, today, cal):
     return advance(preset, case, today, cal)
 
 
-def _decision(preset, case, stage, action, actor, today, cal, text):
+def _decision(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     value = action.kind == "decide_yes"
+    assert stage.flag, "the preset reader refuses a decision stage without a flag"
     case = dataclasses.replace(case, flags={**case.flags, stage.flag: value})
     case = logged(case, today, actor, action.kind, f"{stage.label} {'Yes' if value else 'No'}")
     return advance(preset, case, today, cal)
 
 
-def _publish(preset, case, stage, action, actor, today, cal, text):
+def _publish(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+             text: str | None) -> Step:
     data = action.data or {}
     version = str(data.get("version") or "").strip()
     if not version:
@@ -299,7 +318,7 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
                   Notify("ro", f"Published: {case.document_name}", f"Version {version} is published.", cc=("rsm",))]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Preset, Case, Stage, Action, Actor, date, WorkingCalendar, str | None], Step]] = {
     "agree_need": _agree_need,
     "draft": _draft,
     "legal_review": _legal,

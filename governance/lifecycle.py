@@ -153,7 +153,7 @@ def with_participants(case: Case, role: str, people: tuple[str, ...], actor: Act
 
 def retire(preset: Preset, actor: Actor, document_name: str, reason: str | None) -> Notify:
     """Retiring a document: only whoever publishes documents in this process, with a reason."""
-    publisher = next((s.by for r in preset.routes.values() for s in r.stages if s.kind == "publish"), "ppo")
+    publisher = next((s.by for r in preset.routes.values() for s in r.stages if s.kind == "publish" and s.by), "ppo")
     if publisher not in actor.roles:
         raise WrongRole(f"Only the {preset.role_label(publisher)} can retire a document.")
     if not reason or not reason.strip():
