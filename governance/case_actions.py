@@ -53,7 +53,7 @@ Step = tuple[Case, list[Event]]
 def apply(
     preset: Preset, case: Case, action: Action, actor: Actor, today: date, *, calendar: WorkingCalendar | None = None
 ) -> Outcome:
-    cal = calendar or WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    cal = calendar or WorkingCalendar(preset.nation)
     if case.preset != preset.key:
         raise NotAllowed("This case belongs to another organisation's process.")
     if not case.is_open:

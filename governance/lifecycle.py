@@ -111,7 +111,7 @@ def start_case(
         if reason not in preset.amendment_reasons:
             raise MissingInformation(f"'{reason}' is not an allowed reason for an out-of-cycle amendment: " + "; ".join(preset.amendment_reasons) + ".")
     route = preset.route_for(kind, document_type, category)
-    cal = calendar or WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    cal = calendar or WorkingCalendar(preset.nation)
     parts = {k: tuple(v) for k, v in (participants or {}).items()}
     first = next(s for s in route.stages if not s.optional and not s.when)
     case = Case(
