@@ -16,6 +16,7 @@ import io
 import re
 import ssl
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -198,7 +199,7 @@ class GraphDirectory:
             next_url = page.get("@odata.nextLink")
         return items
 
-    async def read(self, groups: dict[str, str]) -> tuple[list[Entry], frozenset[str]]:
+    async def read(self, role_groups: Mapping[str, str]) -> tuple[list[Entry], frozenset[str]]:
         try:
             token = await self._token()
         finally:
@@ -213,10 +214,10 @@ class GraphDirectory:
 
             managers = await asyncio.gather(*(manager_of(u["id"]) for u in users))
             members: dict[str, set[str]] = {}
-            for role, gid in groups.items():
+            for role, gid in role_groups.items():
                 for m in await self._pages(session, f"{self.base}/groups/{quote(gid)}/members?$select=id", token):
                     members.setdefault(m["id"], set()).add(role)
-        managed = frozenset(groups)
+        managed = frozenset(role_groups)
         entries = []
         for u, mgr in zip(users, managers, strict=True):
             email = (u.get("mail") or u.get("userPrincipalName") or "").lower() or None

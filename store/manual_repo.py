@@ -76,7 +76,7 @@ class ManualRepo:
     async def texts(self) -> list[tuple[str, str | None, str]]:
         """(title, section, text) of every chapter: the words the typo corrector may suggest."""
         stmt = select(ManualChapter.title, ManualChapter.section, ManualChapter.text)
-        return [tuple(r) for r in (await self.s.execute(stmt)).all()]
+        return [(title, section, text) for title, section, text in (await self.s.execute(stmt)).all()]
 
     async def generation(self) -> tuple:
         """Changes whenever the searchable content may have changed (cache key)."""
@@ -120,7 +120,7 @@ class ManualRepo:
 
     async def amendment_keys(self) -> set[tuple[str, str, str]]:
         rows = (await self.s.execute(select(ManualAmendment.update_label, ManualAmendment.kind, ManualAmendment.title))).all()
-        return {tuple(r) for r in rows}
+        return {(label, kind, title) for label, kind, title in rows}
 
     async def add_amendment(self, **fields: Any) -> ManualAmendment:
         row = ManualAmendment(**fields)

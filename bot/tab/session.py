@@ -112,4 +112,4 @@ def set_cookie(name: str, value: str, max_age: int, path: str = PATH) -> str:
 
 
 def csrf_ok(session: Session | None, sent: str | None) -> bool:
-    return bool(session and sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
+    return session is not None and bool(sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
