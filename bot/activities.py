@@ -25,7 +25,8 @@ GROUP_CONVERSATIONS = {"groupChat", "channel"}
 def tenant_id_of(activity: Activity) -> str | None:
     """Teams sends `tenantId`; the SDK schema maps `tenantID`, so read it ourselves (trap 7)."""
     data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
+    given = data.get("tenant")
+    tenant: dict[str, Any] = given if isinstance(given, dict) else {}
     if isinstance(tenant.get("id"), str):
         return tenant["id"]
     conv = activity.conversation

@@ -64,7 +64,7 @@ class PolicybotAdapter(CloudAdapter):
         self.use(self.invokes)
         self.use(self.typing)
 
-    async def process(self, request: web.Request, bot: Bot, ws_response=None) -> web.Response:  # type: ignore[override]
+    async def process(self, request: web.Request, bot: Bot, ws_response=None) -> web.Response:
         if request.method != "POST":
             return problem(405, "Use POST to send activities.")
         ctype = request.headers.get("Content-Type", "")

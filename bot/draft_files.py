@@ -172,7 +172,10 @@ class DraftFiles:
                 comparison = await draft_delivery.compare_versions(self.services, ident, str(ref), int(old), int(new))
                 path = comparison.redline
             else:
-                item = await draft_delivery.draft_for(self.services, ident, int(context.get("case")), int(context.get("draft")))
+                case_no, draft_no = context.get("case"), context.get("draft")
+                if case_no is None or draft_no is None:
+                    raise TypeError("the card's context names no case or no draft")
+                item = await draft_delivery.draft_for(self.services, ident, int(case_no), int(draft_no))
                 path = item.path
             await files.upload(info.upload_url, path, path.stat().st_size)
         except (GovernanceError, files.DownloadError, TypeError, ValueError, OSError) as exc:

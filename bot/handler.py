@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from botbuilder.core import (
     ConversationState,
@@ -204,7 +205,8 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
         return InvokeResponse(status=200, body=body)
 
     async def card_action(self, turn_context: TurnContext, action: dict) -> dict:
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        given = action.get("data")
+        data: dict[str, Any] = given if isinstance(given, dict) else {}
         verb = action.get("verb")
         ident = identity_of(turn_context.activity)
         if verb == "draft":  # "Open the draft": the file comes as its own message
@@ -223,8 +225,8 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
             reply = case_render.case_reply(view, f"To submit the draft, attach the Word document to your next message "
                                                  f"(add 'case {view.id}' and whether the change is editorial or substantive).")
             return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}
-        if verb == "command" and draft_delivery.compare_request(data.get("command")):
-            await self.send_comparison(turn_context, ident, *draft_delivery.compare_request(data["command"]))
+        if verb == "command" and (compare := draft_delivery.compare_request(data.get("command"))):
+            await self.send_comparison(turn_context, ident, *compare)
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Comparing the versions."}
         if verb == ANSWER_VERB:  # Helpful / Not what I needed on an answer (issue 16)
             response = await self.router.answer_button(ident, data)

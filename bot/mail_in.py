@@ -83,7 +83,7 @@ class _Capture(BotAdapter):
     async def delete_activity(self, context: TurnContext, reference):
         return None
 
-    async def continue_conversation(self, reference, callback, *args, **kwargs):  # type: ignore[override]
+    async def continue_conversation(self, reference, callback, *args, **kwargs):
         if self.real is None:
             raise RuntimeError("no channel adapter to continue a conversation")
         return await self.real.continue_conversation(reference, callback, *args, **kwargs)
@@ -105,10 +105,10 @@ class MailIn(SubscriptionUpkeep):
         files.add_source(mailbox.user + "/messages/", mailbox.open_attachment)  # attachments fetched as drafts
 
     # ------------------------------------------------------------------ the sweep
-    async def sweep(self) -> Counter:
+    async def sweep(self) -> Counter[str]:
         """Read what changed in the inbox (delta), then handle every message not yet done."""
         async with self._sweeping:
-            got = Counter()
+            got: Counter[str] = Counter()
             got["recorded"] = await self.pull()
             got.update(await self.process_due())
             return got
@@ -195,6 +195,8 @@ class MailIn(SubscriptionUpkeep):
     async def _one(self, row_id: int) -> str:
         async with self.services.uow() as uow:
             row = await MailInRepo(uow.session).get(row_id)
+        if row is None:
+            raise LookupError(f"mail {row_id} is not in the mail-in table")
         status, resend = row.status, row.status == "turned" and (row.attempts or 0) > 1
         if status in ("new", "turning"):
             try:
@@ -214,6 +216,8 @@ class MailIn(SubscriptionUpkeep):
             status = "turned"
             async with self.services.uow() as uow:
                 row = await MailInRepo(uow.session).get(row_id)
+            if row is None:
+                raise LookupError(f"mail {row_id} left the mail-in table while it was turned")
         if status == "turned":
             if not row.reply_text:
                 pass  # nothing to answer (an automatic message)
@@ -245,6 +249,7 @@ class MailIn(SubscriptionUpkeep):
         if problem:
             log.warning("mail %s from %s refused: %s", row.internet_message_id, sender.address if sender else "?", problem)
             return WORK_ACCOUNT, f"<p>{WORK_ACCOUNT}</p>", case_id, problem[:200]
+        assert sender is not None, "sender_problem refuses a message without a From address"
         async with self.services.uow() as uow:
             repo = MailInRepo(uow.session)
             if row.status == "turning" and row.audit_mark is not None and await repo.acted_since(sender.address, row.audit_mark):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
@@ -24,20 +23,13 @@ from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
 from connectors.http import RETRYABLE_HTTP, retry_after
-from services.ports import PermanentSendError, TransientSendError
+from services.ports import PermanentSendError, SentActivity, TransientSendError
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
 
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 IN_CALL_TRIES = 3
-
-
-@dataclass(frozen=True)
-class Sent:
-    conversation_id: str
-    activity_id: str | None
-    service_url: str
 
 
 class TeamsSender:
@@ -144,9 +136,9 @@ class TeamsSender:
                 raise TransientSendError(f"could not reach Teams at {url}: {exc!r}") from exc
         raise TransientSendError("Teams kept refusing")  # pragma: no cover - the loop always returns or raises
 
-    async def send(self, person_id: str, reply: Reply) -> Sent:
+    async def send(self, person_id: str, message: Reply) -> SentActivity:
         service_url, conversation_id, tenant, reference = await self._where(person_id)
-        activity = to_activity(reply, "msteams").serialize()
+        activity = to_activity(message, "msteams").serialize()
         activity["conversation"] = {"id": conversation_id, **({"tenantId": tenant} if tenant else {})}
         if reference.get("bot"):
             activity["from"] = reference["bot"]
@@ -154,4 +146,4 @@ class TeamsSender:
             activity["recipient"] = reference["user"]
         url = f"{service_url.rstrip('/')}/v3/conversations/{quote(conversation_id, safe='')}/activities"
         data = await self._call("POST", url, activity, conversation_id, tenant)
-        return Sent(conversation_id, data.get("id") if isinstance(data, dict) else None, service_url)
+        return SentActivity(conversation_id, data.get("id") if isinstance(data, dict) else None, service_url)

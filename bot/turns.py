@@ -19,7 +19,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from botbuilder.core import CardFactory, InvokeResponse, Middleware, TurnContext
 from botbuilder.schema import Activity, ActivityTypes
@@ -35,7 +36,7 @@ class TypingIndicator(Middleware):
     def __init__(self, delay: float = 1.0, period: float = 3.0) -> None:
         self.delay, self.period = delay, period
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[Any]]):
         act = context.activity
         if (act.type != ActivityTypes.message or act.channel_id == "email"
                 or act.delivery_mode == "expectReplies"):
@@ -86,7 +87,7 @@ class InvokeDeadline(Middleware):
     def take_provisional(self, activity: Activity) -> InvokeResponse | None:
         return self.provisional.pop(id(activity), None)
 
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable]):
+    async def on_turn(self, context: TurnContext, logic: Callable[[], Coroutine[Any, Any, Any]]):
         if context.activity.type != ActivityTypes.invoke or context.activity.delivery_mode == "expectReplies":
             return await logic()
         context.on_send_activities(self._late_answers_become_messages)

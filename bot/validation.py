@@ -186,8 +186,21 @@ def _case_id(value: Any) -> Any:
     return value
 
 
-def Id(max_length: int, min_length: int = 1):  # noqa: N802 - a type alias maker
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_id_text)]
+def _account_id(value: str) -> str:
+    """An id, or on the email channel the sender's (possibly internationalised) address."""
+    return value if is_address(value) else _id_text(value)
+
+
+# Identifiers: bounded text, checked by _id_text (accounts and conversations may also be an email
+# address, internationalised included). One alias per bound, spelt out so a type checker reads them.
+AccountId = Annotated[str, Field(min_length=0, max_length=ACCOUNT_ID_MAX), AfterValidator(_account_id)]
+SenderId = Annotated[str, Field(min_length=1, max_length=ACCOUNT_ID_MAX), AfterValidator(_account_id)]
+AadId = Annotated[str, Field(min_length=0, max_length=AAD_ID_MAX), AfterValidator(_id_text)]
+ConversationId = Annotated[str, Field(min_length=1, max_length=CONVERSATION_ID_MAX), AfterValidator(_account_id)]
+ConversationType = Annotated[str, Field(min_length=0, max_length=CONVERSATION_TYPE_MAX), AfterValidator(_id_text)]
+TenantId = Annotated[str, Field(min_length=0, max_length=TENANT_ID_MAX), AfterValidator(_id_text)]
+ActivityId = Annotated[str, Field(min_length=1, max_length=ACTIVITY_ID_MAX), AfterValidator(_id_text)]
+ChannelId = Annotated[str, Field(min_length=1, max_length=CHANNEL_ID_MAX), AfterValidator(_id_text)]
 
 
 Text = Annotated[str, Field(max_length=TEXT_MAX)]
@@ -201,30 +214,21 @@ class _Open(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True)
 
 
-def _account_id(value: str) -> str:
-    return value if is_address(value) else _id_text(value)
-
-
-def AccountId(max_length: int, min_length: int = 1):  # noqa: N802 - a type alias maker
-    """An id, or on the email channel the sender's (possibly internationalised) address."""
-    return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_account_id)]
-
-
 class Account(_Open):
-    id: AccountId(ACCOUNT_ID_MAX, 0) | None = None
+    id: AccountId | None = None
     name: Annotated[str, Field(max_length=NAME_MAX)] | None = None
-    aadObjectId: Id(AAD_ID_MAX, 0) | None = None
+    aadObjectId: AadId | None = None
     role: Short | None = None
 
 
 class FromAccount(Account):
-    id: AccountId(ACCOUNT_ID_MAX)
+    id: SenderId
 
 
 class Conversation(_Open):
-    id: AccountId(CONVERSATION_ID_MAX)
-    conversationType: Id(CONVERSATION_TYPE_MAX, 0) | None = None
-    tenantId: Id(TENANT_ID_MAX, 0) | None = None
+    id: ConversationId
+    conversationType: ConversationType | None = None
+    tenantId: TenantId | None = None
     name: Annotated[str, Field(max_length=NAME_MAX)] | None = None
     isGroup: bool | None = None
 
@@ -242,7 +246,7 @@ class Entity(_Open):
 
 
 class Tenant(_Open):
-    id: Id(TENANT_ID_MAX, 0) | None = None
+    id: TenantId | None = None
 
 
 class ChannelData(_Open):
@@ -260,13 +264,13 @@ class CardData(_Open):
 
 class _Activity(_Open):
     type: Literal[ACTIVITY_TYPES]  # type: ignore[valid-type]
-    id: Id(ACTIVITY_ID_MAX) | None = None
-    channelId: Id(CHANNEL_ID_MAX)
+    id: ActivityId | None = None
+    channelId: ChannelId
     serviceUrl: Annotated[str, Field(max_length=SERVICE_URL_MAX), AfterValidator(_service_url)]
     conversation: Conversation
     from_: Account | None = Field(default=None, alias="from")
     recipient: Account | None = None
-    replyToId: Id(ACTIVITY_ID_MAX) | None = None
+    replyToId: ActivityId | None = None
     timestamp: Short | None = None
     localTimestamp: Short | None = None
     locale: Short | None = None

@@ -16,6 +16,7 @@ import io
 import re
 import ssl
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -83,7 +84,9 @@ def read_people_csv(path: str | Path) -> tuple[list[Entry], list[str]]:
     fields = [_CSV_BY_HEADING.get(norm_heading(h)) for h in rows[0]]
     if "name" not in fields or "email" not in fields:
         raise BadInput(f"{p.name} needs a Name and an Email column in its first row.")
-    entries, rejected, seen = [], [], {}
+    entries: list[Entry] = []
+    rejected: list[str] = []
+    seen: dict[str, int] = {}
     for n, row in enumerate(rows[1:], start=2):
         if not any(collapse(c) for c in row):
             continue
@@ -135,13 +138,13 @@ class GraphDirectory:
         self.scope = scope or f"{origin}/.default"
         self._client_id, self._secret = client_id, client_secret
         self._authority_host = authority_host.rstrip("/")
-        self._http = None
-        self._app = None  # made on first use, off the event loop: MSAL fetches the tenant's metadata then
+        self._http: requests.Session | None = None
+        self._app: ConfidentialClientApplication | None = None  # made on first use, off the event loop: MSAL fetches the tenant's metadata then
         self._limit = asyncio.Semaphore(concurrency)
         self.requests = 0
         self._ca_file = ca_file
 
-    def _acquire(self) -> dict:
+    def _acquire(self) -> dict[str, Any]:
         if self._app is None:
             self._http = requests.Session()  # ours, so its connections are closed when we are done
 
@@ -169,7 +172,7 @@ class GraphDirectory:
                                  f"({result.get('error', 'unknown error')}): check the client id, secret and tenant.")
         return result["access_token"]
 
-    async def _get(self, session, url: str, token: str, *, missing_ok: bool = False) -> dict | None:
+    async def _get(self, session, url: str, token: str, *, missing_ok: bool = False) -> dict[str, Any] | None:
         for attempt in range(4):
             async with self._limit:
                 self.requests += 1
@@ -186,15 +189,17 @@ class GraphDirectory:
             await asyncio.sleep(delay)
         raise DirectoryError("Microsoft Graph kept asking us to slow down; try again later.")
 
-    async def _pages(self, session, url: str, token: str) -> list[dict]:
-        items: list[dict] = []
-        while url:
-            page = await self._get(session, url, token)
+    async def _pages(self, session, url: str, token: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        next_url: str | None = url
+        while next_url:
+            page = await self._get(session, next_url, token)
+            assert page is not None, "only missing_ok=True answers None"
             items += page.get("value", [])
-            url = page.get("@odata.nextLink")
+            next_url = page.get("@odata.nextLink")
         return items
 
-    async def read(self, groups: dict[str, str]) -> tuple[list[Entry], frozenset[str]]:
+    async def read(self, role_groups: Mapping[str, str]) -> tuple[list[Entry], frozenset[str]]:
         try:
             token = await self._token()
         finally:
@@ -209,10 +214,10 @@ class GraphDirectory:
 
             managers = await asyncio.gather(*(manager_of(u["id"]) for u in users))
             members: dict[str, set[str]] = {}
-            for role, gid in groups.items():
+            for role, gid in role_groups.items():
                 for m in await self._pages(session, f"{self.base}/groups/{quote(gid)}/members?$select=id", token):
                     members.setdefault(m["id"], set()).add(role)
-        managed = frozenset(groups)
+        managed = frozenset(role_groups)
         entries = []
         for u, mgr in zip(users, managers, strict=True):
             email = (u.get("mail") or u.get("userPrincipalName") or "").lower() or None

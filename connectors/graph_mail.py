@@ -52,7 +52,7 @@ class GraphMailError(Exception):
 
 @dataclass(frozen=True)
 class DeltaPage:
-    messages: list[dict]  # new or changed messages (removals are left out)
+    messages: list[dict[str, Any]]  # new or changed messages (removals are left out)
     next_link: str | None  # more pages in this round
     delta_link: str | None  # the round is over: keep this for the next one
 
@@ -81,7 +81,7 @@ class GraphMailbox:
         return f"{self.base}/users/{quote(self.mailbox)}"
 
     # ------------------------------------------------------------------ plumbing
-    def _acquire(self) -> dict:
+    def _acquire(self) -> dict[str, Any]:
         if self._app is None:
             try:
                 self._app = self._make_app()
@@ -160,7 +160,7 @@ class GraphMailbox:
         items = [m for m in body.get("value", []) if "@removed" not in m]
         return DeltaPage(items, body.get("@odata.nextLink"), body.get("@odata.deltaLink"))
 
-    async def message(self, message_id: str) -> dict:
+    async def message(self, message_id: str) -> dict[str, Any]:
         return await self.call("GET", f"{self.user}/messages/{quote(message_id)}?$select={MESSAGE_FIELDS}",
                                label="GET message")
 
@@ -240,13 +240,13 @@ class GraphMailbox:
     def resource(self) -> str:
         return f"users/{self.mailbox}/mailFolders('inbox')/messages"
 
-    async def subscribe(self, notification_url: str, client_state: str, expires: datetime) -> dict:
+    async def subscribe(self, notification_url: str, client_state: str, expires: datetime) -> dict[str, Any]:
         return await self.call("POST", f"{self.base}/subscriptions", label="POST subscriptions", ok=(201,), json={
             "changeType": "created", "notificationUrl": notification_url, "lifecycleNotificationUrl": notification_url,
             "resource": self.resource(), "expirationDateTime": _iso(expires), "clientState": client_state,
         })
 
-    async def renew(self, subscription_id: str, expires: datetime) -> dict:
+    async def renew(self, subscription_id: str, expires: datetime) -> dict[str, Any]:
         return await self.call("PATCH", f"{self.base}/subscriptions/{subscription_id}", label="PATCH subscriptions",
                                json={"expirationDateTime": _iso(expires)})
 

@@ -16,7 +16,7 @@ import smtplib
 import ssl
 import time
 from collections import deque
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from collections.abc import Awaitable, Callable
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -60,7 +60,7 @@ def subject_with_case(subject: str, key: str) -> str:
     return f"{subject} [case {case}]"
 
 
-def calendar_file(email: Email, domain: str, now: datetime) -> bytes:
+def calendar_file(email: Email, due_on: date, domain: str, now: datetime) -> bytes:
     """An all-day calendar entry for the deadline, with a reminder the working morning before."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policybot//reminders//EN")
@@ -69,8 +69,8 @@ def calendar_file(email: Email, domain: str, now: datetime) -> bytes:
     ev = icalendar.Event()
     ev.add("uid", f"{hashlib.sha256(email.key.encode()).hexdigest()[:32]}@{domain}")
     ev.add("dtstamp", now)
-    ev.add("dtstart", email.due_on)
-    ev.add("dtend", email.due_on + timedelta(days=1))
+    ev.add("dtstart", due_on)
+    ev.add("dtend", due_on + timedelta(days=1))
     ev.add("summary", email.due_summary or email.subject)
     ev.add("description", email.text)
     ev.add("transp", "TRANSPARENT")
@@ -101,7 +101,7 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     msg.set_content(email.text)
     msg.add_alternative(email.html, subtype="html")
     if email.due_on:
-        msg.add_attachment(calendar_file(email, domain, now), maintype="text", subtype="calendar",
+        msg.add_attachment(calendar_file(email, email.due_on, domain, now), maintype="text", subtype="calendar",
                            filename="deadline.ics", params={"method": "PUBLISH"})
     for att in email.attachments:
         maintype, subtype = att.mime_type.split("/", 1)

@@ -25,6 +25,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.worksheet import Worksheet
 
 from governance.dates import numeric_date
 from services.errors import BadInput
@@ -146,7 +147,8 @@ class SpreadsheetFiles:
         if p.suffix.lower() not in XLSX:
             raise BadInput(f"{p.name}: I can write .xlsx or .csv. Name the file e.g. register.xlsx.")
         wb = OpenpyxlWorkbook()
-        wb.remove(wb.active)
+        if isinstance(wb.active, Worksheet):  # a new workbook starts with one empty sheet
+            wb.remove(wb.active)
         for sheet in workbook.sheets:
             ws = wb.create_sheet(sheet.name[:31])
             self._write_sheet(ws, sheet)
@@ -175,7 +177,7 @@ class SpreadsheetFiles:
         widths = [0] * width
         # Styling a cell through openpyxl's proxies hashes every style part: style one cell of each
         # kind that way, then give the others a copy of its style array (ten times faster on big sheets).
-        protos: dict[tuple, object] = {}
+        protos: dict[tuple[Any, ...], object] = {}
         for r, row in enumerate(sheet.cells):
             rgb = sheet.fills.get(r)
             heading = r == sheet.heading_row

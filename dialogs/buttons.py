@@ -26,8 +26,8 @@ TRUE_WORDS = ("true", "1", "yes", "on")
 async def card_action(services: Services, ident: ChannelIdentity, data: dict) -> Response:
     """A decision button on a case card (Action.Execute verb 'case')."""
     try:
-        case_id = int(data.get("case"))
-        expected = int(data.get("case_version"))
+        case_id = int(data.get("case", ""))  # missing: a ValueError, as a word would be
+        expected = int(data.get("case_version", ""))
     except (TypeError, ValueError):
         return Response(messages.error_reply("That button is missing its case. Type 'my tasks' to see your cases."))
     action = data.get("action")

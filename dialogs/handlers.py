@@ -15,7 +15,7 @@ from dialogs.commands import FILE_WORDS, TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
 from dialogs.response import Response
-from dialogs.turn import Handler, Turn, ask_form, original, typed_date
+from dialogs.turn import Handler, Turn, ask_form, command_of, original, typed_date
 from governance import glossary
 from governance.actions import ActionId
 from governance.dates import parse_date
@@ -160,7 +160,9 @@ def decision_words(r: Reading) -> str:
 
 
 async def decide(t: Turn, r: Reading) -> Response:
-    c = r.command
+    c = command_of(r)
+    if c.action is None:  # the command table gives every deciding command its action
+        raise LookupError("a deciding command without an action")
     case_id = int(r.match["n"]) if r.match.get("n") else r.slots.case
     if case_id is None:
         return ask_form(c, "Which case? Give its number.")

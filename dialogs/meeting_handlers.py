@@ -57,7 +57,7 @@ async def move_item(t: Turn, r: Reading) -> Response:
     if n is None:
         return ask_form(r.command, "Which item?")
     out = await meetings.move_item(t.services, t.ident, n, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+    return Response(meeting_render.agenda_reply(out.agenda, out.message) if out.agenda else Reply(text=out.message), out.notices)
 
 
 async def action_done(t: Turn, r: Reading) -> Response:
@@ -98,7 +98,7 @@ async def reorder_item(t: Turn, r: Reading) -> Response:
         return ask_form(r.command, "Which item, and to which position?")
     to_number = 2 if words.lower() == "first" else int(words)  # item 1 is always the progress report
     out = await meetings.reorder_item(t.services, t.ident, n, to_number, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+    return Response(meeting_render.agenda_reply(out.agenda, out.message) if out.agenda else Reply(text=out.message), out.notices)
 
 
 async def add_item(t: Turn, r: Reading) -> Response:
@@ -107,7 +107,7 @@ async def add_item(t: Turn, r: Reading) -> Response:
         return ask_form(r.command, "What is the item?")
     title, section = meeting_words.item_and_section(words)
     out = await meetings.add_item(t.services, t.ident, title, section, _body(t, r))
-    return Response(meeting_render.agenda_reply(out.agenda, out.message), out.notices)
+    return Response(meeting_render.agenda_reply(out.agenda, out.message) if out.agenda else Reply(text=out.message), out.notices)
 
 
 async def attendance(t: Turn, r: Reading) -> Response:
@@ -144,8 +144,8 @@ async def record_outcome(t: Turn, r: Reading) -> Response:
         view, item, choices = await meetings.outcome_choices(t.services, t.ident, n, body)
         return Response(meeting_render.outcome_card(view, item, choices))
     out = await meetings.record_outcome(t.services, t.ident, n, outcome, note, votes=votes, body_name=body)
-    item = out.agenda.item(n) if out.agenda else None
-    reply = meeting_render.outcome_reply(out.agenda, item, out.message) if item else Reply(text=out.message)
+    recorded = out.agenda.item(n) if out.agenda else None
+    reply = meeting_render.outcome_reply(out.agenda, recorded, out.message) if out.agenda and recorded else Reply(text=out.message)
     return Response(reply, out.notices)
 
 

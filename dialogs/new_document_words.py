@@ -85,7 +85,8 @@ def question(services: Services, step: str, data: dict, setup: requests.RequestS
 def summary(data: dict, setup: requests.RequestSetup) -> list[tuple[str, str]]:
     """The request as (what, the person's words) pairs: a FactSet on the card, lines by email."""
     labels = {t.id: t.label for t in setup.types}
-    pairs = [("Subject", data.get("subject") or ""), ("Type", labels.get(data.get("type"), data.get("type")) or "")]
+    given_type = data.get("type")
+    pairs = [("Subject", data.get("subject") or ""), ("Type", (labels.get(given_type, given_type) if isinstance(given_type, str) else given_type) or "")]
     if data.get("category"):
         pairs.append(("Category", data["category"]))
     pairs += [("Service area", data.get("service_area") or ""), ("Why", data.get("reason") or ""),

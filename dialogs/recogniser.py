@@ -104,8 +104,8 @@ class Recogniser:
             self.command_words.setdefault(c.id, set()).update(toks)
         self._unknown = max(self.idf.values()) * 0.6
         self.by_token: dict[str, list[tuple[int, float]]] = {}
-        for i, ex in enumerate(self.examples):
-            for t, w in ex.weights.items():
+        for i, example in enumerate(self.examples):
+            for t, w in example.weights.items():
                 self.by_token.setdefault(t, []).append((i, w))
         self.by_letter: dict[str, tuple[str, ...]] = {}
         for t in self.vocab:
@@ -194,7 +194,7 @@ class Recogniser:
         parts = [p for p in _SPLIT.split(said) if p and p.strip()]
         if 2 <= len(parts) <= 6 and ":" not in said:
             first = self._read_one(parts[0], prefixes, known_refs, card_case, titles)
-            if first.kind in ("act", "confirm") and not first.missing:
+            if first.kind in ("act", "confirm") and first.command is not None and not first.missing:
                 for later in parts[1:]:
                     other = self._read_one(later, prefixes, known_refs, None)
                     if (other.kind in ("act", "confirm") and other.command and other.command.id != first.command.id

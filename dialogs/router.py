@@ -24,6 +24,7 @@ from dialogs import buttons, handlers
 from dialogs.commands import BY_ID, Command
 from dialogs.email_text import quoted_case, said_in_email, subject_case, subject_words
 from dialogs.handlers import Turn
+from dialogs.turn import command_of
 from dialogs.new_document import NewDocumentDialog
 from dialogs.normalise import mixed_scripts
 from dialogs.recogniser import (
@@ -111,7 +112,7 @@ class Router:
     async def _handle(self, turn: Turn, said: str, value: dict, state: dict | None, key: str) -> Response:
         note = None
         mine = state.get(key) if state is not None else None
-        if isinstance(mine, dict) and mine.get("name"):
+        if state is not None and isinstance(mine, dict) and mine.get("name"):
             if self._expired(mine):
                 del state[key]
                 note = self._expired_note(mine)
@@ -153,7 +154,7 @@ class Router:
             person = await resolve_person(uow, ident)
         roles = frozenset(person.role_names) if person is not None else frozenset()
         chair_roles = {b.chair_role for b in self.services.preset.bodies.values()}
-        chair_roles |= {getattr(b, "vice_chair_role", None) for b in self.services.preset.bodies.values()} - {None}
+        chair_roles |= {r for b in self.services.preset.bodies.values() if (r := getattr(b, "vice_chair_role", None)) is not None}
         turn = Turn(self.services, ident, said, value, person, person is not None, roles,
                     bool(roles & chair_roles), may_pause_nudges(roles))
         if state is not None:
@@ -205,10 +206,9 @@ class Router:
             return await self._question(turn, reading)
         if reading.kind == "choose":
             return self._offer_choice(turn, reading, state, key)
-        command = reading.command
         if reading.kind == "confirm":
             return self._confirm(turn, reading, state, key)
-        return await self._run(turn, command, reading, state, key)
+        return await self._run(turn, command_of(reading), reading, state, key)
 
     async def _run(self, turn: Turn, command: Command, reading: Reading, state: dict | None, key: str) -> Response:
         if command.id == "new_document":
@@ -250,10 +250,11 @@ class Router:
         return self.services.clock.now().isoformat()
 
     def _confirm(self, turn: Turn, reading: Reading, state: dict | None, key: str) -> Response:
-        said = self._say(reading.command, reading)
+        command = command_of(reading)
+        said = self._say(command, reading)
         if state is None:
             return Response(messages.did_you_mean([said], confirm=False))
-        state[key] = {"name": "confirm", "command": reading.command.id, "said": reading.slots.original,
+        state[key] = {"name": "confirm", "command": command.id, "said": reading.slots.original,
                       "touched": self._now(), "case": reading.slots.case}
         return Response(messages.did_you_mean([said], confirm=True))
 
@@ -337,7 +338,7 @@ class Router:
     def _new_document_words(reading: Reading) -> tuple[str | None, str | None]:
         g = reading.match
         if g:
-            kind = (g.get("type") or g.get("type2") or g.get("type3") or "").strip()
+            kind: str | None = (g.get("type") or g.get("type2") or g.get("type3") or "").strip()
             what = (g.get("@what") or g.get("@what2") or "").strip().rstrip(".!")
             return what or None, (None if kind in ("", "document") else kind)
         m = NEW_DOCUMENT_WORDS.search(reading.slots.original)

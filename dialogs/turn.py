@@ -14,6 +14,7 @@ from render import messages
 from services.context import Services
 from services.errors import BadInput
 from services.people.identity import ChannelIdentity
+from services.work import PersonRow
 
 
 @dataclass
@@ -22,7 +23,7 @@ class Turn:
     ident: ChannelIdentity
     said: str
     value: dict = field(default_factory=dict)
-    person: object | None = None  # the directory's person, resolved once per turn
+    person: PersonRow | None = None  # the directory's person, resolved once per turn
     known: bool = False
     roles: frozenset[str] = frozenset()
     chair: bool = False
@@ -43,11 +44,21 @@ def original(r: Reading, key: str) -> str:
     return r.match.get(f"@{key}", r.match.get(key, "")).strip()
 
 
-def ask_form(command: Command, what: str, r: Reading | None = None) -> Response:
+def ask_form(command: Command | None, what: str, r: Reading | None = None) -> Response:
+    """Ask for a missing argument with the command's own example (a handler's reading always names its command)."""
     if r is not None and r.slots.ambiguous:
         return Response(messages.error_reply("Which one? " + ", ".join(r.slots.ambiguous) + " all fit. Give the reference."))
+    if command is None:
+        return Response(messages.error_reply(what))
     example = command.examples[0]
     return Response(messages.error_reply(f"{what} For example: '{example}'."))
+
+
+def command_of(r: Reading) -> Command:
+    """The command a handler was called for: the router calls a handler only for a reading that has one."""
+    if r.command is None:
+        raise LookupError("a handler was called for a reading without a command")
+    return r.command
 
 
 def typed_date(words: str, today: date, what: str) -> date:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 import holidays
-from dateutil.rrule import rrulestr
+from dateutil.rrule import rrule, rruleset, rrulestr
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -151,7 +151,7 @@ class MeetingCalendar:
     added: frozenset[date] = field(default_factory=frozenset)
     cancelled: frozenset[date] = field(default_factory=frozenset)
 
-    def _rrule(self):
+    def _rrule(self) -> rrule | rruleset:
         return rrulestr(self.rule, dtstart=datetime.combine(self.anchor, datetime.min.time()))
 
     def occurrences(self, start: date, end: date) -> list[date]:

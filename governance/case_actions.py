@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from governance import actions
 from governance.calendar import ReviewInterval, WorkingCalendar, next_review_due
@@ -43,8 +45,11 @@ from governance.case_model import (
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
-from governance.preset import Preset
+from governance.preset import Preset, Stage
 from governance.votes import votes_needed
+
+# What a stage's step returns: the new case and the events that follow.
+Step = tuple[Case, list[Event]]
 
 # ------------------------------------------------------------------ applying
 
@@ -52,7 +57,7 @@ from governance.votes import votes_needed
 def apply(
     preset: Preset, case: Case, action: Action, actor: Actor, today: date, *, calendar: WorkingCalendar | None = None
 ) -> Outcome:
-    cal = calendar or WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    cal = calendar or WorkingCalendar(preset.nation)
     if case.preset != preset.key:
         raise NotAllowed("This case belongs to another organisation's process.")
     if not case.is_open:
@@ -85,7 +90,7 @@ def apply(
 _REVIEW_IN = re.compile(r"\breview(?:ed)?\s+(?:schedule\s*:?\s*)?(?:in|every|after|of)?\s*(\d{1,2})\s*months?\b", re.IGNORECASE)
 
 
-def agreed_interval(case) -> ReviewInterval | None:
+def agreed_interval(case: Case) -> ReviewInterval | None:
     """DOR-3: the review schedule the deciding body agreed with its approval ('approve case 4: review
     in 6 months'); the latest one said wins. None: the document type's own interval (the default)."""
     for d in reversed(case.decisions):
@@ -95,13 +100,15 @@ def agreed_interval(case) -> ReviewInterval | None:
     return None
 
 
-def _withdraw(preset, case, stage, action, actor, today, cal, text):
+def _withdraw(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     case = logged(case, today, actor, "withdraw", f"Withdrawn: {text}")
     case = dataclasses.replace(case, status="withdrawn", step="closed")
     return case, [CaseClosed("withdrawn"), Notify("ro", f"Withdrawn: {case.document_name}", text or "", cc=("rsm",))]
 
 
-def _agree_need(preset, case, stage, action, actor, today, cal, text):
+def _agree_need(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+                text: str | None) -> Step:
     if action.kind == "agree_need":
         case = logged(case, today, actor, "agree_need", "Need agreed")
         case, events = advance(preset, case, today, cal)
@@ -117,7 +124,8 @@ def _agree_need(preset, case, stage, action, actor, today, cal, text):
     return dataclasses.replace(case, step="awaiting"), [Notify(stage.by or "", f"More information: {case.document_name}", text or "")]
 
 
-def _draft(preset, case, stage, action, actor, today, cal, text):
+def _draft(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+           text: str | None) -> Step:
     data = action.data or {}
     if action.kind == "record_eia":
         required = _yes_no(data.get("required"), "Is an Equality Impact Assessment needed? Answer yes or no.")
@@ -134,6 +142,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
         return tick(preset, case, actor, today, data, text), []
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
+        assert first_sign_off is not None, "the preset reader refuses a route without a sign-off stage"
         statement = preset.no_change_statement.format(name=case.title)
         if case.kind == "unscheduled_review" and not text:
             raise MissingInformation("Please say why no changes are needed: your explanation goes to whoever prompted "
@@ -166,7 +175,7 @@ def _draft(preset, case, stage, action, actor, today, cal, text):
     return advance(preset, case, today, cal)
 
 
-def _yes_no(value, question: str) -> bool:
+def _yes_no(value: Any, question: str) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("yes", "y", "true"):
@@ -176,13 +185,15 @@ def _yes_no(value, question: str) -> bool:
     raise MissingInformation(question)
 
 
-def _legal(preset, case, stage, action, actor, today, cal, text):
+def _legal(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+           text: str | None) -> Step:
     case = logged(case, today, actor, "legal_cleared", "Legal review complete" + (f": {text}" if text else ""))
     case, events = advance(preset, case, today, cal)
     return case, [Notify("ro", f"Legal review complete: {case.document_name}", text or "No comments."), *events]
 
 
-def _consult(preset, case, stage, action, actor, today, cal, text):
+def _consult(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+             text: str | None) -> Step:
     if action.kind in ("respond_agree", "respond_comment"):
         if actor.person_id in case.responses:
             raise NotAllowed("You have already responded to this consultation.")
@@ -203,7 +214,8 @@ def _consult(preset, case, stage, action, actor, today, cal, text):
     return case, [ConsultationClosed(silent), *events]
 
 
-def _sign_off(preset, case, stage, action, actor, today, cal, text):
+def _sign_off(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     kind = action.kind
     name = case.document_name
     if case.step == "conditions":
@@ -245,10 +257,13 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         return case, [Notify("ro", f"Approved: {name}", f"Approved at {stage.label}."), *events]
     if kind == "approve_by_vote":
         votes = (action.data or {})
+        given_for, given_against = votes.get("for"), votes.get("against")
         try:
-            for_, against = int(votes.get("for")), int(votes.get("against"))
+            if given_for is None or given_against is None:
+                raise TypeError("a count is missing")
+            for_, against = int(given_for), int(given_against)
         except (TypeError, ValueError):  # typed as people type them: '4 for, 3 against' (DOR-4)
-            for_, against = votes_needed(" ".join(str(x) for x in (votes.get("for"), votes.get("against"), text) if x))
+            for_, against = votes_needed(" ".join(str(x) for x in (given_for, given_against, text) if x))
         if for_ <= against:
             raise NotAllowed(f"The vote did not carry ({for_} for, {against} against), so it is not approved. Refer it instead.")
         case = dataclasses.replace(case, decisions=case.decisions + (Decision(stage.id, actor.person_id, "approve_by_vote", today, text or f"{for_} for, {against} against"),))
@@ -267,6 +282,7 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
         return case, [Notify("ro", f"Approved with conditions: {name}",
                              f"Please amend the draft as follows, then resubmit it for {checker_label} to check: {text}")]
     if kind in ("defer", "refer"):
+        assert stage.escalate_to, "defer and refer are offered only where the stage escalates (candidate_actions)"
         target = route_of(preset, case).stage(stage.escalate_to)
         case = dataclasses.replace(
             case,
@@ -292,7 +308,7 @@ def _sign_off(preset, case, stage, action, actor, today, cal, text):
     return case, [Notify("ro", f"Not approved: {name}", text or "")]
 
 
-def _after_approval(preset, case, stage, today, cal):
+def _after_approval(preset: Preset, case: Case, stage: Stage, today: date, cal: WorkingCalendar) -> Step:
     if not stage_approved(case, stage):
         return case, []  # NCT-7: waiting for the other RSMs
     if case.flags.get("no_change"):
@@ -306,14 +322,17 @@ def _after_approval(preset, case, stage, today, cal):
     return advance(preset, case, today, cal)
 
 
-def _decision(preset, case, stage, action, actor, today, cal, text):
+def _decision(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+              text: str | None) -> Step:
     value = action.kind == "decide_yes"
+    assert stage.flag, "the preset reader refuses a decision stage without a flag"
     case = dataclasses.replace(case, flags={**case.flags, stage.flag: value})
     case = logged(case, today, actor, action.kind, f"{stage.label} {'Yes' if value else 'No'}")
     return advance(preset, case, today, cal)
 
 
-def _publish(preset, case, stage, action, actor, today, cal, text):
+def _publish(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
+             text: str | None) -> Step:
     data = {**edition_words(text if action.kind == "published_in_edition" else None), **{k: v for k, v in (action.data or {}).items() if v}}
     if action.kind == "submit_to_publisher":  # NCT-10, first step: with the publisher for the next edition
         case = dataclasses.replace(case, step="submitted")
@@ -342,7 +361,7 @@ def _publish(preset, case, stage, action, actor, today, cal, text):
                   Notify("ro", f"Published: {case.document_name}", f"Version {version} is published{where}.", cc=("rsm",))]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Preset, Case, Stage, Action, Actor, date, WorkingCalendar, str | None], Step]] = {
     "agree_need": _agree_need,
     "draft": _draft,
     "legal_review": _legal,

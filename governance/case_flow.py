@@ -4,6 +4,7 @@ are open now and who must act. Pure; governance/case_actions.py applies the acti
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 
 from governance import actions
@@ -201,7 +202,7 @@ def _sign_off_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[st
     return []
 
 
-_ACTIONS_OF_STAGE = {
+_ACTIONS_OF_STAGE: dict[str, Callable[[Preset, Case, Stage], list[tuple[str, str]]]] = {
     "agree_need": _agree_need_actions,
     "draft": _draft_actions,
     "legal_review": lambda preset, case, stage: [("legal_cleared", stage.by or "legal")],

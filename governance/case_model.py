@@ -200,11 +200,11 @@ def _dec(v: Any) -> Any:
     return v
 
 
-def case_to_dict(case: Case) -> dict:
-    return _enc(case)
+def case_to_dict(case: Case) -> dict[str, Any]:
+    return {f.name: _enc(getattr(case, f.name)) for f in dataclasses.fields(case)}
 
 
-def case_from_dict(d: Mapping) -> Case:
+def case_from_dict(d: Mapping[str, Any]) -> Case:
     raw = _dec(dict(d))
     raw["participants"] = {k: tuple(v) for k, v in raw.get("participants", {}).items()}
     raw["decisions"] = tuple(Decision(**x) for x in raw.get("decisions", []))

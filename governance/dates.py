@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import dateparser
@@ -84,7 +84,7 @@ def short_day_month(d: date | None, missing: str = "not set") -> str:
     return f"{d.day} {calendar.month_abbr[d.month]}" if d else missing
 
 
-def time_of_day(at: datetime) -> str:
+def time_of_day(at: datetime | time) -> str:
     return f"{at.hour:02d}:{at.minute:02d}"
 
 

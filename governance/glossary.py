@@ -101,8 +101,8 @@ def _build(key: str, from_preset: tuple[tuple[str, str, tuple[str, ...]], ...]) 
     for source in (common, own):
         for name, spec in (source.get("terms") or {}).items():
             spec = spec or {}
-            names = [str(name), *(str(a) for a in spec.get("also") or [])]
-            plain = tuple(dict.fromkeys(n for x in names for n in _plural(_plain(x))))
+            spelt = [str(name), *(str(a) for a in spec.get("also") or [])]
+            plain = tuple(dict.fromkeys(n for x in spelt for n in _plural(_plain(x))))
             known = next((e for e in entries.values() if set(e.names) & set(plain)), None)
             if known is not None and source is common:
                 # the preset's own wording of a role or type comes first; the shared meaning adds to it

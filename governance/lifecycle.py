@@ -117,7 +117,7 @@ def start_case(
         if reason not in preset.amendment_reasons:
             raise MissingInformation(f"'{reason}' is not an allowed reason for an out-of-cycle amendment: " + "; ".join(preset.amendment_reasons) + ".")
     route = preset.route_for(kind, document_type, category)
-    cal = calendar or WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    cal = calendar or WorkingCalendar(preset.nation)
     parts = {k: tuple(v) for k, v in (participants or {}).items()}
     first = next(s for s in route.stages if not s.optional and not s.when)
     case = Case(
@@ -176,7 +176,7 @@ def with_participants(case: Case, role: str, people: tuple[str, ...], actor: Act
 
 def retire(preset: Preset, actor: Actor, document_name: str, reason: str | None) -> Notify:
     """Retiring a document: only whoever publishes documents in this process, with a reason."""
-    publisher = next((s.by for r in preset.routes.values() for s in r.stages if s.kind == "publish"), "ppo")
+    publisher = next((s.by for r in preset.routes.values() for s in r.stages if s.kind == "publish" and s.by), "ppo")
     if publisher not in actor.roles:
         raise WrongRole(f"Only the {preset.role_label(publisher)} can retire a document.")
     if not reason or not reason.strip():

@@ -49,6 +49,7 @@ from governance.agendas import (
 )
 from governance.calendar import (
     LONDON,
+    DeadlineRule,
     MeetingCalendar,
     WorkingCalendar,
     add_months,
@@ -131,7 +132,7 @@ class Deadlines:
 
 
 def deadlines_for(body: Body, meeting: date, calendar: WorkingCalendar) -> Deadlines:
-    def at(rule):
+    def at(rule: DeadlineRule | None) -> date | None:
         return rule.apply(meeting, calendar) if rule else None
 
     return Deadlines(body.id, meeting, at(body.item_deadline), at(body.response_deadline), at(body.papers_deadline))

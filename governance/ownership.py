@@ -41,7 +41,7 @@ def hand_over_case(case: Case, old_id: str, new_id: str, on: date, summary: str)
     def swap(x: str | None) -> str | None:
         return new_id if x == old_id else x
 
-    people = {role: tuple(dict.fromkeys(swap(p) for p in ids)) for role, ids in case.participants.items()}
+    people = {role: tuple(dict.fromkeys(new_id if p == old_id else p for p in ids)) for role, ids in case.participants.items()}
     conditions = tuple(
         dataclasses.replace(c, checker=f"person:{new_id}") if c.checker == f"person:{old_id}" else c for c in case.conditions
     )

@@ -6,6 +6,7 @@ overrides, and validates it; any fault raises PresetError naming the file and li
 
 from __future__ import annotations
 
+from typing import Any
 from collections.abc import Mapping
 from importlib import resources
 
@@ -42,7 +43,7 @@ __all__ = [  # the names this module has always offered, wherever they are defin
 ]
 
 
-def load_preset_text(text: str, filename: str, overrides: Mapping | None = None, common: str | None = None) -> Preset:
+def load_preset_text(text: str, filename: str, overrides: Mapping[str, Any] | None = None, common: str | None = None) -> Preset:
     raw, lines = compose_yaml(text, filename)
     if common is not None:
         common_raw, _ = compose_yaml(common, COMMON_FILE)
@@ -66,7 +67,7 @@ def _common_text() -> str:
     return _preset_files()[COMMON_FILE]
 
 
-def load_preset(key: str, overrides: Mapping | None = None) -> Preset:
+def load_preset(key: str, overrides: Mapping[str, Any] | None = None) -> Preset:
     files = _preset_files()
     name = f"{key}.yaml"
     if key == "common" or name not in files:

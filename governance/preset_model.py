@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance.calendar import (
+    Nation,
     DeadlineRule,
     MeetingCalendar,
     ReviewInterval,
@@ -139,7 +140,7 @@ class Preset:
     key: str
     name: str
     seed: str
-    nation: str
+    nation: Nation
     roles: dict[str, RoleDef]
     bodies: dict[str, Body]
     document_types: dict[str, DocType]

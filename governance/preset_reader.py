@@ -3,6 +3,7 @@ naming the file and the line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -34,15 +35,15 @@ from governance.preset_yaml import KeyLines
 
 
 class PresetBuilder:
-    def __init__(self, raw: dict, lines: KeyLines, filename: str) -> None:
+    def __init__(self, raw: dict[str, Any], lines: KeyLines, filename: str) -> None:
         self.raw = raw
         self.lines = lines
         self.file = filename
 
-    def fail(self, path: tuple, fault: str) -> PresetError:
+    def fail(self, path: tuple[Any, ...], fault: str) -> PresetError:
         return PresetError(self.file, self.lines.line(*path), fault)
 
-    def get(self, mapping: Any, key: str, path: tuple, kind: type | tuple = str, required: bool = True, default: Any = None):
+    def get(self, mapping: Any, key: str, path: tuple[Any, ...], kind: type | tuple[Any, ...] = str, required: bool = True, default: Any = None) -> Any:
         if not isinstance(mapping, dict):
             raise self.fail(path, "expected a mapping of names to values here")
         if key not in mapping or mapping[key] is None:
@@ -55,7 +56,7 @@ class PresetBuilder:
             raise self.fail(path + (key,), f"'{key}' should be a {names}, not {type(value).__name__}")
         return value
 
-    def _digests(self, r: dict) -> tuple[str, ...]:
+    def _digests(self, r: dict[str, Any]) -> tuple[str, ...]:
         digests = self.get(r, "digests", (), list, required=False, default=[])
         for i, d in enumerate(digests):
             if d not in DIGESTS:
@@ -171,7 +172,7 @@ class PresetBuilder:
             except ValueError as exc:
                 raise self.fail(("category_reviews", cat), str(exc)) from None
 
-        def check_role(role: Any, path: tuple) -> str:
+        def check_role(role: Any, path: tuple[Any, ...]) -> str:
             if not isinstance(role, str) or role not in roles:
                 known = ", ".join(sorted(k for k in roles if k != "system"))
                 raise self.fail(path, f"unknown role '{role}' (known roles: {known})")
@@ -189,11 +190,11 @@ class PresetBuilder:
         offsets = self.get(reviews, "reminder_offsets_days", ("reviews",), list)
         if not all(isinstance(x, int) and x >= 0 for x in offsets):
             raise self.fail(("reviews", "reminder_offsets_days"), "reminder offsets must be whole numbers of days (0 or more)")
-        steps = []
+        steps: list[tuple[int, str]] = []
         for i, step in enumerate(self.get(reviews, "escalation", ("reviews",), list, required=False, default=[])):
-            path = ("reviews", "escalation", i)
-            months = self.get(step, "months_overdue", path, int)
-            steps.append((months, check_role(self.get(step, "to", path), path + ("to",))))
+            epath = ("reviews", "escalation", i)
+            months = self.get(step, "months_overdue", epath, int)
+            steps.append((months, check_role(self.get(step, "to", epath), epath + ("to",))))
         triggers = tuple(self.get(reviews, "unscheduled_triggers", ("reviews",), list, required=False, default=[]))
         statement = self.get(reviews, "no_change_statement", ("reviews",), required=False,
                              default="The {name} has been reviewed and no changes are required.")
@@ -232,7 +233,7 @@ class PresetBuilder:
             digests=self._digests(r),
         )
 
-    def _date(self, value: Any, path: tuple) -> date:
+    def _date(self, value: Any, path: tuple[Any, ...]) -> date:
         if isinstance(value, date):
             return value
         try:
@@ -240,7 +241,7 @@ class PresetBuilder:
         except ValueError:
             raise self.fail(path, f"'{value}' is not a date (write it as YYYY-MM-DD)") from None
 
-    def _rule(self, spec: Any, key: str, path: tuple) -> DeadlineRule | None:
+    def _rule(self, spec: Any, key: str, path: tuple[Any, ...]) -> DeadlineRule | None:
         if not isinstance(spec, dict) or spec.get(key) is None:
             return None
         try:
@@ -248,7 +249,7 @@ class PresetBuilder:
         except ValueError as exc:
             raise self.fail(path + (key,), str(exc)) from None
 
-    def _quorum(self, spec: Any, path: tuple) -> tuple[tuple[str, int], ...]:
+    def _quorum(self, spec: Any, path: tuple[Any, ...]) -> tuple[tuple[str, int], ...]:
         raw = self.get(spec, "quorum", path, dict, required=False, default={})
         out = []
         for role, n in raw.items():
@@ -257,7 +258,7 @@ class PresetBuilder:
             out.append((str(role), n))
         return tuple(out)
 
-    def _absences(self, spec: Any, path: tuple) -> tuple[int, str] | None:
+    def _absences(self, spec: Any, path: tuple[Any, ...]) -> tuple[int, str] | None:
         raw = self.get(spec, "absence_escalation", path, dict, required=False)
         if raw is None:
             return None
@@ -272,7 +273,7 @@ class PresetBuilder:
             raise self.fail(apath + ("except",), "list the roles never escalated, e.g. [hos, qa_manager]")
         return (n, self.get(raw, "to", apath))
 
-    def _reports(self, spec: Any, path: tuple) -> tuple[str, ...]:
+    def _reports(self, spec: Any, path: tuple[Any, ...]) -> tuple[str, ...]:
         raw = self.get(spec, "reports", path, list, required=False, default=[])
         for i, r in enumerate(raw):
             if r not in BODY_REPORTS:
@@ -282,7 +283,10 @@ class PresetBuilder:
     # Complexity over 15, on purpose: one route's stages are checked field by field (kind, roles,
     # bodies, decisions, deadlines, alternatives), each check a branch that names its line; the
     # branches are a list of independent refusals, not nested logic.
-    def _route(self, rid: str, spec: Any, check_role, bodies, categories, doc_types) -> Route:  # noqa: C901 (see above)
+    def _route(  # noqa: C901 (see above)
+        self, rid: str, spec: Any, check_role: Callable[[Any, tuple[Any, ...]], str], bodies: Mapping[str, Body],
+        categories: tuple[str, ...], doc_types: Mapping[str, DocType],
+    ) -> Route:
         path = ("routes", rid)
         kinds = tuple(self.get(spec, "for", path, list))
         for i, k in enumerate(kinds):
@@ -379,8 +383,8 @@ class PresetBuilder:
             if s.optional and not any(x.escalate_to == s.id for x in stages):
                 raise self.fail(spath + ("optional",), f"optional stage '{s.id}' can never be reached: no stage escalates to it")
         if not stages or stages[-1].kind != "publish" and not any(s.kind == "publish" for s in stages):
-            kinds = set(self.get(spec, "for", path, list))
-            if not kinds <= {"scheduled_review", "unscheduled_review"}:
+            route_kinds = set(self.get(spec, "for", path, list))
+            if not route_kinds <= {"scheduled_review", "unscheduled_review"}:
                 raise self.fail(path + ("stages",), f"route '{rid}' cannot finish: it has no publish stage")
         if not any(s.kind in ("sign_off",) for s in stages):
             raise self.fail(path + ("stages",), f"route '{rid}' has no sign-off stage, so nothing would approve the document")

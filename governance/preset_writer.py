@@ -20,8 +20,8 @@ def _rule_text(rule: DeadlineRule | None) -> str | None:
 
 # Complexity over 15, on purpose: every optional field of a preset is written only when it is set,
 # so the YAML a person reads back has no empty keys; each `if` is one such field.
-def preset_to_raw(p: Preset) -> dict:  # noqa: C901 (see the comment above)
-    def stage_raw(s: Stage) -> dict:
+def preset_to_raw(p: Preset) -> dict[str, Any]:  # noqa: C901 (see the comment above)
+    def stage_raw(s: Stage) -> dict[str, Any]:
         d: dict[str, Any] = {"id": s.id, "kind": s.kind, "label": s.label}
         if s.kind == "consult":
             d["consultees"] = s.by

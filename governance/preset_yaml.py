@@ -18,7 +18,7 @@ class KeyLines:
     """Remembers the line of every mapping key and list item, by path."""
 
     def __init__(self) -> None:
-        self.by_path: dict[tuple, int] = {}
+        self.by_path: dict[tuple[Any, ...], int] = {}
 
     def line(self, *path: Any) -> int | None:
         p = tuple(path)
@@ -29,10 +29,10 @@ class KeyLines:
         return self.by_path.get((), None)
 
 
-def _plain(node: yaml.Node, path: tuple, lines: KeyLines, loader: yaml.SafeLoader) -> Any:
+def _plain(node: yaml.Node, path: tuple[Any, ...], lines: KeyLines, loader: yaml.SafeLoader) -> Any:
     lines.by_path.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
-        out: dict = {}
+        out: dict[str, Any] = {}
         for k, v in node.value:
             key = k.value
             lines.by_path[path + (key,)] = k.start_mark.line + 1

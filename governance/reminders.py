@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from governance.calendar import LONDON, WorkingCalendar, add_months, is_escalation_due
 from governance.dates import month_year, weekday_date
@@ -28,7 +28,7 @@ NUDGE_KINDS = frozenset({
 PAUSE_ROLES = frozenset({"ppo", "head_of_qa", "policy_service", "governance_officer"})
 
 
-def may_pause_nudges(roles) -> bool:
+def may_pause_nudges(roles: Iterable[str]) -> bool:
     return bool(set(roles) & PAUSE_ROLES)
 
 

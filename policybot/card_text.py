@@ -70,7 +70,8 @@ def card_to_text(card: dict) -> TextCard:  # noqa: C901 - a branch per Adaptive 
                 action(sub)
             return
         if kind in ("Action.Submit", "Action.Execute", "Action.OpenUrl"):
-            data = a.get("data") if isinstance(a.get("data"), dict) else {}
+            given = a.get("data")
+            data = given if isinstance(given, dict) else {}
             buttons.append(CardButton(a.get("title", "OK"), kind, dict(data), a.get("verb"), a.get("url")))
 
     def walk(nodes) -> None:

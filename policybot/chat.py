@@ -68,7 +68,7 @@ class ChatClient:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+        port = self._runner.addresses[0][1]
         self.service_url = f"http://127.0.0.1:{port}/"
         self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
         return self

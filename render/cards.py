@@ -5,6 +5,7 @@ Add an example here whenever a new message kind with a card is written.
 
 from __future__ import annotations
 
+from typing import Any
 from services.ports import Change, ChangeKind, ChangeSummary
 from services.cases.draft_changes import DraftView
 from services.cases.draft_delivery import Comparison
@@ -64,7 +65,7 @@ def _doc(ref: str, title: str, due: date | None, *, standing_in: bool = False) -
     )
 
 
-def example_cards() -> dict[str, dict]:
+def example_cards() -> dict[str, dict[str, Any]]:
     overdue = _doc("NCT-001", "Children Missing from Home and Care", date(2026, 9, 1))
     soon = _doc("NCT-002", "Child Protection Conferences", date(2026, 12, 10), standing_in=True)
     history = (HistoryLine(at=datetime(2026, 5, 1, 10, 0, tzinfo=LONDON), who="Sam Sample", action="approved",
@@ -125,7 +126,7 @@ def example_cards() -> dict[str, dict]:
     return {name: r.card for name, r in replies.items() if r.card is not None}
 
 
-def _answer_examples() -> dict:
+def _answer_examples() -> dict[str, Any]:
     """Answers from the manual (issue 16): the passage and its citation, a weak match, more, feedback, the digest."""
     local = Cited("document", "Children Missing from Home and Care", "Safeguarding", None, date(2026, 5, 1), "Alex Example",
                   "ro-1", "NCT-001", "Procedure", 0.0)
@@ -152,7 +153,7 @@ def _answer_examples() -> dict:
     }
 
 
-def _request_examples() -> dict:
+def _request_examples() -> dict[str, Any]:
     types = [("Policy", "The 'why'."), ("Strategy", "Long-term aims."), ("Procedure", "The 'how'."), ("Protocol", "An agreement."),
              ("Practice Guidance", "Advice."), ("Pathway", "A route."), ("Practice Standards", "Bottom lines.")]
     return {
@@ -163,7 +164,7 @@ def _request_examples() -> dict:
     }
 
 
-def _meeting_examples() -> dict:
+def _meeting_examples() -> dict[str, Any]:
     meeting = date(2027, 2, 9)
     review = ItemView(11, 2, "PP-002 Section 47 Enquiries", "PP-002", "review", "reviews", "ro-1", "Alex Example", False)
     info = ItemView(12, 3, "PP-046 Information Sharing", "PP-046", "information", "information", "ro-6", "Sam Sample", True,
@@ -197,7 +198,7 @@ def _meeting_examples() -> dict:
     }
 
 
-def _report_examples(doc: DocumentView) -> dict:
+def _report_examples(doc: DocumentView) -> dict[str, Any]:
     late = ReviewLine("NCT-001", "Children Missing from Home and Care", "Procedure", "Safeguarding", "Alex Example",
                       date(2026, 9, 1), -83)
     soon = ReviewLine("NCT-002", "Child Protection Conferences", "Procedure", "Safeguarding", "Sam Sample",
@@ -220,7 +221,7 @@ def _report_examples(doc: DocumentView) -> dict:
     }
 
 
-def _summary():
+def _summary() -> ChangeSummary:
     changes = tuple(Change(k, s, t, a) for k, s, t, a in [
         (ChangeKind.INSERTION, "3. Roles and responsibilities", "Return home interviews are offered within 72 hours.", "Alex Example"),
         (ChangeKind.DELETION, "3. Roles and responsibilities", "within five working days", "Alex Example"),
@@ -233,12 +234,12 @@ def _summary():
     return ChangeSummary(changes, insertions=4, deletions=2, comments=1, sections=("3. Roles and responsibilities", "5. Recording"))
 
 
-def _with_draft(view):
+def _with_draft(view: CaseView) -> CaseView:
     draft = DraftView(id=1, case_id=view.id, number=2, filename="amended.docx", size=3_100_000, sha256="0" * 64,
                       uploaded_by="Alex Example", uploaded_at=datetime(2026, 11, 20, 10, 0, tzinfo=LONDON),
                       changes=_summary(), change_kind="substantive", compared_with=None)
     return dataclasses.replace(view, draft=draft, open_conditions=("Add the timescale",))
 
 
-def _comparison():
+def _comparison() -> Comparison:
     return Comparison("NCT-001", "Children Missing from Home and Care", 1, 2, _summary(), Path("redline.docx"), "redline.docx")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from dataclasses import replace
 
@@ -44,14 +45,14 @@ def reply_words(action_id: str, case_id: int, hidden: tuple[str, ...] = ()) -> s
     return out
 
 
-def _input(spec: Input) -> dict:
+def _input(spec: Input) -> dict[str, Any]:
     if spec.kind is InputKind.YES_NO:
         return {"type": "Input.ChoiceSet", "id": spec.id, "label": spec.label, "style": "expanded",
                 "choices": [{"title": "Yes", "value": "yes"}, {"title": "No", "value": "no"}]}
     if spec.kind is InputKind.TOGGLE:
         return {"type": "Input.Toggle", "id": spec.id, "valueOn": "true", "valueOff": "false", "value": "false",
                 "title": spec.label}
-    block: dict = {"type": "Input.Text", "id": spec.id, "label": spec.label}
+    block: dict[str, Any] = {"type": "Input.Text", "id": spec.id, "label": spec.label}
     if spec.kind is InputKind.TEXT:
         block["isMultiline"] = True
     if spec.placeholder:
@@ -97,14 +98,14 @@ def _what_changed(d: DraftView) -> tuple[str, list[str]]:
     return headline[:1].upper() + headline[1:], change_lines(d.changes)
 
 
-def draft_blocks(view: CaseView) -> tuple[list[dict], list[dict], list[str]]:
+def draft_blocks(view: CaseView) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
     """(card blocks, buttons, text lines) for the draft under decision (issue 17)."""
     d = view.draft
     if d is None:
         return [], [], []
     headline, changes = _what_changed(d)
     pairs = [("Draft", draft_line(d)), ("Change", _kind_word(d)), ("What changed", headline)]
-    blocks: list[dict] = [facts(pairs)] + [para(f"• {line}", subtle=True) for line in changes]
+    blocks: list[dict[str, Any]] = [facts(pairs)] + [para(f"• {line}", subtle=True) for line in changes]
     buttons = [execute_button("Open the draft", "draft", {"case": view.id, "case_version": view.version, "draft": d.number})]
     if d.number > 1:
         buttons.append(execute_button(f"Compare with version {d.number - 1}", "command",

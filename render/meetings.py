@@ -16,7 +16,7 @@ from services.meetings.texts import (
     report_text,
     short_day,
 )
-from services.meetings.views import AgendaView, ItemView, MinutesView, PlanView
+from services.meetings.views import AgendaView, ItemView, MinutesView, PlanLine, PlanView
 
 __all__ = ["REPORT_TITLES", "agenda_reply", "agenda_text", "day", "deadline_lines", "forward_plan_reply", "item_line",
            "meeting_changed_reply", "minutes_reply", "minutes_text", "missing_papers_reply", "outcome_card",
@@ -103,7 +103,7 @@ KIND_LABELS = {"review": "review", "proposal": "new proposal", "draft": "new dra
                "information": "for information", "horizon": "horizon scanning", "other": "other business"}
 
 
-def plan_line(line) -> str:
+def plan_line(line: PlanLine) -> str:
     text = f"- {line.title}"
     text += f" ({KIND_LABELS.get(line.kind, line.kind)})"
     text += f": meeting on {short_day(line.meeting_on)}" if line.meeting_on else ": no meeting date yet"

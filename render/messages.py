@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date
 
+from governance.glossary import Answer
 from governance.dates import long_date, short_date, time_of_day
 from render.reply import Reply, card, command_button, facts, heading, para
 from services.views import DocumentDetail, DocumentView
@@ -88,11 +89,11 @@ def first_contact(reply: Reply, lines: list[str], examples: tuple[str, ...]) -> 
     return Reply(text=text, card=c, html=html_body, suggestions=reply.suggestions or tuple(examples[:3]))
 
 
-def definition_text(answer) -> str:
+def definition_text(answer: Answer) -> str:
     return answer.meaning
 
 
-def definition_reply(answer) -> Reply:
+def definition_reply(answer: Answer) -> Reply:
     """A term explained (MA-1, MA-2), from the preset's glossary."""
     title = " or ".join(answer.compared) if answer.compared else answer.term
     text = answer.meaning

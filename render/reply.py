@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import html
 import re
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 @dataclass(frozen=True)
 class Reply:
     text: str
-    card: dict | None = None
+    card: dict[str, Any] | None = None
     html: str | None = None
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     files: tuple[tuple[str, str, str], ...] = field(default_factory=tuple)  # (name, content type, signed link)
@@ -22,8 +23,8 @@ class Reply:
         return self.html or "<p>" + html.escape(self.text).replace("\n", "<br>") + "</p>"
 
 
-def card(body: list[dict], actions: list[dict] | None = None) -> dict:
-    c: dict = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": CARD_VERSION, "body": body}
+def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    c: dict[str, Any] = {"type": "AdaptiveCard", "$schema": CARD_SCHEMA, "version": CARD_VERSION, "body": body}
     if actions:
         c["actions"] = actions
     return c
@@ -38,11 +39,11 @@ def shown(text: str) -> str:
     return _PLACEHOLDER.sub(r"[\1]", text)
 
 
-def heading(text: str) -> dict:
+def heading(text: str) -> dict[str, Any]:
     return {"type": "TextBlock", "text": shown(text), "weight": "Bolder", "size": "Medium", "wrap": True}
 
 
-def para(text: str, *, subtle: bool = False, color: str | None = None) -> dict:
+def para(text: str, *, subtle: bool = False, color: str | None = None) -> dict[str, Any]:
     """A paragraph. "Warning" is not used as a text colour: amber on white (and on Teams' dark
     theme) is too faint to read, so a warning is bold default-coloured text on the host's warning
     background, readable in every theme."""
@@ -57,18 +58,18 @@ def para(text: str, *, subtle: bool = False, color: str | None = None) -> dict:
     return block
 
 
-def facts(pairs: list[tuple[str, str]]) -> dict:
+def facts(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {"type": "FactSet", "facts": [{"title": shown(k), "value": shown(v)} for k, v in pairs if v]}
 
 
-def command_button(title: str, command: str) -> dict:
+def command_button(title: str, command: str) -> dict[str, Any]:
     """A button that says `command` on the person's behalf (works in Teams and the local chat)."""
     return {"type": "Action.Submit", "title": title, "data": {"command": command}}
 
 
-def link_button(title: str, url: str) -> dict:
+def link_button(title: str, url: str) -> dict[str, Any]:
     return {"type": "Action.OpenUrl", "title": title, "url": url}
 
 
-def execute_button(title: str, verb: str, data: dict | None = None) -> dict:
+def execute_button(title: str, verb: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"type": "Action.Execute", "title": title, "verb": verb, "data": data or {}}

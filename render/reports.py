@@ -3,28 +3,29 @@ compliance chart as a PNG (pure: report views in, Reply or PNG bytes out)."""
 
 from __future__ import annotations
 
+from typing import Any
 import base64
+from collections.abc import Sequence
 import io
 
 from governance.dates import short_day_month
 from render.messages import uk_date
 from render.reply import Reply, card, command_button, facts, heading, para
-from services.register.reports import WINDOWS, RegisterReport, ReviewLine
+from services.register.reports import WINDOWS, RegisterReport, ReviewLine, Tally
 
 CARD_CHART_LIMIT = 40_000  # bytes of PNG; the whole card must stay under Teams' 80 KB
 
 
 def compliance_chart_png(report: RegisterReport, *, width: float = 6.0, height: float = 2.6, dpi: int = 80) -> bytes:
     """Review compliance over time: % of live documents in date (line) and overdue count (bars)."""
-    from datetime import timedelta
-
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
 
     points = report.history
-    days = [p.on for p in points]
-    gaps = sorted((b - a).days for a, b in zip(days, days[1:], strict=False))
+    dates = [p.on for p in points]
+    days = [float(x) for x in date2num(dates)]  # matplotlib's day numbers, what it turns dates into itself
+    gaps = sorted((b - a).days for a, b in zip(dates, dates[1:], strict=False))
     gap = gaps[len(gaps) // 2] if gaps else 7  # the usual spacing of the snapshots, in days
     fig = Figure(figsize=(width, height), dpi=dpi)
     FigureCanvasAgg(fig)
@@ -38,7 +39,7 @@ def compliance_chart_png(report: RegisterReport, *, width: float = 6.0, height: 
     ax.plot(days, [p.percent for p in points], marker="o", color="#2E7D32", linewidth=2, label="% in date")
     ax.set_ylim(0, 100)
     ax.set_ylabel("% in date", color="#2E7D32")
-    ax.set_xlim(days[0] - timedelta(days=max(gap, 3)), days[-1] + timedelta(days=max(gap, 3)))
+    ax.set_xlim(days[0] - max(gap, 3), days[-1] + max(gap, 3))
     ax.set_title(f"Review compliance: {report.compliance.percent:g}% in date on {uk_date(report.today)}", fontsize=10)
     ax.grid(axis="y", alpha=0.3)
     locator = AutoDateLocator(maxticks=8)
@@ -56,7 +57,7 @@ def _line(r: ReviewLine) -> str:
     return f"{r.ref} {r.title} - {r.owner} - {uk_date(r.due)} ({when})"
 
 
-def _tally_text(title: str, rows, limit: int = 12) -> list[str]:
+def _tally_text(title: str, rows: Sequence[Tally], limit: int = 12) -> list[str]:
     out = [f"{title}:"]
     for t in rows[:limit]:
         w = ", ".join(f"{n} in {lo}-{hi} days" for (lo, hi), n in zip(_ranges(), t.within, strict=True) if n)
@@ -71,7 +72,7 @@ def _ranges() -> list[tuple[int, int]]:
     return list(zip(lows, WINDOWS, strict=True))
 
 
-def _tally_facts(rows, limit: int = 12) -> dict:
+def _tally_facts(rows: Sequence[Tally], limit: int = 12) -> dict[str, Any]:
     return facts([(t.name, f"{t.overdue} overdue · " + " · ".join(str(n) for n in t.within)) for t in rows[:limit]])
 
 

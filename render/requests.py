@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from render.reply import Reply, card, command_button, facts, heading, para
 
 ANSWER_INPUT = "answer"
@@ -17,7 +18,7 @@ def question(prompt: str, *, options: list[tuple[str, str]] | None = None, notes
     notes = [n for n in (notes or []) if n]
     shown = [(k, v.strip()) for k, v in (summary or []) if v and v.strip()]
     body = [heading(TITLE), *[para(n) for n in notes], *([facts(shown)] if shown else []), para(prompt, color=None)]
-    actions: list[dict] = []
+    actions: list[dict[str, Any]] = []
     lines = [*notes, *(f"{k}: {v}" for k, v in shown), prompt]
     if options:
         for i, (say, meaning) in enumerate(options, 1):

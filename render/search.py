@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import html
 import re
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ class Offer:
         return (f"If nothing covers it, you can ask for a new document on \"{self.topic}\" ('{REQUEST_PHRASE}'), "
                 f"ask {who}, or type 'help'.")
 
-    def buttons(self) -> list[dict]:
+    def buttons(self) -> list[dict[str, Any]]:
         return [command_button("Request a new document", f"{REQUEST_PHRASE} on {self.topic}"[:200]),
                 command_button("Help", "help")]
 

@@ -4,14 +4,13 @@ build it with fakes of the ports."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from governance.preset import Preset
 from services.ports import Clock
+from services.work import WorkFactory
 
 
 @dataclass(frozen=True)
@@ -36,6 +35,6 @@ class ServiceConfig:
 class Services:
     config: ServiceConfig
     preset: Preset
-    uow: Callable[[], AbstractAsyncContextManager[Any]]
+    uow: WorkFactory
     clock: Clock
     adapters: dict[str, Any] = field(default_factory=dict)  # optional outside systems, by port name

@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from store.case_models import Case, DraftVersion, SentCard
 from store.models import Document, Person
 from services.ports import ConcurrencyConflict
+from store.results import rowcount
 
 
 class CaseRepo:
@@ -66,7 +67,7 @@ class CaseRepo:
             update(Case).where(Case.id == case.id, Case.version == expected_version).values(**values)
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if rowcount(result) != 1:
             raise ConcurrencyConflict(f"case {case.id} changed since version {expected_version}")
         for key, value in values.items():  # what was written, without reading the row back
             set_committed_value(case, key, value)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.mail_models import MailIn
 from store.models import AuditEntry, Person
+from store.results import rowcount
 
 OPEN = ("new", "turning", "turned", "answered")
 
@@ -30,7 +31,7 @@ class MailInRepo:
                      received_at=i.get("received_at"), attempts=0, created_at=now) for i in items]
         if not rows:
             return 0
-        dialect = self.s.bind.dialect.name
+        dialect = self.s.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         stmt = insert(MailIn).values(rows).on_conflict_do_nothing(index_elements=["internet_message_id"])
         result = await self.s.execute(stmt)
@@ -38,7 +39,7 @@ class MailInRepo:
             await self.s.execute(update(MailIn).where(MailIn.internet_message_id == r["internet_message_id"],
                                                       MailIn.status.in_(("new",)))
                                  .values(graph_id=r["graph_id"]).execution_options(synchronize_session=False))
-        return max(result.rowcount or 0, 0)
+        return max(rowcount(result) or 0, 0)
 
     async def due(self, now: datetime, limit: int = 200) -> list[MailIn]:
         stmt = (select(MailIn).where(MailIn.status.in_(OPEN))
@@ -52,7 +53,7 @@ class MailInRepo:
                                  or_(MailIn.claimed_until.is_(None), MailIn.claimed_until < now))
             .values(claimed_until=now + timedelta(seconds=seconds), claimed_by=holder, attempts=MailIn.attempts + 1)
             .execution_options(synchronize_session=False))
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
     async def get(self, row_id: int) -> MailIn | None:
         return await self.s.get(MailIn, row_id)

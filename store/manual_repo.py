@@ -77,7 +77,7 @@ class ManualRepo:
     async def texts(self) -> list[tuple[str, str | None, str]]:
         """(title, section, text) of every chapter: the words the typo corrector may suggest."""
         stmt = select(ManualChapter.title, ManualChapter.section, ManualChapter.text)
-        return [tuple(r) for r in (await self.s.execute(stmt)).all()]
+        return [(title, section, text) for title, section, text in (await self.s.execute(stmt)).all()]
 
     async def versions(self) -> dict[int, str]:
         """{chapter id: content hash} of every chapter: what the answer index compares with its own."""
@@ -141,7 +141,7 @@ class ManualRepo:
 
     async def amendment_keys(self) -> set[tuple[str, str, str]]:
         rows = (await self.s.execute(select(ManualAmendment.update_label, ManualAmendment.kind, ManualAmendment.title))).all()
-        return {tuple(r) for r in rows}
+        return {(label, kind, title) for label, kind, title in rows}
 
     async def add_amendment(self, **fields: Any) -> ManualAmendment:
         row = ManualAmendment(**fields)

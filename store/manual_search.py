@@ -80,7 +80,7 @@ class SearchIndex:
 
     @property
     def dialect(self) -> str:
-        return self.s.bind.dialect.name
+        return self.s.get_bind().dialect.name
 
     async def search(self, concepts: Sequence[Concept], *, limit: int = 40, require_all: bool = False) -> list[IndexHit]:
         """Rows matching any concept (or every concept, with require_all), best first."""

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ports import OutboxItem
 from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
+from store.results import rowcount
 
 _ITEM_COLUMNS = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.person_id,
                  OutboxMessage.address, OutboxMessage.subject, OutboxMessage.body, OutboxMessage.case_id,
@@ -36,11 +37,11 @@ class OutboxRepo:
 
     async def insert_new(self, rows: list[dict[str, Any]]) -> int:
         """Insert rows whose key is not there yet; returns how many were new."""
-        insert = postgresql.insert if self.s.bind.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if self.s.get_bind().dialect.name == "postgresql" else sqlite.insert
         new = 0
         for i in range(0, len(rows), 500):
             stmt = insert(OutboxMessage).values(rows[i:i + 500]).on_conflict_do_nothing(index_elements=["key"])
-            new += (await self.s.execute(stmt)).rowcount or 0
+            new += rowcount(await self.s.execute(stmt)) or 0
         return new
 
     @staticmethod
@@ -60,7 +61,7 @@ class OutboxRepo:
         PostgreSQL rows another claimer holds are skipped, not waited for."""
         due = self._due(now, channel, keys)
         ids = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
-        if self.s.bind.dialect.name == "postgresql":
+        if self.s.get_bind().dialect.name == "postgresql":
             ids = ids.with_for_update(skip_locked=True)
         stmt = (update(OutboxMessage).where(OutboxMessage.id.in_(ids.scalar_subquery()), due)
                 .values(claimed_by=token, claimed_until=now + timedelta(seconds=claim_seconds),
@@ -71,7 +72,7 @@ class OutboxRepo:
 
     async def set(self, row_id: int, **values: Any) -> int:
         res = await self.s.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
-        return res.rowcount or 0
+        return rowcount(res) or 0
 
     async def sent(self, row_id: int, now: datetime, provider_id: str | None, attempts: int | None = None) -> None:
         """One statement: the row is sent (straight after the transport accepted it)."""
@@ -95,13 +96,13 @@ class OutboxRepo:
             OutboxMessage.person_id == person_id, OutboxMessage.document_ref.in_(refs),
             OutboxMessage.kind.in_(list(kinds)), OutboxMessage.status.in_(("pending", "held")))
             .values(status="skipped", last_error=why, claimed_until=None))
-        return res.rowcount or 0
+        return rowcount(res) or 0
 
     async def requeue(self, row_id: int, now: datetime) -> bool:
         res = await self.s.execute(update(OutboxMessage).where(
             OutboxMessage.id == row_id, OutboxMessage.status.in_(("failed", "skipped"))).values(
             status="pending", attempts=0, not_before=now, claimed_until=None))
-        return bool(res.rowcount)
+        return bool(rowcount(res))
 
     async def listing(self, status: str | None, limit: int) -> list[OutboxMessage]:
         stmt = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
@@ -147,7 +148,7 @@ class LeaseRepo:
         res = await self.s.execute(update(SchedulerLease).where(
             SchedulerLease.name == name, or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now))
             .values(holder=holder, expires_at=until))
-        if res.rowcount:
+        if rowcount(res):
             return True
         if await self.s.get(SchedulerLease, name) is not None:
             return False

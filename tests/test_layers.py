@@ -37,4 +37,4 @@ def test_a_broken_contract_fails_the_gate(tmp_path):
     run = lint_imports("--config", str(config))
     assert run.returncode == 1, run.stdout + run.stderr
     assert "BROKEN" in run.stdout
-    assert "services.meetings.common -> governance.meetings" in run.stdout
+    assert "services.meetings.placing -> governance.meetings" in run.stdout

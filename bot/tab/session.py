@@ -111,5 +111,5 @@ def set_cookie(name: str, value: str, max_age: int, path: str = PATH) -> str:
     return f"{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; Secure; SameSite=None; Partitioned"
 
 
-def csrf_ok(session: Session | None, sent: str | None) -> bool:
-    return bool(session and sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())
+def csrf_ok(session: Session | None, sent: object) -> bool:  # a form field, or None
+    return session is not None and bool(sent) and hmac.compare_digest(session.csrf.encode(), str(sent).encode())

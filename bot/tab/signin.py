@@ -32,10 +32,9 @@ log = logging.getLogger("policybot.tab")
 
 
 async def signin_page(request: web.Request) -> web.Response:
-    session = session_of(request)
-    fresh = session is None
-    if fresh:
-        session = request.app[SESSIONS_KEY].issue()
+    known = session_of(request)
+    fresh = known is None
+    session = request.app[SESSIONS_KEY].issue() if known is None else known
     dev = request.app[DEV_KEY]
     people = await people_to_choose(request.app[SERVICES_KEY]) if dev else []
     body = render.signin_html(chrome_for(request, session, "signin"), people=people, dev=dev,

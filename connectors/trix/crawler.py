@@ -215,8 +215,9 @@ class _Crawl:
         if refusal:
             self.result.fatal = refusal
             return None
-        if self.robots is not None and self.robots.crawl_delay(ROBOTS_AGENT):
-            self.fetcher.delay = max(self.fetcher.delay, float(self.robots.crawl_delay(ROBOTS_AGENT)))
+        crawl_delay = self.robots.crawl_delay(ROBOTS_AGENT) if self.robots is not None else None
+        if crawl_delay:
+            self.fetcher.delay = max(self.fetcher.delay, float(crawl_delay))
         if not self.allowed(self.site.base):
             self.result.fatal = "robots.txt does not allow policybot to read the manual's contents page"
             return None

@@ -198,6 +198,8 @@ class WordInspector:
         with zipfile.ZipFile(path) as zf:
             body = etree.fromstring(zf.read("word/document.xml"), parser=_parser()).find(f"{_W}body")
             comments_root = self._comments_root(zf)
+        if body is None:
+            raise BadInput(f"{path.name} is damaged (its text is missing). Please save it again from Word and resend.")
         comment_text: dict[str, tuple[str, str | None]] = {}
         if comments_root is not None:
             for c in comments_root.findall(f"{_W}comment"):
@@ -213,7 +215,7 @@ class WordInspector:
                     text, author = comment_text.get(el.get(f"{_W}id", ""), ("", None))
                     changes.append(Change(ChangeKind.COMMENT, section, _shorten(text), author))
                     continue
-                text = "".join(el.itertext())
+                text = "".join(t for t in el.itertext() if isinstance(t, str))
                 if not text.strip():
                     continue  # a paragraph mark or an empty run
                 kind = ChangeKind.INSERTION if el.tag in _INS else ChangeKind.DELETION

@@ -7,6 +7,7 @@ paragraphs compared word by word. Pictures and tables of the newer version are k
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 import difflib
 import itertools
 import re
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from docx import Document
+from lxml import etree
 
 from connectors.word.reading import _W, _para_text, _units, units_of
 
@@ -26,7 +28,7 @@ class _Marks:
         self.ids = itertools.count(90000)
         self.date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
-    def wrap(self, tag: str, runs) -> object:
+    def wrap(self, tag: str, runs: Iterable[etree._Element]) -> etree._Element:
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
 

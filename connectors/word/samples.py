@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import io
 
 from docx import Document
@@ -47,7 +48,7 @@ def tracked_docx(title: str = "Children Missing from Home and Care", author: str
     return buf.getvalue()
 
 
-def write_samples(folder) -> list:
+def write_samples(folder) -> list[Any]:
     """Write the sample drafts a newcomer can attach in the demo chat; returns their paths."""
     from pathlib import Path
 

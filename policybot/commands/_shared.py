@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 from bot.bootstrap import Runtime, opened
 from services.context import Services
-from services.errors import GovernanceError
+from governance.errors import GovernanceError
 
 
 @asynccontextmanager

@@ -64,7 +64,7 @@ def _demo(args) -> int:
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", args.port)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # noqa: SLF001
+        port = runner.addresses[0][1]
         print(f"policybot is running on http://127.0.0.1:{port} (database: {settings.masked()['database_url']}).")
         samples = write_samples(settings.data_dir / "samples")
         print("Sample drafts to send with /attach: " + ", ".join(str(p) for p in samples))

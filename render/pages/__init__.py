@@ -7,6 +7,8 @@ every page needs around its content: who is signed in, the CSRF token for its fo
 
 from __future__ import annotations
 
+from typing import Any
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +21,10 @@ from governance import actions as declared
 from governance.actions import InputKind
 from governance.dates import long_date, short_date, time_of_day
 from render.pages.charts import compliance_svg
-from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS
+from services.cases.mywork import MyWork
+from services.meetings.page import MeetingsPage
+from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS, DocumentPage, MonthOfDecisions, RegisterPage
+from services.register.reports import RegisterReport
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -70,13 +75,13 @@ def _size(n: int) -> str:
     return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, round(n / 1024))} KB"
 
 
-def _inputs(action_id: str):
+def _inputs(action_id: str) -> tuple[declared.Input, ...]:
     """The inputs a card shows for an action (governance/actions.py declares them once)."""
     spec = declared.action(action_id)
     return spec.inputs if spec else ()
 
 
-def _qs(params: dict) -> str:
+def _qs(params: dict[str, Any]) -> str:
     return urlencode(params)
 
 
@@ -92,27 +97,27 @@ def _env() -> Environment:
 ENV = _env()
 
 
-def page(template: str, chrome: Chrome, **context) -> str:
+def page(template: str, chrome: Chrome, **context: Any) -> str:
     return ENV.get_template(template).render(chrome=chrome, **context)
 
 
-def register_html(view, chrome: Chrome) -> str:
+def register_html(view: RegisterPage, chrome: Chrome) -> str:
     return page("register.html", chrome, view=view)
 
 
-def document_html(view, chrome: Chrome) -> str:
+def document_html(view: DocumentPage, chrome: Chrome) -> str:
     return page("document.html", chrome, view=view)
 
 
-def my_work_html(view, chrome: Chrome) -> str:
+def my_work_html(view: MyWork, chrome: Chrome) -> str:
     return page("mywork.html", chrome, view=view)
 
 
-def meetings_html(view, chrome: Chrome) -> str:
+def meetings_html(view: MeetingsPage, chrome: Chrome) -> str:
     return page("meetings.html", chrome, view=view)
 
 
-def reports_html(view, chrome: Chrome, *, months=()) -> str:
+def reports_html(view: RegisterReport, chrome: Chrome, *, months: Sequence[MonthOfDecisions] = ()) -> str:
     return page("reports.html", chrome, view=view, chart=compliance_svg(view.history), months=months)
 
 

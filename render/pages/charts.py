@@ -4,16 +4,19 @@ it, so a screen reader or a copy into a report has the numbers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from markupsafe import Markup, escape
 
 from governance.dates import short_date
+from services.register.reports import CompliancePoint
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 44, 44, 16, 36
 
 
-def compliance_svg(points) -> Markup:
-    points = list(points)
+def compliance_svg(history: Iterable[CompliancePoint]) -> Markup:
+    points = list(history)
     if not points:
         return Markup("")
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM

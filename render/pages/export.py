@@ -9,10 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.utils import get_column_letter
 
 from render.pages import STATE_WORDS
@@ -74,7 +78,8 @@ def register_xlsx(rows: tuple[RegisterRow, ...], *, today: date, description: st
     return buf.getvalue()
 
 
-def _cell(ws, value, *, font: Font | None = None, fill: PatternFill | None = None, date_format: bool = False) -> WriteOnlyCell:
+def _cell(ws: Worksheet | WriteOnlyWorksheet, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
+          date_format: bool = False) -> Cell:
     cell = WriteOnlyCell(ws, value=value)
     if font is not None:
         cell.font = font

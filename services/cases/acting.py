@@ -61,7 +61,8 @@ async def _who(uow: Any, ident: ChannelIdentity) -> PersonRecord:
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
                             "Ask your Policy and Procedures Officer to add you to policybot's directory.")
-    return person
+    result: PersonRecord = person
+    return result
 
 
 async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind: str, *,
@@ -89,7 +90,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
             preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
             today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
-            calendar=WorkingCalendar(preset.nation), document_title=doc.title, notes=notes,  # type: ignore[arg-type]
+            calendar=WorkingCalendar(preset.nation), document_title=doc.title, notes=notes,
         )
         state = gl.case_to_dict(out.case)
         row = await uow.cases.create(
@@ -142,7 +143,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             preset, "new_document", document_type=document_type, category=category, today=today,
             document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
             participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
-            calendar=WorkingCalendar(preset.nation),  # type: ignore[arg-type]
+            calendar=WorkingCalendar(preset.nation),
         )
         row = await uow.cases.create(
             document_id=doc.id, preset=preset.key, kind="new_document", stage=out.case.stage, status="open",
@@ -229,7 +230,7 @@ async def _rsm_for_area(uow: Any, preset: Preset, service_area: str | None) -> s
 
 async def _next_ref(uow: Any) -> str:
     """The register's usual prefix and the next free number (PP-047 after PP-046)."""
-    prefixes: Counter = Counter()
+    prefixes: Counter[str] = Counter()
     highest: dict[str, int] = {}
     for d in await uow.documents.all(include_retired=True):
         m = re.fullmatch(r"([A-Za-z]{2,6})-(\d{1,5})", d.ref or "")
@@ -299,7 +300,7 @@ async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence
 
 
 async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
-              data: dict | None = None, expected_version: int | None = None) -> Outcome:
+              data: dict[str, Any] | None = None, expected_version: int | None = None) -> Outcome:
     """Take an action on a case as the person the channel vouches for."""
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
@@ -335,7 +336,7 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
         if not gl.consultation_past_deadline(preset, case, today):
             return False
         out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,
-                       calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+                       calendar=WorkingCalendar(preset.nation))
         try:
             await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case), stage=out.case.stage,
                                  status="open" if out.case.is_open else "closed",
@@ -352,8 +353,8 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
 
 
 async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, action: str, *,
-                 text: str | None, data: dict | None, today: date, now: datetime,
-                 extra_roles: frozenset[str] = frozenset(), audit_details: dict | None = None,
+                 text: str | None, data: dict[str, Any] | None, today: date, now: datetime,
+                 extra_roles: frozenset[str] = frozenset(), audit_details: dict[str, Any] | None = None,
                  mail_enabled: bool = True) -> tuple[str, list[Notice]]:
     """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
     new state, the register, the audit record, any agenda placement its events ask for, and the
@@ -365,7 +366,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     if extra_roles:
         actor = gl.Actor(actor.person_id, actor.roles | extra_roles)
     out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor, today,
-                   calendar=WorkingCalendar(preset.nation))  # type: ignore[arg-type]
+                   calendar=WorkingCalendar(preset.nation))
     new = out.case
     try:
         await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,

@@ -7,6 +7,7 @@ once, when the draft is stored (in the same transaction), and kept with the draf
 
 from __future__ import annotations
 
+from typing import Any
 import asyncio
 import re
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from services.ports import (
     DraftFacts,
     FileStore,
 )
+from services.work import CaseRow, DraftRow, Work
 
 SHOWN = 5  # changes listed on a card; the rest are counted
 
@@ -44,7 +46,7 @@ class DraftView:
     compared_with: int | None  # the version an untracked draft was compared with
 
 
-def summary_to_dict(summary: ChangeSummary, compared_with: int | None = None) -> dict:
+def summary_to_dict(summary: ChangeSummary, compared_with: int | None = None) -> dict[str, Any]:
     return {
         "changes": [[c.kind.value, c.section, c.text, c.author] for c in summary.changes],
         "insertions": summary.insertions, "deletions": summary.deletions, "comments": summary.comments,
@@ -52,7 +54,7 @@ def summary_to_dict(summary: ChangeSummary, compared_with: int | None = None) ->
     }
 
 
-def summary_from_dict(data: dict | None) -> ChangeSummary | None:
+def summary_from_dict(data: dict[str, Any] | None) -> ChangeSummary | None:
     if not data:
         return None
     return ChangeSummary(
@@ -120,7 +122,7 @@ def _ports(services: Services) -> tuple[FileStore, DocxInspector]:
     return services.adapters["files"], services.adapters["docx"]
 
 
-async def file_of(services: Services, uow, draft) -> Path:
+async def file_of(services: Services, uow: Work, draft: DraftRow) -> Path:
     """The draft's file in the data folder, where every stored draft is kept by its SHA-256 (the
     migration 0015_door moved the older ones' bytes out of the database)."""
     files, _ = _ports(services)
@@ -130,7 +132,7 @@ async def file_of(services: Services, uow, draft) -> Path:
     return files.path(draft.sha256)
 
 
-async def record_changes(services: Services, uow, draft, facts: DraftFacts, change_kind: str | None) -> ChangeSummary | None:
+async def record_changes(services: Services, uow: Work, draft: DraftRow, facts: DraftFacts, change_kind: str | None) -> ChangeSummary | None:
     """Work out and keep what changed in a newly stored draft (inside the caller's transaction)."""
     files, docx = _ports(services)
     path = await file_of(services, uow, draft)
@@ -159,7 +161,7 @@ def _with_comments(summary: ChangeSummary, tracked: ChangeSummary) -> ChangeSumm
     return ChangeSummary(changes, summary.insertions, summary.deletions, len(comments), sections, summary.changed)
 
 
-async def latest_draft_view(uow, row) -> DraftView | None:
+async def latest_draft_view(uow: Work, row: CaseRow) -> DraftView | None:
     """The newest draft of this case (the version under decision, or the approved one at publishing)."""
     mine = [d for d in await uow.cases.draft_heads(row.document_id) if d.case_id == row.id]
     if not mine:

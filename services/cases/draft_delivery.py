@@ -10,6 +10,8 @@ and expire; once the case has moved on (its version changed) the link is refused
 
 from __future__ import annotations
 
+from governance.preset import Preset
+from typing import Any
 import asyncio
 import base64
 import hashlib
@@ -30,11 +32,12 @@ from services.cases.draft_changes import (
     summary_line,
 )
 from services.cases.acting import _who
-from services.cases.views import actor_for
+from services.cases.views import actor_for, CaseView
 from services.context import Services
 from services.errors import BadInput, NotFound
 from services.people.identity import ChannelIdentity
 from services.ports import Attachment, ChangeSummary, DocxInspector
+from services.work import DocumentRow, PersonRow, Work
 
 LINK_LIFETIME = timedelta(hours=2)
 CASE_ROLES = {"ro", "rsm", "requester", "consultee"}
@@ -54,7 +57,7 @@ class DraftFile:
         return f"{stem} (v{self.draft.number}).docx" if f"v{self.draft.number}" not in stem else f"{stem}.docx"
 
 
-def _may_see(preset, person, doc, case: gl.Case, uploaded_by: str | None) -> bool:
+def _may_see(preset: Preset, person: PersonRow, doc: DocumentRow, case: gl.Case, uploaded_by: str | None) -> bool:
     actor = actor_for(person, doc, case)
     route = preset.routes[case.route]
     stage_roles = {r for s in route.stages for r in (s.by, s.conditions_checked_by, s.body) if r}
@@ -90,7 +93,7 @@ async def draft_for(services: Services, ident: ChannelIdentity, case_id: int | N
         return DraftFile(row.id, row.version, doc.ref, view, path)
 
 
-async def _only_case_with_draft(services: Services, uow, person) -> int:
+async def _only_case_with_draft(services: Services, uow: Work, person: PersonRow) -> int:
     mine = []
     for row in await uow.cases.all_open():
         doc = await uow.documents.get(row.document_id)
@@ -100,7 +103,8 @@ async def _only_case_with_draft(services: Services, uow, person) -> int:
         if (f"person:{person.id}" in waiting or waiting & actor.roles) and await latest_draft_view(uow, row):
             mine.append(row.id)
     if len(mine) == 1:
-        return mine[0]
+        result: int = mine[0]
+        return result
     if not mine:
         raise NotFound("No case waiting for you has a draft. Say 'draft case 12' with the case number.")
     raise BadInput("Several of your cases have drafts (" + ", ".join(f"case {i}" for i in mine)
@@ -139,13 +143,13 @@ class LinkSigner:
     def url(self, item: DraftFile, now: datetime) -> str:
         return f"{self.base_url}/drafts/{self.token(item, now)}"
 
-    def sign(self, claims: dict, now: datetime, lifetime: timedelta = LINK_LIFETIME) -> str:
+    def sign(self, claims: dict[str, Any], now: datetime, lifetime: timedelta = LINK_LIFETIME) -> str:
         """A link token for any other file (the tracker import report): `claims` plus the expiry."""
         body = dict(claims, e=int((now + lifetime).timestamp()))
         payload = base64.urlsafe_b64encode(json.dumps(body, separators=(",", ":")).encode()).decode().rstrip("=")
         return f"{payload}.{self._mac(payload.encode())}"
 
-    def opened(self, token: str, now: datetime) -> dict | None:
+    def opened(self, token: str, now: datetime) -> dict[str, Any] | None:
         """A token's claims when genuine and unexpired, else None (the caller words the refusal)."""
         payload, _, mac = token.partition(".")
         if not payload or not mac or not hmac.compare_digest(mac, self._mac(payload.encode())):
@@ -153,7 +157,7 @@ class LinkSigner:
         claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         return claims if isinstance(claims, dict) and now.timestamp() <= claims.get("e", 0) else None
 
-    def claims(self, token: str, now: datetime) -> dict:
+    def claims(self, token: str, now: datetime) -> dict[str, Any]:
         """The link's claims; BadInput when it was altered or has expired."""
         payload, _, mac = token.partition(".")
         if not payload or not mac or not hmac.compare_digest(mac, self._mac(payload.encode())):
@@ -162,7 +166,8 @@ class LinkSigner:
         if now.timestamp() > claims["e"]:
             raise BadInput("This download link has expired. Ask the bot for the draft again ('draft case "
                            f"{claims['c']}').")
-        return claims
+        result: dict[str, Any] = claims
+        return result
 
 
 async def draft_by_link(services: Services, signer: LinkSigner, token: str) -> DraftFile:
@@ -248,10 +253,10 @@ async def compare_versions(services: Services, ident: ChannelIdentity, ref: str,
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-async def email_attachments(services: Services, view) -> tuple[Attachment, ...]:
+async def email_attachments(services: Services, view: CaseView | None) -> tuple[Attachment, ...]:
     """By email the draft under decision travels as an attachment, to whoever the notice asks to act."""
-    draft = getattr(view, "draft", None)
-    if draft is None or not view.actions:
+    draft = view.draft if view is not None else None
+    if view is None or draft is None or not view.actions:
         return ()
     files = services.adapters["files"]
     async with services.uow() as uow:

@@ -50,7 +50,8 @@ async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -
         got = await uow.cases.full(case_id)
         if got is None:
             raise NotFound(f"There is no case {case_id}.")
-        return got
+        result: tuple[CaseRecord, DocumentRecord] = got
+        return result
     candidates = [(row, doc) for row, doc in await uow.cases.open_with_documents()
                   if "ro" in row.waiting_for and (doc.ro_id or doc.rsm_id) == person.id]
     if not candidates:

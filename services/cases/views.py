@@ -194,7 +194,8 @@ async def _case(uow: Any, case_id: int) -> tuple[CaseRecord, DocumentRecord]:
     got = await uow.cases.full(case_id)
     if got is None:
         raise NotFound(f"There is no case {case_id}.")
-    return got
+    result: tuple[CaseRecord, DocumentRecord] = got
+    return result
 
 
 async def case_view(services: Services, ident: ChannelIdentity, case_id: int) -> CaseView:

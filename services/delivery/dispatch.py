@@ -75,10 +75,10 @@ class _Marks:
 
     def __init__(self, uow_factory: Callable[[], Any]) -> None:
         self.uow_factory = uow_factory
-        self._pending: list[tuple[OutboxItem, datetime, str | None, dict | None, asyncio.Future]] = []
-        self._task: asyncio.Task | None = None
+        self._pending: list[tuple[OutboxItem, datetime, str | None, dict[str, Any] | None, asyncio.Future[Any]]] = []
+        self._task: asyncio.Task[Any] | None = None
 
-    async def sent(self, item: OutboxItem, at: datetime, provider_id: str | None, card: dict | None) -> None:
+    async def sent(self, item: OutboxItem, at: datetime, provider_id: str | None, card: dict[str, Any] | None) -> None:
         fut = asyncio.get_running_loop().create_future()
         self._pending.append((item, at, provider_id, card, fut))
         if self._task is None or self._task.done():
@@ -130,14 +130,14 @@ class Dispatcher:
             await uow.commit()
         return _Batch(rows, pause, people, views)
 
-    async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter:
+    async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter[str]:
         """Send every due row (up to `limit`); returns counts by outcome."""
         now = self.services.clock.now()
         batch = await self._claim(now, limit, keys)
-        result: Counter = Counter()
+        result: Counter[str] = Counter()
         if not batch.rows:
             return result
-        groups: dict[tuple, list[OutboxItem]] = defaultdict(list)
+        groups: dict[tuple[Any, ...], list[OutboxItem]] = defaultdict(list)
         for r in batch.rows:  # one conversation's messages go in order; conversations go in parallel
             groups[(r.channel, r.person_id or r.address)].append(r)
         sem = asyncio.Semaphore(self.concurrency)
@@ -188,7 +188,7 @@ class Dispatcher:
         await self._marks.sent(row, self.services.clock.now(), provider_id, card)
         return "sent"
 
-    async def _teams(self, row: OutboxItem, view: CaseView | None) -> tuple[str | None, dict | None]:
+    async def _teams(self, row: OutboxItem, view: CaseView | None) -> tuple[str | None, dict[str, Any] | None]:
         if self.teams is None:
             raise TransientSendError("Teams delivery is not running in this process")
         if not row.person_id:
@@ -224,10 +224,10 @@ class Dispatcher:
             log.warning("could not draw the compliance chart", exc_info=True)
             return ()
 
-    async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going: Callable[[], bool] = lambda: True) -> Counter:
+    async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going: Callable[[], bool] = lambda: True) -> Counter[str]:
         """Send until nothing is due now, in batches; stops between batches if `keep_going` says so
         (the scheduler lost its lease)."""
-        total: Counter = Counter()
+        total: Counter[str] = Counter()
         async with self._lock:
             for _ in range(max_rounds):
                 if not keep_going():

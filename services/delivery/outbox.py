@@ -9,6 +9,7 @@ failing stays as `failed` for an admin (`policybot outbox`); nothing is ever del
 
 from __future__ import annotations
 
+from typing import Any
 import os
 import random
 import uuid
@@ -19,6 +20,7 @@ from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS
 from services.delivery.notices import dated
 from services.ports import Clock, Notice, OutboxItem, PersonFacts
+from services.work import Work, WorkFactory
 
 PAUSE_KEY = "nudges_paused"
 MAX_ATTEMPTS = 8
@@ -41,7 +43,7 @@ def channels_for(person: PersonFacts | None, *, address: str | None, mail_enable
     return ["teams"] if person.aad_object_id else ["email"]
 
 
-async def enqueue(uow, notices: Sequence[Notice], now: datetime, *, mail_enabled: bool = True,
+async def enqueue(uow: Work, notices: Sequence[Notice], now: datetime, *, mail_enabled: bool = True,
                   teams_enabled: bool = True) -> int:
     """Add notices in the caller's transaction (one row per channel); returns how many rows were
     new. Keys already present (sent, pending or failed) are left exactly as they are. A `daily`
@@ -70,7 +72,8 @@ async def enqueue(uow, notices: Sequence[Notice], now: datetime, *, mail_enabled
                 "last_error": None if channel != "none" else "no way to reach this person: no Teams account or email address",
                 "attempts": 0, "not_before": n.not_before or now, "created_at": now,
             })
-    return await uow.outbox.insert_new(values)
+    result: int = await uow.outbox.insert_new(values)
+    return result
 
 
 class OutboxWriter:
@@ -80,21 +83,22 @@ class OutboxWriter:
     def __init__(self, clock: Clock, *, mail_enabled: bool, teams_enabled: bool = True) -> None:
         self.clock, self.mail_enabled, self.teams_enabled = clock, mail_enabled, teams_enabled
 
-    async def __call__(self, uow, notices: Sequence[Notice]) -> int:
+    async def __call__(self, uow: Work, notices: Sequence[Notice]) -> int:
         return await enqueue(uow, notices, self.clock.now(), mail_enabled=self.mail_enabled,
                              teams_enabled=self.teams_enabled)
 
 
-async def claim(uow, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
+async def claim(uow: Work, holder: str, now: datetime, limit: int = 200, channel: str | None = None,
                 keys: list[str] | None = None) -> list[OutboxItem]:
     """Take up to `limit` due rows for this holder, inside the caller's unit of work (one
     statement); a claim lapses after CLAIM_SECONDS so rows a dead process had claimed are taken again."""
     token = f"{holder}:{uuid.uuid4().hex[:8]}"
-    return await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
+    result: list[OutboxItem] = await uow.outbox.claim(token, now, limit, CLAIM_SECONDS, channel=channel, keys=keys)
+    return result
 
 
-async def mark_sent(uow_factory, marks: Sequence[tuple[OutboxItem, datetime, str | None]],
-                    cards: Sequence[dict] = ()) -> None:
+async def mark_sent(uow_factory: WorkFactory, marks: Sequence[tuple[OutboxItem, datetime, str | None]],
+                    cards: Sequence[dict[str, Any]] = ()) -> None:
     """Rows the transport accepted, marked sent in one transaction (one statement), with the case
     cards that went with them."""
     async with uow_factory() as uow:
@@ -109,10 +113,11 @@ def backoff(attempts: int, retry_after: float | None = None) -> float:
     exponential with jitter (30 s, 1 min, 2 min ... capped at 1 hour)."""
     if retry_after is not None and retry_after >= 0:
         return retry_after
-    return min(3600.0, 30.0 * (2 ** max(attempts - 1, 0))) * (0.8 + 0.4 * random.random())
+    result: float = min(3600.0, 30.0 * (2 ** max(attempts - 1, 0))) * (0.8 + 0.4 * random.random())
+    return result
 
 
-async def mark_failed(uow_factory, row: OutboxItem, now: datetime, error: str, *, permanent: bool = False,
+async def mark_failed(uow_factory: WorkFactory, row: OutboxItem, now: datetime, error: str, *, permanent: bool = False,
                       retry_after: float | None = None) -> str:
     attempts = (row.attempts or 0) + 1
     status = "failed" if permanent or attempts >= MAX_ATTEMPTS else "pending"
@@ -123,7 +128,7 @@ async def mark_failed(uow_factory, row: OutboxItem, now: datetime, error: str, *
     return status
 
 
-async def defer(uow_factory, row_id: int, until: datetime) -> None:
+async def defer(uow_factory: WorkFactory, row_id: int, until: datetime) -> None:
     """Hold a claimed row without counting an attempt (quiet hours, organisation pause)."""
     async with uow_factory() as uow:
         await uow.outbox.set(row_id, not_before=until, claimed_until=None)
@@ -132,12 +137,12 @@ async def defer(uow_factory, row_id: int, until: datetime) -> None:
 
 # --- organisation pause -------------------------------------------------------------------
 
-async def pause_state(uow) -> dict | None:
+async def pause_state(uow: Work) -> dict[str, Any] | None:
     value = await uow.kv.get(PAUSE_KEY)
     return dict(value) if value else None
 
 
-def paused_until(state: dict | None, today: date) -> date | None | bool:
+def paused_until(state: dict[str, Any] | None, today: date) -> date | None | bool:
     """False when nudges are running; the date they resume; or True when paused with no end."""
     if not state:
         return False
@@ -150,20 +155,23 @@ def paused_until(state: dict | None, today: date) -> date | None | bool:
 
 # --- admin -------------------------------------------------------------------------------
 
-async def listing(uow_factory, status: str | None = None, limit: int = 50) -> list:
+async def listing(uow_factory: WorkFactory, status: str | None = None, limit: int = 50) -> list[Any]:
     async with uow_factory() as uow:
         rows = await uow.outbox.listing(status, limit)
-        return rows
+        result: list[Any] = rows
+        return result
 
 
-async def counts(uow_factory) -> dict[str, int]:
+async def counts(uow_factory: WorkFactory) -> dict[str, int]:
     async with uow_factory() as uow:
-        return await uow.outbox.counts()
+        result: dict[str, int] = await uow.outbox.counts()
+        return result
 
 
-async def retry(uow_factory, row_id: int, now: datetime) -> bool:
+async def retry(uow_factory: WorkFactory, row_id: int, now: datetime) -> bool:
     """An admin sends a failed message again."""
     async with uow_factory() as uow:
         done = await uow.outbox.requeue(row_id, now)
         await uow.commit()
-        return done
+        result: bool = done
+        return result

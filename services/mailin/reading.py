@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 import re
 from dataclasses import dataclass
 
@@ -36,16 +37,17 @@ class Sender:
     name: str
 
 
-def address_of(field: dict | None) -> Sender | None:
+def address_of(field: dict[str, Any] | None) -> Sender | None:
     """Graph's {"emailAddress": {"name", "address"}}."""
     if not isinstance(field, dict):
         return None
-    addr = field.get("emailAddress") if isinstance(field.get("emailAddress"), dict) else {}
+    given = field.get("emailAddress")
+    addr: dict[str, Any] = given if isinstance(given, dict) else {}
     address = str(addr.get("address") or "").strip()
     return Sender(address, str(addr.get("name") or address).strip()) if address else None
 
 
-def headers_of(message: dict) -> dict[str, list[str]]:
+def headers_of(message: dict[str, Any]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for h in message.get("internetMessageHeaders") or []:
         if isinstance(h, dict) and h.get("name"):
@@ -62,8 +64,11 @@ def html_to_text(html: str) -> str:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):
         return html
+    if not isinstance(root, lxml.html.HtmlElement):  # always one for lxml.html; its stubs say only _Element
+        return html
     for bad in root.xpath("//style|//script|//head|//blockquote|//*[contains(@class,'gmail_quote')]"):
-        bad.drop_tree()
+        if isinstance(bad, lxml.html.HtmlElement):  # elements only, for this expression
+            bad.drop_tree()
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.lower() in _BLOCKS:
             el.tail = "\n" + (el.tail or "")
@@ -75,7 +80,7 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def new_text(body: dict | None) -> str:
+def new_text(body: dict[str, Any] | None) -> str:
     """Only what the sender wrote this time, from Graph's body {"contentType", "content"}."""
     body = body or {}
     content = str(body.get("content") or "")
@@ -107,7 +112,7 @@ def references_of(headers: dict[str, list[str]]) -> tuple[str, ...]:
     return tuple(ids[-10:])
 
 
-def sender_problem(message: dict, headers: dict[str, list[str]]) -> str | None:
+def sender_problem(message: dict[str, Any], headers: dict[str, list[str]]) -> str | None:
     """Why this message cannot be trusted to change anything; None when it can."""
     frm, sender = address_of(message.get("from")), address_of(message.get("sender"))
     if frm is None:

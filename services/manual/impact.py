@@ -10,6 +10,7 @@ each owner is told which of their local documents are, or depend on, a changed c
 
 from __future__ import annotations
 
+from typing import Any
 import math
 import re
 from collections import Counter
@@ -20,6 +21,7 @@ from services.delivery.notices import daily
 from services.errors import NotFound
 from services.manual.search import STOPWORDS, same_title_key
 from services.ports import Notice
+from services.work import ChapterRow, DocumentRow, PersonRow, Work
 
 _TOKEN = re.compile(r"[a-z][a-z0-9]+")
 # Words every chapter uses: never a reason to think two chapters are about the same thing.
@@ -71,12 +73,12 @@ def key_terms(text: str, corpus: list[str], k: int = KEY_TERMS) -> list[str]:
     return [w for w, s in sorted(scored.items(), key=lambda x: (-x[1], x[0])) if s > 0][:k]
 
 
-def _owner(doc) -> tuple[str | None, str | None]:
+def _owner(doc: DocumentRow) -> tuple[str | None, str | None]:
     person = doc.ro or doc.rsm  # NCT-1: the RSM is the RO when none is named
     return (person.name, person.id) if person else (None, None)
 
 
-async def _resolve_chapter(uow, chapter: str):
+async def _resolve_chapter(uow: Work, chapter: str) -> ChapterRow:
     found = await uow.manual.by_url(chapter.strip())
     if found is None:
         matches = await uow.manual.by_title(chapter)
@@ -112,7 +114,8 @@ async def affected_by_document(services: Services, ref: str, *, limit: int = 10)
         return report
 
 
-def _impact_items(scores: dict, reasons: dict, chapters: dict, docs: dict, by_url: dict, by_title: dict,
+def _impact_items(scores: dict[tuple[str, int], float], reasons: dict[tuple[str, int], list[str]], chapters: dict[int, ChapterRow],
+                  docs: dict[int, DocumentRow], by_url: dict[str, Any], by_title: dict[str, Any],
                   exclude_doc: int | None) -> list[ImpactItem]:
     """The scored chapters and documents, best first: a chapter with its local document (shown once),
     then documents on their own (not retired, not the one being changed)."""
@@ -137,7 +140,7 @@ def _impact_items(scores: dict, reasons: dict, chapters: dict, docs: dict, by_ur
     return items
 
 
-async def _impact(uow, title: str, url: str | None, text: str, chapter_id: int | None, links_out: set[str],
+async def _impact(uow: Work, title: str, url: str | None, text: str, chapter_id: int | None, links_out: set[str],
                   limit: int, exclude_doc: int | None = None) -> ImpactReport:
     rows = await uow.manual.light_rows()  # (id, url, title, section, hash, etag, lm, links)
     corpus = [t for _title, _sec, t in await uow.manual.texts()]
@@ -238,15 +241,15 @@ async def amendment_notices(services: Services, update: str | None = None) -> li
         url_by_title = {same_title_key(r[2]): r[1] for r in rows}
         title_by_url = {r[1]: r[2] for r in rows}
         register = [d for d in await uow.documents.all()]
-        by_url: dict[str, list] = {}
-        by_title: dict[str, list] = {}
+        by_url: dict[str, list[Any]] = {}
+        by_title: dict[str, list[Any]] = {}
         for d in register:
             if d.manual_url:
                 by_url.setdefault(d.manual_url, []).append(d)
             by_title.setdefault(same_title_key(d.title), []).append(d)
         ppos = await uow.people.with_role("ppo")
 
-        found: dict[tuple[int, str], tuple[object, AffectedDocument]] = {}
+        found: dict[tuple[int, str], tuple[DocumentRow, AffectedDocument]] = {}
         for a in amendments:
             curl = a.url or url_by_title.get(same_title_key(a.title))
             direct = list(by_url.get(curl, [])) if curl else []
@@ -265,7 +268,7 @@ async def amendment_notices(services: Services, update: str | None = None) -> li
                         d.ref, d.title, a.title, curl, "depends on", a.kind,
                         (a.note + " " if a.note else "") + f"(its chapter \"{title_by_url.get(xurl, xtitle)}\" links there)")))
 
-        per_owner: dict[str, tuple[object, list[AffectedDocument]]] = {}
+        per_owner: dict[str, tuple[PersonRow, list[AffectedDocument]]] = {}
         for d, item in found.values():
             if d.status == "retired":
                 continue

@@ -11,6 +11,7 @@ points at it (manual link or same title) become one result, showing the local ow
 
 from __future__ import annotations
 
+from typing import Any
 import math
 import re
 import weakref
@@ -25,6 +26,7 @@ from rapidfuzz import fuzz, process
 from services.context import Services
 from services.errors import BadInput
 from services.manual.words import stem
+from services.work import Work
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 MAX_QUERY_CHARS = 300
@@ -149,10 +151,10 @@ def parse_query(words: list[str], vocab: Vocabulary) -> list[Concept]:
 
 # --------------------------------------------------------------------------- the index's words
 
-_vocab_cache: weakref.WeakKeyDictionary[object, tuple[tuple, dict[str, int], dict[str, list[str]]]] = weakref.WeakKeyDictionary()
+_vocab_cache: weakref.WeakKeyDictionary[object, tuple[tuple[Any, ...], dict[str, int], dict[str, list[str]]]] = weakref.WeakKeyDictionary()
 
 
-async def _index_words(uow, store: object) -> tuple[dict[str, int], dict[str, list[str]]]:
+async def _index_words(uow: Work, store: object) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Every word in the manual and register with its frequency, and the words by first letter.
     Built once per change of the index (cache keyed by the index's generation)."""
     generation = await uow.manual.generation()

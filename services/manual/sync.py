@@ -10,6 +10,7 @@ not be read keeps its previous version.
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -36,7 +37,8 @@ def manual_source(services: Services) -> ManualSource:
     source = services.adapters.get(SOURCE)
     if source is None:
         raise BadInput("This policybot has no way to read the manual (no manual source is set up).")
-    return source
+    result: ManualSource = source
+    return result
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,8 @@ def manual_url(services: Services, given: str | None = None) -> str:
     return manual_source(services).address(url)
 
 
-def crawl_config(services: Services, **overrides: float) -> CrawlConfig:
-    base = {"delay": services.config.manual_delay, "timeout": services.config.manual_timeout}
-    return CrawlConfig(**{**base, **overrides})
+def crawl_config(services: Services, *, delay: float | None = None) -> CrawlConfig:
+    return CrawlConfig(delay=services.config.manual_delay if delay is None else delay, timeout=services.config.manual_timeout)
 
 
 async def sync_manual(
@@ -125,7 +126,7 @@ async def store_crawl(services: Services, result: CrawlResult, started: datetime
         rows = {r[1]: r for r in await uow.manual.light_rows()}
         changed: list[ChangedChapter] = []
         unchanged_ids: list[int] = []
-        new_rows: list[dict] = []
+        new_rows: list[dict[str, Any]] = []
         for page in result.chapters:
             row = rows.get(page.url)
             fields = dict(title=page.title, section=page.section, text=page.text, updated_on=page.updated_on,
@@ -204,7 +205,7 @@ class SyncRunView:
     started_at: datetime
     finished_at: datetime
     message: str
-    errors: tuple[dict, ...] = field(default_factory=tuple)
+    errors: tuple[dict[str, Any], ...] = field(default_factory=tuple)
 
 
 async def sync_history(services: Services, limit: int = 10) -> list[SyncRunView]:

@@ -3,10 +3,13 @@ moving, reordering and adding items."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from governance import meetings as gm
+from governance.calendar import LONDON
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body, Preset
 from services.context import Services
@@ -40,11 +43,12 @@ from services.meetings.views import (
     SectionView,
 )
 from services.people.identity import ChannelIdentity, resolve_person
+from services.work import MeetingRow, PersonRow, Work
 
 # ------------------------------------------------------------------ agendas (DOR-9)
 
 
-async def agenda_view(uow, preset: Preset, body: Body, meeting, today: date) -> AgendaView:
+async def agenda_view(uow: Work, preset: Preset, body: Body, meeting: MeetingRow, today: date) -> AgendaView:
     rows = await uow.meetings.items(meeting.id)
     names: dict[str, str] = {}
 
@@ -85,7 +89,7 @@ async def agenda_view(uow, preset: Preset, body: Body, meeting, today: date) -> 
     for a in await uow.meetings.open_actions(body.id):
         actions.append(ActionView(a.id, a.text, await name(a.owner_id) or "", a.due_on, False, bool(a.due_on and a.due_on < today)))
     day = meeting_day(meeting)
-    return AgendaView(body.id, body.name, meeting.id, day, meeting.starts_at.astimezone(gm.LONDON), meeting.status, meeting.one_off,
+    return AgendaView(body.id, body.name, meeting.id, day, meeting.starts_at.astimezone(LONDON), meeting.status, meeting.one_off,
                       gm.deadlines_for(body, day, working_calendar(preset)), tuple(sections), tuple(actions), meeting.papers_sent_at is not None,
                       tuple(drafts))
 
@@ -113,10 +117,10 @@ async def meeting_agenda(services: Services, body_name: str, on: date) -> Agenda
 
 @dataclass(frozen=True)
 class Chairing:
-    person: object
-    body: object
-    meeting: object
-    deputy_roles: frozenset
+    person: PersonRow
+    body: Body
+    meeting: MeetingRow
+    deputy_roles: frozenset[Any]
     view: AgendaView
 
     def item(self, number: int) -> ItemView:
@@ -126,8 +130,8 @@ class Chairing:
         return found
 
 
-async def as_chair(uow, preset, ident: ChannelIdentity, body_name: str | None, today: date, now: datetime, *,
-                    current: bool, before_view=None) -> Chairing:
+async def as_chair(uow: Work, preset: Preset, ident: ChannelIdentity, body_name: str | None, today: date, now: datetime, *,
+                    current: bool, before_view: Callable[[Body, MeetingRow], None] | None = None) -> Chairing:
     """Who is asking, for which body and meeting (the next one, or the one being held), checked to
     be its chair or a deputising vice-chair, with the agenda as it stands."""
     person = await known_person(uow, ident)
@@ -250,7 +254,7 @@ async def forward_plan_view(services: Services, ident: ChannelIdentity, body_nam
     return PlanView(body.id, body.name, lines, gaps)
 
 
-async def plan_lines(uow, preset: Preset, body: Body) -> list[PlanLine]:
+async def plan_lines(uow: Work, preset: Preset, body: Body) -> list[PlanLine]:
     out = []
     for e in await uow.meetings.plan(body.id):
         on = None

@@ -3,6 +3,7 @@ cancelled meetings (DOR-7)."""
 
 from __future__ import annotations
 
+from typing import Any
 from datetime import date, datetime, timedelta
 
 from governance import meetings as gm
@@ -28,11 +29,12 @@ from services.meetings.common import (
 from services.meetings.views import Placement
 from services.people.identity import ChannelIdentity
 from services.ports import Notice
+from services.work import MeetingRow, Work
 
 # ------------------------------------------------------------------ meetings
 
 
-async def ensure_meetings(uow, preset: Preset, body: Body, today: date, now: datetime) -> None:
+async def ensure_meetings(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> None:
     """Write the calendar's meetings down from today to the horizon; rows already there (held,
     cancelled or one-off) are kept as they are."""
     if body.meeting is None:
@@ -44,35 +46,36 @@ async def ensure_meetings(uow, preset: Preset, body: Body, today: date, now: dat
             await uow.meetings.create(body=body.id, starts_at=gm.starts_at(d), status="scheduled", one_off=False, created_at=now)
 
 
-async def upcoming(uow, preset, body: Body, today: date, now: datetime) -> list:
+async def upcoming(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> list[Any]:
     await ensure_meetings(uow, preset, body, today, now)
     rows = await uow.meetings.between(body.id, gm.starts_at(today, datetime.min.time()),
                                       gm.starts_at(today + timedelta(days=HORIZON_DAYS * 2), datetime.max.time()), ["scheduled"])
-    return rows
+    result: list[Any] = rows
+    return result
 
 
-async def first_feasible(uow, preset, body: Body, today: date, now: datetime, after: date | None = None):
+async def first_feasible(uow: Work, preset: Preset, body: Body, today: date, now: datetime, after: date | None = None) -> MeetingRow:
     rows = await upcoming(uow, preset, body, today, now)
     by_day = {meeting_day(m): m for m in rows}
     d = gm.first_feasible_of(body, by_day, today, working_calendar(preset), after=after)
     return (by_day[d.meeting], d) if d else (None, None)
 
 
-async def next_meeting(uow, preset, body: Body, today: date, now: datetime):
+async def next_meeting(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> MeetingRow:
     rows = await upcoming(uow, preset, body, today, now)
     if not rows:
         raise NotFound(f"The {body.name} has no meeting scheduled.")
     return rows[0]
 
 
-async def meeting_of_day(uow, body: Body, on: date):
+async def meeting_of_day(uow: Work, body: Body, on: date) -> MeetingRow:
     rows = await uow.meetings.between(body.id, gm.starts_at(on, datetime.min.time()), gm.starts_at(on, datetime.max.time()))
     if not rows:
         raise NotFound(f"The {body.name} has no meeting on {long_date(on)}.")
     return rows[0]
 
 
-async def current_meeting(uow, preset, body: Body, today: date, now: datetime):
+async def current_meeting(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> MeetingRow:
     """The meeting whose business is being done: the latest one up to today until its minutes are
     issued, and after that the next one."""
     past = await uow.meetings.between(body.id, gm.starts_at(today - timedelta(days=HORIZON_DAYS), datetime.min.time()),

@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
+from typing import Any
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from governance import meetings as gm
-from governance.calendar import WorkingCalendar
+from governance.calendar import LONDON, WorkingCalendar
 from governance.preset import Body, Preset
 from services.delivery.notices import dated
 from services.errors import NotFound, NotPermitted, UnknownPerson
 from services.meetings.views import AgendaView
 from services.people.identity import ChannelIdentity, resolve_person
 from services.ports import Notice
+from services.work import DocumentRow, MeetingRow, PersonRow, Work
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
 CHASE_EVERY_DAYS = 7  # overdue actions are chased weekly, like conditions
@@ -29,7 +30,7 @@ class Result:
     body_id: str | None = None
 
 
-def raised(uow, notices: Iterable[Notice], today: date) -> tuple[Notice, ...]:
+def raised(uow: Work, notices: Iterable[Notice], today: date) -> tuple[Notice, ...]:
     """Raise the notices on the unit of work, so that its commit writes them to the outbox in the
     same transaction as the change that caused them; they come back with their keys complete (the
     day added), so the turn can send them at once without queueing them again."""
@@ -39,7 +40,7 @@ def raised(uow, notices: Iterable[Notice], today: date) -> tuple[Notice, ...]:
 
 
 def working_calendar(preset: Preset) -> WorkingCalendar:
-    return WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    return WorkingCalendar(preset.nation)
 
 
 def find_body(preset: Preset, said: str | None) -> Body:
@@ -56,11 +57,12 @@ def find_body(preset: Preset, said: str | None) -> Body:
     raise NotFound(f"I don't know a body called '{said}'. The bodies are: {known}.")
 
 
-def meeting_day(m) -> date:
-    return m.starts_at.astimezone(gm.LONDON).date()
+def meeting_day(m: MeetingRow) -> date:
+    result: date = m.starts_at.astimezone(LONDON).date()
+    return result
 
 
-async def known_person(uow, ident: ChannelIdentity):
+async def known_person(uow: Work, ident: ChannelIdentity) -> PersonRow:
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't do that for you. "
@@ -68,7 +70,7 @@ async def known_person(uow, ident: ChannelIdentity):
     return person
 
 
-def default_body(preset: Preset, person) -> Body:
+def default_body(preset: Preset, person: PersonRow) -> Body:
     """The body a person most likely means: one they chair, deputise for or sit on, with meetings."""
     roles = person.role_names if person else frozenset()
     scheduled = [b for b in preset.bodies.values() if b.meeting is not None]
@@ -84,7 +86,7 @@ def default_body(preset: Preset, person) -> Body:
 # ------------------------------------------------------------------ authorisation
 
 
-async def chairing_roles(uow, person, body: Body, meeting=None) -> frozenset[str]:
+async def chairing_roles(uow: Work, person: PersonRow, body: Body, meeting: MeetingRow | None = None) -> frozenset[str]:
     """The roles the person acts with as chair: the chair, or a vice-chair deputising when the chair
     is recorded as not present at this meeting (or the body has no chair in the directory)."""
     roles = person.role_names
@@ -103,21 +105,22 @@ async def chairing_roles(uow, person, body: Body, meeting=None) -> frozenset[str
     raise NotPermitted(f"Only the chair of the {body.name} (or a vice-chair deputising) can do that.")
 
 
-def is_officer(person, preset: Preset) -> bool:
+def is_officer(person: PersonRow, preset: Preset) -> bool:
     return bool(person.role_names & {*OFFICER_ROLES, preset.request_recipient})
 
 
-async def chair_or_officer(uow, person, preset, body, meeting=None) -> frozenset[str]:
+async def chair_or_officer(uow: Work, person: PersonRow, preset: Preset, body: Body,
+                           meeting: MeetingRow | None = None) -> frozenset[str]:
     if is_officer(person, preset):
         return frozenset()
     return await chairing_roles(uow, person, body, meeting)
 
 
-def document_owner(doc) -> str | None:
+def document_owner(doc: DocumentRow) -> str | None:
     return (doc.ro_id or doc.rsm_id) if doc is not None else None
 
 
-async def members_of(uow, body: Body) -> list:
+async def members_of(uow: Work, body: Body) -> list[Any]:
     seen, out = set(), []
     for role in (body.chair_role, body.vice_chair_role, body.member_role):
         for p in await uow.people.with_role(role):

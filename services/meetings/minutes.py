@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from governance import meetings as gm
+from governance.calendar import LONDON
 from governance.errors import MissingInformation, NotAllowed
-from governance.preset import Body
+from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
 from services.errors import BadInput, NotFound, NotPermitted
@@ -34,6 +37,7 @@ from services.meetings.views import (
 )
 from services.people.identity import ChannelIdentity, find_person
 from services.ports import Notice
+from services.work import AgendaItemRow, MeetingRow, Work
 
 # ------------------------------------------------------------------ attendance (DOR-11)
 
@@ -70,7 +74,7 @@ async def record_attendance(services: Services, ident: ChannelIdentity, statuses
     return result
 
 
-async def attendance_flags(uow, preset, body: Body, meeting, members: dict) -> Result:
+async def attendance_flags(uow: Work, preset: Preset, body: Body, meeting: MeetingRow, members: dict[str, Any]) -> Result:
     held = [m for m in await uow.meetings.of_body(body.id, ["held"]) if m.starts_at <= meeting.starts_at]
     history = []
     for m in held:
@@ -116,7 +120,7 @@ class NewAction:
     due: date | None = None
 
 
-async def minutes_view(uow, preset, body: Body, meeting, today: date, notes: str | None) -> MinutesView:
+async def minutes_view(uow: Work, preset: Preset, body: Body, meeting: MeetingRow, today: date, notes: str | None) -> MinutesView:
     view = await agenda_view(uow, preset, body, meeting, today)
     lines, attended = [], []
     for a in await uow.meetings.attendance(meeting.id):
@@ -198,7 +202,7 @@ async def complete_action(services: Services, ident: ChannelIdentity, action_id:
     return Result(msg)
 
 
-def report_of(body: Body, kind: str, start: date, end: date, items) -> ReportView:
+def report_of(body: Body, kind: str, start: date, end: date, items: Iterable[tuple[AgendaItemRow, MeetingRow]]) -> ReportView:
     approved, exceptions = [], []
     for i, _m in items:
         outcome = i.outcome
@@ -211,7 +215,7 @@ def report_of(body: Body, kind: str, start: date, end: date, items) -> ReportVie
     return ReportView(kind, body.name, start, end, tuple(approved), tuple(exceptions))
 
 
-async def send_report(uow, preset, body: Body, report: ReportView, now: datetime, meeting_id: int | None = None) -> list[Notice]:
+async def send_report(uow: Work, preset: Preset, body: Body, report: ReportView, now: datetime, meeting_id: int | None = None) -> list[Notice]:
     text = texts.report_text(report)
     await uow.meetings.add_report(body=body.id, kind=report.kind, period_start=report.start, period_end=report.end, text=text, sent_at=now)
     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=meeting_id or body.id, action=f"report_{report.kind}",
@@ -228,7 +232,7 @@ async def send_report(uow, preset, body: Body, report: ReportView, now: datetime
     return [daily(t, subject, text) for t in dict.fromkeys(targets)]
 
 
-async def periodic_report(services, preset, body: Body, kind: str, start: date, end: date, now: datetime) -> list[Notice]:
+async def periodic_report(services: Services, preset: Preset, body: Body, kind: str, start: date, end: date, now: datetime) -> list[Notice]:
     async with services.uow() as uow:
         if await uow.meetings.report_sent(body.id, kind, end):
             return []
@@ -245,7 +249,7 @@ async def periodic_report(services, preset, body: Body, kind: str, start: date, 
                         attended.append(frozenset(p.role_names))
                 short += gm.quorum_check(body, attended).short
             report = ReportView(kind, body.name, start, end, report.approved, report.exceptions, len(held), short)
-        notices = raised(uow, await send_report(uow, preset, body, report, now), now.astimezone(gm.LONDON).date())
+        notices = raised(uow, await send_report(uow, preset, body, report, now), now.astimezone(LONDON).date())
         await uow.commit()
     return list(notices)
 
@@ -258,4 +262,5 @@ async def minutes_of(services: Services, body_name: str, on: date) -> str:
         m = await uow.meetings.minutes(meeting.id)
         if m is None:
             raise NotFound(f"No minutes yet for the {body.name} meeting on {texts.short_day(on)}.")
-        return m.text
+        result: str = m.text
+        return result

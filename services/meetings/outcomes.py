@@ -6,7 +6,7 @@ from __future__ import annotations
 from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.errors import MissingInformation, NotAllowed
-from governance.preset import Body
+from governance.preset import Body, Preset
 from governance.votes import read_votes
 from services.cases.lifecycle import act_in
 from services.context import Services
@@ -21,6 +21,7 @@ from services.meetings.views import (
 )
 from services.people.identity import ChannelIdentity
 from services.ports import Notice
+from services.work import AgendaItemRow, MeetingRow, Work
 
 # ------------------------------------------------------------------ outcomes (DOR-4, BCT-7, DOR-5)
 
@@ -49,7 +50,7 @@ async def outcome_choices(services: Services, ident: ChannelIdentity, number: in
     return view, item, tuple(choices)
 
 
-async def stage_decisions(uow, preset, body: Body, item) -> tuple[str, ...]:
+async def stage_decisions(uow: Work, preset: Preset, body: Body, item: AgendaItemRow) -> tuple[str, ...]:
     case_id = getattr(item, "case_id", None)
     if case_id is None and hasattr(item, "id"):
         row = await uow.meetings.item(item.id)
@@ -76,7 +77,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
     note = (note or "").strip() or None
     outcome = gm.parse_outcome(outcome)
     async with services.uow() as uow:
-        def not_before_the_meeting(body, meeting) -> None:
+        def not_before_the_meeting(body: Body, meeting: MeetingRow) -> None:
             if meeting_day(meeting) > today:
                 raise NotAllowed(f"The {body.name} meets on {texts.day(meeting_day(meeting))}: "
                                  "outcomes are recorded at or after the meeting.")
@@ -97,6 +98,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
         flowed = ""
         if effect.lifecycle_decision and case_row is not None and decisions:
             data = {"for": votes[0], "against": votes[1]} if votes and outcome == "approved_by_vote" else {}
+            assert doc is not None, "an agenda item with a case names its document"
             summary, case_notices = await act_in(
                 uow, preset, person, case_row, doc, effect.lifecycle_decision, text=note, data=data, today=today, now=now,
                 extra_roles=deputy_roles, audit_details={"meeting": meeting.id, "item": item.id})

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from governance import meetings as gm
-from governance.preset import Body
+from governance.calendar import LONDON
+from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
 from services.meetings import texts
@@ -21,11 +22,12 @@ from services.meetings.common import (
 )
 from services.meetings.minutes import periodic_report
 from services.ports import Notice
+from services.work import MeetingRow, Work
 
 # ------------------------------------------------------------------ papers (DOR-8, BCT-6)
 
 
-async def send_papers(uow, preset, body: Body, meeting, today: date, now: datetime) -> list[Notice]:
+async def send_papers(uow: Work, preset: Preset, body: Body, meeting: MeetingRow, today: date, now: datetime) -> list[Notice]:
     view = await agenda_view(uow, preset, body, meeting, today)
     meeting.papers_sent_at = now
     subject = f"Papers: {body.name}, {texts.day(view.meeting_on)}"
@@ -41,7 +43,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
     notices it causes (papers marked as sent and the papers queued in one transaction). Returns the
     notices, already queued."""
     preset = services.preset
-    today = now.astimezone(gm.LONDON).date()
+    today = now.astimezone(LONDON).date()
     cal = working_calendar(preset)
     notices: list[Notice] = []
     for body in preset.bodies.values():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -26,13 +27,14 @@ from services.meetings.common import (
 from services.meetings.views import Placement
 from services.people.identity import ChannelIdentity
 from services.ports import Notice
+from services.work import AgendaItemRow, CaseRow, DocumentRow, PersonRow, Work
 
 # ------------------------------------------------------------------ placing items (DOR-8, BCT-4, BCT-7)
 
 
-async def place_item(uow, preset: Preset, body: Body, *, doc, case_id: int | None, kind: str, today: date, now: datetime,
-                 actor, after: date | None = None, referred_from: str | None = None, title: str | None = None,
-                 carried_from=None) -> Placement:
+async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow, case_id: int | None, kind: str, today: date, now: datetime,
+                 actor: PersonRow, after: date | None = None, referred_from: str | None = None, title: str | None = None,
+                 carried_from: AgendaItemRow | None = None) -> Placement:
     title = title or f"{doc.ref} {doc.title}"
     if case_id is not None and carried_from is None:
         for existing in await uow.meetings.items_for_case(case_id):
@@ -75,7 +77,8 @@ async def place_item(uow, preset: Preset, body: Body, *, doc, case_id: int | Non
     return Placement(placement.body_name, title, placement.meeting_on, deadlines, placement.item_id, notices=notices)
 
 
-async def place_from_events(uow, preset: Preset, doc, row, case: gl.Case, events, today: date, now: datetime, person) -> list[Notice]:
+async def place_from_events(uow: Work, preset: Preset, doc: DocumentRow, row: CaseRow, case: gl.Case, events: Iterable[gl.Event],
+                            today: date, now: datetime, person: PersonRow) -> list[Notice]:
     """Lifecycle hook: a stage needing a body's decision (AgendaItem event) places the document."""
     out: list[Notice] = []
     referred_from = None

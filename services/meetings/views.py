@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -103,7 +104,7 @@ class Placement:
     deadlines: Deadlines | None
     item_id: int | None
     already: bool = False
-    notices: tuple = field(default_factory=tuple)
+    notices: tuple[Any, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ become inactive, and the documents they own or sign off are flagged as orphaned 
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +19,7 @@ from services.delivery.notices import dated
 from services.ports import DirectoryEntry as Entry
 from services.ports import DirectorySource, Notice, PeopleFileReader
 from services.register.ownership import flag_orphans
+from services.work import PersonRow, Work
 
 
 @dataclass
@@ -45,7 +48,8 @@ class SyncReport:
         return out
 
 
-async def _release_email(uow, by_email: dict, email: str, now, report, keep=None) -> None:
+async def _release_email(uow: Work, by_email: dict[str, Any], email: str, now: datetime, report: SyncReport,
+                         keep: PersonRow | None = None) -> None:
     """The directory gives this address to someone else now: take it off its previous holder
     first (addresses are unique here), and say so in the audit trail."""
     holder = by_email.get(email.lower())
@@ -67,16 +71,16 @@ def _slug(email: str | None, name: str) -> str:
 class _Known:
     """The people table indexed the ways a source names someone (kept up to date as people are added)."""
 
-    by_id: dict
-    by_aad: dict
-    by_email: dict
+    by_id: dict[str, Any]
+    by_aad: dict[str, Any]
+    by_email: dict[str, Any]
 
     @classmethod
-    def of(cls, people: list) -> _Known:
+    def of(cls, people: list[Any]) -> _Known:
         return cls({p.id: p for p in people}, {p.aad_object_id: p for p in people if p.aad_object_id},
                    {p.email.lower(): p for p in people if p.email})
 
-    def match(self, e: Entry):
+    def match(self, e: Entry) -> PersonRow | None:
         """The person an entry is: by id, then Entra id, then email (never merging two Entra accounts:
         an address can pass to someone else, a reused mailbox)."""
         person = (self.by_id.get(e.person_id) if e.person_id else None) or (self.by_aad.get(e.aad_object_id) if e.aad_object_id else None)
@@ -93,7 +97,7 @@ class _Known:
             pid, n = f"{_slug(e.email, e.name)}-{n}", n + 1
         return pid
 
-    def add(self, person) -> None:
+    def add(self, person: PersonRow) -> None:
         self.by_id[person.id] = person
         if person.aad_object_id:
             self.by_aad[person.aad_object_id] = person
@@ -101,7 +105,8 @@ class _Known:
             self.by_email[person.email.lower()] = person
 
 
-async def _add(uow, known: _Known, e: Entry, *, tenant_id: str | None, source: str, now, report: SyncReport):
+async def _add(uow: Work, known: _Known, e: Entry, *, tenant_id: str | None, source: str, now: datetime,
+               report: SyncReport) -> PersonRow:
     if e.email:
         await _release_email(uow, known.by_email, e.email, now, report)
     pid = known.free_id(e)
@@ -117,7 +122,7 @@ async def _add(uow, known: _Known, e: Entry, *, tenant_id: str | None, source: s
     return person
 
 
-async def _update_details(uow, known: _Known, e: Entry, person, *, tenant_id: str | None, now,
+async def _update_details(uow: Work, known: _Known, e: Entry, person: PersonRow, *, tenant_id: str | None, now: datetime,
                           report: SyncReport) -> list[str]:
     """What the entry changes about someone already in the directory (an address taken from its
     previous holder first); leaving and coming back are reported."""
@@ -138,7 +143,7 @@ async def _update_details(uow, known: _Known, e: Entry, person, *, tenant_id: st
     return changes
 
 
-def _update_manager(known: _Known, name_index: dict, e: Entry, person) -> list[str]:
+def _update_manager(known: _Known, name_index: dict[str, Any], e: Entry, person: PersonRow) -> list[str]:
     if e.manager is None:
         return []
     m = e.manager.strip()
@@ -150,7 +155,7 @@ def _update_manager(known: _Known, name_index: dict, e: Entry, person) -> list[s
     return ["manager"]
 
 
-async def _update_roles(uow, e: Entry, person, managed_roles: frozenset[str] | None) -> list[str]:
+async def _update_roles(uow: Work, e: Entry, person: PersonRow, managed_roles: frozenset[str] | None) -> list[str]:
     if e.roles is None and not managed_roles:
         return []
     have = set(person.role_names)
@@ -174,7 +179,7 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
     async with services.uow() as uow:
         people = await uow.people.all()
         known = _Known.of(people)
-        resolved = []
+        resolved: list[tuple[Entry, PersonRow]] = []
         for e in entries:
             person = known.match(e) or await _add(uow, known, e, tenant_id=tenant_id, source=source, now=now, report=report)
             resolved.append((e, person))

@@ -5,11 +5,13 @@ Authorisation always starts here, never from data inside a card or an email body
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass
 from datetime import datetime
 
 from services.errors import BadInput, NotFound
 from services.people.matching import Directory, PersonProblem
+from services.work import PersonRow, Work
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class ChannelIdentity:
         return None
 
 
-async def resolve_person(uow, ident: ChannelIdentity):
+async def resolve_person(uow: Work, ident: ChannelIdentity) -> PersonRow | None:
     person = None
     if ident.aad_object_id:
         person = await uow.people.by_aad(ident.aad_object_id)
@@ -39,7 +41,7 @@ async def resolve_person(uow, ident: ChannelIdentity):
     return person
 
 
-async def remember_conversation(uow, *, now: datetime, ident: ChannelIdentity, person, reference: dict,
+async def remember_conversation(uow: Work, *, now: datetime, ident: ChannelIdentity, person: PersonRow, reference: dict[str, Any],
                                 conversation_id: str, conversation_type: str | None, service_url: str) -> None:
     """Keep the wire-JSON conversation reference (with the tenant id) for proactive messages."""
     await uow.conversations.upsert(
@@ -58,7 +60,7 @@ async def remember_conversation(uow, *, now: datetime, ident: ChannelIdentity, p
 ME = frozenset({"me", "myself", "i", "me please", "yours truly"})
 
 
-async def person_named(uow, who: str, *, me=None):
+async def person_named(uow: Work, who: str, *, me: PersonRow | None = None) -> PersonRow:
     """The one person meant by what was typed: 'me' (the speaker, `me`), an id, an email address,
     a full name however written (services/people/matching.py), a first name when only one active
     person has it, or a unique part of a name. Two people who could be meant are never guessed:
@@ -99,7 +101,7 @@ async def person_named(uow, who: str, *, me=None):
     raise NotFound(f"I can't find anyone called \"{shown}\" in the directory. Give their full name or email address.")
 
 
-async def find_person(uow, who: str, *, me=None):
+async def find_person(uow: Work, who: str, *, me: PersonRow | None = None) -> PersonRow | None:
     """A person in the directory by id, email address, name or unique first name (person_named);
     None if unknown or ambiguous."""
     try:
@@ -108,6 +110,6 @@ async def find_person(uow, who: str, *, me=None):
         return None
 
 
-async def directory(uow) -> list[tuple[str, str, str]]:
+async def directory(uow: Work) -> list[tuple[str, str, str]]:
     """(id, name, roles) of everyone active, for choosing who to be in the local chat."""
     return [(p.id, p.name, ", ".join(sorted(p.role_names))) for p in await uow.people.all() if p.active]

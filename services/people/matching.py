@@ -7,12 +7,16 @@ meant is never guessed: it is reported as ambiguous.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from services.register.cells import collapse, looks_like_email, norm_name
+from governance.dates import collapse
+from services.register.cells import looks_like_email, norm_name
+from services.work import PersonRow
 
 NEAR_MISS = 88  # token_sort_ratio out of 100: "Jamie Castelan" ~ "Jamie Castellan"
 CLEAR_LEAD = 4  # the best near miss must beat any other person by this much
@@ -24,25 +28,25 @@ class PersonProblem(ValueError):
 
 @dataclass(frozen=True)
 class Match:
-    person: object  # store Person
+    person: PersonRow  # store Person
     how: str  # email | name | initials | near
 
 
 class Directory:
-    def __init__(self, people) -> None:
+    def __init__(self, people: Iterable[PersonRow]) -> None:
         self.people = list(people)
         self.by_id = {p.id: p for p in self.people}
         self.by_email = {p.email.strip().lower(): p for p in self.people if p.email}
-        self.by_name: dict[str, list] = defaultdict(list)
+        self.by_name: dict[str, list[Any]] = defaultdict(list)
         for p in self.people:
             self.by_name[norm_name(p.name)].append(p)
         self._names = list(self.by_name)
 
     @staticmethod
-    def _describe(people) -> str:
+    def _describe(people: Iterable[PersonRow]) -> str:
         return " or ".join(f"{p.name} ({p.email})" if p.email else p.name for p in people)
 
-    def _one(self, candidates: list, shown: str, how: str) -> Match:
+    def _one(self, candidates: list[Any], shown: str, how: str) -> Match:
         active = [p for p in candidates if p.active]
         if len(active) == 1:
             return Match(active[0], how)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from services.context import Services
 from services.errors import UnknownPerson
 from services.people.identity import ChannelIdentity
+from services.work import PersonRow
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class SignedIn:
     name: str
 
 
-def identity_of(person) -> ChannelIdentity:
+def identity_of(person: PersonRow) -> ChannelIdentity:
     """The identity a signed-in person acts with: their Entra object id, else their email address."""
     if person.aad_object_id:
         return ChannelIdentity("msteams", f"tab:{person.id}", aad_object_id=person.aad_object_id, name=person.name,

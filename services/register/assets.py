@@ -12,16 +12,17 @@ from services.context import Services
 from services.errors import BadInput, NotFound
 from services.people.identity import find_person
 from services.views import AssetView
+from services.work import AssetRow, DocumentRow, PersonRow, Work
 
 KINDS = ("form", "template", "system", "training", "leaflet", "other")
 
 
-def asset_view(asset, owner=None, note: str | None = None) -> AssetView:
+def asset_view(asset: AssetRow, owner: PersonRow | None = None, note: str | None = None) -> AssetView:
     return AssetView(ref=asset.ref, kind=asset.kind, title=asset.title, location=asset.location,
                      owner=owner.name if owner else None, note=note)
 
 
-async def _doc(uow, ref: str):
+async def _doc(uow: Work, ref: str) -> DocumentRow:
     doc = await uow.documents.by_ref(ref)
     if doc is None:
         raise NotFound(f"I can't find a document with the reference {ref.strip()!r}.")
@@ -83,10 +84,11 @@ async def link_asset(services: Services, asset_ref: str, doc_ref: str, *, note: 
             await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id,
                                    action="asset_unlinked" if unlink else "asset_linked", summary=summary, reason=note)
             await uow.commit()
-    return done
+    result: bool = done
+    return result
 
 
-async def assets_to_update(uow, doc_ref: str) -> list[AssetView]:
+async def assets_to_update(uow: Work, doc_ref: str) -> list[AssetView]:
     """DOR-14: the forms and other assets to check when this document changes."""
     doc = await _doc(uow, doc_ref)
     out = []

@@ -10,17 +10,16 @@ from governance.dates import long_date
 from services.errors import NotFound
 from services.register.assets import assets_to_update
 from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
+from services.work import DocumentRow, PersonRow, Work
 
 
-def person_view(p) -> PersonView | None:
-    if p is None:
-        return None
+def person_view(p: PersonRow) -> PersonView:
     return PersonView(id=p.id, name=p.name, email=p.email, roles=tuple(sorted(p.role_names)))
 
 
-def document_view(d) -> DocumentView:
-    ro = person_view(d.ro)
-    rsm = person_view(d.rsm)
+def document_view(d: DocumentRow) -> DocumentView:
+    ro = person_view(d.ro) if d.ro is not None else None
+    rsm = person_view(d.rsm) if d.rsm is not None else None
     standing_in = ro is None and rsm is not None  # NCT-1: the RSM is the RO when none is named
     return DocumentView(
         id=d.id,
@@ -88,7 +87,7 @@ def _publisher_facts(p: dict) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-async def document_detail(uow, ref: str) -> DocumentDetail:
+async def document_detail(uow: Work, ref: str) -> DocumentDetail:
     doc = await uow.documents.by_ref(ref)
     if doc is None:
         raise await not_found(uow, ref)
@@ -100,7 +99,7 @@ async def document_detail(uow, ref: str) -> DocumentDetail:
     return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)))
 
 
-async def my_documents(uow, person_id: str, today: date) -> list[DocumentView]:
+async def my_documents(uow: Work, person_id: str, today: date) -> list[DocumentView]:
     """What a person owns (RO) or signs off (RSM): overdue first, then by review date."""
     docs = [document_view(d) for d in await uow.documents.owned_or_signed_off_by(person_id)]
     order = {"overdue": 0, "due_soon": 1, "ok": 2, "none": 3}

@@ -28,6 +28,7 @@ from services.register.tracker_plan import ORG_COLUMNS, OTHER_RSMS
 from services.register.tracker_table import find_layout
 from services.register.tracker_words import STATUS_LABELS
 from services.views import DUE_SOON_DAYS
+from services.work import DocumentRow
 
 COLUMNS: list[str] = [
     "Ref", "Title", "Type", "Category", "Service area", "Status", "Version", "Responsible Officer", "RO email",
@@ -55,7 +56,7 @@ class ExportSummary:
     sheets: tuple[str, ...]
 
 
-def _row(d, today: date, names: dict[str, str]) -> tuple[dict[str, Any], str]:
+def _row(d: DocumentRow, today: date, names: dict[str, str]) -> tuple[dict[str, Any], str]:
     state = "none" if d.status == "retired" else review_state(d.next_review_due, today, DUE_SOON_DAYS)
     extra = d.extra or {}
     rsms = [d.rsm.name] if d.rsm else []
@@ -83,9 +84,9 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
-def _sheet(name: str, headings: list[str], rows: list[tuple[dict, str]]) -> Sheet:
+def _sheet(name: str, headings: list[str], rows: list[tuple[dict[str, Any], str]]) -> Sheet:
     link_col = headings.index("Manual link")
-    cells = [tuple(headings)]
+    cells: list[tuple[Any, ...]] = [tuple(headings)]
     links, fills = {}, {}
     for values, state in rows:
         r = len(cells)
@@ -97,7 +98,7 @@ def _sheet(name: str, headings: list[str], rows: list[tuple[dict, str]]) -> Shee
     return Sheet(name, tuple(cells), links=links, heading_row=0, fills=fills)
 
 
-async def _documents(services: Services) -> tuple[list, dict[str, str]]:
+async def _documents(services: Services) -> tuple[list[Any], dict[str, str]]:
     async with services.uow() as uow:
         docs = await uow.register.all_documents()
         names = {p.id: p.name for p in await uow.people.all()}
@@ -128,7 +129,7 @@ async def export_register(services: Services, path: str | Path, *, like: str | P
     return ExportSummary(p, len(rows), overdue, tuple(s.name for s in sheets) if p.suffix.lower() == ".xlsx" else ())
 
 
-async def _export_like(services: Services, out: Path, like: Path, mapping, files: SpreadsheetReader) -> ExportSummary:
+async def _export_like(services: Services, out: Path, like: Path, mapping: str | Path | None, files: SpreadsheetReader) -> ExportSummary:
     theirs = files.read(like)
     layout = find_layout(theirs, load_mapping(mapping))
     sheet = layout.sheet
@@ -144,7 +145,7 @@ async def _export_like(services: Services, out: Path, like: Path, mapping, files
             if col.field == "ignore":
                 continue
             key = FIELD_COLUMN.get(col.field) if col.field else col.heading
-            row[col.index] = values.get(key)
+            row[col.index] = values.get(key) if key is not None else None
             if col.field == "manual_url" and row[col.index]:
                 links[(len(cells), col.index)] = row[col.index]
         if state in FILLS:

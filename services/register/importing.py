@@ -14,6 +14,7 @@ Re-importing the same file changes nothing, and says so.
 
 from __future__ import annotations
 
+from datetime import datetime
 import asyncio
 import hashlib
 from pathlib import Path
@@ -33,6 +34,7 @@ from services.register.tracker_words import (
     STATUS_LABELS,
     SYNONYMS,
 )
+from services.work import PersonRow, Repository, Work
 
 __all__ = [
     "FIELD_LABELS",
@@ -121,7 +123,7 @@ async def import_workbook(services: Services, workbook: Workbook, cfg: ImportMap
     return report
 
 
-def _new_document(c: Change, now) -> dict[str, Any]:
+def _new_document(c: Change, now: datetime) -> dict[str, Any]:
     v = c.values
     extra: dict[str, Any] = {}
     if v.get("org"):
@@ -137,13 +139,13 @@ def _new_document(c: Change, now) -> dict[str, Any]:
     )
 
 
-async def _apply(uow, repo, report: ImportReport, docs: list, actor, now, filename: str, sheet: str | None,
+async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[Any], actor: PersonRow, now: datetime, filename: str, sheet: str | None,
                  sha256: str) -> None:
     """Everything in the caller's one transaction: documents, audit records, ownership flags, the run record."""
     by_id = {d.id: d for d in docs}
     source = filename + (f" sheet '{sheet}'" if sheet else "")
     new_docs: list[Change] = []
-    audits: list[dict] = []
+    audits: list[dict[str, Any]] = []
     leavers: list[tuple[int, Change]] = []
     for c in report.changes:
         if c.kind == "add":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.register.documents import document_detail, document_view, person_view
 from services.register.importing import ORG_COLUMNS, STATUS_LABELS
 from services.views import DUE_SOON_DAYS, DocumentDetail, DocumentView, PersonView
+from services.work import CaseRow, DocumentRow, PersonRow, Work
 
 LISTING = "register_listing"
 PAGE_SIZES = (25, 50, 100, 200)
@@ -132,13 +133,13 @@ def calendar_of(services: Services) -> WorkingCalendar:
     return WorkingCalendar(services.preset.nation)
 
 
-def working_days_to(cal: WorkingCalendar, today: date, dues) -> dict[date, int]:
+def working_days_to(cal: WorkingCalendar, today: date, dues: Iterable[date | None]) -> dict[date, int]:
     """UK working days from today to each date (negative when past), counted once over the span
     they cover (a cumulative count), not day by day for each of thousands of documents."""
-    dues = {d for d in dues if d is not None}
-    if not dues:
+    known = {d for d in dues if d is not None}
+    if not known:
         return {}
-    start, end = min(dues | {today}), max(dues | {today})
+    start, end = min(known | {today}), max(known | {today})
     counts: dict[date, int] = {}
     running, day = 0, start
     while day <= end:
@@ -146,7 +147,7 @@ def working_days_to(cal: WorkingCalendar, today: date, dues) -> dict[date, int]:
             running += 1
         counts[day] = running
         day += timedelta(days=1)
-    return {d: counts[d] - counts[today] for d in dues}
+    return {d: counts[d] - counts[today] for d in known}
 
 
 def register_row(d: DocumentView, today: date, cal: WorkingCalendar, counted: dict[date, int] | None = None) -> RegisterRow:
@@ -163,7 +164,7 @@ def register_rows_of(views: list[DocumentView], today: date, cal: WorkingCalenda
     return tuple(register_row(v, today, cal, counted) for v in views)
 
 
-async def signed_in(uow, person_id: str):
+async def signed_in(uow: Work, person_id: str) -> PersonRow:
     """The person a session names, if they are still in the directory and active."""
     person = await uow.people.get(person_id) if person_id else None
     if person is None or not person.active:
@@ -236,13 +237,13 @@ class DocumentPage:
     related: tuple[ImpactItem, ...] | None = None  # NCT-14: what a change to it is likely to touch (when asked)
 
 
-def may_see_drafts(person, doc, case_people: set[str]) -> bool:
+def may_see_drafts(person: PersonRow, doc: DocumentRow, case_people: set[str]) -> bool:
     rsms = {doc.rsm_id, *((doc.extra or {}).get("other_rsm_ids") or [])}
     return (person.id in {doc.ro_id, *rsms} or person.id in case_people
             or bool(set(person.role_names) & POLICY_TEAM))
 
 
-def _case_people(rows) -> set[str]:
+def _case_people(rows: Iterable[CaseRow]) -> set[str]:
     """Everyone an open case names (requester, consultees, people it waits on)."""
     out: set[str] = set()
     for row in rows:
@@ -312,7 +313,7 @@ class PageAction:
     action: str
     version: int
     text: str | None = None
-    data: dict = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 async def check_page_action(services: Services, person_id: str, action: PageAction) -> CaseView:

@@ -8,6 +8,9 @@ Notices for people are returned to the caller to deliver after the commit.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Set
+from datetime import datetime
+from typing import Any
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
@@ -20,6 +23,7 @@ from services.errors import BadInput, NotFound
 from services.people.identity import person_named
 from services.cases.lifecycle import _rsm_ids
 from services.ports import Notice
+from services.work import PersonRow, Repository, Work
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class OwnershipProblem:
     problem: str
 
 
-async def _person(uow, who: str, what: str):
+async def _person(uow: Work, who: str, what: str) -> PersonRow:
     try:
         return await person_named(uow, who)  # a unique first name will do; two who fit are asked about
     except NotFound:
@@ -55,7 +59,7 @@ async def _person(uow, who: str, what: str):
     return person
 
 
-async def ppo_notices(uow, subject: str, body: str, *, exclude: set[str] = frozenset()) -> list[Notice]:
+async def ppo_notices(uow: Work, subject: str, body: str, *, exclude: Set[str] = frozenset()) -> list[Notice]:
     """A notice for each Policy and Procedures Officer (the organisation's 'ppo' role)."""
     return [daily(p.id, subject, body) for p in await uow.people.with_role("ppo") if p.id not in exclude]
 
@@ -163,7 +167,7 @@ async def _handover_notices(uow, docs, before, after, actor, moved_cases, drafts
     return notices
 
 
-async def flag_orphans(uow, repo, person, now) -> tuple[list, list[Notice]]:
+async def flag_orphans(uow: Work, repo: Repository, person: PersonRow, now: datetime) -> tuple[list[Any], list[Notice]]:
     """A person left: flag each document they own or sign off as orphaned to the PPO. Returns
     (documents newly flagged, notices for the PPO)."""
     flagged = []

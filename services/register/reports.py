@@ -8,6 +8,7 @@ passed; a live document with no review date counts against it, since every docum
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ from datetime import date, datetime, timedelta
 from governance.dates import month_year
 from services.context import Services
 from services.register.importing import STATUS_LABELS
+from services.work import DocumentRow
 
 WINDOWS = (30, 60, 90)
 DECISIONS = {
@@ -94,7 +96,7 @@ def _bucket(days: int) -> int | None:
     return None
 
 
-def _tallies(lines: list[ReviewLine], key) -> tuple[Tally, ...]:
+def _tallies(lines: list[ReviewLine], key: Callable[[ReviewLine], str]) -> tuple[Tally, ...]:
     counts: dict[str, list[int]] = defaultdict(lambda: [0] * (len(WINDOWS) + 1))
     for r in lines:
         b = _bucket(r.days)
@@ -105,7 +107,7 @@ def _tallies(lines: list[ReviewLine], key) -> tuple[Tally, ...]:
     return tuple(rows)
 
 
-def compliance_of(docs, today: date) -> CompliancePoint:
+def compliance_of(docs: Iterable[DocumentRow], today: date) -> CompliancePoint:
     live = [d for d in docs if d.status != "retired"]
     overdue = sum(1 for d in live if d.next_review_due and d.next_review_due < today)
     soon = sum(1 for d in live if d.next_review_due and 0 <= (d.next_review_due - today).days <= WINDOWS[0])

@@ -13,7 +13,7 @@ import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from services.cases.draft_delivery import LinkSigner
@@ -23,6 +23,7 @@ from services.people.identity import ChannelIdentity, resolve_person
 from services.register.importing import import_workbook, reader_of
 from services.register.tracker_mapping import ImportMapping
 from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
+from services.work import PersonRow
 
 IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -48,7 +49,7 @@ def _folder(services: Services) -> Path:
     return Path(services.config.data_dir) / "trackers"
 
 
-async def _importer(services: Services, ident: ChannelIdentity):
+async def _importer(services: Services, ident: ChannelIdentity) -> PersonRow:
     async with services.uow() as uow:
         person = await resolve_person(uow, ident)
     if person is None:
@@ -85,7 +86,7 @@ def _report_path(services: Services, token: str, person_id: str) -> Path:
     return Path(services.config.data_dir) / "tracker-reports" / token / f"{who}.xlsx"
 
 
-def report_link(signer: LinkSigner, preview: TrackerPreview, now) -> str:
+def report_link(signer: LinkSigner, preview: TrackerPreview, now: datetime) -> str:
     """A short-lived signed link to the preview's .xlsx report, bound to the upload and the person."""
     return signer.sign({"k": REPORT_LINK, "t": preview.token, "p": preview.person_id}, now,
                        timedelta(hours=REPORT_LINK_HOURS))

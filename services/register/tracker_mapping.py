@@ -14,9 +14,10 @@ chose, written out so it can be edited and used again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -38,7 +39,7 @@ class ImportMapping:
     statuses: dict[str, str] = field(default_factory=dict)  # norm word -> status key
 
 
-def _dict(data: dict, key: str, name: str) -> dict:
+def _dict(data: dict[str, Any], key: str, name: str) -> dict[str, Any]:
     value = data.get(key) or {}
     if not isinstance(value, dict):
         raise BadInput(f"In {name}, '{key}' must be a list of 'word: meaning' lines.")
@@ -92,7 +93,17 @@ def load_mapping(path: str | Path | None) -> ImportMapping:
     return parse_mapping(data, p.name)
 
 
-def mapping_yaml(sheet: str | None, header_row: int, columns, mapping: ImportMapping) -> str:
+class ChosenColumn(Protocol):
+    """A tracker column as the mapping file names it (tracker_table.Column, which imports this module)."""
+
+    @property
+    def heading(self) -> str: ...
+
+    @property
+    def field(self) -> str | None: ...
+
+
+def mapping_yaml(sheet: str | None, header_row: int, columns: Sequence[ChosenColumn], mapping: ImportMapping) -> str:
     """The mapping the importer chose, as a file a person can edit and pass back with --mapping."""
     chosen: dict[str, Any] = {}
     if sheet:

@@ -56,11 +56,13 @@ def _show(f: str, v: Any, names: dict[str, str]) -> str:
     if f in DATE_FIELDS:
         return numeric_date(v)
     if f in ("ro_id", "rsm_id"):
-        return names.get(v, v)
+        name: str = names.get(v, v)
+        return name
     if f == OTHER_RSMS:
         return ", ".join(names.get(x, x) for x in v)
     if f == "status":
-        return STATUS_LABELS.get(v, v)
+        label: str = STATUS_LABELS.get(v, v)
+        return label
     return str(v)
 
 
@@ -72,12 +74,12 @@ def _allocate(prefix: str, used: set[str]) -> str:
     return ref
 
 
-def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: ImportMapping,  # noqa: C901 - one rule after another, in the order a person reads them
+def plan(parsed: list[Parsed | Rejected], docs: list[Any], people: list[Any], mapping: ImportMapping,  # noqa: C901 - one rule after another, in the order a person reads them
          default_type: str) -> tuple[list[Change], list[Rejected]]:
     names = {p.id: p.name for p in people}
     by_ref = {d.ref.upper(): d for d in docs}
-    by_title: dict[tuple[str, str], list] = {}
-    by_title_only: dict[str, list] = {}
+    by_title: dict[tuple[str, str], list[Any]] = {}
+    by_title_only: dict[str, list[Any]] = {}
     for d in docs:
         by_title.setdefault(_key_title(d.title, d.doc_type), []).append(d)
         by_title_only.setdefault(norm_heading(d.title), []).append(d)
@@ -93,7 +95,7 @@ def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: Imp
             rejected.append(item)
             continue
 
-        def reject(reason: str, item=item) -> None:
+        def reject(reason: str, item: Parsed = item) -> None:
             rejected.append(Rejected(item.row, reason, item.line))
 
         v = dict(item.values)
@@ -138,7 +140,7 @@ def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: Imp
         if ro is None and "ro_id" in v and not any("stands in" in f for f in flags):
             flags.append(f"no Responsible Officer named: the RSM {names.get(rsm, rsm)} stands in as RO (NCT-1)")
         others = v.pop(OTHER_RSMS, None)
-        common = dict(notes=item.notes, flags=flags, leavers=item.leavers, line=item.line)
+        common: dict[str, Any] = dict(notes=item.notes, flags=flags, leavers=item.leavers, line=item.line)
         if doc is None:
             v.setdefault("doc_type", default_type)
             v.setdefault("status", default_status)
@@ -152,10 +154,10 @@ def plan(parsed: list[Parsed | Rejected], docs: list, people: list, mapping: Imp
         seen_doc[doc.id] = item.row
         diffs = []
         updates: dict[str, Any] = {}
-        for f in COMPARED:
-            if f in v and v[f] != getattr(doc, f):
-                updates[f] = v[f]
-                diffs.append((LABEL_OF[f], _show(f, getattr(doc, f), names), _show(f, v[f], names)))
+        for compared in COMPARED:
+            if compared in v and v[compared] != getattr(doc, compared):
+                updates[compared] = v[compared]
+                diffs.append((LABEL_OF[compared], _show(compared, getattr(doc, compared), names), _show(compared, v[compared], names)))
         extra = doc.extra or {}
         if others is not None and list(others) != list(extra.get(OTHER_RSMS) or []):
             updates[OTHER_RSMS] = list(others)

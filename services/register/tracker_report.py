@@ -9,6 +9,7 @@ the record starts on is given too (a cell with line breaks spans several lines).
 
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 
 from services.ports import Sheet, Workbook
@@ -167,20 +168,20 @@ class ImportReport:
     def workbook(self) -> Workbook:
         """The report as a spreadsheet: every row's outcome, the columns as read, the differences."""
         fills = {"flagged": "FFEB9C", "rejected": "FFC7CE"}
-        rows: list[tuple] = [("Row", "CSV line", "Outcome", "Ref", "Title", "Why")]
+        rows: list[tuple[Any, ...]] = [("Row", "CSV line", "Outcome", "Ref", "Title", "Why")]
         row_fills: dict[int, str] = {}
         for o in self.outcomes():
             if o.outcome in fills:
                 row_fills[len(rows)] = fills[o.outcome]
             rows.append((o.row, o.line, o.outcome.capitalize(), o.ref, o.title, o.reason))
-        diffs: list[tuple] = [("Row", "Ref", "Title", "What", "Before", "After")]
+        diffs: list[tuple[Any, ...]] = [("Row", "Ref", "Title", "What", "Before", "After")]
         for c in self.changes:
             for what, before, after in c.diffs:
                 diffs.append((c.row, c.ref, c.title, what, before, after))
-        cols: list[tuple] = [("Column", "Heading", "Read as", "Confidence")]
-        for c in self.columns:
-            cols.append((c.letter, c.heading, FIELD_LABELS.get(c.field or "", c.field or "kept as your own column"),
-                         c.confidence or None))
+        cols: list[tuple[Any, ...]] = [("Column", "Heading", "Read as", "Confidence")]
+        for col in self.columns:
+            cols.append((col.letter, col.heading, FIELD_LABELS.get(col.field or "", col.field or "kept as your own column"),
+                         col.confidence or None))
         return Workbook(self.report_name, (
             Sheet("Rows", tuple(rows), heading_row=0, fills=row_fills),
             Sheet("Changes", tuple(diffs), heading_row=0),

@@ -11,6 +11,7 @@ document is flagged orphaned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +20,8 @@ from typing import Any
 from governance.dates import DateProblem, numeric_date, read_date
 from services.people.matching import Directory, PersonProblem
 from services.ports import Sheet
-from services.register.cells import collapse, is_blank, norm_heading
+from governance.dates import collapse
+from services.register.cells import is_blank, norm_heading
 from services.register.tracker_mapping import ImportMapping
 from services.register.tracker_table import Layout, text
 from services.register.tracker_words import (
@@ -32,6 +34,7 @@ from services.register.tracker_words import (
     status_of,
     type_of,
 )
+from services.work import PersonRow
 
 ROLE_LABELS = {"ro": "Responsible Officer", "rsm": "Responsible Strategic Manager"}
 
@@ -94,7 +97,7 @@ def url_of(value: str) -> str | None:
 
 
 class RowReader:
-    def __init__(self, layout: Layout, people, mapping: ImportMapping, doc_types) -> None:
+    def __init__(self, layout: Layout, people: Iterable[PersonRow], mapping: ImportMapping, doc_types: Iterable[str]) -> None:
         self.layout = layout
         self.sheet: Sheet = layout.sheet
         self.mapping = mapping
@@ -193,7 +196,7 @@ class RowReader:
         note = f"'{collapse(typed)}' taken as {m.person.name}" if m.how in ("near", "initials") else None
         return m.person, note, False
 
-    def _person(self, role: str, people: dict, out: Parsed, problems: list[str]) -> None:  # noqa: C901 - the ways a person is named
+    def _person(self, role: str, people: dict[str, Any], out: Parsed, problems: list[str]) -> None:  # noqa: C901 - the ways a person is named
         if role not in people and f"{role}_email" not in people:
             return
         label = ROLE_LABELS[role]

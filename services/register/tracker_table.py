@@ -18,7 +18,8 @@ from typing import Any
 
 from services.errors import BadInput
 from services.ports import Sheet, Workbook
-from services.register.cells import collapse, is_blank, norm_heading
+from governance.dates import collapse
+from services.register.cells import is_blank, norm_heading
 from services.register.tracker_mapping import ImportMapping
 from services.register.tracker_words import heading_field
 
@@ -117,10 +118,10 @@ def _score(cols: list[Column]) -> int:
     return len({c.field for c in cols if c.field and c.field != "ignore"})
 
 
-def is_document(row: tuple, layout_columns: tuple[Column, ...]) -> bool:
+def is_document(row: tuple[Any, ...], layout_columns: tuple[Column, ...]) -> bool:
     """A title and at least one more of our fields filled in (not one value merged across the row)."""
     has_title = other = False
-    seen: set = set()
+    seen: set[Any] = set()
     for col in layout_columns:
         if col.field in (None, "ignore") or col.index >= len(row) or is_blank(row[col.index]):
             continue
@@ -176,13 +177,13 @@ def find_layout(workbook: Workbook, mapping: ImportMapping) -> Layout:
                        "a row with a Title column and at least one other I know (Type, Responsible Officer, RSM, "
                        "Next review...). Name the headings in a mapping file (--mapping) if they are unusual.")
     candidates.sort(key=lambda c: c[0], reverse=True)
-    _key, sheet, r, cols = candidates[0]
+    _key, sheet, r, best = candidates[0]
     rest = candidates[1:]
     for (score, docs, _v), other, _r, _c in rest:
         why_not[other.name] = f"{score} of the register's columns and {docs} documents, fewer than '{sheet.name}'"
     others = tuple(f"'{s.name}'" + ("" if s.visible else " (hidden)") + f": {why_not[s.name]}"
                    for s in workbook.sheets if s.name in why_not)
-    return Layout(sheet, r, cols, others)
+    return Layout(sheet, r, best, others)
 
 
 def classify_rows(layout: Layout) -> list[tuple[int, str | None]]:

@@ -4,6 +4,7 @@ transaction with its audit record."""
 
 from __future__ import annotations
 
+from typing import Any
 from datetime import date
 
 from governance.dates import long_date, time_of_day, weekday_date
@@ -13,9 +14,10 @@ from services.context import Services
 from services.errors import BadInput, NotPermitted
 from services.people.identity import ChannelIdentity, resolve_person
 from services.reminders.sweeps import UPDATES_KEY
+from services.work import PersonRow, Work
 
 
-async def _me(uow, ident: ChannelIdentity):
+async def _me(uow: Work, ident: ChannelIdentity) -> PersonRow:
     person = await resolve_person(uow, ident)
     if person is None:
         raise NotPermitted("I don't know who you are yet, so I can't keep settings for you. "
@@ -23,7 +25,7 @@ async def _me(uow, ident: ChannelIdentity):
     return person
 
 
-def describe(prefs: dict) -> str:
+def describe(prefs: dict[str, Any]) -> str:
     q = prefs.get("quiet_hours")
     parts = [
         f"Quiet hours: {q[0]} to {q[1]}" if q else "Quiet hours: none",
@@ -33,7 +35,7 @@ def describe(prefs: dict) -> str:
     return "\n".join(parts)
 
 
-async def _update(services: Services, ident: ChannelIdentity, change: dict, summary: str) -> str:
+async def _update(services: Services, ident: ChannelIdentity, change: dict[str, Any], summary: str) -> str:
     async with services.uow() as uow:
         person = await _me(uow, ident)
         prefs = dict(person.preferences or {})
@@ -80,7 +82,7 @@ async def set_digest(services: Services, ident: ChannelIdentity, on: bool) -> st
     return await _update(services, ident, {"digest": True if on else None}, summary)
 
 
-async def _authorise_pause(uow, ident: ChannelIdentity | None):
+async def _authorise_pause(uow: Work, ident: ChannelIdentity | None) -> PersonRow:
     if ident is None:
         return None  # the command line: whoever runs it administers the server
     person = await _me(uow, ident)

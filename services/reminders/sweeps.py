@@ -34,6 +34,7 @@ from services.manual import sync as manual
 from services.meetings import agenda as meetings
 from services.register.reports import record_compliance_snapshot
 from services.ports import Notice, NoticeKind
+from services.work import DocumentRow, Work
 
 log = logging.getLogger("policybot.sweeps")
 
@@ -48,7 +49,7 @@ class SweepReport:
     closed_consultations: int = 0
 
 
-async def _recipients(uow, doc, case, to: tuple[str, ...]) -> list[str]:
+async def _recipients(uow: Work, doc: DocumentRow, case: gl.Case | None, to: tuple[str, ...]) -> list[str]:
     people: list[str] = []
     for target in to:
         people += await lifecycle._people_for(uow, doc, case, target)  # noqa: SLF001 - one rule for "who holds a role"
@@ -61,14 +62,14 @@ def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[s
                    lines=tuple(lines or ())) for p in people]
 
 
-async def _queue(uow, notices: list[Notice]) -> int:
+async def _queue(uow: Work, notices: list[Notice]) -> int:
     """Raise the sweep's notices and write them now, in the sweep's transaction: the count of new
     outbox rows goes in its `sweep_runs` record."""
     uow.notify(*notices)
     return await uow.write_notices()
 
 
-async def _paused(uow, today: date) -> bool:
+async def _paused(uow: Work, today: date) -> bool:
     return outbox.paused_until(await outbox.pause_state(uow), today) is not False
 
 
@@ -193,6 +194,7 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
             if not docs:
                 continue
             lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {long_date(d.approved_on)})" for d in docs]
+            roles: tuple[str, ...]
             if kind == "weekly_published":
                 subject = f"Published in the week of {long_date(start)}: {len(docs)} document{'s' if len(docs) != 1 else ''}"
                 body = ("These policies and procedures were published last week (BCT-9). The chart shows how many "

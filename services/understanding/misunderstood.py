@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from services.context import Services
+from services.work import PersonRow
 
 log = logging.getLogger("policybot.understanding")
 
@@ -14,7 +15,7 @@ KINDS = ("fallback", "said_no", "abandoned")
 MAX_TEXT = 200
 
 
-async def record(services: Services, person, kind: str, text: str | None) -> None:
+async def record(services: Services, person: PersonRow | None, kind: str, text: str | None) -> None:
     """Never fails the turn: a lost log line is better than a lost reply."""
     person_id = getattr(person, "id", None)
     said = " ".join((text or "").split())[:MAX_TEXT]

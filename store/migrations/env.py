@@ -52,4 +52,7 @@ else:
     if connection is not None:
         _run(connection)
     else:
-        asyncio.run(_run_async(config.get_main_option("sqlalchemy.url")))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("migrations need sqlalchemy.url (store/migrate.py sets it)")
+        asyncio.run(_run_async(url))

@@ -38,6 +38,8 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     table = AuditEntry.__table__
+    if not isinstance(table, sa.Table):  # a mapped class's __table__ is typed as any FromClause
+        raise TypeError("the audit entries are mapped to a table")
     seq, prev = 0, GENESIS
     rows = bind.execute(select(table).order_by(table.c.id)).mappings().all()
     for row in rows:
