@@ -153,19 +153,20 @@ class SpreadsheetFiles:
             ws = wb.create_sheet(sheet.name[:31])
             self._write_sheet(ws, sheet)
             if sheet.bar_chart and len(sheet.cells) > 1:
-                self._bar_chart(ws, sheet)
+                self._bar_chart(ws, sheet, sheet.bar_chart)
         wb.save(p)
 
     @staticmethod
-    def _bar_chart(ws, sheet: Sheet) -> None:
-        label_col, value_col, title = sheet.bar_chart
+    def _bar_chart(ws, sheet: Sheet, bar_chart: tuple[int, int, str]) -> None:
+        label_col, value_col, title = bar_chart
         first = (sheet.heading_row or 0) + 2
         last = len(sheet.cells)
         chart = BarChart()
         chart.type, chart.title, chart.legend = "bar", title, None
         chart.add_data(Reference(ws, min_col=value_col + 1, min_row=first - 1, max_row=last), titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=label_col + 1, min_row=first, max_row=last))
-        chart.height, chart.width = max(6.0, 0.8 * (last - first + 1)), 16.0
+        # openpyxl takes centimetres as floats; its type stubs declare the attributes int
+        chart.height, chart.width = max(6.0, 0.8 * (last - first + 1)), 16.0  # type: ignore[assignment]
         ws.add_chart(chart, ws.cell(1, len(sheet.cells[0]) + 2).coordinate)
 
     @staticmethod

@@ -41,7 +41,7 @@ async def follow_up(turn: Turn, said: str, state: dict | None, key: str, body: s
     last = state.get(ANSWER_STATE + key) if state is not None else None
     m = _MORE.match(said or "")
     if m and (m.group("q") or last):
-        question = m.group("q") or last["question"]
+        question = m.group("q") or (last or {})["question"]  # no question said: `last` is set
         found = await answers.find(turn.services, question)
         return Response(answer_render.answer_reply(found, start=answers.FIRST))
     answer_id = last.get("answer") if isinstance(last, dict) else None
@@ -49,7 +49,7 @@ async def follow_up(turn: Turn, said: str, state: dict | None, key: str, body: s
         answer_id = int(quoted[-1])  # replying to our email: the answer it quotes
     if answer_id is None:
         return None
-    if isinstance(last, dict) and last.get("await_note") and said.strip():
+    if state is not None and isinstance(last, dict) and last.get("await_note") and said.strip():  # `last` came from `state`
         del state[ANSWER_STATE + key]
         return await _record(turn, answer_id, AnswerFeedback.NOT_HELPFUL, said)
     read = answer_feedback(said)
@@ -77,7 +77,7 @@ async def _record(turn: Turn, answer_id: int, feedback: AnswerFeedback, note: st
 async def button(turn: Turn, data: dict) -> Response:
     """A Helpful / Not what I needed button (Action.Execute verb 'answer'), or the note's Send."""
     try:
-        answer_id = int(data.get("answer"))
+        answer_id = int(data.get("answer", ""))  # missing: ValueError, refused below as before
         feedback = AnswerFeedback(str(data.get("feedback")))
     except (TypeError, ValueError):
         return Response(Reply(text="That button sent something I can't use. Ask your question again."))

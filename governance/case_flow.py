@@ -175,7 +175,7 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
     return out
 
 
-def checklist_state(preset: Preset, case: Case) -> tuple[tuple[int, str, dict | None], ...]:
+def checklist_state(preset: Preset, case: Case) -> tuple[tuple[int, str, dict[str, str] | None], ...]:
     """NCT-16: (number, item, {by, on} when ticked) for each item of the review checklist."""
     ticked = case.notes.get("checklist") or {}
     return tuple((i, item, ticked.get(str(i))) for i, item in enumerate(preset.checklist, 1))

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from governance.case_flow import logged
-from governance.case_model import Case, Event, Notify
+from governance.case_model import Actor, Case, Event, Notify
 from governance.dates import long_date, parse_date
 from governance.errors import MissingInformation
+from governance.preset import Preset
 
 
 _NUMBERS = re.compile(r"^\s*(\d{1,2}\s*(,|and|&|\s)\s*)*\d{1,2}\s*[.]?\s*$")
 
 
-def tick(preset, case, actor, today, data, text):
+def tick(preset: Preset, case: Case, actor: Actor, today: date, data: Mapping[str, Any], text: str | None) -> Case:
     """NCT-16: tick items of the checklist (the card's toggles, or the numbers said), with who and when;
     words that are not numbers are the reason an item does not apply."""
     ticked = dict(case.notes.get("checklist") or {})
@@ -43,7 +46,7 @@ def tick(preset, case, actor, today, data, text):
     return logged(case, today, actor, "tick_checklist", summary + " (NCT-16)")
 
 
-def unticked_note(preset, case) -> str:
+def unticked_note(preset: Preset, case: Case) -> str:
     if not preset.checklist or case.kind == "new_document":
         return ""
     ticked = case.notes.get("checklist") or {}
@@ -76,13 +79,13 @@ _EDITION_WORDS = re.compile(r"^\s*(edition\s*)?(?P<edition>[\w.-]+)?\s*[,;]?\s*(
                             r"\s*((published\s+)?on\s+(?P<on>.+?))?\s*[.]?\s*$", re.IGNORECASE)
 
 
-def edition_words(text: str | None) -> dict:
+def edition_words(text: str | None) -> dict[str, str]:
     """'14, version 2.0, on 4 January 2027' (an email's or a chat's words) as the card's inputs."""
     m = _EDITION_WORDS.match(text or "")
     return {k: v for k, v in (m.groupdict() if m else {}).items() if v}
 
 
-def published_on(value, today: date) -> date:
+def published_on(value: object, today: date) -> date:
     if not value:
         return today
     if isinstance(value, date):

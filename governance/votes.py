@@ -32,7 +32,7 @@ def read_votes(text: str | None) -> tuple[int | None, int | None]:
     for_ = re.search(rf"\b{_N}\s+(?:votes?\s+|people\s+|members?\s+)?{_FOR}\b|\b{_FOR}\s*:?\s*{_N}\b", low)
     against = re.search(rf"\b{_N}\s+(?:votes?\s+|people\s+|members?\s+)?{_AGAINST}\b|\b{_AGAINST}\s*:?\s*{_N}\b", low)
 
-    def num(m):
+    def num(m: re.Match[str] | None) -> int | None:
         return _n(next(g for g in m.groups() if g)) if m else None
     return num(for_), num(against)
 

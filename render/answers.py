@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from typing import Any
 
 from governance.actions import ANSWER_ACTIONS, ANSWER_VERB, LOOKING_FOR, AnswerFeedback
 from governance.dates import long_date
@@ -49,7 +50,7 @@ def _beside(c: Cited) -> str | None:
     return f"Our own document for this chapter: {c.local.ref} {c.local.title}{owner}."
 
 
-def _feedback_buttons(answer_id: int | None) -> list[dict]:
+def _feedback_buttons(answer_id: int | None) -> list[dict[str, Any]]:
     if answer_id is None:
         return []
     return [execute_button(d.label, ANSWER_VERB, {"answer": answer_id, "feedback": d.id.value})
@@ -76,12 +77,12 @@ def answer_reply(outcome: AnswerOutcome, *, offer: Offer | None = None, start: i
                 "anything in the manual or the register about it." if not understood else
                 f"I couldn't find anything in the manual or the register (our own documents) about \"{outcome.question}\".")
         text = f"{notes}{lead} {offered.sentence()}"
-        c = card([heading("Nothing found"), para(text)], offered.buttons())
-        return Reply(text=text, card=c, html=f"<p>{html.escape(text)}</p>")
+        nothing = card([heading("Nothing found"), para(text)], offered.buttons())
+        return Reply(text=text, card=nothing, html=f"<p>{html.escape(text)}</p>")
     if outcome.kind == "weak":
         return _weak_reply(outcome, notes, offered)
     first = outcome.cited[0]
-    body: list[dict] = [heading(first.title)]
+    body: list[dict[str, Any]] = [heading(first.title)]
     if notes:
         body.append(para(notes.strip(), subtle=True))
     body.append({"type": "Container", "style": "emphasis",
@@ -151,12 +152,12 @@ def _more_reply(outcome: AnswerOutcome, start: int) -> Reply:
     return Reply(text="\n".join(lines), card=card(body), html=html_body)
 
 
-def _one_line(c: Cited) -> dict:
+def _one_line(c: Cited) -> dict[str, Any]:
     items = [para(f"**{_md(_label(c))}** · {_md(_source_line(c))}")]
     beside = _beside(c)
     if beside:
         items.append(para(beside, subtle=True))
-    block: dict = {"type": "Container", "separator": True, "items": items}
+    block: dict[str, Any] = {"type": "Container", "separator": True, "items": items}
     if c.url:
         block["selectAction"] = {"type": "Action.OpenUrl", "url": c.url}
     return block
@@ -181,7 +182,7 @@ def _html_link(c: Cited) -> str:
     return f"<a href=\"{html.escape(c.url)}\">{label}</a>" if c.url else label
 
 
-def looking_for_card(answer_id: int) -> dict:
+def looking_for_card(answer_id: int) -> dict[str, Any]:
     """After "Not what I needed": one optional line, what they were looking for."""
     d = ANSWER_ACTIONS[AnswerFeedback.NOT_HELPFUL]
     return card([para("Thank you. What were you looking for? One line is enough, and you can leave it empty."),

@@ -9,6 +9,7 @@ from dataclasses import replace
 from governance import actions
 from governance.actions import Input, InputKind
 from governance.calendar import LONDON
+from governance.case_model import ActionSpec
 from render.messages import uk_date
 from render.reply import (
     Reply,
@@ -64,7 +65,7 @@ def _tick_line(n: int, item: str, by: str | None) -> str:
     return f"☑ {n}. {item} (ticked by {by})" if by else f"☐ {n}. {item} (not ticked)"
 
 
-def _input_for(view: CaseView, a, spec: Input) -> dict | None:
+def _input_for(view: CaseView, a: ActionSpec, spec: Input) -> dict[str, Any] | None:
     """A declared input as this case shows it: a preset's own question (NCT-8), the checklist's items (NCT-16)."""
     if spec.carries == "text" and a.text_label:
         return _input(replace(spec, label=a.text_label))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from governance.calendar import ReviewInterval, WorkingCalendar, add_months, next_review_due
 from governance.dates import long_date
 from services.context import Services
 from services.demos import ORGS, DemoOrg
+from services.work import Work
 
 DEMO_KEY = "demo_loaded"
 DEMO_NAMESPACE = uuid.UUID("6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11")
@@ -154,7 +155,7 @@ async def ensure_demo(services: Services, org: str | None = None) -> bool:
     return True
 
 
-async def _load_nct_documents(uow, today: date, now) -> int:
+async def _load_nct_documents(uow: Work, today: date, now: datetime) -> int:
     rng = random.Random(20261122)
     for i, (title, doc_type, category, area, ro, rsm, summary) in enumerate(DOCUMENTS, start=1):
         due = _review_due(rng, today, i)
@@ -170,11 +171,11 @@ async def _load_nct_documents(uow, today: date, now) -> int:
     return len(DOCUMENTS)
 
 
-async def _load_documents(uow, services: Services, org: DemoOrg, today: date, now) -> int:
+async def _load_documents(uow: Work, services: Services, org: DemoOrg, today: date, now: datetime) -> int:
     """A preset's demo register: each document last reviewed some months ago (never after today),
     due by the preset's own interval for its type and category (BCT-10, LBBD-11, DOR-3)."""
     preset = services.preset
-    cal = WorkingCalendar(preset.nation)  # type: ignore[arg-type]
+    cal = WorkingCalendar(preset.nation)
     types = {t.label.lower(): t.id for t in preset.document_types.values()}
     for i, (title, label, category, area, owner, signer, summary, months_ago) in enumerate(org.documents, start=1):
         reviewed = cal.roll_back(add_months(today, -months_ago) - timedelta(days=(i * 3) % 20))
@@ -191,7 +192,7 @@ async def _load_documents(uow, services: Services, org: DemoOrg, today: date, no
     return len(org.documents)
 
 
-async def _registered(uow, now, doc_id: int, reviewed: date) -> None:
+async def _registered(uow: Work, now: datetime, doc_id: int, reviewed: date) -> None:
     await uow.audit.record(
         at=now, actor=None, entity="document", entity_id=doc_id, action="registered",
         summary=f"Added to the register (demo data), last reviewed {long_date(reviewed)}",

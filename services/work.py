@@ -25,6 +25,7 @@ class Work(UnitOfWork, Protocol):
     leases: Any
     conversations: Any
     misunderstood: Any
+    answers: Any
     session: Any  # the SQLAlchemy session: one use case still refreshes a row through it (cases/acting.py)
 
 
@@ -43,4 +44,5 @@ MeetingRow = Any
 AgendaItemRow = Any
 AssetRow = Any
 ChapterRow = Any
+AnswerRow = Any  # an answer given (uow.answers)
 Repository = Any  # one of the unit of work's repositories, handed on (uow.register)

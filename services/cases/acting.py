@@ -83,7 +83,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
         doc_type = _doc_type_id(preset, doc.doc_type)
         consultees = [p.id for p in await uow.people.with_role("consultee")]
-        notes: dict = {"said": said.strip()[:500]} if said and said.strip() else {}
+        notes: dict[str, Any] = {"said": said.strip()[:500]} if said and said.strip() else {}
         if prompter:
             notes["prompter"] = await _prompter(uow, prompter, person)
         out = gl.start_case(
@@ -194,7 +194,7 @@ def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord,
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
 
 
-async def _prompter(uow: Any, said: str, person: PersonRecord) -> dict:
+async def _prompter(uow: Any, said: str, person: PersonRecord) -> dict[str, str | None]:
     """NCT-15: who prompted a review: someone in the directory, or a name and an email address."""
     found = _EMAIL.search(said)
     name = " ".join(_EMAIL.sub(" ", said).replace("(", " ").replace(")", " ").replace("<", " ").replace(">", " ").split()).strip(" ,;.")
@@ -385,7 +385,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     return summary, notices
 
 
-async def _draft_seen(uow: Any, row: CaseRecord) -> dict:
+async def _draft_seen(uow: Any, row: CaseRecord) -> dict[str, int | str]:
     """Issue 22 item 10: the draft under decision when the person acted (the one their card showed:
     a card older than the case is refused, and a new draft moves the case), by number and SHA-256,
     so the audit answers "who approved this, when, seeing which version?"."""

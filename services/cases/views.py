@@ -17,7 +17,7 @@ from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
 from governance.ownership import roles_on_document
-from governance.preset import Preset
+from governance.preset import Preset, Stage
 from services.cases.draft_changes import DraftView, latest_draft_view
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
@@ -130,7 +130,7 @@ def _checklist_reason(case: gl.Case) -> tuple[tuple[str, str], ...]:
     return (("Checklist items not applicable", reason),) if reason else ()
 
 
-def _stage_label(stage: Any, case: gl.Case) -> str:
+def _stage_label(stage: Stage, case: gl.Case) -> str:
     if case.step == "submitted":  # NCT-10: submitted is not yet published
         on = next((h.on for h in reversed(case.history) if h.action == "submit_to_publisher"), None)
         return f"Submitted to the publisher on {short_date(on)}; waiting for the edition it appears in"

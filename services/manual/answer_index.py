@@ -212,6 +212,13 @@ class AnswerIndex:
         unit = self._units[n] if n is not None else None
         return unit.source if unit else None
 
+    def _live(self, unit_no: int) -> _Unit:
+        """The unit a chapter score points at: a dropped unit's chapter is removed from the chapters'
+        BM25 (`drop`), which scores live documents only, so a scored chapter's unit is never None."""
+        unit = self._units[unit_no]
+        assert unit is not None, f"chapter {unit_no} scored after it was dropped"
+        return unit
+
     # ------------------------------------------------------------------ ranking
 
     def search(self, concepts: Concepts, limit: int = 8) -> list[Hit]:
@@ -240,7 +247,7 @@ class AnswerIndex:
         asked = {t for alts in concepts for alt in alts for t in alt}
         if eligible.size > SHORTLIST:
             eligible = eligible[np.argpartition(-first, SHORTLIST - 1)[:SHORTLIST]]
-        units = [self._units[n] for n in eligible.tolist()]
+        units = [self._live(n) for n in eligible.tolist()]
         # 2. The passages of the shortlisted chapters only (each chapter's passages are numbered together).
         within = np.zeros(self.passages.size, dtype=bool)
         for unit in units:
@@ -268,7 +275,7 @@ class AnswerIndex:
         scored.sort(key=lambda x: -x[0])
         hits: list[Hit] = []
         for combined, unit_no, best in scored[:limit]:
-            unit = self._units[unit_no]
+            unit = self._live(unit_no)
             if best >= 0 and p_score[best] > 0:
                 pos = self._passage_at[int(shortlist[best])][1]
                 passage, p_coverage = unit.source.passages[pos], float(p_cov[best])

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -26,6 +27,7 @@ from services.manual.answer_index import GOOD, AnswerIndex, Hit, Source, term, w
 from services.manual.search import (
     MAX_QUERY_CHARS,
     STOPWORDS,
+    Concept,
     RegisterRow,
     _closest,
     default_vocabulary,
@@ -33,6 +35,13 @@ from services.manual.search import (
     same_title_key,
 )
 from services.ports import ManualPassage
+from services.work import Work
+
+# What the store hands over (uow.manual): the cache key (latest sync run, the register's count and
+# last change, latest draft), and one chapter to index (id, url, title, section, updated_on,
+# content hash, passages as JSON rows, text where it has no passages yet).
+Generation = tuple[int | None, tuple[str, ...], int | None]
+ChapterIndexRow = tuple[int, str, str, str | None, date | None, str, list[list[str | None]] | None, str | None]
 
 MORE = 5  # "more" shows the next five
 CHECK_EVERY = 2.0  # seconds between looks at the database for a sync or register change (another process's)
@@ -83,7 +92,7 @@ class AnswerOutcome:
 class _Held:
     def __init__(self) -> None:
         self.index = AnswerIndex()
-        self.generation: tuple | None = None
+        self.generation: Generation | None = None
         self.register: list[RegisterRow] = []
         self.lock = asyncio.Lock()
         self.by_letter: tuple[int, dict[str, list[str]]] = (-1, {})
@@ -103,8 +112,8 @@ class _Held:
         that says the same (one title's words within the other's, at least two of them)."""
         self.register = register
         self.by_url, self.by_title = {}, {}
-        self.local_of: dict[tuple[str, int], RegisterRow] = {}
-        self.adapts: dict[int, tuple[str, int]] = {}
+        self.local_of = {}
+        self.adapts = {}
         for d in register:
             key = self.chapter_urls.get(d.manual_url or "")
             if key is None:
@@ -148,7 +157,7 @@ class _Held:
 _held: weakref.WeakKeyDictionary[object, _Held] = weakref.WeakKeyDictionary()
 
 
-def _chapter_source(row: tuple) -> Source:
+def _chapter_source(row: ChapterIndexRow) -> Source:
     cid, url, title, section, updated_on, version, passages, text = row
     if passages:
         items = tuple(ManualPassage.from_json(p) for p in passages)
@@ -218,7 +227,7 @@ async def current_index(services: Services) -> _Held:
         return held
 
 
-async def _draft_texts(services: Services, uow, held: _Held) -> dict[int, tuple[str, str, list[str]]]:
+async def _draft_texts(services: Services, uow: Work, held: _Held) -> dict[int, tuple[str, str, list[str]]]:
     """{document id: (sha256, file name, paragraphs)} of each document's latest draft; a draft already
     read is not read again."""
     reader = services.adapters.get("docx")
@@ -279,7 +288,7 @@ def _corrected(services: Services, index: AnswerIndex, said: list[str]) -> tuple
     return fixed, corrections
 
 
-def _topic(concepts) -> str:
+def _topic(concepts: Sequence[Concept]) -> str:
     """What the question was about, for grouping: its vocabulary term, else its main words."""
     vocab = default_vocabulary()
     for c in concepts:
@@ -391,4 +400,5 @@ async def record_feedback(services: Services, who: str | None, answer_id: int, f
             raise BadInput("I can't find that answer among yours. Ask your question again.")
         await uow.answers.set_feedback(answer_id, feedback=feedback, note=note, at=services.clock.now())
         await uow.commit()
-        return row.question
+        question: str = row.question
+        return question

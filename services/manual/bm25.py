@@ -26,10 +26,10 @@ B = 0.75
 
 class Bm25:
     def __init__(self) -> None:
-        self._docs: array = array("f")  # document length (weighted), by document number
+        self._docs: array[float] = array("f")  # document length (weighted), by document number
         self._alive = bytearray()
-        self._post_doc: dict[str, array] = {}
-        self._post_tf: dict[str, array] = {}
+        self._post_doc: dict[str, array[int]] = {}
+        self._post_tf: dict[str, array[float]] = {}
         self._terms_of: list[tuple[str, ...]] = []  # each document's distinct terms (for removal)
         self.df: Counter[str] = Counter()
         self._total_len = 0.0
@@ -40,9 +40,9 @@ class Bm25:
 
     def add(self, terms: Iterable[tuple[str, float]]) -> int:
         """A new document from (term, weight) pairs (a title word may weigh 3); its number."""
-        counts: Counter[str] = Counter()
+        counts: dict[str, float] = {}  # weights are fractional, so not a Counter (int counts)
         for term, weight in terms:
-            counts[term] += weight
+            counts[term] = counts.get(term, 0) + weight
         n = len(self._docs)
         length = float(sum(counts.values()))
         self._docs.append(length)

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from governance.dates import short_date
+from governance.preset import Preset
 from services.context import Services
 from services.ports import Notice, NoticeKind, Sheet, Workbook
+from services.work import AnswerRow
 
 WEEK = timedelta(days=7)
 TOP = 5  # topics in the digest
@@ -39,7 +41,7 @@ class DemandTopic:
         return f"{REQUEST_WORDS} {self.topic}"[:200]
 
 
-def _kind(row) -> str:
+def _kind(row: AnswerRow) -> str:
     return "not_helpful" if row.feedback == "not_helpful" else row.outcome
 
 
@@ -48,7 +50,7 @@ async def demand(services: Services, days: int = 7) -> list[DemandTopic]:
     since = services.clock.now() - timedelta(days=days)
     async with services.uow() as uow:
         rows = await uow.answers.unmet(since)
-    groups: dict[str, list] = {}
+    groups: dict[str, list[AnswerRow]] = {}
     for r in rows:
         groups.setdefault(" ".join(r.topic.lower().split()), []).append(r)
     out = []
@@ -92,7 +94,7 @@ async def digest_notices(services: Services, days: int = 7) -> list[Notice]:
 GAPS_DAYS = 30
 
 
-def governance_body(preset) -> str | None:
+def governance_body(preset: Preset) -> str | None:
     """The body whose forward plan shows the gaps: the first body that meets and refers upwards to no
     one below it (the policy group, not the leadership team above it). None when no body meets."""
     bodies = list(preset.bodies.values())
@@ -112,7 +114,7 @@ def demand_workbook(topics: list[DemandTopic], days: int, name: str = "demand") 
     """The report as a workbook: one row per topic, a bar chart of the questions per topic (.xlsx)."""
     head = ("Topic", "Times asked", "People", "Found nothing", "Weak match", "Not what I needed",
             "Requests that found nothing", "Example questions", "What they were looking for", "Closest chapters", "Last asked")
-    rows = [head]
+    rows: list[tuple[str | int, ...]] = [head]
     for t in topics:
         kinds = dict(t.by_kind)
         rows.append((t.topic, t.times, t.people, kinds.get("nothing", 0), kinds.get("weak", 0), kinds.get("not_helpful", 0),

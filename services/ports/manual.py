@@ -3,7 +3,7 @@ what one read of it finds."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -29,11 +29,11 @@ class ManualPassage:
     heading: str | None = None
     anchor: str | None = None
 
-    def to_json(self) -> list:
+    def to_json(self) -> list[str | None]:
         return [self.kind, self.text, self.heading, self.anchor]
 
     @classmethod
-    def from_json(cls, row: list) -> ManualPassage:
+    def from_json(cls, row: Sequence[str | None]) -> ManualPassage:
         kind, text, heading, anchor = (list(row) + [None, None, None, None])[:4]
         return cls(str(kind or "p"), str(text or ""), heading, anchor)
 

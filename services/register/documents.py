@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from governance.dates import long_date
 from services.errors import NotFound
@@ -55,7 +57,7 @@ def _key(ref: str) -> tuple[str, str]:
     return prefix.upper(), digits
 
 
-async def nearest_refs(uow, said: str, n: int = 3) -> list[tuple[str, str]]:
+async def nearest_refs(uow: Work, said: str, n: int = 3) -> list[tuple[str, str]]:
     """The register's references nearest to a reference typed wrongly: the same number first, then
     the closest spellings. (reference, title) pairs."""
     prefix, digits = _key(said)
@@ -68,15 +70,16 @@ async def nearest_refs(uow, said: str, n: int = 3) -> list[tuple[str, str]]:
     return [(ref, title) for score, ref, title in scored[:n] if score > 0.5]
 
 
-async def not_found(uow, said: str) -> NotFound:
+async def not_found(uow: Work, said: str) -> NotFound:
     """'I can't find ...' with the nearest real references (issue 19 item 9)."""
     near = await nearest_refs(uow, said)
     tail = (" The nearest: " + "; ".join(f"{r} {t}" for r, t in near) + ".") if near else ""
     return NotFound(f"I can't find a document with the reference {said.strip()!r}.{tail} Try 'find' and a few words from its title.")
 
 
-def _publisher_facts(p: dict) -> tuple[tuple[str, str], ...]:
-    """NCT-10: submitted to the publisher, and published in an edition, as two facts."""
+def _publisher_facts(p: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """NCT-10: submitted to the publisher, and published in an edition, as two facts (from the
+    document's JSON "publisher" record)."""
     out = []
     if p.get("submitted_on"):
         out.append(("Submitted to the publisher", long_date(date.fromisoformat(p["submitted_on"]))

@@ -23,7 +23,7 @@ from services.errors import BadInput, NotFound
 from services.people.identity import person_named
 from services.cases.lifecycle import _rsm_ids
 from services.ports import Notice
-from services.work import PersonRow, Repository, Work
+from services.work import DocumentRow, PersonRow, Repository, Work
 
 
 @dataclass(frozen=True)
@@ -134,11 +134,12 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                     before.name, after.name)
 
 
-async def _handover_notices(uow, docs, before, after, actor, moved_cases, drafts, reason, effective) -> list[Notice]:
+async def _handover_notices(uow: Work, docs: list[DocumentRow], before: PersonRow, after: PersonRow, actor: PersonRow | None,
+                            moved_cases: list[int], drafts: int, reason: str | None, effective: str | None) -> list[Notice]:
     """Who hears of a handover: the PPO (NCT-1: the tracker is updated), the RSM, the previous
     owner and the successor; never the person who did it."""
     listed = ", ".join(f"{d.ref} {d.title}" for d in docs) or "no documents"
-    notices = []
+    notices: list[Notice] = []
     if docs:
         if moved_cases:
             work = (f" {len(moved_cases)} open case{'s' if len(moved_cases) != 1 else ''} moved with them "

@@ -23,6 +23,7 @@ from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, person_named, resolve_person
 from services.ports import Notice
 from services.register.ownership import reassign_ro
+from services.work import DocumentRow, PersonRow, Work
 
 REPORTERS = frozenset({"ppo"})  # besides the document's own RO and RSMs (seed 001, 2.3.2)
 KEEP = timedelta(hours=24)
@@ -41,14 +42,14 @@ def _key(token: str) -> str:
     return f"ro_change:{token}"
 
 
-async def _speaker(uow, ident: ChannelIdentity):
+async def _speaker(uow: Work, ident: ChannelIdentity) -> PersonRow:
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't record a change of Responsible Officer for you.")
     return person
 
 
-def _may_report(person, doc) -> bool:
+def _may_report(person: PersonRow, doc: DocumentRow) -> bool:
     current = doc.ro_id or doc.rsm_id
     return person.id == current or person.id in _rsm_ids(doc) or bool(person.role_names & REPORTERS)
 

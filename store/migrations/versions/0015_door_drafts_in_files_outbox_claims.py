@@ -32,7 +32,9 @@ _drafts = sa.table("draft_versions", sa.column("id", sa.BigInteger), sa.column("
 
 
 def _files_dir() -> Path:
-    given = op.get_context().config.attributes.get("files_dir")
+    config = op.get_context().config
+    assert config is not None, "migrations run through env.py, whose context always carries the Config"
+    given = config.attributes.get("files_dir")
     return Path(given) if given else Path(os.environ.get("POLICYBOT_DATA_DIR") or "data") / "files"
 
 
