@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import date
 from typing import Any, Protocol
 
 from services.ports import UnitOfWork
@@ -45,4 +46,8 @@ AgendaItemRow = Any
 AssetRow = Any
 ChapterRow = Any
 AnswerRow = Any  # an answer given (uow.answers)
+# uow.manual.generation(): the search cache's key (latest sync run, the register's count and last change, latest draft)
+ManualGeneration = tuple[int | None, tuple[str, ...], int | None]
+# uow.manual.for_index(): (id, url, title, section, updated_on, content hash, passages as JSON rows, text when no passages)
+ChapterIndexRow = tuple[int, str, str, str | None, date | None, str, list[list[str | None]] | None, str | None]
 Repository = Any  # one of the unit of work's repositories, handed on (uow.register)

@@ -35,13 +35,7 @@ from services.manual.search import (
     same_title_key,
 )
 from services.ports import ManualPassage
-from services.work import Work
-
-# What the store hands over (uow.manual): the cache key (latest sync run, the register's count and
-# last change, latest draft), and one chapter to index (id, url, title, section, updated_on,
-# content hash, passages as JSON rows, text where it has no passages yet).
-Generation = tuple[int | None, tuple[str, ...], int | None]
-ChapterIndexRow = tuple[int, str, str, str | None, date | None, str, list[list[str | None]] | None, str | None]
+from services.work import ChapterIndexRow, ManualGeneration, Work
 
 MORE = 5  # "more" shows the next five
 CHECK_EVERY = 2.0  # seconds between looks at the database for a sync or register change (another process's)
@@ -92,7 +86,7 @@ class AnswerOutcome:
 class _Held:
     def __init__(self) -> None:
         self.index = AnswerIndex()
-        self.generation: Generation | None = None
+        self.generation: ManualGeneration | None = None
         self.register: list[RegisterRow] = []
         self.lock = asyncio.Lock()
         self.by_letter: tuple[int, dict[str, list[str]]] = (-1, {})
