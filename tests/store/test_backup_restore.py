@@ -20,7 +20,7 @@ from store.uow import Store
 from tests.conftest import PG_HOST, _pg_admin
 from tests.support.cases import request_document, text_of
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 async def _census(url: str) -> dict:
