@@ -13,6 +13,7 @@ from typing import Any
 from governance.preset import load_preset
 from services.clock import LONDON, FixedClock
 from services.context import ServiceConfig, Services
+from services.delivery.dispatch import RENDERER
 from services.delivery.outbox import OutboxWriter
 from services.register.importing import SPREADSHEETS
 from tests.service.fakes.adapters import (
@@ -20,6 +21,7 @@ from tests.service.fakes.adapters import (
     FakeDocxInspector,
     FakeSpreadsheetReader,
     MemoryFileStore,
+    PlainRenderer,
     RecordingMailTransport,
     RecordingTeamsSender,
 )
@@ -64,5 +66,6 @@ def fake_world(preset: str = "nct", *, at: datetime = MONDAY_MORNING, **config: 
     writer = OutboxWriter(clock, mail_enabled=cfg.mail_enabled)
     world.services = Services(config=cfg, preset=load_preset(preset), uow=partial(db.uow, writer), clock=clock,
                               adapters={"files": world.files, "docx": world.docx, SPREADSHEETS: world.spreadsheets,
-                                        "directory": world.directory, "teams": world.teams, "mail": world.mail})
+                                        "directory": world.directory, "teams": world.teams, "mail": world.mail,
+                                        RENDERER: PlainRenderer()})
     return world

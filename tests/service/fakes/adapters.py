@@ -5,6 +5,7 @@ from what the test told them, with no network, no disk and no threads of their o
   send raise the port's TransientSendError or PermanentSendError.
 - FakeDirectorySource: the people a directory (Entra ID, a CSV) would list.
 - FakeSpreadsheetReader: workbooks by path, and the ones written.
+- PlainRenderer: the notice renderer as plain words.
 - MemoryFileStore and FakeDocxInspector: drafts by their SHA-256, with the facts and changes the test
   says each file has (a file nobody described is refused as the real inspector refuses a non-Word file).
 """
@@ -26,6 +27,7 @@ from services.ports import (
     DirectoryEntry,
     DraftFacts,
     Email,
+    OutboxItem,
     SendError,
     SentActivity,
     Workbook,
@@ -165,3 +167,18 @@ class FakeDocxInspector:
 
     def redline(self, old: Path, new: Path, out: Path) -> None:
         raise NotImplementedError("a redline is a real .docx: tests/unit/test_drafts.py and tests/e2e test it")
+
+
+class PlainRenderer:
+    """The notice renderer port, as plain words: a Teams message is a dict with the text and the case
+    (if any), an email its subject and body. Rendering itself is tested in tests/unit."""
+
+    def for_teams(self, item: OutboxItem, view: Any | None) -> dict[str, Any]:
+        return {"text": f"{item.subject}\n{item.body}", "case": getattr(view, "id", None),
+                "version": getattr(view, "version", None)}
+
+    def for_email(self, item: OutboxItem, view: Any | None, organisation: str) -> tuple[str, str]:
+        return f"{item.body}\n\n{organisation}", f"<p>{item.body}</p>"
+
+    def compliance_chart(self, report: Any) -> bytes:
+        return b"\x89PNG chart"
