@@ -19,7 +19,7 @@ from urllib.parse import quote
 import aiohttp
 from botframework.connector.auth import AuthenticationConstants
 
-from bot.handler import to_activity
+from bot.activities import to_activity
 from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
