@@ -1,6 +1,6 @@
 """The ports: what the use cases need from the world, declared as Protocols, and the records that
 cross them. `store/` and `connectors/` implement these; `bot/bootstrap.py` wires real or fake
-adapters; `tests/service/fakes.py` holds the fakes. Nothing here does I/O.
+adapters; `tests/service/fakes/` holds the fakes. Nothing here does I/O.
 
 One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
 renderer); `uow` (the unit of work); `cases` (the records the lifecycle reads); `directory` (people

@@ -134,4 +134,4 @@ async def test_no_header_gets_a_5xx_when_tokens_are_checked(secured, auth, ctype
     assert resp.status != 201  # nothing gets in without a valid token
 
 
-from tests.test_auth import keys, secured  # noqa: E402,F401 - the token-checking bot and its key server
+from tests.e2e.test_auth import keys, secured  # noqa: E402,F401 - the token-checking bot and its key server

@@ -20,7 +20,7 @@ from tests.support.smtp import SmtpServer
 from tests.support.processes import stop as _stop
 
 DOCS = 40  # each owes a reminder to its RO and its RSM: 80 emails
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / ".cache" / "npm" / "node_modules"
 PLAYGROUND = NODE_MODULES / "@microsoft" / "m365agentsplayground" / "cli.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -74,7 +74,7 @@ async def test_a_turn_that_crashes_shows_a_reference_that_is_in_the_log(bot, dem
 async def test_healthz_shows_the_outbox_backlog(bot, clock):
     """While Teams or mail is down the outbox keeps what is owed; /healthz shows how much."""
     from bot.app import RUNTIME_KEY
-    from tests.test_shutdown import _queue
+    from tests.e2e.test_shutdown import _queue
 
     store = bot.app[RUNTIME_KEY].store
     async with bot.http.get(bot.url + "/healthz") as resp:

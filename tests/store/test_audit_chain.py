@@ -17,7 +17,7 @@ from services.clock import LONDON
 from store.audit import verify
 from store.uow import Store
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
 
 

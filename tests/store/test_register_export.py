@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from services.register.exporting import DUE_SOON_FILL, OVERDUE_FILL, export_register
 from services.register.importing import import_tracker
 from tests.support.tracker import write_messy_tracker
-from tests.test_register_import import _org, snapshot
+from tests.store.test_register_import import _org, snapshot
 
 
 async def test_round_trip_import_export_import_changes_nothing_DOR_1(db_url, clock, tmp_path):
@@ -130,7 +130,7 @@ async def test_a_name_changed_without_its_email_is_refused_not_guessed(sqlite_ur
 
 async def test_export_like_their_tracker_keeps_their_columns_order_and_titles_and_reimports_unchanged(db_url, clock, tmp_path):
     from tests.support.tracker import TRACKERS
-    from tests.test_register_import import _org_with_leaver
+    from tests.store.test_register_import import _org_with_leaver
 
     tracker = TRACKERS["nct"]()
     services = await _org_with_leaver(db_url, clock)
@@ -162,7 +162,7 @@ def test_cli_dry_run_saves_the_mapping_and_the_report_and_export_like(sqlite_url
 
     from policybot.cli import main
     from tests.support.tracker import TRACKERS
-    from tests.test_register_import import _org_with_leaver
+    from tests.store.test_register_import import _org_with_leaver
 
     async def setup():
         services = await _org_with_leaver(sqlite_url, clock)

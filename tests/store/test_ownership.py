@@ -22,7 +22,7 @@ from store.register_repo import RegisterRepo
 from store.uow import Store
 from tests.support.bot import settings_for
 from tests.support.graph import CLIENT_ID, CLIENT_SECRET, TENANT, GraphServer
-from tests.test_register_import import snapshot
+from tests.store.test_register_import import snapshot
 
 
 async def _demo(db_url, clock, **env):

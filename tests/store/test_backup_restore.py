@@ -26,7 +26,7 @@ from tests.support.cases import request_document, text_of
 from tests.support.channel import readable
 from tests.test_draft_files import _submitted, file_server  # noqa: F401 - the fixture
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 async def _census(url: str) -> dict:

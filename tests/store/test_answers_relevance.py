@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.manual.answers import find
-from tests.manual.answer_questions import OFF_TOPIC, PASSAGES, QUESTIONS
+from tests.store.answer_questions import OFF_TOPIC, PASSAGES, QUESTIONS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

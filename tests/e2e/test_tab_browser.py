@@ -23,7 +23,7 @@ from tests.support.tab import review_waiting_for_rsm
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="the playwright package is not installed")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 AXE = ROOT / ".cache/npm/node_modules/axe-core/axe.min.js"
 AXE = AXE if AXE.exists() else None

@@ -22,7 +22,7 @@ from tests.support.processes import stop as _stop
 
 DOCS = 40  # each owes a reminder to its RO and its RSM: 80 emails
 SENDERS = 4
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _env(db_url: str, smtp: SmtpServer) -> dict:

@@ -41,7 +41,7 @@ async def test_a_change_to_a_procedure_lists_the_forms_to_update_DOR_14(bot, dem
 
 
 async def test_assets_refuse_bad_input_politely(sqlite_url, clock):
-    from tests.test_ownership import _demo
+    from tests.store.test_ownership import _demo
 
     services = await _demo(sqlite_url, clock)
     try:

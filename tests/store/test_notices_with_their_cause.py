@@ -34,7 +34,7 @@ from services.people.directory import load_csv
 from services.register.ownership import ownership_problems, reassign_ro
 from tests.support.meetings import at, organisation, who
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHAIR, PPO = "ad-children", "ppo"
 PPG = "Practice, Policy and Procedures Group"
 

@@ -23,7 +23,7 @@ from store.outbox_models import SchedulerLease
 from store.uow import Store
 from tests.support.bot import BOT_ID
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _env(**extra) -> dict:

@@ -23,7 +23,7 @@ from services.people.identity import ChannelIdentity
 from store.case_repo import CaseRepo
 from tests.support.org import aad, make_org
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def who(person_id: str) -> ChannelIdentity:

@@ -6,7 +6,7 @@ import ast
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ["bot", "dialogs", "store", "services", "governance", "scheduler", "connectors", "policybot", "render", "bench", "manifest"]
 IO_STDLIB = {"socket", "http", "urllib", "sqlite3", "subprocess", "asyncio", "smtplib", "ftplib", "ssl", "select",
              "requests", "aiohttp", "os", "shutil", "tempfile", "io", "pathlib", "time"}

@@ -17,7 +17,7 @@ from services.clock import LONDON
 from services.register.reports import record_compliance_snapshot, register_report
 from tests.support.channel import card_of, readable
 from tests.support.schemas import adaptive_card_schema
-from tests.test_ownership import _demo
+from tests.store.test_ownership import _demo
 
 TEAMS_MAX_BYTES = 80 * 1024
 
