@@ -24,7 +24,7 @@ from tests.conftest import PG_HOST, _pg_admin
 from tests.support.bot import RunningBot, settings_for
 from tests.support.cases import request_document, text_of
 from tests.support.channel import readable
-from tests.test_draft_files import _submitted, file_server  # noqa: F401 - the fixture
+from tests.e2e.test_draft_files import _submitted, file_server  # noqa: F401 - the fixture
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
