@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.ports import ConcurrencyConflict, Notice, NoticeWriter
 from store.case_repo import CaseRepo
+from store.due_repo import DueRepo
 from store.db import make_engine, make_sessionmaker, normalise_database_url, ping
 from store.manual_repo import ManualRepo
 from store.meeting_repo import MeetingRepo
@@ -84,8 +85,12 @@ class DocumentRepo:
         return await self.s.get(Document, doc_id)
 
     async def by_ref(self, ref: str) -> Document | None:
-        stmt = select(Document).where(func.upper(Document.ref) == ref.strip().upper())
-        return (await self.s.execute(stmt)).scalar_one_or_none()
+        """References are kept in capitals: the unique index finds them; one kept otherwise is found by a scan."""
+        wanted = ref.strip().upper()
+        found = (await self.s.execute(select(Document).where(Document.ref == wanted))).scalar_one_or_none()
+        if found is None:
+            found = (await self.s.execute(select(Document).where(func.upper(Document.ref) == wanted))).scalar_one_or_none()
+        return found
 
     async def all(self, *, include_retired: bool = False) -> list[Document]:
         stmt = select(Document).order_by(Document.ref)
@@ -280,6 +285,7 @@ class UnitOfWork:
         self.manual = ManualRepo(s)
         self.register = RegisterRepo(s)
         self.misunderstood = MisunderstoodRepo(s)
+        self.due = DueRepo(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

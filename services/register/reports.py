@@ -161,7 +161,8 @@ async def record_compliance_snapshot(services: Services) -> CompliancePoint:
     today = services.clock.today()
     async with services.uow() as uow:
         repo = uow.register
-        point = compliance_of(await repo.all_documents(), today)
+        c = await uow.due.compliance_counts(today, today + timedelta(days=WINDOWS[0]))  # counted by the database
+        point = CompliancePoint(today, c["total"], c["total"] - c["overdue"] - c["no_date"], c["due_soon"], c["overdue"], c["no_date"])
         await repo.put_snapshot(today, services.clock.now(), total=point.total, in_date=point.in_date,
                                 due_soon=point.due_soon, overdue=point.overdue, no_date=point.no_date)
         await uow.commit()
