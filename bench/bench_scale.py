@@ -158,7 +158,7 @@ async def answers(services, counter: StatementCounter, documents: int) -> None:
         async with services.uow() as uow:
             messages.detail_reply(await register.document_detail(uow, ref), today)
 
-    for label, fn in (("my tasks (PPO, waited on by every case)", lambda: lifecycle.my_tasks(services, ppo)),
+    for label, fn in (("my tasks (the PPO)", lambda: lifecycle.my_tasks(services, ppo)),
                       ("my tasks (a responsible officer)", lambda: lifecycle.my_tasks(services, ro)),
                       (f"status {ref}", status)):
         with counter.counting() as c:

@@ -17,7 +17,7 @@ from governance import lifecycle as gl
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset
-from services.cases.draft_changes import DraftView, latest_draft_view
+from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -121,7 +121,7 @@ async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str,
     for row, _doc in found.values():
         ids |= _named_in(preset, gl.case_from_dict(row.state))
     people = await _people(uow, ids)
-    drafts = {c: await latest_draft_view(uow, row) for c, (row, _doc) in found.items()}
+    drafts = await latest_draft_views(uow, found)
     return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
 
 
