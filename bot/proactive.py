@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -31,6 +33,7 @@ log = logging.getLogger("policybot.proactive")
 
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 IN_CALL_TRIES = 3
+PRIMED_SECONDS = 120.0  # a primed chat is used for one batch's sends, then read again
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class TeamsSender:
         self.pacer = pacer or Pacer()
         self.default_service_url = default_service_url or self.settings.teams_service_url or DEFAULT_SERVICE_URL
         self._session: aiohttp.ClientSession | None = None
+        self._known: dict[str, tuple[float, tuple[str, str, str, dict]]] = {}  # primed 1:1 chats, by person
 
     async def close(self) -> None:
         if self._session is not None:
@@ -71,8 +75,23 @@ class TeamsSender:
         token = await asyncio.to_thread(cred.get_access_token)
         return {"Authorization": f"Bearer {token}"}
 
+    async def prime(self, person_ids: Iterable[str]) -> None:
+        """Read the 1:1 chats of a batch's people in one query, so each send needs no database
+        round trip of its own (the fan-out's pace is then Teams' limits, not the database's)."""
+        ids = set(person_ids)
+        if not ids:
+            return
+        async with self.services.uow() as uow:
+            refs = await uow.conversations.personal_for_many(ids, "msteams")
+        at = time.monotonic()
+        self._known = {pid: (at, (r.service_url, r.conversation_id, r.tenant_id or "", dict(r.reference)))
+                       for pid, r in refs.items()}
+
     async def _where(self, person_id: str) -> tuple[str, str, str, dict]:
         """(service url, conversation id, tenant id, reference) of the person's 1:1 chat."""
+        known = self._known.get(person_id)
+        if known is not None and time.monotonic() - known[0] < PRIMED_SECONDS:
+            return known[1]
         async with self.services.uow() as uow:
             ref = await uow.conversations.personal_for(person_id, "msteams")
             if ref is not None:

@@ -161,7 +161,8 @@ class ConversationRef(Base):
     """Where to reach a person proactively: the wire JSON of a conversation reference."""
 
     __tablename__ = "conversation_refs"
-    __table_args__ = (UniqueConstraint("channel_id", "conversation_id", name="uq_conversation"),)
+    __table_args__ = (UniqueConstraint("channel_id", "conversation_id", name="uq_conversation"),
+                      Index("ix_conversation_refs_person", "person_id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))

@@ -24,10 +24,12 @@ def upgrade() -> None:
     op.create_index("ix_cases_status_stage", "cases", ["status", "stage"])
     # people: everyone holding a role
     op.create_index("ix_person_roles_role", "person_roles", ["role"])
+    # a fan-out's 1:1 chats, read for a batch of people at once
+    op.create_index("ix_conversation_refs_person", "conversation_refs", ["person_id"])
 
 
 def downgrade() -> None:
-    for name, table in (("ix_person_roles_role", "person_roles"),
+    for name, table in (("ix_conversation_refs_person", "conversation_refs"), ("ix_person_roles_role", "person_roles"),
                         ("ix_cases_status_stage", "cases"), ("ix_cases_status_updated", "cases"),
                         ("ix_documents_doc_type", "documents"),
                         ("ix_documents_service_area", "documents"), ("ix_documents_approved_on", "documents"),
