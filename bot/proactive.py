@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 import aiohttp
+from botbuilder.core import CardFactory
 from botframework.connector.auth import AuthenticationConstants
 
-from bot.handler import to_activity
 from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
@@ -33,7 +33,17 @@ log = logging.getLogger("policybot.proactive")
 
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 IN_CALL_TRIES = 3
+ADAPTIVE_CARD = CardFactory.content_types.adaptive_card
 PRIMED_SECONDS = 120.0  # a primed chat is used for one batch's sends, then read again
+
+
+def teams_wire(reply: Reply) -> dict:
+    """The Bot Connector JSON of a reply, as `to_activity(reply, "msteams").serialize()` writes it,
+    built directly: the SDK's msrest serializer costs milliseconds a message, a fan-out's bottleneck."""
+    if reply.card is not None:
+        return {"type": "message", "attachmentLayout": "list", "summary": reply.text,
+                "attachments": [{"contentType": ADAPTIVE_CARD, "content": reply.card}]}
+    return {"type": "message", "text": reply.text, "inputHint": "acceptingInput"}
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,7 @@ class TeamsSender:
 
     async def send(self, person_id: str, reply: Reply) -> Sent:
         service_url, conversation_id, tenant, reference = await self._where(person_id)
-        activity = to_activity(reply, "msteams").serialize()
+        activity = teams_wire(reply)
         activity["conversation"] = {"id": conversation_id, **({"tenantId": tenant} if tenant else {})}
         if reference.get("bot"):
             activity["from"] = reference["bot"]
