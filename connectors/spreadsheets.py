@@ -19,12 +19,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook as OpenpyxlWorkbook
-from openpyxl import load_workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-
 from governance.dates import numeric_date
 from services.errors import BadInput
 from services.ports import Sheet, Workbook
@@ -55,6 +49,11 @@ class SpreadsheetFiles:
             return Workbook(p.name, (self._csv(p.read_bytes(), p.stem),), "csv")
         if suffix not in XLSX:
             raise BadInput(f"{p.name}: I can read .xlsx and .csv trackers. Save it as one of those (File > Save As).")
+        # openpyxl (with numpy and Pillow, ~40 MB) is loaded when a spreadsheet is first read or written,
+        # not at start (issue 22 item 8)
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
         try:
             wb = load_workbook(p, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -68,6 +67,8 @@ class SpreadsheetFiles:
 
     @staticmethod
     def _sheet(ws) -> Sheet:
+        from openpyxl.utils import column_index_from_string  # third-party, loaded with the workbook (see read)
+
         rows = [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
         links: dict[tuple[int, int], str] = {}
         for row in ws.iter_rows():
@@ -144,6 +145,8 @@ class SpreadsheetFiles:
             return
         if p.suffix.lower() not in XLSX:
             raise BadInput(f"{p.name}: I can write .xlsx or .csv. Name the file e.g. register.xlsx.")
+        from openpyxl import Workbook as OpenpyxlWorkbook  # third-party, loaded on the first write (see read)
+
         wb = OpenpyxlWorkbook()
         wb.remove(wb.active)
         for sheet in workbook.sheets:
@@ -152,6 +155,9 @@ class SpreadsheetFiles:
 
     @staticmethod
     def _write_sheet(ws, sheet: Sheet) -> None:
+        from openpyxl.styles import Font, PatternFill  # third-party, loaded on the first write (see read)
+        from openpyxl.utils import get_column_letter
+
         bold = Font(bold=True)
         fills = {rgb: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) for rgb in set(sheet.fills.values())}
         heading_fill = PatternFill(fill_type="solid", start_color=HEADING_FILL, end_color=HEADING_FILL)

@@ -13,11 +13,6 @@ import hashlib
 import zipfile
 from pathlib import Path
 
-import olefile
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
-
 from connectors.word.reading import (
     _DEL,
     _INS,
@@ -28,10 +23,10 @@ from connectors.word.reading import (
     _diff,
     _is_heading,
     _para_text,
-    _parser,
     _shorten,
     _summary,
     _units,
+    _xml,
 )
 from connectors.word.redline import write_redline
 from services.errors import BadInput
@@ -65,6 +60,11 @@ class WordInspector:
     # ------------------------------------------------------------------ checking
 
     def inspect(self, path: Path, filename: str) -> DraftFacts:  # noqa: C901 - one refusal after another, each with its own sentence; splitting it would scatter the order of the checks
+        # python-docx and lxml are loaded on the first draft, not at start (issue 22 item 8)
+        from docx import Document
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
+
         name = filename or "The file"
         sha, size = _sha256(path)
         if size == 0:
@@ -135,6 +135,8 @@ class WordInspector:
     def _refuse_ole(path: Path, name: str) -> None:
         """An OLE (compound file) container: a password-protected .docx, or an old .doc."""
         try:
+            import olefile  # third-party, loaded on the first OLE file (issue 22 item 8)
+
             with olefile.OleFileIO(str(path)) as ole:
                 encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
         except Exception:  # noqa: BLE001 - a damaged container is refused below all the same
@@ -172,7 +174,7 @@ class WordInspector:
     @staticmethod
     def _comments_root(zf: zipfile.ZipFile):
         try:
-            return etree.fromstring(zf.read("word/comments.xml"), parser=_parser())
+            return _xml(zf.read("word/comments.xml"))
         except KeyError:
             return None
 
@@ -185,7 +187,7 @@ class WordInspector:
     def tracked_changes(self, path: Path) -> ChangeSummary:
         """Insertions, deletions and comments of a tracked draft, by the heading they sit under."""
         with zipfile.ZipFile(path) as zf:
-            body = etree.fromstring(zf.read("word/document.xml"), parser=_parser()).find(f"{_W}body")
+            body = _xml(zf.read("word/document.xml")).find(f"{_W}body")
             comments_root = self._comments_root(zf)
         comment_text: dict[str, tuple[str, str | None]] = {}
         if comments_root is not None:
