@@ -271,7 +271,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
             await ensure_demo(services)
         warm_up()
         if settings.scheduler_enabled:
-            scheduler = Scheduler(services, dispatcher)
+            scheduler = Scheduler(services, dispatcher, sweep_seconds=settings.sweep_seconds)
             _app[SCHEDULER_KEY] = scheduler
             scheduler.start()
         if MAIL_IN_KEY in _app:  # a delta sweep now, then on its beat and whenever Graph notifies
