@@ -104,6 +104,8 @@ class DueRepo:
                          cast(Document.extra, String).contains(_json_text(person_id), autoescape=True)))
         in_case = and_(or_(_mentions(Case.waiting_for, "requester"), _mentions(Case.waiting_for, "consultee")),
                        cast(Case.state, String).contains(_json_text(person_id), autoescape=True))
-        stmt = self._open_cases().where(or_(*named, owner, in_case)).order_by(Case.id)
+        ids = (select(Case.id).join(Document, Document.id == Case.document_id)
+               .where(Case.status == "open", or_(*named, owner, in_case)))
+        stmt = self._open_cases().where(Case.id.in_(ids)).order_by(Case.id)  # owners and roles loaded for these only
         rows = (await self.s.execute(stmt)).unique().all()
         return [(r[0], r[1]) for r in rows]
