@@ -15,7 +15,8 @@ from botframework.connector.models import ErrorResponseException
 from msrest.exceptions import ClientRequestError
 
 from bot.adapter import PolicybotAdapter, problem
-from bot.handler import PolicyBot, to_activity
+from bot.activities import to_activity
+from bot.handler import PolicyBot
 from bot.storage import SqlStorage, StateConflict
 from render import messages
 from render.reply import Reply

@@ -2,117 +2,40 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import re
-from typing import Any
 
 from botbuilder.core import (
-    CardFactory,
     ConversationState,
     InvokeResponse,
-    MessageFactory,
     TurnContext,
 )
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
-    ChannelAccount,
     ConversationAccount,
     ConversationReference,
 )
-from botbuilder.schema.teams import FileConsentCardResponse
 
 from bot import files
+from bot.activities import GROUP_CONVERSATIONS, email_subject, identity_of, is_mentioned, reference_json, to_activity
+from bot.draft_files import DraftFiles
 from bot.settings import Settings
-from dialogs.router import Response, Router
+from dialogs import buttons
+from dialogs.router import Router
 from governance.errors import GovernanceError
 from render import cases as case_render
 from services.delivery.notices import queue_late
 from render import messages
-from render.reply import Reply
-from services.cases import draft_delivery, drafts, lifecycle
+from services.cases import draft_delivery, lifecycle
 from services.cases.draft_delivery import LinkSigner
 from services.context import Services
-from services.people.identity import ChannelIdentity, remember_conversation, resolve_person
-from services.register import tracker_chat
-from services.register.tracker_chat import is_tracker
+from services.people.identity import remember_conversation, resolve_person
 
 log = logging.getLogger("policybot.bot")
 
-GROUP_CONVERSATIONS = {"groupChat", "channel"}
-
-
-def tenant_id_of(activity: Activity) -> str | None:
-    """Teams sends `tenantId`; the SDK schema maps `tenantID`, so read it ourselves (trap 7)."""
-    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = data.get("tenant") if isinstance(data.get("tenant"), dict) else {}
-    if isinstance(tenant.get("id"), str):
-        return tenant["id"]
-    conv = activity.conversation
-    if conv is not None:
-        extra = getattr(conv, "additional_properties", None) or {}
-        return conv.tenant_id or extra.get("tenantId")
-    return None
-
-
-def email_subject(activity: Activity) -> str | None:
-    """The email channel's subject, from `channelData` read without assuming the key's case (BOTFRAMEWORK.md)."""
-    if activity.channel_id != "email" or not isinstance(activity.channel_data, dict):
-        return None
-    for key, value in activity.channel_data.items():
-        if isinstance(key, str) and key.lower() == "subject" and isinstance(value, str):
-            return value
-    return None
-
-
-def identity_of(activity: Activity) -> ChannelIdentity:
-    frm: ChannelAccount = activity.from_property or ChannelAccount(id="")
-    return ChannelIdentity(
-        channel_id=activity.channel_id or "",
-        user_id=frm.id or "",
-        aad_object_id=frm.aad_object_id,
-        name=frm.name,
-        tenant_id=tenant_id_of(activity),
-    )
-
-
-def reference_json(activity: Activity, tenant_id: str | None) -> dict[str, Any]:
-    """The conversation reference as wire JSON (camelCase), with the tenant id kept."""
-    ref = TurnContext.get_conversation_reference(activity).serialize()
-    if tenant_id:
-        ref.setdefault("conversation", {})["tenantId"] = tenant_id
-    return ref
-
-
-def is_mentioned(activity: Activity) -> bool:
-    bot_id = activity.recipient.id if activity.recipient else None
-    for entity in activity.entities or []:
-        props = entity.additional_properties or {}
-        mentioned = props.get("mentioned") or {}
-        if entity.type == "mention" and bot_id and mentioned.get("id") == bot_id:
-            return True
-    return False
-
-
-def to_activity(reply: Reply, channel_id: str) -> Activity:
-    if channel_id == "email":
-        # Cards arrive as images by email; send readable HTML with the reply words instead.
-        act = MessageFactory.text(reply.text)
-        act.channel_data = {"htmlBody": reply.html_body()}
-        if reply.files:  # the email channel fetches each address and attaches the file
-            act.attachments = [{"contentType": kind, "contentUrl": url, "name": name} for name, kind, url in reply.files]
-        return act
-    if reply.card is not None:
-        act = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
-        act.summary = reply.text
-        return act
-    return MessageFactory.text(reply.text)
-
-
-class PolicyBot(TeamsActivityHandler):
+class PolicyBot(DraftFiles, TeamsActivityHandler):
     def __init__(self, services: Services, conversation_state: ConversationState, dispatcher=None, store=None,
                  settings: Settings | None = None) -> None:
         self.services = services
@@ -185,7 +108,7 @@ class PolicyBot(TeamsActivityHandler):
         if found is not None:
             response = await self._receive_draft(ident, found, text.strip())
         elif value and value.get("case") is not None and value.get("action"):
-            response = await self.router.card_action(ident, value)
+            response = await buttons.card_action(self.services, ident, value)
         else:
             state = await self.dialogs.get(turn_context, dict)
             response = await self.router.handle(ident, text.strip(), value, state, subject=email_subject(activity))
@@ -193,155 +116,6 @@ class PolicyBot(TeamsActivityHandler):
         await self._remember_card(turn_context, response.reply.card, sent.id if sent else None)
         await self.deliver(turn_context, response.notices)
         await self.refresh_cards(turn_context, response.changed_case)
-
-    # ------------------------------------------------------------ drafts in and out (issue 17)
-
-    async def _receive_draft(self, ident: ChannelIdentity, found: tuple[str, str], text: str) -> Response:
-        """Stream the attachment into the data folder (25 MB at most), check it off the event loop,
-        and submit it; any refusal is one plain sentence, with nothing stored and the case unchanged."""
-        name, url = found
-        if is_tracker(name):  # a tracker spreadsheet: the import preview (services/register/tracker_chat.py)
-            return await self._receive_tracker(ident, name, url)
-        try:
-            drafts.refuse_by_name(name)  # a .doc, .docm, PDF or picture is refused before it is fetched
-            async with files.download(url) as (declared, chunks):
-                received = await drafts.receive(self.services, chunks, name, declared)
-        except files.DownloadError as exc:
-            log.warning("could not fetch attachment %r: %s", name, exc)
-            return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
-        except GovernanceError as exc:
-            log.info("draft %r refused: %s", name, exc)
-            return Response(messages.error_reply(str(exc)))
-        match = re.search(r"\bcase\s+(\d+)\b", text, re.IGNORECASE)
-        kind = drafts.change_kind_in(text)
-        try:
-            content = await asyncio.to_thread(received.read)
-            out = await lifecycle.submit_draft(self.services, ident, name, content, int(match.group(1)) if match else None,
-                                               change_kind=kind)
-        except GovernanceError as exc:
-            await drafts.forget_unless_kept(self.services, received.facts.sha256)
-            return Response(messages.error_reply(str(exc)))
-        message = out.message
-        if kind is None:
-            message += (" Next time, add 'editorial' or 'substantive' to your message with the file, "
-                        "so the people deciding see what kind of change it is.")
-        return Response(case_render.case_reply(out.case, message), out.notices, out.case.id)
-
-    async def _receive_tracker(self, ident: ChannelIdentity, name: str, url: str) -> Response:
-        """The whole spreadsheet (25 MB at most, also when it grows mid-download) to the tracker import."""
-        try:
-            async with files.download(url) as (declared, chunks):
-                if declared is not None and declared > drafts.MAX_DRAFT_BYTES:
-                    raise drafts.too_large(name, declared)
-                parts, size = [], 0
-                async for chunk in chunks:
-                    size += len(chunk)
-                    if size > drafts.MAX_DRAFT_BYTES:
-                        raise drafts.too_large(name, None)
-                    parts.append(chunk)
-        except files.DownloadError as exc:
-            log.warning("could not fetch attachment %r: %s", name, exc)
-            return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
-        except GovernanceError as exc:
-            return Response(messages.error_reply(str(exc)))
-        return await self.router.tracker(ident, name, b"".join(parts), report_link=self._report_url)
-
-    def _report_url(self, preview: tracker_chat.TrackerPreview) -> str:
-        token = tracker_chat.report_link(self.signer, preview, self.services.clock.now())
-        return f"{self.signer.base_url}/tracker-reports/{token}"
-
-    _DRAFT_WORDS = re.compile(r"^(?:(?:send\s+me\s+|get\s+|open\s+)?(?:the\s+)?draft(?:\s+(?:of|for))?(?:\s+case)?\s*(\d+)?"
-                              r"|send\s+me\s+the\s+draft)[.!?]?$", re.IGNORECASE)
-
-    async def _file_words(self, turn_context: TurnContext, ident: ChannelIdentity, text: str) -> bool:
-        """'draft case 12', 'send me the draft', 'compare PP-001 version 2 with 3': answered here, as
-        they send files. True when the words were ours."""
-        m = self._DRAFT_WORDS.match(text)
-        if m:
-            await self.send_draft(turn_context, ident, int(m.group(1)) if m.group(1) else None)
-            return True
-        wanted = draft_delivery.compare_request(text)
-        if wanted:
-            await self.send_comparison(turn_context, ident, *wanted)
-            return True
-        return False
-
-    def _personal_teams(self, turn_context: TurnContext) -> bool:
-        act = turn_context.activity
-        return act.channel_id == "msteams" and (act.conversation.conversation_type or "personal") == "personal"
-
-    async def send_draft(self, turn_context: TurnContext, ident: ChannelIdentity, case_id: int | None,
-                         number: int | None = None) -> None:
-        """The draft to a person whose part in the case allows it: Teams' file consent in a personal
-        chat (it lands in their OneDrive), else a short-lived signed link (attached by email)."""
-        channel = turn_context.activity.channel_id or ""
-        try:
-            item = await draft_delivery.draft_for(self.services, ident, case_id, number)
-        except GovernanceError as exc:
-            await turn_context.send_activity(to_activity(messages.error_reply(str(exc)), channel))
-            return
-        if self._personal_teams(turn_context):
-            url = self.signer.url(item, self.services.clock.now())  # the fallback where file consent is not offered
-            hours = int(draft_delivery.LINK_LIFETIME.total_seconds() // 3600)
-            act = MessageFactory.text(f"Here is {item.document_ref} draft version {item.draft.number}: press Allow and it is "
-                                      f"saved to your OneDrive (or download it within {hours} hours: {url}).")
-            act.attachments = [files.consent_card(item)]
-            await turn_context.send_activity(act)
-            return
-        await turn_context.send_activity(self._link_activity(item, channel))
-
-    def _link_activity(self, item, channel: str) -> Activity:
-        url = self.signer.url(item, self.services.clock.now())
-        hours = int(draft_delivery.LINK_LIFETIME.total_seconds() // 3600)
-        text = (f"{item.document_ref} draft version {item.draft.number} ({item.draft.filename}): {url} "
-                f"(the link works for {hours} hours, and only while case {item.case_id} stays at its current step).")
-        act = MessageFactory.text(text)
-        if channel == "email":
-            act.attachments = [files.link_attachment(item, url)]
-        return act
-
-    async def send_comparison(self, turn_context: TurnContext, ident: ChannelIdentity, ref: str, old: int, new: int) -> None:
-        channel = turn_context.activity.channel_id or ""
-        try:
-            comparison = await draft_delivery.compare_versions(self.services, ident, ref, old, new)
-        except GovernanceError as exc:
-            await turn_context.send_activity(to_activity(messages.error_reply(str(exc)), channel))
-            return
-        await turn_context.send_activity(to_activity(case_render.comparison_reply(comparison), channel))
-        if self._personal_teams(turn_context):
-            act = MessageFactory.text("The redline (the differences as tracked changes in Word):")
-            size = comparison.redline.stat().st_size
-            context = {"compare": [ref, old, new]}
-            act.attachments = [{"contentType": files.FILE_CONSENT, "name": comparison.redline_name,
-                                "content": {"description": f"{ref}: version {old} to {new} as tracked changes",
-                                            "sizeInBytes": size, "acceptContext": context, "declineContext": context}}]
-            await turn_context.send_activity(act)
-
-    async def on_teams_file_consent_accept(self, turn_context: TurnContext, response: FileConsentCardResponse):
-        """The person allowed the file: authorise again from who they are (never from the card's
-        context alone), upload to the address Teams gave, then show the file."""
-        ident = identity_of(turn_context.activity)
-        context = response.context if isinstance(response.context, dict) else {}
-        info = response.upload_info
-        try:
-            if "compare" in context:
-                ref, old, new = context["compare"]
-                comparison = await draft_delivery.compare_versions(self.services, ident, str(ref), int(old), int(new))
-                path = comparison.redline
-            else:
-                item = await draft_delivery.draft_for(self.services, ident, int(context.get("case")), int(context.get("draft")))
-                path = item.path
-            await files.upload(info.upload_url, path, path.stat().st_size)
-        except (GovernanceError, files.DownloadError, TypeError, ValueError, OSError) as exc:
-            log.warning("file consent upload failed: %s", exc)
-            await turn_context.send_activity(MessageFactory.text(f"I couldn't save the file to your OneDrive: {exc}"))
-            return
-        act = MessageFactory.text("Saved to your OneDrive:")
-        act.attachments = [files.file_info_card(info)]
-        await turn_context.send_activity(act)
-
-    async def on_teams_file_consent_decline(self, turn_context: TurnContext, response: FileConsentCardResponse):
-        await turn_context.send_activity(MessageFactory.text("All right, I haven't sent the file."))
 
     async def _remember_card(self, turn_context: TurnContext, card: dict | None, activity_id: str | None) -> None:
         """A case card shown in a reply (or replacing the card a button was pressed on) is one more
@@ -452,7 +226,7 @@ class PolicyBot(TeamsActivityHandler):
             await self.send_comparison(turn_context, ident, *draft_delivery.compare_request(data["command"]))
             return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": "Comparing the versions."}
         if verb == "case":
-            response = await self.router.card_action(identity_of(turn_context.activity), data)
+            response = await buttons.card_action(self.services, identity_of(turn_context.activity), data)
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
             await answer_invoke(turn_context, body)  # the answer is ready: telling others may take longer
             await self.deliver(turn_context, response.notices)

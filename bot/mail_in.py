@@ -26,9 +26,7 @@ makes a new subscription and runs delta. The subscription is renewed when half i
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
-import secrets
 import socket
 from collections import Counter
 from typing import Any
@@ -38,7 +36,8 @@ from aiohttp import web
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount, ResourceResponse
 
-from connectors.graph_mail import GraphMailbox, GraphMailError, lifetime, parse_time
+from connectors.graph_mail import GraphMailbox, GraphMailError, parse_time
+from bot.mail_subscription import SubscriptionUpkeep
 from connectors.mail import build_message, message_id
 from services.context import Services
 from services.mailin import reading
@@ -48,7 +47,6 @@ from store.mail_repo import MailInRepo
 log = logging.getLogger("policybot.mail_in")
 
 DELTA_KEY = "mailin:delta"
-SUBSCRIPTION_KEY = "mailin:subscription"
 CLAIM_SECONDS = 300
 MAX_TRIES = 3
 
@@ -90,7 +88,7 @@ class _Capture(BotAdapter):
         return await self.real.continue_conversation(reference, callback, *args, **kwargs)
 
 
-class MailIn:
+class MailIn(SubscriptionUpkeep):
     def __init__(self, services: Services, bot: Any, mailbox: GraphMailbox, *, adapter: BotAdapter | None = None,
                  processed_folder: str = "Processed by policybot", notification_url: str = "",
                  holder: str | None = None) -> None:
@@ -287,87 +285,6 @@ class MailIn:
         if self._folder_id is None:
             self._folder_id = await self.mailbox.folder_id(self.processed_folder)
         return self._folder_id
-
-    # ------------------------------------------------------------------ subscription
-    async def subscription(self) -> dict | None:
-        async with self.services.uow() as uow:
-            return await uow.kv.get(SUBSCRIPTION_KEY)
-
-    async def ensure_subscription(self, *, force_new: bool = False, force_renew: bool = False) -> dict | None:
-        """Create the subscription, or renew it once half its life is gone."""
-        if not self.notification_url:
-            return None
-        now = self.services.clock.now()
-        sub = None if force_new else await self.subscription()
-        if sub:
-            expires = parse_time(sub.get("expires"))
-            created = parse_time(sub.get("renewed")) or now
-            if not force_renew and expires and now < created + (expires - created) / 2:
-                return sub
-            try:
-                got = await self.mailbox.renew(sub["id"], lifetime(now))
-                sub = {**sub, "expires": got.get("expirationDateTime") if got else lifetime(now).isoformat(),
-                       "renewed": now.isoformat()}
-                await self._keep(sub)
-                log.info("renewed the mail subscription %s until %s", sub["id"], sub["expires"])
-                return sub
-            except GraphMailError as exc:
-                if exc.status != 404:
-                    raise
-                log.warning("the mail subscription %s is gone; making a new one", sub["id"])
-        state = secrets.token_urlsafe(32)
-        sub = {"client_state": state, "renewed": now.isoformat(), "id": None}
-        await self._keep(sub)  # known before Graph validates and starts sending
-        got = await self.mailbox.subscribe(self.notification_url, state, lifetime(now))
-        sub = {**sub, "id": got["id"], "expires": got.get("expirationDateTime")}
-        await self._keep(sub)
-        log.info("subscribed to the policy mailbox's inbox (%s) until %s", sub["id"], sub["expires"])
-        return sub
-
-    async def _keep(self, sub: dict) -> None:
-        async with self.services.uow() as uow:
-            await uow.kv.put(SUBSCRIPTION_KEY, sub)
-            await uow.commit()
-
-    async def notified(self, body: Any) -> int:
-        """Graph's POST of change and lifecycle notifications; returns the HTTP status to answer."""
-        items = body.get("value") if isinstance(body, dict) else None
-        if not isinstance(items, list) or not items:
-            log.warning("mail notification without a value list")
-            return 400
-        sub = await self.subscription() or {}
-        expected = str(sub.get("client_state") or "")
-        for n in items:
-            state = str(n.get("clientState") or "") if isinstance(n, dict) else ""
-            if not expected or not hmac.compare_digest(state.encode(), expected.encode()):
-                log.warning("mail notification refused: its clientState is not our subscription's (subscription %s)",
-                            n.get("subscriptionId") if isinstance(n, dict) else "?")
-                return 403
-        for n in items:
-            event = n.get("lifecycleEvent")
-            self.counts[f"notification:{event or n.get('changeType') or '?'}"] += 1
-            if event == "reauthorizationRequired":
-                asyncio.get_running_loop().create_task(self._guard(self._reauthorize(n.get("subscriptionId"))))
-            elif event == "subscriptionRemoved":
-                asyncio.get_running_loop().create_task(self._guard(self._recreate()))
-            # created messages and "missed" both mean: read what changed
-        self._wake.set()
-        return 202
-
-    async def _reauthorize(self, subscription_id: str | None) -> None:
-        if subscription_id:
-            await self.mailbox.reauthorize(subscription_id)
-        await self.ensure_subscription(force_renew=True)
-
-    async def _recreate(self) -> None:
-        await self.ensure_subscription(force_new=True)
-        self._wake.set()
-
-    async def _guard(self, coro) -> None:
-        try:
-            await coro
-        except Exception:  # noqa: BLE001 - the next beat tries again
-            log.exception("mail subscription upkeep failed")
 
     # ------------------------------------------------------------------ running
     def start(self, every: float) -> None:

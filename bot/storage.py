@@ -13,7 +13,8 @@ from collections.abc import Callable
 import jsonpickle
 from botbuilder.core import Storage
 
-from store.uow import ConcurrencyConflict, StateStore
+from services.ports import ConcurrencyConflict
+from store.bot_state import StateStore
 
 
 class StateConflict(Exception):

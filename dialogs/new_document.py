@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from dialogs import new_document_words as words
 from dialogs.response import Response
 from governance.errors import GovernanceError, WrongRole
 from governance.wording import unended
@@ -44,20 +45,10 @@ _NONE = re.compile(r"^(none|no|nobody|no one|n/?a|skip|nothing|not sure yet)[.!]
 _CARRY_ON = re.compile(r"^(new|no|carry on|continue|a new one|new one|new document|none of (them|these)|still new|go on)[.!]*$")
 _CHANGE = re.compile(r"^(change|edit|correct) (the )?(?P<what>subject|title|type|category|service area|area|reason|stakeholders|consultees)[.!]*$")
 _EXPLAIN = re.compile(r"^(explain|explain them|what are they|which\??|not sure|i don'?t know|dunno|what'?s the difference\??)[.!?]*$")
-_WORDS = re.compile(r"[A-Za-z]{2,}")
 
 CHANGE_FIELD = {"subject": "subject", "title": "subject", "type": "type", "category": "category",
                 "service area": "service_area", "area": "service_area", "reason": "reason",
                 "stakeholders": "stakeholders", "consultees": "consultees"}
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ").strip()).lower()
-
-
-def _sensible(text: str, *, min_words: int = 1) -> bool:
-    """Words, not a stray key press: enough letters to be an answer."""
-    return len(_WORDS.findall(text or "")) >= min_words
 
 
 class NewDocumentDialog:
@@ -82,12 +73,12 @@ class NewDocumentDialog:
         self._touch(mine)
         data = mine["data"]
         notes: list[str] = []
-        if subject and _sensible(subject):
+        if subject and words.sensible(subject):
             data["subject"] = unended(subject)[:300]
         if named_type:
             found = self._type_from(named_type)
-            words = f"{named_type} {subject or ''}"
-            help_ = requests.type_help(self.services, words)
+            described = f"{named_type} {subject or ''}"
+            help_ = requests.type_help(self.services, described)
             if found == "strategy" and help_.strategy_meeting:
                 notes.append(help_.strategy_note or "")  # MA-2: check before taking 'strategy' at its word
             elif found:
@@ -98,7 +89,7 @@ class NewDocumentDialog:
         """One answer. Sets mine['done'] when the dialog is over (finished or cancelled)."""
         self._touch(mine)
         said = (text or "").strip()
-        low = _norm(said)
+        low = words.norm(said)
         if low.rstrip(".!") in ("cancel", "stop", "quit", "never mind", "nevermind", "forget it", "cancel request", "abort",
                                 "cancel that", "stop that", "leave it"):
             mine["done"] = True
@@ -106,7 +97,7 @@ class NewDocumentDialog:
             return Response(ask.said("OK, I've stopped the request for a new document. Nothing was sent."))
         step = mine.get("step") or ""
         if low in ("help", "?", "what do you need?", "what do i say?", "help me", "what do you mean?", "i don't understand"):
-            return Response(await self._ask(ident, mine, step, [self._help(step)]))
+            return Response(await self._ask(ident, mine, step, [words.help_text(step)]))
         if _BACK.match(low):
             return Response(await self._back(ident, mine, step))
         if len(said) > MAX_FREE_TEXT:
@@ -147,7 +138,7 @@ class NewDocumentDialog:
     # ------------------------------------------------------------------ steps
 
     async def _on_subject(self, ident, mine, said, low):
-        if not _sensible(said, min_words=2):
+        if not words.sensible(said, min_words=2):
             return Response(await self._ask(ident, mine, "subject", [f"Sorry, I need a few words about what it should cover, not \"{said[:40]}\"."]))
         mine["data"]["subject"] = unended(said)[:300]  # a title: no full stop of its own
         return Response(await self._ask_next(ident, mine, []))
@@ -172,7 +163,7 @@ class NewDocumentDialog:
     async def _on_type(self, ident, mine, said, low):
         help_ = requests.type_help(self.services, said)
         if _EXPLAIN.match(low):
-            return Response(await self._ask(ident, mine, "type", [self._help("type")]))
+            return Response(await self._ask(ident, mine, "type", [words.help_text("type")]))
         found = self._type_from(said)
         about = requests.type_help(self.services, f"{mine['data'].get('subject', '')} {said}")
         if found == "strategy" and about.strategy_meeting and "document" not in low:
@@ -192,7 +183,7 @@ class NewDocumentDialog:
 
     async def _on_category(self, ident, mine, said, low):
         setup = await self._setup()
-        found = _pick(low, list(setup.categories))
+        found = words.pick(low, list(setup.categories))
         if found is None:
             return Response(await self._ask(ident, mine, "category", [f"Sorry, \"{said[:60]}\" is not one of the categories."]))
         mine["data"]["category"] = found
@@ -201,10 +192,10 @@ class NewDocumentDialog:
     async def _on_service_area(self, ident, mine, said, low):
         setup = await self._setup()
         other = re.match(r"^(other|new)\s*[:\-]\s*(?P<area>.+)$", said, re.IGNORECASE)
-        if other and _sensible(other.group("area")):
+        if other and words.sensible(other.group("area")):
             mine["data"]["service_area"] = other.group("area").strip()[:200]
             return Response(await self._ask_next(ident, mine, []))
-        found = _pick(low, list(setup.service_areas))
+        found = words.pick(low, list(setup.service_areas))
         if found is None:
             return Response(await self._ask(ident, mine, "service_area", [
                 f"Sorry, I don't know a service area called \"{said[:60]}\". Pick one of these, or say 'other: <its name>'."]))
@@ -212,7 +203,7 @@ class NewDocumentDialog:
         return Response(await self._ask_next(ident, mine, []))
 
     async def _on_reason(self, ident, mine, said, low):
-        if not _sensible(said, min_words=3):
+        if not words.sensible(said, min_words=3):
             return Response(await self._ask(ident, mine, "reason", ["Please say in a sentence why it is needed."]))
         mine["data"]["reason"] = said
         return Response(await self._ask_next(ident, mine, []))
@@ -220,7 +211,7 @@ class NewDocumentDialog:
     async def _on_stakeholders(self, ident, mine, said, low):
         if _NONE.match(low):
             mine["data"]["stakeholders"] = None
-        elif _sensible(said):
+        elif words.sensible(said):
             mine["data"]["stakeholders"] = said
         else:
             return Response(await self._ask(ident, mine, "stakeholders", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
@@ -231,7 +222,7 @@ class NewDocumentDialog:
             mine["data"]["consultees"] = []
             return Response(await self._ask_next(ident, mine, []))
         names = [n.strip() for n in re.split(r",|;|\band\b", said) if n.strip()]
-        if not names or not all(_sensible(n) for n in names):
+        if not names or not all(words.sensible(n) for n in names):
             return Response(await self._ask(ident, mine, "consultees", [f"Sorry, I didn't follow \"{said[:60]}\"."]))
         found, unknown = await requests.people_named(self.services, names)
         if unknown:
@@ -261,10 +252,10 @@ class NewDocumentDialog:
     async def _setup(self) -> requests.RequestSetup:
         return await requests.setup(self.services)
 
-    def _type_from(self, words: str) -> str | None:
+    def _type_from(self, said: str) -> str | None:
         preset = self.services.preset
         types = list(preset.document_types.values())
-        low = _norm(words)
+        low = words.norm(said)
         if low.isdigit() and 1 <= int(low) <= len(types):
             return types[int(low) - 1].id
         for t in types:
@@ -307,80 +298,7 @@ class NewDocumentDialog:
 
     async def _ask(self, ident, mine: dict, step: str, notes: list[str]) -> Reply:
         mine["step"] = step
-        data = mine["data"]
-        setup = await self._setup()
-        if step == "subject":
-            return ask.question("What should the new document cover? A few words, for example 'children missing from care'.",
-                                notes=notes, free_text="What it should cover")
-        if step == "check":
-            options = [(ref, title) for ref, title in data.get("matches") or []]
-            options.append(("New", "none of these: carry on with a new document"))
-            return ask.question(
-                "Before we write something new: the register already has documents on this. Would you rather ask for "
-                "one of them to be reviewed and updated? Reply with its reference, or 'new' to carry on.",
-                options=options, notes=notes + ["Checking first avoids two documents saying different things (LBBD-1)."])
-        if step == "type":
-            help_ = requests.type_help(self.services, data.get("subject", ""))
-            labels = {t.id: t.label for t in setup.types}
-            extra = list(notes)
-            if help_.strategy_note and help_.strategy_note not in extra:
-                extra.append(help_.strategy_note)
-            suggested = [labels[t] for t in help_.suggested if t in labels and not (t == "strategy" and help_.strategy_meeting)]
-            if suggested:
-                extra.append(f"From what you said, it sounds like a {suggested[0]}.")
-            return ask.question("What type of document is it?", options=[(t.label, t.description) for t in setup.types],
-                                notes=extra)
-        if step == "category":
-            return ask.question("Which category is it? The category decides who drafts, consults and signs it off.",
-                                options=[(c, "") for c in setup.categories], notes=notes)
-        if step == "service_area":
-            return ask.question("Which service area is it for?", options=[(a, "") for a in setup.service_areas], notes=notes,
-                                hint="Reply with a number, the name, or 'other: <its name>'.")
-        if step == "reason":
-            return ask.question("Why is it needed? For example a change in the law, a gap found by an audit, or a new service.",
-                                notes=notes, free_text="Why it is needed")
-        if step == "stakeholders":
-            return ask.question("Who are the stakeholders who need to agree the need and help shape it? "
-                                "Teams, services, partners or people; or 'none'.", notes=notes,
-                                free_text="Stakeholders", skippable=True)
-        if step == "consultees":
-            return ask.question("Is there anyone in particular to consult on the draft, besides the usual consultees? "
-                                "Give their names separated by commas, or 'none'.", notes=notes,
-                                free_text="People to consult", skippable=True)
-        return ask.question("Shall I send this request?", notes=notes, summary=self._summary(data, setup),
-                            options=[("Yes", "send it"), ("No", "change something first")])
-
-    def _summary(self, data: dict, setup: requests.RequestSetup) -> list[tuple[str, str]]:
-        """The request as (what, the person's words) pairs: a FactSet on the card, lines by email."""
-        labels = {t.id: t.label for t in setup.types}
-        pairs = [("Subject", data.get("subject") or ""), ("Type", labels.get(data.get("type"), data.get("type")) or "")]
-        if data.get("category"):
-            pairs.append(("Category", data["category"]))
-        pairs += [("Service area", data.get("service_area") or ""), ("Why", data.get("reason") or ""),
-                  ("Stakeholders", data.get("stakeholders") or "none named"),
-                  ("Consultees you named", ", ".join(n for _, n in data.get("consultees") or []) or "none"),
-                  ("It goes to", f"the {setup.recipient}" + (f" ({setup.mailbox})" if setup.mailbox else ""))]
-        return pairs
-
-    def _help(self, step: str) -> str:
-        general = " Nothing is sent until you say yes at the end; 'cancel' stops at any point."
-        texts = {
-            "subject": "Tell me in a few words what the document is about; I'll check the register for anything that already covers it.",
-            "check": "The documents listed already cover some of this. Updating one (reply with its reference) keeps the "
-                     "manual consistent; say 'new' if none of them is right.",
-            "type": "Each type is described below. In short: a Policy says why, a Procedure says how, Practice Guidance "
-                    "advises, Practice Standards set the bottom lines, a Protocol is an agreement between services or "
-                    "agencies, and a Pathway is the route a person follows through services. A Strategy document (with an "
-                    "implementation plan) is not a strategy meeting or discussion under Section 47.",
-            "category": "The category decides the route: who drafts it, how it is consulted on, and who signs it off.",
-            "service_area": "The service area that will own the document; its manager usually signs it off.",
-            "reason": "Why it is needed helps whoever receives the request agree the need quickly.",
-            "stakeholders": "The people, teams or partners who should agree the need and shape the document. Say 'none' to skip.",
-            "consultees": "People who should comment on the draft. The organisation's usual consultees are always included. "
-                          "Say 'none' to skip.",
-            "confirm": "Say 'yes' to send the request, or 'change' and what to change.",
-        }
-        return texts.get(step, "") + general
+        return words.question(self.services, step, mine["data"], await self._setup(), notes)
 
     async def _review_instead(self, ident: ChannelIdentity, ref: str):
         """LBBD-1: update what exists. Its owners (or whoever receives requests) start its review now;
@@ -400,21 +318,6 @@ class NewDocumentDialog:
         out = await lifecycle.start_case(self.services, ident, ref, "unscheduled_review")
         return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
 
-
-def _pick(low: str, options: list[str]) -> str | None:
-    """An option by its number, its name, or a unique part of its name."""
-    if not low:
-        return None
-    if low.isdigit():
-        n = int(low)
-        return options[n - 1] if 1 <= n <= len(options) else None
-    for o in options:
-        if low == o.lower():
-            return o
-    if len(low) < 3:
-        return None
-    part = [o for o in options if low in o.lower()]
-    return part[0] if len(part) == 1 else None
 
 
 @dataclass(frozen=True)

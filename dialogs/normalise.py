@@ -106,3 +106,46 @@ def words(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     return " ".join(words(text))
+
+
+# ------------------------------------------------------------------ words as the recogniser weighs them
+
+PLACEHOLDER = re.compile(r"^<[a-z]+>$")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def stem(word: str) -> str:
+    if PLACEHOLDER.match(word) or word.isdigit():
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]  # the plural first: 'evenings' and 'evening' are one word
+    if len(word) > 6 and word.endswith("ing"):
+        word = word[:-3]
+    elif len(word) >= 5 and word.endswith("ed"):
+        word = word[:-2]
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in words(text)]
+
+
+STOPWORDS = frozenset(stem(w) for w in STOP_WORDS)
+# question words say a question is asked, not which command: 'who owns the overdue ones' is not 'who are you'
+INTERROGATIVES = frozenset(stem(w) for w in ["what", "which", "who", "how", "where", "when", "why", "many"])
+
+# ('morning' and 'evening' are not among them: 'no reminders in the evening' means it; 'good evening' is small talk by its example)
+POLITE = frozenset(stem(w) for w in ["ok", "thanks", "thank", "you", "cheers", "hi", "hello", "hey", "please", "sorry", "great", "lovely", "brilliant"])
+
+
+def mixed_scripts(text: str) -> bool:
+    """Letters from more than one script, with little English in them (we answer in English)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(1 for ch in letters if _LATIN.match(ch))
+    return latin / len(letters) < 0.5

@@ -25,7 +25,7 @@ from rapidfuzz.distance import OSA
 
 from dialogs import slots as slot_reader
 from dialogs.commands import TABLE, Command
-from dialogs.normalise import STOP_WORDS
+from dialogs.normalise import INTERROGATIVES, PLACEHOLDER, POLITE, STOPWORDS, stem, tokens
 from dialogs.normalise import words as norm_words
 from dialogs.titles import TitleIndex
 
@@ -38,42 +38,12 @@ MAX_CHARS = 2000
 QUIET = frozenset({"smalltalk", "help", "cancel", "find", "define"})  # never "a second command"
 QUESTIONISH = frozenset({"smalltalk", "help", "find", "define"})  # a close call among these is a question  # longer messages are read by their beginning only (the rest is rambling)
 
-_PLACEHOLDER = re.compile(r"^<[a-z]+>$")
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _QUESTION_START = re.compile(
     r"^(what|whats|how|where|wheres|when|who|why|which|is there|are there|do we|do i|does|can i|should|have we|"
     r"has|is it|is a|are|what's|where's|how's)\b", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:;|\band then\b|\bthen\b|\band also\b|\bafter that\b|\band\b|\.\s+|,\s+)\s*", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z]")
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-
-
-def stem(word: str) -> str:
-    if _PLACEHOLDER.match(word) or word.isdigit():
-        return word
-    if len(word) > 4 and word.endswith("ies"):
-        word = word[:-3] + "y"
-    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]  # the plural first: 'evenings' and 'evening' are one word
-    if len(word) > 6 and word.endswith("ing"):
-        word = word[:-3]
-    elif len(word) >= 5 and word.endswith("ed"):
-        word = word[:-2]
-    if len(word) > 3 and word.endswith("e"):
-        word = word[:-1]
-    return word
-
-
-def tokens(text: str) -> list[str]:
-    return [stem(w) for w in norm_words(text)]
-
-
-STOPWORDS = frozenset(stem(w) for w in STOP_WORDS)
-# question words say a question is asked, not which command: 'who owns the overdue ones' is not 'who are you'
-INTERROGATIVES = frozenset(stem(w) for w in ["what", "which", "who", "how", "where", "when", "why", "many"])
-
-# ('morning' and 'evening' are not among them: 'no reminders in the evening' means it; 'good evening' is small talk by its example)
-POLITE = frozenset(stem(w) for w in ["ok", "thanks", "thank", "you", "cheers", "hi", "hello", "hey", "please", "sorry", "great", "lovely", "brilliant"])
 
 
 @dataclass(frozen=True)
@@ -124,7 +94,7 @@ class Recogniser:
         self.idf = {t: (0.08 if t in STOPWORDS else min(0.3, math.log((n + 1) / (d + 0.5))) if t in INTERROGATIVES
                         else math.log((n + 1) / (d + 0.5)))
                     for t, d in df.items()}
-        self.vocab = tuple(sorted(t for t in df if len(t) >= 3 and not _PLACEHOLDER.match(t)))
+        self.vocab = tuple(sorted(t for t in df if len(t) >= 3 and not PLACEHOLDER.match(t)))
         self.examples: list[Example] = []
         self.command_words: dict[str, set[str]] = {}
         for c, toks in raw:
@@ -147,7 +117,7 @@ class Recogniser:
 
     @lru_cache(maxsize=4096)  # noqa: B019 - the recogniser lives as long as the process
     def _correct(self, word: str) -> str | None:
-        if len(word) < 4 or word.isdigit() or _PLACEHOLDER.match(word):
+        if len(word) < 4 or word.isdigit() or PLACEHOLDER.match(word):
             return None
         allowed = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
         found = process.extractOne(word, self.by_letter.get(word[0], ()), scorer=OSA.distance, score_cutoff=allowed)
@@ -157,7 +127,7 @@ class Recogniser:
     def _words(self, text: str) -> tuple[list[str], list[tuple[str, str]]]:
         out, corrections = [], []
         for t in tokens(text):
-            if t in self.idf or t in STOPWORDS or _PLACEHOLDER.match(t):
+            if t in self.idf or t in STOPWORDS or PLACEHOLDER.match(t):
                 out.append(t)
                 continue
             fixed = self._correct(t)
@@ -296,7 +266,7 @@ class Recogniser:
             slots.case = slots.numbers[0]  # 'approve 12': a guess, confirmed before anything is done
         if any(t not in POLITE and t not in STOPWORDS for t in toks):
             toks = [t for t in toks if t not in POLITE]  # 'ok approve case 19 thanks' is not small talk
-        if any(t not in self.idf and t not in STOPWORDS and t not in POLITE and not _PLACEHOLDER.match(t) for t in toks):
+        if any(t not in self.idf and t not in STOPWORDS and t not in POLITE and not PLACEHOLDER.match(t) for t in toks):
             toks = toks + ["<topic>"]  # words no command uses: what a question or a search is about
         candidates = self.scores(toks, slots)
         if not slots.refs and titles is not None and candidates:
@@ -304,7 +274,7 @@ class Recogniser:
             near = [c for c in candidates if "doc" in c.command.needs and c.score >= 0.2][:3]
             for cand in near:
                 mine = self.command_words[cand.command.id]
-                found = titles.find([w for w in said_words if stem(w) not in mine and not _PLACEHOLDER.match(w)]
+                found = titles.find([w for w in said_words if stem(w) not in mine and not PLACEHOLDER.match(w)]
                                     + [str(n) for n in slots.numbers])  # 'section 47' names one title
                 if len(found) == 1:  # a unique part of one title: that document, if a command about one is meant
                     with_doc = [t for t in toks if t != "<topic>"] + ["<doc>"]
@@ -349,7 +319,7 @@ class Recogniser:
                 margin = MARGIN
         if command.id in ("find", "define"):  # the glossary, then the search (dialogs/router.py)
             return Reading("question", command, best.score, slots, tuple(corrections), top, topic=said)
-        unknown = sum(1 for t in set(toks) if t not in self.idf and t not in STOPWORDS and not _PLACEHOLDER.match(t))
+        unknown = sum(1 for t in set(toks) if t not in self.idf and t not in STOPWORDS and not PLACEHOLDER.match(t))
         if command.id in ("smalltalk", "help") and unknown >= 2:
             return Reading("question", None, best.score, slots, tuple(corrections), top, topic=said)
         if best.score < OFFER or (missing and questionish and command.changes_state):
@@ -389,15 +359,6 @@ def _has(slots: slot_reader.Slots, need: str) -> bool:
     if need == "payload":
         return bool(slots.payload)
     return getattr(slots, need, None) is not None
-
-
-def mixed_scripts(text: str) -> bool:
-    """Letters from more than one script, with little English in them (we answer in English)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return False
-    latin = sum(1 for ch in letters if _LATIN.match(ch))
-    return latin / len(letters) < 0.5
 
 
 @lru_cache(maxsize=1)

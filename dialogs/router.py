@@ -20,31 +20,25 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from dialogs import handlers
+from dialogs import buttons, handlers
 from dialogs.commands import BY_ID, Command
 from dialogs.email_text import quoted_case, said_in_email, subject_case, subject_words
 from dialogs.handlers import Turn
 from dialogs.new_document import NewDocumentDialog
+from dialogs.normalise import mixed_scripts
 from dialogs.recogniser import (
-    MAX_CHARS,
     Reading,
     Recogniser,
     TitleIndex,
     default,
-    mixed_scripts,
 )
 from dialogs.response import Response
 from dialogs.slots import ref_index
-from governance import actions, glossary
-from governance.actions import InputKind
+from governance import glossary
 from governance.errors import GovernanceError
 from governance.reminders import may_pause_nudges
-from render import cases as case_render
 from render import messages
 from render import requests as request_render
-from render import tracker_import as tracker_render
-from services.cases import lifecycle
-from services.register import tracker_chat
 from services.context import Services
 from services.people.identity import ChannelIdentity, resolve_person
 from services.register.references import ReferenceHolder, References
@@ -91,8 +85,8 @@ class Router:
         if command is None and isinstance(value.get("answer"), str) and not (text or "").strip():
             command = value["answer"]  # a dialog's text box, sent from its card
         said = (command if command is not None else text) or ""
-        if said.strip().lower().startswith(TRACKER_COMMAND):  # the tracker preview's Import button
-            return await self.tracker_import(ident, said.strip()[len(TRACKER_COMMAND):])
+        if said.strip().lower().startswith(buttons.TRACKER_COMMAND):  # the tracker preview's Import button
+            return await buttons.tracker_import(self.services, ident, said.strip()[len(buttons.TRACKER_COMMAND):])
         if ident.channel_id == "email" and command is None:
             case = quoted_case(said)
             if case is None:
@@ -342,79 +336,8 @@ class Router:
             subject = (m.group("what") or "").strip().rstrip(".!") or None
         return subject, kind
 
-    # ------------------------------------------------------------------ buttons and drafts
-
-    async def card_action(self, ident: ChannelIdentity, data: dict) -> Response:
-        """A decision button on a case card (Action.Execute verb 'case')."""
-        try:
-            case_id = int(data.get("case"))
-            expected = int(data.get("case_version"))
-        except (TypeError, ValueError):
-            return Response(messages.error_reply("That button is missing its case. Type 'my tasks' to see your cases."))
-        action = data.get("action")
-        if not isinstance(action, str):
-            return Response(messages.error_reply("That button is missing its action. Type 'my tasks' to see your cases."))
-        text, extra = card_inputs(action, data)
-        try:
-            out = await lifecycle.act(self.services, ident, case_id, action, text=text, data=extra, expected_version=expected)
-        except GovernanceError as exc:
-            try:
-                view = await lifecycle.case_view(self.services, ident, case_id)
-            except GovernanceError:
-                return Response(messages.error_reply(str(exc)))
-            return Response(case_render.case_reply(view, f"Not done: {exc}"))
-        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
-
-    async def draft(self, ident: ChannelIdentity, filename: str, content: bytes, text: str | None) -> Response:
-        reading = self.recogniser.read(text)
-        case_id = reading.slots.case
-        try:
-            out = await lifecycle.submit_draft(self.services, ident, filename, content, case_id)
-        except GovernanceError as exc:
-            return Response(messages.error_reply(str(exc)))
-        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
-
-    async def tracker(self, ident: ChannelIdentity, filename: str, content: bytes, report_link=None) -> Response:
-        """A tracker (.xlsx or .csv) attached in chat or by email: the preview, nothing changed yet.
-        `report_link(preview)`: the signed address of its .xlsx report (the bot makes it)."""
-        try:
-            out = await tracker_chat.preview_upload(self.services, ident, filename, content)
-        except GovernanceError as exc:
-            log.info("tracker %r not previewed: %s", filename, exc)
-            return Response(messages.error_reply(str(exc)))
-        url = report_link(out) if report_link is not None else None
-        return Response(tracker_render.preview_reply(out.report, out.token, url))
-
-    async def tracker_import(self, ident: ChannelIdentity, token: str) -> Response:
-        try:
-            report = await tracker_chat.apply_upload(self.services, ident, token)
-        except GovernanceError as exc:
-            log.info("tracker %r not imported: %s", token, exc)
-            return Response(messages.error_reply(str(exc)))
-        return Response(tracker_render.imported_reply(report))
-
 
 _TYPES = (r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form")
 NEW_DOCUMENT_WORDS = re.compile(
     r"\bnew (?P<type>" + _TYPES + r")\b(?:\s+request)?(?:\s+(?:on|about|for|covering|to cover|regarding|re|that covers)\s+"
     r"(?P<what>.+?))?[.!]*$", re.IGNORECASE)
-TRACKER_COMMAND = "import tracker "
-TRUE_WORDS = ("true", "1", "yes", "on")
-MAX_SAID = MAX_CHARS
-
-
-def card_inputs(action_id: str, data: dict) -> tuple[str | None, dict]:
-    """The pressed action's own inputs from a card's data, under the keys its declaration names
-    (governance/actions.py); other inputs on the card are ignored."""
-    declared = actions.action(action_id)
-    text: str | None = None
-    extra: dict = {}
-    for spec in declared.inputs if declared else ():
-        value = data.get(spec.id)
-        if spec.carries == "text":
-            text = value if isinstance(value, str) else None
-        elif spec.kind is InputKind.TOGGLE:
-            extra[spec.carries] = str(value or "").strip().lower() in TRUE_WORDS
-        elif value is not None:
-            extra[spec.carries] = value
-    return text, extra

@@ -1,4 +1,4 @@
-"""Clocks for the clock port (services/ports.py): the system's, a fixed one for tests and demos,
+"""Clocks for the clock port (services/ports/): the system's, a fixed one for tests and demos,
 and a rehearsal clock that runs from a chosen moment. Nothing calls datetime.now() elsewhere."""
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import logging
 
 from aiohttp import web
 
-from bot.tab import pages
+from bot.tab import pages, plumbing, signin
 from bot.tab.browser_signin import BrowserSignIn
 from bot.tab.session import Sessions
 from bot.tab.sso import TeamsTokens
@@ -66,27 +66,27 @@ def setup(app: web.Application, runtime) -> None:
     if not secret:
         if settings.app_id:
             log.warning("POLICYBOT_TAB_SESSION_SECRET is not set: page sessions end when the bot restarts")
-        secret = pages.dev_secret()
-    app[pages.SESSIONS_KEY] = Sessions(secret)
-    app[pages.DEV_KEY] = not settings.app_id
-    app[pages.TOKENS_KEY] = TeamsTokens(
+        secret = plumbing.dev_secret()
+    app[plumbing.SESSIONS_KEY] = Sessions(secret)
+    app[plumbing.DEV_KEY] = not settings.app_id
+    app[plumbing.TOKENS_KEY] = TeamsTokens(
         app_id=settings.app_id, tenant_id=settings.app_tenant_id, domain=settings.tab_domain,
         keys_url=settings.tab_keys_url or f"{settings.authority_host.rstrip('/')}/common/discovery/v2.0/keys",
         authority_host=settings.authority_host, ca_file=str(settings.ca_bundle) if settings.ca_bundle else None,
     ) if settings.app_id else None
-    app[pages.BROWSER_KEY] = BrowserSignIn(
+    app[plumbing.BROWSER_KEY] = BrowserSignIn(
         app_id=settings.app_id, secret=settings.app_password, tenant_id=settings.app_tenant_id,
         authority_host=settings.authority_host) if settings.app_id and settings.app_password else None
-    app[pages.DOMAIN_KEY] = settings.tab_domain
+    app[plumbing.DOMAIN_KEY] = settings.tab_domain
     r = app.router
-    r.add_get("/tab", pages.root)
-    r.add_get("/tab/", pages.root)
-    r.add_get("/tab/signin", pages.signin_page)
-    r.add_post("/tab/signin/dev", pages.signin_dev)
-    r.add_post("/tab/auth/teams", pages.signin_teams)
-    r.add_get("/tab/signin/microsoft", pages.signin_browser)
-    r.add_post("/tab/auth/callback", pages.signin_callback)  # Entra's form post: the state is its CSRF check
-    r.add_post("/tab/signout", pages.signout)
+    r.add_get("/tab", signin.root)
+    r.add_get("/tab/", signin.root)
+    r.add_get("/tab/signin", signin.signin_page)
+    r.add_post("/tab/signin/dev", signin.signin_dev)
+    r.add_post("/tab/auth/teams", signin.signin_teams)
+    r.add_get("/tab/signin/microsoft", signin.signin_browser)
+    r.add_post("/tab/auth/callback", signin.signin_callback)  # Entra's form post: the state is its CSRF check
+    r.add_post("/tab/signout", signin.signout)
     r.add_get("/tab/mywork", pages.my_work_page)
     r.add_get("/tab/register", pages.register_page)
     r.add_get(r"/tab/register.{fmt:(xlsx|csv)}", pages.register_export)

@@ -10,7 +10,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationReference
 
 from bot.app import ADAPTER_KEY, SERVICES_KEY
-from bot.handler import to_activity
+from bot.activities import to_activity
 from render import cases as case_render
 from services.cases import lifecycle
 

@@ -3,7 +3,7 @@ SDK's serializer was its bottleneck); it must be exactly what the SDK would have
 
 from __future__ import annotations
 
-from bot.handler import to_activity
+from bot.activities import to_activity
 from bot.proactive import teams_wire
 from render.reply import Reply
 

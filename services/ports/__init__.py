@@ -1,0 +1,64 @@
+"""The ports: what the use cases need from the world, declared as Protocols, and the records that
+cross them. `store/` and `connectors/` implement these; `bot/bootstrap.py` wires real or fake
+adapters; `tests/service/fakes.py` holds the fakes. Nothing here does I/O.
+
+One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
+renderer); `uow` (the unit of work); `cases` (the records the lifecycle reads); `directory` (people
+from outside, spreadsheets); `documents` (Word drafts, stored files); `manual` (the procedures
+manual). This package is the public face: import from `services.ports`, never from its modules.
+"""
+
+from services.ports.cases import CaseRecord, DocumentRecord, PersonRecord
+from services.ports.clock import Clock
+from services.ports.delivery import (
+    Attachment,
+    Email,
+    MailTransport,
+    Notice,
+    NoticeKind,
+    NoticeRenderer,
+    OutboxItem,
+    PermanentSendError,
+    PersonFacts,
+    SendError,
+    SentActivity,
+    TeamsSender,
+    TransientSendError,
+)
+from services.ports.directory import (
+    DirectoryEntry,
+    DirectorySource,
+    PeopleFileReader,
+    Sheet,
+    SpreadsheetReader,
+    Workbook,
+)
+from services.ports.documents import (
+    Change,
+    ChangeKind,
+    ChangeSummary,
+    DocxInspector,
+    DraftFacts,
+    FileStore,
+)
+from services.ports.manual import (
+    Amendment,
+    ChapterPage,
+    CrawlConfig,
+    CrawlResult,
+    ManualProgress,
+    ManualSource,
+    PageFailure,
+    Validators,
+)
+from services.ports.uow import ConcurrencyConflict, NoticeWriter, UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "Amendment", "Attachment", "CaseRecord", "Change", "ChangeKind", "ChangeSummary", "ChapterPage",
+    "Clock", "ConcurrencyConflict", "CrawlConfig", "CrawlResult", "DirectoryEntry", "DirectorySource",
+    "DocumentRecord", "DocxInspector", "DraftFacts", "Email", "FileStore", "MailTransport",
+    "ManualProgress", "ManualSource", "Notice", "NoticeKind", "NoticeRenderer", "NoticeWriter",
+    "OutboxItem", "PageFailure", "PeopleFileReader", "PermanentSendError", "PersonFacts",
+    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsSender",
+    "TransientSendError", "UnitOfWork", "UnitOfWorkFactory", "Validators", "Workbook",
+]
