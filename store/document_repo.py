@@ -20,8 +20,12 @@ class DocumentRepo:
         return await self.s.get(Document, doc_id)
 
     async def by_ref(self, ref: str) -> Document | None:
-        stmt = select(Document).where(func.upper(Document.ref) == ref.strip().upper())
-        return (await self.s.execute(stmt)).scalar_one_or_none()
+        """References are kept in capitals: the unique index finds them; one kept otherwise is found by a scan."""
+        wanted = ref.strip().upper()
+        found = (await self.s.execute(select(Document).where(Document.ref == wanted))).scalar_one_or_none()
+        if found is None:
+            found = (await self.s.execute(select(Document).where(func.upper(Document.ref) == wanted))).scalar_one_or_none()
+        return found
 
     async def all(self, *, include_retired: bool = False) -> list[Document]:
         stmt = select(Document).order_by(Document.ref)

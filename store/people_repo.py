@@ -117,3 +117,16 @@ class ConversationRefRepo:
             .order_by(ConversationRef.updated_at.desc())
         )
         return (await self.s.execute(stmt)).scalars().first()
+
+    async def personal_for_many(self, person_ids: Iterable[str], channel_id: str = "msteams") -> dict[str, ConversationRef]:
+        """{person id: their newest 1:1 conversation} for many people, in one query (a fan-out's batch)."""
+        ids = list(person_ids)
+        if not ids:
+            return {}
+        stmt = (
+            select(ConversationRef)
+            .where(ConversationRef.person_id.in_(ids), ConversationRef.channel_id == channel_id)
+            .where(or_(ConversationRef.conversation_type == "personal", ConversationRef.conversation_type.is_(None)))
+            .order_by(ConversationRef.updated_at)
+        )
+        return {r.person_id: r for r in (await self.s.execute(stmt)).scalars()}  # the newest wins

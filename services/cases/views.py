@@ -18,7 +18,7 @@ from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset
-from services.cases.draft_changes import DraftView, latest_draft_view
+from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -186,7 +186,7 @@ async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str,
     for row, _doc in found.values():
         ids |= _named_in(preset, gl.case_from_dict(row.state))
     people = await _people(uow, ids)
-    drafts = {c: await latest_draft_view(uow, row) for c, (row, _doc) in found.items()}
+    drafts = await latest_draft_views(uow, found)
     return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
 
 
@@ -222,7 +222,7 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
             raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
                                 "Ask your Policy and Procedures Officer to add you to policybot's directory.")
         mine = []
-        for row, doc in await uow.cases.open_with_documents():
+        for row, doc in await uow.due.cases_waiting_on(person.id, person.role_names):  # a few of the open cases
             actor = actor_for(person, doc, gl.case_from_dict(row.state))
             waiting = set(row.waiting_for)
             if f"person:{person.id}" in waiting or waiting & actor.roles:

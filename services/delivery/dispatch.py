@@ -137,6 +137,9 @@ class Dispatcher:
         result: Counter[str] = Counter()
         if not batch.rows:
             return result
+        prime = getattr(self.teams, "prime", None)  # optional on the port: a stand-in sender need not batch
+        if prime is not None:
+            await prime({r.person_id for r in batch.rows if r.channel == "teams" and r.person_id})
         groups: dict[tuple[Any, ...], list[OutboxItem]] = defaultdict(list)
         for r in batch.rows:  # one conversation's messages go in order; conversations go in parallel
             groups[(r.channel, r.person_id or r.address)].append(r)
