@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.records import change
 from store.models import (
     ConversationRef,
     Person,
@@ -55,6 +56,10 @@ class PeopleRepo:
         self.s.add(person)
         await self.s.flush()
         return person
+
+    async def update(self, person_id: str, **values: Any) -> Person:
+        """Change a person: the use cases change people only through here."""
+        return await change(self.s, Person, person_id, values)
 
     async def count(self) -> int:
         return (await self.s.execute(select(func.count()).select_from(Person))).scalar_one()

@@ -127,7 +127,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
                                "requested_by": person.id, "requested_on": today.isoformat()}},
             created_at=now, updated_at=now,
         )
-        await uow.session.refresh(doc, ["ro", "rsm"])
+        await uow.documents.load_people(doc)
         org_consultees = [p.id for p in await uow.people.with_role("consultee")]
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
@@ -245,17 +245,15 @@ async def _notices(uow: Any, preset: Preset, doc: DocumentRecord, case: gl.Case,
 async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence[Any], now: datetime) -> None:
     for e in events:
         if isinstance(e, gl.Published):
-            doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
-            doc.next_review_due = e.next_review_due or doc.next_review_due
-            doc.status = "published"
-            doc.updated_at = now
+            await uow.documents.update(doc.id, version=e.version, approved_on=e.on, last_reviewed_on=e.on,
+                                       next_review_due=e.next_review_due or doc.next_review_due, status="published",
+                                       updated_at=now)
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
-            doc.status = e.status  # a requested document that will not be written leaves the live register
-            doc.updated_at = now
+            # a requested document that will not be written leaves the live register
+            await uow.documents.update(doc.id, status=e.status, updated_at=now)
         elif isinstance(e, gl.ReviewCompleted):
-            doc.last_reviewed_on = e.on
-            doc.next_review_due = e.next_review_due or doc.next_review_due
-            doc.updated_at = now
+            await uow.documents.update(doc.id, last_reviewed_on=e.on, next_review_due=e.next_review_due or doc.next_review_due,
+                                       updated_at=now)
 
 
 async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,

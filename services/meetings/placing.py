@@ -40,7 +40,7 @@ async def place_item(uow, preset: Preset, body: Body, *, doc, case_id: int | Non
             if existing.outcome is None and m.body == body.id and m.status == "scheduled":
                 if kind in ("full_approval", "information") and existing.kind != kind:
                     # DOR-5: an interim or a Director's approval changes what the meeting does with it.
-                    existing.kind, existing.section = kind, gm.section_for(kind)
+                    existing = await uow.meetings.update_item(existing.id, kind=kind, section=gm.section_for(kind))
                     await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="agenda_item_changed",
                                            summary=f"On the {body.name} agenda for {long_date(meeting_day(m))} now "
                                                    + ("for information (DOR-5)" if kind == "information" else "for full approval (DOR-5)"))
@@ -60,7 +60,7 @@ async def place_item(uow, preset: Preset, body: Body, *, doc, case_id: int | Non
     else:
         entry = await uow.meetings.plan_entry_for_item(carried_from.id)
         if entry is not None:
-            entry.agenda_item_id = item.id if item else None
+            await uow.meetings.update_plan_entry(entry.id, agenda_item_id=item.id if item else None)
     placement = Placement(body.name, title, deadlines.meeting if deadlines else None, deadlines, item.id if item else None)
     summary = texts.placement_text(placement)
     if referred_from:
