@@ -24,7 +24,7 @@ from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
 from connectors.http import RETRYABLE_HTTP, retry_after
-from services.ports import PermanentSendError, TransientSendError
+from services.ports import PermanentSendError, TeamsChat, TransientSendError
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
@@ -144,8 +144,12 @@ class TeamsSender:
                 raise TransientSendError(f"could not reach Teams at {url}: {exc!r}") from exc
         raise TransientSendError("Teams kept refusing")  # pragma: no cover - the loop always returns or raises
 
-    async def send(self, person_id: str, reply: Reply) -> Sent:
-        service_url, conversation_id, tenant, reference = await self._where(person_id)
+    async def send(self, person_id: str, reply: Reply, chat: TeamsChat | None = None) -> Sent:
+        if chat is not None:  # read with the rest of the dispatcher's batch: no lookup of its own
+            service_url, conversation_id, tenant, reference = (chat.service_url, chat.conversation_id, chat.tenant_id,
+                                                               dict(chat.reference))
+        else:
+            service_url, conversation_id, tenant, reference = await self._where(person_id)
         activity = to_activity(reply, "msteams").serialize()
         activity["conversation"] = {"id": conversation_id, **({"tenantId": tenant} if tenant else {})}
         if reference.get("bot"):

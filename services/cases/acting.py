@@ -22,7 +22,7 @@ from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.preset import Preset
 from governance.wording import sentence
-from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
+from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
 from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
@@ -36,6 +36,8 @@ class Outcome:
     case: CaseView
     message: str
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    # Older copies of the case's card, read (and recorded as refreshed) in the decision's transaction.
+    cards: tuple[CardToRefresh, ...] | None = None
 
 
 async def _people_for(uow: Any, doc: DocumentRecord, case: gl.Case | None, target: str) -> list[str]:
@@ -272,8 +274,9 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
         summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
+        cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
-    return Outcome(view, f"Done: {summary}.", tuple(notices))
+    return Outcome(view, f"Done: {summary}.", tuple(notices), tuple(cards))
 
 
 SYSTEM = gl.Actor("system", frozenset({"system"}))

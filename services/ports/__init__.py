@@ -23,6 +23,7 @@ from services.ports.delivery import (
     PersonFacts,
     SendError,
     SentActivity,
+    TeamsChat,
     TeamsSender,
     TransientSendError,
 )
@@ -81,6 +82,6 @@ __all__ = [
     "DocumentRecord", "DocxInspector", "DraftFacts", "Email", "FileStore", "MailTransport",
     "ManualProgress", "ManualSource", "Notice", "NoticeKind", "NoticeRenderer", "NoticeWriter",
     "OutboxItem", "PageFailure", "PeopleFileReader", "PermanentSendError", "PersonFacts",
-    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsSender",
+    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
     "TransientSendError", "UnitOfWork", "UnitOfWorkFactory", "Validators", "Workbook",
 ]
