@@ -81,13 +81,14 @@ async def test_a_slow_decision_answers_with_its_card_and_tells_the_others_after(
         finished.set()
 
     monkeypatch.setattr(PolicyBot, "deliver", slow_deliver)
-    from dialogs.router import Response, Router
+    from dialogs import buttons
+    from dialogs.response import Response
     from render.reply import Reply
 
-    async def decided(self, ident, data):
+    async def decided(services, ident, data):
         return Response(Reply(text="Approved.", card={"type": "AdaptiveCard", "version": "1.5", "body": []}), [], None)
 
-    monkeypatch.setattr(Router, "card_action", decided)
+    monkeypatch.setattr(buttons, "card_action", decided)
     act = bot.activity(None, kind="invoke", aad=demo_aad["ro-1"], activity_name="adaptiveCard/action",
                        value={"action": {"type": "Action.Execute", "verb": "case",
                                          "data": {"case": 1, "case_version": 1, "action": "approve"}}})
