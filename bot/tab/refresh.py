@@ -17,12 +17,14 @@ from services.cases import lifecycle
 log = logging.getLogger("policybot.tab")
 
 
-async def refresh_cards(app: web.Application, case_id: int) -> int:
-    """Update every stale copy of the case's card; returns how many were updated."""
+async def refresh_cards(app: web.Application, case_id: int,
+                        cards: tuple[lifecycle.CardToRefresh, ...] | None = None) -> int:
+    """Update every stale copy of the case's card (`cards`: those the decision's own transaction read
+    already, else they are read now); returns how many were updated."""
     services, adapter = app[SERVICES_KEY], app[ADAPTER_KEY]
     app_id = adapter.app_id
     done = 0
-    for card in await lifecycle.cards_to_refresh(services, case_id):
+    for card in cards if cards is not None else await lifecycle.cards_to_refresh(services, case_id):
         try:
             reference = ConversationReference(channel_id=card.channel_id, service_url=card.service_url,
                                               conversation=ConversationAccount(id=card.conversation_id),
