@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
-from collections.abc import Iterable
 from urllib.parse import quote
 
 import aiohttp
@@ -25,7 +23,7 @@ from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
 from connectors.http import RETRYABLE_HTTP, retry_after
-from services.ports import PermanentSendError, SentActivity, TransientSendError
+from services.ports import PermanentSendError, SentActivity, TeamsChat, TransientSendError
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
@@ -33,7 +31,6 @@ log = logging.getLogger("policybot.proactive")
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 IN_CALL_TRIES = 3
 ADAPTIVE_CARD = CardFactory.content_types.adaptive_card
-PRIMED_SECONDS = 120.0  # a primed chat is used for one batch's sends, then read again
 
 
 def teams_wire(reply: Reply) -> dict:
@@ -54,7 +51,6 @@ class TeamsSender:
         self.pacer = pacer or Pacer()
         self.default_service_url = default_service_url or self.settings.teams_service_url or DEFAULT_SERVICE_URL
         self._session: aiohttp.ClientSession | None = None
-        self._known: dict[str, tuple[float, tuple[str, str, str, dict]]] = {}  # primed 1:1 chats, by person
 
     async def close(self) -> None:
         if self._session is not None:
@@ -77,23 +73,8 @@ class TeamsSender:
         token = await asyncio.to_thread(cred.get_access_token)
         return {"Authorization": f"Bearer {token}"}
 
-    async def prime(self, person_ids: Iterable[str]) -> None:
-        """Read the 1:1 chats of a batch's people in one query, so each send needs no database
-        round trip of its own (the fan-out's pace is then Teams' limits, not the database's)."""
-        ids = set(person_ids)
-        if not ids:
-            return
-        async with self.services.uow() as uow:
-            refs = await uow.conversations.personal_for_many(ids, "msteams")
-        at = time.monotonic()
-        self._known = {pid: (at, (r.service_url, r.conversation_id, r.tenant_id or "", dict(r.reference)))
-                       for pid, r in refs.items()}
-
     async def _where(self, person_id: str) -> tuple[str, str, str, dict]:
         """(service url, conversation id, tenant id, reference) of the person's 1:1 chat."""
-        known = self._known.get(person_id)
-        if known is not None and time.monotonic() - known[0] < PRIMED_SECONDS:
-            return known[1]
         async with self.services.uow() as uow:
             ref = await uow.conversations.personal_for(person_id, "msteams")
             if ref is not None:
@@ -165,8 +146,12 @@ class TeamsSender:
                 raise TransientSendError(f"could not reach Teams at {url}: {exc!r}") from exc
         raise TransientSendError("Teams kept refusing")  # pragma: no cover - the loop always returns or raises
 
-    async def send(self, person_id: str, message: Reply) -> SentActivity:
-        service_url, conversation_id, tenant, reference = await self._where(person_id)
+    async def send(self, person_id: str, message: Reply, chat: TeamsChat | None = None) -> SentActivity:
+        if chat is not None:  # read with the rest of the dispatcher's batch: no lookup of its own
+            service_url, conversation_id, tenant, reference = (chat.service_url, chat.conversation_id, chat.tenant_id,
+                                                               dict(chat.reference))
+        else:
+            service_url, conversation_id, tenant, reference = await self._where(person_id)
         activity = teams_wire(message)
         activity["conversation"] = {"id": conversation_id, **({"tenantId": tenant} if tenant else {})}
         if reference.get("bot"):

@@ -119,5 +119,9 @@ class CaseRepo:
     async def cards_for(self, case_id: int) -> list[SentCard]:
         return list((await self.s.execute(select(SentCard).where(SentCard.case_id == case_id))).scalars())
 
-    async def card_refreshed(self, card_id: int, case_version: int) -> None:
-        await self.s.execute(update(SentCard).where(SentCard.id == card_id).values(case_version=case_version))
+    async def cards_refreshed(self, card_ids: Iterable[int], case_version: int) -> None:
+        """Record copies of a case card as showing `case_version` (one statement for them all)."""
+        ids = list(card_ids)
+        if ids:
+            await self.s.execute(update(SentCard).where(SentCard.id.in_(ids)).values(case_version=case_version)
+                                 .execution_options(synchronize_session=False))

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.records import change
 from store.models import Document
 
 
@@ -66,6 +67,14 @@ class DocumentRepo:
 
     async def count(self) -> int:
         return (await self.s.execute(select(func.count()).select_from(Document))).scalar_one()
+
+    async def update(self, doc_id: int, **values: Any) -> Document:
+        """Change a register entry: the use cases change documents only through here."""
+        return await change(self.s, Document, doc_id, values)
+
+    async def load_people(self, doc: Document) -> None:
+        """A document just created: its RO and RSM loaded, so its views can name them."""
+        await self.s.refresh(doc, ["ro", "rsm"])
 
     async def create(self, **fields: Any) -> Document:
         doc = Document(**fields)

@@ -1,7 +1,8 @@
 """Round trips (issue 14 item 11), counted, never timed: a batch of reminders is claimed in one
-statement, each mark of sent messages is one statement in its own commit, and an action on a case
-(Approve) is one transaction with its case read with its document and owners in one query.
-SQLite and PostgreSQL."""
+statement with its recipients' Teams chats read in one query, each mark of sent messages is one
+statement in its own commit, an action on a case (Approve) is one transaction with its case read
+with its document and owners in one query, and pressing Approve in Teams takes at most three
+transactions in all. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from datetime import date
 
 from sqlalchemy import event
 
+from bot.app import DISPATCHER_KEY, RUNTIME_KEY, SERVICES_KEY
 from connectors.mail import SmtpTransport
 from connectors.word.samples import tracked_docx
 from services.cases import lifecycle
 from services.delivery.dispatch import Dispatcher
 from services.people.identity import ChannelIdentity
 from services.reminders import sweeps
+from tests.support.cases import buttons, last_to
+from tests.support.channel import readable
 from tests.support.org import aad, make_org
 
 
@@ -85,3 +89,58 @@ async def test_approve_is_one_transaction_and_reads_the_case_with_its_document_i
         assert len(reads) == 1 and "JOIN documents" in reads[0]
     finally:
         await services.store.close()
+
+
+async def test_pressing_approve_in_teams_takes_at_most_three_transactions(bot, demo_aad):
+    """The decision (with the older copies of the card it replaces), the claim of the turn's messages
+    (with their recipients' chats), and one mark for all of them: no lookup of its own per recipient,
+    no transaction per refreshed card."""
+    ro, rsm = demo_aad["ro-2"], demo_aad["rsm-cla"]
+    for who_aad, conv in ((ro, "a:ro-2"), (rsm, "a:rsm-cla"), (demo_aad["ppo"], "a:ppo")):
+        await bot.say("help", aad=who_aad, conversation=conv)
+    await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+    said = await bot.send(bot.activity("", aad=ro, conversation="a:ro-2", attachments=[
+        bot.channel.attach("foster.docx", tracked_docx(title="Placement with Foster Carers"))]))
+    assert "stored as draft version 1" in " ".join(str(r) for r in said.replies)
+    approve = buttons(last_to(bot, "a:rsm-cla"))["approve"]
+    log = Log(bot.app[RUNTIME_KEY].store.engine)
+    said = await bot.send(bot.activity(None, kind="invoke", aad=rsm, activity_name="adaptiveCard/action",
+                                       conversation="a:rsm-cla",
+                                       value={"action": {"type": "Action.Execute", "verb": approve["verb"],
+                                                         "data": approve["data"]}}))
+    assert said.status == 200
+    assert log.begins <= 3 and log.commits <= 3, log.statements
+    decision, claim, *marks = log.transactions()
+    assert any(s.startswith("UPDATE cases") for s in decision) and any(s.startswith("UPDATE sent_cards") for s in decision)
+    assert claim[0].startswith("UPDATE outbox SET claimed_until") and any("FROM conversation_refs" in s for s in claim)
+    assert len(marks) == 1 and marks[0][0].startswith("UPDATE outbox SET status")  # ro-2 and the PPO: one mark
+    assert "Approved" in " ".join(readable(a) for a in bot.channel.in_conversation("a:ro-2"))  # the RO is told
+
+
+async def test_50_teams_reminders_read_their_chats_in_the_claim(bot):
+    """NCT-11 reminders to 50 people over Teams: their chats come with the claim, in one query; no
+    message looks its person's chat up by itself."""
+    services, dispatcher = bot.app[SERVICES_KEY], bot.app[DISPATCHER_KEY]
+    now = services.clock.now()
+    async with services.uow() as uow:
+        for doc in await uow.documents.all():
+            await uow.documents.update(doc.id, next_review_due=date(2029, 1, 1))  # only the 50 below are due
+        for i in range(50):
+            await uow.people.create(id=f"p{i}", name=f"Person {i}", email=None, aad_object_id=f"aad-{i}",
+                                    tenant_id="tenant-1", active=True, preferences={}, roles=[])
+            await uow.conversations.upsert(
+                at=now, channel_id="msteams", conversation_id=f"a:conv-{i}", service_url=bot.channel.url,
+                reference={"bot": {"id": "28:test"}, "user": {"id": f"29:{i}", "aadObjectId": f"aad-{i}"}},
+                person_id=f"p{i}", aad_object_id=f"aad-{i}", tenant_id="tenant-1", conversation_type="personal")
+            await uow.documents.create(ref=f"RT-{i:03d}", doc_type="Procedure", title=f"Procedure {i}", category=None,
+                                       ro_id=f"p{i}", rsm_id=None, status="published", version="1.0",
+                                       next_review_due=date(2026, 11, 30), extra={}, created_at=now, updated_at=now)
+        await uow.commit()
+    assert (await sweeps.sweep_reviews(services, "test")).queued == 50
+    log = Log(bot.app[RUNTIME_KEY].store.engine)
+    sent = await dispatcher.drain()
+    assert sent["sent"] == 50 and len(bot.channel.in_conversation("a:conv-7")) == 1
+    lookups = [s for s in log.statements if "FROM conversation_refs" in s]
+    assert len(lookups) == 1  # the claim's one query for all 50 chats
+    claims = [s for s in log.statements if s.startswith("UPDATE outbox SET claimed_until")]
+    assert all("RETURNING" in c for c in claims) and len(claims) <= 2  # the batch, then an empty look
