@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what tests/test_playground.py needs: Debian's Chromium, and from npm the Microsoft 365
+# Installs what tests/e2e/test_playground.py needs: Debian's Chromium, and from npm the Microsoft 365
 # Agents Playground, playwright-core and axe-core (the pages' accessibility checks in
-# tests/test_tab_browser.py), into .cache/npm, not committed. Safe to run again.
+# tests/e2e/test_tab_browser.py), into .cache/npm, not committed. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then

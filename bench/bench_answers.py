@@ -36,7 +36,7 @@ from services.manual import answers  # noqa: E402
 from services.manual.search import search as old_search  # noqa: E402
 from services.manual.sync import store_crawl  # noqa: E402
 from store.uow import Store  # noqa: E402
-from tests.manual.answer_questions import OFF_TOPIC, QUESTIONS  # noqa: E402
+from tests.store.answer_questions import OFF_TOPIC, QUESTIONS  # noqa: E402
 from tests.support.trix_manual_text import generated_paragraphs  # noqa: E402
 from tests.support.trix_site import TrixSite  # noqa: E402
 

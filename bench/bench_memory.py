@@ -4,8 +4,10 @@ scheduler, driven over HTTP as Teams would drive it, its resident memory sampled
     PYTHONPATH=. python bench/bench_memory.py [--minutes 60] [--backend sqlite|postgresql] [--concurrency 4]
 
 Load, round after round: typed questions and commands from every demo person, card button invokes,
-hostile bodies refused at the edge, with the scheduler sweeping every few seconds. Prints RSS after
-warm-up (the first fifth of the run), at the end, the growth between them, and RSS when idle.
+Word drafts sent by the RO on an open review (downloaded, checked and compared), hostile bodies
+refused at the edge, with the scheduler sweeping every 10 seconds. Prints RSS idle after start
+(before any load), after warm-up (the first fifth of the run), at the end, the growth between
+them, and RSS when idle again.
 The issue's targets: flat within 20% after warm-up, idle at most 150 MB. Not a test: prints only.
 """
 
@@ -24,6 +26,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import aiohttp
 
@@ -32,6 +35,9 @@ sys.path.insert(0, str(ROOT))
 
 from services.demo import PEOPLE, _aad  # noqa: E402
 from tests.support.channel import ChannelStandIn  # noqa: E402
+from tests.support.drafts import FileServer, realistic_docx  # noqa: E402
+
+DRAFTS = 4  # different drafts, sent in turn (each one a new version of the case's document)
 
 SAYINGS = ["help", "my tasks", "my documents", "status PP-001", "status PP-014", "is there a procedure on missing children?",
            "overdue reviews", "reviews due in 60 days", "report", "find fostering panel", "what is due this month",
@@ -65,9 +71,16 @@ def activity(channel: ChannelStandIn, who: str, text: str | None = None, **extra
     return act
 
 
-async def drive(url: str, channel: ChannelStandIn, until: float, concurrency: int) -> dict:
+def draft_message(channel: ChannelStandIn, files: FileServer, n: int) -> dict:
+    name = f"PP-001 draft {n % DRAFTS + 1}.docx"
+    return activity(channel, "ro-1", "here is the revised draft", attachments=[{
+        "contentType": "application/vnd.microsoft.teams.file.download.info", "name": name,
+        "content": {"downloadUrl": f"{files.url}files/{quote(name)}", "uniqueId": name, "fileType": "docx"}}])
+
+
+async def drive(url: str, channel: ChannelStandIn, files: FileServer, until: float, concurrency: int) -> dict:
     people = [p[0] for p in PEOPLE]
-    counts = {"turns": 0, "invokes": 0, "refused": 0, "errors": 0}
+    counts = {"turns": 0, "invokes": 0, "drafts": 0, "refused": 0, "errors": 0}
 
     async def worker(http: aiohttp.ClientSession, seed: int) -> None:
         rnd = random.Random(seed)
@@ -75,7 +88,9 @@ async def drive(url: str, channel: ChannelStandIn, until: float, concurrency: in
             who = rnd.choice(people)
             roll = rnd.random()
             try:
-                if roll < 0.75:
+                if roll < 0.03:
+                    body, key = json.dumps(draft_message(channel, files, counts["drafts"])).encode(), "drafts"
+                elif roll < 0.75:
                     body = json.dumps(activity(channel, who, rnd.choice(SAYINGS))).encode()
                     key = "turns"
                 elif roll < 0.95:
@@ -115,7 +130,11 @@ async def main() -> None:
         db_url = f"sqlite:///{workdir / 'policybot.db'}"
     channel = await ChannelStandIn().start()
     port = free_port()
+    files = await FileServer().start()
+    for n in range(DRAFTS):
+        files.files[f"PP-001 draft {n + 1}.docx"] = realistic_docx(300_000, author="Alex Dunmore", seed=n + 1)
     env = {**os.environ, "DATABASE_URL": db_url, "POLICYBOT_DEMO": "1", "POLICYBOT_SCHEDULER": "1", "LOG_LEVEL": "ERROR",
+           "POLICYBOT_SWEEP_SECONDS": "10",
            "PYTHONPATH": str(ROOT), "POLICYBOT_DATA_DIR": str(workdir)}
     proc = subprocess.Popen([sys.executable, "-m", "policybot.cli", "serve", "--port", str(port)], env=env, cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=open(workdir / "serve.log", "w"))
@@ -130,7 +149,13 @@ async def main() -> None:
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.2)
-        print(f"policybot serve on {args.backend}, pid {proc.pid}: RSS at start {rss_mb(proc.pid):.0f} MB")
+        await asyncio.sleep(15)  # the first sweeps run, then nothing
+        print(f"policybot serve on {args.backend}, pid {proc.pid}: idle RSS after start {rss_mb(proc.pid):.0f} MB "
+              f"(target at most 150 MB)")
+        async with aiohttp.ClientSession() as http:  # the RO opens a review, so drafts have a case to go to
+            body = json.dumps(activity(channel, "ro-1", "review PP-001")).encode()
+            async with http.post(url + "/api/messages", data=body, headers={"Content-Type": "application/json"}) as resp:
+                await resp.read()
         start = time.monotonic()
         until = start + args.minutes * 60
         samples: list[tuple[float, float]] = []
@@ -140,13 +165,14 @@ async def main() -> None:
                 samples.append((time.monotonic() - start, rss_mb(proc.pid)))
                 await asyncio.sleep(max(1.0, args.minutes * 60 / 120))
 
-        counts, _ = await asyncio.gather(drive(url, channel, until, args.concurrency), sample())
+        counts, _ = await asyncio.gather(drive(url, channel, files, until, args.concurrency), sample())
         warm = [rss for t, rss in samples if t >= args.minutes * 60 / 5]
         after_warmup, end = (warm[0], warm[-1]) if warm else (samples[0][1], samples[-1][1])
         await asyncio.sleep(10)
         idle = rss_mb(proc.pid)
         elapsed = time.monotonic() - start
-        print(f"load: {counts['turns']} turns, {counts['invokes']} card invokes, {counts['refused']} hostile bodies, "
+        print(f"load: {counts['turns']} turns, {counts['invokes']} card invokes, {counts['drafts']} drafts, "
+              f"{counts['refused']} hostile bodies, "
               f"{counts['errors']} 5xx or failed requests in {elapsed / 60:.1f} min "
               f"({(counts['turns'] + counts['invokes']) / max(elapsed, 1):.1f} turns/s)")
         print(f"RSS after warm-up {after_warmup:.0f} MB, at the end {end:.0f} MB "
@@ -157,6 +183,7 @@ async def main() -> None:
         proc.terminate()
         proc.wait(30)
         await channel.stop()
+        await files.stop()
         if args.backend == "postgresql":
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", db_name], check=False)
 

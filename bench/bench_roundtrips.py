@@ -41,7 +41,9 @@ async def approve_and_draft(db_url: str, clock) -> list[str]:
     try:
         counts = Counts(bot.app[RUNTIME_KEY].store.engine)
         ro, rsm = _aad("ro-2"), _aad("rsm-cla")
-        for who, conv in ((ro, "a:ro-2"), (rsm, "a:rsm-cla")):
+        # Everyone the decisions notify has a chat with the bot already (the steady state; a first
+        # message to someone the bot has never talked to also starts their chat).
+        for who, conv in ((ro, "a:ro-2"), (rsm, "a:rsm-cla"), (_aad("ppo"), "a:ppo")):
             await bot.say("help", aad=who, conversation=conv)
         await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
         act = bot.activity("", aad=ro, conversation="a:ro-2",

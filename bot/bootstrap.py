@@ -273,7 +273,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, store: Store |
         warm_up()
         await answers.warm(services)  # the answer index, built once (issue 16): the first question is fast
         if settings.scheduler_enabled:
-            scheduler = Scheduler(services, dispatcher)
+            scheduler = Scheduler(services, dispatcher, sweep_seconds=settings.sweep_seconds)
             _app[SCHEDULER_KEY] = scheduler
             scheduler.start()
         if MAIL_IN_KEY in _app:  # a delta sweep now, then on its beat and whenever Graph notifies

@@ -68,7 +68,7 @@ class DraftFiles:
         if kind is None:
             message += (" Next time, add 'editorial' or 'substantive' to your message with the file, "
                         "so the people deciding see what kind of change it is.")
-        return Response(case_render.case_reply(out.case, message), out.notices, out.case.id)
+        return Response(case_render.case_reply(out.case, message), out.notices, out.case.id, out.cards)
 
     async def _receive_tracker(self, ident: ChannelIdentity, name: str, url: str) -> Response:
         """The whole spreadsheet (25 MB at most, also when it grows mid-download) to the tracker import."""

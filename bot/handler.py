@@ -117,7 +117,7 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
         sent = await turn_context.send_activity(to_activity(response.reply, activity.channel_id or ""))
         await self._remember_card(turn_context, response.reply.card, sent.id if sent else None)
         await self.deliver(turn_context, response.notices)
-        await self.refresh_cards(turn_context, response.changed_case)
+        await self.refresh_cards(turn_context, response.changed_case, response.cards)
 
     async def _remember_card(self, turn_context: TurnContext, card: dict | None, activity_id: str | None) -> None:
         """A case card shown in a reply (or replacing the card a button was pressed on) is one more
@@ -130,11 +130,7 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
         if not found or not isinstance(found.get("case"), int):
             return
         try:
-            async with self.services.uow() as uow:
-                person = await resolve_person(uow, identity_of(act))
-            if person is None:
-                return
-            await lifecycle.record_sent_card(self.services, case_id=found["case"], person_id=person.id, channel_id="msteams",
+            await lifecycle.record_sent_card(self.services, identity_of(act), case_id=found["case"], channel_id="msteams",
                                              conversation_id=act.conversation.id, activity_id=activity_id,
                                              service_url=act.service_url or "", case_version=found["case_version"])
         except Exception:
@@ -154,26 +150,27 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
         except Exception:
             log.warning("could not send %d notice(s) now; the outbox will retry", len(notices), exc_info=True)
 
-    async def refresh_cards(self, turn_context: TurnContext, case_id: int | None) -> None:
+    async def refresh_cards(self, turn_context: TurnContext, case_id: int | None,
+                            cards: tuple[lifecycle.CardToRefresh, ...] | None = None) -> None:
         """After a decision, replace every older copy of the case's card (Teams updates it in place),
-        so nobody is left with buttons for a step that has passed."""
+        so nobody is left with buttons for a step that has passed. `cards`: those the decision's own
+        transaction read already (else they are read, and recorded as refreshed, now)."""
         if case_id is None:
             return
-        for card_id, channel_id, conversation_id, activity_id, service_url, view in await lifecycle.cards_to_refresh(self.services, case_id):
+        for card in cards if cards is not None else await lifecycle.cards_to_refresh(self.services, case_id):
             try:
-                reference = ConversationReference(channel_id=channel_id, service_url=service_url,
-                                                  conversation=ConversationAccount(id=conversation_id),
+                reference = ConversationReference(channel_id=card.channel_id, service_url=card.service_url,
+                                                  conversation=ConversationAccount(id=card.conversation_id),
                                                   bot=turn_context.activity.recipient)
-                updated = to_activity(case_render.case_reply(view), channel_id)
-                updated.id = activity_id
+                updated = to_activity(case_render.case_reply(card.view), card.channel_id)
+                updated.id = card.activity_id
 
                 async def update(ctx: TurnContext, updated=updated) -> None:
                     await ctx.update_activity(updated)
 
                 await turn_context.adapter.continue_conversation(reference, update, self.settings.app_id or None)
-                await lifecycle.mark_card_refreshed(self.services, card_id, view.version)
             except Exception:
-                log.warning("could not refresh card %s of case %s", activity_id, case_id, exc_info=True)
+                log.warning("could not refresh card %s of case %s", card.activity_id, case_id, exc_info=True)
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         # The SDK's Teams dispatch fetches every added member from the connector (and fails the
@@ -238,14 +235,14 @@ class PolicyBot(DraftFiles, TeamsActivityHandler):
             body = {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": response.reply.card}
             await answer_invoke(turn_context, body)  # the answer is ready: telling others may take longer
             await self.deliver(turn_context, response.notices)
-            await self.refresh_cards(turn_context, response.changed_case)
+            await self.refresh_cards(turn_context, response.changed_case, response.cards)
             await self._remember_card(turn_context, response.reply.card, turn_context.activity.reply_to_id)
             return body
         if verb in ("command", None) and isinstance(data.get("command"), str):
             state = await self.dialogs.get(turn_context, dict)
             response = await self.router.handle(identity_of(turn_context.activity), None, {"command": data["command"]}, state)
             await self.deliver(turn_context, response.notices)
-            await self.refresh_cards(turn_context, response.changed_case)
+            await self.refresh_cards(turn_context, response.changed_case, response.cards)
             reply = response.reply
             if reply.card is not None:
                 return {"statusCode": 200, "type": "application/vnd.microsoft.card.adaptive", "value": reply.card}

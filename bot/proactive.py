@@ -16,20 +16,30 @@ import logging
 from urllib.parse import quote
 
 import aiohttp
+from botbuilder.core import CardFactory
 from botframework.connector.auth import AuthenticationConstants
 
-from bot.activities import to_activity
 from render.reply import Reply
 from bot.settings import Settings
 from services.context import Services
 from connectors.http import RETRYABLE_HTTP, retry_after
-from services.ports import PermanentSendError, SentActivity, TransientSendError
+from services.ports import PermanentSendError, SentActivity, TeamsChat, TransientSendError
 from services.delivery.pacing import Pacer
 
 log = logging.getLogger("policybot.proactive")
 
 DEFAULT_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 IN_CALL_TRIES = 3
+ADAPTIVE_CARD = CardFactory.content_types.adaptive_card
+
+
+def teams_wire(reply: Reply) -> dict:
+    """The Bot Connector JSON of a reply, as `to_activity(reply, "msteams").serialize()` writes it,
+    built directly: the SDK's msrest serializer costs milliseconds a message, a fan-out's bottleneck."""
+    if reply.card is not None:
+        return {"type": "message", "attachmentLayout": "list", "summary": reply.text,
+                "attachments": [{"contentType": ADAPTIVE_CARD, "content": reply.card}]}
+    return {"type": "message", "text": reply.text, "inputHint": "acceptingInput"}
 
 
 class TeamsSender:
@@ -136,9 +146,13 @@ class TeamsSender:
                 raise TransientSendError(f"could not reach Teams at {url}: {exc!r}") from exc
         raise TransientSendError("Teams kept refusing")  # pragma: no cover - the loop always returns or raises
 
-    async def send(self, person_id: str, message: Reply) -> SentActivity:
-        service_url, conversation_id, tenant, reference = await self._where(person_id)
-        activity = to_activity(message, "msteams").serialize()
+    async def send(self, person_id: str, message: Reply, chat: TeamsChat | None = None) -> SentActivity:
+        if chat is not None:  # read with the rest of the dispatcher's batch: no lookup of its own
+            service_url, conversation_id, tenant, reference = (chat.service_url, chat.conversation_id, chat.tenant_id,
+                                                               dict(chat.reference))
+        else:
+            service_url, conversation_id, tenant, reference = await self._where(person_id)
+        activity = teams_wire(message)
         activity["conversation"] = {"id": conversation_id, **({"tenantId": tenant} if tenant else {})}
         if reference.get("bot"):
             activity["from"] = reference["bot"]

@@ -186,6 +186,7 @@ SPECS: dict[str, Spec] = {
     "outbox_claim_seconds": Spec("POLICYBOT_OUTBOX_CLAIM_SECONDS", _positive_int),
     "clock": Spec("POLICYBOT_CLOCK", _moment, help="rehearse: start the clock at this moment"),
     "scheduler_enabled": Spec("POLICYBOT_SCHEDULER", _bool),
+    "sweep_seconds": Spec("POLICYBOT_SWEEP_SECONDS", _seconds, help="how often the scheduler's sweeps look for what is due"),
     "nudge_every_working_days": Spec("POLICYBOT_NUDGE_EVERY_WORKING_DAYS", _positive_int),
     "mail_transport": Spec("POLICYBOT_MAIL_TRANSPORT", _choice("none", "smtp", "graph")),
     "mail_from": Spec("POLICYBOT_MAIL_FROM", _address),
@@ -252,6 +253,7 @@ class Settings:
     outbox_claim_seconds: int = 120  # a dead sender's claim lapses after this
     clock: datetime | None = None
     scheduler_enabled: bool = True
+    sweep_seconds: float = 300.0
     nudge_every_working_days: int = 5
     mail_transport: str = "none"
     mail_from: str = "policybot@example.org"

@@ -22,7 +22,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 import aiohttp
-import icalendar
 import msal
 
 from connectors.http import RETRYABLE_HTTP, retry_after
@@ -62,6 +61,8 @@ def subject_with_case(subject: str, key: str) -> str:
 
 def calendar_file(email: Email, due_on: date, domain: str, now: datetime) -> bytes:
     """An all-day calendar entry for the deadline, with a reminder the working morning before."""
+    import icalendar  # loaded with the first deadline email, not at start (issue 22 item 8)
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policybot//reminders//EN")
     cal.add("version", "2.0")

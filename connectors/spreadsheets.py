@@ -17,15 +17,10 @@ import zipfile
 from copy import copy
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook as OpenpyxlWorkbook
-from openpyxl import load_workbook
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl loads on the first read or write (see read): it is large and most turns never need it
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from governance.dates import numeric_date
 from services.errors import BadInput
@@ -57,6 +52,11 @@ class SpreadsheetFiles:
             return Workbook(p.name, (self._csv(p.read_bytes(), p.stem),), "csv")
         if suffix not in XLSX:
             raise BadInput(f"{p.name}: I can read .xlsx and .csv trackers. Save it as one of those (File > Save As).")
+        # openpyxl (with numpy and Pillow, ~40 MB) is loaded when a spreadsheet is first read or written,
+        # not at start (issue 22 item 8)
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
         try:
             wb = load_workbook(p, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -70,6 +70,8 @@ class SpreadsheetFiles:
 
     @staticmethod
     def _sheet(ws) -> Sheet:
+        from openpyxl.utils import column_index_from_string  # third-party, loaded with the workbook (see read)
+
         rows = [[_value(v) for v in row] for row in ws.iter_rows(values_only=True)]
         links: dict[tuple[int, int], str] = {}
         for row in ws.iter_rows():
@@ -146,6 +148,9 @@ class SpreadsheetFiles:
             return
         if p.suffix.lower() not in XLSX:
             raise BadInput(f"{p.name}: I can write .xlsx or .csv. Name the file e.g. register.xlsx.")
+        from openpyxl import Workbook as OpenpyxlWorkbook  # third-party, loaded on the first write (see read)
+        from openpyxl.worksheet.worksheet import Worksheet
+
         wb = OpenpyxlWorkbook()
         if isinstance(wb.active, Worksheet):  # a new workbook starts with one empty sheet
             wb.remove(wb.active)
@@ -157,7 +162,9 @@ class SpreadsheetFiles:
         wb.save(p)
 
     @staticmethod
-    def _bar_chart(ws, sheet: Sheet, bar_chart: tuple[int, int, str]) -> None:
+    def _bar_chart(ws: Worksheet, sheet: Sheet, bar_chart: tuple[int, int, str]) -> None:
+        from openpyxl.chart import BarChart, Reference  # third-party, loaded on the first chart (see read)
+
         label_col, value_col, title = bar_chart
         first = (sheet.heading_row or 0) + 2
         last = len(sheet.cells)
@@ -171,6 +178,9 @@ class SpreadsheetFiles:
 
     @staticmethod
     def _write_sheet(ws, sheet: Sheet) -> None:
+        from openpyxl.styles import Font, PatternFill  # third-party, loaded on the first write (see read)
+        from openpyxl.utils import get_column_letter
+
         bold = Font(bold=True)
         fills = {rgb: PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) for rgb in set(sheet.fills.values())}
         heading_fill = PatternFill(fill_type="solid", start_color=HEADING_FILL, end_color=HEADING_FILL)

@@ -42,7 +42,7 @@ async def card_action(services: Services, ident: ChannelIdentity, data: dict) ->
         except GovernanceError:
             return Response(messages.error_reply(str(exc)))
         return Response(case_render.case_reply(view, f"Not done: {exc}"))
-    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
 
 
 def card_inputs(action_id: str, data: dict) -> tuple[str | None, dict]:

@@ -170,7 +170,7 @@ async def decide(t: Turn, r: Reading) -> Response:
     data: dict = {"version": words} if c.action == ActionId.PUBLISH else {}
     data.update(dict(c.carried))
     out = await lifecycle.act(t.services, t.ident, case_id, c.action, text=words or None, data=data)
-    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
 
 
 def _ref(t: Turn, r: Reading) -> str | None:
@@ -182,7 +182,7 @@ async def scheduled_review(t: Turn, r: Reading) -> Response:
     if ref is None:
         return ask_form(r.command, "Which document? Give its reference.", r)
     out = await lifecycle.start_case(t.services, t.ident, ref, "scheduled_review")
-    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
 
 
 # ---------------------------------------------------------------- reports

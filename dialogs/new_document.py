@@ -241,7 +241,7 @@ class NewDocumentDialog:
                 category=data.get("category"), service_area=data.get("service_area") or "", reason=data["reason"],
                 stakeholders=data.get("stakeholders"), consultees=[pid for pid, _ in data.get("consultees") or []])
             mine["done"] = True
-            return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+            return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
         if _NO.match(low):
             return Response(await self._ask(ident, mine, "confirm", [
                 "What would you like to change? Say 'change subject', 'change type', 'change category', "
@@ -320,7 +320,7 @@ class NewDocumentDialog:
             r = case_render.triggers_reply(ref, preset.review_triggers)
             return Response(ask.with_note(r, f"Good: you can ask for {ref} to be reviewed and updated instead of a new document."))
         out = await lifecycle.start_case(self.services, ident, ref, "unscheduled_review")
-        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id)
+        return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
 
 
 

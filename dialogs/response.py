@@ -13,3 +13,4 @@ class Response:
     reply: Reply
     notices: tuple[lifecycle.Notice, ...] = field(default_factory=tuple)
     changed_case: int | None = None  # a case this turn changed: its cards elsewhere need refreshing
+    cards: tuple[lifecycle.CardToRefresh, ...] | None = None  # those cards, when the change already read them

@@ -27,6 +27,7 @@ class Work(UnitOfWork, Protocol):
     conversations: Any
     misunderstood: Any
     answers: Any
+    due: Any  # what the sweeps and 'my tasks' select as due
     session: Any  # the SQLAlchemy session: one use case still refreshes a row through it (cases/acting.py)
 
 

@@ -27,7 +27,8 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(TZDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic concurrency: stale clicks lose
 
-    __table_args__ = (Index("ix_cases_document", "document_id"), Index("ix_cases_status", "status"))
+    __table_args__ = (Index("ix_cases_document", "document_id"), Index("ix_cases_status", "status"),
+                      Index("ix_cases_status_updated", "status", "updated_at"), Index("ix_cases_status_stage", "status", "stage"))
 
 
 class DraftVersion(Base):

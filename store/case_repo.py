@@ -98,6 +98,15 @@ class CaseRepo:
                 .join(latest, (DraftVersion.document_id == latest.c.document_id) & (DraftVersion.number == latest.c.n)))
         return {r[0]: (r[1], r[2], r[3]) for r in (await self.s.execute(stmt)).all()}
 
+    async def draft_heads_of_cases(self, case_ids: Iterable[int]) -> list[DraftVersion]:
+        """The draft versions of these cases without their bytes, oldest first: one query."""
+        ids = list(case_ids)
+        if not ids:
+            return []
+        stmt = (select(DraftVersion).where(DraftVersion.case_id.in_(ids))
+                .order_by(DraftVersion.case_id, DraftVersion.number))
+        return list((await self.s.execute(stmt)).scalars())
+
     async def has_draft_file(self, sha256: str) -> bool:
         return (await self.s.execute(select(DraftVersion.id).where(DraftVersion.sha256 == sha256).limit(1))).first() is not None
 
@@ -110,5 +119,9 @@ class CaseRepo:
     async def cards_for(self, case_id: int) -> list[SentCard]:
         return list((await self.s.execute(select(SentCard).where(SentCard.case_id == case_id))).scalars())
 
-    async def card_refreshed(self, card_id: int, case_version: int) -> None:
-        await self.s.execute(update(SentCard).where(SentCard.id == card_id).values(case_version=case_version))
+    async def cards_refreshed(self, card_ids: Iterable[int], case_version: int) -> None:
+        """Record copies of a case card as showing `case_version` (one statement for them all)."""
+        ids = list(card_ids)
+        if ids:
+            await self.s.execute(update(SentCard).where(SentCard.id.in_(ids)).values(case_version=case_version)
+                                 .execution_options(synchronize_session=False))

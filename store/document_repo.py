@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.records import change
 from store.models import Document
 
 
@@ -20,8 +21,12 @@ class DocumentRepo:
         return await self.s.get(Document, doc_id)
 
     async def by_ref(self, ref: str) -> Document | None:
-        stmt = select(Document).where(func.upper(Document.ref) == ref.strip().upper())
-        return (await self.s.execute(stmt)).scalar_one_or_none()
+        """References are kept in capitals: the unique index finds them; one kept otherwise is found by a scan."""
+        wanted = ref.strip().upper()
+        found = (await self.s.execute(select(Document).where(Document.ref == wanted))).scalar_one_or_none()
+        if found is None:
+            found = (await self.s.execute(select(Document).where(func.upper(Document.ref) == wanted))).scalar_one_or_none()
+        return found
 
     async def all(self, *, include_retired: bool = False) -> list[Document]:
         stmt = select(Document).order_by(Document.ref)
@@ -62,6 +67,14 @@ class DocumentRepo:
 
     async def count(self) -> int:
         return (await self.s.execute(select(func.count()).select_from(Document))).scalar_one()
+
+    async def update(self, doc_id: int, **values: Any) -> Document:
+        """Change a register entry: the use cases change documents only through here."""
+        return await change(self.s, Document, doc_id, values)
+
+    async def load_people(self, doc: Document) -> None:
+        """A document just created: its RO and RSM loaded, so its views can name them."""
+        await self.s.refresh(doc, ["ro", "rsm"])
 
     async def create(self, **fields: Any) -> Document:
         doc = Document(**fields)

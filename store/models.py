@@ -76,7 +76,7 @@ class PersonRole(Base):
     """An organisation-wide role (ppo, slt, head_of_qa…) or a body membership (member:dlg, chair:dlg)."""
 
     __tablename__ = "person_roles"
-    __table_args__ = (UniqueConstraint("person_id", "role", name="uq_person_role"),)
+    __table_args__ = (UniqueConstraint("person_id", "role", name="uq_person_role"), Index("ix_person_roles_role", "role"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -114,6 +114,11 @@ class Document(Base):
         Index("ix_documents_next_review_due", "next_review_due"),
         Index("ix_documents_ro_id", "ro_id"),
         Index("ix_documents_rsm_id", "rsm_id"),
+        # issue 22: the sweeps and the register's filters at 100,000 documents (migration 0016_scale)
+        Index("ix_documents_status_due", "status", "next_review_due"),
+        Index("ix_documents_approved_on", "approved_on"),
+        Index("ix_documents_service_area", "service_area"),
+        Index("ix_documents_doc_type", "doc_type"),
     )
 
 
@@ -156,7 +161,8 @@ class ConversationRef(Base):
     """Where to reach a person proactively: the wire JSON of a conversation reference."""
 
     __tablename__ = "conversation_refs"
-    __table_args__ = (UniqueConstraint("channel_id", "conversation_id", name="uq_conversation"),)
+    __table_args__ = (UniqueConstraint("channel_id", "conversation_id", name="uq_conversation"),
+                      Index("ix_conversation_refs_person", "person_id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))

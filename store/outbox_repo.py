@@ -37,12 +37,14 @@ class OutboxRepo:
 
     async def insert_new(self, rows: list[dict[str, Any]]) -> int:
         """Insert rows whose key is not there yet; returns how many were new."""
+        if not rows:
+            return 0
         insert = postgresql.insert if self.s.get_bind().dialect.name == "postgresql" else sqlite.insert
-        new = 0
-        for i in range(0, len(rows), 500):
-            stmt = insert(OutboxMessage).values(rows[i:i + 500]).on_conflict_do_nothing(index_elements=["key"])
-            new += rowcount(await self.s.execute(stmt)) or 0
-        return new
+        # One cached statement, sent as batched multi-row INSERTs by the driver layer ("insertmanyvalues"):
+        # RETURNING gives back only the rows that were new (a conflict returns nothing).
+        stmt = (insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
+                .execution_options(synchronize_session=False))
+        return len((await self.s.execute(stmt, rows)).all())
 
     @staticmethod
     def _due(now: datetime, channel: str | None, keys: list[str] | None):

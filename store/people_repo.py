@@ -10,6 +10,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ports import TeamsChat
+from store.records import change
 from store.models import (
     ConversationRef,
     Person,
@@ -55,6 +57,10 @@ class PeopleRepo:
         self.s.add(person)
         await self.s.flush()
         return person
+
+    async def update(self, person_id: str, **values: Any) -> Person:
+        """Change a person: the use cases change people only through here."""
+        return await change(self.s, Person, person_id, values)
 
     async def count(self) -> int:
         return (await self.s.execute(select(func.count()).select_from(Person))).scalar_one()
@@ -109,6 +115,23 @@ class ConversationRefRepo:
         )
         return (await self.s.execute(stmt)).scalars().first()
 
+    async def personal_chats(self, person_ids: Iterable[str], channel_id: str = "msteams") -> dict[str, TeamsChat]:
+        """{person id: their latest 1:1 chat} for many people in one query (a dispatcher batch)."""
+        ids = sorted(set(person_ids))
+        if not ids:
+            return {}
+        stmt = (
+            select(ConversationRef)
+            .where(ConversationRef.person_id.in_(ids), ConversationRef.channel_id == channel_id)
+            .where(or_(ConversationRef.conversation_type == "personal", ConversationRef.conversation_type.is_(None)))
+            .order_by(ConversationRef.updated_at.desc())
+        )
+        out: dict[str, TeamsChat] = {}
+        for ref in (await self.s.execute(stmt)).scalars():
+            if ref.person_id and ref.person_id not in out:  # the latest first, as personal_for
+                out[ref.person_id] = TeamsChat(ref.service_url, ref.conversation_id, ref.tenant_id or "", dict(ref.reference))
+        return out
+
     async def personal_for(self, person_id: str, channel_id: str = "msteams") -> ConversationRef | None:
         stmt = (
             select(ConversationRef)
@@ -117,3 +140,17 @@ class ConversationRefRepo:
             .order_by(ConversationRef.updated_at.desc())
         )
         return (await self.s.execute(stmt)).scalars().first()
+
+    async def personal_for_many(self, person_ids: Iterable[str], channel_id: str = "msteams") -> dict[str, ConversationRef]:
+        """{person id: their newest 1:1 conversation} for many people, in one query (a fan-out's batch)."""
+        ids = list(person_ids)
+        if not ids:
+            return {}
+        stmt = (
+            select(ConversationRef)
+            .where(ConversationRef.person_id.in_(ids), ConversationRef.channel_id == channel_id)
+            .where(or_(ConversationRef.conversation_type == "personal", ConversationRef.conversation_type.is_(None)))
+            .order_by(ConversationRef.updated_at)
+        )
+        # the newest wins; IN never matches a NULL person_id, so the test below only narrows the type
+        return {r.person_id: r for r in (await self.s.execute(stmt)).scalars() if r.person_id is not None}

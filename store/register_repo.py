@@ -1,4 +1,6 @@
-"""Queries for the register's own tables (store/register_models.py): the unit of work's `uow.register`."""
+"""Queries for the register's own tables (store/register_models.py): the unit of work's `uow.register`
+(services.ports.RegisterRepository). Its own tables come out as frozen records; register entries and
+people are the rows the cases read (DocumentRecord, PersonRecord)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditEntry, Document, Person, PersonRole
+from services.ports import AssetLinkRecord, AssetRecord, ImportRunRecord, OwnershipFlagRecord, SnapshotRecord
+from store.records import change, record, record_or_none
 from store.register_models import Asset, AssetLink, ComplianceSnapshot, ImportRun, OwnershipFlag
 
 
@@ -68,29 +72,33 @@ class RegisterRepo:
         return list((await self.s.execute(stmt)).scalars())
 
     # ---------------------------------------------------------------- imports
-    async def add_import_run(self, **fields: Any) -> ImportRun:
+    async def add_import_run(self, **fields: Any) -> ImportRunRecord:
         run = ImportRun(**fields)
         self.s.add(run)
         await self.s.flush()
-        return run
+        return record(ImportRunRecord, run)
 
-    async def import_runs(self) -> list[ImportRun]:
-        return list((await self.s.execute(select(ImportRun).order_by(ImportRun.id))).scalars())
+    async def import_runs(self) -> list[ImportRunRecord]:
+        return [record(ImportRunRecord, r) for r in (await self.s.execute(select(ImportRun).order_by(ImportRun.id))).scalars()]
 
     # ---------------------------------------------------------------- assets (DOR-14)
-    async def asset_by_ref(self, ref: str) -> Asset | None:
-        return (await self.s.execute(select(Asset).where(Asset.ref == ref.strip().upper()))).scalar_one_or_none()
+    async def asset_by_ref(self, ref: str) -> AssetRecord | None:
+        row = (await self.s.execute(select(Asset).where(Asset.ref == ref.strip().upper()))).scalar_one_or_none()
+        return record_or_none(AssetRecord, row)
 
-    async def add_asset(self, **fields: Any) -> Asset:
+    async def add_asset(self, **fields: Any) -> AssetRecord:
         asset = Asset(**fields)
         self.s.add(asset)
         await self.s.flush()
-        return asset
+        return record(AssetRecord, asset)
 
-    async def all_assets(self) -> list[Asset]:
-        return list((await self.s.execute(select(Asset).order_by(Asset.ref))).scalars())
+    async def update_asset(self, asset_id: int, **values: Any) -> AssetRecord:
+        return record(AssetRecord, await change(self.s, Asset, asset_id, values))
 
-    async def link(self, asset_id: int, document_id: int, note: str | None, at: datetime) -> AssetLink | None:
+    async def all_assets(self) -> list[AssetRecord]:
+        return [record(AssetRecord, a) for a in (await self.s.execute(select(Asset).order_by(Asset.ref))).scalars()]
+
+    async def link(self, asset_id: int, document_id: int, note: str | None, at: datetime) -> AssetLinkRecord | None:
         """Link once: None when the link already exists."""
         stmt = select(AssetLink).where(AssetLink.asset_id == asset_id, AssetLink.document_id == document_id)
         if (await self.s.execute(stmt)).scalar_one_or_none() is not None:
@@ -98,7 +106,7 @@ class RegisterRepo:
         row = AssetLink(asset_id=asset_id, document_id=document_id, note=note, created_at=at)
         self.s.add(row)
         await self.s.flush()
-        return row
+        return record(AssetLinkRecord, row)
 
     async def unlink(self, asset_id: int, document_id: int) -> bool:
         stmt = select(AssetLink).where(AssetLink.asset_id == asset_id, AssetLink.document_id == document_id)
@@ -109,10 +117,10 @@ class RegisterRepo:
         await self.s.flush()
         return True
 
-    async def assets_for_document(self, document_id: int) -> list[tuple[Asset, AssetLink]]:
+    async def assets_for_document(self, document_id: int) -> list[tuple[AssetRecord, AssetLinkRecord]]:
         stmt = (select(Asset, AssetLink).join(AssetLink, AssetLink.asset_id == Asset.id)
                 .where(AssetLink.document_id == document_id).order_by(Asset.kind, Asset.ref))
-        return [(a, link) for a, link in (await self.s.execute(stmt)).all()]
+        return [(record(AssetRecord, a), record(AssetLinkRecord, link)) for a, link in (await self.s.execute(stmt)).all()]
 
     async def documents_for_asset(self, asset_id: int) -> list[Document]:
         stmt = (select(Document).join(AssetLink, AssetLink.document_id == Document.id)
@@ -120,25 +128,29 @@ class RegisterRepo:
         return list((await self.s.execute(stmt)).scalars())
 
     # ---------------------------------------------------------------- ownership flags (NCT-1)
-    async def open_flags(self, document_id: int | None = None) -> list[OwnershipFlag]:
+    async def _open_flag_rows(self, document_id: int | None = None) -> list[OwnershipFlag]:
         stmt = select(OwnershipFlag).where(OwnershipFlag.resolved_at.is_(None)).order_by(OwnershipFlag.id)
         if document_id is not None:
             stmt = stmt.where(OwnershipFlag.document_id == document_id)
         return list((await self.s.execute(stmt)).scalars())
 
-    async def flag(self, *, document_id: int, person_id: str, role: str, reason: str, at: datetime) -> OwnershipFlag | None:
+    async def open_flags(self, document_id: int | None = None) -> list[OwnershipFlagRecord]:
+        return [record(OwnershipFlagRecord, f) for f in await self._open_flag_rows(document_id)]
+
+    async def flag(self, *, document_id: int, person_id: str, role: str, reason: str,
+                   at: datetime) -> OwnershipFlagRecord | None:
         """Flag once: None when the same open flag exists already."""
-        for f in await self.open_flags(document_id):
+        for f in await self._open_flag_rows(document_id):
             if f.person_id == person_id and f.role == role:
                 return None
         row = OwnershipFlag(document_id=document_id, person_id=person_id, role=role, reason=reason, flagged_at=at)
         self.s.add(row)
         await self.s.flush()
-        return row
+        return record(OwnershipFlagRecord, row)
 
     async def resolve_flags(self, document_id: int, role: str, at: datetime) -> int:
         n = 0
-        for f in await self.open_flags(document_id):
+        for f in await self._open_flag_rows(document_id):
             if f.role == role:
                 f.resolved_at = at
                 n += 1
@@ -146,7 +158,7 @@ class RegisterRepo:
         return n
 
     # ---------------------------------------------------------------- reports
-    async def put_snapshot(self, taken_on: date, taken_at: datetime, **counts: int) -> ComplianceSnapshot:
+    async def put_snapshot(self, taken_on: date, taken_at: datetime, **counts: int) -> SnapshotRecord:
         row = (await self.s.execute(select(ComplianceSnapshot).where(ComplianceSnapshot.taken_on == taken_on))).scalar_one_or_none()
         if row is None:
             row = ComplianceSnapshot(taken_on=taken_on, taken_at=taken_at, **counts)
@@ -156,13 +168,13 @@ class RegisterRepo:
             for k, v in counts.items():
                 setattr(row, k, v)
         await self.s.flush()
-        return row
+        return record(SnapshotRecord, row)
 
-    async def snapshots(self, since: date | None = None) -> list[ComplianceSnapshot]:
+    async def snapshots(self, since: date | None = None) -> list[SnapshotRecord]:
         stmt = select(ComplianceSnapshot).order_by(ComplianceSnapshot.taken_on)
         if since is not None:
             stmt = stmt.where(ComplianceSnapshot.taken_on >= since)
-        return list((await self.s.execute(stmt)).scalars())
+        return [record(SnapshotRecord, r) for r in (await self.s.execute(stmt)).scalars()]
 
     async def audit_between(self, start: datetime, end: datetime, actions: Sequence[str]) -> list[AuditEntry]:
         stmt = (select(AuditEntry).where(AuditEntry.at >= start, AuditEntry.at < end, AuditEntry.action.in_(list(actions)))

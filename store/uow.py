@@ -14,6 +14,7 @@ from store.bot_state import ProcessedActivityStore, StateStore
 from store.case_repo import CaseRepo
 from store.db import make_engine, make_sessionmaker, normalise_database_url, ping
 from store.document_repo import DocumentRepo
+from store.due_repo import DueRepo
 from store.manual_repo import ManualRepo
 from store.meeting_repo import MeetingRepo
 from store.models import KeyValue
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.register = RegisterRepo(s)
         self.misunderstood = MisunderstoodRepo(s)
         self.answers = AnswerRepo(s)
+        self.due = DueRepo(s)  # what the sweeps and 'my tasks' select as due (issue 22 item 7)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

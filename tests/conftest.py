@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import uuid
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 import pytest
@@ -74,13 +76,11 @@ def _pg_required() -> None:
         pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
 
 
-@pytest.fixture(params=BACKENDS)
-async def db_url(request, tmp_path, templates):
-    """A fresh database with the current schema: an SQLite file, or a new PostgreSQL database
-    dropped afterwards. (`empty_db_url` gives one with no schema at all.)"""
-    if request.param == "sqlite":
-        import shutil
-
+@asynccontextmanager
+async def fresh_database(backend: str, tmp_path, templates):
+    """A fresh database with the current schema on `backend` ("sqlite" or "postgresql"): a copy of
+    the session's migrated template, dropped afterwards."""
+    if backend == "sqlite":
         shutil.copyfile(templates("sqlite"), tmp_path / "policybot.db")
         yield f"sqlite:///{tmp_path / 'policybot.db'}"
         return
@@ -91,6 +91,14 @@ async def db_url(request, tmp_path, templates):
         yield f"{PG_HOST}/{name}"
     finally:
         await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request, tmp_path, templates):
+    """A fresh database with the current schema: an SQLite file, or a new PostgreSQL database
+    dropped afterwards. (`empty_db_url` gives one with no schema at all.)"""
+    async with fresh_database(request.param, tmp_path, templates) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

@@ -157,7 +157,7 @@ async def act(request: web.Request, session: Session) -> web.StreamResponse:
                                   expected_version=wanted.version)
     bot = request.app[BOT_KEY]
     await bot.deliver(None, outcome.notices)
-    await refresh_cards(request.app, case_id)
+    await refresh_cards(request.app, case_id, outcome.cards)  # read with the decision
     note = outcome.message[:300]
     sig = request.app[SESSIONS_KEY].sign_note(session, note)
     return web.HTTPSeeOther(f"/tab/documents/{quote(view.document.ref)}?done={quote(note)}&sig={sig}")

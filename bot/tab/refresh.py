@@ -17,25 +17,26 @@ from services.cases import lifecycle
 log = logging.getLogger("policybot.tab")
 
 
-async def refresh_cards(app: web.Application, case_id: int) -> int:
-    """Update every stale copy of the case's card; returns how many were updated."""
+async def refresh_cards(app: web.Application, case_id: int,
+                        cards: tuple[lifecycle.CardToRefresh, ...] | None = None) -> int:
+    """Update every stale copy of the case's card (`cards`: those the decision's own transaction read
+    already, else they are read now); returns how many were updated."""
     services, adapter = app[SERVICES_KEY], app[ADAPTER_KEY]
     app_id = adapter.app_id
     done = 0
-    for card_id, channel_id, conversation_id, activity_id, service_url, view in await lifecycle.cards_to_refresh(services, case_id):
+    for card in cards if cards is not None else await lifecycle.cards_to_refresh(services, case_id):
         try:
-            reference = ConversationReference(channel_id=channel_id, service_url=service_url,
-                                              conversation=ConversationAccount(id=conversation_id),
+            reference = ConversationReference(channel_id=card.channel_id, service_url=card.service_url,
+                                              conversation=ConversationAccount(id=card.conversation_id),
                                               bot=ChannelAccount(id=f"28:{app_id}" if app_id else "policybot"))
-            updated = to_activity(case_render.case_reply(view), channel_id)
-            updated.id = activity_id
+            updated = to_activity(case_render.case_reply(card.view), card.channel_id)
+            updated.id = card.activity_id
 
             async def update(ctx: TurnContext, updated=updated) -> None:
                 await ctx.update_activity(updated)
 
             await adapter.continue_conversation(reference, update, app_id or None)
-            await lifecycle.mark_card_refreshed(services, card_id, view.version)
             done += 1
         except Exception:  # noqa: BLE001 - a card we could not refresh still refuses stale clicks
-            log.warning("could not refresh card %s of case %s", activity_id, case_id, exc_info=True)
+            log.warning("could not refresh card %s of case %s", card.activity_id, case_id, exc_info=True)
     return done

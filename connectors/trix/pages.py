@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
-import lxml.html
-from lxml import etree
 
 from governance.dates import MONTHS as DATE_MONTHS
 from governance.dates import DateProblem, read_date
@@ -88,6 +86,10 @@ _BLOCK = frozenset("p div li ul ol h1 h2 h3 h4 h5 h6 tr td th table section arti
 
 def parse_page(html: str):
     """The parsed page (lxml), or an empty document for an empty or unparsable body."""
+    # lxml is loaded with the first manual page, not at start (issue 22 item 8)
+    import lxml.html
+    from lxml import etree
+
     html = _XML_DECL.sub("", html, count=1)
     try:
         return lxml.html.document_fromstring(html or "<html></html>")

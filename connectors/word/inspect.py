@@ -14,11 +14,6 @@ import io
 import zipfile
 from pathlib import Path
 
-import olefile
-from docx import Document
-from docx.opc.exceptions import PackageNotFoundError
-from lxml import etree
-
 from connectors.word.reading import (
     _DEL,
     _INS,
@@ -29,10 +24,10 @@ from connectors.word.reading import (
     _diff,
     _is_heading,
     _para_text,
-    _parser,
     _shorten,
     _summary,
     _units,
+    _xml,
 )
 from connectors.word.redline import write_redline
 from services.errors import BadInput
@@ -67,6 +62,10 @@ class WordInspector:
 
     def paragraphs(self, content: bytes) -> list[str]:
         """A stored draft's paragraphs (the answer index searches them, issue 16); [] when unreadable."""
+        from docx import Document  # third-party, loaded on first use (issue 22 item 8)
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
+
         try:
             doc = Document(io.BytesIO(content))
         except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
@@ -76,6 +75,11 @@ class WordInspector:
     # ------------------------------------------------------------------ checking
 
     def inspect(self, path: Path, filename: str) -> DraftFacts:  # noqa: C901 - one refusal after another, each with its own sentence; splitting it would scatter the order of the checks
+        # python-docx and lxml are loaded on the first draft, not at start (issue 22 item 8)
+        from docx import Document
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
+
         name = filename or "The file"
         sha, size = _sha256(path)
         if size == 0:
@@ -146,6 +150,8 @@ class WordInspector:
     def _refuse_ole(path: Path, name: str) -> None:
         """An OLE (compound file) container: a password-protected .docx, or an old .doc."""
         try:
+            import olefile  # third-party, loaded on the first OLE file (issue 22 item 8)
+
             with olefile.OleFileIO(str(path)) as ole:
                 encrypted = ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage")
         except Exception:  # noqa: BLE001 - a damaged container is refused below all the same
@@ -183,7 +189,7 @@ class WordInspector:
     @staticmethod
     def _comments_root(zf: zipfile.ZipFile):
         try:
-            return etree.fromstring(zf.read("word/comments.xml"), parser=_parser())
+            return _xml(zf.read("word/comments.xml"))
         except KeyError:
             return None
 
@@ -196,7 +202,7 @@ class WordInspector:
     def tracked_changes(self, path: Path) -> ChangeSummary:
         """Insertions, deletions and comments of a tracked draft, by the heading they sit under."""
         with zipfile.ZipFile(path) as zf:
-            body = etree.fromstring(zf.read("word/document.xml"), parser=_parser()).find(f"{_W}body")
+            body = _xml(zf.read("word/document.xml")).find(f"{_W}body")
             comments_root = self._comments_root(zf)
         if body is None:
             raise BadInput(f"{path.name} is damaged (its text is missing). Please save it again from Word and resend.")

@@ -8,7 +8,6 @@ import re
 import zipfile
 from pathlib import Path
 
-from lxml import etree
 
 from services.ports import Change, ChangeKind, ChangeSummary
 
@@ -24,8 +23,18 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SHORT else text[: SHORT - 1].rstrip() + "…"
 
 
-def _parser() -> etree.XMLParser:
+def _parser():
+    # lxml is loaded when the first Word draft is read, not at start (issue 22 item 8)
+    from lxml import etree
+
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _xml(data: bytes):
+    """A Word part parsed safely (no entities, no network)."""
+    from lxml import etree  # third-party, loaded on first use (see _parser)
+
+    return etree.fromstring(data, parser=_parser())
 
 
 _HEADING_STYLE = re.compile(r"^(heading\s?\d|berschrift\s?\d|titre\s?\d)", re.IGNORECASE)
@@ -70,7 +79,7 @@ class Unit:
 
 def _units(path: Path) -> list[Unit]:
     with zipfile.ZipFile(path) as zf:
-        root = etree.fromstring(zf.read("word/document.xml"), parser=_parser())
+        root = _xml(zf.read("word/document.xml"))
     return units_of(root.find(f"{_W}body"))
 
 

@@ -13,9 +13,10 @@ import itertools
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from docx import Document
-from lxml import etree
+if TYPE_CHECKING:  # lxml and python-docx load on the first comparison (issue 22 item 8)
+    from lxml import etree
 
 from connectors.word.reading import _W, _para_text, _units, units_of
 
@@ -106,6 +107,8 @@ def _word_diff(old_text: str, new_p, marks: _Marks):
 
 
 def write_redline(old: Path, new: Path, out: Path) -> None:  # noqa: C901 - one walk over the paired paragraphs with a branch per kind of difference
+    from docx import Document  # python-docx is loaded on the first comparison, not at start (issue 22 item 8)
+
     doc = Document(str(new))
     body = doc.element.body
     old_units = _units(old)

@@ -9,18 +9,16 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from render.pages import STATE_WORDS
 from services.register.listing import RegisterRow
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
 
 HEADINGS = ["Ref", "Title", "Type", "Category", "Service area", "Status", "Version", "Responsible Officer",
             "Responsible Strategic Manager", "Last reviewed", "Next review due", "Review state",
@@ -56,6 +54,11 @@ def register_csv(rows: tuple[RegisterRow, ...]) -> bytes:
 
 def register_xlsx(rows: tuple[RegisterRow, ...], *, today: date, description: str) -> bytes:
     """Streamed (openpyxl's write-only mode), so a whole register of thousands of rows is quick."""
+    # openpyxl (with numpy and Pillow, ~40 MB) is loaded on the first export, not at start (issue 22 item 8)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Register")
     for i, heading in enumerate(HEADINGS, start=1):
@@ -80,6 +83,8 @@ def register_xlsx(rows: tuple[RegisterRow, ...], *, today: date, description: st
 
 def _cell(ws: Worksheet | WriteOnlyWorksheet, value: Any, *, font: Font | None = None, fill: PatternFill | None = None,
           date_format: bool = False) -> Cell:
+    from openpyxl.cell import WriteOnlyCell  # third-party, loaded on the first export (see register_xlsx)
+
     cell = WriteOnlyCell(ws, value=value)
     if font is not None:
         cell.font = font

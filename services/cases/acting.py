@@ -22,7 +22,7 @@ from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.preset import Preset
 from governance.wording import sentence
-from services.cases.views import CaseView, _rsm_ids, actor_for, view_in
+from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
 from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
@@ -37,6 +37,8 @@ class Outcome:
     case: CaseView
     message: str
     notices: tuple[Notice, ...] = field(default_factory=tuple)
+    # Older copies of the case's card, read (and recorded as refreshed) in the decision's transaction.
+    cards: tuple[CardToRefresh, ...] | None = None
 
 
 async def _people_for(uow: Any, doc: DocumentRecord, case: gl.Case | None, target: str) -> list[str]:
@@ -136,7 +138,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
                                "requested_by": person.id, "requested_on": today.isoformat()}},
             created_at=now, updated_at=now,
         )
-        await uow.session.refresh(doc, ["ro", "rsm"])
+        await uow.documents.load_people(doc)
         org_consultees = [p.id for p in await uow.people.with_role("consultee")]
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
@@ -279,24 +281,22 @@ async def _notices(uow: Any, preset: Preset, doc: DocumentRecord, case: gl.Case,
 async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence[Any], now: datetime) -> None:
     for e in events:
         if isinstance(e, gl.Published):
-            doc.version, doc.approved_on, doc.last_reviewed_on = e.version, e.on, e.on
-            doc.next_review_due = e.next_review_due or doc.next_review_due
-            doc.status = "published"
-            doc.extra = {**(doc.extra or {}), "launch_planned": e.launch_planned}  # BCT-9
+            extra = {**(doc.extra or {}), "launch_planned": e.launch_planned}  # BCT-9
             if e.edition:  # NCT-10: the edition of the manual it appeared in
-                doc.extra = {**(doc.extra or {}), "publisher": {**((doc.extra or {}).get("publisher") or {}),
-                                                                "edition": e.edition, "published_on": e.on.isoformat()}}
-            doc.updated_at = now
+                extra["publisher"] = {**(extra.get("publisher") or {}), "edition": e.edition,
+                                      "published_on": e.on.isoformat()}
+            await uow.documents.update(doc.id, version=e.version, approved_on=e.on, last_reviewed_on=e.on,
+                                       next_review_due=e.next_review_due or doc.next_review_due, status="published",
+                                       extra=extra, updated_at=now)
         elif isinstance(e, gl.SubmittedToPublisher):  # NCT-10: with the publisher for the next edition
-            doc.extra = {**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}}
-            doc.updated_at = now
+            await uow.documents.update(doc.id, extra={**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}},
+                                       updated_at=now)
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
-            doc.status = e.status  # a requested document that will not be written leaves the live register
-            doc.updated_at = now
+            # a requested document that will not be written leaves the live register
+            await uow.documents.update(doc.id, status=e.status, updated_at=now)
         elif isinstance(e, gl.ReviewCompleted):
-            doc.last_reviewed_on = e.on
-            doc.next_review_due = e.next_review_due or doc.next_review_due
-            doc.updated_at = now
+            await uow.documents.update(doc.id, last_reviewed_on=e.on, next_review_due=e.next_review_due or doc.next_review_due,
+                                       updated_at=now)
 
 
 async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
@@ -315,8 +315,9 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
         summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
+        cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
-    return Outcome(view, f"Done: {summary}.", tuple(notices))
+    return Outcome(view, f"Done: {summary}.", tuple(notices), tuple(cards))
 
 
 SYSTEM = gl.Actor("system", frozenset({"system"}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 import asyncio
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -168,9 +169,23 @@ async def latest_draft_view(uow: Work, row: CaseRow) -> DraftView | None:
         return None
     d = mine[-1]
     who = await uow.people.get(d.uploaded_by) if d.uploaded_by else None
+    return _draft_view(d, who.name if who else None)
+
+
+async def latest_draft_views(uow: Work, case_ids: Iterable[int]) -> dict[int, DraftView | None]:
+    """{case id: its newest draft} for many cases: one query for the drafts, one for their uploaders."""
+    ids = set(case_ids)
+    latest: dict[int, DraftRow] = {}
+    for d in await uow.cases.draft_heads_of_cases(ids):  # by number: the last one of a case wins
+        latest[d.case_id] = d
+    names = {p.id: p.name for p in await uow.people.many({d.uploaded_by for d in latest.values() if d.uploaded_by})}
+    return {c: _draft_view(latest[c], names.get(latest[c].uploaded_by)) if c in latest else None for c in ids}
+
+
+def _draft_view(d: DraftRow, uploader: str | None) -> DraftView:
     return DraftView(
         id=d.id, case_id=d.case_id, number=d.number, filename=d.filename, size=d.size, sha256=d.sha256,
-        uploaded_by=who.name if who else d.uploaded_by, uploaded_at=d.uploaded_at,
+        uploaded_by=uploader or d.uploaded_by, uploaded_at=d.uploaded_at,
         changes=summary_from_dict(d.changes), change_kind=d.change_kind,
         compared_with=(d.changes or {}).get("compared_with"),
     )

@@ -20,6 +20,7 @@ from services.cases.acting import (
 from services.cases.submitting import submit_draft
 from services.cases.views import (
     DOCUMENT_ROLES,
+    CardToRefresh,
     CaseView,
     _rsm_ids,
     actor_for,
@@ -27,17 +28,17 @@ from services.cases.views import (
     case_view,
     case_view_for_person,
     cards_to_refresh,
-    mark_card_refreshed,
     my_tasks,
     record_sent_card,
+    stale_cards_in,
     view_in,
     views_for_people,
 )
 from services.ports import Notice
 
 __all__ = [
-    "DOCUMENT_ROLES", "SYSTEM", "CaseView", "Notice", "Outcome", "_people_for", "_rsm_ids", "act", "act_in", "actor_for",
+    "DOCUMENT_ROLES", "SYSTEM", "CardToRefresh", "CaseView", "Notice", "Outcome", "_people_for", "_rsm_ids", "act", "act_in", "actor_for",
     "build_view", "cards_to_refresh", "case_view", "case_view_for_person", "close_consultation_by_deadline",
-    "mark_card_refreshed", "my_tasks", "record_sent_card", "start_case", "start_new_document", "submit_draft",
+    "my_tasks", "record_sent_card", "stale_cards_in", "start_case", "start_new_document", "submit_draft",
     "uses_rsm", "view_in", "views_for_people",
 ]

@@ -9,7 +9,7 @@ from governance.errors import NotAllowed
 from services.cases.acting import Outcome, _who, act_in
 from services.cases import drafts as draft_files
 from services.cases.draft_changes import record_changes
-from services.cases.views import view_in
+from services.cases.views import stale_cards_in, view_in
 from services.context import Services
 from services.errors import NotFound
 from services.people.identity import ChannelIdentity
@@ -40,8 +40,10 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")
         view = await view_in(uow, preset, row, doc, person, today)
+        cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
-    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices))
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices),
+                   tuple(cards))
 
 
 async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:

@@ -18,7 +18,7 @@ from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset, Stage
-from services.cases.draft_changes import DraftView, latest_draft_view
+from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
 from services.context import Services
 from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -186,7 +186,7 @@ async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str,
     for row, _doc in found.values():
         ids |= _named_in(preset, gl.case_from_dict(row.state))
     people = await _people(uow, ids)
-    drafts = {c: await latest_draft_view(uow, row) for c, (row, _doc) in found.items()}
+    drafts = await latest_draft_views(uow, found)
     return {(p, c): build_view(preset, *found[c], people.get(p), today, people, drafts[c]) for p, c in wanted if c in found}
 
 
@@ -222,7 +222,7 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
             raise UnknownPerson("I don't know who you are yet, so I can't record decisions for you. "
                                 "Ask your Policy and Procedures Officer to add you to policybot's directory.")
         mine = []
-        for row, doc in await uow.cases.open_with_documents():
+        for row, doc in await uow.due.cases_waiting_on(person.id, person.role_names):  # a few of the open cases
             actor = actor_for(person, doc, gl.case_from_dict(row.state))
             waiting = set(row.waiting_for)
             if f"person:{person.id}" in waiting or waiting & actor.roles:
@@ -231,37 +231,59 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
         return [views[(person.id, row.id)] for row, _ in mine]
 
 
-async def record_sent_card(services: Services, *, case_id: int, person_id: str, channel_id: str, conversation_id: str,
-                           activity_id: str, service_url: str, case_version: int) -> None:
-    """Remember a case card sent to someone, so it can be refreshed after the next decision."""
+async def record_sent_card(services: Services, ident: ChannelIdentity, *, case_id: int, channel_id: str,
+                           conversation_id: str, activity_id: str, service_url: str, case_version: int) -> bool:
+    """Remember a case card shown to the person the channel vouches for, so it can be refreshed after
+    the next decision (one transaction). False when they are not in the directory."""
     async with services.uow() as uow:
-        await uow.cases.record_card(case_id=case_id, person_id=person_id, channel_id=channel_id, conversation_id=conversation_id,
+        person = await resolve_person(uow, ident)
+        if person is None:
+            return False
+        await uow.cases.record_card(case_id=case_id, person_id=person.id, channel_id=channel_id, conversation_id=conversation_id,
                                     activity_id=activity_id, service_url=service_url, case_version=case_version,
                                     sent_at=services.clock.now(), stale=0)
         await uow.commit()
+    return True
 
 
-async def cards_to_refresh(services: Services, case_id: int) -> list[tuple[int, str, str, str, str, CaseView]]:
-    """(card id, channel, conversation, activity id, service url, fresh view for its person) for every
-    copy of a case card older than the case, so no stale button stays on anyone's screen."""
+@dataclass(frozen=True)
+class CardToRefresh:
+    """A copy of a case card older than the case, and the fresh view that replaces it."""
+
+    card_id: int
+    channel_id: str
+    conversation_id: str
+    activity_id: str
+    service_url: str
+    view: CaseView
+
+
+async def stale_cards_in(uow: Any, preset: Preset, row: CaseRecord, doc: DocumentRecord,
+                         today: date) -> list[CardToRefresh]:
+    """Inside the caller's transaction: every copy of the case's card older than the case, with a
+    fresh view for its person, recorded as refreshed to the case's version (one statement). A copy
+    that then cannot be replaced still refuses stale clicks (the button carries its version), and
+    the next decision replaces it."""
+    cards = [c for c in await uow.cases.cards_for(row.id) if c.case_version < row.version]
+    if not cards:
+        return []
+    named = _named_in(preset, gl.case_from_dict(row.state))
+    people = await _people(uow, named | {c.person_id for c in cards if c.person_id})
+    draft = await latest_draft_view(uow, row)
+    await uow.cases.cards_refreshed([c.id for c in cards], row.version)
+    return [CardToRefresh(c.id, c.channel_id, c.conversation_id, c.activity_id, c.service_url,
+                          build_view(preset, row, doc, people.get(c.person_id) if c.person_id else None, today, people, draft))
+            for c in cards]
+
+
+async def cards_to_refresh(services: Services, case_id: int) -> list[CardToRefresh]:
+    """Every copy of a case card older than the case, so no stale button stays on anyone's screen;
+    read and recorded as refreshed in one transaction (see stale_cards_in)."""
     async with services.uow() as uow:
         got = await uow.cases.full(case_id)
         if got is None:
             return []
-        row, _doc = got
-        cards = [c for c in await uow.cases.cards_for(case_id) if c.case_version < row.version]
-        views = await views_for_people(uow, services.preset, {(c.person_id, case_id) for c in cards if c.person_id},
-                                       services.clock.today())
-        out = []
-        for card in cards:
-            view = views.get((card.person_id, case_id)) if card.person_id else None
-            if view is None:
-                view = build_view(services.preset, row, _doc, None, services.clock.today(), {}, await latest_draft_view(uow, row))
-            out.append((card.id, card.channel_id, card.conversation_id, card.activity_id, card.service_url, view))
-        return out
-
-
-async def mark_card_refreshed(services: Services, card_id: int, case_version: int) -> None:
-    async with services.uow() as uow:
-        await uow.cases.card_refreshed(card_id, case_version)
+        row, doc = got
+        out = await stale_cards_in(uow, services.preset, row, doc, services.clock.today())
         await uow.commit()
+        return out

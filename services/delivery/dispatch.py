@@ -35,6 +35,7 @@ from services.ports import (
     PermanentSendError,
     PersonFacts,
     SendError,
+    TeamsChat,
     TeamsSender,
     TransientSendError,
 )
@@ -61,29 +62,45 @@ def _quiet(person: PersonFacts | None) -> tuple[time, time] | None:
 
 class _Batch:
     """What one claim brought back, read in the claim's own transaction: the rows, the
-    organisation's pause, the people, and the live view of each case a row is about."""
+    organisation's pause, the people, their Teams chats, and the live view of each case a row is about."""
 
     def __init__(self, rows: list[OutboxItem], pause: Any, people: Mapping[str, PersonFacts],
-                 views: Mapping[tuple[str, int], CaseView]) -> None:
+                 views: Mapping[tuple[str, int], CaseView], chats: Mapping[str, TeamsChat] | None = None) -> None:
         self.rows, self.pause, self.people, self.views = rows, pause, people, views
+        self.chats: Mapping[str, TeamsChat] = chats or {}
 
 
 class _Marks:
     """Marks accepted rows sent. Every sender waits until its own mark is durable (so nothing it sent
     before can be repeated after a crash), but the marks of senders waiting together share one
-    transaction and one statement, which keeps the fan-out near Teams' rate-limit floor."""
+    transaction and one statement, which keeps the fan-out near Teams' rate-limit floor.
 
-    def __init__(self, uow_factory: Callable[[], Any]) -> None:
+    With `senders` (a turn's own few messages, sent straight after its decision), marks wait until
+    every sender still running is waiting for one, so the whole turn's messages share one commit."""
+
+    def __init__(self, uow_factory: Callable[[], Any], senders: int | None = None) -> None:
         self.uow_factory = uow_factory
+        self.senders = senders
         self._pending: list[tuple[OutboxItem, datetime, str | None, dict[str, Any] | None, asyncio.Future[Any]]] = []
         self._task: asyncio.Task[Any] | None = None
 
     async def sent(self, item: OutboxItem, at: datetime, provider_id: str | None, card: dict[str, Any] | None) -> None:
         fut = asyncio.get_running_loop().create_future()
         self._pending.append((item, at, provider_id, card, fut))
+        self._maybe_flush()
+        await fut
+
+    def finished(self) -> None:
+        """A sender has nothing more to send (only counted with `senders`)."""
+        if self.senders is not None:
+            self.senders -= 1
+            self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if not self._pending or (self.senders is not None and len(self._pending) < self.senders):
+            return
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._flush())
-        await fut
 
     async def _flush(self) -> None:
         while self._pending:
@@ -112,7 +129,8 @@ class Dispatcher:
         self._marks = _Marks(services.uow)
 
     async def _claim(self, now: datetime, limit: int, keys: list[str] | None) -> _Batch:
-        """One transaction: claim (one statement), then read what rendering needs."""
+        """One transaction: claim (one statement), then read what rendering and sending need (the people,
+        their Teams chats, the cases), each in one query for the whole batch."""
         async with self.services.uow() as uow:
             rows = await outbox.claim(uow, self.holder, now, limit, keys=keys)
             if not rows:
@@ -121,6 +139,8 @@ class Dispatcher:
             pause = outbox.paused_until(await outbox.pause_state(uow), now.astimezone(LONDON).date())
             ids = {r.person_id for r in rows if r.person_id}
             people = {p.id: p for p in await uow.people.many(ids)} if ids else {}
+            to_teams = {r.person_id for r in rows if r.person_id and r.channel == "teams"}
+            chats = await uow.conversations.personal_chats(to_teams) if to_teams and self.teams is not None else {}
             wanted = {(r.person_id, r.case_id) for r in rows if r.case_id and r.person_id and r.channel != "none"}
             try:
                 views = await views_for_people(uow, self.services.preset, wanted, self.services.clock.today())
@@ -128,7 +148,7 @@ class Dispatcher:
                 log.warning("could not render the cases of %d message(s)", len(wanted), exc_info=True)
                 views = {}
             await uow.commit()
-        return _Batch(rows, pause, people, views)
+        return _Batch(rows, pause, people, views, chats)
 
     async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter[str]:
         """Send every due row (up to `limit`); returns counts by outcome."""
@@ -141,21 +161,27 @@ class Dispatcher:
         for r in batch.rows:  # one conversation's messages go in order; conversations go in parallel
             groups[(r.channel, r.person_id or r.address)].append(r)
         sem = asyncio.Semaphore(self.concurrency)
+        # A turn's own messages (by key, a handful): their marks share one commit.
+        marks = _Marks(self.services.uow, senders=len(groups)) if keys is not None and len(groups) <= self.concurrency \
+            else self._marks
 
         async def run_group(items: list[OutboxItem]) -> None:
             async with sem:  # one sender: at most one of its messages is in flight
-                for row in items:
-                    try:
-                        result[await self._one(row, batch, now)] += 1
-                    except Exception:  # noqa: BLE001 - one bad row must not stop the others
-                        log.exception("outbox row %s failed unexpectedly", row.id)
-                        await outbox.mark_failed(self.services.uow, row, now, "unexpected error (see the log)")
-                        result["error"] += 1
+                try:
+                    for row in items:
+                        try:
+                            result[await self._one(row, batch, now, marks)] += 1
+                        except Exception:  # noqa: BLE001 - one bad row must not stop the others
+                            log.exception("outbox row %s failed unexpectedly", row.id)
+                            await outbox.mark_failed(self.services.uow, row, now, "unexpected error (see the log)")
+                            result["error"] += 1
+                finally:
+                    marks.finished()
 
         await asyncio.gather(*(run_group(items) for items in groups.values()))
         return result
 
-    async def _one(self, row: OutboxItem, batch: _Batch, now: datetime) -> str:
+    async def _one(self, row: OutboxItem, batch: _Batch, now: datetime, marks: _Marks) -> str:
         uows = self.services.uow
         person = batch.people.get(row.person_id) if row.person_id else None
         if row.kind in NUDGE_KINDS and batch.pause is not False:
@@ -170,7 +196,7 @@ class Dispatcher:
         card = None
         try:
             if row.channel == "teams":
-                provider_id, card = await self._teams(row, view)
+                provider_id, card = await self._teams(row, view, batch.chats.get(row.person_id or ""))
             elif row.channel == "email":
                 provider_id = await self._email(row, person, view, now)
             else:
@@ -185,15 +211,16 @@ class Dispatcher:
             log.warning("outbox %s to %s failed for good: %s", row.id, row.person_id or row.address, exc)
             return "failed"
         # Accepted: marked now; this sender takes its next message only once the mark is committed.
-        await self._marks.sent(row, self.services.clock.now(), provider_id, card)
+        await marks.sent(row, self.services.clock.now(), provider_id, card)
         return "sent"
 
-    async def _teams(self, row: OutboxItem, view: CaseView | None) -> tuple[str | None, dict[str, Any] | None]:
+    async def _teams(self, row: OutboxItem, view: CaseView | None,
+                     chat: TeamsChat | None) -> tuple[str | None, dict[str, Any] | None]:
         if self.teams is None:
             raise TransientSendError("Teams delivery is not running in this process")
         if not row.person_id:
             raise PermanentSendError("a Teams message needs a person")
-        sent = await self.teams.send(row.person_id, self.renderer.for_teams(row, view))
+        sent = await self.teams.send(row.person_id, self.renderer.for_teams(row, view), chat)
         card = None
         if view is not None and view.actions and sent.activity_id:  # remember it, to refresh it after the next decision
             card = dict(case_id=view.id, person_id=row.person_id, channel_id="msteams", conversation_id=sent.conversation_id,

@@ -17,8 +17,6 @@ from typing import Any
 import re
 from dataclasses import dataclass
 
-import lxml.html
-from lxml import etree
 from mailparser_reply import EmailReplyParser
 
 from governance.actions import words_table
@@ -60,6 +58,10 @@ def html_to_text(html: str) -> str:
     Mail's <blockquote>) left out, styles and scripts dropped."""
     if not html.strip():
         return ""
+    # lxml is loaded with the first HTML email, not at start (issue 22 item 8)
+    import lxml.html
+    from lxml import etree
+
     try:
         root = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError):

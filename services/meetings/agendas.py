@@ -159,8 +159,7 @@ async def move_item(services: Services, ident: ChannelIdentity, number: int, bod
         if not later:
             raise NotFound(f"The {body.name} has no later meeting to move it to.")
         target = later[0]
-        item = await uow.meetings.item(item_view.id)
-        item.meeting_id, item.position = target.id, 0
+        item = await uow.meetings.update_item(item_view.id, meeting_id=target.id, position=0)
         on = meeting_day(target)
         msg = f"Item {number}, {item.title}, moves from {texts.short_day(view.meeting_on)} to the meeting on {texts.day(on)}."
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="item_moved", summary=msg,
@@ -191,7 +190,7 @@ async def reorder_item(services: Services, ident: ChannelIdentity, number: int, 
             raise NotAllowed(f"Item {number} is already item {to_number}.")
         items = [gm.ItemIn(r.id, r.title, r.kind, r.section, r.position) for r in rows.values()]
         for moved in gm.reorder(items, item_view.id, to_number):
-            rows[moved.key].section, rows[moved.key].position = moved.section, moved.position
+            await uow.meetings.update_item(moved.key, section=moved.section, position=moved.position)
         msg = f"Item {number}, {item_view.title}, is now item {to_number}."
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="agenda_reordered", summary=msg)
         await uow.commit()

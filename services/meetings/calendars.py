@@ -102,8 +102,7 @@ async def add_meeting(services: Services, ident: ChannelIdentity, on: date, body
         if existing and existing[0].status == "scheduled":
             raise NotAllowed(f"The {body.name} already meets on {texts.day(on)}.")
         if existing:
-            existing[0].status, existing[0].one_off = "scheduled", True
-            meeting = existing[0]
+            meeting = await uow.meetings.update_meeting(existing[0].id, status="scheduled", one_off=True)
         else:
             meeting = await uow.meetings.create(body=body.id, starts_at=gm.starts_at(on), status="scheduled", one_off=True, created_at=now)
         msg = f"One-off meeting of the {body.name} added on {texts.day(on)}."
@@ -127,7 +126,7 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
         meeting = await meeting_of_day(uow, body, on)
         if meeting.status != "scheduled":
             raise NotAllowed(f"The meeting on {texts.day(on)} is already {meeting.status}.")
-        meeting.status = "cancelled"
+        meeting = await uow.meetings.update_meeting(meeting.id, status="cancelled")
         notices: list[Notice] = []
         moved = []
         for item in await uow.meetings.items(meeting.id):
@@ -136,7 +135,7 @@ async def cancel_meeting(services: Services, ident: ChannelIdentity, on: date, b
             target, _d = await first_feasible(uow, preset, body, today, now, after=on)
             if target is None:
                 continue
-            item.meeting_id, item.position = target.id, 0
+            item = await uow.meetings.update_item(item.id, meeting_id=target.id, position=0)
             moved.append(item.title)
             doc = await uow.documents.get(item.document_id) if item.document_id else None
             owner = document_owner(doc)

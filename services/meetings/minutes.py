@@ -65,7 +65,7 @@ async def record_attendance(services: Services, ident: ChannelIdentity, statuses
                 raise NotFound(f"I can't find '{who}' in the directory.")
             members.setdefault(p.id, p)
             await uow.meetings.set_attendance(meeting.id, p.id, status, delegate, now)
-        meeting.status = "held"
+        meeting = await uow.meetings.update_meeting(meeting.id, status="held")
         result = await attendance_flags(uow, preset, body, meeting, members)
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="attendance_recorded",
                                summary=result.message)
@@ -169,14 +169,14 @@ async def issue_minutes(services: Services, ident: ChannelIdentity, actions: lis
         minutes = await minutes_view(uow, preset, body, meeting, today, notes)
         text = texts.minutes_text(minutes)
         await uow.meetings.add_minutes(meeting_id=meeting.id, text=text, recorded_by=person.id, recorded_at=now)
-        meeting.status, meeting.minutes_sent_at = "held", now
+        meeting = await uow.meetings.update_meeting(meeting.id, status="held", minutes_sent_at=now)
         notices += [daily(p.id, f"Minutes: {body.name}, {texts.short_day(on)}", text) for p in await members_of(uow, body)]
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=meeting.id, action="minutes_issued",
                                summary=f"Minutes of {texts.short_day(on)} issued with {len(actions or [])} actions")
         if "after_meeting" in body.reports:
             report = report_of(body, "after_meeting", on, on, [(i, meeting) for i in minutes.agenda.items])
             notices += await send_report(uow, preset, body, report, now, meeting_id=meeting.id)
-            meeting.report_sent_at = now
+            meeting = await uow.meetings.update_meeting(meeting.id, report_sent_at=now)
         notices = list(raised(uow, notices, today))
         await uow.commit()
     return Result(f"Minutes of the {body.name} meeting on {texts.short_day(on)} issued to members.", tuple(notices)), minutes
@@ -195,7 +195,7 @@ async def complete_action(services: Services, ident: ChannelIdentity, action_id:
             raise NotPermitted("Only the action's owner or the chair can mark it done.")
         if a.done_at is not None:
             raise NotAllowed(f"Action {action_id} is already done.")
-        a.done_at = now
+        a = await uow.meetings.update_action(a.id, done_at=now)
         msg = f"Action {action_id} done: {a.text}"
         await uow.audit.record(at=now, actor=person, entity="meeting", entity_id=a.meeting_id, action="action_done", summary=msg)
         await uow.commit()

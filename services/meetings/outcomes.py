@@ -106,7 +106,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
             flowed = f" Case {case_row.id}: {summary}."
         elif effect.lifecycle_decision and case_row is not None:
             flowed = f" Case {case_row.id} is not waiting for the {body.name}'s decision, so only the outcome is recorded."
-        item.outcome, item.outcome_note, item.recorded_by, item.recorded_at = outcome, note, person.id, now
+        item = await uow.meetings.update_item(item.id, outcome=outcome, outcome_note=note, recorded_by=person.id, recorded_at=now)
         entry = await uow.meetings.plan_entry_for_item(item.id)
         if outcome == "deferred":
             p = await place_item(uow, preset, body, doc=doc, case_id=item.case_id, kind=item.kind, today=today, now=now,
@@ -114,7 +114,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
             ours += p.notices
             flowed = " " + texts.placement_text(p)
         elif entry is not None:
-            entry.status = "decided"
+            await uow.meetings.update_plan_entry(entry.id, status="decided")
         if effect.to_higher_body and case_row is None:
             # No case to carry the referral: the document still goes onto the higher body's plan (BCT-7).
             p = await place_item(uow, preset, preset.bodies[effect.to_higher_body], doc=doc, case_id=None, kind=item.kind,

@@ -29,7 +29,7 @@ from services.work import MeetingRow, Work
 
 async def send_papers(uow: Work, preset: Preset, body: Body, meeting: MeetingRow, today: date, now: datetime) -> list[Notice]:
     view = await agenda_view(uow, preset, body, meeting, today)
-    meeting.papers_sent_at = now
+    meeting = await uow.meetings.update_meeting(meeting.id, papers_sent_at=now)
     subject = f"Papers: {body.name}, {texts.day(view.meeting_on)}"
     text = texts.agenda_text(view)
     await uow.audit.record(at=now, actor=None, entity="meeting", entity_id=meeting.id, action="papers_sent",
@@ -60,7 +60,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
         async with services.uow() as uow:
             for a in await uow.meetings.open_actions(body.id):
                 if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
-                    a.last_chased_on = today
+                    a = await uow.meetings.update_action(a.id, last_chased_on=today)
                     notices += raised(uow, [daily(a.owner_id, f"Action overdue: {body.name}",
                                                   f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
                                                   f"Say 'action {a.id} done' when it is complete.")], today)

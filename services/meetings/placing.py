@@ -44,7 +44,7 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow,
                     existing.kind, existing.section = kind, gm.section_for(kind)
                 if kind in ("full_approval", "information") and existing.kind != kind:
                     # DOR-5: an interim or a Director's approval changes what the meeting does with it.
-                    existing.kind, existing.section = kind, gm.section_for(kind)
+                    existing = await uow.meetings.update_item(existing.id, kind=kind, section=gm.section_for(kind))
                     await uow.audit.record(at=now, actor=actor, entity="document", entity_id=doc.id, action="agenda_item_changed",
                                            summary=f"On the {body.name} agenda for {long_date(meeting_day(m))} now "
                                                    + ("for information (DOR-5)" if kind == "information" else "for full approval (DOR-5)"))
@@ -64,7 +64,7 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow,
     else:
         entry = await uow.meetings.plan_entry_for_item(carried_from.id)
         if entry is not None:
-            entry.agenda_item_id = item.id if item else None
+            await uow.meetings.update_plan_entry(entry.id, agenda_item_id=item.id if item else None)
     placement = Placement(body.name, title, deadlines.meeting if deadlines else None, deadlines, item.id if item else None)
     summary = texts.placement_text(placement)
     if referred_from:

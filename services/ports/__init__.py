@@ -1,9 +1,10 @@
 """The ports: what the use cases need from the world, declared as Protocols, and the records that
 cross them. `store/` and `connectors/` implement these; `bot/bootstrap.py` wires real or fake
-adapters; `tests/service/fakes.py` holds the fakes. Nothing here does I/O.
+adapters; `tests/service/fakes/` holds the fakes. Nothing here does I/O.
 
 One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
-renderer); `uow` (the unit of work); `cases` (the records the lifecycle reads); `directory` (people
+renderer); `uow` (the unit of work); `cases` (the records the lifecycle reads); `meetings` (decision
+bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `directory` (people
 from outside, spreadsheets); `documents` (Word drafts, stored files); `manual` (the procedures
 manual). This package is the public face: import from `services.ports`, never from its modules.
 """
@@ -22,6 +23,7 @@ from services.ports.delivery import (
     PersonFacts,
     SendError,
     SentActivity,
+    TeamsChat,
     TeamsSender,
     TransientSendError,
 )
@@ -41,6 +43,16 @@ from services.ports.documents import (
     DraftFacts,
     FileStore,
 )
+from services.ports.meetings import (
+    ActionRecord,
+    AgendaItemRecord,
+    AttendanceRecord,
+    MeetingRecord,
+    MeetingRepository,
+    MinutesRecord,
+    PlanEntryRecord,
+    ReportRecord,
+)
 from services.ports.manual import (
     Amendment,
     ChapterPage,
@@ -52,14 +64,25 @@ from services.ports.manual import (
     PageFailure,
     Validators,
 )
+from services.ports.register import (
+    AssetLinkRecord,
+    AssetRecord,
+    ImportRunRecord,
+    OwnershipFlagRecord,
+    RegisterRepository,
+    SnapshotRecord,
+)
 from services.ports.uow import ConcurrencyConflict, NoticeWriter, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "ActionRecord", "AgendaItemRecord", "AttendanceRecord", "MeetingRecord", "MeetingRepository", "MinutesRecord",
+    "PlanEntryRecord", "ReportRecord", "AssetLinkRecord", "AssetRecord", "ImportRunRecord", "OwnershipFlagRecord",
+    "RegisterRepository", "SnapshotRecord",
     "Amendment", "Attachment", "CaseRecord", "Change", "ChangeKind", "ChangeSummary", "ChapterPage", "ManualPassage",
     "Clock", "ConcurrencyConflict", "CrawlConfig", "CrawlResult", "DirectoryEntry", "DirectorySource",
     "DocumentRecord", "DocxInspector", "DraftFacts", "Email", "FileStore", "MailTransport",
     "ManualProgress", "ManualSource", "Notice", "NoticeKind", "NoticeRenderer", "NoticeWriter",
     "OutboxItem", "PageFailure", "PeopleFileReader", "PermanentSendError", "PersonFacts",
-    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsSender",
+    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
     "TransientSendError", "UnitOfWork", "UnitOfWorkFactory", "Validators", "Workbook",
 ]

@@ -174,7 +174,19 @@ class SentActivity:
     service_url: str
 
 
-class TeamsSender(Protocol):
-    """Proactive Teams messages (the Bot Connector REST API, or a fake)."""
+@dataclass(frozen=True, slots=True)
+class TeamsChat:
+    """Where a person's 1:1 chat with the bot is, as last seen (a conversation reference)."""
 
-    async def send(self, person_id: str, message: Any) -> SentActivity: ...
+    service_url: str
+    conversation_id: str
+    tenant_id: str
+    reference: Mapping[str, Any]
+
+
+class TeamsSender(Protocol):
+    """Proactive Teams messages (the Bot Connector REST API, or a fake). `chat` is the person's chat
+    when the caller has read it already (the dispatcher reads a whole batch's in its claim); without
+    it the sender looks it up, or starts one."""
+
+    async def send(self, person_id: str, message: Any, chat: TeamsChat | None = None) -> SentActivity: ...

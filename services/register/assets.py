@@ -54,9 +54,8 @@ async def save_asset(services: Services, ref: str, title: str, *, kind: str = "f
                                          owner_id=person.id if person else None, extra={}, created_at=now, updated_at=now)
             action, summary = "asset_added", f"Asset {ref} {asset.title} ({kind}) added to the register"
         else:
-            asset.kind, asset.title, asset.location = kind, title.strip(), location or asset.location
-            asset.owner_id = person.id if person else asset.owner_id
-            asset.updated_at = now
+            asset = await repo.update_asset(asset.id, kind=kind, title=title.strip(), location=location or asset.location,
+                                            owner_id=person.id if person else asset.owner_id, updated_at=now)
             action, summary = "asset_updated", f"Asset {ref} {asset.title} ({kind}) updated"
         await uow.audit.record(at=now, actor=None, entity="asset", entity_id=asset.id, action=action, summary=summary)
         view = asset_view(asset, person or (await uow.people.get(asset.owner_id) if asset.owner_id else None))

@@ -156,8 +156,6 @@ async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[A
             org = values.pop("org", None)
             others = values.pop(OTHER_RSMS, None)
             doc = by_id[c.doc_id]
-            for f, x in values.items():
-                setattr(doc, f, x)
             if org is not None or others is not None:
                 extra = dict(doc.extra or {})
                 for key, value in ((ORG_COLUMNS, org), (OTHER_RSMS, others)):
@@ -167,8 +165,8 @@ async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[A
                         extra[key] = value
                     else:
                         extra.pop(key, None)
-                doc.extra = extra
-            doc.updated_at = now
+                values["extra"] = extra
+            doc = await uow.documents.update(doc.id, **{**values, "updated_at": now})
             what = "; ".join(f"{w} '{b}' -> '{a}'" for w, b, a in c.diffs)
             audits.append(dict(entity_id=doc.id, action="updated_from_tracker",
                                summary=f"Updated from {source} row {c.row}: {what}",

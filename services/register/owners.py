@@ -46,12 +46,11 @@ async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str
         if person.id in _rsm_ids(doc):
             raise BadInput(f"{person.name} is already a Responsible Strategic Manager of {doc.ref}.")
         if doc.rsm_id is None:
-            doc.rsm_id = person.id
+            doc = await uow.documents.update(doc.id, rsm_id=person.id, updated_at=now)
         else:
             extra = dict(doc.extra or {})
             extra["other_rsm_ids"] = [*extra.get("other_rsm_ids", []), person.id]
-            doc.extra = extra  # a new dict, so the JSON column is written
-        doc.updated_at = now
+            doc = await uow.documents.update(doc.id, extra=extra, updated_at=now)  # a new dict, so the JSON column is written
         rsms = _rsm_ids(doc)
         names = {p.id: p.name for p in await uow.people.many(rsms)}
         summary = (f"{person.name} added as a Responsible Strategic Manager (NCT-7); RSMs now: "

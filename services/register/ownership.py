@@ -104,14 +104,14 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
             changed = []
             if d.ro_id == before.id or (d.ro_id is None and d.rsm_id == before.id and wanted is not None):
                 check_change_of_ro(after.id, d.rsm_id)  # NCT-1 holds after the change
-                d.ro_id = after.id
+                d = await uow.documents.update(d.id, ro_id=after.id)
                 changed.append("Responsible Officer")
                 await repo.resolve_flags(d.id, "ro", now)
             if include_rsm and d.rsm_id == before.id:
-                d.rsm_id = after.id
+                d = await uow.documents.update(d.id, rsm_id=after.id)
                 changed.append("Responsible Strategic Manager")
                 await repo.resolve_flags(d.id, "rsm", now)
-            d.updated_at = now
+            d = await uow.documents.update(d.id, updated_at=now)
             await uow.audit.record(at=now, actor=actor, entity="document", entity_id=d.id, action="owner_changed",
                                    summary=f"{' and '.join(changed)} changed from {before.name} to {after.name}",
                                    reason=reason, details={"from": before.id, "to": after.id, "roles": changed})

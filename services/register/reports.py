@@ -123,15 +123,14 @@ async def register_report(services: Services, *, months_of_history: int = 12) ->
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
         repo = uow.register
-        docs = await repo.all_documents()
+        docs = await uow.due.report_rows()  # light rows, not the documents with their owners (100,000 of them)
         statuses = Counter(d.status for d in docs)
         lines = []
         for d in docs:
             if d.status == "retired" or d.next_review_due is None:
                 continue
-            owner = d.ro or d.rsm
             lines.append(ReviewLine(d.ref, d.title, d.doc_type, d.service_area or "No service area",
-                                    owner.name if owner else "No owner", d.next_review_due, (d.next_review_due - today).days))
+                                    d.owner or "No owner", d.next_review_due, (d.next_review_due - today).days))
         lines.sort(key=lambda r: (r.due, r.ref))
         by_id = {d.id: d for d in docs}
         decisions = []
@@ -163,7 +162,8 @@ async def record_compliance_snapshot(services: Services) -> CompliancePoint:
     today = services.clock.today()
     async with services.uow() as uow:
         repo = uow.register
-        point = compliance_of(await repo.all_documents(), today)
+        c = await uow.due.compliance_counts(today, today + timedelta(days=WINDOWS[0]))  # counted by the database
+        point = CompliancePoint(today, c["total"], c["total"] - c["overdue"] - c["no_date"], c["due_soon"], c["overdue"], c["no_date"])
         await repo.put_snapshot(today, services.clock.now(), total=point.total, in_date=point.in_date,
                                 due_soon=point.due_soon, overdue=point.overdue, no_date=point.no_date)
         await uow.commit()

@@ -196,18 +196,24 @@ class RowReader:
         note = f"'{collapse(typed)}' taken as {m.person.name}" if m.how in ("near", "initials") else None
         return m.person, note, False
 
-    def _person(self, role: str, people: dict[str, Any], out: Parsed, problems: list[str]) -> None:  # noqa: C901 - the ways a person is named
+    @staticmethod
+    def _vacant(role: str, name_heading: str, name: str, out: Parsed) -> None:
+        """'Vacant', 'TBC' and the like, with no email: nobody in post."""
+        if role == "ro":
+            out.values["ro_id"] = None
+            out.flags.append(f"{name_heading} '{name}': no RO in post, so the RSM stands in as RO (NCT-1)")
+        else:
+            out.values["rsm_id"] = None  # the plan rejects a document with no RSM (NCT-1)
+
+    def _person(self, role: str, people: dict[str, Any], out: Parsed, problems: list[str]) -> None:
+        """The ways a person is named: a name, several names, an email, both (which must agree)."""
         if role not in people and f"{role}_email" not in people:
             return
         label = ROLE_LABELS[role]
         name_heading, name = people.get(role, (label, None))
         email_heading, email = people.get(f"{role}_email", (f"{label} email", None))
         if name and is_placeholder(name) and not email:
-            if role == "ro":
-                out.values["ro_id"] = None
-                out.flags.append(f"{name_heading} '{name}': no RO in post, so the RSM stands in as RO (NCT-1)")
-            else:
-                out.values["rsm_id"] = None  # the plan rejects a document with no RSM (NCT-1)
+            self._vacant(role, name_heading, name, out)
             return
         names = split_people(name) if name else []
         if len(names) > 1 and role == "ro":

@@ -44,7 +44,7 @@ async def _update(services: Services, ident: ChannelIdentity, change: dict[str, 
                 prefs.pop(k, None)
             else:
                 prefs[k] = v
-        person.preferences = prefs
+        person = await uow.people.update(person.id, preferences=prefs)
         await uow.audit.record(at=services.clock.now(), actor=person, entity="person", entity_id=person.id,
                                action="nudge_settings", summary=summary, details={"preferences": prefs})
         await uow.commit()

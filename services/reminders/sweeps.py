@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from governance import lifecycle as gl
-from governance.calendar import LONDON, WorkingCalendar
+from governance.calendar import LONDON, WorkingCalendar, add_months
 from governance.dates import day_month, long_date, month_year
+from governance.preset import Preset
 from governance.reminders import (
     CaseFacts,
     DocFacts,
@@ -49,11 +50,39 @@ class SweepReport:
     closed_consultations: int = 0
 
 
-async def _recipients(uow: Work, doc: DocumentRow, case: gl.Case | None, to: tuple[str, ...]) -> list[str]:
-    people: list[str] = []
-    for target in to:
-        people += await lifecycle._people_for(uow, doc, case, target)  # noqa: SLF001 - one rule for "who holds a role"
-    return list(dict.fromkeys(people))
+class _Recipients:
+    """Who each notice goes to; everyone holding an organisation role is looked up once a sweep."""
+
+    def __init__(self, uow: Work) -> None:
+        self.uow = uow
+        self._roles: dict[str, list[str]] = {}
+
+    async def __call__(self, doc: DocumentRow, case: gl.Case | None, to: tuple[str, ...]) -> list[str]:
+        people: list[str] = []
+        for target in to:
+            if target.startswith("person:") or target in ("ro", "rsm", "requester"):
+                people += await lifecycle._people_for(self.uow, doc, case, target)  # noqa: SLF001 - one rule for "who holds a role"
+            else:
+                if target not in self._roles:
+                    self._roles[target] = await lifecycle._people_for(self.uow, doc, case, target)  # noqa: SLF001
+                people += self._roles[target]
+        return list(dict.fromkeys(people))
+
+
+def _review_horizon(preset: Preset, today: date) -> date:
+    """The last review date a reminder can be owed for today: the earliest offset before it, moved
+    back to a working day (at most a fortnight of holidays and weekends)."""
+    return today + timedelta(days=max(preset.reminder_offsets, default=0) + 14)
+
+
+def _nudge_cutoff(today: date, cal: WorkingCalendar, every: int) -> datetime | None:
+    """Cases changed before this moment have waited at least `every` working days by today."""
+    if every <= 0:
+        return None
+    day = today
+    while cal.working_days_between(day, today) < every:
+        day -= timedelta(days=1)
+    return datetime.combine(day + timedelta(days=1), time(0, 0), LONDON)
 
 
 def _messages(owed: Owed, people: list[str], not_before: datetime, lines: list[str] | None = None) -> list[Notice]:
@@ -86,9 +115,10 @@ async def sweep_reviews(services: Services, holder: str) -> SweepReport:
         else:
             when = send_window(now, cal)
             batch: list[Notice] = []
-            for doc in await uow.documents.all():
+            recipients = _Recipients(uow)
+            for doc in await uow.due.reviews_by(_review_horizon(preset, today)):
                 for owed in review_reminders(preset, DocFacts(doc.ref, doc.title, doc.next_review_due, doc.status), today, cal):
-                    batch += _messages(owed, await _recipients(uow, doc, None, owed.to), when)
+                    batch += _messages(owed, await recipients(doc, None, owed.to), when)
             report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
@@ -110,7 +140,9 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
         report.paused = paused
         batch: list[Notice] = []
         when = send_window(now, cal)
-        for row, doc in await uow.cases.open_with_documents():
+        recipients = _Recipients(uow)
+        consulting = {s.id for r in preset.routes.values() for s in r.stages if s.kind == "consult"}
+        for row, doc in await uow.due.cases_to_nudge(_nudge_cutoff(today, cal, every), consulting):
             case = gl.case_from_dict(row.state)
             stage = preset.routes[case.route].stage(case.stage)
             if gl.consultation_past_deadline(preset, case, today):
@@ -126,7 +158,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
                 silent_consultees=silent,
             )
             for owed in case_nudges(facts, today, cal, every):
-                batch += _messages(owed, await _recipients(uow, doc, case, owed.to), when)
+                batch += _messages(owed, await recipients(doc, case, owed.to), when)
         report.queued = await _queue(uow, batch)
         run.queued, run.finished_at = report.queued, services.clock.now()
         await uow.commit()
@@ -158,7 +190,7 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
                 if stage is None:
                     continue
                 by_owner: dict[str, list[tuple[str, str]]] = {}
-                for doc in await uow.documents.all():
+                for doc in await uow.due.not_retired_due_by(add_months(deadline, preset.update_cycle.next_update_months)):
                     if doc.next_review_due and in_update(preset.update_cycle, deadline, doc.next_review_due):
                         owner = doc.ro_id or doc.rsm_id
                         if owner:
@@ -189,8 +221,8 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
             if due is None:
                 continue
             key, start, end = due
-            docs = [d for d in await uow.documents.all() if d.approved_on and start <= d.approved_on <= end
-                    and not (kind == "weekly_published" and (d.extra or {}).get("launch_planned"))]  # BCT-9
+            docs = [d for d in await uow.due.approved_between(start, end)
+                    if not (kind == "weekly_published" and (d.extra or {}).get("launch_planned"))]  # BCT-9
             if not docs:
                 continue
             lines = [f"{d.ref} {d.title} (version {d.version or '?'}, {long_date(d.approved_on)})" for d in docs]

@@ -1,9 +1,11 @@
-"""Fixtures for the end-to-end tests: the NCT organisation with some people working by email."""
+"""The end-to-end tier's fixtures: the manual's test site on loopback, and the NCT organisation with
+some people working by email."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.support.manual import fast, trix_site  # noqa: F401 - fixtures
 from tests.support.nct import start_nct_bot
 
 

@@ -13,8 +13,8 @@ from services.clock import LONDON, FixedClock
 from services.manual.demand import demand, digest_notices, gaps, governance_body
 from services.reminders.sweeps import sweep_demand
 from store.uow import Store
-from tests.manual.conftest import fast, trix_site  # noqa: F401 - the test manual on loopback
-from tests.manual.test_manual_conversation import _sync
+from tests.support.manual import fast, trix_site  # noqa: F401 - the test manual on loopback
+from tests.e2e.test_manual_conversation import _sync
 from tests.support.channel import card_of, readable
 from tests.support.runtime import services_for
 

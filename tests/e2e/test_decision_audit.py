@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.app import RUNTIME_KEY
 from store.audit import verify
 from tests.support.channel import card_of
-from tests.test_draft_files import _press, _submitted, file_server  # noqa: F401 - the fixture
+from tests.e2e.test_draft_files import _press, _submitted, file_server  # noqa: F401 - the fixture
 
 ROOT = str(Path(__file__).resolve().parents[2])
 

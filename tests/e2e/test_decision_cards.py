@@ -10,7 +10,7 @@ from governance.calendar import WorkingCalendar
 from render.messages import uk_date
 from tests.support.cases import request_document, text_of
 from tests.support.channel import card_of, card_text
-from tests.test_draft_files import _submitted, file_server  # noqa: F401 - the fixture
+from tests.e2e.test_draft_files import _submitted, file_server  # noqa: F401 - the fixture
 
 
 def _last_card(bot, conversation: str) -> dict:

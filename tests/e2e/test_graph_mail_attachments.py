@@ -11,8 +11,8 @@ import pytest
 
 from store.case_models import DraftVersion
 from tests.support.drafts import kept_bytes, macro_docx, realistic_docx, zip_bomb_docx
-from tests.test_draft_files import _count, _rows, _stored_files
-from tests.test_mail_in_graph import RO, all_done, graph, mailbot, replies_to, text_of, until  # noqa: F401 - fixtures
+from tests.e2e.test_draft_files import _count, _rows, _stored_files
+from tests.e2e.test_mail_in_graph import RO, all_done, graph, mailbot, replies_to, text_of, until  # noqa: F401 - fixtures
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

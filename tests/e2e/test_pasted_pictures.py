@@ -8,7 +8,7 @@ from __future__ import annotations
 from store.case_models import DraftVersion
 from tests.support.channel import readable
 from tests.support.drafts import kept_bytes, realistic_docx
-from tests.test_draft_files import _count, _open_review, _rows, _stored_files, _teams_file, file_server  # noqa: F401
+from tests.e2e.test_draft_files import _count, _open_review, _rows, _stored_files, _teams_file, file_server  # noqa: F401
 
 
 def _pasted(server, name: str = "pasted.png") -> list[dict]:

@@ -9,7 +9,7 @@ The search index is dialect specific and lives outside the models:
   documents (rowid = 2*id + 1), kept in step by triggers.
 - PostgreSQL: manual_chapters.search_vector, set by a trigger and indexed with GIN, and a GIN
   expression index on documents. The expressions must stay identical to store/manual_search.py
-  (tests/manual/test_manual_search.py checks that the planner uses the indexes).
+  (tests/store/test_manual_search.py checks that the planner uses the indexes).
 """
 from alembic import op
 import sqlalchemy as sa

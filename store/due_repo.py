@@ -1,0 +1,111 @@
+"""What is due, asked of the database instead of read out of the whole register (issue 22, item 7):
+the sweeps and `my tasks` select only the rows that can owe something today, through the indexes of
+migration 0016_scale. Each query returns a superset the governance rules then decide on exactly, so
+a sweep's statements grow with what is due, never with the size of the register."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased, joinedload
+
+from store.case_models import Case
+from store.models import Document, Person
+
+LIVE_EXCLUDED = ("retired", "withdrawn")
+
+
+def _json_text(word: str) -> str:
+    """`word` as it is spelt inside the stored JSON (non-ASCII and quotes escaped by json.dumps)."""
+    return json.dumps(word)[1:-1]
+
+
+def _mentions(column, word: str):
+    """A JSON list column holding the string `word` (a superset: the caller checks exactly)."""
+    return cast(column, String).contains(f'"{_json_text(word)}"', autoescape=True)
+
+
+class DueRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.s = session
+
+    # ---------------------------------------------------------------- documents
+    async def reviews_by(self, last_due: date) -> list[Document]:
+        """Live documents whose review falls on or before `last_due` (overdue ones included)."""
+        stmt = (select(Document).where(Document.status.not_in(LIVE_EXCLUDED), Document.next_review_due.is_not(None),
+                                       Document.next_review_due <= last_due)
+                .order_by(Document.ref))
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def not_retired_due_by(self, last_due: date) -> list[Document]:
+        """Documents not retired with a review on or before `last_due` (the manual update's cycle)."""
+        stmt = (select(Document).where(Document.status != "retired", Document.next_review_due.is_not(None),
+                                       Document.next_review_due <= last_due).order_by(Document.ref))
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def approved_between(self, start: date, end: date) -> list[Document]:
+        stmt = (select(Document).where(Document.status != "retired", Document.approved_on >= start,
+                                       Document.approved_on <= end).order_by(Document.ref))
+        return list((await self.s.execute(stmt)).scalars())
+
+    async def compliance_counts(self, today: date, soon: date) -> dict[str, int]:
+        """Live (not retired) documents: how many, overdue, due by `soon`, without a date; one row."""
+        live = Document.status != "retired"
+        due = Document.next_review_due
+        row = (await self.s.execute(select(
+            func.count(),
+            func.coalesce(func.sum(case((due < today, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(due >= today, due <= soon), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((due.is_(None), 1), else_=0)), 0),
+        ).where(live))).one()
+        return {"total": int(row[0]), "overdue": int(row[1]), "due_soon": int(row[2]), "no_date": int(row[3])}
+
+    async def report_rows(self) -> list:
+        """Every document as the register report reads it, in one light query (no ORM objects):
+        id, ref, title, doc_type, service_area, status, next_review_due and its owner's name (the RO,
+        or the RSM standing in)."""
+        ro, rsm = aliased(Person), aliased(Person)
+        stmt = (select(Document.id, Document.ref, Document.title, Document.doc_type, Document.service_area,
+                       Document.status, Document.next_review_due, func.coalesce(ro.name, rsm.name).label("owner"))
+                .outerjoin(ro, ro.id == Document.ro_id).outerjoin(rsm, rsm.id == Document.rsm_id)
+                .order_by(Document.ref))
+        return list((await self.s.execute(stmt)).all())
+
+    # ---------------------------------------------------------------- cases
+    def _open_cases(self):
+        return (select(Case, Document).join(Document, Document.id == Case.document_id)
+                .options(joinedload(Document.ro).joinedload(Person.roles), joinedload(Document.rsm).joinedload(Person.roles))
+                .where(Case.status == "open"))
+
+    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, Document]]:
+        """Open cases unchanged since before `waited_since` (None: no nudges), or at one of `stages`."""
+        which = []
+        if waited_since is not None:
+            which.append(Case.updated_at < waited_since)
+        stages = list(stages)
+        if stages:
+            which.append(Case.stage.in_(stages))
+        if not which:
+            return []
+        rows = (await self.s.execute(self._open_cases().where(or_(*which)).order_by(Case.id))).unique().all()
+        return [(r[0], r[1]) for r in rows]
+
+    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, Document]]:
+        """Open cases that may wait on this person: named in person, by a role they hold, as the
+        document's owner, or as the case's requester or consultee (the caller checks exactly)."""
+        held = [r for r in roles if r not in ("ro", "rsm", "requester", "consultee")]
+        named = [_mentions(Case.waiting_for, f"person:{person_id}")] + [_mentions(Case.waiting_for, r) for r in held]
+        owner = and_(or_(_mentions(Case.waiting_for, "ro"), _mentions(Case.waiting_for, "rsm")),
+                     or_(Document.ro_id == person_id, Document.rsm_id == person_id,
+                         cast(Document.extra, String).contains(_json_text(person_id), autoescape=True)))
+        in_case = and_(or_(_mentions(Case.waiting_for, "requester"), _mentions(Case.waiting_for, "consultee")),
+                       cast(Case.state, String).contains(_json_text(person_id), autoescape=True))
+        ids = (select(Case.id).join(Document, Document.id == Case.document_id)
+               .where(Case.status == "open", or_(*named, owner, in_case)))
+        stmt = self._open_cases().where(Case.id.in_(ids)).order_by(Case.id)  # owners and roles loaded for these only
+        rows = (await self.s.execute(stmt)).unique().all()
+        return [(r[0], r[1]) for r in rows]

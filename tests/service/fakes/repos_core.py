@@ -1,0 +1,167 @@
+"""In-memory people, documents, audit, conversation references and key/values: the same methods,
+orderings and refusals as store/uow.py's repositories (checked by tests/store/test_repository_contract.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row
+
+if TYPE_CHECKING:
+    from tests.service.fakes.uow import FakeUnitOfWork
+
+
+class Unique(Exception):
+    """A unique column would hold the same value twice (the store's IntegrityError)."""
+
+
+class FakeRepo:
+    table_name = ""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    def _rows(self, table: str | None = None) -> list[Any]:
+        return [self.uow.load(r) for r in self.uow.table(table or self.table_name).values()]
+
+    def _unique(self, table: str, row: Row, *columns: str, fold=lambda v: v) -> None:
+        for col in columns:
+            value = getattr(row, col)
+            if value is None:
+                continue
+            for other in self.uow.table(table).values():
+                if other is not row and fold(getattr(other, col)) == fold(value):
+                    raise Unique(f"{table}.{col} {value!r} is taken")
+
+
+class FakePeopleRepo(FakeRepo):
+    table_name = "people"
+
+    async def get(self, person_id: str) -> Person | None:
+        return self.uow.table("people").get(person_id)  # type: ignore[return-value]
+
+    async def by_aad(self, aad_object_id: str) -> Person | None:
+        return next((p for p in self._rows() if p.aad_object_id == aad_object_id), None)
+
+    async def by_email(self, email: str) -> Person | None:
+        wanted = email.strip().lower()
+        return next((p for p in self._rows() if p.email and p.email.lower() == wanted), None)
+
+    async def with_role(self, role: str) -> list[Person]:
+        return sorted((p for p in self._rows() if p.active and role in p.role_names), key=lambda p: p.name)
+
+    async def all(self) -> list[Person]:
+        return sorted(self._rows(), key=lambda p: p.name)
+
+    async def many(self, ids: Iterable[str]) -> list[Person]:
+        table = self.uow.table("people")
+        return [table[i] for i in dict.fromkeys(ids) if i in table]  # type: ignore[misc]
+
+    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+        person = Person(**fields, roles=[PersonRole(person_id=fields.get("id"), role=r) for r in dict.fromkeys(roles)])
+        if person.id in self.uow.table("people"):
+            raise Unique(f"people.id {person.id!r} is taken")
+        self._unique("people", person, "email", "aad_object_id")
+        return self.uow.add(person)  # type: ignore[return-value]
+
+    async def count(self) -> int:
+        return len(self.uow.table("people"))
+
+
+class FakeDocumentRepo(FakeRepo):
+    table_name = "documents"
+
+    async def get(self, doc_id: int) -> Document | None:
+        row = self.uow.table("documents").get(doc_id)
+        return self.uow.load(row) if row else None  # type: ignore[return-value]
+
+    async def by_ref(self, ref: str) -> Document | None:
+        wanted = ref.strip().upper()
+        return next((d for d in self._rows() if d.ref.upper() == wanted), None)
+
+    async def all(self, *, include_retired: bool = False) -> list[Document]:
+        return sorted((d for d in self._rows() if include_retired or d.status != "retired"), key=lambda d: d.ref)
+
+    async def search_rows(self) -> list[tuple[int, str, str]]:
+        return [(d.id, d.title, " ".join(x for x in (d.summary, d.category, d.service_area, d.doc_type) if x))
+                for d in self._rows() if d.status != "retired"]
+
+    async def by_ids(self, ids: Sequence[int]) -> list[Document]:
+        table = self.uow.table("documents")
+        return [self.uow.load(table[i]) for i in ids if i in table]  # type: ignore[misc]
+
+    async def owned_or_signed_off_by(self, person_id: str) -> list[Document]:
+        return [d for d in self._rows() if person_id in (d.ro_id, d.rsm_id) and d.status != "retired"]
+
+    async def due_between(self, start: date, end: date) -> list[Document]:
+        return sorted((d for d in self._rows() if d.next_review_due and start <= d.next_review_due <= end
+                       and d.status != "retired"), key=lambda d: d.next_review_due)
+
+    async def count(self) -> int:
+        return len(self.uow.table("documents"))
+
+    async def create(self, **fields: Any) -> Document:
+        doc = Document(**fields)
+        self._unique("documents", doc, "ref")
+        return self.uow.add(doc)  # type: ignore[return-value]
+
+
+class FakeAuditRepo(FakeRepo):
+    table_name = "audit_log"
+
+    async def record(self, *, at: datetime, actor: Any, entity: str, entity_id: str | int, action: str, summary: str,
+                     reason: str | None = None, details: dict[str, Any] | None = None) -> AuditEntry:
+        if at.tzinfo is None:
+            raise ValueError("audit times must be timezone-aware")
+        entry = AuditEntry(at=at, actor_id=actor.id if actor else None, actor_name=actor.name if actor else "policybot",
+                           entity=entity, entity_id=str(entity_id), action=action, summary=summary, reason=reason,
+                           details=details or {})
+        return self.uow.add(entry)  # type: ignore[return-value]
+
+    async def for_entity(self, entity: str, entity_id: str | int) -> list[AuditEntry]:
+        return sorted((e for e in self._rows() if e.entity == entity and e.entity_id == str(entity_id)),
+                      key=lambda e: (e.at, e.id))
+
+
+class FakeConversationRepo(FakeRepo):
+    table_name = "conversation_refs"
+
+    async def upsert(self, *, at: datetime, channel_id: str, conversation_id: str, service_url: str,
+                     reference: dict[str, Any], person_id: str | None, aad_object_id: str | None,
+                     tenant_id: str | None, conversation_type: str | None) -> ConversationRef:
+        fields = dict(service_url=service_url, reference=reference, person_id=person_id, aad_object_id=aad_object_id,
+                      conversation_type=conversation_type, updated_at=at)
+        row = next((r for r in self._rows() if r.channel_id == channel_id and r.conversation_id == conversation_id), None)
+        if row is None:
+            return self.uow.add(ConversationRef(channel_id=channel_id, conversation_id=conversation_id,  # type: ignore[return-value]
+                                                tenant_id=tenant_id, **fields))
+        for key, value in fields.items():
+            setattr(row, key, value)
+        row.tenant_id = tenant_id or row.tenant_id
+        return row
+
+    async def service_url_for_tenant(self, tenant_id: str) -> str | None:
+        rows = [r for r in self._rows() if r.tenant_id == tenant_id and r.channel_id == "msteams"]
+        return max(rows, key=lambda r: r.updated_at).service_url if rows else None
+
+    async def personal_for(self, person_id: str, channel_id: str = "msteams") -> ConversationRef | None:
+        rows = [r for r in self._rows() if r.person_id == person_id and r.channel_id == channel_id
+                and r.conversation_type in ("personal", None)]
+        return max(rows, key=lambda r: r.updated_at) if rows else None
+
+
+class FakeKeyValueRepo(FakeRepo):
+    table_name = "key_values"
+
+    async def get(self, key: str) -> dict | None:
+        row = self.uow.table("key_values").get(key)
+        return row.value if row else None  # type: ignore[attr-defined]
+
+    async def put(self, key: str, value: dict) -> None:
+        row = self.uow.table("key_values").get(key)
+        if row is None:
+            self.uow.add(KeyValue(key=key, value=value), key="key")
+        else:
+            row.value = value  # type: ignore[attr-defined]

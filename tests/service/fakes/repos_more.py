@@ -1,0 +1,267 @@
+"""In-memory meetings (agendas, forward plans, attendance, actions, minutes, reports) and the
+register's own rows (imports, assets, ownership flags, compliance snapshots): the same methods as
+store/meeting_repo.py and store/register_repo.py. The manual's index and the misunderstood log are
+empty here: searching them is the store's work (tests/store)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from tests.service.fakes.records import (
+    AgendaItem,
+    Asset,
+    AssetLink,
+    Attendance,
+    AuditEntry,
+    ComplianceSnapshot,
+    Document,
+    ForwardPlanEntry,
+    ImportRun,
+    Meeting,
+    MeetingAction,
+    MeetingReport,
+    Minutes,
+    OwnershipFlag,
+    Person,
+    PersonRole,
+)
+from tests.service.fakes.repos_core import FakeRepo, Unique
+
+
+class FakeMeetingRepo(FakeRepo):
+    table_name = "meetings"
+
+    async def get(self, meeting_id: int) -> Meeting | None:
+        return self.uow.table("meetings").get(meeting_id)  # type: ignore[return-value]
+
+    def _of(self, body: str, statuses: Iterable[str] | None) -> list[Any]:
+        wanted = None if statuses is None else set(statuses)
+        return sorted((m for m in self._rows() if m.body == body and (wanted is None or m.status in wanted)),
+                      key=lambda m: m.starts_at)
+
+    async def between(self, body: str, start: datetime, end: datetime, statuses: Iterable[str] | None = None) -> list[Meeting]:
+        return [m for m in self._of(body, statuses) if start <= m.starts_at <= end]
+
+    async def of_body(self, body: str, statuses: Iterable[str] | None = None) -> list[Meeting]:
+        return self._of(body, statuses)
+
+    async def all_scheduled(self) -> list[Meeting]:
+        return sorted((m for m in self._rows() if m.status == "scheduled"), key=lambda m: m.starts_at)
+
+    async def create(self, **fields: Any) -> Meeting:
+        """A meeting row; if the same one (body and start) exists, that one is returned."""
+        same = next((m for m in self._rows() if m.body == fields["body"] and m.starts_at == fields["starts_at"]), None)
+        return same or self.uow.add(Meeting(**fields))  # type: ignore[return-value]
+
+    async def item(self, item_id: int) -> AgendaItem | None:
+        return self.uow.table("agenda_items").get(item_id)  # type: ignore[return-value]
+
+    async def items(self, meeting_id: int) -> list[AgendaItem]:
+        return sorted((i for i in self._rows("agenda_items") if i.meeting_id == meeting_id), key=lambda i: i.id)
+
+    async def items_for_case(self, case_id: int) -> list[AgendaItem]:
+        return sorted((i for i in self._rows("agenda_items") if i.case_id == case_id), key=lambda i: i.id)
+
+    async def add_item(self, **fields: Any) -> AgendaItem:
+        return self.uow.add(AgendaItem(**fields))  # type: ignore[return-value]
+
+    async def decided_between(self, body: str, start: datetime, end: datetime) -> list[tuple[AgendaItem, Meeting]]:
+        meetings = {m.id: m for m in self._rows() if m.body == body}
+        found = [(i, meetings[i.meeting_id]) for i in self._rows("agenda_items") if i.meeting_id in meetings
+                 and i.outcome is not None and i.recorded_at is not None and start <= i.recorded_at <= end]
+        return sorted(found, key=lambda p: (p[1].starts_at, p[0].id))
+
+    async def plan(self, body: str, statuses: Iterable[str] = ("planned",)) -> list[ForwardPlanEntry]:
+        wanted = set(statuses)
+        return sorted((e for e in self._rows("forward_plan") if e.body == body and e.status in wanted), key=lambda e: e.id)
+
+    async def plan_entry_for_item(self, item_id: int) -> ForwardPlanEntry | None:
+        return next((e for e in self._rows("forward_plan") if e.agenda_item_id == item_id), None)
+
+    async def add_plan_entry(self, **fields: Any) -> ForwardPlanEntry:
+        return self.uow.add(ForwardPlanEntry(**fields))  # type: ignore[return-value]
+
+    async def attendance(self, meeting_id: int) -> list[Attendance]:
+        return sorted((a for a in self._rows("meeting_attendance") if a.meeting_id == meeting_id), key=lambda a: a.person_id)
+
+    async def set_attendance(self, meeting_id: int, person_id: str, status: str, delegate_name: str | None, now: datetime) -> None:
+        row = next((a for a in await self.attendance(meeting_id) if a.person_id == person_id), None)
+        if row is None:
+            self.uow.add(Attendance(meeting_id=meeting_id, person_id=person_id, status=status, delegate_name=delegate_name,
+                                    recorded_at=now))
+        else:
+            row.status, row.delegate_name, row.recorded_at = status, delegate_name, now
+
+    async def add_action(self, **fields: Any) -> MeetingAction:
+        return self.uow.add(MeetingAction(**fields))  # type: ignore[return-value]
+
+    async def action(self, action_id: int) -> MeetingAction | None:
+        return self.uow.table("meeting_actions").get(action_id)  # type: ignore[return-value]
+
+    async def open_actions(self, body: str | None = None) -> list[MeetingAction]:
+        rows = [a for a in self._rows("meeting_actions") if a.done_at is None and (body is None or a.body == body)]
+        return sorted(rows, key=lambda a: (a.due_on is not None, a.due_on or date.min, a.id))
+
+    async def actions_of(self, meeting_id: int) -> list[MeetingAction]:
+        return sorted((a for a in self._rows("meeting_actions") if a.meeting_id == meeting_id), key=lambda a: a.id)
+
+    async def minutes(self, meeting_id: int) -> Minutes | None:
+        return next((m for m in self._rows("meeting_minutes") if m.meeting_id == meeting_id), None)
+
+    async def add_minutes(self, **fields: Any) -> Minutes:
+        m = Minutes(**fields)
+        if await self.minutes(m.meeting_id) is not None:
+            raise Unique(f"meeting {m.meeting_id} has minutes already")
+        return self.uow.add(m)  # type: ignore[return-value]
+
+    async def report_sent(self, body: str, kind: str, period_end: date) -> bool:
+        return any(r.body == body and r.kind == kind and r.period_end == period_end for r in self._rows("meeting_reports"))
+
+    async def last_report(self, body: str, kind: str) -> MeetingReport | None:
+        rows = [r for r in self._rows("meeting_reports") if r.body == body and r.kind == kind]
+        return max(rows, key=lambda r: r.period_end) if rows else None
+
+    async def add_report(self, **fields: Any) -> MeetingReport:
+        return self.uow.add(MeetingReport(**fields))  # type: ignore[return-value]
+
+
+class FakeRegisterRepo(FakeRepo):
+    table_name = "documents"
+
+    async def flush(self) -> None:
+        """Nothing to send: the rows are already where the next read finds them."""
+
+    async def all_documents(self) -> list[Document]:
+        return sorted(self._rows("documents"), key=lambda d: d.ref)
+
+    async def add_document(self, **fields: Any) -> Document:
+        doc = Document(**fields)
+        self._unique("documents", doc, "ref")
+        return self.uow.add(doc)  # type: ignore[return-value]
+
+    async def add_documents(self, rows: list[dict[str, Any]]) -> list[Document]:
+        return [await self.add_document(**fields) for fields in rows]
+
+    async def record_many(self, *, at: datetime, actor: Person | None, entity: str, entries: list[dict[str, Any]]) -> None:
+        if at.tzinfo is None:
+            raise ValueError("audit times must be timezone-aware")
+        for e in entries:
+            self.uow.add(AuditEntry(at=at, actor_id=actor.id if actor else None, actor_name=actor.name if actor else "policybot",
+                                    entity=entity, entity_id=str(e["entity_id"]), action=e["action"], summary=e["summary"],
+                                    reason=e.get("reason"), details=e.get("details") or {}))
+
+    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+        return await self.uow.people.create(roles=roles, **fields)
+
+    async def set_roles(self, person: Person, roles: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(roles))
+        keep = [r for r in person.roles if r.role in wanted]
+        have = {r.role for r in keep}
+        person.roles = keep + [PersonRole(person_id=person.id, role=r) for r in wanted if r not in have]
+
+    async def documents_of(self, person_id: str) -> list[Document]:
+        return sorted((d for d in self._rows("documents") if person_id in (d.ro_id, d.rsm_id)), key=lambda d: d.ref)
+
+    async def add_import_run(self, **fields: Any) -> ImportRun:
+        return self.uow.add(ImportRun(**fields))  # type: ignore[return-value]
+
+    async def import_runs(self) -> list[ImportRun]:
+        return sorted(self._rows("import_runs"), key=lambda r: r.id)
+
+    async def asset_by_ref(self, ref: str) -> Asset | None:
+        return next((a for a in self._rows("assets") if a.ref == ref.strip().upper()), None)
+
+    async def add_asset(self, **fields: Any) -> Asset:
+        asset = Asset(**fields)
+        self._unique("assets", asset, "ref")
+        return self.uow.add(asset)  # type: ignore[return-value]
+
+    async def all_assets(self) -> list[Asset]:
+        return sorted(self._rows("assets"), key=lambda a: a.ref)
+
+    async def link(self, asset_id: int, document_id: int, note: str | None, at: datetime) -> AssetLink | None:
+        if any(k.asset_id == asset_id and k.document_id == document_id for k in self._rows("asset_links")):
+            return None
+        return self.uow.add(AssetLink(asset_id=asset_id, document_id=document_id, note=note, created_at=at))  # type: ignore[return-value]
+
+    async def unlink(self, asset_id: int, document_id: int) -> bool:
+        links = self.uow.table("asset_links")
+        found = [k for k, row in links.items() if row.asset_id == asset_id and row.document_id == document_id]  # type: ignore[attr-defined]
+        for k in found:
+            del links[k]
+        return bool(found)
+
+    async def assets_for_document(self, document_id: int) -> list[tuple[Asset, AssetLink]]:
+        assets = self.uow.table("assets")
+        pairs = [(assets[k.asset_id], k) for k in self._rows("asset_links") if k.document_id == document_id]
+        return sorted(pairs, key=lambda p: (p[0].kind, p[0].ref))  # type: ignore[attr-defined,return-value]
+
+    async def documents_for_asset(self, asset_id: int) -> list[Document]:
+        ids = {k.document_id for k in self._rows("asset_links") if k.asset_id == asset_id}
+        return sorted((d for d in self._rows("documents") if d.id in ids), key=lambda d: d.ref)
+
+    async def open_flags(self, document_id: int | None = None) -> list[OwnershipFlag]:
+        return sorted((f for f in self._rows("ownership_flags") if f.resolved_at is None
+                       and (document_id is None or f.document_id == document_id)), key=lambda f: f.id)
+
+    async def flag(self, *, document_id: int, person_id: str, role: str, reason: str, at: datetime) -> OwnershipFlag | None:
+        for f in await self.open_flags(document_id):
+            if f.person_id == person_id and f.role == role:
+                return None
+        return self.uow.add(OwnershipFlag(document_id=document_id, person_id=person_id, role=role, reason=reason,  # type: ignore[return-value]
+                                          flagged_at=at))
+
+    async def resolve_flags(self, document_id: int, role: str, at: datetime) -> int:
+        hit = [f for f in await self.open_flags(document_id) if f.role == role]
+        for f in hit:
+            f.resolved_at = at
+        return len(hit)
+
+    async def put_snapshot(self, taken_on: date, taken_at: datetime, **counts: int) -> ComplianceSnapshot:
+        row = next((s for s in self._rows("compliance_snapshots") if s.taken_on == taken_on), None)
+        if row is None:
+            return self.uow.add(ComplianceSnapshot(taken_on=taken_on, taken_at=taken_at, **counts))  # type: ignore[return-value]
+        row.taken_at = taken_at
+        for k, v in counts.items():
+            setattr(row, k, v)
+        return row
+
+    async def snapshots(self, since: date | None = None) -> list[ComplianceSnapshot]:
+        return sorted((s for s in self._rows("compliance_snapshots") if since is None or s.taken_on >= since),
+                      key=lambda s: s.taken_on)
+
+    async def audit_between(self, start: datetime, end: datetime, actions: Sequence[str]) -> list[AuditEntry]:
+        return sorted((e for e in self._rows("audit_log") if start <= e.at < end and e.action in actions),
+                      key=lambda e: (e.at, e.id))
+
+
+class FakeManualRepo(FakeRepo):
+    """No manual is indexed in the service tier (the index is full-text search: tests/store)."""
+
+    async def count(self) -> int:
+        return 0
+
+    async def light_rows(self) -> list[tuple]:
+        return []
+
+    async def last_good_run(self) -> None:
+        return None
+
+    async def latest_update_label(self) -> None:
+        return None
+
+    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
+        return []
+
+
+class FakeMisunderstoodRepo(FakeRepo):
+    """What people said that was not understood, kept in a list."""
+
+    def __init__(self, uow: Any) -> None:
+        super().__init__(uow)
+        self.said: list[tuple[datetime, str | None, str, str]] = []
+
+    async def add(self, *, at: datetime, person_id: str | None, kind: str, text: str) -> None:
+        self.said.append((at, person_id, kind, text))
