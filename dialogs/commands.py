@@ -141,6 +141,7 @@ COMMANDS: tuple[Command, ...] = (
         "ask for an early review of pp 4", "the law changed so PP-5 needs reviewing early",
         "ad hoc review of PP-6", "out of cycle review for PP-7", "PP-8 is out of date and needs updating now",
         "early review PP-9 please", "unscheduled review PP-10 because of new guidance",
+        "unscheduled review of PP-11 because the guidance was updated, prompted by our auditor",
     ], changes_state=True, needs=("doc",), say="unscheduled review of {doc}", group="Cases"),
     _c("amend", "amend a signed-off document out of cycle, with its reason", "amend", [  # BCT-11
         "amend PP-014 because of new national guidance", "out of cycle amendment to PP-2", "PP-3 needs amending",

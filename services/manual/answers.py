@@ -224,14 +224,14 @@ async def current_index(services: Services) -> _Held:
 async def _draft_texts(services: Services, uow: Work, held: _Held) -> dict[int, tuple[str, str, list[str]]]:
     """{document id: (sha256, file name, paragraphs)} of each document's latest draft; a draft already
     read is not read again."""
-    reader = services.adapters.get("docx")
-    if reader is None:
+    reader, files = services.adapters.get("docx"), services.adapters.get("files")
+    if reader is None or files is None:
         return {}
     out: dict[int, tuple[str, str, list[str]]] = {}
-    for doc_id, (draft_id, sha, filename) in (await uow.cases.latest_drafts()).items():
+    for doc_id, (_draft_id, sha, filename) in (await uow.cases.latest_drafts()).items():
         known = held.drafts.get(doc_id)
-        if known is None or known[0] != sha:
-            content = await uow.cases.draft_content(draft_id)
+        if known is None or known[0] != sha:  # drafts are kept in the data folder by their SHA-256
+            content = await asyncio.to_thread(files.read, sha) if files.exists(sha) else None
             known = (sha, filename, await asyncio.to_thread(reader.paragraphs, content) if content else [])
         out[doc_id] = known
     held.drafts = out

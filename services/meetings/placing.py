@@ -41,7 +41,7 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow,
             m = await uow.meetings.get(existing.meeting_id)
             if existing.outcome is None and m.body == body.id and m.status == "scheduled":
                 if existing.kind == "proposal" and kind != "proposal":  # DOR-2: the need agreed, the draft comes to the same meeting
-                    existing.kind, existing.section = kind, gm.section_for(kind)
+                    existing = await uow.meetings.update_item(existing.id, kind=kind, section=gm.section_for(kind))
                 if kind in ("full_approval", "information") and existing.kind != kind:
                     # DOR-5: an interim or a Director's approval changes what the meeting does with it.
                     existing = await uow.meetings.update_item(existing.id, kind=kind, section=gm.section_for(kind))

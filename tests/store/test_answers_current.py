@@ -79,9 +79,10 @@ async def test_a_local_documents_latest_draft_is_searched_and_labelled(services,
     content = _docx(["Neglect Strategy 2027", text])
     async with services.uow() as uow:
         doc = next(d for d in await uow.documents.all() if d.title == "Neglect Strategy")
+        sha, size, _ = services.adapters["files"].put_bytes(content)  # drafts live in the data folder
+        assert sha == hashlib.sha256(content).hexdigest()
         await uow.cases.add_draft(document_id=doc.id, filename="neglect-strategy-v2.docx",
-                                  sha256=hashlib.sha256(content).hexdigest(), size=len(content), content=content,
-                                  uploaded_at=services.clock.now())
+                                  sha256=sha, size=size, uploaded_at=services.clock.now())
         await uow.commit()
     found = await answers.find(services, "home conditions toolkit before neglect panel", fresh=True)
     first = found.cited[0]

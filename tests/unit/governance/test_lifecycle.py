@@ -145,7 +145,7 @@ def test_nct_10_approved_procedures_go_to_the_ppo_who_submits_them():
         step(NCT, case, "published_in_edition", PPO, edition="14")
     out = step(NCT, case, "published_in_edition", PPO, version="3.0", edition="14")
     assert out.case.status == "published"
-    assert Published("3.0", TODAY, date(2027, 11, 23), "14") in out.events
+    assert Published("3.0", TODAY, date(2027, 11, 23), edition="14") in out.events
 
 
 def test_nct_12_a_review_with_no_changes_goes_to_the_rsm_with_the_statement():
