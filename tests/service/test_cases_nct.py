@@ -128,7 +128,7 @@ async def test_nct_8_the_rsm_approves_with_conditions_and_the_ro_is_told_what_to
 async def test_nct_8_the_rsm_defers_to_slt_with_a_reason_and_nct_9_slt_approves(demo):
     """NCT-8: a deferral to SLT needs a reason; NCT-9: SLT approves; NCT-10: it then goes to the PPO."""
     await _at_rsm(demo)
-    with pytest.raises(MissingInformation, match="Please say why it goes to the higher body"):
+    with pytest.raises(MissingInformation, match=r"Please say your discussion with your Assistant Director \(NCT-8\)"):
         await lifecycle.act(demo.services, teams("rsm-early-help"), 1, "defer", text=" ")
     out = await lifecycle.act(demo.services, teams("rsm-early-help"), 1, "defer", text="It changes the budget")
     assert "SLT approval" in out.message
@@ -140,7 +140,7 @@ async def test_nct_8_the_rsm_defers_to_slt_with_a_reason_and_nct_9_slt_approves(
     await lifecycle.act(demo.services, teams("director"), 1, "approve")
     [case] = demo.db.rows("cases")
     assert case.waiting_for == ["ppo"]
-    assert demo.outbox(person_id="ppo")[-1].subject == f"PPO submits to the publisher: PP-047 {PREVENT}"
+    assert demo.outbox(person_id="ppo")[-1].subject == f"PPO submits to the publisher for the next edition: PP-047 {PREVENT}"
 
 
 async def test_a_stale_card_is_refused_and_changes_nothing(demo):

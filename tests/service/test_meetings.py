@@ -19,7 +19,7 @@ MEMBERS = {"ad-children", "head-qa", "ppo", "qa-1", "rsm-cla", "rsm-early-help",
 
 async def _dorset(at: datetime):
     world = fake_world("dorset", at=at)
-    await ensure_demo(world.services)
+    assert await ensure_demo(world.services, org="nct")  # the people the tests name: NCT's demo organisation
     return world
 
 

@@ -230,7 +230,7 @@ async def test_draft_versions_are_numbered_per_document(uow_factory):
         other = await uow.documents.by_ref("PP-002")
         for n, (d, content) in enumerate([(doc, b"one"), (doc, b"two"), (other, b"three")]):
             draft = await uow.cases.add_draft(document_id=d.id, case_id=case_id if d is doc else None,
-                                              filename=f"v{n}.docx", sha256=f"{n:064d}", size=len(content), content=content,
+                                              filename=f"v{n}.docx", sha256=f"{n:064d}", size=len(content),
                                               tracked_insertions=n, tracked_deletions=0, uploaded_by="ro-1",
                                               uploaded_at=NOW, note=None)
         assert draft.number == 1
@@ -238,12 +238,16 @@ async def test_draft_versions_are_numbered_per_document(uow_factory):
     async with uow_factory() as uow:
         heads = await uow.cases.draft_heads(doc.id)
         assert [(d.number, d.filename) for d in heads] == [(1, "v0.docx"), (2, "v1.docx")]
-        assert await uow.cases.draft_content(heads[1].id) == b"two"
+        # the bytes are in the file store by SHA-256 (drafts in files): the rows say which file is the latest
+        assert await uow.cases.latest_drafts() == {doc.id: (heads[1].id, f"{1:064d}", "v1.docx"),
+                                                  other.id: (heads[1].id + 1, f"{2:064d}", "v2.docx")}
+        assert [(d.number, d.size) for d in await uow.cases.draft_heads_of_cases([case_id, 424242])] == [(1, 3), (2, 3)]
+        assert await uow.cases.draft_heads_of_cases([]) == []
         assert await uow.cases.has_draft_file(f"{1:064d}") and not await uow.cases.has_draft_file("f" * 64)
         card = await uow.cases.record_card(case_id=case_id, person_id="rsm-1", channel_id="msteams", conversation_id="a:1",
                                            activity_id="act-1", service_url="https://smba.example/", case_version=1,
                                            sent_at=NOW)
-        await uow.cases.card_refreshed(card.id, 2)
+        await uow.cases.cards_refreshed([card.id], 2)
         await uow.commit()
     async with uow_factory() as uow:
         assert [(c.activity_id, c.case_version) for c in await uow.cases.cards_for(case_id)] == [("act-1", 2)]

@@ -30,6 +30,7 @@ from services.ports import (
     OutboxItem,
     SendError,
     SentActivity,
+    TeamsChat,
     Workbook,
 )
 
@@ -37,12 +38,14 @@ from services.ports import (
 @dataclass
 class RecordingTeamsSender:
     sent: list[tuple[str, Any]] = field(default_factory=list)
+    chats: list[TeamsChat | None] = field(default_factory=list)  # the chat the caller handed each send
     fail_next: list[SendError] = field(default_factory=list)
 
-    async def send(self, person_id: str, message: Any) -> SentActivity:
+    async def send(self, person_id: str, message: Any, chat: TeamsChat | None = None) -> SentActivity:
         if self.fail_next:
             raise self.fail_next.pop(0)
         self.sent.append((person_id, message))
+        self.chats.append(chat)
         return SentActivity(conversation_id=f"a:personal-{person_id}", activity_id=f"act-{len(self.sent)}",
                             service_url="https://smba.trafficmanager.net/uk/")
 
@@ -50,14 +53,16 @@ class RecordingTeamsSender:
 @dataclass
 class RecordingMailTransport:
     sent: list[Email] = field(default_factory=list)
+    resends: list[bool | None] = field(default_factory=list)  # what the caller said of each send's `resend`
     fail_next: list[SendError] = field(default_factory=list)
 
-    async def send(self, email: Email, now: datetime) -> str:
+    async def send(self, email: Email, now: datetime, *, resend: bool | None = None) -> str:
         if now.tzinfo is None:
             raise ValueError("a send time must be timezone-aware")
         if self.fail_next:
             raise self.fail_next.pop(0)
         self.sent.append(email)
+        self.resends.append(resend)
         return f"<{email.key}@policybot.test>"
 
     def to(self, address: str) -> list[Email]:

@@ -6,7 +6,10 @@ column added to the store and not here fails there, not in a service test's puzz
 from __future__ import annotations
 
 import copy
-from typing import Any, ClassVar
+from dataclasses import fields
+from typing import Any, ClassVar, TypeVar
+
+R = TypeVar("R")
 
 
 class Row:
@@ -109,7 +112,7 @@ class Case(Row):
 class DraftVersion(Row):
     TABLE = "draft_versions"
     FIELDS = {"id": None, "document_id": None, "case_id": None, "number": None, "filename": None, "sha256": None,
-              "size": None, "content": None, "tracked_insertions": 0, "tracked_deletions": 0, "uploaded_by": None,
+              "size": None, "tracked_insertions": 0, "tracked_deletions": 0, "uploaded_by": None,
               "uploaded_at": None, "note": None, "comments": 0, "changes": None, "change_kind": None}
 
 
@@ -124,7 +127,7 @@ class OutboxMessage(Row):
     FIELDS = {"id": None, "key": None, "kind": None, "channel": None, "person_id": None, "address": None,
               "subject": None, "body": None, "case_id": None, "document_ref": None, "due_on": None, "payload": {},
               "status": "pending", "attempts": 0, "not_before": None, "claimed_until": None, "claimed_by": None,
-              "last_error": None, "created_at": None, "sent_at": None, "provider_id": None}
+              "last_error": None, "created_at": None, "sent_at": None, "provider_id": None, "claims": 0}
 
 
 class SweepRun(Row):
@@ -209,7 +212,34 @@ class ComplianceSnapshot(Row):
               "overdue": None, "no_date": None}
 
 
+class AnswerGiven(Row):
+    TABLE = "answers_given"
+    FIELDS = {"id": None, "at": None, "person_id": None, "channel": None, "question": None, "topic": None,
+              "outcome": None, "chapter_url": None, "chapter_title": None, "closest": [], "feedback": None,
+              "feedback_note": None, "feedback_at": None}
+
+
+def as_record(cls: type[R], row: Row) -> R:
+    """The row's columns as the port's frozen record (the same names), as store/records.py does."""
+    return cls(**{f.name: copy.deepcopy(getattr(row, f.name)) for f in fields(cls)})  # type: ignore[arg-type]
+
+
+def as_record_or_none(cls: type[R], row: Row | None) -> R | None:
+    return None if row is None else as_record(cls, row)
+
+
+def change(row: Row | None, what: str, values: dict[str, Any]) -> Row:
+    """Set `values` on a row of this unit of work, refusing an unknown column as the store does."""
+    if row is None:
+        raise LookupError(f"no {what}")
+    for name, value in values.items():
+        if name not in row.FIELDS:
+            raise AttributeError(f"{type(row).__name__} has no {name}")
+        setattr(row, name, value)
+    return row
+
+
 RECORDS: tuple[type[Row], ...] = (
     Person, PersonRole, Document, AuditEntry, KeyValue, ConversationRef, Case, DraftVersion, SentCard, OutboxMessage,
     SweepRun, SchedulerLease, Meeting, AgendaItem, ForwardPlanEntry, Attendance, MeetingAction, Minutes, MeetingReport,
-    ImportRun, Asset, AssetLink, OwnershipFlag, ComplianceSnapshot)
+    ImportRun, Asset, AssetLink, OwnershipFlag, ComplianceSnapshot, AnswerGiven)

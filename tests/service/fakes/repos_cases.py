@@ -64,14 +64,24 @@ class FakeCaseRepo(FakeRepo):
         return sorted((d for d in self._rows("draft_versions") if d.document_id == document_id), key=lambda d: d.number)
 
     async def draft_heads(self, document_id: int) -> list[DraftVersion]:
+        """The document's draft versions (their files are in the file store, by SHA-256)."""
         return await self.drafts(document_id)
+
+    async def latest_drafts(self) -> dict[int, tuple[int, str, str]]:
+        """{document id: (draft id, sha256, filename)} of every document's latest draft."""
+        latest: dict[int, Any] = {}
+        for d in self._rows("draft_versions"):
+            if d.document_id not in latest or d.number > latest[d.document_id].number:
+                latest[d.document_id] = d
+        return {doc_id: (d.id, d.sha256, d.filename) for doc_id, d in latest.items()}
+
+    async def draft_heads_of_cases(self, case_ids: Iterable[int]) -> list[DraftVersion]:
+        """The draft versions of these cases, oldest first."""
+        ids = set(case_ids)
+        return sorted((d for d in self._rows("draft_versions") if d.case_id in ids), key=lambda d: (d.case_id, d.number))
 
     async def has_draft_file(self, sha256: str) -> bool:
         return any(d.sha256 == sha256 for d in self._rows("draft_versions"))
-
-    async def draft_content(self, draft_id: int) -> bytes | None:
-        draft = self.uow.table("draft_versions").get(draft_id)
-        return draft.content if draft else None  # type: ignore[attr-defined]
 
     async def record_card(self, **fields: Any) -> SentCard:
         return self.uow.add(SentCard(**fields))  # type: ignore[return-value]
@@ -79,10 +89,12 @@ class FakeCaseRepo(FakeRepo):
     async def cards_for(self, case_id: int) -> list[SentCard]:
         return [c for c in self._rows("sent_cards") if c.case_id == case_id]
 
-    async def card_refreshed(self, card_id: int, case_version: int) -> None:
-        card = self.uow.table("sent_cards").get(card_id)
-        if card is not None:
-            card.case_version = case_version  # type: ignore[attr-defined]
+    async def cards_refreshed(self, card_ids: Iterable[int], case_version: int) -> None:
+        """Record copies of a case card as showing `case_version`."""
+        cards = self.uow.table("sent_cards")
+        for card_id in card_ids:
+            if card_id in cards:
+                cards[card_id].case_version = case_version  # type: ignore[attr-defined]
 
 
 def _item(r: Any) -> OutboxItem:
@@ -91,7 +103,8 @@ def _item(r: Any) -> OutboxItem:
                       subject=r.subject, body=r.body, case_id=r.case_id, document_ref=r.document_ref,
                       due_on=date.fromisoformat(r.due_on) if r.due_on else None,
                       lines=tuple(str(x) for x in payload.get("lines") or ()), with_chart=bool(payload.get("chart")),
-                      attempts=r.attempts or 0, last_error=r.last_error)
+                      requests=tuple(str(x) for x in payload.get("requests") or ()),
+                      attempts=r.attempts or 0, last_error=r.last_error, possible_repeat=(r.claims or 0) > 1)
 
 
 class FakeOutboxRepo(FakeRepo):
@@ -118,6 +131,7 @@ class FakeOutboxRepo(FakeRepo):
         due = sorted((r for r in self._rows() if self._due(r, now, channel, keys)), key=lambda r: r.id)[:limit]
         for r in due:
             r.claimed_by, r.claimed_until = token, now + timedelta(seconds=claim_seconds)
+            r.claims = (r.claims or 0) + 1
         return [_item(r) for r in due]
 
     async def set(self, row_id: int, **values: Any) -> int:

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row
+from services.ports import TeamsChat
+from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row, change
 
 if TYPE_CHECKING:
     from tests.service.fakes.uow import FakeUnitOfWork
@@ -66,6 +67,10 @@ class FakePeopleRepo(FakeRepo):
         self._unique("people", person, "email", "aad_object_id")
         return self.uow.add(person)  # type: ignore[return-value]
 
+    async def update(self, person_id: str, **values: Any) -> Person:
+        """Change a person: the use cases change people only through here."""
+        return change(self.uow.table("people").get(person_id), f"Person {person_id}", values)  # type: ignore[return-value]
+
     async def count(self) -> int:
         return len(self.uow.table("people"))
 
@@ -101,6 +106,15 @@ class FakeDocumentRepo(FakeRepo):
 
     async def count(self) -> int:
         return len(self.uow.table("documents"))
+
+    async def update(self, doc_id: int, **values: Any) -> Document:
+        """Change a register entry: the use cases change documents only through here."""
+        row = change(self.uow.table("documents").get(doc_id), f"Document {doc_id}", values)
+        return self.uow.load(row)  # type: ignore[return-value]
+
+    async def load_people(self, doc: Document) -> None:
+        """A document just created: its RO and RSM loaded, so its views can name them."""
+        self.uow.load(doc)
 
     async def create(self, **fields: Any) -> Document:
         doc = Document(**fields)
@@ -150,6 +164,21 @@ class FakeConversationRepo(FakeRepo):
         rows = [r for r in self._rows() if r.person_id == person_id and r.channel_id == channel_id
                 and r.conversation_type in ("personal", None)]
         return max(rows, key=lambda r: r.updated_at) if rows else None
+
+    def _personal(self, person_ids: Iterable[str], channel_id: str) -> dict[str, ConversationRef]:
+        """{person id: their newest 1:1 conversation}."""
+        ids = set(person_ids)
+        rows = sorted((r for r in self._rows() if r.person_id in ids and r.channel_id == channel_id
+                       and r.conversation_type in ("personal", None)), key=lambda r: r.updated_at)
+        return {r.person_id: r for r in rows}  # the newest wins
+
+    async def personal_chats(self, person_ids: Iterable[str], channel_id: str = "msteams") -> dict[str, TeamsChat]:
+        """{person id: their latest 1:1 chat} for many people (a dispatcher batch)."""
+        return {pid: TeamsChat(r.service_url, r.conversation_id, r.tenant_id or "", dict(r.reference))
+                for pid, r in self._personal(person_ids, channel_id).items()}
+
+    async def personal_for_many(self, person_ids: Iterable[str], channel_id: str = "msteams") -> dict[str, ConversationRef]:
+        return self._personal(person_ids, channel_id)
 
 
 class FakeKeyValueRepo(FakeRepo):

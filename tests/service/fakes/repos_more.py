@@ -9,7 +9,22 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from services.ports import (
+    ActionRecord,
+    AgendaItemRecord,
+    AssetLinkRecord,
+    AssetRecord,
+    AttendanceRecord,
+    ImportRunRecord,
+    MeetingRecord,
+    MinutesRecord,
+    OwnershipFlagRecord,
+    PlanEntryRecord,
+    ReportRecord,
+    SnapshotRecord,
+)
 from tests.service.fakes.records import (
+    R,
     AgendaItem,
     Asset,
     AssetLink,
@@ -26,105 +41,152 @@ from tests.service.fakes.records import (
     OwnershipFlag,
     Person,
     PersonRole,
+    as_record,
+    as_record_or_none,
+    change,
 )
 from tests.service.fakes.repos_core import FakeRepo, Unique
 
 
 class FakeMeetingRepo(FakeRepo):
+    """Hands out the port's frozen records, never its rows; changes go through add_*, set_attendance
+    and update_* (as store/meeting_repo.py)."""
+
     table_name = "meetings"
 
-    async def get(self, meeting_id: int) -> Meeting | None:
-        return self.uow.table("meetings").get(meeting_id)  # type: ignore[return-value]
+    def _get(self, table: str, key: int) -> Any:
+        return self.uow.table(table).get(key)
+
+    def _update(self, cls: type[R], table: str, key: int, values: dict[str, Any]) -> R:
+        return as_record(cls, change(self._get(table, key), f"{table} {key}", values))
+
+    # meetings
+    async def get(self, meeting_id: int) -> MeetingRecord | None:
+        return as_record_or_none(MeetingRecord, self._get("meetings", meeting_id))
 
     def _of(self, body: str, statuses: Iterable[str] | None) -> list[Any]:
         wanted = None if statuses is None else set(statuses)
         return sorted((m for m in self._rows() if m.body == body and (wanted is None or m.status in wanted)),
                       key=lambda m: m.starts_at)
 
-    async def between(self, body: str, start: datetime, end: datetime, statuses: Iterable[str] | None = None) -> list[Meeting]:
-        return [m for m in self._of(body, statuses) if start <= m.starts_at <= end]
+    async def between(self, body: str, start: datetime, end: datetime,
+                      statuses: Iterable[str] | None = None) -> list[MeetingRecord]:
+        return [as_record(MeetingRecord, m) for m in self._of(body, statuses) if start <= m.starts_at <= end]
 
-    async def of_body(self, body: str, statuses: Iterable[str] | None = None) -> list[Meeting]:
-        return self._of(body, statuses)
+    async def of_body(self, body: str, statuses: Iterable[str] | None = None) -> list[MeetingRecord]:
+        return [as_record(MeetingRecord, m) for m in self._of(body, statuses)]
 
-    async def all_scheduled(self) -> list[Meeting]:
-        return sorted((m for m in self._rows() if m.status == "scheduled"), key=lambda m: m.starts_at)
+    async def all_scheduled(self) -> list[MeetingRecord]:
+        return [as_record(MeetingRecord, m) for m in sorted((m for m in self._rows() if m.status == "scheduled"),
+                                                            key=lambda m: m.starts_at)]
 
-    async def create(self, **fields: Any) -> Meeting:
-        """A meeting row; if the same one (body and start) exists, that one is returned."""
+    async def create(self, **fields: Any) -> MeetingRecord:
+        """A meeting; if the same one (body and start) exists, that one is returned."""
         same = next((m for m in self._rows() if m.body == fields["body"] and m.starts_at == fields["starts_at"]), None)
-        return same or self.uow.add(Meeting(**fields))  # type: ignore[return-value]
+        return as_record(MeetingRecord, same or self.uow.add(Meeting(**fields)))
 
-    async def item(self, item_id: int) -> AgendaItem | None:
-        return self.uow.table("agenda_items").get(item_id)  # type: ignore[return-value]
+    async def update_meeting(self, meeting_id: int, **values: Any) -> MeetingRecord:
+        return self._update(MeetingRecord, "meetings", meeting_id, values)
 
-    async def items(self, meeting_id: int) -> list[AgendaItem]:
-        return sorted((i for i in self._rows("agenda_items") if i.meeting_id == meeting_id), key=lambda i: i.id)
+    # agenda items
+    async def item(self, item_id: int) -> AgendaItemRecord | None:
+        return as_record_or_none(AgendaItemRecord, self._get("agenda_items", item_id))
 
-    async def items_for_case(self, case_id: int) -> list[AgendaItem]:
-        return sorted((i for i in self._rows("agenda_items") if i.case_id == case_id), key=lambda i: i.id)
+    def _items(self, **where: Any) -> list[AgendaItemRecord]:
+        rows = (i for i in self._rows("agenda_items") if all(getattr(i, k) == v for k, v in where.items()))
+        return [as_record(AgendaItemRecord, i) for i in sorted(rows, key=lambda i: i.id)]
 
-    async def add_item(self, **fields: Any) -> AgendaItem:
-        return self.uow.add(AgendaItem(**fields))  # type: ignore[return-value]
+    async def items(self, meeting_id: int) -> list[AgendaItemRecord]:
+        return self._items(meeting_id=meeting_id)
 
-    async def decided_between(self, body: str, start: datetime, end: datetime) -> list[tuple[AgendaItem, Meeting]]:
+    async def items_for_case(self, case_id: int) -> list[AgendaItemRecord]:
+        return self._items(case_id=case_id)
+
+    async def add_item(self, **fields: Any) -> AgendaItemRecord:
+        return as_record(AgendaItemRecord, self.uow.add(AgendaItem(**fields)))
+
+    async def update_item(self, item_id: int, **values: Any) -> AgendaItemRecord:
+        return self._update(AgendaItemRecord, "agenda_items", item_id, values)
+
+    async def decided_between(self, body: str, start: datetime,
+                              end: datetime) -> list[tuple[AgendaItemRecord, MeetingRecord]]:
         meetings = {m.id: m for m in self._rows() if m.body == body}
         found = [(i, meetings[i.meeting_id]) for i in self._rows("agenda_items") if i.meeting_id in meetings
                  and i.outcome is not None and i.recorded_at is not None and start <= i.recorded_at <= end]
-        return sorted(found, key=lambda p: (p[1].starts_at, p[0].id))
+        found.sort(key=lambda p: (p[1].starts_at, p[0].id))
+        return [(as_record(AgendaItemRecord, i), as_record(MeetingRecord, m)) for i, m in found]
 
-    async def plan(self, body: str, statuses: Iterable[str] = ("planned",)) -> list[ForwardPlanEntry]:
+    # forward plan
+    async def plan(self, body: str, statuses: Iterable[str] = ("planned",)) -> list[PlanEntryRecord]:
         wanted = set(statuses)
-        return sorted((e for e in self._rows("forward_plan") if e.body == body and e.status in wanted), key=lambda e: e.id)
+        rows = sorted((e for e in self._rows("forward_plan") if e.body == body and e.status in wanted), key=lambda e: e.id)
+        return [as_record(PlanEntryRecord, e) for e in rows]
 
-    async def plan_entry_for_item(self, item_id: int) -> ForwardPlanEntry | None:
-        return next((e for e in self._rows("forward_plan") if e.agenda_item_id == item_id), None)
+    async def plan_entry_for_item(self, item_id: int) -> PlanEntryRecord | None:
+        return as_record_or_none(PlanEntryRecord, next(
+            (e for e in sorted(self._rows("forward_plan"), key=lambda e: e.id) if e.agenda_item_id == item_id), None))
 
-    async def add_plan_entry(self, **fields: Any) -> ForwardPlanEntry:
-        return self.uow.add(ForwardPlanEntry(**fields))  # type: ignore[return-value]
+    async def add_plan_entry(self, **fields: Any) -> PlanEntryRecord:
+        return as_record(PlanEntryRecord, self.uow.add(ForwardPlanEntry(**fields)))
 
-    async def attendance(self, meeting_id: int) -> list[Attendance]:
+    async def update_plan_entry(self, entry_id: int, **values: Any) -> PlanEntryRecord:
+        return self._update(PlanEntryRecord, "forward_plan", entry_id, values)
+
+    # attendance
+    def _attendance(self, meeting_id: int) -> list[Any]:
         return sorted((a for a in self._rows("meeting_attendance") if a.meeting_id == meeting_id), key=lambda a: a.person_id)
 
-    async def set_attendance(self, meeting_id: int, person_id: str, status: str, delegate_name: str | None, now: datetime) -> None:
-        row = next((a for a in await self.attendance(meeting_id) if a.person_id == person_id), None)
+    async def attendance(self, meeting_id: int) -> list[AttendanceRecord]:
+        return [as_record(AttendanceRecord, a) for a in self._attendance(meeting_id)]
+
+    async def set_attendance(self, meeting_id: int, person_id: str, status: str, delegate_name: str | None,
+                             now: datetime) -> None:
+        row = next((a for a in self._attendance(meeting_id) if a.person_id == person_id), None)
         if row is None:
             self.uow.add(Attendance(meeting_id=meeting_id, person_id=person_id, status=status, delegate_name=delegate_name,
                                     recorded_at=now))
         else:
             row.status, row.delegate_name, row.recorded_at = status, delegate_name, now
 
-    async def add_action(self, **fields: Any) -> MeetingAction:
-        return self.uow.add(MeetingAction(**fields))  # type: ignore[return-value]
+    # actions
+    async def add_action(self, **fields: Any) -> ActionRecord:
+        return as_record(ActionRecord, self.uow.add(MeetingAction(**fields)))
 
-    async def action(self, action_id: int) -> MeetingAction | None:
-        return self.uow.table("meeting_actions").get(action_id)  # type: ignore[return-value]
+    async def action(self, action_id: int) -> ActionRecord | None:
+        return as_record_or_none(ActionRecord, self._get("meeting_actions", action_id))
 
-    async def open_actions(self, body: str | None = None) -> list[MeetingAction]:
+    async def update_action(self, action_id: int, **values: Any) -> ActionRecord:
+        return self._update(ActionRecord, "meeting_actions", action_id, values)
+
+    async def open_actions(self, body: str | None = None) -> list[ActionRecord]:
         rows = [a for a in self._rows("meeting_actions") if a.done_at is None and (body is None or a.body == body)]
-        return sorted(rows, key=lambda a: (a.due_on is not None, a.due_on or date.min, a.id))
+        rows.sort(key=lambda a: (a.due_on is not None, a.due_on or date.min, a.id))
+        return [as_record(ActionRecord, a) for a in rows]
 
-    async def actions_of(self, meeting_id: int) -> list[MeetingAction]:
-        return sorted((a for a in self._rows("meeting_actions") if a.meeting_id == meeting_id), key=lambda a: a.id)
+    async def actions_of(self, meeting_id: int) -> list[ActionRecord]:
+        rows = sorted((a for a in self._rows("meeting_actions") if a.meeting_id == meeting_id), key=lambda a: a.id)
+        return [as_record(ActionRecord, a) for a in rows]
 
-    async def minutes(self, meeting_id: int) -> Minutes | None:
-        return next((m for m in self._rows("meeting_minutes") if m.meeting_id == meeting_id), None)
+    # minutes and reports
+    async def minutes(self, meeting_id: int) -> MinutesRecord | None:
+        return as_record_or_none(MinutesRecord, next(
+            (m for m in self._rows("meeting_minutes") if m.meeting_id == meeting_id), None))
 
-    async def add_minutes(self, **fields: Any) -> Minutes:
+    async def add_minutes(self, **fields: Any) -> MinutesRecord:
         m = Minutes(**fields)
         if await self.minutes(m.meeting_id) is not None:
             raise Unique(f"meeting {m.meeting_id} has minutes already")
-        return self.uow.add(m)  # type: ignore[return-value]
+        return as_record(MinutesRecord, self.uow.add(m))
 
     async def report_sent(self, body: str, kind: str, period_end: date) -> bool:
         return any(r.body == body and r.kind == kind and r.period_end == period_end for r in self._rows("meeting_reports"))
 
-    async def last_report(self, body: str, kind: str) -> MeetingReport | None:
+    async def last_report(self, body: str, kind: str) -> ReportRecord | None:
         rows = [r for r in self._rows("meeting_reports") if r.body == body and r.kind == kind]
-        return max(rows, key=lambda r: r.period_end) if rows else None
+        return as_record(ReportRecord, max(rows, key=lambda r: r.period_end)) if rows else None
 
-    async def add_report(self, **fields: Any) -> MeetingReport:
-        return self.uow.add(MeetingReport(**fields))  # type: ignore[return-value]
+    async def add_report(self, **fields: Any) -> ReportRecord:
+        return as_record(ReportRecord, self.uow.add(MeetingReport(**fields)))
 
 
 class FakeRegisterRepo(FakeRepo):
@@ -164,27 +226,31 @@ class FakeRegisterRepo(FakeRepo):
     async def documents_of(self, person_id: str) -> list[Document]:
         return sorted((d for d in self._rows("documents") if person_id in (d.ro_id, d.rsm_id)), key=lambda d: d.ref)
 
-    async def add_import_run(self, **fields: Any) -> ImportRun:
-        return self.uow.add(ImportRun(**fields))  # type: ignore[return-value]
+    async def add_import_run(self, **fields: Any) -> ImportRunRecord:
+        return as_record(ImportRunRecord, self.uow.add(ImportRun(**fields)))
 
-    async def import_runs(self) -> list[ImportRun]:
-        return sorted(self._rows("import_runs"), key=lambda r: r.id)
+    async def import_runs(self) -> list[ImportRunRecord]:
+        return [as_record(ImportRunRecord, r) for r in sorted(self._rows("import_runs"), key=lambda r: r.id)]
 
-    async def asset_by_ref(self, ref: str) -> Asset | None:
-        return next((a for a in self._rows("assets") if a.ref == ref.strip().upper()), None)
+    async def asset_by_ref(self, ref: str) -> AssetRecord | None:
+        return as_record_or_none(AssetRecord, next((a for a in self._rows("assets") if a.ref == ref.strip().upper()), None))
 
-    async def add_asset(self, **fields: Any) -> Asset:
+    async def add_asset(self, **fields: Any) -> AssetRecord:
         asset = Asset(**fields)
         self._unique("assets", asset, "ref")
-        return self.uow.add(asset)  # type: ignore[return-value]
+        return as_record(AssetRecord, self.uow.add(asset))
 
-    async def all_assets(self) -> list[Asset]:
-        return sorted(self._rows("assets"), key=lambda a: a.ref)
+    async def update_asset(self, asset_id: int, **values: Any) -> AssetRecord:
+        return as_record(AssetRecord, change(self.uow.table("assets").get(asset_id), f"Asset {asset_id}", values))
 
-    async def link(self, asset_id: int, document_id: int, note: str | None, at: datetime) -> AssetLink | None:
+    async def all_assets(self) -> list[AssetRecord]:
+        return [as_record(AssetRecord, a) for a in sorted(self._rows("assets"), key=lambda a: a.ref)]
+
+    async def link(self, asset_id: int, document_id: int, note: str | None, at: datetime) -> AssetLinkRecord | None:
         if any(k.asset_id == asset_id and k.document_id == document_id for k in self._rows("asset_links")):
             return None
-        return self.uow.add(AssetLink(asset_id=asset_id, document_id=document_id, note=note, created_at=at))  # type: ignore[return-value]
+        return as_record(AssetLinkRecord, self.uow.add(AssetLink(asset_id=asset_id, document_id=document_id, note=note,
+                                                                 created_at=at)))
 
     async def unlink(self, asset_id: int, document_id: int) -> bool:
         links = self.uow.table("asset_links")
@@ -193,44 +259,50 @@ class FakeRegisterRepo(FakeRepo):
             del links[k]
         return bool(found)
 
-    async def assets_for_document(self, document_id: int) -> list[tuple[Asset, AssetLink]]:
+    async def assets_for_document(self, document_id: int) -> list[tuple[AssetRecord, AssetLinkRecord]]:
         assets = self.uow.table("assets")
         pairs = [(assets[k.asset_id], k) for k in self._rows("asset_links") if k.document_id == document_id]
-        return sorted(pairs, key=lambda p: (p[0].kind, p[0].ref))  # type: ignore[attr-defined,return-value]
+        pairs.sort(key=lambda p: (p[0].kind, p[0].ref))  # type: ignore[attr-defined]
+        return [(as_record(AssetRecord, a), as_record(AssetLinkRecord, k)) for a, k in pairs]
 
     async def documents_for_asset(self, asset_id: int) -> list[Document]:
         ids = {k.document_id for k in self._rows("asset_links") if k.asset_id == asset_id}
         return sorted((d for d in self._rows("documents") if d.id in ids), key=lambda d: d.ref)
 
-    async def open_flags(self, document_id: int | None = None) -> list[OwnershipFlag]:
+    def _open_flag_rows(self, document_id: int | None = None) -> list[Any]:
         return sorted((f for f in self._rows("ownership_flags") if f.resolved_at is None
                        and (document_id is None or f.document_id == document_id)), key=lambda f: f.id)
 
-    async def flag(self, *, document_id: int, person_id: str, role: str, reason: str, at: datetime) -> OwnershipFlag | None:
-        for f in await self.open_flags(document_id):
+    async def open_flags(self, document_id: int | None = None) -> list[OwnershipFlagRecord]:
+        return [as_record(OwnershipFlagRecord, f) for f in self._open_flag_rows(document_id)]
+
+    async def flag(self, *, document_id: int, person_id: str, role: str, reason: str,
+                   at: datetime) -> OwnershipFlagRecord | None:
+        for f in self._open_flag_rows(document_id):
             if f.person_id == person_id and f.role == role:
                 return None
-        return self.uow.add(OwnershipFlag(document_id=document_id, person_id=person_id, role=role, reason=reason,  # type: ignore[return-value]
-                                          flagged_at=at))
+        return as_record(OwnershipFlagRecord, self.uow.add(OwnershipFlag(document_id=document_id, person_id=person_id,
+                                                                         role=role, reason=reason, flagged_at=at)))
 
     async def resolve_flags(self, document_id: int, role: str, at: datetime) -> int:
-        hit = [f for f in await self.open_flags(document_id) if f.role == role]
+        hit = [f for f in self._open_flag_rows(document_id) if f.role == role]
         for f in hit:
             f.resolved_at = at
         return len(hit)
 
-    async def put_snapshot(self, taken_on: date, taken_at: datetime, **counts: int) -> ComplianceSnapshot:
+    async def put_snapshot(self, taken_on: date, taken_at: datetime, **counts: int) -> SnapshotRecord:
         row = next((s for s in self._rows("compliance_snapshots") if s.taken_on == taken_on), None)
         if row is None:
-            return self.uow.add(ComplianceSnapshot(taken_on=taken_on, taken_at=taken_at, **counts))  # type: ignore[return-value]
+            return as_record(SnapshotRecord, self.uow.add(ComplianceSnapshot(taken_on=taken_on, taken_at=taken_at, **counts)))
         row.taken_at = taken_at
         for k, v in counts.items():
             setattr(row, k, v)
-        return row
+        return as_record(SnapshotRecord, row)
 
-    async def snapshots(self, since: date | None = None) -> list[ComplianceSnapshot]:
-        return sorted((s for s in self._rows("compliance_snapshots") if since is None or s.taken_on >= since),
+    async def snapshots(self, since: date | None = None) -> list[SnapshotRecord]:
+        rows = sorted((s for s in self._rows("compliance_snapshots") if since is None or s.taken_on >= since),
                       key=lambda s: s.taken_on)
+        return [as_record(SnapshotRecord, s) for s in rows]
 
     async def audit_between(self, start: datetime, end: datetime, actions: Sequence[str]) -> list[AuditEntry]:
         return sorted((e for e in self._rows("audit_log") if start <= e.at < end and e.action in actions),

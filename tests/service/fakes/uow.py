@@ -24,6 +24,7 @@ from tests.service.fakes.repos_core import (
     FakeKeyValueRepo,
     FakePeopleRepo,
 )
+from tests.service.fakes.repos_due import FakeAnswerRepo, FakeDueRepo
 from tests.service.fakes.repos_more import FakeManualRepo, FakeMeetingRepo, FakeMisunderstoodRepo, FakeRegisterRepo
 
 
@@ -79,6 +80,8 @@ class FakeUnitOfWork:
         self.manual = FakeManualRepo(self)
         self.register = FakeRegisterRepo(self)
         self.misunderstood = FakeMisunderstoodRepo(self)
+        self.answers = FakeAnswerRepo(self)
+        self.due = FakeDueRepo(self)
 
     async def __aenter__(self) -> FakeUnitOfWork:
         return self
