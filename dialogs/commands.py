@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dialogs.ro_change_words import RO_CHANGE
 from governance.actions import ACTIONS, ActionDef, Words
 
 
@@ -48,16 +49,6 @@ def _c(id: str, help: str, handler: str, examples: list[str], **kw) -> Command:
 
 _TYPES = r"document|procedure|policy|strategy|protocol|practice guidance|guidance|pathway|practice standards?|standards?|form"
 
-_REF = r"[a-z]{2,6}[- ]?\d{1,5}"
-_FROM = r"(\s+(from|starting|starting from|with effect from|as of|as from|wef)\s+(?P<when{n}>.+?))?[.!]*$"
-_RO = r"(ro|responsible officer)"
-_RO_CHANGE = re.compile("|".join(form.replace("{from}", _FROM.replace("{n}", str(i))).replace("{n}", str(i))
-                                 .replace("{ref}", _REF).replace("{ro}", _RO) for i, form in enumerate((
-    r"^(?P<ref{n}>{ref})('s|\u2019s| has a| now has a)( new)? {ro}( is now| is| will be|:)\s+(?P<who{n}>.+?){from}",
-    r"^(the )?(new )?{ro} (of|for|on) (?P<ref{n}>{ref}) (is now|is|will be|:)\s*(?P<who{n}>.+?){from}",
-    r"^(i have |i've |i\u2019ve |we have |we've |we\u2019ve |i |we |please )?hand(ed)? (over )?(?P<ref{n}>{ref}) (over )?to (?P<who{n}>.+?){from}",
-    r"^(please )?(change|set|make) the {ro} (of|for|on) (?P<ref{n}>{ref}) (to|as) (?P<who{n}>.+?){from}",
-))))
 
 COMMANDS: tuple[Command, ...] = (
     _c("help", "what I can do for you", "help", [
@@ -316,7 +307,7 @@ COMMANDS: tuple[Command, ...] = (
     _c("change_ro", "report a document's new Responsible Officer (NCT-1)", "change_ro", [
         "PP-014's RO is now [Sam Okafor] from Monday", "i've handed PP-2 over to [Sam]", "PP-3 has a new RO: [Charlie Vance]",
         "i have handed over PP-7 to [Jamie]", "hand PP-10 over to [Charlie]", "PP-9's new responsible officer is [Elliot Marr]",
-    ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=_RO_CHANGE),
+    ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=RO_CHANGE),
     _c("who_signs_off", "who has and hasn't signed off a document (NCT-7)", "who_signs_off", [
         "who still has to sign off PP-037", "who hasn't signed off PP-2 yet", "has everyone signed off PP-3",
         "who is PP-4 waiting for", "which RSMs have approved PP-5", "who still needs to approve PP-6",

@@ -27,7 +27,8 @@ from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
 from services.meetings.placing import place_from_events
-from services.people.identity import ChannelIdentity, person_named, resolve_person
+from services.people.identity import ChannelIdentity, resolve_person
+from services.people.prompter import prompter_of
 from services.ports import CaseRecord, ConcurrencyConflict, DocumentRecord, Notice, PersonRecord
 from services.register.documents import not_found
 
@@ -87,7 +88,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         consultees = [p.id for p in await uow.people.with_role("consultee")]
         notes: dict[str, Any] = {"said": said.strip()[:500]} if said and said.strip() else {}
         if prompter:
-            notes["prompter"] = await _prompter(uow, prompter, person)
+            notes["prompter"] = await prompter_of(uow, prompter, person)
         out = gl.start_case(
             preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
             today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
@@ -191,28 +192,6 @@ def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord,
                  f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
     return [Notice(key=f"request:case{case_id}", subject=subject, body="\n".join(lines), address=address,
                    case_id=case_id, document_ref=doc.ref)]
-
-
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(\.[\w-]+)+")
-
-
-async def _prompter(uow: Any, said: str, person: PersonRecord) -> dict[str, str | None]:
-    """NCT-15: who prompted a review: someone in the directory, or a name and an email address."""
-    found = _EMAIL.search(said)
-    name = " ".join(_EMAIL.sub(" ", said).replace("(", " ").replace(")", " ").replace("<", " ").replace(">", " ").split()).strip(" ,;.")
-    if found:
-        known = await uow.people.by_email(found.group(0))
-        if known is not None:
-            return {"person": known.id, "name": known.name, "email": known.email}
-        if not name:
-            raise BadInput("Please give the name of the person who prompted the review as well as their email address.")
-        return {"name": name[:200], "email": found.group(0)}
-    try:
-        known = await person_named(uow, name, me=person)
-    except NotFound:
-        raise BadInput(f"{name} is not in the directory: please give their email address too, so they can be told the "
-                       "outcome, e.g. 'prompted by Jo Bloggs jo.bloggs@audit.example'.") from None
-    return {"person": known.id, "name": known.name, "email": known.email}
 
 
 def uses_rsm(preset: Preset) -> bool:
