@@ -9,12 +9,12 @@ import json
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, case, cast, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, or_, select, text, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
 from store.case_models import Case
-from store.models import Document, Person
+from store.models import JOINT_RSMS, Document, Person
 
 LIVE_EXCLUDED = ("retired", "withdrawn")
 
@@ -96,16 +96,22 @@ class DueRepo:
 
     async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, Document]]:
         """Open cases that may wait on this person: named in person, by a role they hold, as the
-        document's owner, or as the case's requester or consultee (the caller checks exactly)."""
+        document's owner, or as the case's requester or consultee (the caller checks exactly).
+        Each way is its own indexed lookup (the owner's documents by ro_id / rsm_id, joint RSMs
+        through the small partial index), so no way reads every open case's document."""
         held = [r for r in roles if r not in ("ro", "rsm", "requester", "consultee")]
         named = [_mentions(Case.waiting_for, f"person:{person_id}")] + [_mentions(Case.waiting_for, r) for r in held]
-        owner = and_(or_(_mentions(Case.waiting_for, "ro"), _mentions(Case.waiting_for, "rsm")),
-                     or_(Document.ro_id == person_id, Document.rsm_id == person_id,
-                         cast(Document.extra, String).contains(_json_text(person_id), autoescape=True)))
         in_case = and_(or_(_mentions(Case.waiting_for, "requester"), _mentions(Case.waiting_for, "consultee")),
                        cast(Case.state, String).contains(_json_text(person_id), autoescape=True))
-        ids = (select(Case.id).join(Document, Document.id == Case.document_id)
-               .where(Case.status == "open", or_(*named, owner, in_case)))
-        stmt = self._open_cases().where(Case.id.in_(ids)).order_by(Case.id)  # owners and roles loaded for these only
+        owned = union(
+            select(Document.id).where(Document.ro_id == person_id),
+            select(Document.id).where(Document.rsm_id == person_id),
+            select(Document.id).where(text(JOINT_RSMS).self_group(),  # the partial index's own condition
+                                      cast(Document.extra, String).contains(_json_text(person_id), autoescape=True)))
+        owner = and_(or_(_mentions(Case.waiting_for, "ro"), _mentions(Case.waiting_for, "rsm")),
+                     Case.document_id.in_(owned.scalar_subquery()))  # by ix_cases_document
+        ids = union(select(Case.id).where(Case.status == "open", or_(*named, in_case)),
+                    select(Case.id).where(Case.status == "open", owner))
+        stmt = self._open_cases().where(Case.id.in_(ids.scalar_subquery())).order_by(Case.id)  # owners and roles loaded for these only
         rows = (await self.s.execute(stmt)).unique().all()
         return [(r[0], r[1]) for r in rows]

@@ -17,11 +17,16 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for logs that grow.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+# The documents naming joint RSMs (NCT-7: documents.extra["other_rsm_ids"]): the partial index
+# ix_documents_joint_rsms holds only these, and a query using this same condition reads it.
+JOINT_RSMS = "CAST(extra AS TEXT) LIKE '%other_rsm_ids%'"
 
 
 class TZDateTime(TypeDecorator):
@@ -119,6 +124,8 @@ class Document(Base):
         Index("ix_documents_approved_on", "approved_on"),
         Index("ix_documents_service_area", "service_area"),
         Index("ix_documents_doc_type", "doc_type"),
+        # the few documents naming joint RSMs (NCT-7), for `my tasks` (migration 0018_perf)
+        Index("ix_documents_joint_rsms", "id", postgresql_where=text(JOINT_RSMS), sqlite_where=text(JOINT_RSMS)),
     )
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, UTC
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,11 +40,15 @@ class OutboxRepo:
         if not rows:
             return 0
         insert = postgresql.insert if self.s.get_bind().dialect.name == "postgresql" else sqlite.insert
-        # One cached statement, sent as batched multi-row INSERTs by the driver layer ("insertmanyvalues"):
-        # RETURNING gives back only the rows that were new (a conflict returns nothing).
-        stmt = (insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"]).returning(OutboxMessage.id)
-                .execution_options(synchronize_session=False))
-        return len((await self.s.execute(stmt, rows)).all())
+        # One cached Core statement on the table (not the ORM's bulk path, whose per-row bookkeeping
+        # was most of a large sweep's time), sent as batched multi-row INSERTs by the driver layer
+        # ("insertmanyvalues"): RETURNING gives back only the rows that were new (a conflict returns nothing).
+        table = cast(Table, OutboxMessage.__table__)
+        names = sorted({k for r in rows for k in r})
+        defaults = {"payload": {}, "status": "pending", "attempts": 0, "claims": 0}
+        params = [{k: r.get(k, defaults.get(k)) for k in names} for r in rows]
+        stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        return len((await self.s.execute(stmt, params)).all())
 
     @staticmethod
     def _due(now: datetime, channel: str | None, keys: list[str] | None):

@@ -89,6 +89,13 @@ async def test_the_sweeps_read_only_what_is_due(uow_factory):
         [(case, doc)] = await uow.due.cases_waiting_on("rsm-1", ["rsm"])
         assert (case.id, doc.ref, doc.rsm.name) == (case_id, "PP-001", "Morgan Reyes")
         assert await uow.due.cases_waiting_on("ppo", ["ppo"]) == []
+        assert await uow.due.cases_waiting_on("left", []) == []
+    async with uow_factory() as uow:  # NCT-7: a joint RSM named in the document's extra is found too
+        await uow.documents.update(doc.id, extra={"other_rsm_ids": ["left"]})
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert [c.id for c, _ in await uow.due.cases_waiting_on("left", [])] == [case_id]
+        assert await uow.due.cases_waiting_on("ppo", ["ppo"]) == []
 
 
 async def test_a_claim_taken_twice_may_repeat_and_a_batch_reads_every_chat_at_once(uow_factory):

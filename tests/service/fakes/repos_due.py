@@ -93,7 +93,8 @@ class FakeDueRepo(FakeRepo):
             if any(_mentions(c.waiting_for, w) for w in named):
                 return True
             if (any(_mentions(c.waiting_for, w) for w in ("ro", "rsm"))
-                    and (person_id in (d.ro_id, d.rsm_id) or _contains(d.extra, person_id))):
+                    and (person_id in (d.ro_id, d.rsm_id)
+                         or ("other_rsm_ids" in (d.extra or {}) and _contains(d.extra, person_id)))):  # joint RSMs (NCT-7)
                 return True
             return any(_mentions(c.waiting_for, w) for w in ("requester", "consultee")) and _contains(c.state, person_id)
 
