@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from store.records import change
 from store.case_models import Case, DraftVersion, SentCard
 from store.models import Document, Person
 from services.ports import ConcurrencyConflict
@@ -81,6 +82,10 @@ class CaseRepo:
         self.s.add(draft)
         await self.s.flush()
         return draft
+
+    async def update_draft(self, draft_id: int, **values: Any) -> DraftVersion:
+        """Change a stored draft version (what changed in it): the use cases change drafts only through here."""
+        return await change(self.s, DraftVersion, draft_id, values)
 
     async def drafts(self, document_id: int) -> list[DraftVersion]:
         stmt = select(DraftVersion).where(DraftVersion.document_id == document_id).order_by(DraftVersion.number)

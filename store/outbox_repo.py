@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ports import OutboxItem
 from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
+from store.records import change
 from store.results import rowcount
 
 _ITEM_COLUMNS = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind, OutboxMessage.channel, OutboxMessage.person_id,
@@ -132,11 +133,16 @@ class OutboxRepo:
         rows = await self.s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
         return {status: n for status, n in rows}
 
-    async def start_sweep(self, sweep: str, now: datetime, holder: str) -> SweepRun:
+    async def start_sweep(self, sweep: str, now: datetime, holder: str) -> int:
+        """A sweep's `sweep_runs` row, begun: its id, for `finish_sweep` in the same unit of work."""
         run = SweepRun(sweep=sweep, started_at=now, holder=holder, queued=0)
         self.s.add(run)
         await self.s.flush()
-        return run
+        return run.id
+
+    async def finish_sweep(self, run_id: int, *, queued: int, finished_at: datetime) -> None:
+        """How many messages the sweep queued and when it finished (written with the unit of work)."""
+        await change(self.s, SweepRun, run_id, {"queued": queued, "finished_at": finished_at})
 
     async def last_sweeps(self, limit: int = 20) -> list[SweepRun]:
         return list((await self.s.execute(select(SweepRun).order_by(SweepRun.id.desc()).limit(limit))).scalars())

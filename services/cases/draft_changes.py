@@ -149,9 +149,8 @@ async def record_changes(services: Services, uow: Work, draft: DraftRow, facts: 
         compared_with = previous.number
         if tracked is not None and tracked.comments:
             summary = _with_comments(summary, tracked)
-    draft.comments = facts.comments
-    draft.change_kind = change_kind
-    draft.changes = summary_to_dict(summary, compared_with) if summary is not None else None
+    await uow.cases.update_draft(draft.id, comments=facts.comments, change_kind=change_kind,
+                                 changes=summary_to_dict(summary, compared_with) if summary is not None else None)
     return summary
 
 

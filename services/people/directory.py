@@ -55,7 +55,7 @@ async def _release_email(uow: Work, by_email: dict[str, Any], email: str, now: d
     holder = by_email.get(email.lower())
     if holder is None or holder is keep:
         return
-    holder.email = None
+    await uow.people.update(holder.id, email=None)
     by_email.pop(email.lower(), None)
     await uow.register.flush()
     await uow.audit.record(at=now, actor=None, entity="person", entity_id=holder.id, action="email_moved",
@@ -133,17 +133,17 @@ async def _update_details(uow: Work, known: _Known, e: Entry, person: PersonRow,
                         ("job_title", e.job_title), ("service_area", e.service_area)):
         if value is not None and getattr(person, attr) != value:
             changes.append(attr)
-            setattr(person, attr, value)
+            await uow.people.update(person.id, **{attr: value})
     if tenant_id and e.aad_object_id and person.tenant_id != tenant_id:
-        person.tenant_id = tenant_id
+        await uow.people.update(person.id, tenant_id=tenant_id)
     if person.active != e.active:
         changes.append("active")
-        person.active = e.active
+        await uow.people.update(person.id, active=e.active)
         (report.returned if e.active else report.left).append(person.name)
     return changes
 
 
-def _update_manager(known: _Known, name_index: dict[str, Any], e: Entry, person: PersonRow) -> list[str]:
+async def _update_manager(uow: Work, known: _Known, name_index: dict[str, Any], e: Entry, person: PersonRow) -> list[str]:
     if e.manager is None:
         return []
     m = e.manager.strip()
@@ -151,7 +151,7 @@ def _update_manager(known: _Known, name_index: dict[str, Any], e: Entry, person:
     manager_id = manager.id if manager and manager.id != person.id else None
     if person.manager_id == manager_id:
         return []
-    person.manager_id = manager_id
+    await uow.people.update(person.id, manager_id=manager_id)
     return ["manager"]
 
 
@@ -188,10 +188,10 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
         existing = {p.id for p in people}
         for e, person in resolved:
             if person.id not in existing:  # added above: only its manager is left to find
-                _update_manager(known, name_index, e, person)
+                await _update_manager(uow, known, name_index, e, person)
                 continue
             changes = await _update_details(uow, known, e, person, tenant_id=tenant_id, now=now, report=report)
-            changes += _update_manager(known, name_index, e, person)
+            changes += await _update_manager(uow, known, name_index, e, person)
             changes += await _update_roles(uow, e, person, managed_roles)
             if changes:
                 report.updated.append(person.name)
@@ -202,7 +202,7 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
         if absent_leave:
             for p in people:
                 if p.aad_object_id and p.id not in seen and p.active and p.tenant_id in (None, tenant_id):
-                    p.active = False
+                    await uow.people.update(p.id, active=False)
                     report.left.append(p.name)
                     await uow.audit.record(at=now, actor=None, entity="person", entity_id=p.id, action="person_left",
                                            summary=f"{p.name} is no longer in {source}: inactive")

@@ -109,7 +109,7 @@ async def sweep_reviews(services: Services, holder: str) -> SweepReport:
     now, today = services.clock.now(), services.clock.today()
     report = SweepReport("reviews")
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("reviews", now, holder)
+        run_id = await uow.outbox.start_sweep("reviews", now, holder)
         if await _paused(uow, today):
             report.paused = True
         else:
@@ -120,7 +120,7 @@ async def sweep_reviews(services: Services, holder: str) -> SweepReport:
                 for owed in review_reminders(preset, DocFacts(doc.ref, doc.title, doc.next_review_due, doc.status), today, cal):
                     batch += _messages(owed, await recipients(doc, None, owed.to), when)
             report.queued = await _queue(uow, batch)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 
@@ -135,7 +135,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
     report = SweepReport("cases")
     to_close: list[int] = []
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("cases", now, holder)
+        run_id = await uow.outbox.start_sweep("cases", now, holder)
         paused = await _paused(uow, today)
         report.paused = paused
         batch: list[Notice] = []
@@ -160,7 +160,7 @@ async def sweep_cases(services: Services, holder: str) -> SweepReport:
             for owed in case_nudges(facts, today, cal, every):
                 batch += _messages(owed, await recipients(doc, case, owed.to), when)
         report.queued = await _queue(uow, batch)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     for case_id in to_close:
         if await lifecycle.close_consultation_by_deadline(services, case_id):
@@ -178,7 +178,7 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
     cal = WorkingCalendar(preset.nation)
     now, today = services.clock.now(), services.clock.today()
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("update_window", now, holder)
+        run_id = await uow.outbox.start_sweep("update_window", now, holder)
         schedule = await uow.kv.get(UPDATES_KEY) or {}
         batch: list[Notice] = []
         if await _paused(uow, today):
@@ -201,7 +201,7 @@ async def sweep_update_window(services: Services, holder: str) -> SweepReport:
                                 subject=subject, body=body, due_on=deadline)
                     batch += _messages(owed, [owner], send_window(now, cal), [f"{r} {t}" for r, t in refs])
             report.queued = await _queue(uow, batch)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 
@@ -214,7 +214,7 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
     now, today = services.clock.now(), services.clock.today()
     report = SweepReport("digests")
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("digests", now, holder)
+        run_id = await uow.outbox.start_sweep("digests", now, holder)
         batch: list[Notice] = []
         for kind in preset.digests:
             due = digest_due(kind, today, cal)
@@ -249,7 +249,7 @@ async def sweep_digests(services: Services, holder: str) -> SweepReport:
                     batch.append(Notice(key=key, kind=NoticeKind.DIGEST, subject=subject, body=body, person_id=pid,
                                         lines=tuple(lines), with_chart=chart, not_before=when))
         report.queued = await _queue(uow, batch)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 
@@ -264,7 +264,7 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
     if not cal.is_working_day(today) or now.astimezone(LONDON).time() < at:
         return report
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("personal_digests", now, holder)
+        run_id = await uow.outbox.start_sweep("personal_digests", now, holder)
         batch: list[Notice] = []
         for pid in await uow.outbox.people_with_held():
             key = f"personal-digest:{pid}:{today.isoformat()}"
@@ -279,7 +279,7 @@ async def sweep_personal_digests(services: Services, holder: str, at: time = tim
             for r in held:
                 await uow.outbox.set(r.id, status="digested")
         report.queued = await _queue(uow, batch)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 
@@ -292,10 +292,10 @@ async def sweep_meetings(services: Services, holder: str) -> SweepReport:
         return report
     notices = await meetings.due_meeting_work(services, services.clock.now())
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("meetings", services.clock.now(), holder)
+        run_id = await uow.outbox.start_sweep("meetings", services.clock.now(), holder)
         before = len(notices)
         uow.notify(*notices)
-        run.queued, run.finished_at = before, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=before, finished_at=services.clock.now())
         report.queued = before
         await uow.commit()
     return report
@@ -315,7 +315,7 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
         return report
     result = await manual.refresh_if_due(services)
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("manual", services.clock.now(), holder)
+        run_id = await uow.outbox.start_sweep("manual", services.clock.now(), holder)
         if had_index and result is not None and result.ok and result.new_amendments:  # the first sync is the baseline
             label = await uow.manual.latest_update_label()
             notices = await impact.amendment_notices(services, label)
@@ -324,7 +324,7 @@ async def sweep_manual(services: Services, holder: str) -> SweepReport:
                        person_id=n.person_id) for n in notices])
         await uow.kv.put("manual_refresh_checked", {"on": today.isoformat(),
                                                     "result": result.status if result is not None else "not due"})
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 
@@ -337,9 +337,9 @@ async def sweep_demand(services: Services, holder: str) -> SweepReport:
         return report
     notices = await demand.digest_notices(services)
     async with services.uow() as uow:
-        run = await uow.outbox.start_sweep("demand", services.clock.now(), holder)
+        run_id = await uow.outbox.start_sweep("demand", services.clock.now(), holder)
         report.queued = await _queue(uow, notices)
-        run.queued, run.finished_at = report.queued, services.clock.now()
+        await uow.outbox.finish_sweep(run_id, queued=report.queued, finished_at=services.clock.now())
         await uow.commit()
     return report
 

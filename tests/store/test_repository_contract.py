@@ -244,6 +244,8 @@ async def test_draft_versions_are_numbered_per_document(uow_factory):
         assert [(d.number, d.size) for d in await uow.cases.draft_heads_of_cases([case_id, 424242])] == [(1, 3), (2, 3)]
         assert await uow.cases.draft_heads_of_cases([]) == []
         assert await uow.cases.has_draft_file(f"{1:064d}") and not await uow.cases.has_draft_file("f" * 64)
+        await uow.cases.update_draft(heads[1].id, comments=2, change_kind="minor",
+                                     changes={"insertions": 1, "deletions": 0, "comments": 2})
         card = await uow.cases.record_card(case_id=case_id, person_id="rsm-1", channel_id="msteams", conversation_id="a:1",
                                            activity_id="act-1", service_url="https://smba.example/", case_version=1,
                                            sent_at=NOW)
@@ -251,3 +253,5 @@ async def test_draft_versions_are_numbered_per_document(uow_factory):
         await uow.commit()
     async with uow_factory() as uow:
         assert [(c.activity_id, c.case_version) for c in await uow.cases.cards_for(case_id)] == [("act-1", 2)]
+        latest = (await uow.cases.draft_heads(doc.id))[-1]  # what changed in a draft, kept through update_draft
+        assert (latest.comments, latest.change_kind, latest.changes) == (2, "minor", {"insertions": 1, "deletions": 0, "comments": 2})

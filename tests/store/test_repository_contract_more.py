@@ -66,8 +66,8 @@ async def test_nudges_about_documents_someone_no_longer_owns_are_withdrawn(uow_f
 
 async def test_a_sweep_run_is_recorded_and_one_lease_holder_at_a_time(uow_factory):
     async with uow_factory() as uow:
-        run = await uow.outbox.start_sweep("reviews", NOW, "host:1")
-        run.queued, run.finished_at = 3, NOW + timedelta(seconds=2)
+        run_id = await uow.outbox.start_sweep("reviews", NOW, "host:1")
+        await uow.outbox.finish_sweep(run_id, queued=3, finished_at=NOW + timedelta(seconds=2))
         assert await uow.leases.take("scheduler", "host:1", NOW, 30)
         await uow.commit()
     async with uow_factory() as uow:
@@ -78,7 +78,8 @@ async def test_a_sweep_run_is_recorded_and_one_lease_holder_at_a_time(uow_factor
     async with uow_factory() as uow:
         assert (await uow.leases.holder("scheduler")).holder == "host:2"
         [last] = await uow.outbox.last_sweeps(5)
-        assert (last.sweep, last.queued, last.holder) == ("reviews", 3, "host:1")
+        assert (last.id, last.sweep, last.queued, last.holder, last.finished_at) == (
+            run_id, "reviews", 3, "host:1", NOW + timedelta(seconds=2))
 
 
 async def test_meetings_agenda_items_plans_and_attendance(uow_factory):

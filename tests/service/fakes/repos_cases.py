@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from services.ports import ConcurrencyConflict, OutboxItem
-from tests.service.fakes.records import Case, Document, DraftVersion, OutboxMessage, SchedulerLease, SentCard, SweepRun
+from tests.service.fakes.records import Case, Document, DraftVersion, OutboxMessage, SchedulerLease, SentCard, SweepRun, change
 from tests.service.fakes.repos_core import FakeRepo
 
 
@@ -59,6 +59,10 @@ class FakeCaseRepo(FakeRepo):
     async def add_draft(self, **fields: Any) -> DraftVersion:
         numbers = [d.number for d in self._rows("draft_versions") if d.document_id == fields["document_id"]]
         return self.uow.add(DraftVersion(number=max(numbers, default=0) + 1, **fields))  # type: ignore[return-value]
+
+    async def update_draft(self, draft_id: int, **values: Any) -> DraftVersion:
+        """Change a stored draft version (what changed in it): the use cases change drafts only through here."""
+        return change(self.uow.table("draft_versions").get(draft_id), f"DraftVersion {draft_id}", values)  # type: ignore[return-value]
 
     async def drafts(self, document_id: int) -> list[DraftVersion]:
         return sorted((d for d in self._rows("draft_versions") if d.document_id == document_id), key=lambda d: d.number)
@@ -184,8 +188,12 @@ class FakeOutboxRepo(FakeRepo):
     async def counts(self) -> dict[str, int]:
         return dict(Counter(r.status for r in self._rows()))
 
-    async def start_sweep(self, sweep: str, now: datetime, holder: str) -> SweepRun:
-        return self.uow.add(SweepRun(sweep=sweep, started_at=now, holder=holder, queued=0))  # type: ignore[return-value]
+    async def start_sweep(self, sweep: str, now: datetime, holder: str) -> int:
+        run: Any = self.uow.add(SweepRun(sweep=sweep, started_at=now, holder=holder, queued=0))
+        return int(run.id)
+
+    async def finish_sweep(self, run_id: int, *, queued: int, finished_at: datetime) -> None:
+        change(self.uow.table("sweep_runs").get(run_id), f"SweepRun {run_id}", {"queued": queued, "finished_at": finished_at})
 
     async def last_sweeps(self, limit: int = 20) -> list[SweepRun]:
         return sorted(self._rows("sweep_runs"), key=lambda r: -r.id)[:limit]
