@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ports import PersonFacts
 from store.models import (
     AuditEntry,
-    Person,
 )
 
 
@@ -23,7 +23,7 @@ class AuditRepo:
         self,
         *,
         at: datetime,
-        actor: Person | None,
+        actor: PersonFacts | None,
         entity: str,
         entity_id: str | int,
         action: str,

@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from store.records import change
 from store.case_models import Case, DraftVersion, SentCard
 from store.models import Document, Person
-from services.ports import ConcurrencyConflict
+from services.ports import CaseRecord, ConcurrencyConflict
 from store.results import rowcount
 
 
@@ -59,8 +59,8 @@ class CaseRepo:
     async def all_open(self) -> list[Case]:
         return list((await self.s.execute(select(Case).where(Case.status == "open").order_by(Case.id))).scalars())
 
-    async def save(self, case: Case, *, expected_version: int, state: dict, stage: str, status: str,
-                   waiting_for: list, now: datetime) -> int:
+    async def save(self, case: CaseRecord, *, expected_version: int, state: dict[str, Any], stage: str, status: str,
+                   waiting_for: list[str], now: datetime) -> int:
         """Compare-and-swap on the case's version: a stale card or a second click changes nothing."""
         values = dict(state=state, stage=stage, status=status, waiting_for=waiting_for, updated_at=now,
                       version=expected_version + 1)

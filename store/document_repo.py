@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.ports import DocumentRecord
 from store.records import change
 from store.models import Document
 
@@ -72,7 +73,7 @@ class DocumentRepo:
         """Change a register entry: the use cases change documents only through here."""
         return await change(self.s, Document, doc_id, values)
 
-    async def load_people(self, doc: Document) -> None:
+    async def load_people(self, doc: DocumentRecord) -> None:
         """A document just created: its RO and RSM loaded, so its views can name them."""
         await self.s.refresh(doc, ["ro", "rsm"])
 

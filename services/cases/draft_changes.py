@@ -176,7 +176,8 @@ async def latest_draft_views(uow: Work, case_ids: Iterable[int]) -> dict[int, Dr
     ids = set(case_ids)
     latest: dict[int, DraftRow] = {}
     for d in await uow.cases.draft_heads_of_cases(ids):  # by number: the last one of a case wins
-        latest[d.case_id] = d
+        if d.case_id is not None:  # always: these are drafts of the cases asked for
+            latest[d.case_id] = d
     names = {p.id: p.name for p in await uow.people.many({d.uploaded_by for d in latest.values() if d.uploaded_by})}
     return {c: _draft_view(latest[c], names.get(latest[c].uploaded_by)) if c in latest else None for c in ids}
 

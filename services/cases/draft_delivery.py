@@ -74,6 +74,8 @@ async def draft_for(services: Services, ident: ChannelIdentity, case_id: int | N
         if row is None:
             raise NotFound(f"There is no case {case_id}.")
         doc = await uow.documents.get(row.document_id)
+        if doc is None:  # a case always has its document (a foreign key)
+            raise NotFound(f"Case {row.id} has no document.")
         case = gl.case_from_dict(row.state)
         view = await latest_draft_view(uow, row)
         if view is None:
@@ -97,6 +99,8 @@ async def _only_case_with_draft(services: Services, uow: Work, person: PersonRow
     mine = []
     for row in await uow.cases.all_open():
         doc = await uow.documents.get(row.document_id)
+        if doc is None:  # a case always has its document (a foreign key)
+            continue
         case = gl.case_from_dict(row.state)
         waiting = set(row.waiting_for)
         actor = actor_for(person, doc, case)
@@ -183,6 +187,8 @@ async def draft_by_link(services: Services, signer: LinkSigner, token: str) -> D
             raise BadInput(f"Case {row.id} has moved on since this link was made, so it no longer opens. "
                            f"Ask the bot for the current draft ('draft case {row.id}').")
         doc = await uow.documents.get(row.document_id)
+        if doc is None:  # a case always has its document (a foreign key)
+            raise NotFound(f"Case {row.id} has no document.")
         draft = next((d for d in await uow.cases.draft_heads(row.document_id)
                       if d.number == claims["n"] and d.case_id == row.id), None)
         if draft is None or draft.sha256 != claims["s"]:
@@ -234,7 +240,8 @@ async def compare_versions(services: Services, ident: ChannelIdentity, ref: str,
             if n not in heads:
                 have = ", ".join(str(k) for k in sorted(heads)) or "none yet"
                 raise NotFound(f"{ref} has no draft version {n} (versions stored: {have}).")
-        case_row = await uow.cases.get(heads[new].case_id) if heads[new].case_id else None
+        new_case = heads[new].case_id
+        case_row = await uow.cases.get(new_case) if new_case else None
         if case_row is not None:
             case = gl.case_from_dict(case_row.state)
             if not _may_see(services.preset, person, doc, case, heads[new].uploaded_by):

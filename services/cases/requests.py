@@ -57,7 +57,7 @@ async def existing_documents(services: Services, words: str, *, limit: int = 3) 
     hits: list[SearchHit] = []
     async with services.uow() as uow:
         for r in found:
-            doc = await uow.documents.by_ref(r.ref)
+            doc = await uow.documents.by_ref(r.ref or "")  # found holds only results with a ref
             if doc is None or doc.status in CLOSED_STATUSES or any(h.document.ref == doc.ref for h in hits):
                 continue
             if not set(terms(doc.title)) & wanted:  # about the same thing, not merely mentioning it

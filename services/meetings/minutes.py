@@ -88,7 +88,7 @@ async def attendance_flags(uow: Work, preset: Preset, body: Body, meeting: Meeti
         to_role = body.absence_escalation[1]
         for pid, run in gm.absence_flags(body, history, member_ids):
             p = members.get(pid) or await uow.people.get(pid)
-            line = f"{p.name} has missed {run} meetings of the {body.name} in a row without sending a delegate (DOR-11)."
+            line = f"{p.name if p else pid} has missed {run} meetings of the {body.name} in a row without sending a delegate (DOR-11)."
             lines.append(line)
             for h in await uow.people.with_role(to_role):
                 notices.append(daily(h.id, f"Absences: {body.name}", line))

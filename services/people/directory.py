@@ -7,6 +7,7 @@ become inactive, and the documents they own or sign off are flagged as orphaned 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 import re
@@ -76,7 +77,7 @@ class _Known:
     by_email: dict[str, Any]
 
     @classmethod
-    def of(cls, people: list[Any]) -> _Known:
+    def of(cls, people: Sequence[Any]) -> _Known:
         return cls({p.id: p for p in people}, {p.aad_object_id: p for p in people if p.aad_object_id},
                    {p.email.lower(): p for p in people if p.email})
 

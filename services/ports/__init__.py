@@ -3,7 +3,7 @@ cross them. `store/` and `connectors/` implement these; `bot/bootstrap.py` wires
 adapters; `tests/service/fakes/` holds the fakes. Nothing here does I/O.
 
 One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
-renderer); `uow` (the unit of work); `cases` (the records the lifecycle reads); `meetings` (decision
+renderer); `uow` (the unit of work); `repositories` (people, documents, cases, what is due, audit); `cases` (the records the lifecycle reads); `meetings` (decision
 bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `directory` (people
 from outside, spreadsheets); `documents` (Word drafts, stored files); `manual` (the procedures
 manual). This package is the public face: import from `services.ports`, never from its modules.
@@ -72,9 +72,22 @@ from services.ports.register import (
     RegisterRepository,
     SnapshotRecord,
 )
+from services.ports.repositories import (
+    AuditRecord,
+    AuditRepository,
+    CaseRepository,
+    DocumentRepository,
+    DraftRecord,
+    DueRepository,
+    PeopleRepository,
+    ReportRow,
+    SentCardRecord,
+)
 from services.ports.uow import ConcurrencyConflict, NoticeWriter, UnitOfWork, UnitOfWorkFactory
 
 __all__ = [
+    "AuditRecord", "AuditRepository", "CaseRepository", "DocumentRepository", "DraftRecord", "DueRepository",
+    "PeopleRepository", "ReportRow", "SentCardRecord",
     "ActionRecord", "AgendaItemRecord", "AttendanceRecord", "MeetingRecord", "MeetingRepository", "MinutesRecord",
     "PlanEntryRecord", "ReportRecord", "AssetLinkRecord", "AssetRecord", "ImportRunRecord", "OwnershipFlagRecord",
     "RegisterRepository", "SnapshotRecord",

@@ -17,25 +17,80 @@ class PersonRecord(PersonFacts, Protocol):
     @property
     def service_area(self) -> str | None: ...
 
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def tenant_id(self) -> str | None: ...
+
+    @property
+    def job_title(self) -> str | None: ...
+
+    @property
+    def manager_id(self) -> str | None: ...
+
 
 class DocumentRecord(Protocol):
-    """A register entry as the lifecycle reads and changes it (the store's row, or a fake)."""
+    """A register entry as the lifecycle reads it (the store's row, or a fake); changed only through
+    `uow.documents.update`."""
 
-    id: int
-    ref: str
-    title: str
-    doc_type: str
-    category: str | None
-    service_area: str | None
-    status: str
-    version: str | None
-    ro_id: str | None
-    rsm_id: str | None
-    extra: dict[str, Any] | None
-    approved_on: date | None
-    last_reviewed_on: date | None
-    next_review_due: date | None
-    updated_at: datetime
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def ref(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def doc_type(self) -> str: ...
+
+    @property
+    def category(self) -> str | None: ...
+
+    @property
+    def service_area(self) -> str | None: ...
+
+    @property
+    def summary(self) -> str | None: ...
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def version(self) -> str | None: ...
+
+    @property
+    def ro_id(self) -> str | None: ...
+
+    @property
+    def rsm_id(self) -> str | None: ...
+
+    @property
+    def extra(self) -> dict[str, Any] | None: ...
+
+    @property
+    def approved_on(self) -> date | None: ...
+
+    @property
+    def last_reviewed_on(self) -> date | None: ...
+
+    @property
+    def next_review_due(self) -> date | None: ...
+
+    @property
+    def manual_url(self) -> str | None: ...
+
+    @property
+    def ro(self) -> PersonRecord | None:  # the RO and RSM, loaded with the document
+        ...
+
+    @property
+    def rsm(self) -> PersonRecord | None: ...
+
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 class CaseRecord(Protocol):

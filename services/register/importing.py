@@ -104,7 +104,7 @@ async def import_workbook(services: Services, workbook: Workbook, cfg: ImportMap
                 parsed.append(rows.read(r))
             else:
                 skipped.append(Skipped(r + 1, why, table.number(r) if table.row_numbers else None))
-        changes, rejected = plan(parsed, docs, people, cfg, default_type)
+        changes, rejected = plan(parsed, docs, list(people), cfg, default_type)
         sheet_name = table.name if workbook.kind != "csv" else None
         report = ImportReport(
             workbook.filename, sheet_name, layout.header_row + 1, layout.columns, len(parsed), changes, rejected,

@@ -264,6 +264,8 @@ async def document_page(services: Services, person_id: str, ref: str, *, related
         person = await signed_in(uow, person_id)
         detail = await document_detail(uow, ref)
         doc = await uow.documents.get(detail.document.id)
+        if doc is None:  # document_detail has just found it
+            raise NotFound(f"I can't find a document with the reference {ref}.")
         open_rows = await uow.cases.open_for_document(doc.id)
         allowed = may_see_drafts(person, doc, _case_people(open_rows))
         drafts = await services.adapters[LISTING](uow).draft_list(doc.id) if allowed else []

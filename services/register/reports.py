@@ -135,9 +135,9 @@ async def register_report(services: Services, *, months_of_history: int = 12) ->
         by_id = {d.id: d for d in docs}
         decisions = []
         for e in await repo.audit_between(_month_start(now), now + timedelta(seconds=1), list(DECISIONS)):
-            d = by_id.get(int(e.entity_id)) if e.entity == "document" and e.entity_id.isdigit() else None
-            decisions.append(DecisionLine(e.at, e.actor_name or "policybot", d.ref if d else e.entity_id,
-                                          d.title if d else "", DECISIONS[e.action], e.summary))
+            about = by_id.get(int(e.entity_id)) if e.entity == "document" and e.entity_id.isdigit() else None
+            decisions.append(DecisionLine(e.at, e.actor_name or "policybot", about.ref if about else e.entity_id,
+                                          about.title if about else "", DECISIONS[e.action], e.summary))
         point = compliance_of(docs, today)
         since = today - timedelta(days=31 * months_of_history)
         history = [CompliancePoint(s.taken_on, s.total, s.in_date, s.due_soon, s.overdue, s.no_date)

@@ -113,6 +113,6 @@ async def confirm(services: Services, ident: ChannelIdentity, token: str) -> RoC
         await uow.kv.put(_key(token), {**kept, "done": True})
         await uow.commit()
     moved = f" Open cases moved with it: {', '.join(f'case {c}' for c in out.cases)}." if out.cases else ""
-    return RoChange(f"Done: {new.name} is now the Responsible Officer of {kept['ref']}, from {starts}.{moved} "
+    return RoChange(f"Done: {new.name if new else kept['new']} is now the Responsible Officer of {kept['ref']}, from {starts}.{moved} "
                     "The Policy and Procedures Officer has been told, and the tracker is updated (NCT-1).",
                     None, kept["ref"], out.notices)
