@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import date
 from typing import Any, Protocol
 
-from services.ports import UnitOfWork
+from services.ports import CaseRecord, DocumentRecord, DraftRecord, PersonRecord, UnitOfWork
 from services.ports import (
     AuditRepository,
     CaseRepository,
@@ -51,13 +51,11 @@ class Work(UnitOfWork, Protocol):
 WorkFactory = Callable[[], AbstractAsyncContextManager[Work]]
 
 
-# The rows as the use cases' own helpers still annotate them. The repositories above return records
-# (PersonRecord, DocumentRecord, CaseRecord, DraftRecord); making these four aliases those records
-# leaves 25 mypy errors in 14 modules (unnarrowed Optionals, a few helpers typed `list`/`dict`), the next step.
-PersonRow = Any
-DocumentRow = Any
-CaseRow = Any
-DraftRow = Any
+# The records as the use cases' own helpers name them (the repositories above return these).
+PersonRow = PersonRecord
+DocumentRow = DocumentRecord
+CaseRow = CaseRecord
+DraftRow = DraftRecord
 MeetingRow = Any
 AgendaItemRow = Any
 AssetRow = Any

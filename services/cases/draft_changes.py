@@ -179,7 +179,7 @@ async def latest_draft_views(uow: Work, case_ids: Iterable[int]) -> dict[int, Dr
         if d.case_id is not None:  # always: these are drafts of the cases asked for
             latest[d.case_id] = d
     names = {p.id: p.name for p in await uow.people.many({d.uploaded_by for d in latest.values() if d.uploaded_by})}
-    return {c: _draft_view(latest[c], names.get(latest[c].uploaded_by)) if c in latest else None for c in ids}
+    return {c: _draft_view(latest[c], names.get(latest[c].uploaded_by or "")) if c in latest else None for c in ids}
 
 
 def _draft_view(d: DraftRow, uploader: str | None) -> DraftView:

@@ -70,7 +70,7 @@ async def known_person(uow: Work, ident: ChannelIdentity) -> PersonRow:
     return person
 
 
-def default_body(preset: Preset, person: PersonRow) -> Body:
+def default_body(preset: Preset, person: PersonRow | None) -> Body:
     """The body a person most likely means: one they chair, deputise for or sit on, with meetings."""
     roles = person.role_names if person else frozenset()
     scheduled = [b for b in preset.bodies.values() if b.meeting is not None]
@@ -116,7 +116,7 @@ async def chair_or_officer(uow: Work, person: PersonRow, preset: Preset, body: B
     return await chairing_roles(uow, person, body, meeting)
 
 
-def document_owner(doc: DocumentRow) -> str | None:
+def document_owner(doc: DocumentRow | None) -> str | None:
     return (doc.ro_id or doc.rsm_id) if doc is not None else None
 
 

@@ -32,11 +32,11 @@ from services.work import AgendaItemRow, CaseRow, DocumentRow, PersonRow, Work
 # ------------------------------------------------------------------ placing items (DOR-8, BCT-4, BCT-7)
 
 
-async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow, case_id: int | None, kind: str, today: date, now: datetime,
-                 actor: PersonRow, after: date | None = None, referred_from: str | None = None, title: str | None = None,
+async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow | None, case_id: int | None, kind: str, today: date, now: datetime,
+                 actor: PersonRow | None, after: date | None = None, referred_from: str | None = None, title: str | None = None,
                  carried_from: AgendaItemRow | None = None) -> Placement:
-    title = title or f"{doc.ref} {doc.title}"
-    if case_id is not None and carried_from is None:
+    title = title or (f"{doc.ref} {doc.title}" if doc else "")  # an item without a document comes with its title
+    if case_id is not None and carried_from is None and doc is not None:  # a case always has its document
         for existing in await uow.meetings.items_for_case(case_id):
             m = await uow.meetings.get(existing.meeting_id)
             if existing.outcome is None and m.body == body.id and m.status == "scheduled":
@@ -78,7 +78,7 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow,
 
 
 async def place_from_events(uow: Work, preset: Preset, doc: DocumentRow, row: CaseRow, case: gl.Case, events: Iterable[gl.Event],
-                            today: date, now: datetime, person: PersonRow) -> list[Notice]:
+                            today: date, now: datetime, person: PersonRow | None) -> list[Notice]:
     """Lifecycle hook: a stage needing a body's decision (AgendaItem event) places the document."""
     out: list[Notice] = []
     referred_from = None

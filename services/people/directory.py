@@ -120,7 +120,8 @@ async def _add(uow: Work, known: _Known, e: Entry, *, tenant_id: str | None, sou
                            summary=f"{e.name} added to the directory from {source}")
     if not e.active:
         report.left.append(e.name)
-    return person
+    added: PersonRow = person
+    return added
 
 
 async def _update_details(uow: Work, known: _Known, e: Entry, person: PersonRow, *, tenant_id: str | None, now: datetime,

@@ -41,7 +41,7 @@ async def resolve_person(uow: Work, ident: ChannelIdentity) -> PersonRow | None:
     return person
 
 
-async def remember_conversation(uow: Work, *, now: datetime, ident: ChannelIdentity, person: PersonRow, reference: dict[str, Any],
+async def remember_conversation(uow: Work, *, now: datetime, ident: ChannelIdentity, person: PersonRow | None, reference: dict[str, Any],
                                 conversation_id: str, conversation_type: str | None, service_url: str) -> None:
     """Keep the wire-JSON conversation reference (with the tenant id) for proactive messages."""
     await uow.conversations.upsert(

@@ -139,7 +139,7 @@ def _new_document(c: Change, now: datetime) -> dict[str, Any]:
     )
 
 
-async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[Any], actor: PersonRow, now: datetime, filename: str, sheet: str | None,
+async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[Any], actor: PersonRow | None, now: datetime, filename: str, sheet: str | None,
                  sha256: str) -> None:
     """Everything in the caller's one transaction: documents, audit records, ownership flags, the run record."""
     by_id = {d.id: d for d in docs}

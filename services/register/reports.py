@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from governance.dates import month_year
 from services.context import Services
 from services.register.importing import STATUS_LABELS
+from services.ports import ReportRow
 from services.work import DocumentRow
 
 WINDOWS = (30, 60, 90)
@@ -107,7 +108,7 @@ def _tallies(lines: list[ReviewLine], key: Callable[[ReviewLine], str]) -> tuple
     return tuple(rows)
 
 
-def compliance_of(docs: Iterable[DocumentRow], today: date) -> CompliancePoint:
+def compliance_of(docs: Iterable[DocumentRow] | Iterable[ReportRow], today: date) -> CompliancePoint:
     live = [d for d in docs if d.status != "retired"]
     overdue = sum(1 for d in live if d.next_review_due and d.next_review_due < today)
     soon = sum(1 for d in live if d.next_review_due and 0 <= (d.next_review_due - today).days <= WINDOWS[0])

@@ -102,7 +102,8 @@ class RowReader:
         self.sheet: Sheet = layout.sheet
         self.mapping = mapping
         self.directory = Directory([p for p in people])
-        self.leavers = Directory([_AsActive(p.id, p.name, p.email) for p in people if not p.active])
+        leavers: list[Any] = [_AsActive(p.id, p.name, p.email) for p in people if not p.active]  # named, never matched as active
+        self.leavers = Directory(leavers)
         self.known = {norm_heading(t): t for t in (*KNOWN_TYPES, *doc_types)}
         self.known.update({k: v for k, v in mapping.types.items()})
         self.type_names = ", ".join(sorted(set(doc_types) or set(KNOWN_TYPES)))

@@ -4,6 +4,7 @@ transaction with its audit record."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from datetime import date
 
@@ -25,7 +26,7 @@ async def _me(uow: Work, ident: ChannelIdentity) -> PersonRow:
     return person
 
 
-def describe(prefs: dict[str, Any]) -> str:
+def describe(prefs: Mapping[str, Any]) -> str:
     q = prefs.get("quiet_hours")
     parts = [
         f"Quiet hours: {q[0]} to {q[1]}" if q else "Quiet hours: none",
@@ -82,7 +83,7 @@ async def set_digest(services: Services, ident: ChannelIdentity, on: bool) -> st
     return await _update(services, ident, {"digest": True if on else None}, summary)
 
 
-async def _authorise_pause(uow: Work, ident: ChannelIdentity | None) -> PersonRow:
+async def _authorise_pause(uow: Work, ident: ChannelIdentity | None) -> PersonRow | None:
     if ident is None:
         return None  # the command line: whoever runs it administers the server
     person = await _me(uow, ident)
