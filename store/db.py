@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import String, event, text, update
 from sqlalchemy import exc as sa_exc
@@ -56,6 +58,23 @@ class ValueRejected(ValueError):
     (PostgreSQL refuses it), a lone surrogate. Raised on both, before the statement runs."""
 
 
+_LIMITS: WeakKeyDictionary[Any, dict[str, int]] = WeakKeyDictionary()  # per compiled statement: its text columns' lengths
+
+
+def _limits(compiled: Any, binds: dict[str, Any]) -> dict[str, int]:
+    """{bind name: the length of its text column}, worked out once per compiled statement (a sweep's
+    insert of thousands of rows checks each value against it without looking the type up again)."""
+    found = _LIMITS.get(compiled)
+    if found is None:
+        found = {}
+        for name, bind in binds.items():
+            length = getattr(getattr(bind, "type", None), "length", None)
+            if length and isinstance(bind.type, String):
+                found[name] = length
+        _LIMITS[compiled] = found
+    return found
+
+
 def _check_parameters(conn, cursor, statement, parameters, context, executemany) -> None:
     """Make SQLite and PostgreSQL accept and refuse the same values (a driver-level event, so it
     covers ORM flushes and Core statements alike)."""
@@ -66,15 +85,15 @@ def _check_parameters(conn, cursor, statement, parameters, context, executemany)
     binds = getattr(compiled, "binds", None)
     if binds is None:  # DDL
         return
+    limits = _limits(compiled, binds) if writing else {}
     for params in context.compiled_parameters or ():
         for name, value in params.items():
             if not isinstance(value, str):
                 continue
             if "\x00" in value:
                 raise ValueRejected(f"a text value for {name!r} contains a NUL character")
-            bind = binds.get(name)
-            length = getattr(getattr(bind, "type", None), "length", None)
-            if writing and length and isinstance(bind.type, String) and len(value) > length:
+            length = limits.get(name)
+            if length is not None and len(value) > length:
                 raise ValueRejected(f"{name!r} is at most {length} characters, and this value has {len(value)}")
 
 

@@ -52,7 +52,7 @@ async def enqueue(uow: Work, notices: Sequence[Notice], now: datetime, *, mail_e
         return 0
     day = now.astimezone(LONDON).date()
     notices = [dated(n, day) for n in notices]
-    people = {p.id: p for p in await uow.people.many({n.person_id for n in notices if n.person_id})}
+    people = {p.id: p for p in await uow.people.contacts({n.person_id for n in notices if n.person_id})}
     values = []
     for n in notices:
         person = people.get(n.person_id) if n.person_id else None

@@ -80,6 +80,7 @@ from services.ports.repositories import (
     DraftRecord,
     DueRepository,
     PeopleRepository,
+    PersonContact,
     ReportRow,
     SentCardRecord,
 )
@@ -87,7 +88,7 @@ from services.ports.uow import ConcurrencyConflict, NoticeWriter, UnitOfWork, Un
 
 __all__ = [
     "AuditRecord", "AuditRepository", "CaseRepository", "DocumentRepository", "DraftRecord", "DueRepository",
-    "PeopleRepository", "ReportRow", "SentCardRecord",
+    "PeopleRepository", "PersonContact", "ReportRow", "SentCardRecord",
     "ActionRecord", "AgendaItemRecord", "AttendanceRecord", "MeetingRecord", "MeetingRepository", "MinutesRecord",
     "PlanEntryRecord", "ReportRecord", "AssetLinkRecord", "AssetRecord", "ImportRunRecord", "OwnershipFlagRecord",
     "RegisterRepository", "SnapshotRecord",

@@ -9,6 +9,7 @@ the `update*`/`finish_sweep` methods here (issue 14).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -119,6 +120,17 @@ class ReportRow(Protocol):
     def owner(self) -> str | None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class PersonContact:
+    """How to reach a person (a light read for the outbox: no roles, no other columns)."""
+
+    id: str
+    name: str
+    email: str | None
+    aad_object_id: str | None
+    preferences: Mapping[str, Any] | None
+
+
 class PeopleRepository(Protocol):
     async def get(self, person_id: str) -> PersonRecord | None: ...
     async def by_aad(self, aad_object_id: str) -> PersonRecord | None: ...
@@ -128,6 +140,9 @@ class PeopleRepository(Protocol):
         ...
     async def all(self) -> Sequence[PersonRecord]: ...
     async def many(self, ids: Iterable[str]) -> Sequence[PersonRecord]: ...
+    async def contacts(self, ids: Iterable[str]) -> Sequence[PersonContact]:
+        """How to reach each of these people, in one light query (a sweep's thousands of notices)."""
+        ...
     async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> PersonRecord: ...
     async def update(self, person_id: str, **values: Any) -> PersonRecord:
         """Change a person: the use cases change people only through here."""

@@ -110,6 +110,10 @@ async def test_people_are_found_by_id_email_and_entra_id_and_by_role(uow_factory
         assert [p.name for p in await uow.people.all()] == ["Alex Dunmore", "Bea Gone", "Morgan Reyes", "Priya Patel"]
         assert sorted(p.id for p in await uow.people.many(["ppo", "ro-1", "nobody"])) == ["ppo", "ro-1"]
         assert await uow.people.many([]) == []
+        # the outbox's light read: how to reach each person, nothing else (issue 22 item 7)
+        assert sorted((c.id, c.email, c.aad_object_id, c.preferences) for c in await uow.people.contacts(["ro-1", "ppo", "nobody", "ppo"])) == [
+            ("ppo", "priya.patel@example.org", "aad-ppo", {"channels": ["email"]}), ("ro-1", "Alex.Dunmore@example.org", "aad-ro-1", {})]
+        assert await uow.people.contacts([]) == []
         ro = await uow.people.get("ro-1")
         assert ro.role_names == frozenset({"ro", "consultee"}) and ro.service_area == "Safeguarding"
 

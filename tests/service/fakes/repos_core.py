@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from services.ports import TeamsChat
+from services.ports import PersonContact, TeamsChat
 from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row, change
 
 if TYPE_CHECKING:
@@ -66,6 +66,12 @@ class FakePeopleRepo(FakeRepo):
             raise Unique(f"people.id {person.id!r} is taken")
         self._unique("people", person, "email", "aad_object_id")
         return self.uow.add(person)  # type: ignore[return-value]
+
+    async def contacts(self, ids: Iterable[str]) -> list[PersonContact]:
+        """How to reach each of these people (the outbox's light read)."""
+        table = self.uow.table("people")
+        found = [table[i] for i in sorted(set(ids)) if i in table]
+        return [PersonContact(p.id, p.name, p.email, p.aad_object_id, p.preferences) for p in found]
 
     async def update(self, person_id: str, **values: Any) -> Person:
         """Change a person: the use cases change people only through here."""
