@@ -26,7 +26,7 @@ from services.errors import BadInput, NotFound
 from services.meetings.page import meetings_page as meetings_view
 from services.people.signin import identity_of
 from services.register import listing
-from services.register.reports import register_report
+from services.register.report_page import reports_page as reports_view
 
 log = logging.getLogger("policybot.tab")
 
@@ -100,9 +100,8 @@ async def meetings_page(request: web.Request, session: Session) -> web.Response:
 async def reports_page(request: web.Request, session: Session) -> web.Response:
     services = request.app[SERVICES_KEY]
     name = await name_of(request, session)  # also refuses anyone not (or no longer) in the directory
-    view = await register_report(services)
-    months = await listing.decisions_by_month(services, session.person_id)
-    return html_page(request, render.reports_html(view, chrome_for(request, session, "reports", name), months=months))
+    view = await reports_view(services, session.person_id)
+    return html_page(request, render.reports_html(view, chrome_for(request, session, "reports", name)))
 
 
 @signed_in("register")
