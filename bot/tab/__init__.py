@@ -92,6 +92,8 @@ def setup(app: web.Application, runtime) -> None:
     r.add_get(r"/tab/register.{fmt:(xlsx|csv)}", pages.register_export)
     r.add_get("/tab/documents/{ref}", pages.document_page)
     r.add_get(r"/tab/documents/{ref}/drafts/{number}", pages.draft_download)
+    r.add_get("/tab/documents/{ref}/compare", pages.compare_page)
+    r.add_get("/tab/documents/{ref}/compare.docx", pages.redline_download)
     r.add_post(r"/tab/cases/{case_id}/act", pages.act)
     r.add_get("/tab/reports", pages.reports_page)
     r.add_get("/tab/meetings", pages.meetings_page)

@@ -22,6 +22,7 @@ from governance.dates import long_date, short_date, time_of_day
 from render.pages.charts import compliance_svg, demand_svg
 from services.cases.mywork import MyWork
 from services.meetings.page import MeetingsPage
+from services.register.compare_page import KIND_WORDS, ComparePage
 from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS, DocumentPage, RegisterPage
 from services.register.report_page import DEMAND_CHARTED, DEMAND_KIND_LABELS, ReportsPage
 
@@ -106,6 +107,10 @@ def register_html(view: RegisterPage, chrome: Chrome) -> str:
 
 def document_html(view: DocumentPage, chrome: Chrome) -> str:
     return page("document.html", chrome, view=view)
+
+
+def compare_html(view: ComparePage, chrome: Chrome) -> str:
+    return page("compare.html", chrome, view=view, c=view.comparison, KIND_WORDS=KIND_WORDS)
 
 
 def my_work_html(view: MyWork, chrome: Chrome) -> str:
