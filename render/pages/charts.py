@@ -73,3 +73,14 @@ def demand_svg(topics: Sequence[tuple[str, int]], days: int) -> Markup:
         parts.append(f'<text x="{BAR_LABEL + w + 6:.1f}" y="{y + 15}">{n}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def initials_svg(name: str) -> str:
+    """A person's initials in a circle, where Graph has no photo for them (or no token to ask with):
+    white on dark grey (7:1), a picture on its own (an <img>), so it carries its colours."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    letters = (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper() if words else "?"
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" role="img">'
+            f'<title>{escape(name)}</title><circle cx="48" cy="48" r="48" fill="#424242"/>'
+            '<text x="48" y="61" text-anchor="middle" font-family="Segoe UI, sans-serif" font-size="38" '
+            f'fill="#ffffff">{escape(letters)}</text></svg>')
