@@ -69,7 +69,7 @@ def demand_svg(topics: Sequence[tuple[str, int]], days: int) -> Markup:
         w = max(2.0, room * n / top)
         short = topic if len(topic) <= 28 else topic[:27] + "\u2026"
         parts.append(f'<text x="{BAR_LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>')
-        parts.append(f'<rect class="bar" x="{BAR_LABEL}" y="{y + 2}" width="{w:.1f}" height="{BAR_ROW - 10}"/>')
+        parts.append(f'<rect class="bar demand" x="{BAR_LABEL}" y="{y + 2}" width="{w:.1f}" height="{BAR_ROW - 10}"/>')
         parts.append(f'<text x="{BAR_LABEL + w + 6:.1f}" y="{y + 15}">{n}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
