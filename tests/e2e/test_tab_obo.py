@@ -1,8 +1,8 @@
 """Graph on behalf of the person signed in through Teams (issue 23, sign-in): the tab's SSO token,
 checked against Entra's keys, is exchanged with msal's on-behalf-of grant at a stand-in for Entra's
 token endpoint (shaped like the real one, over TLS), and the document page shows the owners'
-photos read from Graph with that delegated token; without a photo, or without consent, their
-initials. SQLite and PostgreSQL."""
+photos read from Graph with that delegated token (renewed through msal's refresh token when it
+expires); without a photo, or without consent, their initials. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -94,5 +94,20 @@ async def test_without_consent_the_sign_in_stands_and_the_page_shows_initials_wi
         before = len(obo.photo_requests)
         resp = await c.get("/tab/people/ro-2/photo")
         assert resp.content_type == "image/svg+xml" and len(obo.photo_requests) == before
+    finally:
+        await c.close()
+
+
+async def test_an_expiring_graph_token_is_renewed_with_msals_refresh_token_not_a_new_exchange(teams_bot, entra, obo, demo_aad):
+    obo.lifetime = 120  # under msal's five minutes: the cached token counts as expired at once
+    c = PageClient(teams_bot)
+    try:
+        await _sso(c, token(entra.keys[0], demo_aad["ro-1"], iss=f"{obo.url}/{TENANT}/v2.0"))
+        resp = await c.get("/tab/people/ro-2/photo")
+        assert resp.content_type == "image/jpeg" and await resp.read() == JPEG
+        grants = [f["grant_type"] for f in obo.token_requests]
+        assert grants == [OBO_GRANT, "refresh_token"], grants
+        _path, bearer = obo.photo_requests[-1]
+        assert bearer == f"obo-token-2-{demo_aad['ro-1']}" and obo.issued[bearer] == demo_aad["ro-1"]
     finally:
         await c.close()

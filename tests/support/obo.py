@@ -41,6 +41,8 @@ class OboEntra(GraphServer):
         self.photos = photos  # object id -> JPEG bytes
         self.no_consent: set[str] = set()  # object ids whose tenant has not consented
         self.issued: dict[str, str] = {}  # access token -> object id
+        self.refresh_tokens: dict[str, tuple[str, str]] = {}  # refresh token -> (object id, tenant id)
+        self.lifetime = 3599  # seconds an access token lasts (msal refreshes one with under five minutes left)
         self.photo_requests: list[tuple[str, str]] = []  # (path, bearer token)
 
     def _error(self, error: str, code: int, text: str, **more) -> web.Response:
@@ -52,13 +54,15 @@ class OboEntra(GraphServer):
         n = len(self.token_requests)
         access = f"obo-token-{n}-{oid}"
         self.issued[access] = oid
+        refresh = f"rt-{n}-{oid}"
+        self.refresh_tokens[refresh] = (oid, tid)
         now = int(time.time())
         id_token = jwt.encode({"aud": self.client_id, "iss": f"{self.url}/{tid}/v2.0", "iat": now, "nbf": now,
                                "exp": now + 3600, "oid": oid, "tid": tid, "sub": f"sub-{oid}", "ver": "2.0",
                                "preferred_username": f"{oid}@example.org"}, self.keys[0].private, algorithm="RS256",
                               headers={"kid": self.keys[0].kid})
-        return web.json_response({"token_type": "Bearer", "scope": scope, "expires_in": 3599, "ext_expires_in": 3599,
-                                  "access_token": access, "refresh_token": f"rt-{oid}-{n}", "id_token": id_token,
+        return web.json_response({"token_type": "Bearer", "scope": scope, "expires_in": self.lifetime,
+                                  "ext_expires_in": self.lifetime, "access_token": access, "refresh_token": refresh, "id_token": id_token,
                                   "client_info": _b64({"uid": oid, "utid": tid})})
 
     async def _token(self, request: web.Request) -> web.Response:
@@ -67,8 +71,10 @@ class OboEntra(GraphServer):
         if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
             return self._error("invalid_client", 7000215, "Invalid client secret provided.")
         if form.get("grant_type") == "refresh_token":
-            oid, tid = form.get("refresh_token", "").split("-")[1], request.match_info["tenant"]
-            return self._tokens(oid, tid, form.get("scope", ""))
+            known = self.refresh_tokens.pop(form.get("refresh_token", ""), None)  # each is used once
+            if known is None:
+                return self._error("invalid_grant", 70008, "The provided authorization code or refresh token has expired.")
+            return self._tokens(*known, form.get("scope", ""))
         if form.get("grant_type") != OBO_GRANT or form.get("requested_token_use") != "on_behalf_of":
             return web.json_response({"error": "unsupported_grant_type"}, status=400)
         try:
