@@ -49,6 +49,7 @@ class GraphOnBehalf:
         self._app: ConfidentialClientApplication | None = None
         self._lock = threading.Lock()
         self._accounts: dict[str, str] = {}  # Entra object id -> msal's home account id
+        self._http: aiohttp.ClientSession | None = None  # one for every photo, made on the first
         self.exchanges = 0
 
     def _client(self) -> ConfidentialClientApplication:
@@ -60,12 +61,15 @@ class GraphOnBehalf:
                     verify=str(self._ca_file) if self._ca_file else True, timeout=self._timeout)
             return self._app
 
-    def close(self) -> None:
-        """Close msal's HTTP connections (the app is ending)."""
+    async def close(self) -> None:
+        """Close msal's and our HTTP connections (the app is ending)."""
         with self._lock:
             if self._app is not None:
                 self._app.http_client.close()
                 self._app = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
 
     async def exchange(self, assertion: str, object_id: str) -> bool:
         """Exchange the tab's SSO token on behalf of the person it names; False (and a log line) when
@@ -127,16 +131,18 @@ class GraphOnBehalf:
         if token is None:
             return None
         url = f"{self.base}/users/{quote(object_id)}/photos/{PHOTO_SIZE}/$value"
-        ctx = ssl.create_default_context(cafile=str(self._ca_file) if self._ca_file else None)
+        if self._http is None:
+            ctx = ssl.create_default_context(cafile=str(self._ca_file) if self._ca_file else None)
+            self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout),
+                                               connector=aiohttp.TCPConnector(ssl=ctx))
         try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout)) as http:
-                async with http.get(url, headers={"Authorization": f"Bearer {token}"}, ssl=ctx) as resp:
-                    kind = resp.content_type
-                    if resp.status != 200 or kind not in IMAGE_TYPES:
-                        if resp.status != 404:
-                            log.info("Graph photo of %s: HTTP %s", object_id, resp.status)
-                        return None
-                    body = await resp.content.read(MAX_PHOTO_BYTES + 1)
+            async with self._http.get(url, headers={"Authorization": f"Bearer {token}"}) as resp:
+                kind = resp.content_type
+                if resp.status != 200 or kind not in IMAGE_TYPES:
+                    if resp.status != 404:
+                        log.info("Graph photo of %s: HTTP %s", object_id, resp.status)
+                    return None
+                body = await resp.content.read(MAX_PHOTO_BYTES + 1)
         except (aiohttp.ClientError, TimeoutError) as exc:
             log.info("Graph photo of %s: %s", object_id, exc)
             return None

@@ -63,7 +63,7 @@ async def _headers(request: web.Request, response: web.StreamResponse) -> None:
 async def _close_graph(app: web.Application) -> None:
     graph = photos.graph_of(app)
     if graph is not None:
-        graph.close()
+        await graph.close()
 
 
 def setup(app: web.Application, runtime) -> None:
