@@ -1,7 +1,7 @@
 """Graph on behalf of the person signed in through Teams (issue 23, sign-in): the tab's SSO token,
 checked against Entra's keys, is exchanged with msal's on-behalf-of grant at a stand-in for Entra's
 token endpoint (shaped like the real one, over TLS), and the document page shows the owners'
-photos read from Graph with that delegated token (renewed through msal's refresh token when it
+photos (NCT-1: each document's RO and RSM, named and pictured) read from Graph with that delegated token (renewed through msal's refresh token when it
 expires); without a photo, or without consent, their initials. SQLite and PostgreSQL."""
 
 from __future__ import annotations

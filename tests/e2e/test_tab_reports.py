@@ -41,8 +41,8 @@ def _cells(row_html: str) -> dict[str, str]:
     return {k: html_lib.unescape(re.sub(r"<[^>]+>", "", v)).strip() for k, v in re.findall(r'data-label="([^"]+)">(.*?)</t[hd]>', row_html)}
 
 
-async def test_the_reports_figures_are_the_registers_own_counts(bot, pages, clock):
-    """Compliance, the reviews by service area and the documents by status, as counted by the
+async def test_nct_11_the_reports_figures_are_the_registers_own_counts(bot, pages, clock):
+    """NCT-11 (each procedure's "Next Review To Be Completed By"): compliance, the reviews by service area and the documents by status, as counted by the
     database, match the documents themselves (read one by one here) for the demo register."""
     c = pages()
     await c.sign_in("ro-1")

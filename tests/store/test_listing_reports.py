@@ -24,7 +24,7 @@ def _doc(i: int, area: str | None, due_in: int | None, status: str = "published"
                 last_reviewed_on=None, next_review_due=due, manual_url=None, extra={}, created_at=NOW, updated_at=NOW)
 
 
-async def test_reviews_by_area_fall_in_the_register_reports_windows_edge_days_included(db_url):
+async def test_nct_11_reviews_by_area_fall_in_the_register_reports_windows_edge_days_included(db_url):
     store = Store(db_url)
     try:
         rows = [_doc(1, "Adults", -1), _doc(2, "Adults", 0), _doc(3, "Adults", 30), _doc(4, "Adults", 31),
