@@ -1,0 +1,101 @@
+"""NCT-3: which local procedures a row of the publisher's update plan touches.
+
+A register document adapts a manual chapter: it links to it (`manual_url`), carries its title, or
+the plan names the document's own reference. A row is matched by any of these, in that order of
+trust: the register reference in the row ("PP-014", "PP 14"), the chapter's address, the title
+(case, punctuation, '&' and a bracketed aside do not matter). Rows without a recommended amendment
+("No change", blank) are counted, not matched. Pure: no I/O."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.register.cells import norm_heading
+from services.updates.plan_rows import PlanRow
+
+_REF = re.compile(r"\b([A-Za-z]{1,8})[\s-]?0*(\d{1,6})\b")
+_ASIDE = re.compile(r"\([^)]*\)|\[[^]]*\]")
+
+
+def ref_key(text: str) -> list[str]:
+    """'PP-014', 'pp 14' and 'PP14' are one key: PP14."""
+    return [f"{m.group(1).upper()}{int(m.group(2))}" for m in _REF.finditer(text or "")]
+
+
+def url_key(url: str | None) -> str:
+    u = (url or "").strip().lower()
+    u = re.sub(r"^https?://(www\.)?", "", u)
+    return u.split("#")[0].split("?")[0].rstrip("/")
+
+
+def title_keys(title: str | None) -> list[str]:
+    """The title as it is, and without its bracketed aside ('Private Fostering (2024 update)')."""
+    full = norm_heading(title or "")
+    bare = norm_heading(_ASIDE.sub(" ", title or ""))
+    return [k for k in dict.fromkeys((full, bare)) if k]
+
+
+@dataclass
+class Match:
+    document: Any
+    rows: list[PlanRow] = field(default_factory=list)
+    how: str = ""  # by reference | by link | by title
+
+
+@dataclass(frozen=True)
+class Matched:
+    matches: tuple[Match, ...]
+    unmatched: tuple[PlanRow, ...]
+    no_change: int
+    rows: int
+
+
+class DocumentIndex:
+    """The register's live documents by reference, chapter address and title."""
+
+    def __init__(self, documents: Iterable[Any]) -> None:
+        self.by_ref: dict[str, Any] = {}
+        self.by_url: dict[str, list[Any]] = {}
+        self.by_title: dict[str, list[Any]] = {}
+        for d in documents:
+            if d.status in ("retired", "withdrawn"):
+                continue
+            for k in ref_key(d.ref)[:1]:
+                self.by_ref[k] = d
+            if d.manual_url:
+                self.by_url.setdefault(url_key(d.manual_url), []).append(d)
+            for k in title_keys(d.title):
+                self.by_title.setdefault(k, []).append(d)
+
+    def find(self, row: PlanRow) -> tuple[list[Any], str]:
+        for k in ref_key(row.ref) + ref_key(row.title):
+            if k in self.by_ref:
+                return [self.by_ref[k]], "by reference"
+        if row.link and url_key(row.link) in self.by_url:
+            return self.by_url[url_key(row.link)], "by link"
+        for k in title_keys(row.title):
+            if k in self.by_title:
+                return self.by_title[k], "by title"
+        return [], ""
+
+
+def match_plan(rows: Sequence[PlanRow], documents: Iterable[Any]) -> Matched:
+    index = DocumentIndex(documents)
+    found: dict[int, Match] = {}
+    unmatched: list[PlanRow] = []
+    no_change = 0
+    for row in rows:
+        if row.no_change:
+            no_change += 1
+            continue
+        docs, how = index.find(row)
+        if not docs:
+            unmatched.append(row)
+        for d in docs:
+            m = found.setdefault(d.id, Match(d, how=how))
+            m.rows.append(row)
+    ordered = sorted(found.values(), key=lambda m: m.document.ref)
+    return Matched(tuple(ordered), tuple(unmatched), no_change, len(rows))
