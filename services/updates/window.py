@@ -106,12 +106,14 @@ async def _move(uow: Work, row: Any, case: gl.Case, missed: date, nxt: date | No
     update = dict(case.notes.get("update") or {})
     update["missed"] = [*(update.get("missed") or []), missed.isoformat()]
     update["deadline"] = nxt.isoformat() if nxt else None
-    summary = (f"Missed the {weekday_date(missed)} update; moved to the next, {weekday_date(nxt)} (NCT-4)" if nxt else
-               f"Missed the {weekday_date(missed)} update; no later deadline is recorded (NCT-4)")
-    case = logged(dataclasses.replace(case, notes={**case.notes, "update": update}), today, SYSTEM, "missed_update", summary)
+    summary = (f"Missed the {weekday_date(missed)} update; moved to the next, {weekday_date(nxt)}" if nxt else
+               f"Missed the {weekday_date(missed)} update; no later deadline is recorded")
+    case = logged(dataclasses.replace(case, notes={**case.notes, "update": update}), today, SYSTEM, "missed_update",
+                  f"{summary} (NCT-4)")
     await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=row.stage,
                          status=row.status, waiting_for=list(row.waiting_for or []), now=now)
-    await uow.audit.record(at=now, actor=None, entity="case", entity_id=row.id, action="missed_update", summary=summary)
+    await uow.audit.record(at=now, actor=None, entity="document", entity_id=row.document_id, action="missed_update",
+                           summary=f"{summary}, case {row.id}")
 
 
 async def _recorded(uow: Work) -> list[date]:
