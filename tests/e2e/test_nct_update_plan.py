@@ -7,6 +7,7 @@ that one's warning, and its deadline with no later one recorded (the PPO is aske
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pytest
@@ -16,8 +17,8 @@ from services.clock import LONDON
 from services.updates.window import sweep_update_cases
 from tests.support.cases import sent_to, text_of
 from tests.support.channel import readable
-from tests.support.nct import attach, hello, mails_to
-from tests.support.update_plan import plan_rows, plan_xlsx
+from tests.support.nct import attach, email, email_text, hello, mails_to
+from tests.support.update_plan import plan_docx, plan_rows, plan_xlsx
 
 NAME = "Tri.x Update Plan March 2027.xlsx"
 
@@ -94,3 +95,25 @@ async def test_nct_3_nct_4_the_update_plan_from_teams_to_a_missed_deadline(nct_b
     said = await bot.say("the Tri.x deadlines are 3 September 2027", aad=demo_aad["ppo"], conversation="a:ppo")
     await _at(bot, clock, datetime(2027, 6, 8, 9, 30, tzinfo=LONDON))
     assert "must be approved and submitted by Friday 3 September 2027" in _texts(bot, "a:ro-1")
+
+
+@pytest.mark.by_email("ro-3", "ppo")
+async def test_nct_3_the_plan_by_email_as_a_word_table_and_applied_by_reply_words(nct_bot, smtp, clock):
+    """NCT-3 by email: the PPO emails the plan as a Word table; the preview says the words to reply;
+    'apply update plan <token>' applies it. Inside the window the RO's instruction goes at once (NCT-4)."""
+    bot = nct_bot
+    clock.set(datetime(2027, 2, 1, 10, 0, tzinfo=LONDON))
+    said = await email(bot, "ppo", "the Tri.x deadline is 5 March 2027")
+    assert "Done: the update deadlines are Friday 5 March 2027." in email_text(said)
+    bot.channel.files["March plan.docx"] = plan_docx(plan_rows(120))
+    attachment = {"contentType": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "name": "March plan.docx", "contentUrl": f"{bot.channel.url}files/March plan.docx"}
+    said = await email(bot, "ppo", "Tri.x update plan attached", attachments=[attachment])
+    preview = email_text(said)
+    assert "5 local procedures affected" in preview and "the review window opens on Friday 22 January 2027" in preview
+    [words] = re.findall(r"Reply '(APPLY UPDATE PLAN [0-9A-F]{12})'", preview)
+    said = await email(bot, "ppo", words.lower())
+    assert "now, as the window is open" in email_text(said)
+    await bot.app[DISPATCHER_KEY].drain()
+    mail = [m for m in mails_to(smtp, "ro-3") if m.startswith("Scheduled update: PP-021 Leaving Care")]
+    assert mail and "Personal adviser support extended to 25" in mail[0] and "by Friday 5 March 2027" in mail[0]
