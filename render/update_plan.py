@@ -16,7 +16,7 @@ def _affected(pv: PlanPreview) -> list[str]:
     for m in pv.matched.matches:
         d = m.document
         owner = d.ro.name if getattr(d, "ro", None) else (d.rsm.name if getattr(d, "rsm", None) else "no RO")
-        busy = f"; already has case {pv.busy[d.id]} open, left as it is" if d.id in pv.busy else ""
+        busy = f"; already has case {pv.busy[d.id]} open: its RO gets the amendments for it" if d.id in pv.busy else ""
         out.append(f"{d.ref} {d.title} (RO {owner}; {len(m.rows)} amendment{'s' if len(m.rows) != 1 else ''}, "
                    f"matched {m.how}{busy})")
     return out

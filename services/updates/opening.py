@@ -56,6 +56,20 @@ def _instruction(preset: Preset, doc: Any, case_id: int, pv: PlanPreview, m: Mat
     return out
 
 
+def _to_open_case(preset: Preset, doc: Any, case_id: int, pv: PlanPreview, m: Match, at: datetime | None) -> list[Notice]:
+    assert pv.deadline is not None
+    ro = doc.ro_id or doc.rsm_id
+    if not ro:
+        return []
+    name, publisher = f"{doc.ref} {doc.title}", preset.role_label("publisher")
+    body = (f"The {publisher}'s update plan recommends amendments to {name}, which already has work in progress (case "
+            f"{case_id}). Please take them into that review. To be in this update it must be approved and submitted by "
+            f"{weekday_date(pv.deadline)} (NCT-3, NCT-4).")
+    return [Notice(key=f"update-instruct:{case_id}:{pv.token}", person_id=ro, case_id=case_id, document_ref=doc.ref,
+                   due_on=pv.deadline, not_before=at, lines=tuple(material(m)), body=body,
+                   subject=f"Scheduled update: {name}: the publisher's recommended amendments")]
+
+
 def summary_text(pv: PlanPreview, opened: list[tuple[int, str, str]], at: datetime | None) -> str:
     assert pv.deadline is not None
     when = (f"on {weekday_date(at.date())}, when the six-week window opens" if at else "now, as the window is open")
@@ -63,7 +77,8 @@ def summary_text(pv: PlanPreview, opened: list[tuple[int, str, str]], at: dateti
             f"scheduled-update case{'s' if len(opened) != 1 else ''} opened. Their ROs get the recommended amendments "
             f"{when}, and their RSMs are told (NCT-3, NCT-4).")
     if pv.busy:
-        text += f" {len(pv.busy)} procedure{'s' if len(pv.busy) != 1 else ''} already had work in progress and were left as they are."
+        text += (f" {len(pv.busy)} procedure{'s' if len(pv.busy) != 1 else ''} already had work in progress: no second case, "
+                 "their ROs get the amendments for that work.")
     if pv.matched.unmatched:
         text += (f" {len(pv.matched.unmatched)} row{'s' if len(pv.matched.unmatched) != 1 else ''} matched no local "
                  "procedure.")
@@ -91,7 +106,8 @@ async def apply(services: Services, ident: ChannelIdentity | None, token: str) -
         notices: list[Notice] = []
         for m in pv.matched.matches:
             doc = m.document
-            if doc.id in pv.busy:
+            if doc.id in pv.busy:  # work in progress already: the material goes to it, no second case
+                notices += _to_open_case(preset, doc, pv.busy[doc.id], pv, m, at)
                 continue
             row = await _open(services, uow, doc, m, pv, requester, today, now)
             opened.append((row.id, doc.ref, doc.title))

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import pytest
 
 from governance import lifecycle as gl
+from services.cases import lifecycle
 from services.clock import LONDON
 from services.demo import ensure_demo
 from services.errors import BadInput, NotPermitted
@@ -175,3 +176,18 @@ async def test_nct_4_no_next_deadline_recorded_asks_the_ppo_then_follows_the_one
 async def _row(world, case_id):
     async with world.services.uow() as uow:
         return await uow.cases.get(case_id)
+
+
+async def test_nct_3_a_procedure_already_under_review_gets_the_material_not_a_second_case(world, tmp_path):
+    """NCT-3 with NCT-11: PP-001's scheduled review is open already; the plan opens no second case for it,
+    and its RO gets the recommended amendments for the review in hand."""
+    await _deadlines(world)
+    review = await lifecycle.start_case(world.services, teams("ro-1"), "PP-001", "scheduled_review")
+    pv = await plan.preview(world.services, teams("ppo"), NAME, _give(world, tmp_path, plan_rows()))
+    pp1 = next(d.id for d in world.db.rows("documents") if d.ref == "PP-001")
+    assert pv.busy == {pp1: review.case.id} and pv.to_open == 4
+    out = await opening.apply(world.services, teams("ppo"), pv.token)
+    assert "PP-001" not in [r for _, r, _ in out.opened]
+    [told] = world.outbox(person_id="ro-1", key=f"update-instruct:{review.case.id}:{pv.token}|ro-1|teams")
+    assert "already has work in progress (case 1)" in told.body and told.case_id == review.case.id
+    assert len(told.payload["lines"]) == 2
