@@ -53,6 +53,25 @@ def deadline_of(case: gl.Case) -> date | None:
     return date.fromisoformat(d) if d else None
 
 
+def update_notes(case: gl.Case, shown: int = 3) -> tuple[tuple[str, str], ...]:
+    """What a scheduled-update case's card shows of its update (NCT-3, NCT-4): the deadline, any update it
+    missed, and the publisher's recommended amendments."""
+    update = case.notes.get("update") or {}
+    if not update:
+        return ()
+    d = update.get("deadline")
+    out = [("Update deadline", weekday_date(date.fromisoformat(d)) if d else "not recorded yet: the PPO records it")]
+    missed = update.get("missed") or []
+    if missed:
+        out.append(("Missed updates", ", ".join(weekday_date(date.fromisoformat(x)) for x in missed)))
+    amendments = [a[2] for a in update.get("amendments") or [] if len(a) > 2]
+    if amendments:
+        text = " | ".join(a if len(a) <= 240 else a[:237] + "..." for a in amendments[:shown])
+        more = len(amendments) - shown
+        out.append(("Recommended amendments", text + (f" (and {more} more)" if more > 0 else "")))
+    return tuple(out)
+
+
 def submitted(case: gl.Case) -> bool:
     return case.step == "submitted" or case.status != "open"
 

@@ -82,6 +82,9 @@ async def test_nct_3_nct_4_the_update_plan_from_teams_to_a_missed_deadline(nct_b
     assert any(m.startswith("Missed the Friday 5 March 2027 update: PP-021") for m in mails_to(smtp, "ro-3"))
     history = text_of(await bot.say("history PP-001", aad=demo_aad["ro-1"], conversation="a:ro-1"))
     assert "Missed the Friday 5 March 2027 update; moved to the next, Friday 4 June 2027, case 1" in history
+    card = text_of(await bot.say("case 1", aad=demo_aad["ro-1"], conversation="a:ro-1"))
+    assert "Update deadline: Friday 4 June 2027" in card and "Missed updates: Friday 5 March 2027" in card
+    assert "return home interviews within 72 hours" in card  # the publisher's material stays on the case
 
     # The spring bank holiday (Monday 31 May) moves the June warning to Thursday 27 May.
     await _at(bot, clock, datetime(2027, 5, 26, 9, 30, tzinfo=LONDON))
