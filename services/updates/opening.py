@@ -116,9 +116,8 @@ async def apply(services: Services, ident: ChannelIdentity | None, token: str) -
         notices += [Notice(key=f"update-plan:{pv.token}", subject=f"Update plan applied: {pv.filename}", body=text,
                            person_id=p, lines=tuple(f"case {c}: {r} {t}" for c, r, t in opened))
                     for p in ppo if person is None or p != person.id]
-        applied = dict(await uow.kv.get(APPLIED_KEY) or {})
-        applied[pv.token] = {"on": today.isoformat(), "deadline": pv.deadline.isoformat(), "cases": [c for c, _, _ in opened]}
-        await uow.kv.put(APPLIED_KEY, applied)
+        await uow.kv.put(APPLIED_KEY + pv.token, {"on": today.isoformat(), "deadline": pv.deadline.isoformat(),
+                                                  "cases": [c for c, _, _ in opened]})
         await uow.audit.record(at=now, actor=person, entity="organisation", entity_id="manual_updates",
                                action="apply_update_plan", summary=text)
         uow.notify(*notices)

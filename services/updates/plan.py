@@ -37,7 +37,9 @@ MAX_BYTES = 20 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{12}$")
 PLAN_WORDS = re.compile(r"\bplan\b", re.IGNORECASE)
 UPDATE_PLAN_WORDS = re.compile(r"\b(update|tri\.?x)\s+plan\b", re.IGNORECASE)  # a Word file must say it: drafts are Word files too
-APPLIED_KEY = "update_plans_applied"  # {token: {"on": iso date, "deadline": iso date, "cases": [ids]}}
+# "update_plan_applied:<token>" -> {"on": iso date, "deadline": iso date, "cases": [ids]}: one row per plan, inserted
+# when it is applied, so a second press racing the first cannot commit a second set of cases.
+APPLIED_KEY = "update_plan_applied:"
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ async def _preview_in(services: Services, uow: Work, token: str, filename: str, 
     for m in matched.matches:
         for c in await uow.cases.open_for_document(m.document.id):
             busy[m.document.id] = c.id
-    applied = (await uow.kv.get(APPLIED_KEY) or {}).get(token)
+    applied = await uow.kv.get(APPLIED_KEY + token)
     opens = window_opens(services.preset, deadline) if deadline else None
     return PlanPreview(token, filename, matched, deadline, opens, busy, applied.get("on") if applied else None)
 

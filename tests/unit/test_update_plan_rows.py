@@ -50,3 +50,19 @@ def test_nct_3_rows_match_local_procedures_by_reference_link_and_title():
     assert [(m.document.ref, m.how, len(m.rows)) for m in found.matches] == [("PP-014", "by reference", 2), ("PP-026", "by link", 1)]
     assert [r.title for r in found.unmatched] == ["Old"] and found.no_change == 1
     assert ref_key("PP-014") == ref_key("pp14") == ["PP14"] and title_keys("A & B (draft)") == ["a and b draft", "a and b"]
+
+
+def test_nct_3_a_csv_plan_saved_from_excel_and_a_word_plan_in_several_tables(tmp_path):
+    """NCT-3: a .csv saved from Excel (semicolons, Windows-1252, a title line) and a plan whose rows are
+    spread over one Word table per section, each with its headings, are read row for row."""
+    csv = tmp_path / "update plan.csv"
+    csv.write_bytes("Tri.x update plan – March 2027;;\n;;\nProcedure;Ref;Proposed changes\n"
+                    "Private Fostering;4.2;Notification timescales clarified\n;;\n"
+                    "Staying Put;;No change\n".encode("cp1252"))
+    book = SpreadsheetFiles().read(csv)
+    rows = plan_rows([Grid(s.name, s.cells, s.row_numbers) for s in book.sheets])
+    assert [(r.where, r.title, r.ref, r.no_change) for r in rows] == [
+        ("update plan, row 4", "Private Fostering", "4.2", False), ("update plan, row 6", "Staying Put", "", True)]
+    heading = ["Chapter", "Recommended amendments"]
+    tables = [Grid("table 1", [heading, ["Secure Accommodation", "A"]]), Grid("table 2", [heading, ["Remand", "B"], ["", ""]])]
+    assert [(r.where, r.title) for r in plan_rows(tables)] == [("table 1, row 2", "Secure Accommodation"), ("table 2, row 2", "Remand")]
