@@ -97,9 +97,9 @@ async def update_plan(services: Services, ident: ChannelIdentity, filename: str,
 
 
 async def update_plan_apply(services: Services, ident: ChannelIdentity, token: str) -> Response:
-    """NCT-3: 'apply update plan <token>' (the preview's button, or those words by email)."""
+    """NCT-3: 'apply update plan <token>' (the preview's button, or those words by email, quoted text below them)."""
     try:
-        out = await opening.apply(services, ident, token)
+        out = await opening.apply(services, ident, (token.split() or [""])[0].strip(".'\""))
     except GovernanceError as exc:
         log.info("update plan %r not applied: %s", token, exc)
         return Response(messages.error_reply(str(exc)))

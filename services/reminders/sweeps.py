@@ -42,7 +42,6 @@ from services.work import DocumentRow, Work
 log = logging.getLogger("policybot.sweeps")
 
 
-
 @dataclass
 class SweepReport:
     name: str

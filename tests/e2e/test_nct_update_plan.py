@@ -115,7 +115,7 @@ async def test_nct_3_the_plan_by_email_as_a_word_table_and_applied_by_reply_word
     preview = email_text(said)
     assert "5 local procedures affected" in preview and "the review window opens on Friday 22 January 2027" in preview
     [words] = re.findall(r"Reply '(APPLY UPDATE PLAN [0-9A-F]{12})'", preview)
-    said = await email(bot, "ppo", words.lower())
+    said = await email(bot, "ppo", words.lower() + "\n\nOn Mon, 1 Feb 2027, policybot wrote:\n> Update plan preview: March plan.docx")
     assert "now, as the window is open" in email_text(said)
     await bot.app[DISPATCHER_KEY].drain()
     mail = [m for m in mails_to(smtp, "ro-3") if m.startswith("Scheduled update: PP-021 Leaving Care")]
