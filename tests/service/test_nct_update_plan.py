@@ -125,13 +125,14 @@ async def test_nct_4_warned_before_the_window_closes_then_a_missed_change_moves_
     await opening.apply(world.services, teams("ppo"), pv.token)
     cases = {c.document_id: c for c in _cases(world)}
     docs = {d.ref: d.id for d in world.db.rows("documents")}
-    async with world.services.uow() as uow:  # PP-021 approved and waiting for the PPO; PP-044 submitted to Tri.x
-        for ref, stage, step in (("PP-021", "submit", "awaiting"), ("PP-044", "submit", "submitted")):
-            row = await uow.cases.get(cases[docs[ref]].id)
-            state = {**row.state, "stage": stage, "step": step}
-            await uow.cases.save(row, expected_version=row.version, state=state, stage=stage, status="open",
-                                 waiting_for=["ppo"], now=world.clock.now())
-        await uow.commit()
+    # PP-021 approved and waiting for the PPO; PP-044 approved and submitted to Tri.x (NCT-10), through the real steps.
+    for ref, ro, rsm, submit in (("PP-021", "ro-3", "rsm-cla", False), ("PP-044", "ro-2", "rsm-cla", True)):
+        case_id = cases[docs[ref]].id
+        draft = world.docx.describe(f"{ref} amended".encode(), title=ref, tracked=[("2. Notifications", "within 48 hours")])
+        await lifecycle.submit_draft(world.services, teams(ro), f"{ref}.docx", draft, case_id)
+        await lifecycle.act(world.services, teams(rsm), case_id, "approve")
+        if submit:
+            await lifecycle.act(world.services, teams("ppo"), case_id, "submit_to_publisher", text="March 2027 update")
 
     world.clock.set(datetime(2027, 2, 25, 9, 30, tzinfo=LONDON))  # a week and a day before: nothing yet
     assert (await sweep_update_cases(world.services, "t")).queued == 0
