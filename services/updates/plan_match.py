@@ -18,6 +18,7 @@ from services.updates.plan_rows import PlanRow
 
 _REF = re.compile(r"\b([A-Za-z]{1,8})[\s-]?0*(\d{1,6})\b")
 _ASIDE = re.compile(r"\([^)]*\)|\[[^]]*\]")
+_NUMBERED = re.compile(r"^\s*(?:(?:chapter|ch)\.?\s*\d+(?:\.\d+)*|\d+(?:\.\d+)+|\d+\.)\s*[:.\-\u2013]?\s*", re.IGNORECASE)
 
 
 def ref_key(text: str) -> list[str]:
@@ -31,11 +32,13 @@ def url_key(url: str | None) -> str:
     return u.split("#")[0].split("?")[0].rstrip("/")
 
 
-def title_keys(title: str | None) -> list[str]:
-    """The title as it is, and without its bracketed aside ('Private Fostering (2024 update)')."""
+def title_keys(title: str | None, *, numbered: bool = True) -> list[str]:
+    """The title as it is, without its bracketed aside ('Private Fostering (2024 update)'), and without
+    the chapter's number in front ('3.4.2 Private Fostering', 'Chapter 12: Private Fostering')."""
     full = norm_heading(title or "")
     bare = norm_heading(_ASIDE.sub(" ", title or ""))
-    return [k for k in dict.fromkeys((full, bare)) if k]
+    unnumbered = norm_heading(_ASIDE.sub(" ", _NUMBERED.sub("", title or ""))) if numbered else ""
+    return [k for k in dict.fromkeys((full, bare, unnumbered)) if k]
 
 
 @dataclass
@@ -67,7 +70,7 @@ class DocumentIndex:
                 self.by_ref[k] = d
             if d.manual_url:
                 self.by_url.setdefault(url_key(d.manual_url), []).append(d)
-            for k in title_keys(d.title):
+            for k in title_keys(d.title, numbered=False):
                 self.by_title.setdefault(k, []).append(d)
 
     def find(self, row: PlanRow) -> tuple[list[Any], str]:

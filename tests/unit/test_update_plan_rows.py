@@ -50,6 +50,8 @@ def test_nct_3_rows_match_local_procedures_by_reference_link_and_title():
     assert [(m.document.ref, m.how, len(m.rows)) for m in found.matches] == [("PP-014", "by reference", 2), ("PP-026", "by link", 1)]
     assert [r.title for r in found.unmatched] == ["Old"] and found.no_change == 1
     assert ref_key("PP-014") == ref_key("pp14") == ["PP14"] and title_keys("A & B (draft)") == ["a and b draft", "a and b"]
+    assert title_keys("3.4.2 Private Fostering")[-1] == title_keys("Chapter 12: Private Fostering")[-1] == "private fostering"
+    assert title_keys("Section 47 Enquiries") == ["section 47 enquiries"]
 
 
 def test_nct_3_a_csv_plan_saved_from_excel_and_a_word_plan_in_several_tables(tmp_path):
