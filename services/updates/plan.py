@@ -134,7 +134,8 @@ async def deadlines(uow: Work) -> list[date]:
 async def _preview_in(services: Services, uow: Work, token: str, filename: str, rows: list[PlanRow]) -> PlanPreview:
     today = services.clock.today()
     deadline = next((d for d in await deadlines(uow) if d >= today), None)
-    matched = match_plan(rows, await uow.documents.all())
+    chapters = [(r[2], r[1]) for r in await uow.manual.light_rows()]  # (title, address): one light read
+    matched = match_plan(rows, await uow.documents.all(), chapters)
     busy: dict[int, int] = {}
     for m in matched.matches:
         for c in await uow.cases.open_for_document(m.document.id):

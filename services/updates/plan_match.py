@@ -3,7 +3,8 @@
 A register document adapts a manual chapter: it links to it (`manual_url`), carries its title, or
 the plan names the document's own reference. A row is matched by any of these, in that order of
 trust: the register reference in the row ("PP-014", "PP 14"), the chapter's address, the title
-(case, punctuation, '&' and a bracketed aside do not matter). Rows without a recommended amendment
+(case, punctuation, '&', a bracketed aside and the chapter's number do not matter), and the title of
+a chapter in the synced manual that a local procedure links to. Rows without a recommended amendment
 ("No change", blank) are counted, not matched. Pure: no I/O."""
 
 from __future__ import annotations
@@ -57,9 +58,14 @@ class Matched:
 
 
 class DocumentIndex:
-    """The register's live documents by reference, chapter address and title."""
+    """The register's live documents by reference, chapter address and title; and the synced manual's
+    chapters by title, so a row naming the publisher's chapter finds the local procedure that links to it."""
 
-    def __init__(self, documents: Iterable[Any]) -> None:
+    def __init__(self, documents: Iterable[Any], chapters: Iterable[tuple[str, str]] = ()) -> None:
+        self.chapters: dict[str, list[str]] = {}
+        for title, url in chapters:
+            for k in title_keys(title, numbered=False):
+                self.chapters.setdefault(k, []).append(url_key(url))
         self.by_ref: dict[str, Any] = {}
         self.by_url: dict[str, list[Any]] = {}
         self.by_title: dict[str, list[Any]] = {}
@@ -82,11 +88,16 @@ class DocumentIndex:
         for k in title_keys(row.title):
             if k in self.by_title:
                 return self.by_title[k], "by title"
+        for k in title_keys(row.title):
+            linked = [d for u in self.chapters.get(k, ()) for d in self.by_url.get(u, ())]
+            if linked:
+                return list({d.id: d for d in linked}.values()), "by the manual's chapter"
         return [], ""
 
 
-def match_plan(rows: Sequence[PlanRow], documents: Iterable[Any]) -> Matched:
-    index = DocumentIndex(documents)
+def match_plan(rows: Sequence[PlanRow], documents: Iterable[Any], chapters: Iterable[tuple[str, str]] = ()) -> Matched:
+    """`chapters`: the synced manual's (title, address) pairs (none when it was never synced)."""
+    index = DocumentIndex(documents, chapters)
     found: dict[int, Match] = {}
     unmatched: list[PlanRow] = []
     no_change = 0

@@ -18,7 +18,7 @@ from services.updates.window import sweep_update_cases
 from tests.support.cases import sent_to, text_of
 from tests.support.channel import readable
 from tests.support.nct import attach, email, email_text, hello, mails_to
-from tests.support.update_plan import plan_docx, plan_rows, plan_xlsx
+from tests.support.update_plan import CHAPTER, plan_docx, plan_rows, plan_xlsx
 
 NAME = "Tri.x Update Plan March 2027.xlsx"
 
@@ -41,19 +41,27 @@ async def test_nct_3_nct_4_the_update_plan_from_teams_to_a_missed_deadline(nct_b
     said = await bot.say("the Tri.x deadlines are 5/3/27 and 4th June 2027", aad=demo_aad["ppo"], conversation="a:ppo")
     assert "Done: the update deadlines are Friday 5 March 2027 and Friday 4 June 2027." in text_of(said)
 
+    services = bot.app[SERVICES_KEY]
+    async with services.uow() as uow:  # one chapter of the synced manual: the publisher's title for PP-017's chapter
+        now = services.clock.now()
+        await uow.manual.add(url=CHAPTER[1], title=CHAPTER[0], section="Children in Care", text="Placements in foster care.",
+                             content_hash="0" * 64, links=[], first_seen_at=now, changed_at=now, fetched_at=now)
+        await uow.commit()
+
     refused = await attach(bot, demo_aad["ro-1"], "a:ro-1", NAME, plan_xlsx(plan_rows()), "the update plan")
     assert "Only the Policy and Procedures Officer gives me the publisher's update plan (NCT-3)" in text_of(refused)
 
     said = await attach(bot, demo_aad["ppo"], "a:ppo", NAME, plan_xlsx(plan_rows()), "Here's the Tri.x update plan")
     preview = text_of(said)
-    assert "Local procedures affected: 5" in preview and "For the update deadline Friday 5 March 2027" in preview
+    assert "Local procedures affected: 6" in preview and "For the update deadline Friday 5 March 2027" in preview
     assert "PP-001 Children Missing from Home and Care (RO Alex Dunmore; 2 amendments, matched by title)" in preview
+    assert "PP-017 Placement with Foster Carers (RO Jamie Castellan; 1 amendment, matched by the manual's chapter)" in preview
     assert "Rows that match no local procedure" in preview
     [apply] = [a for a in said.replies[0]["attachments"][0]["content"]["actions"] if a["title"].startswith("Apply")]
     assert bot.app[SERVICES_KEY].clock.today().isoformat() == "2026-11-23"
 
     done = await bot.send(bot.activity("", aad=demo_aad["ppo"], conversation="a:ppo", value=apply["data"]))
-    assert ("is applied for the Friday 5 March 2027 deadline: 5 scheduled-update cases opened. Their ROs get the "
+    assert ("is applied for the Friday 5 March 2027 deadline: 6 scheduled-update cases opened. Their ROs get the "
             "recommended amendments on Friday 22 January 2027, when the six-week window opens") in text_of(done)
     await bot.app[DISPATCHER_KEY].drain()
     assert "recommended amendments" not in _texts(bot, "a:ro-1")  # held until the window opens (NCT-4)

@@ -21,7 +21,9 @@ MATCHING = [
      "Family Help reforms: the lead practitioner replaces the lead professional."),
     ("4.2", "Private Fostering (Chapter 4.2)", "", "Notification timescales clarified; link to the new national leaflet."),
     ("2.7", "Allegations Against Staff and Volunteers (LADO)", "", "Working Together 2026: LADO thresholds amended."),
+    ("4.1.3", "Placements in Foster Care", "", "Foster carers' delegated authority set out in the placement plan."),
 ]
+CHAPTER = ("Placements in Foster Care", "https://manual.example.org/chapters/pp-017.html")  # PP-017 adapts it (synced manual)
 SECTIONS = ["Section 1: Contacts, Referrals and Assessments", "Section 2: Child Protection", "Section 3: Early Help",
             "Section 4: Children in Care", "Section 5: Care Leavers", "Section 6: Adoption and Permanence"]
 TOPICS = ["Remand to Local Authority Accommodation", "Secure Accommodation", "Children and Families Court Advisory Service",

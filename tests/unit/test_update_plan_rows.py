@@ -68,3 +68,16 @@ def test_nct_3_a_csv_plan_saved_from_excel_and_a_word_plan_in_several_tables(tmp
     heading = ["Chapter", "Recommended amendments"]
     tables = [Grid("table 1", [heading, ["Secure Accommodation", "A"]]), Grid("table 2", [heading, ["Remand", "B"], ["", ""]])]
     assert [(r.where, r.title) for r in plan_rows(tables)] == [("table 1, row 2", "Secure Accommodation"), ("table 2, row 2", "Remand")]
+
+
+def test_nct_3_a_row_naming_the_publishers_chapter_finds_the_procedure_that_links_to_it():
+    """NCT-3: the plan says 'Placements in Foster Care' (the publisher's chapter); the register's PP-017 has
+    another title but links to that chapter in the synced manual."""
+    class Doc:
+        id, ref, title, status = 17, "PP-017", "Placement with Foster Carers", "published"
+        manual_url = "https://manual.example.org/chapters/pp-017.html"
+
+    grid = Grid("Plan", [["Chapter", "Recommended amendments"], ["4.1.3 Placements in Foster Care", "Delegated authority"]])
+    assert match_plan(plan_rows([grid]), [Doc()]).matches == ()  # the manual never synced: no way to know
+    found = match_plan(plan_rows([grid]), [Doc()], [("Placements in Foster Care", "http://manual.example.org/chapters/pp-017.html")])
+    assert [(m.document.ref, m.how) for m in found.matches] == [("PP-017", "by the manual's chapter")]
