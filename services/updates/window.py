@@ -6,7 +6,8 @@ it closes, the RO and RSM of each case not yet approved are warned, and the PPO 
 one not yet submitted to the publisher. After the deadline a change not submitted (NCT-10's
 'Submitted to the publisher' step) has missed this update: it moves to the next recorded deadline,
 and the RO, RSM and PPO are told the date it now waits for, or, when no later deadline is recorded,
-the PPO is asked to record it. One transaction with its `sweep_runs` row; keyed notices, so the
+the PPO is asked to record it. While the PPO has paused reminders the warnings wait; a missed deadline
+is still recorded and told. One transaction with its `sweep_runs` row; keyed notices, so the
 sweep can run twice."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from governance.dates import weekday_date
 from governance.preset import Preset
 from governance.reminders import send_window
 from services.context import Services
+from services.delivery import outbox
 from services.ports import Notice, NoticeKind
 from services.work import Work
 
@@ -151,6 +153,7 @@ async def sweep_update_cases(services: Services, holder: str) -> UpdateSweep:
         recorded = await _recorded(uow)
         ppo = [p.id for p in await uow.people.with_role("ppo")]
         when = send_window(now, cal)
+        paused = outbox.paused_until(await outbox.pause_state(uow), today) is not False  # warnings wait; moves do not
         batch: list[Notice] = []
         for row, doc in await uow.due.open_cases_of_kind(KIND):
             case = gl.case_from_dict(row.state)
@@ -170,7 +173,7 @@ async def sweep_update_cases(services: Services, holder: str) -> UpdateSweep:
                 await _move(uow, row, case, deadline, nxt, now, today)
                 batch += _moved(preset, row, doc, deadline, nxt, ppo, when)
                 report.moved += 1
-            elif today >= warn_from(preset, deadline):
+            elif today >= warn_from(preset, deadline) and not paused:
                 batch += _warnings(preset, row, doc, case, deadline, ppo, when)
         uow.notify(*batch)
         report.queued = await uow.write_notices()

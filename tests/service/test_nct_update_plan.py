@@ -17,7 +17,7 @@ from services.clock import LONDON
 from services.demo import ensure_demo
 from services.errors import BadInput, NotPermitted
 from services.ports import Sheet, Workbook
-from services.reminders import update_schedule
+from services.reminders import preferences, update_schedule
 from services.updates import opening, plan
 from services.updates.window import sweep_update_cases
 from tests.service.fakes import fake_world
@@ -192,3 +192,18 @@ async def test_nct_3_a_procedure_already_under_review_gets_the_material_not_a_se
     [told] = world.outbox(person_id="ro-1", key=f"update-instruct:{review.case.id}:{pv.token}|ro-1|teams")
     assert "already has work in progress (case 1)" in told.body and told.case_id == review.case.id
     assert len(told.payload["lines"]) == 2
+
+
+async def test_nct_4_the_closing_warning_waits_while_reminders_are_paused(world, tmp_path):
+    """NCT-4: the PPO paused reminders until Monday 1 March 2027; the warning due from Friday 26 February
+    goes on the Monday; the deadline's move is never held."""
+    await _deadlines(world)
+    pv = await plan.preview(world.services, teams("ppo"), NAME, _give(world, tmp_path, plan_rows(60)))
+    await opening.apply(world.services, teams("ppo"), pv.token)
+    world.clock.set(datetime(2027, 2, 24, 9, 0, tzinfo=LONDON))
+    await preferences.pause_nudges(world.services, None, date(2027, 3, 1), "half-term cover")
+    world.clock.set(datetime(2027, 2, 26, 9, 30, tzinfo=LONDON))
+    assert (await sweep_update_cases(world.services, "t")).queued == 0
+    world.clock.set(datetime(2027, 3, 1, 9, 30, tzinfo=LONDON))
+    assert (await sweep_update_cases(world.services, "t")).queued > 0
+    assert world.outbox(person_id="ro-1", key="update-closing:1:2027-03-05|ro-1|teams")
