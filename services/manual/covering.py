@@ -2,8 +2,8 @@
 found by the same passage index that answers questions (services/manual/answers.py), so the check
 before a request finds what the question search finds: the register's documents (their summaries
 and latest drafts are indexed with the manual) and the manual's chapters, through the social-care
-vocabulary (an acronym, a synonym) and a narrower setting ("restraint in children's homes" finds
-the restraint policy).
+vocabulary (an acronym: "MCA assessments"; a synonym: "kinship care" finds Family and Friends Care)
+and a narrower setting ("deprivation of liberty in hospitals" finds the DoLS procedure).
 
 A register document covers the subject when it holds most of it (GOOD of the subject's concepts
 that anything holds, weighted by rarity, the weightiest among them) and its title, or the title of
@@ -75,8 +75,8 @@ async def covering(services: Services, subject: str) -> list[Covering]:
 
 def _known(index: AnswerIndex, labels: list[str], query: Concepts) -> tuple[list[str], Concepts]:
     """The subject's concepts that the manual or the register holds anywhere, when its weightiest
-    concept is among them. A word nothing holds names a setting no document can cover ("hoarding in
-    sheltered housing" is about hoarding); when that word is the subject's main one ("pets at work"),
+    concept is among them. A word nothing holds names a setting no document can cover ("care leavers
+    in custody" is about care leavers, when nothing mentions custody); when that word is the subject's main one ("pets at work"),
     or such words are most of it ("radicalisation and Prevent referrals"), nothing covers it."""
     rarest = math.log(1.0 + index.chapters.live + 0.5)
 
