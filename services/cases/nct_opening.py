@@ -63,8 +63,9 @@ def opening_lines(case: gl.Case, case_id: int, ref: str) -> str:
             lines.append(f"No other procedure or chapter links to {ref} or shares its key terms (NCT-14).")
         lines += [f"{x['n']}. {x['ref'] + ' ' if x.get('ref') else ''}{x['title']} ({x['why']})" for x in items]
         if items:
-            lines.append(f"Confirm each to check too, or dismiss it: 'confirm related case {case_id}: 1, 2' or "
-                         f"'dismiss related case {case_id}: 3'.")
+            some = "1" if len(items) == 1 else "1, 2"
+            lines.append(f"Confirm each to check too, or dismiss it: 'confirm related case {case_id}: {some}' or "
+                         f"'dismiss related case {case_id}: {len(items)}'.")
     if notes.get("joint_session_needed"):
         lines.append(f"{ref} covers several services, so its ROs review it together at a joint Review Session (NCT-7). "
                      f"The Policy and Procedures Officer can arrange it: 'arrange a joint review session for {ref} on "

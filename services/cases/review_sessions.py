@@ -146,7 +146,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
                          at, summary, body, (person.name, person.email),
                          [(directory[p].name, directory[p].email) for p in people if p in directory])
         notices = [Notice(key=f"review_session:{number}:{p}", subject=summary, body=body, person_id=p,
-                          document_ref=found[0][0].ref, due_on=at.date(), payload={"ics": ics})
+                          document_ref=found[0][0].ref, payload={"ics": ics})
                    for p in people if p != person.id]
         uow.notify(*notices)
         await uow.commit()
