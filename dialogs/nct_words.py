@@ -34,7 +34,7 @@ ROWS: tuple[tuple[str, str, str, list[str], dict[str, Any]], ...] = (
     ], {"changes_state": True, "say": "review session outcome: <what it agreed>", "group": "Cases", "reader": OUTCOME}),
     ("review_session_decision", "say whether you will hold a Review Session on a review (NCT-5)", "review_session_decision", [
         "we'll hold a review session for PP-014", "no review session needed for PP-2",
-        "we will hold a review session for PP-3 and ask the PPO to help organise it", "PP-4 doesn't need a review session",
+        "we will hold a review session for PP-3 and the PPO organises it", "PP-4 doesn't need a review session",
     ], {"changes_state": True, "needs": ("doc",), "say": "we'll hold a review session for {doc}", "group": "Cases",
         "reader": SESSION_DECISION}),
 )

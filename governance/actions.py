@@ -194,7 +194,7 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     # NCT-5: the RO decides whether a Review Session is needed, and may ask the PPO to help organise it.
     ActionDef(A.REVIEW_SESSION, "Record the Review Session decision", "decide on a Review Session",
               _w("hold a review session", "review session", held="yes")
-              + _w("review session with the ppo's help", "review session with help", held="yes", ppo_help=True)
+              + _w("review session with the ppo", held="yes", ppo_help=True)
               + _w("no review session needed", "no review session", held="no"),
               (Input("review_session_held", "Hold a Review Session? (NCT-5)", InputKind.YES_NO, "held"),
                Input("review_session_help", "Ask the Policy and Procedures Officer to help organise it", InputKind.TOGGLE,
