@@ -20,7 +20,7 @@ from services.clock import LONDON
 from services.context import Services
 from services.errors import NotFound
 from services.manual.related import related_to
-from services.ports import CaseRecord, DocumentRecord, Notice
+from services.ports import CaseRecord, DocumentRecord, Notice, NoticeKind
 
 
 # NCT-2's recorded schedule: the key services.reminders.sweeps.UPDATES_KEY names (that module imports the
@@ -100,8 +100,14 @@ def arrangement_reminders(preset: Preset, doc: DocumentRecord, row: CaseRecord, 
         if before > today:
             out.append(Notice(key=f"arrangements:case{row.id}:{pid}:before", subject=f"Due on {long_date(due)}: {doc.ref} {doc.title}",
                               body=body, person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due,
-                              not_before=datetime.combine(before, time(9, 0), LONDON)))
+                              kind=NoticeKind.CASE_WAITING, not_before=datetime.combine(before, time(9, 0), LONDON)))
         out.append(Notice(key=f"arrangements:case{row.id}:{pid}:due", subject=f"Due today: {doc.ref} {doc.title}", body=body,
-                          person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due,
+                          person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due, kind=NoticeKind.CASE_WAITING,
                           not_before=datetime.combine(due, time(9, 0), LONDON)))
     return out
+
+
+async def draft_arrived(uow: Any, doc: DocumentRecord, case: gl.Case) -> None:
+    """NCT-17: once the draft of a new procedure arrives, its arrangements' reminders still to come are withdrawn."""
+    if case.kind == "new_document" and (case.notes.get("new_procedure") or {}).get("due") and (doc.ro_id or doc.rsm_id):
+        await uow.outbox.withdraw(doc.ro_id or doc.rsm_id, [doc.ref], [NoticeKind.CASE_WAITING], "the draft has arrived")

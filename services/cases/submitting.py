@@ -9,6 +9,7 @@ from governance.errors import NotAllowed
 from governance.nct_case_steps import checklist_missing, hold_draft
 from services.cases.acting import Outcome, _who, act_in
 from services.cases import drafts as draft_files
+from services.cases import nct_opening
 from services.cases.draft_changes import record_changes
 from services.cases.views import stale_cards_in, view_in
 from services.context import Services
@@ -35,6 +36,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
             check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
         if not missing:
             summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now, data=data)
+            await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
         draft = await uow.cases.add_draft(
             document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size,
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,

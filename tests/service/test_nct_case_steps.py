@@ -186,4 +186,8 @@ async def test_nct_17_without_a_template_the_arrangements_drive_the_reminders(de
     assert "arrangements agreed: Jamie Castellan drafts it with the kinship team by 29 January 2027" in out.message
     reminders = [n for n in demo.outbox(person_id="ro-2") if n.key.startswith("arrangements:")]
     assert {n.not_before.date() for n in reminders} == {date(2027, 1, 22), date(2027, 1, 29)}
-    assert all(str(n.due_on) == "2027-01-29" for n in reminders)
+    assert all(str(n.due_on) == "2027-01-29" and n.kind == "case_waiting" for n in reminders)
+    # the draft arrives early: the reminders still to come are withdrawn
+    await lifecycle.submit_draft(demo.services, teams("ro-2"), "kinship.docx",
+                                 demo.docx.describe(b"kinship v1", title="Kinship Care Assessments"))
+    assert {n.status for n in demo.outbox(person_id="ro-2") if n.key.startswith("arrangements:")} == {"skipped"}
