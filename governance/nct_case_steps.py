@@ -52,7 +52,7 @@ def review_session(case: Case, actor: Actor, today: date, data: Mapping[str, Any
         return case, []
     body = (f"The Responsible Officer will hold a Review Session on {case.document_name} and asks you to help organise "
             f"it (NCT-5)." + (f" They say: {text}" if text else "")
-            + " To arrange it: 'arrange a review session for <reference> on <date> at <time>'.")
+            + f" To arrange it: 'arrange a review session for {case.document_name.split(' ')[0]} on <date> at <time>'.")
     return case, [Notify("ppo", f"Help with a Review Session: {case.document_name}", body)]
 
 

@@ -53,7 +53,11 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
         await uow.commit()
     if missing:
         return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. {summary}", (), tuple(cards))
-    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices),
+    joint = ""
+    if case.notes.get("joint_session_needed") and not case.notes.get("session"):  # NCT-7: prompt for the joint session
+        joint = (f" {doc.ref} covers several services, and no joint Review Session of its ROs is recorded yet (NCT-7): the "
+                 f"Policy and Procedures Officer arranges one ('arrange a joint review session for {doc.ref} on <date> at <time>').")
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.{joint}", tuple(notices),
                    tuple(cards))
 
 

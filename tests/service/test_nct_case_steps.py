@@ -128,6 +128,9 @@ async def test_nct_7_a_joint_review_session_invites_both_services_with_a_calenda
     await owners.add_rsm(demo.services, teams("ppo"), "PP-020", "Casey Lindqvist")  # Family and Friends Care: CiC and Early Help
     out = await lifecycle.start_case(demo.services, teams("ro-2"), "PP-020", "scheduled_review")
     assert "covers several services, so its ROs review it together at a joint Review Session (NCT-7)" in out.message
+    await lifecycle.act(demo.services, teams("ro-2"), 1, "tick_checklist", text="1, 2, 3, 4, 5")
+    sent = await lifecycle.submit_draft(demo.services, teams("ro-2"), "ffc.docx", _tracked(demo, "ffc"))
+    assert "no joint Review Session of its ROs is recorded yet (NCT-7)" in sent.message
     await lifecycle.start_case(demo.services, teams("ro-4"), "PP-026", "scheduled_review")
     with pytest.raises(BadInput, match="not a working day"):
         await review_sessions.arrange(demo.services, teams("ppo"), ["PP-020", "PP-026"], "1 January 2027 at 10am")
