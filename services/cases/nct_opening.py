@@ -21,11 +21,9 @@ from services.context import Services
 from services.errors import NotFound
 from services.manual.related import related_to
 from services.ports import CaseRecord, DocumentRecord, Notice, NoticeKind
+from services.updates.window import UPDATES_KEY  # NCT-2's recorded schedule
 
 
-# NCT-2's recorded schedule: the key services.reminders.sweeps.UPDATES_KEY names (that module imports the
-# lifecycle, so it cannot be imported here; tests/service/test_nct_case_steps.py checks they agree).
-UPDATES_KEY = "manual_updates"
 SYNC_HOW = ("To sync it, an administrator runs 'policybot manual sync <the manual's address>' (or sets "
             "POLICYBOT_MANUAL_URL, and the daily refresh does it).")
 

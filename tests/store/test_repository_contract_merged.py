@@ -89,6 +89,9 @@ async def test_the_sweeps_read_only_what_is_due(uow_factory):
         [(case, doc)] = await uow.due.cases_waiting_on("rsm-1", ["rsm"])
         assert (case.id, doc.ref, doc.rsm.name) == (case_id, "PP-001", "Morgan Reyes")
         assert await uow.due.cases_waiting_on("ppo", ["ppo"]) == []
+        kind = (await uow.cases.get(case_id)).kind  # NCT-4: a deadline sweep reads the open cases of one kind
+        assert [(c.id, d.ref) for c, d in await uow.due.open_cases_of_kind(kind)] == [(case_id, "PP-001")]
+        assert await uow.due.open_cases_of_kind("no_such_kind") == []
 
 
 async def test_a_claim_taken_twice_may_repeat_and_a_batch_reads_every_chat_at_once(uow_factory):

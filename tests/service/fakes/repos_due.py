@@ -99,6 +99,10 @@ class FakeDueRepo(FakeRepo):
 
         return self._open_cases(waits)
 
+    async def open_cases_of_kind(self, kind: str) -> list[tuple[Case, Document]]:
+        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
+        return self._open_cases(lambda c, d: c.kind == kind)
+
 
 class FakeAnswerRepo(FakeRepo):
     table_name = "answers_given"
