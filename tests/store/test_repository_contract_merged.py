@@ -133,3 +133,22 @@ async def test_answers_given_and_what_people_said_of_them(uow_factory):
         assert (got.feedback, len(got.feedback_note)) == ("not_helpful", 300)
         assert [a.question for a in await uow.answers.unmet()] == ["honour based abuse", "private fostering"]
         assert [a.question for a in await uow.answers.unmet(NOW + timedelta(minutes=2))] == ["private fostering"]
+
+
+async def test_the_answer_index_is_kept_once_per_indexing_code(uow_factory):
+    """Issue 16 item 6: one kept answer index, replaced by the next, read back byte for byte, and only by
+    the indexing code (format) that made it."""
+    blob = bytes(range(256)) * 400  # binary, with zero bytes
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") is None
+        await uow.answers.keep_index("answers:a", b"first", at=NOW, passages=1)
+        await uow.answers.keep_index("answers:a", blob, at=NOW, passages=2)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") == blob
+        assert await uow.answers.kept_index("answers:b") is None
+        await uow.answers.keep_index("answers:b", b"other", at=NOW, passages=3)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") is None  # replaced, not kept beside it
+        assert await uow.answers.kept_index("answers:b") == b"other"
