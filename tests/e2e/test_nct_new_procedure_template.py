@@ -36,13 +36,13 @@ async def test_nct_17_a_new_procedure_with_and_without_the_publishers_template(n
     told = "\n".join(readable(a) for a in sent_to(bot, "a:ro-4")[-2:])
     assert "follows Route 1, the scheduled update, for the next update deadline, 5 March 2027" in told
 
-    said = await request_document(bot, ro2, "a:ro-2", "we need a new procedure on kinship care viability assessments",
-                                  ["Local procedure", "Children in Care", "A confirmed gap found by the 2026 audit", "none", "none", "yes"])
+    said = await request_document(bot, ro2, "a:ro-2", "we need a new procedure on vaping in residential children's homes",
+                                  ["Local procedure", "Children in Care", "Residential staff have no guidance on vaping since the 2026 audit", "none", "none", "yes"])
     assert "case 2" in text_of(said)
     said = await email(bot, "ppo", "NO TEMPLATE case 2: Jamie drafts it")
     assert "who writes it and by when" in email_text(said)
-    said = await email(bot, "ppo", "NO TEMPLATE case 2: Jamie Castellan drafts it with the kinship team by 29 January 2027")
-    assert "arrangements agreed: Jamie Castellan drafts it with the kinship team by 29 January 2027" in email_text(said)
+    said = await email(bot, "ppo", "NO TEMPLATE case 2: Jamie Castellan drafts it with the residential team by 29 January 2027")
+    assert "arrangements agreed: Jamie Castellan drafts it with the residential team by 29 January 2027" in email_text(said)
     assert "arrangements agreed: Jamie Castellan drafts it" in "\n".join(readable(a) for a in sent_to(bot, "a:ro-2")[-2:])
     async with bot.app[RUNTIME_KEY].services.uow() as uow:
         reminders = await uow.outbox.by_key_prefix("arrangements:case2:")
@@ -51,4 +51,4 @@ async def test_nct_17_a_new_procedure_with_and_without_the_publishers_template(n
         date(2027, 1, 22), date(2027, 1, 29)]
     assert {r.due_on for r in reminders} == {"2027-01-29"} and {r.person_id for r in reminders} == {"ro-2"}
     status = text_of(await bot.say("case 2", aad=ro2, conversation="a:ro-2"))
-    assert "no template; arrangements: Jamie Castellan drafts it with the kinship team by 29 January 2027 (due 29 January 2027)" in status
+    assert "no template; arrangements: Jamie Castellan drafts it with the residential team by 29 January 2027 (due 29 January 2027)" in status
