@@ -46,6 +46,7 @@ async def approve_and_draft(db_url: str, clock) -> list[str]:
         for who, conv in ((ro, "a:ro-2"), (rsm, "a:rsm-cla"), (_aad("ppo"), "a:ppo")):
             await bot.say("help", aad=who, conversation=conv)
         await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+        await bot.say("tick case 1: 1, 2, 3, 4, 5", aad=ro, conversation="a:ro-2")  # NCT-16: else the draft is held back
         act = bot.activity("", aad=ro, conversation="a:ro-2",
                            attachments=[bot.channel.attach("foster.docx", tracked_docx(title="Placement with Foster Carers"))])
         with counts.counting() as c:

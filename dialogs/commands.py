@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from dialogs.nct_words import ROWS as NCT_ROWS, SESSION_NOT_NEEDED
 from dialogs.ro_change_words import RO_CHANGE
 from governance.actions import ACTIONS, ActionDef, Words
 
@@ -369,6 +370,10 @@ def decision_commands() -> tuple[Command, ...]:
     return tuple(out)
 
 
+COMMANDS += tuple(_c(i, h, f, ex, **kw) for i, h, f, ex, kw in NCT_ROWS)  # NCT-5, NCT-7: Review Sessions
+COMMANDS += (_c("review_session_not_needed", "", "review_session_decision", ["PP-4 doesn't need a review session"],
+                changes_state=True, needs=("doc",), say="{doc} doesn't need a review session", group="Cases", in_help=False,
+                reader=SESSION_NOT_NEEDED),)
 TABLE: tuple[Command, ...] = COMMANDS + decision_commands()
 BY_ID = {c.id: c for c in TABLE}
 

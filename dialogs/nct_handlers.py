@@ -5,9 +5,11 @@ from __future__ import annotations
 from dialogs.recogniser import Reading
 from dialogs.response import Response
 from dialogs.turn import Turn, ask_form, original
+from render import cases as case_render
 from render import nct as nct_render
 from render.reply import Reply
-from services.cases import signoff
+from services.cases import lifecycle, review_sessions, signoff
+from services.cases.review_sessions import open_case_of
 from services.manual import related
 from services.register import ro_change
 from services.reminders import update_schedule
@@ -67,3 +69,31 @@ async def update_plan(t: Turn, r: Reading) -> Response:
         "nothing changes until you press Apply. Then each procedure gets a scheduled-update case: its RO gets the "
         "recommended amendments when the six-week window opens, and its RSM is told (NCT-3, NCT-4). Only the Policy "
         "and Procedures Officer can apply a plan; on the server, 'policybot updates plan FILE' does the same.")))
+
+
+# ---------------------------------------------------------------- Review Sessions (NCT-5, NCT-7)
+
+
+async def arrange_review_session(t: Turn, r: Reading) -> Response:
+    when = original(r, "when")
+    if not r.slots.refs or not when:
+        return ask_form(r.command, "Say which procedures, and the date and time of the Review Session.")
+    out = await review_sessions.arrange(t.services, t.ident, list(r.slots.refs), when)
+    return Response(nct_render.done_reply(out.message), out.notices)
+
+
+async def review_session_outcome(t: Turn, r: Reading) -> Response:
+    text = original(r, "text")
+    out = await review_sessions.record_outcome(t.services, t.ident, text, r.slots.refs[0] if r.slots.refs else None)
+    return Response(nct_render.done_reply(out.message), out.notices)
+
+
+async def review_session_decision(t: Turn, r: Reading) -> Response:
+    """NCT-5 in words: "we'll hold a review session for PP-014" on the document's open case."""
+    if not r.slots.refs:
+        return ask_form(r.command, "Which document? Give its reference.", r)
+    case_id = await open_case_of(t.services, r.slots.refs[0])
+    held = not (r.match.get("no") or r.command is not None and r.command.id == "review_session_not_needed")
+    data = {"held": "yes" if held else "no", "ppo_help": bool(held and r.match.get("help"))}
+    out = await lifecycle.act(t.services, t.ident, case_id, "review_session", text=None, data=data)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)

@@ -47,9 +47,14 @@ class ActionId(StrEnum):
     WITHDRAW = "withdraw"
     DIRECTOR_APPROVE = "director_approve"  # DOR-5: the preset's alternative routes, with words for email
     INTERIM_APPROVE = "interim_approve"
+    REVIEW_SESSION = "review_session"  # NCT-5: the RO decides whether a Review Session is needed
+    RECORD_RELATED = "record_related"  # NCT-14: the RO confirms or dismisses each related procedure
+    TEMPLATE_AVAILABLE = "template_available"  # NCT-17: the publisher has a template (Route 1)
+    NO_TEMPLATE = "no_template"  # NCT-17: no template: the arrangements agreed for writing it
 
 
 CHECKLIST_MAX = 8  # the most checklist items a preset may have (NCT's has five)
+RELATED_MAX = 8  # the most related procedures listed on a review's card (NCT-14)
 
 
 class InputKind(StrEnum):
@@ -186,6 +191,27 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     # DOR-5: the button shows the preset's own label for these (governance/case_flow.py); the words work by email.
     ActionDef(A.DIRECTOR_APPROVE, "Director's approval", "approve it as a Director", _w("director sign off")),
     ActionDef(A.INTERIM_APPROVE, "Interim approval", "give it interim approval", _w("interim sign off")),
+    # NCT-5: the RO decides whether a Review Session is needed, and may ask the PPO to help organise it.
+    ActionDef(A.REVIEW_SESSION, "Record the Review Session decision", "decide on a Review Session",
+              _w("hold a review session", "review session", held="yes")
+              + _w("review session with the ppo", held="yes", ppo_help=True)
+              + _w("no review session needed", "no review session", held="no"),
+              (Input("review_session_held", "Hold a Review Session? (NCT-5)", InputKind.YES_NO, "held"),
+               Input("review_session_help", "Ask the Policy and Procedures Officer to help organise it", InputKind.TOGGLE,
+                     "ppo_help"),
+               _text("review_session", "Who should take part, what it should cover (optional)", required=False))),
+    # NCT-14: each procedure listed at opening is confirmed as affected or dismissed (toggles, or the numbers said).
+    ActionDef(A.RECORD_RELATED, "Save the related procedures", "record which related procedures are affected",
+              _w("confirm related", "affected", verdict="confirm") + _w("dismiss related", "not affected", verdict="dismiss"),
+              tuple(Input(f"related_{i}", f"Related procedure {i}", InputKind.TOGGLE, f"rel_{i}") for i in range(1, RELATED_MAX + 1))
+              + (_text("record_related", "Anything to add about the related procedures (optional)", required=False),),
+              reply_tail=": <the numbers, e.g. 1, 3>"),
+    # NCT-17: the PPO records whether the publisher has a template for a new procedure.
+    ActionDef(A.TEMPLATE_AVAILABLE, "The publisher has a template", "record the publisher's template",
+              _w("template available", "the publisher has a template", "publisher has a template")),
+    ActionDef(A.NO_TEMPLATE, "No template: record the arrangements", "record the arrangements for writing it",
+              _w("no template"),
+              (_text("no_template", "The arrangements agreed: who writes it, and by when"),)),
 )})
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -44,6 +44,7 @@ from governance.case_model import (
 )
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
+from governance.nct_case_steps import checklist_missing, record_related, review_session, template
 from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
 from governance.preset import Preset, Stage
 from governance.votes import votes_needed
@@ -109,10 +110,14 @@ def _withdraw(preset: Preset, case: Case, stage: Stage, action: Action, actor: A
 
 def _agree_need(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
                 text: str | None) -> Step:
-    if action.kind == "agree_need":
+    if action.kind in ("agree_need", "template_available", "no_template"):
+        told: list[Event] = []
         case = logged(case, today, actor, "agree_need", "Need agreed")
+        if action.kind != "agree_need":  # NCT-17: the need agreed, with or without the publisher's template
+            case, told = template(case, actor, today, action.kind, action.data or {}, text)
         case, events = advance(preset, case, today, cal)
-        return case, [Notify("requester", f"Agreed: {case.document_name}", "The need for this document has been agreed."), *events]
+        return case, [Notify("requester", f"Agreed: {case.document_name}", "The need for this document has been agreed."),
+                      *told, *events]
     if action.kind == "decline_need":
         case = logged(case, today, actor, "decline_need", f"Declined: {text}")
         case = dataclasses.replace(case, status="declined", step="closed")
@@ -139,7 +144,16 @@ def _draft(preset: Preset, case: Case, stage: Stage, action: Action, actor: Acto
         case = dataclasses.replace(case, workshops=case.workshops + (text or "",))
         return logged(case, today, actor, "record_workshop", f"Co-production workshop recorded: {text}"), []
     if action.kind == "tick_checklist":
-        return tick(preset, case, actor, today, data, text), []
+        case = tick(preset, case, actor, today, data, text)
+        held = case.notes.get("held_draft")
+        if held and not checklist_missing(preset, case):  # NCT-16: the reason given (or all ticked): the held draft goes on
+            case = dataclasses.replace(case, notes={k: v for k, v in case.notes.items() if k != "held_draft"})
+            return _submit(preset, case, stage, actor, today, cal, dict(held))
+        return case, []
+    if action.kind == "review_session":
+        return review_session(case, actor, today, data, text)
+    if action.kind == "record_related":
+        return record_related(case, actor, today, data, text)
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
         assert first_sign_off is not None, "the preset reader refuses a route without a sign-off stage"
@@ -156,7 +170,11 @@ def _draft(preset: Preset, case: Case, stage: Stage, action: Action, actor: Acto
         if case.kind == "unscheduled_review":  # NCT-15: why, to whoever prompted it, the RSM copied
             events += to_prompter(case, statement)
         return case, [Notify(first_sign_off.by or "rsm", f"Reviewed, no changes: {case.document_name}", statement), *events]
-    # submit_draft
+    return _submit(preset, case, stage, actor, today, cal, data)
+
+
+def _submit(preset: Preset, case: Case, stage: Stage, actor: Actor, today: date, cal: WorkingCalendar,
+            data: Mapping[str, Any]) -> Step:
     missing = []
     if "eia" in stage.records and "eia_required" not in case.flags:
         missing.append("whether an Equality Impact Assessment is needed (LBBD-5)")

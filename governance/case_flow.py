@@ -157,7 +157,8 @@ def stage_approved(case: Case, stage: Stage) -> bool:
 
 def _agree_need_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
     if case.step == "awaiting":
-        return [(a, stage.by or "") for a in ("agree_need", "ask_more", "decline_need")]
+        template = ("template_available", "no_template") if preset.update_cycle and case.kind == "new_document" else ()  # NCT-17
+        return [(a, stage.by or "") for a in ("agree_need", *template, "ask_more", "decline_need")]
     if case.step == "more_info":
         return [("provide_information", "requester"), ("provide_information", "ro")]
     return []
@@ -172,6 +173,9 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
         out.append(("no_change", "ro"))
     if preset.checklist and case.kind != "new_document":
         out.append(("tick_checklist", "ro"))  # NCT-16
+        out.append(("review_session", "ro"))  # NCT-5
+    if case.notes.get("related"):
+        out.append(("record_related", "ro"))  # NCT-14
     return out
 
 

@@ -77,6 +77,14 @@ def _input_for(view: CaseView, a: ActionSpec, spec: Input) -> dict[str, Any] | N
         block = _input(replace(spec, label=f"{n}. {item}" + (f" (ticked by {by})" if by else "")))
         block["value"] = "true" if by else "false"
         return block
+    if spec.id.startswith("related_"):  # NCT-14: on = affected, to check too; off = dismissed
+        n = int(spec.id.split("_")[1])
+        if n > len(view.related):
+            return None
+        _, item, decision = view.related[n - 1]
+        block = _input(replace(spec, label=f"{n}. {item}" + (f" ({decision})" if decision else "")))
+        block["value"] = "true" if decision == "confirmed" else "false"
+        return block
     return _input(spec)
 
 
@@ -178,6 +186,8 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
         declared = actions.action(a.id)
         if a.id == "tick_checklist":
             body.append(para("Review checklist (NCT-16): tick each item as you do it, then Save the checklist."))
+        if a.id == "record_related":
+            body.append(para("Related procedures and chapters (NCT-14): tick those affected too, untick to dismiss, then Save."))
         body += [b for i in (declared.inputs if declared else ()) if i.id not in view.hidden_inputs
                  and (b := _input_for(view, a, i))]
     if view.history:
@@ -194,6 +204,9 @@ def case_reply(view: CaseView, message: str | None = None) -> Reply:
     lines = [f"Case {view.id}: {d.ref} {d.title}", *(f"{k}: {v}" for k, v in pairs if v), *draft_lines]
     if view.open_conditions:
         lines.append("Conditions to meet: " + "; ".join(view.open_conditions))
+    if view.related:
+        lines += ["Related procedures (NCT-14):", *(f"{n}. {item}" + (f" ({dec})" if dec else " (to confirm or dismiss)")
+                                                     for n, item, dec in view.related)]
     if view.checklist_ticks:
         lines += ["Review checklist (NCT-16):", *(_tick_line(n, item, by) for n, item, by in view.checklist_ticks)]
     replies = [w for a in view.actions if (w := reply_words(a.id, view.id, view.hidden_inputs))]

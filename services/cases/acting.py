@@ -22,6 +22,7 @@ from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.preset import Preset
 from governance.wording import sentence
+from services.cases import nct_opening
 from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
 from services.context import Services
 from services.delivery.notices import dated
@@ -76,6 +77,7 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
     directory, or a name and an email address for someone outside it (an auditor, a partner agency)."""
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
+    related = await nct_opening.related_notes(services, ref, kind)  # NCT-14, read before the case's transaction
     async with services.uow() as uow:
         person = await _who(uow, ident)
         doc = await uow.documents.by_ref(ref)
@@ -89,6 +91,9 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         notes: dict[str, Any] = {"said": said.strip()[:500]} if said and said.strip() else {}
         if prompter:
             notes["prompter"] = await prompter_of(uow, prompter, person)
+        notes.update(related)
+        if related and nct_opening.joint_session_needed(doc):
+            notes["joint_session_needed"] = True  # NCT-7
         out = gl.start_case(
             preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
             today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
@@ -101,13 +106,16 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
             waiting_for=gl.who_must_act(preset, out.case), opened_by=person.id, opened_at=now, updated_at=now, version=1,
         )
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=f"open_{kind}",
-                               summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger)
+                               summary=out.case.history[0].summary + f" (case {row.id})", reason=reason or trigger,
+                               details={"case": row.id, **({"related": [x.get("ref") or x["title"] for x in related["related"]]}
+                                                           if related else {})})
         notices = await _notices(uow, preset, doc, out.case, out.events, row.id, person.id)
         notices += await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, person)
         uow.notify(*notices)
         view = await view_in(uow, preset, row, doc, person, today)
         await uow.commit()
-    return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}.", tuple(notices))
+    return Outcome(view, f"Case {row.id} is open: {kind.replace('_', ' ')} of {doc.ref} {doc.title}."
+                   + nct_opening.opening_lines(out.case, row.id, doc.ref), tuple(notices))
 
 
 async def start_new_document(services: Services, ident: ChannelIdentity, *, title: str, document_type: str,
@@ -345,7 +353,8 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     actor = actor_for(person, doc, case)
     if extra_roles:
         actor = gl.Actor(actor.person_id, actor.roles | extra_roles)
-    out = gl.apply(preset, case, gl.Action(action, text, data or {}), actor, today,
+    data = await nct_opening.before_action(uow, action, dict(data or {}), today)  # NCT-17: the next update deadline
+    out = gl.apply(preset, case, gl.Action(action, text, data), actor, today,
                    calendar=WorkingCalendar(preset.nation))
     new = out.case
     try:
@@ -361,6 +370,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
                            details={"case": row.id, "stage": case.stage, **seen, **(audit_details or {})})
     notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
     notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
+    notices += nct_opening.arrangement_reminders(preset, doc, row, new, action, today)
     uow.notify(*notices)
     return summary, notices
 

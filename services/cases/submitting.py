@@ -6,8 +6,10 @@ from typing import Any
 
 from governance import lifecycle as gl
 from governance.errors import NotAllowed
+from governance.nct_case_steps import checklist_missing, hold_draft
 from services.cases.acting import Outcome, _who, act_in
 from services.cases import drafts as draft_files
+from services.cases import nct_opening
 from services.cases.draft_changes import record_changes
 from services.cases.views import stale_cards_in, view_in
 from services.context import Services
@@ -27,9 +29,14 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
     async with services.uow() as uow:
         person = await _who(uow, ident)
         row, doc = await _case_for_draft(uow, person, case_id)
-        action = "submit_amendments" if gl.case_from_dict(row.state).step == "conditions" else "submit_draft"
-        summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
-                                        data={"tracked_changes": check.has_tracked_changes, "filename": filename})
+        case = gl.case_from_dict(row.state)
+        action = "submit_amendments" if case.step == "conditions" else "submit_draft"
+        data = {"tracked_changes": check.has_tracked_changes, "filename": filename}
+        missing = checklist_missing(preset, case) if action == "submit_draft" and (
+            check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
+        if not missing:
+            summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now, data=data)
+            await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
         draft = await uow.cases.add_draft(
             document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size,
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
@@ -39,11 +46,32 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_stored",
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")
+        if missing:  # NCT-16: kept, but held back from the RSM until the RO ticks the items or says why not
+            summary, notices = await _hold(uow, preset, person, row, doc, {**data, "number": draft.number}, missing, now, today), []
         view = await view_in(uow, preset, row, doc, person, today)
         cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
-    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.", tuple(notices),
+    if missing:
+        return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. {summary}", (), tuple(cards))
+    joint = ""
+    if case.notes.get("joint_session_needed") and not case.notes.get("session"):  # NCT-7: prompt for the joint session
+        joint = (f" {doc.ref} covers several services, and no joint Review Session of its ROs is recorded yet (NCT-7): the "
+                 f"Policy and Procedures Officer arranges one ('arrange a joint review session for {doc.ref} on <date> at <time>').")
+    return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.{joint}", tuple(notices),
                    tuple(cards))
+
+
+async def _hold(uow: Any, preset: Any, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, held: dict[str, Any],
+                missing: list[int], now: Any, today: Any) -> str:
+    """NCT-16: the draft is kept but not sent on: the case records it as held, with an audit record."""
+    case = hold_draft(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset({"ro"})), today, held, missing)
+    await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage, status="open",
+                         waiting_for=gl.who_must_act(preset, case), now=now)
+    await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_held",
+                           summary=f"{case.history[-1].summary} (case {row.id})", details={"case": row.id, "missing": missing})
+    items = ", ".join(map(str, missing))
+    return (f"I have held it back from the Responsible Strategic Manager: checklist items {items} are not ticked (NCT-16). "
+            f"Tick them, or say why they do not apply ('tick case {row.id}: <why>'), and it goes on at once.")
 
 
 async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:

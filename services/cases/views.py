@@ -15,7 +15,7 @@ from typing import Any
 
 from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
-from governance.dates import short_date
+from governance.dates import long_date, short_date
 from governance.ownership import roles_on_document
 from governance.preset import Preset, Stage
 from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
@@ -52,6 +52,7 @@ class CaseView:
     draft: DraftView | None = None  # the draft under decision (issue 17)
     notes: tuple[tuple[str, str], ...] = ()  # (title, words) the deciders should see: NCT-8's discussion with the AD
     checklist_ticks: tuple[tuple[int, str, str | None], ...] = ()  # NCT-16: (number, item, "who, when" if ticked)
+    related: tuple[tuple[int, str, str | None], ...] = ()  # NCT-14: (number, procedure and why, confirmed/dismissed)
     # issue 17 item 5: what a decider needs on the card
     requested_by: str | None = None  # a new document request: who asked, when, why, and who is affected
     requested_on: date | None = None
@@ -117,7 +118,9 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
         hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
-        notes=_escalation_notes(route, case) + _checklist_reason(case) + update_notes(case),
+        notes=_escalation_notes(route, case) + _checklist_reason(case) + update_notes(case) + _nct_notes(case, names),
+        related=tuple((int(x["n"]), f"{x['ref'] + ' ' if x.get('ref') else ''}{x['title']} ({x['why']})", x.get("decision"))
+                      for x in case.notes.get("related") or ()),
         checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
                               for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
         requested_by=names.get(request.get("requested_by") or case.requester or "") if request else None,
@@ -129,6 +132,35 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
 def _checklist_reason(case: gl.Case) -> tuple[tuple[str, str], ...]:
     reason = case.notes.get("checklist_reason")
     return (("Checklist items not applicable", reason),) if reason else ()
+
+
+def _nct_notes(case: gl.Case, names: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """What NCT's process recorded beside the steps: the Review Session (NCT-5, NCT-7), a draft held back
+    (NCT-16), a new procedure's template or arrangements (NCT-17)."""
+    n = case.notes
+    out: list[tuple[str, str]] = []
+    decided = n.get("review_session")
+    if decided:
+        out.append(("Review Session (NCT-5)", ("to be held" + (", with the PPO's help" if decided.get("ppo_help") else ""))
+                    if decided.get("held") else "not needed"))
+    if n.get("session"):
+        s = n["session"]
+        out.append(("Review Session arranged", f"{s.get('when')}: {', '.join(s.get('refs') or ())}"
+                    + (f"; outcome: {s['outcome']}" if s.get("outcome") else "")))
+    elif n.get("joint_session_needed"):
+        out.append(("Joint Review Session (NCT-7)", "needed: this procedure covers several services; the PPO arranges it"))
+    if n.get("held_draft"):
+        out.append(("Draft held back (NCT-16)", f"version {n['held_draft'].get('number')}: waiting for the checklist, or why not"))
+    if n.get("related") is not None and not n.get("related_synced"):
+        out.append(("Related procedures (NCT-14)", "the manual has never been synced: chapters that link here are not known"))
+    new = n.get("new_procedure")
+    if new and new.get("template"):
+        out.append(("New procedure (NCT-17)", "the publisher's template: Route 1, for the update deadline "
+                    + (long_date(date.fromisoformat(new["next_deadline"])) if new.get("next_deadline") else "not yet recorded")))
+    elif new:
+        out.append(("New procedure (NCT-17)", f"no template; arrangements: {new.get('arrangements')} "
+                    f"(due {long_date(date.fromisoformat(new['due']))})"))
+    return tuple(out)
 
 
 def _stage_label(stage: Stage, case: gl.Case) -> str:

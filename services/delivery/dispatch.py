@@ -237,6 +237,8 @@ class Dispatcher:
         text, html = self.renderer.for_email(row, view, self.services.config.organisation_name)
         attachments = await self._chart() if row.with_chart else ()
         attachments += await draft_delivery.email_attachments(self.services, view)  # issue 17: the draft goes too
+        if row.calendar:  # an invitation (a Review Session, NCT-5): its calendar file
+            attachments += (Attachment("invitation.ics", "text/calendar", row.calendar.encode("utf-8")),)
         email = Email(to=to, to_name=person.name if person else None, subject=row.subject, text=text, html=html,
                       key=row.key, due_on=row.due_on, due_summary=f"Deadline: {row.subject}" if row.due_on else None,
                       attachments=attachments)

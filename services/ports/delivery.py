@@ -88,6 +88,7 @@ class OutboxItem:
     attempts: int = 0
     last_error: str | None = None
     requests: tuple[str, ...] = ()  # one-press new-document requests offered (the demand digest)
+    calendar: str | None = None  # an invitation's calendar file (.ics), e.g. a Review Session (NCT-5)
     # claimed before without being marked (a crash mid-send, a failure): it may already have gone,
     # so a transport that can look (Graph's Sent Items) checks before sending it again
     possible_repeat: bool = False

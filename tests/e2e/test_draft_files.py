@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.case_models import Case, DraftVersion
+from tests.support.cases import review_ticked
 from tests.support.channel import card_of, card_text, readable
 from tests.support.drafts import (
     FileServer,
@@ -58,7 +59,7 @@ def _teams_file(server: FileServer, name: str, data: bytes | None = None) -> dic
 
 
 async def _open_review(bot, demo_aad) -> None:
-    said = await bot.say("review PP-001", aad=demo_aad["ro-1"], conversation="a:ro-chat")
+    said = await review_ticked(bot, "PP-001", aad=demo_aad["ro-1"], conversation="a:ro-chat")
     assert "Case 1" in readable(said.replies[0])
 
 
@@ -158,7 +159,7 @@ async def test_the_same_file_sent_twice_is_stored_once(bot, demo_aad, file_serve
     draft = realistic_docx(300_000)
     await bot.send(bot.activity("editorial", aad=demo_aad["ro-1"], conversation="a:ro-chat",
                                 attachments=[_teams_file(file_server, "a.docx", draft)]))
-    await bot.say("review PP-002", aad=demo_aad["ro-1"], conversation="a:ro-chat")
+    await review_ticked(bot, "PP-002", aad=demo_aad["ro-1"], conversation="a:ro-chat")
     said = await bot.send(bot.activity("case 2 editorial", aad=demo_aad["ro-1"], conversation="a:ro-chat",
                                        attachments=[_teams_file(file_server, "b.docx", draft)]))
     assert "stored as draft version 1" in readable(said.replies[0])
@@ -359,7 +360,7 @@ async def test_after_each_decision_every_earlier_copy_in_every_chat_shows_the_ne
         return [r.activity for r in bot.channel.received if r.method == "PUT" and r.conversation_id == conversation]
 
     ro_updates = updates("a:ro-chat")[ro_before:]
-    assert len(ro_updates) == 2  # the RO's two copies (the review's card and the submitted draft's card)
+    assert len(ro_updates) == 3  # the RO's three copies (the review's card, the ticked checklist's and the submitted draft's)
     assert all("PPO submits to the publisher" in readable(u) for u in ro_updates)
     assert "Approved" in " ".join(readable(a) for a in bot.channel.in_conversation("a:ro-chat"))  # the author is told
 

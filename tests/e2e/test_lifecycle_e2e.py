@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from store.case_models import DraftVersion
+from tests.support.cases import review_ticked
 from tests.support.channel import card_of, readable
 from connectors.word.samples import plain_docx, tracked_docx
 
@@ -49,7 +50,7 @@ async def test_nct_scheduled_review_with_conditions_from_request_to_publication(
     await bot.say("help", aad=ppo, conversation=ppo_conv)
 
     # NCT-11: the RO starts the scheduled review early.
-    said = await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    said = await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-chat")
     opened = readable(said.replies[0])
     assert "Case 1" in opened and "RO reviews and amends the procedure" in opened
     assert "Copy the current procedure from the manual into Word" in opened  # NCT-16 checklist
@@ -139,7 +140,7 @@ async def test_only_the_owners_or_the_ppo_can_start_a_scheduled_review(bot, demo
 
 async def test_nct_12_a_review_with_no_changes(bot, demo_aad):
     ro, rsm = demo_aad["ro-2"], demo_aad["rsm-cla"]
-    said = await bot.say("review PP-017", aad=ro)
+    said = await bot.say("review PP-017", aad=ro)  # no draft: the checklist does not hold a no-change statement
     no_change = buttons(said.replies[0])["no_change"]
     await press(bot, ro, no_change)
     said = await bot.say("case 1", aad=rsm)
@@ -153,7 +154,7 @@ async def test_after_a_decision_every_older_card_updates_in_place(bot, demo_aad)
     """Issue 4 item 5: no stale button remains on anyone's screen after a decision."""
     ro, rsm = demo_aad["ro-1"], demo_aad["rsm-safeguarding"]
     await bot.say("help", aad=rsm, conversation="a:rsm-chat")
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-chat")
     act = bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("d.docx", tracked_docx())])
     await bot.send(act)
     card_to_rsm = bot.channel.in_conversation("a:rsm-chat")[-1]
@@ -169,7 +170,7 @@ async def test_decisions_by_email_reply_words(bot, demo_aad):
     """Issue 4 item 9: by email (no card buttons) the RSM decides by replying in words; the reply
     shows the words to use; a repeated delivery of the same email is handled once."""
     ro = demo_aad["ro-1"]
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-chat")
     act = bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("d.docx", tracked_docx())])
     await bot.send(act)
     rsm_email = "morgan.reyes@example.org"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from connectors.word.samples import plain_docx, tracked_docx
 from tests.support.cases import (
+    review_ticked,
     buttons,
     case_version,
     last_to,
@@ -84,7 +85,7 @@ async def test_nct_8_9_deferral_to_slt_who_asks_to_see_it_again(bot, demo_aad):
     case unchanged: another person's decision, a decision the role does not allow, a replayed click."""
     await _hello(bot, demo_aad, "ppo", "rsm-cla", "ro-2", "director")
     ro, rsm, slt, ppo = demo_aad["ro-2"], demo_aad["rsm-cla"], demo_aad["director"], demo_aad["ppo"]
-    await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-017", aad=ro, conversation="a:ro-2")
     await _attach(bot, ro, "a:ro-2", "foster.docx", tracked_docx(title="Placement with Foster Carers"))
     rsm_card = buttons(last_to(bot, "a:rsm-cla"))
     refused = await press(bot, rsm, rsm_card["defer"], conversation="a:rsm-cla", text=" ")
@@ -142,7 +143,7 @@ async def test_nct_7_two_rsms_must_both_approve(bot, demo_aad):
     ro, rsm1, rsm2, ppo = demo_aad["ro-1"], demo_aad["rsm-safeguarding"], demo_aad["rsm-cla"], demo_aad["ppo"]
     said = await bot.say("add RSM Jordan Whitfield to PP-001", aad=ro, conversation="a:ro-1")
     assert "Only the Policy and Procedures Officer can name another Responsible Strategic Manager (NCT-7)" in text_of(said)
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-1")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-1")
     await _attach(bot, ro, "a:ro-1", "missing.docx", tracked_docx())
     said = await bot.say("add RSM Jordan Whitfield to PP-001", aad=ppo, conversation="a:ppo")
     text = text_of(said)

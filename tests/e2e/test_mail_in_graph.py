@@ -30,6 +30,7 @@ from store.mail_repo import MailInRepo
 from store.models import AuditEntry, Person
 from store.outbox_models import OutboxMessage
 from connectors.word.samples import tracked_docx
+from tests.support.cases import review_ticked
 from tests.support.bot import RunningBot, settings_for
 from tests.support.graph import CLIENT_ID, CLIENT_SECRET, TENANT, MailGraphServer
 
@@ -194,7 +195,7 @@ async def _rsm_by_email(bot) -> None:
 
 async def _submit_draft(bot, demo_aad) -> None:
     ro = demo_aad["ro-1"]
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-chat")
     await bot.send(bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
     await bot.app[DISPATCHER_KEY].drain()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.word.samples import tracked_docx
-from tests.support.cases import buttons, last_to, press, text_of
+from tests.support.cases import review_ticked, buttons, last_to, press, text_of
 from tests.support.channel import card_of, card_text, readable
 from tests.support.nct import attach, email, email_text, hello, mails_to
 
@@ -20,7 +20,7 @@ async def test_nct_8_defer_to_slt_asks_for_the_discussion_with_the_assistant_dir
     bot = nct_bot
     await hello(bot, demo_aad, "ppo", "rsm-cla", "ro-2", "director")
     ro, rsm = demo_aad["ro-2"], demo_aad["rsm-cla"]
-    await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-017", aad=ro, conversation="a:ro-2")
     await attach(bot, ro, "a:ro-2", "foster.docx", tracked_docx(title="Placement with Foster Carers"))
     rsm_card = last_to(bot, "a:rsm-cla")
     shown = card_text(card_of(rsm_card))
@@ -50,7 +50,7 @@ async def test_nct_8_defer_to_slt_by_email_with_the_ad_note(nct_bot, demo_aad, s
     bot = nct_bot
     await hello(bot, demo_aad, "ro-2")
     ro = demo_aad["ro-2"]
-    await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-017", aad=ro, conversation="a:ro-2")
     await attach(bot, ro, "a:ro-2", "foster.docx", tracked_docx(title="Placement with Foster Carers"))
     asked = mails_to(smtp, "rsm-cla")[-1]
     assert "DEFER case 1: <your words>" in asked

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.word.samples import tracked_docx
-from tests.support.cases import buttons, last_to, press, text_of
+from tests.support.cases import review_ticked, buttons, last_to, press, text_of
 from tests.support.channel import readable
 from tests.support.nct import attach, email, email_text, hello, mails_to
 
@@ -22,7 +22,7 @@ async def test_nct_7_the_ppo_coordinates_two_rsms_and_anyone_asks_who_has_signed
     said = await bot.say("who still has to sign off PP-037?", aad=ro, conversation="a:ro-5")
     assert "no work in progress, so nobody is asked to sign it off" in text_of(said)
 
-    await bot.say("review PP-037", aad=ro, conversation="a:ro-5")
+    await review_ticked(bot, "PP-037", aad=ro, conversation="a:ro-5")
     await attach(bot, ro, "a:ro-5", "s42.docx", tracked_docx(title="Adult Safeguarding Enquiries (Section 42)"))
     told = readable(last_to(bot, "a:ppo"))
     assert "Coordinate approval: PP-037 Adult Safeguarding Enquiries (Section 42)" in told

@@ -10,7 +10,7 @@ import pytest
 
 from connectors.word.samples import tracked_docx
 from services.clock import LONDON
-from tests.support.cases import buttons, last_to, on_screen, press, text_of
+from tests.support.cases import review_ticked, buttons, last_to, on_screen, press, text_of
 from tests.support.channel import card_of, readable
 from tests.support.nct import attach, email, email_text, hello, mails_to
 
@@ -20,7 +20,7 @@ async def test_nct_10_submitted_to_the_publisher_then_published_in_an_edition(nc
     bot = nct_bot
     await hello(bot, demo_aad, "rsm-cla", "ro-2")
     ro, rsm = demo_aad["ro-2"], demo_aad["rsm-cla"]
-    await bot.say("review PP-018", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-018", aad=ro, conversation="a:ro-2")
     await attach(bot, ro, "a:ro-2", "panel.docx", tracked_docx(title="Fostering Panel"))
     await press(bot, rsm, buttons(last_to(bot, "a:rsm-cla"))["approve"], conversation="a:rsm-cla")
 
@@ -62,7 +62,7 @@ async def test_nct_10_the_ppos_card_in_teams_offers_the_draft_and_the_two_steps(
     bot = nct_bot
     await hello(bot, demo_aad, "ppo", "rsm-cla", "ro-2")
     ro, rsm, ppo = demo_aad["ro-2"], demo_aad["rsm-cla"], demo_aad["ppo"]
-    await bot.say("review PP-018", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-018", aad=ro, conversation="a:ro-2")
     await attach(bot, ro, "a:ro-2", "panel.docx", tracked_docx(title="Fostering Panel"))
     await press(bot, rsm, buttons(last_to(bot, "a:rsm-cla"))["approve"], conversation="a:rsm-cla")
     card = last_to(bot, "a:ppo")

@@ -43,7 +43,7 @@ async def test_send_draft_py_delivers_a_draft_to_a_running_bot_as_the_docs_say(b
     draft.write_bytes(realistic_docx(300_000))
     done = await asyncio.to_thread(
         _script, str(ROOT / "docs/playground/send_draft.py"), "ro-1", str(draft),
-        "--say", "review PP-001", "--text", "substantive", "--bot", bot.url, cwd=tmp_path)
+        "--say", "review PP-001", "--say", "tick case 1: 1, 2, 3, 4, 5", "--text", "substantive", "--bot", bot.url, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "policybot answered HTTP 20" in done.stdout
     assert "stored as draft version 1" in done.stdout

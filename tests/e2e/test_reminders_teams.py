@@ -11,6 +11,7 @@ from services.delivery import outbox
 from services.ports import Notice
 from services.reminders import sweeps
 from connectors.word.samples import tracked_docx
+from tests.support.cases import review_ticked
 from tests.support.channel import card_of, readable
 
 
@@ -91,7 +92,7 @@ async def test_a_decision_notice_survives_a_teams_outage_and_its_card_still_upda
     services, dispatcher = bot.app[SERVICES_KEY], bot.app[DISPATCHER_KEY]
     ro, rsm = demo_aad["ro-1"], demo_aad["rsm-safeguarding"]
     await bot.say("help", aad=rsm, conversation="a:rsm-chat")
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-chat")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-chat")
     bot.channel.fail_in["a:rsm-chat"] = [(503, {})] * 3
     act = bot.activity("", aad=ro, conversation="a:ro-chat", attachments=[bot.channel.attach("amended.docx", tracked_docx())])
     said = await bot.send(act)

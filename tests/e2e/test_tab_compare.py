@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from bot.app import RUNTIME_KEY
-from tests.support.cases import case_version
+from tests.support.cases import case_version, review_ticked
 from tests.support.channel import readable
 from tests.support.drafts import realistic_docx, revised_docx
 from tests.support.tab import PageClient, hello
@@ -43,7 +43,7 @@ async def _two_versions(bot, demo_aad, rsm: PageClient) -> int:
     (a paragraph of section 7 reworded, one added to section 8) from the RO in chat."""
     ro = demo_aad["ro-2"]
     await hello(bot, demo_aad, "ppo", "rsm-cla", "ro-2")
-    assert (await bot.say("review PP-017", aad=ro, conversation="a:ro-2")).status < 300
+    assert (await review_ticked(bot, "PP-017", aad=ro, conversation="a:ro-2")).status < 300  # NCT-16: checklist ticked
     first = realistic_docx(40_000, title="Placement with Foster Carers")
     said = await bot.send(bot.activity("Amended draft attached, substantive", aad=ro, conversation="a:ro-2",
                                        attachments=[bot.channel.attach("PP-017 v1.docx", first)]))

@@ -8,6 +8,7 @@ import asyncio
 from connectors.word.samples import tracked_docx
 from bot.app import SERVICES_KEY
 from policybot.cli import main
+from tests.support.cases import review_ticked
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import card_of, readable
 
@@ -150,7 +151,7 @@ async def test_an_emailed_reply_to_a_case_uses_its_reply_words_without_the_numbe
     """Issue 15 item 7: by email, the subject-less 'Approve' under the quoted case email is
     'approve case 1'; the quoted history itself is never read as a command."""
     ro = demo_aad["ro-1"]
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-mail")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-mail")
     await bot.send(bot.activity("", aad=ro, conversation="a:ro-mail", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
     rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-short")
     said = await bot.say("case 1", **rsm)
@@ -197,7 +198,7 @@ async def test_an_email_is_read_by_its_subject_and_its_new_body(bot, demo_aad):
     """Issue 15 item 7: the subject gives the case ('RE: PP-001 review [case 1]') and, with an empty
     body, is the command itself ('my tasks'); the channelData key is read in any case."""
     ro = demo_aad["ro-1"]
-    await bot.say("review PP-001", aad=ro, conversation="a:ro-subject")
+    await review_ticked(bot, "PP-001", aad=ro, conversation="a:ro-subject")
     await bot.send(bot.activity("", aad=ro, conversation="a:ro-subject", attachments=[bot.channel.attach("d.docx", tracked_docx())]))
     rsm = dict(channel_id="email", user_id="morgan.reyes@example.org", conversation="email-rsm-subject")
     await bot.say("hello", **rsm)  # the first contact's note is past

@@ -129,6 +129,7 @@ async def test_nct_4_warned_before_the_window_closes_then_a_missed_change_moves_
     for ref, ro, rsm, submit in (("PP-021", "ro-3", "rsm-cla", False), ("PP-044", "ro-2", "rsm-cla", True)):
         case_id = cases[docs[ref]].id
         draft = world.docx.describe(f"{ref} amended".encode(), title=ref, tracked=[("2. Notifications", "within 48 hours")])
+        await lifecycle.act(world.services, teams(ro), case_id, "tick_checklist", text="1, 2, 3, 4, 5")  # NCT-16
         await lifecycle.submit_draft(world.services, teams(ro), f"{ref}.docx", draft, case_id)
         await lifecycle.act(world.services, teams(rsm), case_id, "approve")
         if submit:

@@ -17,7 +17,7 @@ from services.cases import lifecycle
 from services.delivery.dispatch import Dispatcher
 from services.people.identity import ChannelIdentity
 from services.reminders import sweeps
-from tests.support.cases import buttons, last_to
+from tests.support.cases import review_ticked, buttons, last_to
 from tests.support.channel import readable
 from tests.support.org import aad, make_org
 
@@ -78,6 +78,7 @@ async def test_approve_is_one_transaction_and_reads_the_case_with_its_document_i
     services = await make_org(db_url, clock, docs=[("PP-001", date(2027, 1, 15))])
     try:
         opened = await lifecycle.start_case(services, who("ro"), "PP-001", "scheduled_review")
+        await lifecycle.act(services, who("ro"), opened.case.id, "tick_checklist", text="1, 2, 3, 4, 5")  # NCT-16
         await lifecycle.submit_draft(services, who("ro"), "PP-001.docx", tracked_docx(), opened.case.id)
         view = await lifecycle.case_view(services, who("rsm"), opened.case.id)
         assert "approve" in {a.id for a in view.actions}
@@ -98,7 +99,7 @@ async def test_pressing_approve_in_teams_takes_at_most_three_transactions(bot, d
     ro, rsm = demo_aad["ro-2"], demo_aad["rsm-cla"]
     for who_aad, conv in ((ro, "a:ro-2"), (rsm, "a:rsm-cla"), (demo_aad["ppo"], "a:ppo")):
         await bot.say("help", aad=who_aad, conversation=conv)
-    await bot.say("review PP-017", aad=ro, conversation="a:ro-2")
+    await review_ticked(bot, "PP-017", aad=ro, conversation="a:ro-2")
     said = await bot.send(bot.activity("", aad=ro, conversation="a:ro-2", attachments=[
         bot.channel.attach("foster.docx", tracked_docx(title="Placement with Foster Carers"))]))
     assert "stored as draft version 1" in " ".join(str(r) for r in said.replies)

@@ -34,7 +34,9 @@ async def _opened(db_url, clock):
     services = await make_org(db_url, clock, docs=[("PP-001", date(2027, 1, 15))])
     opened = await lifecycle.start_case(services, who("ro"), "PP-001", "scheduled_review")
     assert "submit_draft" in {a.id for a in opened.case.actions}
-    return services, opened.case
+    # NCT-16: the RO works through the checklist first, so the draft goes on (unticked, it is held back)
+    ticked = await lifecycle.act(services, who("ro"), opened.case.id, "tick_checklist", text="1, 2, 3, 4, 5")
+    return services, ticked.case
 
 
 async def _what_is_stored(services, case_id: int):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.support.channel import card_of, card_text, readable
 
 
@@ -73,3 +75,14 @@ async def submit_and_publish(bot, ppo_aad: str, conversation: str, *, version: s
         card = last_to(bot, conversation)
     return await press(bot, ppo_aad, buttons(card)["published_in_edition"], conversation=conversation,
                        version=version, edition=edition, **({"published_on": on} if on else {}))
+
+
+async def review_ticked(bot, ref: str, *, aad: str, conversation: str | None = None, **kw):
+    """The RO opens the scheduled review of `ref` and works through NCT's five-point checklist, ticking
+    every item, so the draft they send next goes to the RSM (NCT-16: with items unticked it is held
+    back until the RO says why). Returns the opening turn."""
+    said = await bot.say(f"review {ref}", aad=aad, conversation=conversation, **kw)
+    m = re.search(r"Case (\d+) is open", text_of(said))
+    if m:
+        await bot.say(f"tick case {m.group(1)}: 1, 2, 3, 4, 5", aad=aad, conversation=conversation, **kw)
+    return said

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.app import RUNTIME_KEY
 from connectors.word.samples import tracked_docx
+from tests.support.cases import review_ticked
 from tests.support.keys import KeyPair
 
 APP_ID = "6f1c0a52-3c1e-4b7e-9d0f-2a7d5e0c9b11"
@@ -61,7 +62,7 @@ async def review_waiting_for_rsm(bot, demo_aad, ref: str = "PP-017", ro: str = "
     """The RO starts the scheduled review in chat and sends the amended draft with tracked changes:
     the case now waits for the RSM, who has its card in their chat. Returns the case id."""
     await hello(bot, demo_aad, "ppo", rsm, ro)
-    said = await bot.say(f"review {ref}", aad=demo_aad[ro], conversation=f"a:{ro}")
+    said = await review_ticked(bot, ref, aad=demo_aad[ro], conversation=f"a:{ro}")
     assert said.status < 300, said.body
     act = bot.activity("", aad=demo_aad[ro], conversation=f"a:{ro}",
                        attachments=[bot.channel.attach("foster.docx", tracked_docx(title="Placement with Foster Carers"))])

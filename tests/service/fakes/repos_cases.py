@@ -107,7 +107,7 @@ def _item(r: Any) -> OutboxItem:
                       subject=r.subject, body=r.body, case_id=r.case_id, document_ref=r.document_ref,
                       due_on=date.fromisoformat(r.due_on) if r.due_on else None,
                       lines=tuple(str(x) for x in payload.get("lines") or ()), with_chart=bool(payload.get("chart")),
-                      requests=tuple(str(x) for x in payload.get("requests") or ()),
+                      requests=tuple(str(x) for x in payload.get("requests") or ()), calendar=payload.get("ics") or None,
                       attempts=r.attempts or 0, last_error=r.last_error, possible_repeat=(r.claims or 0) > 1)
 
 

@@ -327,6 +327,30 @@ class FakeManualRepo(FakeRepo):
     async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
         return []
 
+    # NCT-14: what a change may affect (services/manual/impact.py) reads these; with nothing indexed, nothing.
+    async def by_url(self, url: str) -> None:
+        return None
+
+    async def by_title(self, title: str) -> list[Any]:
+        return []
+
+    async def by_ids(self, ids: Iterable[int]) -> list[Any]:
+        return []
+
+    async def texts(self) -> list[tuple[str, str | None, str]]:
+        return []
+
+    @property
+    def index(self) -> _NoIndex:
+        return _NoIndex()
+
+
+class _NoIndex:
+    """The full-text index, empty in the service tier."""
+
+    async def search(self, concepts: Any, *, limit: int = 40, require_all: bool = False) -> list[Any]:
+        return []
+
 
 class FakeMisunderstoodRepo(FakeRepo):
     """What people said that was not understood, kept in a list."""

@@ -435,10 +435,10 @@ def test_cases_round_trip_through_json():
 # The specification, written independently of the engine: in each kind of stage and step,
 # which actions exist and which role takes them (ro = the document's RO, by = the stage's role).
 SPEC = {
-    ("agree_need", "awaiting"): {"agree_need": "by", "ask_more": "by", "decline_need": "by"},
+    ("agree_need", "awaiting"): {"agree_need": "by", "ask_more": "by", "decline_need": "by", "template_available": "by", "no_template": "by"},
     ("agree_need", "more_info"): {"provide_information": "requester|ro"},
     ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro",
-                            "tick_checklist": "ro"},
+                            "tick_checklist": "ro", "review_session": "ro", "record_related": "ro"},
     ("legal_review", "awaiting"): {"legal_cleared": "by"},
     ("consult", "awaiting"): {"respond_agree": "consultee", "respond_comment": "consultee", "close_consultation": "system|ppo|ro|recipient"},
     ("sign_off", "awaiting"): {"approve": "by", "approve_with_conditions": "by", "defer": "by", "refer": "by",
@@ -495,7 +495,11 @@ def _allowed_roles(preset, case, action):
         return {"ro"} if need in stage.records else set()
     if action == "no_change" and (case.kind not in ("scheduled_review", "unscheduled_review") or case.drafts):
         return set()
-    if action == "tick_checklist" and (not preset.checklist or case.kind == "new_document"):  # NCT-16
+    if action in ("tick_checklist", "review_session") and (not preset.checklist or case.kind == "new_document"):  # NCT-16, NCT-5
+        return set()
+    if action == "record_related" and not case.notes.get("related"):  # NCT-14: only when related procedures were listed
+        return set()
+    if action in ("template_available", "no_template") and not (preset.update_cycle and case.kind == "new_document"):  # NCT-17
         return set()
     roles = set()
     for part in who.split("|"):

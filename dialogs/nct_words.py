@@ -1,0 +1,40 @@
+"""The command rows for NCT's Review Sessions (NCT-5, NCT-7), as plain data the command table in
+dialogs/commands.py turns into commands: (id, help, handler, examples, options)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_REF = r"(?:[a-z]{2,6}[- ]?\d{1,5})"
+_REFS = rf"(?P<refs>{_REF}(?:\s*(?:,|and|&)\s*{_REF})*)"
+
+SESSION_DECISION = re.compile(
+    r"^(?:(?:we|i)(?:'ll| will| are going to| shall| want to| plan to| would like to)|let'?s|please)?\s*"
+    r"(?P<no>(?:no|not|don'?t|do not|won'?t|will not)\s+)?(?:need\s+(?:to\s+)?)?(?:hold|have|run|convene|need)?\s*"
+    r"(?:a\s+)?review session(?:\s+is)?(?:\s+(?:needed|required))?\s+(?:for|on)\s+" + _REFS +
+    r"(?P<help>.*\b(?:help|organis|organiz|ppo)\w*.*)?[.!]*$")
+SESSION_NOT_NEEDED = re.compile(r"^" + _REFS + r"\s+(?:doesn'?t|does not|won'?t|will not)\s+need\s+a\s+review session[.!]*$")
+ARRANGE = re.compile(
+    r"^(?:please\s+)?(?:arrange|set up|book|organise|organize|schedule|convene)\s+(?:a\s+)?(?P<joint>joint\s+)?review session"
+    r"\s+(?:for|on)\s+" + _REFS + r"\s+(?:on|for)\s+(?P<when>.+?)[.!]*$")
+OUTCOME = re.compile(r"^(?:the\s+)?review session(?:'s)?\s+(?:outcome|agreed|decided)(?:\s+(?:for|on)\s+(?P<ref>" + _REF + r"))?"
+                     r"\s*(?:was|is)?\s*[:\-]?\s*(?P<text>.+)$")
+
+ROWS: tuple[tuple[str, str, str, list[str], dict[str, Any]], ...] = (
+    ("arrange_review_session", "arrange a (joint) Review Session, with invitations and a calendar file (NCT-5, NCT-7)",
+     "arrange_review_session", [
+         "arrange a joint review session for PP-014 and PP-019 on 14 January 2027 at 10am",
+         "arrange a review session for PP-3 on 12/1/27 at 2pm", "book a review session for PP-2 on Tuesday at 10:30",
+     ], {"changes_state": True, "say": "arrange a joint review session for {doc} and ... on <date> at <time>",
+         "group": "Cases", "reader": ARRANGE}),
+    ("review_session_outcome", "record what a Review Session agreed, on each of its cases (NCT-5)", "review_session_outcome", [
+        "review session outcome: amend section 3 of both", "the review session agreed: no changes to PP-3",
+        "review session outcome for PP-014: the ROs will amend the thresholds",
+    ], {"changes_state": True, "say": "review session outcome: <what it agreed>", "group": "Cases", "reader": OUTCOME}),
+    ("review_session_decision", "say whether you will hold a Review Session on a review (NCT-5)", "review_session_decision", [
+        "we'll hold a review session for PP-014", "no review session needed for PP-2",
+        "we will hold a review session for PP-3 and the PPO organises it", "PP-4 doesn't need a review session",
+    ], {"changes_state": True, "needs": ("doc",), "say": "we'll hold a review session for {doc}", "group": "Cases",
+        "reader": SESSION_DECISION}),
+)
