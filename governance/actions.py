@@ -47,6 +47,7 @@ class ActionId(StrEnum):
     WITHDRAW = "withdraw"
     DIRECTOR_APPROVE = "director_approve"  # DOR-5: the preset's alternative routes, with words for email
     INTERIM_APPROVE = "interim_approve"
+    RECORD_NEEDS = "record_needs"  # DOR-14: the forms, training and system changes a document needs
 
 
 CHECKLIST_MAX = 8  # the most checklist items a preset may have (NCT's has five)
@@ -186,6 +187,13 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     # DOR-5: the button shows the preset's own label for these (governance/case_flow.py); the words work by email.
     ActionDef(A.DIRECTOR_APPROVE, "Director's approval", "approve it as a Director", _w("director sign off")),
     ActionDef(A.INTERIM_APPROVE, "Interim approval", "give it interim approval", _w("interim sign off")),
+    # DOR-14: at approval the owner says which forms, training and system changes it needs; each is tracked.
+    ActionDef(A.RECORD_NEEDS, "Record what it needs", "record the forms, training and system changes it needs",
+              _w("needs nothing", "it needs nothing", nothing=True) + _w("needs", "it needs"),
+              (Input("needs_forms", "Forms to create or change (DOR-14)", InputKind.TEXT, "forms"),
+               Input("needs_training", "Training needed", InputKind.TEXT, "training"),
+               Input("needs_systems", "System changes (e.g. Mosaic)", InputKind.TEXT, "systems")),
+              reply_tail=": forms: <forms>; training: <training>; systems: <system changes> (or NEEDS NOTHING)"),
 )})
 
 

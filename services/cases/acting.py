@@ -22,6 +22,7 @@ from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
 from governance.preset import Preset
 from governance.wording import sentence
+from services.cases.beside import beside_the_case, stakeholders_named
 from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
 from services.context import Services
 from services.delivery.notices import dated
@@ -140,12 +141,13 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             created_at=now, updated_at=now,
         )
         await uow.documents.load_people(doc)
+        named_stakeholders = await stakeholders_named(uow, stakeholders, person.id)  # LBBD-2: each is asked
         org_consultees = [p.id for p in await uow.people.with_role("consultee")]
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
             preset, "new_document", document_type=document_type, category=category, today=today,
             document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
-            participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": named, "stakeholder": named_stakeholders}, reason=None,
             calendar=WorkingCalendar(preset.nation),
         )
         row = await uow.cases.create(
@@ -292,6 +294,7 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         row, doc = got
         if expected_version is not None and expected_version != row.version:
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
+        data = {k: v for k, v in (data or {}).items() if k != "meeting"}  # DOR-2: only a recorded outcome says so
         summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
         cards = await stale_cards_in(uow, preset, row, doc, today)
@@ -361,6 +364,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
                            details={"case": row.id, "stage": case.stage, **seen, **(audit_details or {})})
     notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
     notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
+    notices += [dated(n, today) for n in await beside_the_case(uow, preset, doc, row, out.events, person, today, now)]
     uow.notify(*notices)
     return summary, notices
 

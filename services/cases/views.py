@@ -16,6 +16,7 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import short_date
+from governance.joint_need import group_decides, group_note
 from governance.ownership import roles_on_document
 from governance.preset import Preset, Stage
 from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
@@ -76,8 +77,9 @@ def actor_for(person: PersonRecord, doc: DocumentRecord, case: gl.Case | None) -
     if case is not None:
         if case.requester == person.id:
             roles.add("requester")
-        if person.id in case.participants.get("consultee", ()):
-            roles.add("consultee")
+        for listed in ("consultee", "stakeholder"):  # LBBD-2: a named stakeholder agrees the need
+            if person.id in case.participants.get(listed, ()):
+                roles.add(listed)
     return gl.Actor(person.id, frozenset(roles))
 
 
@@ -116,7 +118,8 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
         hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
-        notes=_escalation_notes(route, case) + _checklist_reason(case),
+        notes=_escalation_notes(route, case) + _checklist_reason(case)
+        + ((group_note(preset, stage),) if case.is_open and group_decides(preset, case, stage) else ()),  # DOR-2
         checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
                               for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
         requested_by=names.get(request.get("requested_by") or case.requester or "") if request else None,
