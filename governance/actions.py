@@ -189,11 +189,11 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     ActionDef(A.INTERIM_APPROVE, "Interim approval", "give it interim approval", _w("interim sign off")),
     # DOR-14: at approval the owner says which forms, training and system changes it needs; each is tracked.
     ActionDef(A.RECORD_NEEDS, "Record what it needs", "record the forms, training and system changes it needs",
-              _w("needs nothing", "it needs nothing", nothing=True) + _w("needs", "it needs"),
+              _w("needs", "it needs") + _w("needs nothing", "it needs nothing", nothing=True),
               (Input("needs_forms", "Forms to create or change (DOR-14)", InputKind.TEXT, "forms"),
                Input("needs_training", "Training needed", InputKind.TEXT, "training"),
                Input("needs_systems", "System changes (e.g. Mosaic)", InputKind.TEXT, "systems")),
-              reply_tail=": forms: <forms>; training: <training>; systems: <system changes> (or NEEDS NOTHING)"),
+              reply_tail=": forms: <forms>; training: <training>; systems: <system changes> (or: NEEDS NOTHING case <number>)"),
 )})
 
 

@@ -284,6 +284,8 @@ def who_must_act(preset: Preset, case: Case) -> list[str]:
         return [f"person:{p}" for p in case.participants.get("consultee", ()) if p not in case.responses]
     if stage.kind == "agree_need" and case.step == "awaiting" and jointly(case):
         return still_to_agree(case, stage.by or "")  # LBBD-2
+    if stage.kind == "publish" and "implementation" in stage.records and "implementation" not in case.notes:
+        return ["ro"]  # DOR-14: the owner says what it needs first
     if stage.kind == "sign_off" and case.step == "awaiting":
         needed = approvals_needed(case, stage)
         if needed:

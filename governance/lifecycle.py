@@ -144,8 +144,12 @@ def start_case(
     if kind == "new_document" and first.kind == "agree_need":
         recipient = preset.request_recipient
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""
+        asks = "Please agree the need, ask for more, or decline."
+        if first.body and preset.bodies[first.body].meeting:  # DOR-2: the Group agrees it at its meeting
+            asks = (f"It goes on the agenda of the {preset.bodies[first.body].name}'s next meeting, where the Group agrees "
+                    "the need or not (DOR-2); you may ask the proposer for more information before then.")
         events = [Notify(recipient, f"New document requested: {document_name}",
-                         f"A new {document_label(preset, case)} has been requested{mailbox}. Please agree the need, ask for more, or decline.")]
+                         f"A new {document_label(preset, case)} has been requested{mailbox}. {asks}")]
         if first.body:  # DOR-2: the proposal goes on the Group's forward plan and next agenda
             events.append(AgendaItem(first.body, "proposal"))
         events += stakeholders_asked(case)  # LBBD-2: each named stakeholder is asked too

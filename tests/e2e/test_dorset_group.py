@@ -37,7 +37,12 @@ async def _to_the_group(bot) -> None:
     for answer in ("SEND", "The SEND code of practice asks for preparing for adulthood from year 9", "none", "none", "yes"):
         said = await _by_email(bot, "lead-send", answer)
     assert "case 1" in said
-    assert "Done: Need agreed" in await _by_email(bot, "ppo-chair", "agree the need case 1")
+    # DOR-2: the chair alone cannot agree the need; the Group's outcome at its January meeting does.
+    said = await _by_email(bot, "ppo-chair", "agree the need case 1")
+    assert "agrees the need for PP-014 Preparing for adulthood reviews at its meeting, not its chair alone (DOR-2)" in said
+    await rehearse(bot, datetime(2027, 1, 12, 12, 0))
+    assert "Case 1: Need agreed" in await _by_email(bot, "ppo-chair", "record the outcome of item 2: approved")
+    assert "issued to members" in await _by_email(bot, "ppo-chair", "issue the minutes")
     act = bot.activity("Draft attached", channel_id="email", user_id=MAIL["lead-send"], conversation="email-lead-send",
                        attachments=[bot.channel.attach("pfa.docx", plain_docx(title="Preparing for adulthood"))])
     assert "stored as draft version 1" in (await bot.send(act)).replies[0]["text"]
@@ -55,8 +60,10 @@ async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
     said = await said_as(bot, AAD, "ppo-chair", "history PP-014")
     assert "Approved by vote, 4 for and 3 against" in said
     # DOR-3: the Group agreed a six-month review instead of the procedure's default twelve.
+    assert "Needs recorded (DOR-14): no forms" in await _by_email(bot, "lead-send", "needs nothing case 1")
     assert "Published as version 1.0" in await _by_email(bot, "ppo-chair", "publish case 1 version 1.0")
-    assert "Next review by: 1 June 2027" in await said_as(bot, AAD, "lead-send", "status PP-014")
+    status = await said_as(bot, AAD, "lead-send", "status PP-014")
+    assert "Next review by: 12 July 2027" in status, status
 
 
 async def test_dor_11_only_members_other_than_heads_of_locality_and_qa_managers_are_escalated(dorset):
