@@ -70,14 +70,17 @@ async def _tell(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, 
 async def _needs(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, e: Any, person: PersonRecord | None,
                  today: date, now: datetime) -> list[Notice]:
     """DOR-14: each form, training and system change becomes an action of the Group's current
-    meeting (its progress report lists it, DOR-9), due by its next meeting and chased when overdue.
+    meeting (its progress report lists it, DOR-9), due by the next meeting and chased when overdue.
     A form the register holds as an asset is linked to the document (DOR-14)."""
     body = preset.bodies.get(e.body or "")
     if body is None:
         return []
     meeting = await current_meeting(uow, preset, body, today, now)
-    after = await upcoming(uow, preset, body, meeting_day(meeting) + timedelta(days=1), now)
-    due = meeting_day(after[0]) if after else today + timedelta(days=DUE_WITHOUT_A_MEETING_DAYS)
+    if meeting_day(meeting) > today:  # approved between meetings: due by the next one, which reports on it
+        due = meeting_day(meeting)
+    else:  # approved at the meeting: due by the one after
+        after = await upcoming(uow, preset, body, meeting_day(meeting) + timedelta(days=1), now)
+        due = meeting_day(after[0]) if after else today + timedelta(days=DUE_WITHOUT_A_MEETING_DAYS)
     systems_lead = next(iter(await uow.people.with_role("systems_lead")), None)
     owner = doc.ro_id or doc.rsm_id or (person.id if person else None)
     notices: list[Notice] = []
