@@ -141,7 +141,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             created_at=now, updated_at=now,
         )
         await uow.documents.load_people(doc)
-        named_stakeholders = await stakeholders_named(uow, stakeholders, person.id)  # LBBD-2: each is asked
+        named_stakeholders = await stakeholders_named(uow, stakeholders, person.id) if "stakeholder" in preset.roles else []  # LBBD-2
         org_consultees = [p.id for p in await uow.people.with_role("consultee")]
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
@@ -169,7 +169,8 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     first = preset.routes[out.case.route].stage(out.case.stage)
     if first.kind == "agree_need":
         mailed = any(n.address for n in notices if n.key == f"request:case{row.id}")
-        sent = f"I've sent it to the {who} to agree the need" + (", and by email to its mailbox." if mailed else ".")
+        jointly = f" and the {len(named_stakeholders)} stakeholders you named, who agree it together (LBBD-2)" if named_stakeholders else ""
+        sent = f"I've sent it to the {who}{jointly} to agree the need" + (", and by email to its mailbox." if mailed else ".")
     else:
         sent = f"Next: {first.label}."
     return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))

@@ -33,6 +33,9 @@ async def appoint_author(services: Services, ident: ChannelIdentity, ref: str, w
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     label = preset.role_label("ro")
+    if not APPOINTERS <= set(preset.roles):  # another process: the owner changes as its own rules say (NCT-1)
+        raise BadInput(f"In the {preset.name} process a document's {label} changes by reporting it: say, for "
+                       f"example, '{ref.upper()}'s RO is now {who}'.")
     async with services.uow() as uow:
         person = await resolve_person(uow, ident)
         if person is None:

@@ -14,7 +14,7 @@ import pytest
 from services.cases import lifecycle
 from services.clock import LONDON
 from services.demo import ensure_demo
-from services.errors import NotPermitted
+from services.errors import BadInput, NotPermitted
 from services.meetings.outcomes import record_outcome
 from services.meetings.papers import due_meeting_work
 from services.register import authors
@@ -185,3 +185,22 @@ async def test_dor_14_the_owner_names_forms_training_and_system_changes_each_bec
     assert (await lifecycle.act(s, teams("ppo-chair"), 1, "publish", data={"version": "1.0"})).case.status == "published"
     chased = await due_meeting_work(s, datetime(2027, 2, 10, 7, 0, tzinfo=LONDON))
     assert sorted(n.person_id for n in chased if n.subject.startswith("Action overdue")) == ["lead-send", "mosaic-lead", "mosaic-lead"]
+
+
+async def test_lbbd_3_elsewhere_the_author_changes_as_that_process_says():
+    """LBBD-3 is LBBD's: under NCT 'make X the author of PP-2' points to NCT-1's change of RO."""
+    world = fake_world("nct")
+    assert await ensure_demo(world.services)
+    with pytest.raises(BadInput, match="PP-002's RO is now Charlie Vance"):
+        await authors.appoint_author(world.services, teams("ppo"), "pp-002", "Charlie Vance")
+
+
+async def test_lbbd_2_named_stakeholders_only_where_the_process_has_them():
+    """LBBD-2 is LBBD's: a BCT request naming directory people as stakeholders still goes to the
+    Policy Service alone (BCT-2)."""
+    world = fake_world("bct")
+    assert await ensure_demo(world.services, org="nct")
+    out = await lifecycle.start_new_document(
+        world.services, teams("ro-1"), title="Online harms", document_type="procedure", category="Procedure for an area of practice",
+        service_area="Safeguarding", reason="Sextortion referrals doubled after the 2026 audit", stakeholders="Morgan Reyes")
+    assert out.case.waiting_for == ("Policy Service (Practice Hub)",)
