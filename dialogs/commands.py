@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from dialogs.nct_words import ROWS as NCT_ROWS, SESSION_NOT_NEEDED
-from dialogs.ro_change_words import RO_CHANGE
+from dialogs.ro_change_words import APPOINT_AUTHOR, RO_CHANGE
 from governance.actions import ACTIONS, ActionDef, Words
 
 
@@ -309,6 +309,10 @@ COMMANDS: tuple[Command, ...] = (
         "PP-014's RO is now [Sam Okafor] from Monday", "i've handed PP-2 over to [Sam]", "PP-3 has a new RO: [Charlie Vance]",
         "i have handed over PP-7 to [Jamie]", "hand PP-10 over to [Charlie]", "PP-9's new responsible officer is [Elliot Marr]",
     ], changes_state=True, needs=("doc",), say="{doc}'s RO is now {payload}", group="Documents", reader=RO_CHANGE),
+    _c("appoint_author", "appoint or change a document's author (LBBD-3)", "appoint_author", [
+        "make [Sam Okafor] the author of PP-047", "appoint [Lena Kowalczyk] as author of PP-3", "change the author of PP-9 to [Sam]",
+        "the author of PP-12 is [Sam Okafor]", "[Lena Kowalczyk] will be the author of PP-4", "PP-5's author is [Sam Okafor]",
+    ], changes_state=True, needs=("doc",), say="make {payload} the author of {doc}", group="Documents", reader=APPOINT_AUTHOR),
     _c("who_signs_off", "who has and hasn't signed off a document (NCT-7)", "who_signs_off", [
         "who still has to sign off PP-037", "who hasn't signed off PP-2 yet", "has everyone signed off PP-3",
         "who is PP-4 waiting for", "which RSMs have approved PP-5", "who still needs to approve PP-6",

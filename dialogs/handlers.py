@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 
-from dialogs import answer_turns, meeting_handlers, nct_handlers, reasons
+from dialogs import answer_turns, author_handlers, meeting_handlers, nct_handlers, reasons
 from dialogs.commands import FILE_WORDS, TABLE, allowed
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
@@ -313,4 +313,4 @@ def _handlers(*modules) -> dict[str, Handler]:
     return out
 
 
-HANDLERS: dict[str, Handler] = _handlers(sys.modules[__name__], meeting_handlers, nct_handlers, reasons)
+HANDLERS: dict[str, Handler] = _handlers(sys.modules[__name__], meeting_handlers, nct_handlers, reasons, author_handlers)

@@ -16,3 +16,15 @@ RO_CHANGE = re.compile("|".join(form.replace("{from}", _FROM.replace("{n}", str(
     r"^(i have |i've |i\u2019ve |we have |we've |we\u2019ve |i |we |please )?hand(ed)? (over )?(?P<ref{n}>{ref}) (over )?to (?P<who{n}>.+?){from}",
     r"^(please )?(change|set|make) the {ro} (of|for|on) (?P<ref{n}>{ref}) (to|as) (?P<who{n}>.+?){from}",
 ))))
+
+
+# LBBD-3: an author appointed or changed ("make Sam Okafor the author of PP-047").
+_AUTHOR = r"(author|writer|lead author)"
+APPOINT_AUTHOR = re.compile("|".join(form.replace("{ref}", _REF).replace("{author}", _AUTHOR).replace("{n}", str(i))
+                                     for i, form in enumerate((
+    r"^(please )?(make|appoint|name|set) (?P<who{n}>.+?) (as )?(the |its )?(new )?{author} (of|for|on) (?P<ref{n}>{ref})[.!]*$",
+    r"^(please )?(change|set) the {author} (of|for|on) (?P<ref{n}>{ref}) (to|as) (?P<who{n}>.+?)[.!]*$",
+    r"^(the )?(new )?{author} (of|for|on) (?P<ref{n}>{ref}) (is|will be|should be|:)\s*(?P<who{n}>.+?)[.!]*$",
+    r"^(?P<ref{n}>{ref})('s|\u2019s) (new )?{author} (is|will be|should be|:)\s*(?P<who{n}>.+?)[.!]*$",
+    r"^(?P<who{n}>.+?) (is|will be|should be) (the )?(new )?{author} (of|for|on) (?P<ref{n}>{ref})[.!]*$",
+))))

@@ -45,6 +45,8 @@ from governance.case_model import (
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.nct_case_steps import checklist_missing, record_related, review_session, template
+from governance.joint_need import at_meeting, group_decides, jointly
+from governance.joint_steps import joint_agreement, needs_missing, record_needs, tells
 from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
 from governance.preset import Preset, Stage
 from governance.votes import votes_needed
@@ -110,6 +112,13 @@ def _withdraw(preset: Preset, case: Case, stage: Stage, action: Action, actor: A
 
 def _agree_need(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
                 text: str | None) -> Step:
+    if action.kind in ("agree_need", "decline_need") and group_decides(preset, case, stage) and not at_meeting(action.data):
+        body = preset.bodies[stage.body or ""]
+        raise NotAllowed(f"The {body.name} agrees the need for {case.document_name} at its meeting, not its chair alone "
+                         f"(DOR-2): the proposal is on the agenda of its next meeting. There, say 'record the outcome of "
+                         "item <number>: approved' (or 'not approved'); 'next agenda' shows its number.")
+    if action.kind == "agree_need" and jointly(case):
+        return joint_agreement(preset, case, stage, actor, today, cal, text)
     if action.kind in ("agree_need", "template_available", "no_template"):
         told: list[Event] = []
         case = logged(case, today, actor, "agree_need", "Need agreed")
@@ -337,7 +346,8 @@ def _after_approval(preset: Preset, case: Case, stage: Stage, today: date, cal: 
         events: list[Event] = [ReviewCompleted(today, True, due, statement), CaseClosed("reviewed_no_change"),
                                Notify("ppo", f"Review agreed, no changes: {case.document_name}", statement)]
         return case, events
-    return advance(preset, case, today, cal)
+    case, events = advance(preset, case, today, cal)
+    return case, [*tells(preset, case, stage), *events]  # LBBD-9: the other Heads of Service are told
 
 
 def _decision(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
@@ -351,6 +361,9 @@ def _decision(preset: Preset, case: Case, stage: Stage, action: Action, actor: A
 
 def _publish(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,
              text: str | None) -> Step:
+    if action.kind == "record_needs":  # DOR-14
+        return record_needs(preset, case, route_of(preset, case), actor, today, action.data or {}, text)
+    needs_missing(stage, case)
     data = {**edition_words(text if action.kind == "published_in_edition" else None), **{k: v for k, v in (action.data or {}).items() if v}}
     if action.kind == "submit_to_publisher":  # NCT-10, first step: with the publisher for the next edition
         case = dataclasses.replace(case, step="submitted")
@@ -376,7 +389,8 @@ def _publish(preset: Preset, case: Case, stage: Stage, action: Action, actor: Ac
                   else f"Published as version {version} on {long_date(on)}"
                   + ("; a launch is planned, so it is not in the news or the weekly email (BCT-9)" if launch else ""))
     return case, [Published(version, on, due, launch, edition or None), CaseClosed("published"),
-                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published{where}.", cc=("rsm",))]
+                  Notify("ro", f"Published: {case.document_name}", f"Version {version} is published{where}.", cc=("rsm",)),
+                  *tells(preset, case, stage, version)]  # LBBD-10: the cascade and the newsletter
 
 
 _HANDLERS: dict[str, Callable[[Preset, Case, Stage, Action, Actor, date, WorkingCalendar, str | None], Step]] = {

@@ -22,6 +22,7 @@ from governance.case_model import (
 )
 from governance.dates import long_date
 from governance.errors import WrongRole
+from governance.joint_need import STAKEHOLDER, already_agreed, group_decides, implementation_asked, jointly, still_to_agree
 from governance.preset import Preset, Route, Stage
 
 # ------------------------------------------------------------------ labels
@@ -55,9 +56,13 @@ def holds_role(actor: Actor, role: str, case: Case) -> bool:
     if role not in actor.roles:
         return False
     listed = case.participants.get(role)
-    if listed and role in ("rsm", "consultee"):
+    if listed and role in ("rsm", "consultee", STAKEHOLDER):
         return actor.person_id in listed
     return True
+
+
+def stage_by(stage: Stage | None) -> str:
+    return (stage.by or "") if stage else ""
 
 
 def stage_included(stage: Stage, case: Case) -> bool:
@@ -101,6 +106,7 @@ def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: Work
         events.append(Notify(stage.by or "", f"For decision: {name}", f"{name} is ready for the {preset.bodies[stage.body].name}'s decision."))
     elif stage.by:
         events.append(Notify(stage.by, f"{stage.label}: {name}", f"{name} now waits for you: {stage.label}."))
+    events += implementation_asked(stage, case)  # DOR-14: the owner is asked what it needs
     if stage.kind == "sign_off" and len(approvals_needed(case, stage)) > 1:  # NCT-7: the PPO coordinates several RSMs
         n = len(approvals_needed(case, stage))
         events.append(Notify("ppo", f"Coordinate approval: {name}",
@@ -158,7 +164,10 @@ def stage_approved(case: Case, stage: Stage) -> bool:
 def _agree_need_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, str]]:
     if case.step == "awaiting":
         template = ("template_available", "no_template") if preset.update_cycle and case.kind == "new_document" else ()  # NCT-17
-        return [(a, stage.by or "") for a in ("agree_need", *template, "ask_more", "decline_need")]
+        out = [(a, stage.by or "") for a in ("agree_need", *template, "ask_more", "decline_need")]
+        if jointly(case):  # LBBD-2: each named stakeholder agrees (or declines) too
+            out += [("agree_need", STAKEHOLDER), ("decline_need", STAKEHOLDER)]
+        return out
     if case.step == "more_info":
         return [("provide_information", "requester"), ("provide_information", "ro")]
     return []
@@ -219,7 +228,8 @@ _ACTIONS_OF_STAGE: dict[str, Callable[[Preset, Case, Stage], list[tuple[str, str
 
 def _publish_actions(case: Case, stage: Stage) -> list[tuple[str, str]]:
     if not stage.via_publisher:
-        return [("publish", stage.by or "")]
+        needs = [("record_needs", "ro"), ("record_needs", stage.by or "")] if "implementation" in stage.records else []
+        return [*needs, ("publish", stage.by or "")]  # DOR-14 first
     # NCT-10: two steps, each recorded: submitted to the publisher, then published in an edition.
     return [("published_in_edition" if case.step == "submitted" else "submit_to_publisher", stage.by or "")]
 
@@ -251,6 +261,10 @@ def available_actions(preset: Preset, case: Case, actor: Actor, today: date) -> 
             continue
         if action == "close_consultation" and not may_close(case, today) and role != "system":
             continue
+        if stage and action in ("agree_need", "decline_need") and group_decides(preset, case, stage):
+            continue  # DOR-2: the Group's recorded outcome decides; the card says so (services/cases/views.py)
+        if action == "agree_need" and jointly(case) and already_agreed(case, actor.person_id, role == stage_by(stage)):
+            continue  # LBBD-2: agreed already
         seen.add(action)
         alt = next((a for a in stage.alternatives if a.decision == action), None) if stage else None
         declared = actions.action(action)
@@ -272,6 +286,10 @@ def who_must_act(preset: Preset, case: Case) -> list[str]:
     stage = stage_of(preset, case)
     if stage.kind == "consult":
         return [f"person:{p}" for p in case.participants.get("consultee", ()) if p not in case.responses]
+    if stage.kind == "agree_need" and case.step == "awaiting" and jointly(case):
+        return still_to_agree(case, stage.by or "")  # LBBD-2
+    if stage.kind == "publish" and "implementation" in stage.records and "implementation" not in case.notes:
+        return ["ro"]  # DOR-14: the owner says what it needs first
     if stage.kind == "sign_off" and case.step == "awaiting":
         needed = approvals_needed(case, stage)
         if needed:

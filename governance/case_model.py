@@ -165,8 +165,29 @@ class CaseClosed:
     status: str
 
 
+@dataclass(frozen=True)
+class Tell:
+    """LBBD-9, LBBD-10: everyone holding a role is told of a step, and the telling is recorded."""
+
+    role: str
+    subject: str
+    body: str
+    record: str  # what the document's history says ("Shared with the Heads of Service")
+    stage: str | None = None  # its stage: the members of the stage's body are not told again (LBBD-9 "other")
+
+
+@dataclass(frozen=True)
+class ImplementationNeeds:
+    """DOR-14: the forms, training and system changes a document needs, each a tracked action."""
+
+    forms: tuple[str, ...]
+    training: tuple[str, ...]
+    systems: tuple[str, ...]
+    body: str | None  # the body whose meetings follow the actions up (DOR-9's outstanding actions)
+
+
 Event = (Notify | DeadlineSet | AgendaItem | ConsultationClosed | Published | SubmittedToPublisher | ReviewCompleted
-         | CaseClosed)
+         | CaseClosed | Tell | ImplementationNeeds)
 
 
 @dataclass(frozen=True)

@@ -61,21 +61,24 @@ from governance.case_model import (
     Decision,
     Event,
     HistoryEntry,
+    ImplementationNeeds,
     Notify,
     Outcome,
     Published,
     ReviewCompleted,
     SubmittedToPublisher,
+    Tell,
     case_from_dict,
     case_to_dict,
 )
 from governance.errors import MissingInformation, NotAllowed, WrongRole
+from governance.joint_steps import stakeholders_asked
 from governance.preset import Preset, Stage
 
 __all__ = [  # the names this module has always offered, wherever they are defined now
     "AMENDING_KINDS", "Action", "ActionSpec", "Actor", "AgendaItem", "CLOSED_STATUSES", "Case", "CaseClosed",
     "Condition", "ConsultationClosed", "DeadlineSet", "Decision", "Event", "HistoryEntry", "Notify", "OPEN",
-    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "SubmittedToPublisher", "advance", "apply", "approvals_needed",
+    "Outcome", "Published", "REVIEW_KINDS", "ReviewCompleted", "SubmittedToPublisher", "Tell", "ImplementationNeeds", "advance", "apply", "approvals_needed",
     "available_actions", "candidate_actions", "case_from_dict", "case_to_dict", "consultation_past_deadline",
     "document_label", "enter_stage", "holds_role", "logged", "may_close", "may_open", "required_sign_offs",
     "retire", "route_of", "sign_off_progress", "checklist_state", "stage_approved", "stage_included", "stage_of", "start_case", "who_must_act",
@@ -141,10 +144,15 @@ def start_case(
     if kind == "new_document" and first.kind == "agree_need":
         recipient = preset.request_recipient
         mailbox = f" ({preset.request_mailbox})" if preset.request_mailbox else ""
+        asks = "Please agree the need, ask for more, or decline."
+        if first.body and preset.bodies[first.body].meeting:  # DOR-2: the Group agrees it at its meeting
+            asks = (f"It goes on the agenda of the {preset.bodies[first.body].name}'s next meeting, where the Group agrees "
+                    "the need or not (DOR-2); you may ask the proposer for more information before then.")
         events = [Notify(recipient, f"New document requested: {document_name}",
-                         f"A new {document_label(preset, case)} has been requested{mailbox}. Please agree the need, ask for more, or decline.")]
+                         f"A new {document_label(preset, case)} has been requested{mailbox}. {asks}")]
         if first.body:  # DOR-2: the proposal goes on the Group's forward plan and next agenda
             events.append(AgendaItem(first.body, "proposal"))
+        events += stakeholders_asked(case)  # LBBD-2: each named stakeholder is asked too
     return Outcome(case, tuple(events))
 
 

@@ -105,6 +105,7 @@ class Stage:
     question: str | None = None
     alternatives: tuple[Alternative, ...] = ()
     via_publisher: bool = False  # publish: submitted to the publisher, then published in an edition (NCT-10)
+    tells: tuple[tuple[str, str], ...] = ()  # (role, words): told when the stage is done (LBBD-9, LBBD-10)
 
 
 @dataclass(frozen=True)

@@ -358,6 +358,7 @@ class PresetBuilder:
                 question=st.get("question"),
                 alternatives=tuple(alternatives),
                 via_publisher=bool(st.get("via_publisher", False)),
+                tells=tuple((check_role(r, spath + ("tells", r)), str(w)) for r, w in (st.get("tells") or {}).items()),
             ))
         ids = [s.id for s in stages]
         for i, s in enumerate(stages):
@@ -378,8 +379,8 @@ class PresetBuilder:
             if s.deadline_from == "meeting" and not (s.body and bodies[s.body].meeting):
                 raise self.fail(spath + ("deadline_from",), "a deadline from the meeting needs a body with a meeting calendar")
             for rec in s.records:
-                if rec not in ("eia", "legal_review", "workshops"):
-                    raise self.fail(spath + ("records",), f"unknown record '{rec}' (use eia, legal_review, workshops)")
+                if rec not in ("eia", "legal_review", "workshops", "implementation"):
+                    raise self.fail(spath + ("records",), f"unknown record '{rec}' (use eia, legal_review, workshops, implementation)")
             if s.optional and not any(x.escalate_to == s.id for x in stages):
                 raise self.fail(spath + ("optional",), f"optional stage '{s.id}' can never be reached: no stage escalates to it")
         if not stages or stages[-1].kind != "publish" and not any(s.kind == "publish" for s in stages):

@@ -41,6 +41,8 @@ def preset_to_raw(p: Preset) -> dict[str, Any]:  # noqa: C901 (see the comment a
             d["deadline_from"] = s.deadline_from
         if s.records:
             d["records"] = list(s.records)
+        if s.tells:
+            d["tells"] = dict(s.tells)
         if s.alternatives:
             d["alternatives"] = [{"decision": a.decision, "by": a.by, "effect": a.effect, "label": a.label} for a in s.alternatives]
         return d

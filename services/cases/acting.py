@@ -23,6 +23,7 @@ from governance.errors import NotAllowed
 from governance.preset import Preset
 from governance.wording import sentence
 from services.cases import nct_opening
+from services.cases.beside import beside_the_case, stakeholders_named
 from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
 from services.context import Services
 from services.delivery.notices import dated
@@ -148,12 +149,13 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             created_at=now, updated_at=now,
         )
         await uow.documents.load_people(doc)
+        named_stakeholders = await stakeholders_named(uow, stakeholders, person.id) if "stakeholder" in preset.roles else []  # LBBD-2
         org_consultees = [p.id for p in await uow.people.with_role("consultee")]
         named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
         out = gl.start_case(
             preset, "new_document", document_type=document_type, category=category, today=today,
             document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
-            participants={"rsm": list(_rsm_ids(doc)), "consultee": named}, reason=None,
+            participants={"rsm": list(_rsm_ids(doc)), "consultee": named, "stakeholder": named_stakeholders}, reason=None,
             calendar=WorkingCalendar(preset.nation),
         )
         row = await uow.cases.create(
@@ -175,7 +177,8 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
     first = preset.routes[out.case.route].stage(out.case.stage)
     if first.kind == "agree_need":
         mailed = any(n.address for n in notices if n.key == f"request:case{row.id}")
-        sent = f"I've sent it to the {who} to agree the need" + (", and by email to its mailbox." if mailed else ".")
+        jointly = f" and the {len(named_stakeholders)} stakeholders you named, who agree it together (LBBD-2)" if named_stakeholders else ""
+        sent = f"I've sent it to the {who}{jointly} to agree the need" + (", and by email to its mailbox." if mailed else ".")
     else:
         sent = f"Next: {first.label}."
     return Outcome(view, f"Thanks: your request is {ref} {title}, case {row.id}. {sent}", tuple(notices))
@@ -300,6 +303,7 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         row, doc = got
         if expected_version is not None and expected_version != row.version:
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
+        data = {k: v for k, v in (data or {}).items() if k != "meeting"}  # DOR-2: only a recorded outcome says so
         summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
         cards = await stale_cards_in(uow, preset, row, doc, today)
@@ -371,6 +375,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
     notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
     notices += nct_opening.arrangement_reminders(preset, doc, row, new, action, today)
+    notices += [dated(n, today) for n in await beside_the_case(uow, preset, doc, row, out.events, person, today, now)]
     uow.notify(*notices)
     return summary, notices
 

@@ -16,6 +16,7 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.calendar import LONDON, WorkingCalendar
 from governance.dates import long_date, short_date
+from governance.joint_need import group_decides, group_note
 from governance.ownership import roles_on_document
 from governance.preset import Preset, Stage
 from services.cases.draft_changes import DraftView, latest_draft_view, latest_draft_views
@@ -78,8 +79,9 @@ def actor_for(person: PersonRecord, doc: DocumentRecord, case: gl.Case | None) -
     if case is not None:
         if case.requester == person.id:
             roles.add("requester")
-        if person.id in case.participants.get("consultee", ()):
-            roles.add("consultee")
+        for listed in ("consultee", "stakeholder"):  # LBBD-2: a named stakeholder agrees the need
+            if person.id in case.participants.get(listed, ()):
+                roles.add(listed)
     return gl.Actor(person.id, frozenset(roles))
 
 
@@ -118,7 +120,8 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
         hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
-        notes=_escalation_notes(route, case) + _checklist_reason(case) + update_notes(case) + _nct_notes(case, names),
+        notes=_escalation_notes(route, case) + _checklist_reason(case) + update_notes(case) + _nct_notes(case, names)
+        + ((group_note(preset, stage),) if case.is_open and group_decides(preset, case, stage) else ()),  # DOR-2
         related=tuple((int(x["n"]), f"{x['ref'] + ' ' if x.get('ref') else ''}{x['title']} ({x['why']})", x.get("decision"))
                       for x in case.notes.get("related") or ()),
         checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)

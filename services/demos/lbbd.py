@@ -15,6 +15,7 @@ PEOPLE = [
     ("hos-localities", "Gareth Pryce", "Head of Service, Localities and Long-Term Care", "Localities", ["hos", "member:omt", "consultee", "stakeholder"]),
     ("hos-mental-health", "Anita Sharma", "Head of Service, Mental Health", "Mental Health", ["hos", "member:omt", "consultee"]),
     ("hos-commissioning", "Ben Hollis", "Head of Commissioning, Adults", "Commissioning", ["hos", "member:omt", "consultee"]),
+    ("hos-housing", "Rachel Amankwah", "Head of Service, Housing Options and Homelessness", "Housing", ["hos"]),  # not on OMT: told (LBBD-9)
     ("op-director", "Claire Denholm", "Operational Director, Adults' Care and Support", "Directorate", ["chair:omt", "member:omt", "member:aib", "slt"]),
     ("dass", "Victor Mensah-Boateng", "Strategic Director, Adults (DASS)", "Directorate", ["director", "chair:aib", "member:aib", "member:executive_group", "slt"]),
     ("chief-exec", "Harriet Sondergaard", "Chief Executive", "Council", ["chair:executive_group", "member:executive_group"]),

@@ -97,7 +97,8 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
         doc = await uow.documents.get(item.document_id) if item.document_id else None
         flowed = ""
         if effect.lifecycle_decision and case_row is not None and decisions:
-            data = {"for": votes[0], "against": votes[1]} if votes and outcome == "approved_by_vote" else {}
+            data: dict[str, object] = {"for": votes[0], "against": votes[1]} if votes and outcome == "approved_by_vote" else {}
+            data["meeting"] = meeting.id  # DOR-2: the Group's recorded outcome, not the chair alone
             assert doc is not None, "an agenda item with a case names its document"
             summary, case_notices = await act_in(
                 uow, preset, person, case_row, doc, effect.lifecycle_decision, text=note, data=data, today=today, now=now,

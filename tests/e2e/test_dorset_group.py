@@ -11,7 +11,7 @@ import pytest
 
 from connectors.word.samples import plain_docx
 from services.clock import LONDON
-from tests.support.cases import sent_to, text_of
+from tests.support.cases import buttons, last_to, press, sent_to, text_of
 from tests.support.channel import readable
 from tests.support.presets import emails, greet, people, preset_bot, rehearse, said_as
 
@@ -37,7 +37,12 @@ async def _to_the_group(bot) -> None:
     for answer in ("SEND", "The SEND code of practice asks for preparing for adulthood from year 9", "none", "none", "yes"):
         said = await _by_email(bot, "lead-send", answer)
     assert "case 1" in said
-    assert "Done: Need agreed" in await _by_email(bot, "ppo-chair", "agree the need case 1")
+    # DOR-2: the chair alone cannot agree the need; the Group's outcome at its January meeting does.
+    said = await _by_email(bot, "ppo-chair", "agree the need case 1")
+    assert "agrees the need for PP-014 Preparing for adulthood reviews at its meeting, not its chair alone (DOR-2)" in said
+    await rehearse(bot, datetime(2027, 1, 12, 12, 0))
+    assert "Case 1: Need agreed" in await _by_email(bot, "ppo-chair", "record the outcome of item 2: approved")
+    assert "issued to members" in await _by_email(bot, "ppo-chair", "issue the minutes")
     act = bot.activity("Draft attached", channel_id="email", user_id=MAIL["lead-send"], conversation="email-lead-send",
                        attachments=[bot.channel.attach("pfa.docx", plain_docx(title="Preparing for adulthood"))])
     assert "stored as draft version 1" in (await bot.send(act)).replies[0]["text"]
@@ -55,8 +60,10 @@ async def test_dor_4_the_chair_records_a_vote_by_email_as_typed(dorset):
     said = await said_as(bot, AAD, "ppo-chair", "history PP-014")
     assert "Approved by vote, 4 for and 3 against" in said
     # DOR-3: the Group agreed a six-month review instead of the procedure's default twelve.
+    assert "Needs recorded (DOR-14): no forms" in await _by_email(bot, "lead-send", "needs nothing case 1")
     assert "Published as version 1.0" in await _by_email(bot, "ppo-chair", "publish case 1 version 1.0")
-    assert "Next review by: 1 June 2027" in await said_as(bot, AAD, "lead-send", "status PP-014")
+    status = await said_as(bot, AAD, "lead-send", "status PP-014")
+    assert "Next review by: 12 July 2027" in status, status
 
 
 async def test_dor_11_only_members_other_than_heads_of_locality_and_qa_managers_are_escalated(dorset):
@@ -139,3 +146,32 @@ async def test_dor_6_a_policy_reaches_cabinet_and_is_decided_there(dorset):
     assert "Only the chair of the Cabinet for this policy can approve it." in refused  # not the Group's chair
     said = await said_as(bot, AAD, "cabinet-lead", "approve case 1")
     assert "Approved at 'Cabinet approval'" in said, said
+
+
+async def test_dor_14_at_approval_the_owner_names_what_it_needs_in_teams_and_each_is_chased(dorset):
+    """DOR-14 in Teams: when the Group approves it, the owner's card asks which forms, training and
+    system changes the procedure needs; their answer on the card becomes one action each (forms and
+    systems for the Mosaic Lead), told to its owner, due by the Group's next meeting (9 February)
+    and chased the day after; publication waited for it."""
+    bot = dorset
+    await _to_the_group(bot)
+    await greet(bot, AAD, "mosaic-lead")
+    assert "Approved at 'The Group's decision'" in await said_as(bot, AAD, "ppo-chair", "approve case 1")
+    said = await said_as(bot, AAD, "ppo-chair", "publish case 1 version 1.0")
+    assert "its owner says which forms, training and system changes it needs (DOR-14)" in said
+    card = last_to(bot, "a:lead-send")
+    assert "Which forms, training and system changes does it need (DOR-14)?" in readable(card)
+    done = await press(bot, AAD["lead-send"], buttons(card)["record_needs"], conversation="a:lead-send",
+                       needs_forms="Transition assessment, Year 9 review record", needs_training="PfA briefing for SEND caseworkers",
+                       needs_systems="")
+    assert "Needs recorded (DOR-14): forms: Transition assessment, Year 9 review record; training: PfA briefing" in done
+    told = [readable(a) for a in sent_to(bot, "a:mosaic-lead")]
+    assert any("Form for PP-014 Preparing for adulthood reviews: Year 9 review record (DOR-14), by 9 February 2027" in t
+               for t in told), told
+    assert "Published as version 1.0" in await said_as(bot, AAD, "ppo-chair", "publish case 1 version 1.0")
+    history = await said_as(bot, AAD, "ppo-chair", "history PP-014")
+    assert "Training for PP-014 Preparing for adulthood reviews: PfA briefing for SEND caseworkers (DOR-14), due 9 Feb" in history
+    before = len(sent_to(bot, "a:mosaic-lead"))
+    await rehearse(bot, datetime(2027, 2, 10, 9, 0))
+    chased = [readable(a) for a in sent_to(bot, "a:mosaic-lead")[before:]]
+    assert sum("Action overdue" in t for t in chased) == 2, chased

@@ -19,6 +19,7 @@ from store.case_models import DraftVersion
 from store.models import Person
 from tests.support.bot import RunningBot, settings_for
 from tests.support.drafts import kept_bytes
+from tests.support.presets import rehearse
 
 RO, CHAIR, OFFICER = "jamie.castellan@example.org", "sasha.okonkwo@example.org", "priya.patelowens@example.org"
 
@@ -75,13 +76,19 @@ async def test_dorset_new_procedure_by_email_from_request_to_the_register(dorset
     # DOR-2: the Group's chair is asked by email, with the words to reply with.
     asked = mails_to(smtp, CHAIR)
     assert len(asked) == 1 and "New document requested: PP-047 Kinship care arrangements" in asked[0]
-    assert "AGREE THE NEED case 1" in asked[0] and "DECLINE case 1: <your words>" in asked[0]
+    assert "AGREE THE NEED case 1" not in asked[0] and "ASK FOR MORE INFORMATION case 1" in asked[0]
+    assert "Decided by the Practice, Policy and Procedures Group (DOR-2)" in asked[0]
+    assert "It goes on the agenda of the Practice, Policy and Procedures Group's next meeting" in asked[0]
     # Only the chair may agree: the RO's reply with the same words is refused.
     said = await email(bot, RO, "AGREE THE NEED case 1")
     assert "Only the chair of the Practice, Policy and Procedures Group" in said.replies[0]["text"]
-    decision = bot.activity("agree the need case 1", channel_id="email", user_id=CHAIR, conversation="email-chair")
+    # DOR-2: nor may the chair alone: the Group agrees it at its meeting (12 January: none in December).
+    said = await email(bot, CHAIR, "agree the need case 1")
+    assert "at its meeting, not its chair alone (DOR-2)" in said.replies[0]["text"]
+    await rehearse(bot, datetime(2027, 1, 12, 12, 0))
+    decision = bot.activity("record the outcome of item 2: approved", channel_id="email", user_id=CHAIR, conversation="email-chair")
     said = await bot.send(decision)
-    assert "Need agreed" in said.replies[0]["text"]
+    assert "Case 1: Need agreed" in said.replies[0]["text"]
     await bot.send(decision)  # the email channel delivers it again: handled once
     assert len(bot.channel.replies_to(decision["id"])) == 1
     told = mails_to(smtp, RO)
@@ -106,10 +113,14 @@ async def test_dorset_new_procedure_by_email_from_request_to_the_register(dorset
     assert "Approved at 'The Group's decision'" in said.replies[0]["text"]
     # DOR-3: the governance officer records it in the register with its review schedule.
     assert any("PUBLISH case 1: <version>" in m for m in mails_to(smtp, OFFICER))
+    # DOR-14: the owner is asked by email which forms, training and system changes it needs.
+    assert any("What does it need? PP-047" in m and "NEEDS case 1: forms:" in m for m in mails_to(smtp, RO))
+    said = await email(bot, RO, "needs case 1: forms: Kinship carer assessment; training: briefing for fostering teams")
+    assert "Needs recorded (DOR-14): forms: Kinship carer assessment; training: briefing for fostering teams" in said.replies[0]["text"]
     said = await email(bot, OFFICER, "PUBLISH case 1 version 1.0")
-    assert "Published as version 1.0 on 23 November 2026" in said.replies[0]["text"]
+    assert "Published as version 1.0 on 12 January 2027" in said.replies[0]["text"]
     said = await email(bot, RO, "status PP-047")
-    assert "Next review by: 23 November 2027" in said.replies[0]["text"]
+    assert "Next review by: 12 January 2028" in said.replies[0]["text"]
     assert any("Published: PP-047" in m for m in mails_to(smtp, RO))
 
 

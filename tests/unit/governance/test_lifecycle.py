@@ -340,7 +340,7 @@ def test_dor_2_the_group_agrees_the_need_before_drafting():
 
 def _to_group_decision():
     chair = actor("chair", "chair:ppp_group")
-    case = step(DOR, dorset_case(), "agree_need", chair).case
+    case = step(DOR, dorset_case(), "agree_need", chair, meeting=1).case  # DOR-2: the Group's recorded outcome
     return step(DOR, case, "submit_draft", RO).case, chair
 
 
@@ -381,6 +381,7 @@ def test_dor_6_policies_are_approved_by_cabinet_only():
 def test_dor_3_a_review_schedule_is_set_on_approval():
     case, chair = _to_group_decision()
     case = step(DOR, case, "approve", chair).case
+    case = step(DOR, case, "record_needs", RO, nothing=True).case  # DOR-14: the owner says it needs nothing
     out = step(DOR, case, "publish", actor("g", "governance_officer"), version="1.0")
     assert Published("1.0", TODAY, date(2027, 11, 23)) in out.events
 
