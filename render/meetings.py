@@ -109,6 +109,8 @@ def plan_line(line: PlanLine) -> str:
     text += f": meeting on {short_day(line.meeting_on)}" if line.meeting_on else ": no meeting date yet"
     if line.referred_from:
         text += f", referred by the {line.referred_from}"
+    if line.status:  # BCT-4
+        text += f" ({line.status})"
     return text
 
 

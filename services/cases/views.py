@@ -78,6 +78,8 @@ def actor_for(person: PersonRecord, doc: DocumentRecord, case: gl.Case | None) -
             roles.add("requester")
         if person.id in case.participants.get("consultee", ()):
             roles.add("consultee")
+        if person.id in case.participants.get("area_lead", ()):  # BCT-3: agrees the first draft
+            roles.add("area_lead")
     return gl.Actor(person.id, frozenset(roles))
 
 
