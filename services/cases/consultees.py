@@ -34,7 +34,7 @@ async def case_people(uow: Any, preset: Preset, route: Route, doc: DocumentRecor
     ads = _in_area(await uow.people.with_role("ad"), doc.service_area)
     team = _in_area(await uow.people.with_role("hos"), doc.service_area)
     if who == "service_area":
-        found = ads + team
+        found = [p for p in ads + team if p != doc.ro_id]  # the area consults on its owner's draft
     else:
         found = [p.id for p in await uow.people.with_role(who)] if who != "consultee" else []
     if not found:
