@@ -45,8 +45,8 @@ async def status(t: Turn, r: Reading) -> Response:
         detail = await register.document_detail(uow, r.slots.refs[0])
     preset = t.services.preset
     ro_role = preset.role_label("ro")
-    rsm_role = (preset.role_label("rsm") if "rsm" in preset.roles else "Responsible Strategic Manager") \
-        if lifecycle.uses_rsm(preset) or detail.document.rsm else None
+    # NCT's RSM by its name; elsewhere the person held there is the one who signs the document off (BCT-8)
+    rsm_role = preset.role_label("rsm") if lifecycle.uses_rsm(preset) else ("Signs off" if detail.document.rsm else None)
     return Response(messages.detail_reply(detail, t.today, ro_role[:1].upper() + ro_role[1:], rsm_role))
 
 

@@ -188,3 +188,17 @@ async def test_bct_3_bct_4_bct_8_each_document_is_consulted_on_with_the_right_pe
         assert "Consultation: PP-022" in readable(last_to(bot, f"a:{key}")), key
     agenda = await said_as(bot, AAD, "chief-exec", "forward plan for ET")
     assert "PP-022" in agenda and "under consultation until 4 December 2026" in agenda
+
+
+async def test_bct_2_bct_3_cards_and_nothing_found_use_bct_own_names(november):
+    """BCT-3: a document's card names its owner as BCT does (the responsible person in the service
+    area), with no NCT Responsible Strategic Manager; BCT-2: when nothing is found, the person to ask
+    is the Policy Service's officer by name, not a Policy and Procedures Officer."""
+    bot = november
+    status = await said_as(bot, AAD, "team-manager", "status PP-016")
+    assert "Responsible person in the service area: Kieran Lowe" in status
+    assert "Responsible Officer" not in status and "Strategic Manager" not in status
+    assert "Signs off: Imran Choudhury" in status  # the AD of the practice area (BCT-8)
+    said = await said_as(bot, AAD, "team-manager", "find guidance on hot air balloon safety")
+    assert "ask Nadia Brookes of the Policy Service (Practice Hub)" in said, said
+    assert "Policy and Procedures Officer" not in said
