@@ -107,7 +107,8 @@ async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
     outcome = await answers.answer(t.services, q, person_id=answer_turns.who(t), channel=t.ident.channel_id)
     t.answered = (outcome.answer_id, q) if outcome.answer_id is not None else None
     understood = r.command is not None and r.command.id in ("find", "define") and q != r.slots.original.strip(" ?.!")
-    reply = answer_render.answer_reply(outcome, offer=await _offer(t, q), understood=understood)
+    offer = None if outcome.kind == "answered" else await _offer(t, q)  # the PPO is named only when nothing answers well
+    reply = answer_render.answer_reply(outcome, offer=offer, understood=understood)
     return Response(reply), outcome.kind != "nothing"
 
 

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.ports import ConcurrencyConflict
+from store.results import rowcount
 from store.models import (
     BotState,
     ProcessedActivity,
@@ -43,34 +44,40 @@ class StateStore:
                     if etag == "":
                         raise ValueError(f"empty e_tag for {key!r}: use None or '*' for an unconditional write")
                     new_etag = uuid.uuid4().hex
-                    row = await s.get(BotState, key, with_for_update=True)
-                    if row is None:
-                        if etag not in (None, "*"):
-                            raise ConcurrencyConflict(f"{key!r} was deleted by another turn")
-                        try:
-                            async with s.begin_nested():
-                                s.add(BotState(key=key, etag=new_etag, data=data, updated_at=now))
-                        except IntegrityError:
-                            # Another turn created it first; an unconditional write still wins.
-                            await s.execute(
-                                update(BotState).where(BotState.key == key)
-                                .values(etag=new_etag, data=data, updated_at=now)
-                                .execution_options(synchronize_session=False)
-                            )
+                    if etag in (None, "*"):
+                        await self._write_unconditionally(s, key, data, new_etag, now)
                     else:
-                        if etag not in (None, "*") and etag != row.etag:
-                            raise ConcurrencyConflict(f"{key!r} was changed by another turn")
-                        # Compare-and-swap so two writers holding the same etag cannot both win.
-                        result = await s.execute(
-                            update(BotState)
-                            .where(BotState.key == key, BotState.etag == row.etag)
-                            .values(etag=new_etag, data=data, updated_at=now)
-                            .execution_options(synchronize_session=False)
-                        )
-                        if result.rowcount != 1:
-                            raise ConcurrencyConflict(f"{key!r} was changed by another turn")
+                        await self._compare_and_swap(s, key, data, etag, new_etag, now)
                     new_etags[key] = new_etag
         return new_etags
+
+    @staticmethod
+    async def _compare_and_swap(s: AsyncSession, key: str, data: dict, etag: str, new_etag: str, now: datetime) -> None:
+        """One statement on the usual path (a turn saving the state it read); only a refused swap
+        reads the row again, to say whether it was changed or deleted by another turn."""
+        result = await s.execute(
+            update(BotState).where(BotState.key == key, BotState.etag == etag)
+            .values(etag=new_etag, data=data, updated_at=now).execution_options(synchronize_session=False))
+        if rowcount(result) == 1:
+            return
+        exists = (await s.execute(select(BotState.key).where(BotState.key == key))).first() is not None
+        raise ConcurrencyConflict(f"{key!r} was {'changed' if exists else 'deleted'} by another turn")
+
+    @staticmethod
+    async def _write_unconditionally(s: AsyncSession, key: str, data: dict, new_etag: str, now: datetime) -> None:
+        result = await s.execute(
+            update(BotState).where(BotState.key == key)
+            .values(etag=new_etag, data=data, updated_at=now).execution_options(synchronize_session=False))
+        if rowcount(result) == 1:
+            return
+        try:
+            async with s.begin_nested():
+                s.add(BotState(key=key, etag=new_etag, data=data, updated_at=now))
+        except IntegrityError:
+            # Another turn created it first; an unconditional write still wins.
+            await s.execute(
+                update(BotState).where(BotState.key == key)
+                .values(etag=new_etag, data=data, updated_at=now).execution_options(synchronize_session=False))
 
     async def delete(self, keys: Sequence[str]) -> None:
         if not keys:

@@ -17,6 +17,7 @@ from store.document_repo import DocumentRepo
 from store.due_repo import DueRepo
 from store.manual_repo import ManualRepo
 from store.meeting_repo import MeetingRepo
+from store.migrate import upgrade
 from store.models import KeyValue
 from store.outbox_repo import LeaseRepo, OutboxRepo
 from store.people_repo import ConversationRefRepo, PeopleRepo
@@ -132,8 +133,6 @@ class Store:
         return await ping(self.engine)
 
     async def migrate(self) -> None:
-        from store.migrate import upgrade
-
         await upgrade(self.engine, files_dir=self.files_dir)
 
     async def close(self) -> None:

@@ -44,14 +44,14 @@ def _env(db_url: str, smtp: SmtpServer) -> dict:
 LOGS: list[str] = []
 
 
-def _start(env: dict) -> subprocess.Popen:
+def _start(env: dict, lease: float = 2) -> subprocess.Popen:
     import tempfile
 
     log = tempfile.NamedTemporaryFile("w+", prefix="scheduler-", suffix=".log", delete=False)
     LOGS.append(log.name)
     with log:
         return subprocess.Popen([sys.executable, "-m", "policybot.cli", "scheduler", "--tick", "0.2", "--sweep-every", "1",
-                                 "--lease", "2"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                                 "--lease", str(lease)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
 
 
 def _logs() -> str:
@@ -118,7 +118,9 @@ async def test_two_schedulers_on_one_database_never_both_send(pg_url, smtp):
     services = await _seed(pg_url)
     env = _env(pg_url, smtp)
     env["POLICYBOT_SEND_CONCURRENCY"] = "8"
-    procs = [_start(env), _start(env)]
+    # A lease long enough that a process starved of CPU on a loaded machine keeps it: this test is about
+    # two live schedulers sharing one database, not about a takeover (the killed-leader test covers that).
+    procs = [_start(env, lease=20), _start(env, lease=20)]
     try:
         assert await _until(lambda: len(smtp.received) >= 2 * DOCS, 60), f"only {len(smtp.received)} arrived\n" + _logs()
         await asyncio.sleep(2.0)
