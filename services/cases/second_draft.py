@@ -43,6 +43,19 @@ async def second_draft(uow: Any, preset: Preset, person: PersonRecord, row: Case
                            summary=f"{summary} (case {row.id})", details={"case": row.id, "stage": case.stage})
     events = [gl.Notify(stage.by or "", f"Second draft for the meeting: {case.document_name}",
                         f"The second draft of {case.document_name} goes out with the {body.name} papers (BCT-6).")]
+    if await _papers_already_sent(uow, row.id, body.id):  # the members (the chair among them) have the papers: it follows them
+        events = [gl.Notify(body.member_role, f"Added to the papers: second draft of {case.document_name}",
+                                f"The second draft of {case.document_name}, with the consultation comments, is added to the "
+                                f"papers for the {body.name} on {long_date(case.meeting) if case.meeting else 'its next meeting'} "
+                                f"(BCT-6). Say 'draft case {row.id}' to get it.")]
     notices = await _notices(uow, preset, doc, new, events, row.id, person.id)
     uow.notify(*notices)
     return summary, notices
+
+
+async def _papers_already_sent(uow: Any, case_id: int, body_id: str) -> bool:
+    for item in await uow.meetings.items_for_case(case_id):
+        meeting = await uow.meetings.get(item.meeting_id)
+        if meeting is not None and meeting.body == body_id and item.outcome is None and meeting.papers_sent_at is not None:
+            return True
+    return False
