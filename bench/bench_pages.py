@@ -1,6 +1,6 @@
 """The register's pages at the size of a large council's register, served by the real app.
 
-    python bench/bench_pages.py [--documents 5000,100000] [--database sqlite|postgres|both] [--runs 5]
+    python bench/bench_pages.py [--documents 5000,100000] [--database sqlite|postgres|both] [--runs 5] [--skip export]
 
 For each size, loads N documents in bulk (owners, areas, types and review dates spread as in life) into a fresh database,
 starts the aiohttp app on loopback, signs in as the Policy and Procedures Officer and times each
@@ -85,7 +85,7 @@ async def timed(http: aiohttp.ClientSession, url: str, runs: int) -> tuple[float
     return statistics.median(server), max(server), statistics.median(client), size, status
 
 
-async def main(n: int, database: str, runs: int) -> None:
+async def main(n: int, database: str, runs: int, skip: tuple[str, ...] = ()) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     url = f"sqlite:///{tmp / 'policybot.db'}" if database == "sqlite" else database
     now = datetime(2026, 11, 23, 10, 0, tzinfo=LONDON)
@@ -125,20 +125,22 @@ async def main(n: int, database: str, runs: int) -> None:
         ]
         print(f"{'page':40} {'server ms':>10} {'worst':>8} {'client ms':>10} {'bytes':>11}")
         for label, path in rows:
+            if any(word in label for word in skip):
+                continue
             median, worst, client, size, status = await timed(http, base + path, runs)
             flag = "" if status == 200 else f"  (HTTP {status})"
             print(f"{label:40} {median:10.1f} {worst:8.1f} {client:10.1f} {size:11,d}{flag}")
     await runner.cleanup()
 
 
-def run(n: int, database: str, runs: int) -> None:
+def run(n: int, database: str, runs: int, skip: tuple[str, ...] = ()) -> None:
     scratch = None
     if database == "postgres":
         scratch = f"bench_pages_{int(time.time())}"
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", scratch], check=True)
         database = f"postgresql://postgres@127.0.0.1:5432/{scratch}"
     try:
-        asyncio.run(main(n, database, runs))
+        asyncio.run(main(n, database, runs, skip))
     finally:
         if scratch:
             subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--force", scratch], check=False)
@@ -149,7 +151,8 @@ if __name__ == "__main__":
     parser.add_argument("--documents", default="5000,100000", help="register sizes, comma-separated")
     parser.add_argument("--database", default="sqlite", help="sqlite, postgres (a scratch database), both, or a postgresql:// URL")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--skip", default="", help="leave out the pages whose label holds one of these words (comma-separated), e.g. export")
     args = parser.parse_args()
     for db in (("sqlite", "postgres") if args.database == "both" else (args.database,)):
         for size in (int(x) for x in args.documents.split(",")):
-            run(size, db, args.runs)
+            run(size, db, args.runs, tuple(w for w in args.skip.split(",") if w))

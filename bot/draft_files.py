@@ -29,6 +29,7 @@ from services.context import Services
 from services.people.identity import ChannelIdentity
 from services.register import tracker_chat
 from services.register.tracker_chat import is_tracker
+from services.updates.plan import is_plan
 
 log = logging.getLogger("policybot.bot")
 
@@ -43,8 +44,10 @@ class DraftFiles:
         """Stream the attachment into the data folder (25 MB at most), check it off the event loop,
         and submit it; any refusal is one plain sentence, with nothing stored and the case unchanged."""
         name, url = found
+        if is_plan(name, text):  # the publisher's update plan (NCT-3): its preview (services/updates/plan.py)
+            return await self._receive_whole(ident, name, url, plan=True)
         if is_tracker(name):  # a tracker spreadsheet: the import preview (services/register/tracker_chat.py)
-            return await self._receive_tracker(ident, name, url)
+            return await self._receive_whole(ident, name, url)
         try:
             drafts.refuse_by_name(name)  # a .doc, .docm, PDF or picture is refused before it is fetched
             async with files.download(url) as (declared, chunks):
@@ -70,8 +73,9 @@ class DraftFiles:
                         "so the people deciding see what kind of change it is.")
         return Response(case_render.case_reply(out.case, message), out.notices, out.case.id, out.cards)
 
-    async def _receive_tracker(self, ident: ChannelIdentity, name: str, url: str) -> Response:
-        """The whole spreadsheet (25 MB at most, also when it grows mid-download) to the tracker import."""
+    async def _receive_whole(self, ident: ChannelIdentity, name: str, url: str, *, plan: bool = False) -> Response:
+        """The whole file (25 MB at most, also when it grows mid-download) to the tracker import, or to
+        the update plan's preview (NCT-3)."""
         try:
             async with files.download(url) as (declared, chunks):
                 if declared is not None and declared > drafts.MAX_DRAFT_BYTES:
@@ -87,6 +91,8 @@ class DraftFiles:
             return Response(messages.error_reply(f"I couldn't open the attachment {name}: {exc}. Please send it again."))
         except GovernanceError as exc:
             return Response(messages.error_reply(str(exc)))
+        if plan:
+            return await buttons.update_plan(self.services, ident, name, b"".join(parts))
         return await buttons.tracker(self.services, ident, name, b"".join(parts), report_link=self._report_url)
 
     def _report_url(self, preview: tracker_chat.TrackerPreview) -> str:

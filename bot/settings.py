@@ -223,6 +223,9 @@ SPECS: dict[str, Spec] = {
                                help="signs the pages' session cookies (empty: a new one each start)"),
     "tab_domain": Spec("POLICYBOT_TAB_DOMAIN", _text, help="the pages' host name, for the SSO audience api://<host>/<app id>"),
     "tab_keys_url": Spec("POLICYBOT_TAB_KEYS_URL", _url, help="Entra's signing keys for tab SSO tokens"),
+    "tab_graph_photos": Spec("POLICYBOT_TAB_GRAPH_PHOTOS", _bool,
+                             help="people's photos on the pages from Graph, on behalf of the person signed in through Teams "
+                                  "(needs the delegated User.ReadBasic.All permission, consented)"),
 }
 
 
@@ -285,6 +288,7 @@ class Settings:
     tab_session_secret: str = ""
     tab_domain: str = ""
     tab_keys_url: str = ""  # empty: <AUTHORITY_HOST>/common/discovery/v2.0/keys
+    tab_graph_photos: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -17,6 +17,7 @@ from render import answers as answer_render
 from render.reply import Reply
 from services.errors import BadInput
 from services.manual import answers
+from services.manual.feedback import asker, record_feedback
 
 ANSWER_STATE = "answer:"
 _MORE = re.compile(r"^\s*(?:show\s+(?:me\s+)?)?more(?:\s+(?:results|chapters)\s+(?:for|on|about)\s+(?P<q>.+)|\s+please)?[.!]*$",
@@ -26,7 +27,7 @@ _QUOTED_ANSWER = re.compile(r"\(answer (\d{1,12})\)")
 
 
 def who(turn: Turn) -> str | None:
-    return answers.asker(getattr(turn.person, "id", None), turn.ident.aad_object_id or turn.ident.user_id)
+    return asker(getattr(turn.person, "id", None), turn.ident.aad_object_id or turn.ident.user_id)
 
 
 def remember(turn: Turn, state: dict | None, key: str) -> None:
@@ -68,7 +69,7 @@ async def follow_up(turn: Turn, said: str, state: dict | None, key: str, body: s
 
 async def _record(turn: Turn, answer_id: int, feedback: AnswerFeedback, note: str | None) -> Response:
     try:
-        await answers.record_feedback(turn.services, who(turn), answer_id, feedback.value, note)
+        await record_feedback(turn.services, who(turn), answer_id, feedback.value, note)
     except BadInput as exc:
         return Response(Reply(text=str(exc)))
     return Response(answer_render.feedback_thanks(feedback.value, note))

@@ -12,14 +12,17 @@ from governance.errors import GovernanceError
 from render import cases as case_render
 from render import messages
 from render import tracker_import as tracker_render
+from render import update_plan as plan_render
 from services.cases import lifecycle
 from services.context import Services
 from services.people.identity import ChannelIdentity
 from services.register import tracker_chat
+from services.updates import opening, plan
 
 log = logging.getLogger("policybot.dialogs")
 
 TRACKER_COMMAND = "import tracker "
+PLAN_COMMAND = plan_render.APPLY + " "
 TRUE_WORDS = ("true", "1", "yes", "on")
 
 
@@ -81,3 +84,23 @@ async def tracker_import(services: Services, ident: ChannelIdentity, token: str)
         log.info("tracker %r not imported: %s", token, exc)
         return Response(messages.error_reply(str(exc)))
     return Response(tracker_render.imported_reply(report))
+
+
+async def update_plan(services: Services, ident: ChannelIdentity, filename: str, content: bytes) -> Response:
+    """NCT-3: the publisher's update plan attached in chat or by email: the preview, nothing changed yet."""
+    try:
+        out = await plan.preview(services, ident, filename, content)
+    except GovernanceError as exc:
+        log.info("update plan %r not previewed: %s", filename, exc)
+        return Response(messages.error_reply(str(exc)))
+    return Response(plan_render.preview_reply(out))
+
+
+async def update_plan_apply(services: Services, ident: ChannelIdentity, token: str) -> Response:
+    """NCT-3: 'apply update plan <token>' (the preview's button, or those words by email, quoted text below them)."""
+    try:
+        out = await opening.apply(services, ident, (token.split() or [""])[0].strip(".'\""))
+    except GovernanceError as exc:
+        log.info("update plan %r not applied: %s", token, exc)
+        return Response(messages.error_reply(str(exc)))
+    return Response(plan_render.applied_reply(out), out.notices)

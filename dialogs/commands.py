@@ -333,6 +333,10 @@ COMMANDS: tuple[Command, ...] = (
         "when do changes have to be with tri.x", "what is the tri.x deadline", "when is the next submission deadline",
         "tri.x deadline", "when's the publisher deadline",
     ], who=Who.ANYONE, say="when's the next Tri.x deadline?", group="Reminders"),
+    _c("update_plan", "how to give me the publisher's update plan (NCT-3)", "update_plan", [
+        "how do I send you the tri.x update plan", "update plan", "we've had the update plan from tri.x",
+        "where do I put the publisher's update plan",
+    ], who=Who.KNOWN, say="the Tri.x update plan", group="Reminders"),
     _c("confirm_ro_change", "", "confirm_ro_change", [
         "confirm ro change 1a2b3c4d", "confirm the ro change 0f9e8d7c",
     ], changes_state=True, say="confirm RO change {payload}", group="Documents", in_help=False,

@@ -58,3 +58,12 @@ async def set_update_deadlines(t: Turn, r: Reading) -> Response:
 
 async def next_update_deadline(t: Turn, r: Reading) -> Response:
     return Response(Reply(text=(await update_schedule.next_deadline(t.services)).message))
+
+
+async def update_plan(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=(
+        "Attach the publisher's update plan here (a spreadsheet, .xlsx or .csv, or a Word document with the plan as a "
+        "table) with the words 'update plan'. I show you which local procedures it touches and which rows match none; "
+        "nothing changes until you press Apply. Then each procedure gets a scheduled-update case: its RO gets the "
+        "recommended amendments when the six-week window opens, and its RSM is told (NCT-3, NCT-4). Only the Policy "
+        "and Procedures Officer can apply a plan; on the server, 'policybot updates plan FILE' does the same.")))

@@ -29,7 +29,7 @@ from render import requests as ask
 from render.reply import Reply
 from services.cases import lifecycle, requests
 from services.context import Services
-from services.manual import answers
+from services.manual import answers, feedback
 from services.people.identity import ChannelIdentity
 
 NAME = "new_document"
@@ -283,7 +283,8 @@ class NewDocumentDialog:
             chapters = await requests.manual_chapters(self.services, data["subject"])
             if not chapters:  # nothing in the register or the manual: the demand report counts it (issue 16)
                 await answers.answer(self.services, data["subject"], channel=ident.channel_id, outcome="request",
-                                     person_id=answers.asker(None, ident.aad_object_id or ident.user_id))
+                                     person_id=feedback.asker(await requests.requester_id(self.services, ident),
+                                                             ident.aad_object_id or ident.user_id))
             if chapters:
                 listed = "; ".join(f"{title} ({url})" if url else title for title, url in chapters)
                 notes = notes + [f"The procedures manual already covers this: {listed}. A local document should add "

@@ -89,6 +89,8 @@ class Router:
         said = (command if command is not None else text) or ""
         if said.strip().lower().startswith(buttons.TRACKER_COMMAND):  # the tracker preview's Import button
             return await buttons.tracker_import(self.services, ident, said.strip()[len(buttons.TRACKER_COMMAND):])
+        if said.strip().lower().startswith(buttons.PLAN_COMMAND):  # the update plan preview's Apply button (NCT-3)
+            return await buttons.update_plan_apply(self.services, ident, said.strip()[len(buttons.PLAN_COMMAND):])
         if ident.channel_id == "email" and command is None:
             case = quoted_case(said)
             if case is None:

@@ -18,11 +18,9 @@ from governance.meetings import Deadlines
 from render import cases, meetings, messages, reports, requests
 from render import answers as answer_render
 from render import notices
-from render import search as search_render
 from services.manual.answers import AnswerOutcome, Cited
 from services.cases.lifecycle import CaseView
 from services.clock import LONDON
-from services.manual.search import SearchOutcome, SearchResult
 from services.meetings.views import (
     ActionView,
     AgendaView,
@@ -100,14 +98,6 @@ def example_cards() -> dict[str, dict[str, Any]]:
     replies["case_publish"] = cases.case_reply(publishing)
     replies["my_tasks"] = cases.tasks_reply("Sam Sample", [view, publishing])
     replies["my_tasks_none"] = cases.tasks_reply("Sam Sample", [])
-    chapter = SearchResult("chapter", "Children Missing from Home and Care", "Child Protection",
-                           "what to do when a **child** goes **missing** from home or care", "https://manual.example.org/chapters/missing.html",
-                           date(2026, 3, 6), "Alex Example", "ro-1", "NCT-001", "Procedure", 1.0, 12.0)
-    document = SearchResult("document", "Children Missing Education", "Education", "when a pupil leaves without a destination",
-                            None, date(2025, 11, 1), None, None, "NCT-044", "Protocol", 0.5, 3.0)
-    replies["manual_search_results"] = search_render.search_reply(SearchOutcome("missing children", (chapter, document), True, (("chidlren", "children"),)))
-    replies["manual_search_weak"] = search_render.search_reply(SearchOutcome("missing giraffes", (document,), False))
-    replies["manual_search_nothing"] = search_render.search_reply(SearchOutcome("unicorns", (), False))
     replies.update(_answer_examples())
     replies["review_triggers"] = cases.triggers_reply("PP-002", ("A case audit recommendation", "A confirmed gap"))
     drafting = CaseView(

@@ -18,8 +18,8 @@ FOOTER = ("You get this because of your role in the organisation's policy and pr
 
 def notice_reply(subject: str, body: str, *, view: CaseView | None = None, ref: str | None = None,
                  lines: list[str] | None = None, requests: tuple[str, ...] = ()) -> Reply:
-    if view is not None:
-        return case_reply(view, f"{sentence(subject)} {body}")
+    if view is not None:  # the case's card, with what the notice carries (NCT-3: the publisher's amendments)
+        return case_reply(view, "\n".join([f"{sentence(subject)} {body}", *(f"• {line}" for line in (lines or []))]))
     blocks = [heading(subject), para(body)] + [para(f"• {line}") for line in (lines or [])]
     # The demand digest: one press turns a topic into a new-document request, its subject filled in.
     actions = [command_button(f"Request: {r.split(' on ', 1)[-1]}"[:60], r) for r in requests]

@@ -48,7 +48,7 @@ AssetRow = Any
 ChapterRow = Any
 AnswerRow = Any  # an answer given (uow.answers)
 # uow.manual.generation(): the search cache's key (latest sync run, the register's count and last change, latest draft)
-ManualGeneration = tuple[int | None, tuple[str, ...], int | None]
+ManualGeneration = tuple[str | int | None, tuple[str, ...], int | None]  # (sync runs and chapters, register, drafts)
 # uow.manual.for_index(): (id, url, title, section, updated_on, content hash, passages as JSON rows, text when no passages)
 ChapterIndexRow = tuple[int, str, str, str | None, date | None, str, list[list[str | None]] | None, str | None]
 Repository = Any  # one of the unit of work's repositories, handed on (uow.register)

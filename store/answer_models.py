@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models import Base, BigId, TZDateTime
@@ -32,3 +32,17 @@ class AnswerGiven(Base):
     feedback_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
     __table_args__ = (Index("ix_answers_given_at", "at"),)
+
+
+class AnswerIndexKept(Base):
+    """The answer index as last built (services/manual/index_file.py), so a restart reads it in seconds
+    instead of indexing every passage again. One row; `format` names the indexing that made it (a change
+    of the indexing's code or weights makes it unusable, and it is built again)."""
+
+    __tablename__ = "answer_index_kept"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    format: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(TZDateTime)
+    passages: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.answer_models import AnswerGiven
+from store.answer_models import AnswerGiven, AnswerIndexKept
 
 
 class AnswerRepo:
@@ -38,3 +38,15 @@ class AnswerRepo:
         if since is not None:
             stmt = stmt.where(AnswerGiven.at >= since)
         return list((await self.s.execute(stmt.order_by(AnswerGiven.at))).scalars())
+
+    async def kept_index(self, fmt: str) -> bytes | None:
+        """The answer index as last kept, when the same indexing made it."""
+        stmt = select(AnswerIndexKept.data).where(AnswerIndexKept.format == fmt).order_by(AnswerIndexKept.id.desc()).limit(1)
+        data = (await self.s.execute(stmt)).scalar_one_or_none()
+        return bytes(data) if data is not None else None
+
+    async def keep_index(self, fmt: str, data: bytes, *, at: datetime, passages: int) -> None:
+        """Keep this build of the answer index in place of any earlier one."""
+        await self.s.execute(delete(AnswerIndexKept))
+        self.s.add(AnswerIndexKept(format=fmt, built_at=at, passages=passages, data=data))
+        await self.s.flush()

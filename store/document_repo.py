@@ -34,14 +34,6 @@ class DocumentRepo:
             stmt = stmt.where(Document.status != "retired")
         return list((await self.s.execute(stmt)).scalars())
 
-    async def search_rows(self) -> list[tuple[int, str, str]]:
-        """(id, title, other searchable text) for every live document: light rows for ranking."""
-        stmt = select(
-            Document.id, Document.title, Document.summary, Document.category, Document.service_area, Document.doc_type
-        ).where(Document.status != "retired")
-        rows = (await self.s.execute(stmt)).all()
-        return [(r[0], r[1], " ".join(x for x in r[2:] if x)) for r in rows]
-
     async def by_ids(self, ids: Sequence[int]) -> list[Document]:
         if not ids:
             return []

@@ -109,3 +109,8 @@ class DueRepo:
         stmt = self._open_cases().where(Case.id.in_(ids)).order_by(Case.id)  # owners and roles loaded for these only
         rows = (await self.s.execute(stmt)).unique().all()
         return [(r[0], r[1]) for r in rows]
+
+    async def open_cases_of_kind(self, kind: str) -> list[tuple[Case, Document]]:
+        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
+        rows = (await self.s.execute(self._open_cases().where(Case.kind == kind).order_by(Case.id))).unique().all()
+        return [(r[0], r[1]) for r in rows]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -128,3 +128,31 @@ class ListingRepo:
                 .where(AuditEntry.entity == "document", AuditEntry.at >= start, AuditEntry.action.in_(actions))
                 .order_by(AuditEntry.at))
         return [(r[0], r[1]) for r in (await self.s.execute(stmt)).all()]
+
+    # ---------------------------------------------------------------- the reports page: counted by the database
+
+    async def status_counts(self) -> list[tuple[str, int]]:
+        """(status, how many documents) for every status in use, retired included."""
+        stmt = select(Document.status, func.count()).group_by(Document.status)
+        return [(r[0], int(r[1])) for r in (await self.s.execute(stmt)).all()]
+
+    async def review_windows_by_area(self, today: date, windows: tuple[int, ...]) -> list[tuple[str | None, tuple[int, ...]]]:
+        """(service area, (overdue, due within windows[0] days, the next window, ...)) for live documents
+        with a review date: one row per area, counted in SQL (no document leaves the database)."""
+        due = Document.next_review_due
+        sums = [func.coalesce(func.sum(case((due < today, 1), else_=0)), 0)]
+        start = today
+        for days in windows:
+            end = today + timedelta(days=days)
+            sums.append(func.coalesce(func.sum(case((and_(due >= start, due <= end), 1), else_=0)), 0))
+            start = end + timedelta(days=1)
+        stmt = (select(Document.service_area, *sums)
+                .where(Document.status != "retired", due.is_not(None)).group_by(Document.service_area))
+        return [(r[0], tuple(int(x) for x in r[1:])) for r in (await self.s.execute(stmt)).all()]
+
+    async def refs_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """{document id: (ref, title)} for a few documents (this month's decisions)."""
+        if not ids:
+            return {}
+        stmt = select(Document.id, Document.ref, Document.title).where(Document.id.in_(ids))
+        return {r[0]: (r[1], r[2]) for r in (await self.s.execute(stmt)).all()}

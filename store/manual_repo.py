@@ -101,7 +101,10 @@ class ManualRepo:
     async def generation(self) -> tuple:
         """Changes whenever the searchable content may have changed (cache key)."""
         # Chapters change only through a sync, which records a run; the register is small.
-        runs = (await self.s.execute(select(func.max(ManualSyncRun.id)))).scalar_one()
+        last_run = (await self.s.execute(select(func.max(ManualSyncRun.id)))).scalar_one()
+        # A chapter added or removed outside a sync (an import, a fix by hand) counts too.
+        chapters = (await self.s.execute(select(func.count(), func.max(ManualChapter.id)).select_from(ManualChapter))).one()
+        runs = f"{last_run}:{chapters[0]}:{chapters[1]}"
         docs = (await self.s.execute(select(func.count(), func.max(Document.updated_at)).select_from(Document))).one()
         drafts = (await self.s.execute(select(func.max(DraftVersion.id)))).scalar_one()
         return (runs, tuple(str(x) for x in docs), drafts)

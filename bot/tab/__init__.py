@@ -12,10 +12,11 @@ import logging
 
 from aiohttp import web
 
-from bot.tab import pages, plumbing, signin
+from bot.tab import pages, photos, plumbing, signin
 from bot.tab.browser_signin import BrowserSignIn
 from bot.tab.session import Sessions
 from bot.tab.sso import TeamsTokens
+from connectors.graph_people import GraphOnBehalf
 from render.pages import TEAMS_SDK
 from services.register.listing import LISTING
 from store.listing_repo import ListingRepo
@@ -59,6 +60,12 @@ async def _headers(request: web.Request, response: web.StreamResponse) -> None:
         response.headers["Cache-Control"] = "no-store"
 
 
+async def _close_graph(app: web.Application) -> None:
+    graph = photos.graph_of(app)
+    if graph is not None:
+        await graph.close()
+
+
 def setup(app: web.Application, runtime) -> None:
     settings = runtime.settings
     runtime.services.adapters[LISTING] = lambda uow: ListingRepo(uow.session)
@@ -78,6 +85,12 @@ def setup(app: web.Application, runtime) -> None:
         app_id=settings.app_id, secret=settings.app_password, tenant_id=settings.app_tenant_id,
         authority_host=settings.authority_host) if settings.app_id and settings.app_password else None
     app[plumbing.DOMAIN_KEY] = settings.tab_domain
+    # Graph on behalf of the person signed in through Teams (their SSO token exchanged through msal).
+    app[photos.GRAPH_KEY] = GraphOnBehalf(
+        client_id=settings.app_id, secret=settings.app_password, tenant_id=settings.app_tenant_id,
+        authority_host=settings.authority_host, graph_base_url=settings.graph_base_url,
+        ca_file=settings.ca_bundle) if settings.tab_graph_photos and settings.app_id and settings.app_password else None
+    app.on_cleanup.append(_close_graph)
     r = app.router
     r.add_get("/tab", signin.root)
     r.add_get("/tab/", signin.root)
@@ -92,9 +105,12 @@ def setup(app: web.Application, runtime) -> None:
     r.add_get(r"/tab/register.{fmt:(xlsx|csv)}", pages.register_export)
     r.add_get("/tab/documents/{ref}", pages.document_page)
     r.add_get(r"/tab/documents/{ref}/drafts/{number}", pages.draft_download)
+    r.add_get("/tab/documents/{ref}/compare", pages.compare_page)
+    r.add_get("/tab/documents/{ref}/compare.docx", pages.redline_download)
     r.add_post(r"/tab/cases/{case_id}/act", pages.act)
     r.add_get("/tab/reports", pages.reports_page)
     r.add_get("/tab/meetings", pages.meetings_page)
     r.add_get("/tab/configure", pages.configure_page)
+    r.add_get("/tab/people/{person_id}/photo", photos.person_photo)
     r.add_get("/tab/static/{name}", pages.static)
     app.on_response_prepare.append(_headers)

@@ -7,6 +7,7 @@ the use cases from that person (the URL and the form say only what they ask for)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from urllib.parse import quote
 
@@ -25,8 +26,9 @@ from services.cases.mywork import my_work
 from services.errors import BadInput, NotFound
 from services.meetings.page import meetings_page as meetings_view
 from services.people.signin import identity_of
+from services.register import compare_page as compare_page_view
 from services.register import listing
-from services.register.reports import register_report
+from services.register.report_page import reports_page as reports_view
 
 log = logging.getLogger("policybot.tab")
 
@@ -76,10 +78,30 @@ async def draft_download(request: web.Request, session: Session) -> web.Response
         raise BadInput("A draft version is a number.") from None
     filename, content = await listing.draft_download(request.app[SERVICES_KEY], session.person_id,
                                                      request.match_info["ref"], number)
-    safe = "".join(c for c in filename if c.isalnum() or c in " ._-()")[:150] or f"draft-{number}.docx"
+    return _docx(filename, content, f"draft-{number}.docx")
+
+
+def _docx(filename: str, content: bytes, fallback: str) -> web.Response:
+    safe = "".join(c for c in filename if c.isalnum() or c in " ._-()")[:150] or fallback
     return web.Response(body=content, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "Content-Disposition": f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(filename)}"})
+
+
+@signed_in("register")
+async def compare_page(request: web.Request, session: Session) -> web.Response:
+    old, new = compare_page_view.read_versions(request.query.get("old"), request.query.get("new"))
+    view = await compare_page_view.compare_page(request.app[SERVICES_KEY], session.person_id, request.match_info["ref"], old, new)
+    chrome = chrome_for(request, session, "register", await name_of(request, session))
+    return html_page(request, render.compare_html(view, chrome))
+
+
+@signed_in("register")
+async def redline_download(request: web.Request, session: Session) -> web.Response:
+    old, new = compare_page_view.read_versions(request.query.get("old"), request.query.get("new"))
+    view = await compare_page_view.compare_page(request.app[SERVICES_KEY], session.person_id, request.match_info["ref"], old, new)
+    content = await asyncio.to_thread(view.comparison.redline.read_bytes)
+    return _docx(view.comparison.redline_name, content, f"redline-{old}-{new}.docx")
 
 
 @signed_in("mywork")
@@ -100,9 +122,8 @@ async def meetings_page(request: web.Request, session: Session) -> web.Response:
 async def reports_page(request: web.Request, session: Session) -> web.Response:
     services = request.app[SERVICES_KEY]
     name = await name_of(request, session)  # also refuses anyone not (or no longer) in the directory
-    view = await register_report(services)
-    months = await listing.decisions_by_month(services, session.person_id)
-    return html_page(request, render.reports_html(view, chrome_for(request, session, "reports", name), months=months))
+    view = await reports_view(services, session.person_id)
+    return html_page(request, render.reports_html(view, chrome_for(request, session, "reports", name)))
 
 
 @signed_in("register")

@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.app import SERVICES_KEY
+from bot.tab.photos import graph_of
 from bot.tab.browser_signin import BrowserSignIn, BrowserSignInRefused
 from bot.tab.plumbing import (
     BROWSER_KEY,
@@ -90,6 +91,9 @@ async def signin_teams(request: web.Request) -> web.StreamResponse:
     except UnknownPerson as exc:
         return web.json_response({"title": "Not in the directory", "detail": str(exc)}, status=403)
     log.info("tab sign-in (Teams SSO) as %s", who.person_id)
+    graph = graph_of(request.app)
+    if graph is not None:  # Graph on their behalf (photos); the sign-in stands whatever Entra says to it
+        await graph.exchange(token, facts.object_id)
     return _start(request, who.person_id, web.json_response({"signed_in": who.name}))
 
 

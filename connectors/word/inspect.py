@@ -72,6 +72,24 @@ class WordInspector:
             return []
         return [" ".join(p.text.split()) for p in doc.paragraphs if p.text.strip()]
 
+    def tables(self, path: Path, filename: str) -> list[list[list[str]]]:
+        """The tables of a Word document (NCT-3: the publisher's update plan as a Word table)."""
+        from docx import Document  # third-party, loaded on first use (issue 22 item 8)
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
+
+        p = Path(path)
+        head = p.read_bytes()[:8]
+        if head == OLE_MAGIC:
+            self._refuse_ole(p, filename)
+        try:
+            with zipfile.ZipFile(p) as zf:
+                self._refuse_bombs(zf, filename)
+            doc = Document(str(p))
+        except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError):
+            raise BadInput(f"{filename} is not a Word document I can read. Please save it as .docx and send it again.") from None
+        return [[[" ".join(c.text.split()) for c in row.cells] for row in table.rows] for table in doc.tables]
+
     # ------------------------------------------------------------------ checking
 
     def inspect(self, path: Path, filename: str) -> DraftFacts:  # noqa: C901 - one refusal after another, each with its own sentence; splitting it would scatter the order of the checks

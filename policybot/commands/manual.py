@@ -8,13 +8,13 @@ import time
 
 from governance.dates import short_date, time_of_day
 from policybot.commands._shared import open_services, run
-from render.search import search_reply
+from render.answers import answer_reply
 from services.manual.impact import (
     affected_by_chapter,
     affected_by_document,
     amendment_notices,
 )
-from services.manual.search import search
+from services.manual.answers import find
 from services.manual.sync import crawl_config, sync_history, sync_manual
 
 
@@ -62,8 +62,8 @@ def _sync(args) -> int:
 def _search(args) -> int:
     async def main() -> int:
         async with open_services() as services:
-            outcome = await search(services, args.query, limit=args.limit)
-        print(search_reply(outcome).text)
+            outcome = await find(services, args.query, limit=args.limit, fresh=True)
+        print(answer_reply(outcome).text)
         return 0 if outcome.good else 1
 
     return run(main)
@@ -120,7 +120,7 @@ def register(sub) -> None:
     s.add_argument("--delay", type=float, default=None, help="seconds between requests (default 1, or POLICYBOT_MANUAL_DELAY)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=_sync)
-    q = msub.add_parser("search", help="search the manual and the register")
+    q = msub.add_parser("search", help="ask the manual and the register: the answering passage and its chapters")
     q.add_argument("query")
     q.add_argument("--limit", type=int, default=8)
     q.set_defaults(func=_search)

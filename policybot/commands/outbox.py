@@ -1,5 +1,5 @@
-"""`policybot scheduler`, `policybot outbox [retry ID]`, `policybot nudges pause|resume`,
-`policybot updates add DATE`: the reminders machinery for an admin."""
+"""`policybot scheduler`, `policybot outbox [retry ID]`, `policybot nudges pause|resume`: the reminders
+machinery for an admin (`policybot updates`: policybot/commands/updates.py)."""
 
 from __future__ import annotations
 
@@ -86,14 +86,6 @@ def _nudges(args) -> int:
     return run_politely(lambda: _with_services(run))
 
 
-def _updates(args) -> int:
-    async def run(services) -> int:
-        print(await preferences.add_update_deadline(services, parse_date(args.deadline, services.clock.today())))
-        return 0
-
-    return run_politely(lambda: _with_services(run))
-
-
 def register(sub) -> None:
     p = sub.add_parser("scheduler", help="run the reminders scheduler on its own (one per database leads)")
     p.add_argument("--tick", type=float, default=5.0, help="seconds between beats (default 5)")
@@ -116,9 +108,3 @@ def register(sub) -> None:
     pause.add_argument("--reason")
     nsub.add_parser("resume")
     n.set_defaults(func=_nudges)
-
-    u = sub.add_parser("updates", help="the agreed manual update schedule (NCT-2)")
-    usub = u.add_subparsers(dest="updates_command", metavar="ACTION", required=True)
-    add = usub.add_parser("add", help="add a submission deadline")
-    add.add_argument("deadline", help="the submission deadline in any UK form (04/01/2027, 4 January 2027)")
-    u.set_defaults(func=_updates)

@@ -8,7 +8,6 @@ every page needs around its content: who is signed in, the CSRF token for its fo
 from __future__ import annotations
 
 from typing import Any
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,11 +19,12 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from governance import actions as declared
 from governance.actions import InputKind
 from governance.dates import long_date, short_date, time_of_day
-from render.pages.charts import compliance_svg
+from render.pages.charts import compliance_svg, demand_svg
 from services.cases.mywork import MyWork
 from services.meetings.page import MeetingsPage
-from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS, DocumentPage, MonthOfDecisions, RegisterPage
-from services.register.reports import RegisterReport
+from services.register.compare_page import KIND_WORDS, ComparePage
+from services.register.listing import PAGE_SIZES, REVIEW_FILTERS, SORTS, DocumentPage, RegisterPage
+from services.register.report_page import DEMAND_CHARTED, DEMAND_KIND_LABELS, ReportsPage
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -109,6 +109,10 @@ def document_html(view: DocumentPage, chrome: Chrome) -> str:
     return page("document.html", chrome, view=view)
 
 
+def compare_html(view: ComparePage, chrome: Chrome) -> str:
+    return page("compare.html", chrome, view=view, c=view.comparison, KIND_WORDS=KIND_WORDS)
+
+
 def my_work_html(view: MyWork, chrome: Chrome) -> str:
     return page("mywork.html", chrome, view=view)
 
@@ -117,8 +121,10 @@ def meetings_html(view: MeetingsPage, chrome: Chrome) -> str:
     return page("meetings.html", chrome, view=view)
 
 
-def reports_html(view: RegisterReport, chrome: Chrome, *, months: Sequence[MonthOfDecisions] = ()) -> str:
-    return page("reports.html", chrome, view=view, chart=compliance_svg(view.history), months=months)
+def reports_html(view: ReportsPage, chrome: Chrome) -> str:
+    demand = demand_svg([(t.topic, t.times) for t in view.demand[:DEMAND_CHARTED]], view.demand_days)
+    return page("reports.html", chrome, view=view, chart=compliance_svg(view.history), months=view.months,
+                demand_chart=demand, DEMAND_KIND_LABELS=DEMAND_KIND_LABELS)
 
 
 def signin_html(chrome: Chrome, *, people: list[tuple[str, str, str]], dev: bool, next_url: str, problem: str = "",

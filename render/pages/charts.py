@@ -4,7 +4,7 @@ it, so a screen reader or a copy into a report has the numbers."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -46,3 +46,41 @@ def compliance_svg(history: Iterable[CompliancePoint]) -> Markup:
         parts.append(f'<text x="{x:.1f}" y="{HEIGHT - 12}" text-anchor="middle">{escape(short_date(points[i].on))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+BAR_ROW, BAR_LABEL = 28, 200
+
+
+def demand_svg(topics: Sequence[tuple[str, int]], days: int) -> Markup:
+    """What nobody found as horizontal bars, one per topic (most asked first): the topic's name
+    on the left, the times asked at the bar's end."""
+    if not topics:
+        return Markup("")
+    top = max(n for _t, n in topics) or 1
+    height = TOP + BAR_ROW * len(topics) + 8
+    room = WIDTH - BAR_LABEL - RIGHT
+    title = (f"Questions not answered in the last {days} days, by topic: "
+             + "; ".join(f"{t} {n}" for t, n in topics))
+    parts = [f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="demand-title" focusable="false">',
+             f'<title id="demand-title">{escape(title)}</title>',
+             f'<line class="axis" x1="{BAR_LABEL}" y1="{TOP - 4}" x2="{BAR_LABEL}" y2="{height - 8}"/>']
+    for i, (topic, n) in enumerate(topics):
+        y = TOP + BAR_ROW * i
+        w = max(2.0, room * n / top)
+        short = topic if len(topic) <= 28 else topic[:27] + "\u2026"
+        parts.append(f'<text x="{BAR_LABEL - 8}" y="{y + 15}" text-anchor="end">{escape(short)}</text>')
+        parts.append(f'<rect class="bar demand" x="{BAR_LABEL}" y="{y + 2}" width="{w:.1f}" height="{BAR_ROW - 10}"/>')
+        parts.append(f'<text x="{BAR_LABEL + w + 6:.1f}" y="{y + 15}">{n}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def initials_svg(name: str) -> str:
+    """A person's initials in a circle, where Graph has no photo for them (or no token to ask with):
+    white on dark grey (7:1), a picture on its own (an <img>), so it carries its colours."""
+    words = [w for w in name.replace("-", " ").split() if w[:1].isalpha()]
+    letters = (words[0][0] + (words[-1][0] if len(words) > 1 else "")).upper() if words else "?"
+    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 96 96" role="img">'
+            f'<title>{escape(name)}</title><circle cx="48" cy="48" r="48" fill="#424242"/>'
+            '<text x="48" y="61" text-anchor="middle" font-family="Segoe UI, sans-serif" font-size="38" '
+            f'fill="#ffffff">{escape(letters)}</text></svg>')

@@ -1,6 +1,6 @@
 """What the new-document request dialog needs from the organisation (issue 4, items 1 and 2).
 
-Check first (LBBD-1): `existing_documents` (the register, through the full-text search) and
+Check first (LBBD-1): `existing_documents` (the register, through the answer index) and
 `manual_chapters` (what the procedures manual already says) are where the dialog looks.
 Type help (MA-1, MA-2) comes from governance.doctypes. Opening the request is
 services.lifecycle.start_new_document.
@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from governance import doctypes
 from services.register import documents as register
 from services.context import Services
-from services.people.identity import find_person
-from services.manual import search
-from services.manual.words import terms
+from services.people.identity import ChannelIdentity, find_person, resolve_person
+from services.manual.covering import covering
 from services.views import SearchHit
 
-MIN_COVERAGE = 0.6  # most of the words of the subject must match a document to offer it
 CLOSED_STATUSES = ("declined", "withdrawn", "retired")
 
 
@@ -47,34 +45,32 @@ class TypeHelp:
 
 
 async def existing_documents(services: Services, words: str, *, limit: int = 3) -> list[SearchHit]:
-    """LBBD-1: register documents that already cover most of what the person described, found by
-    the full-text search (issue 6: stemming, social-care synonyms and acronyms, typo repair)."""
-    wanted = set(terms(words))
-    if not wanted:
-        return []
-    outcome = await search.search(services, words, limit=limit + 5)
-    found = [r for r in outcome.results if r.ref and r.coverage >= MIN_COVERAGE]
+    """LBBD-1: register documents that already cover what the person described, found by the index
+    that answers questions (services/manual/covering.py: passages, the social-care vocabulary's
+    acronyms and synonyms, typo repair), open ones only."""
     hits: list[SearchHit] = []
+    found = [c for c in await covering(services, words) if c.kind == "document" and c.ref]
     async with services.uow() as uow:
-        for r in found:
-            doc = await uow.documents.by_ref(r.ref)
-            if doc is None or doc.status in CLOSED_STATUSES or any(h.document.ref == doc.ref for h in hits):
+        for c in found:
+            doc = await uow.documents.by_ref(c.ref)
+            if doc is None or doc.status in CLOSED_STATUSES:
                 continue
-            if not set(terms(doc.title)) & wanted:  # about the same thing, not merely mentioning it
-                continue
-            hits.append(SearchHit(register.document_view(doc), r.score, tuple(sorted(wanted & set(terms(doc.title))))))
+            hits.append(SearchHit(register.document_view(doc), c.score, c.said))
     return hits[:limit]
 
 
 async def manual_chapters(services: Services, words: str, *, limit: int = 3) -> list[tuple[str, str | None]]:
     """LBBD-1 also asks what the procedures manual already says: chapters (title, address) that
-    match the subject well. Empty when no manual is indexed."""
-    try:
-        outcome = await search.search(services, words, limit=limit + 5)
-    except Exception:  # noqa: BLE001 - the check is advice: a search failure must not stop a request
-        return []
-    return [(r.title, r.url) for r in outcome.results
-            if r.kind == "chapter" and r.coverage >= search.GOOD_COVERAGE][:limit]
+    hold most of the subject. Empty when no manual is indexed."""
+    return [(c.title, c.url) for c in await covering(services, words) if c.kind == "chapter"][:limit]
+
+
+async def requester_id(services: Services, ident: ChannelIdentity) -> str | None:
+    """The directory id of the person asking, so a request that found nothing is counted with their
+    questions in the demand report (one person, not their channel id and directory id as two)."""
+    async with services.uow() as uow:
+        person = await resolve_person(uow, ident)
+    return person.id if person else None
 
 
 async def setup(services: Services) -> RequestSetup:

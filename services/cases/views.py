@@ -24,6 +24,7 @@ from services.errors import NotFound, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
 from services.ports import CaseRecord, DocumentRecord, PersonFacts, PersonRecord
 from services.register.documents import document_view
+from services.updates.window import update_notes
 from services.views import DocumentView
 
 DOCUMENT_ROLES = {"ro", "rsm"}  # held per document, never as an organisation-wide role
@@ -118,7 +119,7 @@ def build_view(preset: Preset, row: CaseRecord, doc: DocumentRecord, person: Per
         consult_deadline=case.consult_deadline if stage.kind == "consult" else None,
         consulted=case.consult_deadline is not None and stage.kind != "consult",
         hidden_inputs=() if "weekly_published" in preset.digests else ("launch_planned",),
-        notes=_escalation_notes(route, case) + _checklist_reason(case),
+        notes=_escalation_notes(route, case) + _checklist_reason(case) + update_notes(case),
         checklist_ticks=tuple((i, item, f"{names.get(t['by'], t['by'])}, {short_date(date.fromisoformat(t['on']))}" if t else None)
                               for i, item, t in gl.checklist_state(preset, case)) if case.kind != "new_document" else (),
         requested_by=names.get(request.get("requested_by") or case.requester or "") if request else None,

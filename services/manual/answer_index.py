@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -219,6 +220,45 @@ class AnswerIndex:
         assert unit is not None, f"chapter {unit_no} scored after it was dropped"
         return unit
 
+    # ------------------------------------------------------------------ kept and read back (services/manual/index_file.py)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """The whole index as JSON-able data and raw arrays: its sources, and both BM25s as built."""
+        units = [None if u is None else [_source_state(u.source), u.number, u.passages[0] if u.passages else -1,
+                                         len(u.passages)] for u in self._units]
+        p_meta, p_arrays = self.passages.state()
+        c_meta, c_arrays = self.chapters.state()
+        at = array("i", (pos for _unit, pos in self._passage_at))
+        meta = {"units": units, "passages": p_meta, "chapters": c_meta, "words": dict(self.word_counts),
+                "generation": self.generation}
+        arrays = {**{f"p.{k}": v for k, v in p_arrays.items()}, **{f"c.{k}": v for k, v in c_arrays.items()},
+                  "unit_of_passage": self._unit_of_passage.tobytes(), "passage_pos": at.tobytes()}
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, meta: dict[str, Any], arrays: dict[str, bytes]) -> AnswerIndex:
+        index = cls()
+        index.passages = Bm25.from_state(meta["passages"], {k[2:]: v for k, v in arrays.items() if k.startswith("p.")})
+        index.chapters = Bm25.from_state(meta["chapters"], {k[2:]: v for k, v in arrays.items() if k.startswith("c.")})
+        index._unit_of_passage.frombytes(arrays["unit_of_passage"])
+        positions = array("i")
+        positions.frombytes(arrays["passage_pos"])
+        index._passage_at = list(zip(index._unit_of_passage.tolist(), positions.tolist(), strict=True))
+        for unit_no, row in enumerate(meta["units"]):
+            if row is None:
+                index._units.append(None)
+                continue
+            source = _source_from(row[0])
+            first, count = int(row[2]), int(row[3])
+            index._units.append(_Unit(source, int(row[1]), list(range(first, first + count)),
+                                      frozenset(terms_of(source.title))))
+            index._by_key[source.key] = unit_no
+        index.word_counts = Counter({str(w): int(n) for w, n in meta["words"].items()})
+        index.generation = int(meta["generation"])
+        if len(index._passage_at) != index.passages.size or len(index._units) != index.chapters.size:
+            raise ValueError("the kept index is not whole")
+        return index
+
     # ------------------------------------------------------------------ ranking
 
     def search(self, concepts: Concepts, limit: int = 8) -> list[Hit]:
@@ -283,6 +323,17 @@ class AnswerIndex:
                 pos, passage, p_coverage = -1, None, 0.0
             hits.append(Hit(unit.source, combined, float(c_cov[unit_no]), passage, p_coverage, pos))
         return hits
+
+
+def _source_state(s: Source) -> list[Any]:
+    return [s.key[0], s.key[1], s.title, s.section, s.url, s.updated_on.isoformat() if s.updated_on else None, s.version,
+            [p.to_json() for p in s.passages], s.ref, s.adapts]
+
+
+def _source_from(row: list[Any]) -> Source:
+    kind, item, title, section, url, updated_on, version, passages, ref, adapts = row
+    return Source((str(kind), int(item)), title, section, url, date.fromisoformat(updated_on) if updated_on else None,
+                  version, tuple(ManualPassage.from_json(p) for p in passages), ref, adapts)
 
 
 def _concept_vectors(bm: Bm25, concepts: Concepts, within: np.ndarray | None = None,

@@ -22,8 +22,9 @@ from rapidfuzz import fuzz
 
 from services.context import Services
 from services.errors import BadInput
+from services.manual import index_file
 from services.manual import quote as quoting
-from services.manual.answer_index import GOOD, AnswerIndex, Hit, Source, term, words
+from services.manual.answer_index import GOOD, AnswerIndex, Concepts, Hit, Source, term, words
 from services.manual.search import (
     MAX_QUERY_CHARS,
     STOPWORDS,
@@ -100,6 +101,7 @@ class _Held:
         self.by_title: dict[str, RegisterRow] = {}
         self.local_of: dict[tuple[str, int], RegisterRow] = {}
         self.adapts: dict[int, tuple[str, int]] = {}
+        self.kept: int | None = None  # the index's generation when it was read from or kept in the database
 
     def keep(self, register: list[RegisterRow]) -> None:
         """The register, and which chapter each of its documents adapts: by its manual link, or a title
@@ -194,6 +196,8 @@ async def current_index(services: Services) -> _Held:
             held.checked = time.monotonic()
             if generation == held.generation:
                 return held
+            if held.generation is None and not len(held.index) and (kept := await index_file.read_kept(services)):
+                _take_kept(held, *kept)
             index = held.index
             versions = await uow.manual.versions()
             have = index.versions("chapter")
@@ -221,6 +225,13 @@ async def current_index(services: Services) -> _Held:
         return held
 
 
+def _take_kept(held: _Held, index: AnswerIndex, drafts: dict[int, tuple[str, str, list[str]]]) -> None:
+    held.index, held.drafts, held.kept = index, drafts, index.generation
+    for source in index.sources():
+        if source.key[0] == "chapter":
+            held.title_changed(source, source.key)
+
+
 async def _draft_texts(services: Services, uow: Work, held: _Held) -> dict[int, tuple[str, str, list[str]]]:
     """{document id: (sha256, file name, paragraphs)} of each document's latest draft; a draft already
     read is not read again."""
@@ -239,8 +250,16 @@ async def _draft_texts(services: Services, uow: Work, held: _Held) -> dict[int, 
 
 
 async def warm(services: Services) -> int:
-    """Build the answer index now (at start), so the first question is answered at full speed."""
-    held = await current_index(services)
+    """Build the answer index now (at start), so the first question is answered at full speed: read
+    as last kept and brought up to date, or built from the database; kept again when it changed."""
+    gc.disable()  # millions of small objects are made and none is garbage: no collections meanwhile
+    try:
+        held = await current_index(services)
+    finally:
+        gc.enable()
+    if held.kept != held.index.generation:
+        await index_file.keep(services, held.index, held.drafts)
+        held.kept = held.index.generation
     default_vocabulary()
     _by_letter(held)
     # The index is long-lived: keep the collector from walking its objects on every full collection.
@@ -291,6 +310,14 @@ def _topic(concepts: Sequence[Concept]) -> str:
     return " ".join(sorted((c.label for c in concepts), key=lambda s: (-len(s), s))[:2]) or "?"
 
 
+def understood(services: Services, held: _Held, question: str) -> tuple[list[Concept], Concepts, list[tuple[str, str]]]:
+    """A question's concepts (typos corrected), each with its alternatives in the index's terms."""
+    fixed, corrections = _corrected(services, held.index, words(question))
+    concepts = [c for c in parse_query(fixed, default_vocabulary()) if c.group is not None or c.label not in QUESTION_WORDS]
+    query = [[tuple(term(w) for w in alt if w not in _SMALL) for alt in c.phrases] for c in concepts]
+    return concepts, [[alt for alt in dict.fromkeys(alts) if alt] for alts in query], corrections
+
+
 async def find(services: Services, question: str, *, limit: int = FIRST + MORE, fresh: bool = False) -> AnswerOutcome:
     """The best passage and the chapters for a question (nothing recorded). `fresh`: look at the
     database for a sync or register change first, whenever it was last looked at."""
@@ -300,14 +327,10 @@ async def find(services: Services, question: str, *, limit: int = FIRST + MORE, 
     if len(question) > MAX_QUERY_CHARS:
         raise BadInput(f"That question is too long: please use fewer than {MAX_QUERY_CHARS} characters.")
     held = await current_index(services)
-    index = held.index
-    fixed, corrections = _corrected(services, index, words(question))
-    concepts = [c for c in parse_query(fixed, default_vocabulary()) if c.group is not None or c.label not in QUESTION_WORDS]
+    concepts, query, corrections = understood(services, held, question)
     if not concepts:
         return AnswerOutcome(question, "nothing", None, (), tuple(corrections))
-    query = [[tuple(term(w) for w in alt if w not in _SMALL) for alt in c.phrases] for c in concepts]
-    query = [[alt for alt in dict.fromkeys(alts) if alt] for alts in query]
-    hits = index.search(query, limit=limit * 2)
+    hits = held.index.search(query, limit=limit * 2)
     pairs = _cite(hits, held)[:limit]
     cited = [c for c, _ in pairs]
     topic = _topic(concepts)
@@ -372,27 +395,3 @@ async def answer(services: Services, question: str, *, person_id: str | None = N
         await uow.commit()
     return AnswerOutcome(found.question, found.kind, found.quote, found.cited, found.corrections, found.topic,
                          answer_id, found.concepts)
-
-
-def asker(person_id: str | None, ident_user: str | None) -> str | None:
-    """Who asked, as kept with an answer: the directory id, or the channel's own id for a stranger."""
-    if person_id:
-        return person_id
-    return f"channel:{ident_user}"[:64] if ident_user else None
-
-
-async def record_feedback(services: Services, who: str | None, answer_id: int, feedback: str,
-                          note: str | None = None) -> str:
-    """Helpful / Not what I needed on an answer, from the person it was given to (the channel's
-    identity, never the card's). The note is one optional line. Returns the question answered."""
-    if feedback not in ("helpful", "not_helpful"):
-        raise BadInput("That button sent something I can't use. Ask your question again.")
-    note = " ".join((note or "").split())[:300] or None
-    async with services.uow() as uow:
-        row = await uow.answers.get(answer_id)
-        if row is None or row.person_id != who or who is None:
-            raise BadInput("I can't find that answer among yours. Ask your question again.")
-        await uow.answers.set_feedback(answer_id, feedback=feedback, note=note, at=services.clock.now())
-        await uow.commit()
-        question: str = row.question
-        return question

@@ -17,6 +17,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -30,7 +31,10 @@ class Bm25:
         self._alive = bytearray()
         self._post_doc: dict[str, array[int]] = {}
         self._post_tf: dict[str, array[float]] = {}
-        self._terms_of: list[tuple[str, ...]] = []  # each document's distinct terms (for removal)
+        self._term_ids: dict[str, int] = {}  # each term's number (in order of first use)
+        self._term_names: list[str] = []
+        self._doc_terms = array("i")  # each document's distinct terms' numbers, one document after another (for removal)
+        self._doc_start = array("q", [0])  # where each document's terms start in _doc_terms
         self.df: Counter[str] = Counter()
         self._total_len = 0.0
         self.live = 0
@@ -47,14 +51,17 @@ class Bm25:
         length = float(sum(counts.values()))
         self._docs.append(length)
         self._alive.append(1)
-        self._terms_of.append(tuple(counts))
         for term, tf in counts.items():
             if term not in self._post_doc:
                 self._post_doc[term] = array("i")
                 self._post_tf[term] = array("f")
+                self._term_ids[term] = len(self._term_names)
+                self._term_names.append(term)
+            self._doc_terms.append(self._term_ids[term])
             self._post_doc[term].append(n)
             self._post_tf[term].append(tf)
             self.df[term] += 1
+        self._doc_start.append(len(self._doc_terms))
         self._total_len += length
         self.live += 1
         return n
@@ -63,8 +70,8 @@ class Bm25:
         if n >= len(self._alive) or not self._alive[n]:
             return
         self._alive[n] = 0
-        for term in self._terms_of[n]:
-            self.df[term] -= 1
+        for t in self._doc_terms[self._doc_start[n]:self._doc_start[n + 1]]:
+            self.df[self._term_names[t]] -= 1
         self._total_len -= self._docs[n]
         self.live -= 1
         self.dead += 1
@@ -81,6 +88,52 @@ class Bm25:
         posting = sum(a.buffer_info()[1] * a.itemsize for a in self._post_doc.values())
         posting += sum(a.buffer_info()[1] * a.itemsize for a in self._post_tf.values())
         return posting + len(self._docs) * 4 + len(self._alive)
+
+    # ------------------------------------------------------------------ kept and read back (services/manual/index_file.py)
+
+    def state(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """Everything the index holds: numbers and names (JSON) and arrays (raw bytes), for keeping."""
+        names = self._term_names
+        offsets = array("q", [0])
+        for t in names:
+            offsets.append(offsets[-1] + len(self._post_doc[t]))
+        meta = {"terms": names, "total_len": self._total_len, "live": self.live, "dead": self.dead}
+        arrays = {
+            "docs": self._docs.tobytes(), "alive": bytes(self._alive), "doc_terms": self._doc_terms.tobytes(),
+            "doc_start": self._doc_start.tobytes(), "post_offsets": offsets.tobytes(),
+            "post_doc": b"".join(self._post_doc[t].tobytes() for t in names),
+            "post_tf": b"".join(self._post_tf[t].tobytes() for t in names),
+            "df": array("i", (self.df.get(t, 0) for t in names)).tobytes(),
+        }
+        return meta, arrays
+
+    @classmethod
+    def from_state(cls, meta: dict[str, Any], arrays: dict[str, bytes]) -> Bm25:
+        bm = cls()
+        names = [str(t) for t in meta["terms"]]
+        bm._term_names = names
+        bm._term_ids = {t: i for i, t in enumerate(names)}
+        bm._docs.frombytes(arrays["docs"])
+        bm._alive = bytearray(arrays["alive"])
+        bm._doc_terms.frombytes(arrays["doc_terms"])
+        bm._doc_start = array("q")
+        bm._doc_start.frombytes(arrays["doc_start"])
+        offsets = array("q")
+        offsets.frombytes(arrays["post_offsets"])
+        docs, tfs = memoryview(arrays["post_doc"]), memoryview(arrays["post_tf"])
+        for i, t in enumerate(names):
+            lo, hi = offsets[i] * 4, offsets[i + 1] * 4
+            bm._post_doc[t] = posting_doc = array("i")
+            posting_doc.frombytes(docs[lo:hi])
+            bm._post_tf[t] = posting_tf = array("f")
+            posting_tf.frombytes(tfs[lo:hi])
+        df = array("i")
+        df.frombytes(arrays["df"])
+        bm.df = Counter(dict(zip(names, df.tolist(), strict=True)))
+        bm._total_len, bm.live, bm.dead = float(meta["total_len"]), int(meta["live"]), int(meta["dead"])
+        if len(bm._alive) != len(bm._docs) or len(bm._doc_start) != len(bm._docs) + 1:
+            raise ValueError("the kept index is not whole")
+        return bm
 
     # ------------------------------------------------------------------ scoring
 

@@ -16,7 +16,8 @@ from governance.dates import short_date
 from governance.preset import Preset
 from services.context import Services
 from services.ports import Notice, NoticeKind, Sheet, Workbook
-from services.work import AnswerRow
+from services.manual.feedback import CHANNEL_PREFIX
+from services.work import AnswerRow, Work
 
 WEEK = timedelta(days=7)
 TOP = 5  # topics in the digest
@@ -41,6 +42,21 @@ class DemandTopic:
         return f"{REQUEST_WORDS} {self.topic}"[:200]
 
 
+async def _directory_ids(uow: Work, ids: set[str]) -> dict[str, str]:
+    """One person, once: an asker kept by their channel id ("channel:<Teams AAD id or email address>",
+    recorded before they were known, or by a dialog that did not look them up) becomes their
+    directory id when the directory now knows that id."""
+    out: dict[str, str] = {}
+    for pid in ids:
+        if not pid.startswith(CHANNEL_PREFIX):
+            continue
+        said = pid[len(CHANNEL_PREFIX):]
+        person = await uow.people.by_aad(said) or (await uow.people.by_email(said.lower()) if "@" in said else None)
+        if person is not None:
+            out[pid] = person.id
+    return out
+
+
 def _kind(row: AnswerRow) -> str:
     return "not_helpful" if row.feedback == "not_helpful" else row.outcome
 
@@ -50,6 +66,7 @@ async def demand(services: Services, days: int = 7) -> list[DemandTopic]:
     since = services.clock.now() - timedelta(days=days)
     async with services.uow() as uow:
         rows = await uow.answers.unmet(since)
+        who = await _directory_ids(uow, {r.person_id for r in rows if r.person_id})
     groups: dict[str, list[AnswerRow]] = {}
     for r in rows:
         groups.setdefault(" ".join(r.topic.lower().split()), []).append(r)
@@ -58,7 +75,7 @@ async def demand(services: Services, days: int = 7) -> list[DemandTopic]:
         kinds = Counter(_kind(r) for r in rows_)
         closest = Counter(t for r in rows_ for t in (r.closest or [])[:2])
         out.append(DemandTopic(
-            topic=rows_[0].topic, times=len(rows_), people=len({r.person_id for r in rows_}),
+            topic=rows_[0].topic, times=len(rows_), people=len({who.get(r.person_id or "", r.person_id) for r in rows_}),
             by_kind=tuple(kinds.most_common()),
             examples=tuple(dict.fromkeys(r.question for r in reversed(rows_)))[:3],
             looking_for=tuple(dict.fromkeys(r.feedback_note for r in rows_ if r.feedback_note))[:3],

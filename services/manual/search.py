@@ -1,21 +1,18 @@
-"""Search the procedures manual and the organisation's register together.
+"""How a question is read for searching the manual and the register (the searching itself is the
+answer index's: services/manual/answer_index.py, used by services/manual/answers.py for questions
+and services/manual/covering.py for the check before a new document).
 
-A query becomes concepts: social-care terms are recognised from services/vocabulary.yaml and
-expanded to every synonym and acronym of their group (LAC = looked after = children in care),
-misspelt words are corrected against the words the index holds (only when they have no hits),
-and plurals are left to the index's stemmer (SQLite porter / PostgreSQL english). The index
-(store/manual_search.py) returns hits with the concepts each matched: hits that match every
-concept rank first, then by BM25 / cover density. A chapter and the register document that
-points at it (manual link or same title) become one result, showing the local owner.
+A query becomes concepts: social-care terms are recognised from vocabulary.yaml and expanded to
+every synonym and acronym of their group (LAC = looked after = children in care); a misspelt word
+is corrected to the likeliest word the index holds (`_closest`). The register's light rows
+(`RegisterRow`) and the titles that name the same document (`same_title_key`) are here too.
 """
 
 from __future__ import annotations
 
-from typing import Any
 import math
 import re
-import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -23,10 +20,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from services.context import Services
-from services.errors import BadInput
 from services.manual.words import stem
-from services.work import Work
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.yaml")
 MAX_QUERY_CHARS = 300
@@ -149,34 +143,6 @@ def parse_query(words: list[str], vocab: Vocabulary) -> list[Concept]:
     return concepts
 
 
-# --------------------------------------------------------------------------- the index's words
-
-_vocab_cache: weakref.WeakKeyDictionary[object, tuple[tuple[Any, ...], dict[str, int], dict[str, list[str]]]] = weakref.WeakKeyDictionary()
-
-
-async def _index_words(uow: Work, store: object) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """Every word in the manual and register with its frequency, and the words by first letter.
-    Built once per change of the index (cache keyed by the index's generation)."""
-    generation = await uow.manual.generation()
-    cached = _vocab_cache.get(store)
-    if cached and cached[0] == generation:
-        return cached[1], cached[2]
-    counts: dict[str, int] = {}
-    texts = [" ".join(x for x in row if x) for row in await uow.manual.texts()]
-    texts += [f"{title} {body}" for _id, title, body in await uow.documents.search_rows()]
-    for t in texts:
-        for w in _TOKEN.findall(t.lower()):
-            counts[w] = counts.get(w, 0) + 1
-    for w in default_vocabulary().words():
-        counts[w] = counts.get(w, 0) + 1
-    by_letter: dict[str, list[str]] = {}
-    for w in counts:
-        if len(w) >= 4 and not w.isdigit():
-            by_letter.setdefault(w[0], []).append(w)
-    _vocab_cache[store] = (generation, counts, by_letter)
-    return counts, by_letter
-
-
 def _closest(word: str, counts: dict[str, int], by_letter: dict[str, list[str]]) -> str | None:
     """The likeliest intended word: same first letter, similar spelling, the commoner when tied."""
     candidates = [w for w in by_letter.get(word[0], []) if abs(len(w) - len(word)) <= 2]
@@ -189,32 +155,6 @@ def _closest(word: str, counts: dict[str, int], by_letter: dict[str, list[str]])
 
 
 # --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    kind: str  # chapter | document
-    title: str
-    section: str | None
-    snippet: str
-    url: str | None
-    updated_on: date | None
-    owner: str | None  # the local owner (RO, or the RSM standing in: NCT-1)
-    owner_id: str | None
-    ref: str | None  # register reference when the register holds it
-    doc_type: str | None
-    coverage: float  # share of the query's concepts it matched
-    score: float
-
-
-@dataclass(frozen=True)
-class SearchOutcome:
-    query: str
-    results: tuple[SearchResult, ...]
-    good: bool  # at least one result matches the question well
-    corrections: tuple[tuple[str, str], ...] = ()
-    expansions: tuple[str, ...] = ()
-    concepts: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)
@@ -243,89 +183,9 @@ class RegisterRow:
         return None, None
 
 
-GOOD_COVERAGE = 2 / 3
-
-
-async def search(services: Services, query: str, *, limit: int = 8) -> SearchOutcome:
-    """Ranked results from the manual and the register. `good` is False when nothing matches
-    the question well (the caller then says so and offers to request a new document)."""
-    query = (query or "").strip()
-    if len(query) > MAX_QUERY_CHARS:
-        raise BadInput(f"That search is too long: please use fewer than {MAX_QUERY_CHARS} characters.")
-    words = tokens(query)
-    vocab = default_vocabulary()
-    async with services.uow() as uow:
-        counts, by_letter = await _index_words(uow, services.uow)
-        corrections: list[tuple[str, str]] = []
-        fixed: list[str] = []
-        for w in words:
-            if (w in STOPWORDS or w.isdigit() or len(w) < 4 or w in counts
-                    or tuple([stem(w)]) in vocab.phrases or await uow.manual.index.has_hits((w,))):
-                fixed.append(w)
-                continue
-            better = _closest(w, counts, by_letter)
-            if better and better != w:
-                corrections.append((w, better))
-                fixed.append(better)
-            else:
-                fixed.append(w)
-        concepts = parse_query(fixed, vocab)
-        if not concepts:
-            return SearchOutcome(query, (), False, tuple(corrections))
-        phrase_sets = [list(c.phrases) for c in concepts]
-        hits = await uow.manual.index.search(phrase_sets, limit=limit * 3, require_all=True) if len(concepts) > 1 else []
-        if len(hits) < limit * 3:
-            seen = {(h.kind, h.item_id) for h in hits}
-            hits += [h for h in await uow.manual.index.search(phrase_sets, limit=limit * 5) if (h.kind, h.item_id) not in seen]
-        n = len(concepts)
-        ranked = sorted(hits, key=lambda h: (-sum(h.matched), -sum(h.in_title), -h.rank))
-
-        chapters = {c.id: c for c in await uow.manual.by_ids([h.item_id for h in ranked if h.kind == "chapter"])}
-        register = [RegisterRow(*row) for row in await uow.manual.register_rows()]
-    docs = {d.id: d for d in register}
-    by_url: dict[str, RegisterRow] = {}
-    by_title: dict[str, RegisterRow] = {}
-    for d in register:
-        if d.manual_url:
-            by_url.setdefault(d.manual_url, d)
-        by_title.setdefault(same_title_key(d.title), d)
-    chapter_urls = {c.url for c in chapters.values()}
-    chapter_titles = {same_title_key(c.title) for c in chapters.values()}
-
-    results: list[SearchResult] = []
-    for h in ranked:
-        coverage = sum(h.matched) / n
-        if h.kind == "chapter" and h.item_id in chapters:
-            c = chapters[h.item_id]
-            local = by_url.get(c.url) or by_title.get(same_title_key(c.title))
-            owner, owner_id = local.owner if local else (None, None)
-            results.append(SearchResult("chapter", c.title, c.section, _tidy(h.snippet), c.url, c.updated_on,
-                                        owner, owner_id, local.ref if local else None,
-                                        local.doc_type if local else None, coverage, h.rank))
-        elif h.kind == "document" and h.item_id in docs:  # retired documents are not in the rows
-            d = docs[h.item_id]
-            if (d.manual_url and d.manual_url in chapter_urls) or same_title_key(d.title) in chapter_titles:
-                continue  # shown with its chapter
-            owner, owner_id = d.owner
-            results.append(SearchResult("document", d.title, d.category or d.service_area,
-                                        _tidy(h.snippet) or (d.summary or ""), d.manual_url,
-                                        d.last_reviewed_on, owner, owner_id, d.ref, d.doc_type, coverage, h.rank))
-    best = max((r.coverage for r in results), default=0.0)
-    good = best >= GOOD_COVERAGE - 1e-9
-    # Weak partial matches only pad the list when nothing better exists.
-    floor = GOOD_COVERAGE if good else 0.5
-    shown = [r for r in results if r.coverage >= floor - 1e-9][:limit]
-    return SearchOutcome(query, tuple(shown), good, tuple(corrections),
-                         tuple(c.label for c in concepts if c.group is not None), tuple(c.label for c in concepts))
-
-
 def same_title_key(title: str) -> str:
     """Titles that name the same document: case, punctuation and a bracketed acronym aside
     ("Deprivation of Liberty Safeguards (DoLS)" = "Deprivation of Liberty Safeguards") and
     plurals ("Children in Need Plans" = "Child in Need Plan")."""
     title = re.sub(r"\([^)]*\)", " ", title.lower())
     return " ".join(stem(w) for w in _TOKEN.findall(title))
-
-
-def _tidy(snippet: str) -> str:
-    return re.sub(r"\s+", " ", snippet or "").strip()

@@ -71,6 +71,11 @@ class DocxInspector(Protocol):
         """The text of a stored (already checked) draft, paragraph by paragraph; [] when unreadable."""
         ...
 
+    def tables(self, path: Path, filename: str) -> list[list[list[str]]]:
+        """Every table's rows of cell text, in document order (a merged cell repeats its text across
+        the columns it spans); BadInput with one plain sentence for anything that is not a safe .docx."""
+        ...
+
     def compare(self, old: Path, new: Path) -> ChangeSummary: ...
 
     def redline(self, old: Path, new: Path, out: Path) -> None:

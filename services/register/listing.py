@@ -256,6 +256,10 @@ def _case_people(rows: Iterable[CaseRow]) -> set[str]:
     return out
 
 
+async def may_see_drafts_of(uow: Work, person: PersonRow, doc: DocumentRow) -> bool:
+    return may_see_drafts(person, doc, _case_people(await uow.cases.open_for_document(doc.id)))
+
+
 async def document_page(services: Services, person_id: str, ref: str, *, related: bool = False) -> DocumentPage:
     """One document as this person may see it; with `related`, also what a change to it is likely to
     touch (NCT-14: it reads the whole manual index, so only when asked)."""

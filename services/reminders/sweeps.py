@@ -35,11 +35,11 @@ from services.manual import sync as manual
 from services.meetings import agenda as meetings
 from services.register.reports import record_compliance_snapshot
 from services.ports import Notice, NoticeKind
+from services.updates.window import UPDATES_KEY as UPDATES_KEY  # NCT-2's agreed schedule, read here and there
+from services.updates.window import sweep_update_cases
 from services.work import DocumentRow, Work
 
 log = logging.getLogger("policybot.sweeps")
-
-UPDATES_KEY = "manual_updates"  # {"deadlines": ["2027-03-05", ...]}: NCT-2's agreed schedule
 
 
 @dataclass
@@ -350,8 +350,14 @@ async def sweep_compliance(services: Services, holder: str) -> SweepReport:
     return SweepReport("compliance")
 
 
+async def sweep_scheduled_updates(services: Services, holder: str) -> SweepReport:
+    """NCT-4: each open scheduled-update case warned before its window closes, and moved on when it missed it."""
+    out = await sweep_update_cases(services, holder)
+    return SweepReport(out.name, out.queued)
+
+
 SWEEPS = (sweep_compliance, sweep_cases, sweep_meetings, sweep_manual, sweep_reviews, sweep_update_window, sweep_digests,
-          sweep_personal_digests, sweep_demand)
+          sweep_personal_digests, sweep_demand, sweep_scheduled_updates)
 
 
 async def run_all(services: Services, holder: str) -> list[SweepReport]:

@@ -47,14 +47,16 @@ def _window(services: Services, deadline: date) -> str:
     return f"the review window opens about {weeks} weeks before, on {long_date(deadline - timedelta(weeks=weeks))}"
 
 
-async def record(services: Services, ident: ChannelIdentity, said: str) -> Schedule:
+async def record(services: Services, ident: ChannelIdentity | None, said: str) -> Schedule:
+    """The deadlines said in chat by the PPO, or given on the command line (`ident` None: an administrator
+    on the server), recorded and sent to everyone in the process."""
     today, now = services.clock.today(), services.clock.now()
     publisher = services.preset.role_label("publisher")
     async with services.uow() as uow:
-        person = await resolve_person(uow, ident)
-        if person is None:
+        person = await resolve_person(uow, ident) if ident is not None else None
+        if ident is not None and person is None:
             raise UnknownPerson("I don't know who you are yet, so I can't record the update schedule.")
-        if not person.role_names & KEEPERS:
+        if person is not None and not person.role_names & KEEPERS:
             raise NotPermitted("Only the Policy and Procedures Officer records the manual update schedule (NCT-2).")
         new = read_dates(said, today)
         if any(d < today for d in new):
@@ -72,7 +74,8 @@ async def record(services: Services, ident: ChannelIdentity, said: str) -> Sched
         body = (f"The agreed deadlines for submitting changes to the {publisher}: {listed}. For each, "
                 f"{_window(services, ahead[0])} for the first. A change not submitted by a deadline waits for the next "
                 "update (NCT-2, NCT-4). Ask 'when's the next Tri.x deadline?' at any time.")
-        notices = [dated(daily(pid, "The manual update schedule", body), today) for pid in sorted(everyone - {person.id})]
+        notices = [dated(daily(pid, "The manual update schedule", body), today)
+                   for pid in sorted(everyone - {person.id if person else ""})]
         uow.notify(*notices)
         await uow.commit()
     return Schedule(f"Done: the update deadlines are {listed}. I've sent the schedule to {len(notices)} people in the "

@@ -226,7 +226,40 @@ window.microsoftTeams = (function () {
 """.replace("__THEME__", json.dumps(theme)).replace("__TOKEN__", json.dumps(sso_token))
 
 
-BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(31, 31, 31)", "contrast": "rgb(0, 0, 0)"}
+async def test_nct_8_two_versions_chosen_with_the_keyboard_compare_and_pass_axe_in_every_theme(bot, browser, demo_aad):
+    """The RSM picks two versions on the document page with the keyboard alone, reads the
+    comparison by heading; the document and comparison pages pass axe in a 320 px panel in light,
+    dark and high contrast."""
+    from tests.e2e.test_tab_compare import _two_versions
+    from tests.support.tab import PageClient
+
+    helper = PageClient(bot)
+    try:
+        await helper.sign_in("rsm-cla")
+        await _two_versions(bot, demo_aad, helper)
+    finally:
+        await helper.close()
+    context, page = await new_page(browser, width=320)
+    try:
+        await sign_in(page, bot, "Jordan Whitfield")
+        await check_page(page, bot.url + "/tab/documents/PP-017")
+        await page.get_by_label("Version", exact=True).focus()
+        await page.keyboard.press("Home")  # Draft 1 (already chosen), then on to "with version" and Compare
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("End")
+        await page.keyboard.press("Tab")
+        await page.keyboard.press("Enter")
+        await page.wait_for_url(re.compile(r".*/tab/documents/PP-017/compare\?old=1&new=2$"))
+        assert "sections 7 and 8" in await page.locator("#compare-summary").inner_text()
+        for theme in ("light", "dark", "contrast"):
+            await check_page(page, bot.url + f"/tab/documents/PP-017/compare?old=1&new=2&theme={theme}")
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 320, theme
+            await check_page(page, bot.url + f"/tab/documents/PP-017?theme={theme}")
+    finally:
+        await context.close()
+
+
+BACKGROUNDS = {"light": "rgb(255, 255, 255)", "dark": "rgb(41, 41, 41)", "contrast": "rgb(0, 0, 0)"}  # Teams' colorNeutralBackground1
 
 
 @pytest.mark.parametrize("teams_theme, ours", [("default", "light"), ("dark", "dark"), ("contrast", "contrast")])

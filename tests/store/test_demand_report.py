@@ -12,6 +12,7 @@ from policybot.cli import main
 from services.clock import SystemClock
 from services.demo import ensure_demo
 from services.manual import answers
+from services.manual.demand import demand
 from store.uow import Store
 from tests.support.runtime import services_for
 
@@ -41,3 +42,25 @@ async def test_report_demand_groups_by_topic_and_writes_csv_and_xlsx_with_a_char
     assert "forced adoption apology" in top[7]
     with zipfile.ZipFile(out_xlsx) as z:
         assert any(n.startswith("xl/charts/chart") for n in z.namelist())
+
+
+async def test_one_person_is_counted_once_whether_kept_by_directory_or_channel_id(sqlite_url):
+    """Issue 16 item 5: a person who asked a question (kept by their directory id) and made a request
+    that found nothing (kept, before, by their Teams id) is one person in the demand report; a stranger
+    the directory does not know stays one person of their own."""
+    store = Store(sqlite_url)
+    try:
+        await store.migrate()
+        services = services_for(Settings(database_url=sqlite_url), clock=SystemClock(), store=store)
+        await ensure_demo(services)
+        async with services.uow() as uow:
+            aad = (await uow.people.get("ro-1")).aad_object_id
+        assert aad
+        await answers.answer(services, "forced adoption apology scheme", person_id="ro-1", channel="msteams")
+        await answers.answer(services, "forced adoption apology", person_id=f"channel:{aad}", channel="msteams",
+                             outcome="request")
+        await answers.answer(services, "forced adoption apology", person_id="channel:someone-else", channel="msteams")
+        [topic] = [t for t in await demand(services, 30) if "adoption" in t.topic]
+        assert (topic.times, topic.people) == (3, 2)
+    finally:
+        await store.close()

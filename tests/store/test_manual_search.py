@@ -1,6 +1,8 @@
-"""Search over the manual and the register (LBBD-1, NCT-17, DOR-2: check what exists first), on
-SQLite (FTS5, bm25) and PostgreSQL (tsvector, ts_rank_cd): relevance on practitioners' questions,
-acronyms and synonyms, typos, plurals, local owners and a plain answer when nothing matches."""
+"""Search over the manual and the register (LBBD-1, NCT-17, DOR-2: check what exists first) through
+the answer index (services/manual/answers.find, the one search since the chapter-level full-text
+search was retired), on SQLite and PostgreSQL: relevance on practitioners' questions, acronyms and
+synonyms, typos, plurals, local owners and a plain answer when nothing matches. The databases'
+full-text indexes stay for `manual impact` (services/manual/impact.py): the planner must use them."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from services.errors import BadInput
-from services.manual.search import search
+from services.manual.answers import find
 
 # (question, chapter that must come first (1) or in the top three (3))
 RELEVANCE = [
@@ -54,55 +56,55 @@ async def test_practitioners_questions_find_the_right_chapter(synced):
     """LBBD-1 / NCT-17 / DOR-2: the manual is checked first, so the right chapter must come up."""
     misses = []
     for question, chapter, within in RELEVANCE:
-        outcome = await search(synced, question)
-        titles = [r.title for r in outcome.results]
-        if not outcome.good or chapter not in titles[:within]:
+        outcome = await find(synced, question)
+        titles = [r.title for r in outcome.cited]
+        if outcome.kind == "nothing" or chapter not in titles[:within]:
             misses.append(f"{question!r}: expected {chapter!r} in the top {within}, got {titles[:3]}")
     assert misses == []
 
 
 async def test_results_show_section_snippet_address_date_and_local_owner(synced, site):
-    outcome = await search(synced, "missing children")
-    first = outcome.results[0]
+    outcome = await find(synced, "missing children")
+    first = outcome.cited[0]
     chapter = site.chapters["missing-children"]
     assert first.kind == "chapter"
     assert first.section == "Child Protection"
-    assert first.url == site.origin + chapter.path
+    assert (first.url or "").split("#")[0] == site.origin + chapter.path
     assert first.updated_on == chapter.updated_on
-    assert "**" in first.snippet  # the matched words are highlighted
+    assert "**" in (outcome.quote or "")  # the matched words are highlighted
     # The register's PP-001 has the same title: it is shown with the chapter, with its owner.
     assert (first.ref, first.owner, first.owner_id) == ("PP-001", "Alex Dunmore", "ro-1")
-    assert "PP-001" not in [r.ref for r in outcome.results[1:]]
+    assert "PP-001" not in [r.ref for r in outcome.cited[1:]]
 
 
 async def test_a_register_document_with_no_chapter_is_found_with_its_owner_standing_in(synced):
-    """NCT-1: PP-007 has no RO, so its RSM is shown as the owner."""
-    outcome = await search(synced, "Allegations Against Staff and Volunteers LADO")
-    doc = next(r for r in outcome.results if r.kind == "document")
+    """NCT-1: PP-007 has no RO, so its RSM is shown as the owner (beside the manual's chapter it adapts)."""
+    outcome = await find(synced, "Allegations Against Staff and Volunteers LADO")
+    doc = next(r for r in outcome.cited if r.ref == "PP-007")
     assert (doc.ref, doc.owner) == ("PP-007", "Morgan Reyes")
 
 
 async def test_typos_are_corrected_against_the_index_only_when_they_have_no_hits(synced):
-    outcome = await search(synced, "chidlren misssing from home")
+    outcome = await find(synced, "chidlren misssing from home")
     assert dict(outcome.corrections) == {"chidlren": "children", "misssing": "missing"}
-    assert outcome.results[0].title == "Children Missing from Home and Care"
+    assert outcome.cited[0].title == "Children Missing from Home and Care"
     # A real word that is in the manual is never "corrected".
-    assert (await search(synced, "fostering")).corrections == ()
+    assert (await find(synced, "fostering")).corrections == ()
 
 
 async def test_no_good_match_says_so(synced):
-    outcome = await search(synced, "underwater basket weaving")
-    assert not outcome.good and outcome.results == ()
+    outcome = await find(synced, "underwater basket weaving")
+    assert not outcome.good and outcome.cited == ()
     # A word that only looks like a known word is not forced onto it ("weaving" is not "leaving").
     assert outcome.corrections == ()
-    weak = await search(synced, "missing giraffes")
+    weak = await find(synced, "missing giraffes")
     assert not weak.good  # only half the question matched
 
 
 async def test_a_too_long_query_is_refused_politely(synced):
     with pytest.raises(BadInput, match="too long"):
-        await search(synced, "word " * 100)
-    assert (await search(synced, "the of and")).results == ()
+        await find(synced, "word " * 100)
+    assert (await find(synced, "the of and")).cited == ()
 
 
 async def test_postgresql_search_uses_the_gin_indexes(synced):

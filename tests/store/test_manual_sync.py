@@ -10,7 +10,7 @@ import pytest
 from services.clock import LONDON
 from services.errors import BadInput
 from services.manual.sync import new_update_published, refresh_if_due, sync_history, sync_manual
-from services.manual.search import search
+from services.manual.answers import find
 from tests.support.trix_site import ADDED_IN_UPDATE, CHANGING_CHAPTER, REMOVED_IN_UPDATE, SLOW_CHAPTER
 
 
@@ -77,8 +77,8 @@ async def test_second_sync_uses_conditional_requests_and_picks_up_the_update(ser
         assert [a.update_label for a in await uow.manual.amendments()].count("December 2026 Update") == 3
         assert len(await uow.manual.amendments()) == 9
     # The new text is searchable at once (the index follows the table).
-    outcome = await search(services, "missing persons coordinator")
-    assert outcome.results[0].title == "Children Missing from Home and Care"
+    outcome = await find(services, "missing persons coordinator", fresh=True)
+    assert outcome.cited[0].title == "Children Missing from Home and Care"
 
 
 @pytest.mark.parametrize(
@@ -97,7 +97,7 @@ async def test_a_failed_sync_keeps_the_previous_index_and_reports_why(services, 
     assert report.status == "failed" and not report.ok
     assert words in report.message
     assert await _chapters(services) == before
-    assert (await search(services, "s47")).results[0].title == "Section 47 Enquiries"
+    assert (await find(services, "s47", fresh=True)).cited[0].title == "Section 47 Enquiries"
     history = await sync_history(services)
     assert [h.status for h in history] == ["failed", "partial"]
     assert words in history[0].message
@@ -142,5 +142,5 @@ async def test_refresh_syncs_weekly_and_when_a_new_update_is_published(services,
 
 
 async def test_the_search_works_on_the_register_alone_before_any_sync(services):
-    outcome = await search(services, "fostering panel")
-    assert outcome.good and outcome.results[0].ref == "PP-018"
+    outcome = await find(services, "fostering panel")
+    assert outcome.good and outcome.cited[0].ref == "PP-018"

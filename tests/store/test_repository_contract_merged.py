@@ -89,6 +89,9 @@ async def test_the_sweeps_read_only_what_is_due(uow_factory):
         [(case, doc)] = await uow.due.cases_waiting_on("rsm-1", ["rsm"])
         assert (case.id, doc.ref, doc.rsm.name) == (case_id, "PP-001", "Morgan Reyes")
         assert await uow.due.cases_waiting_on("ppo", ["ppo"]) == []
+        kind = (await uow.cases.get(case_id)).kind  # NCT-4: a deadline sweep reads the open cases of one kind
+        assert [(c.id, d.ref) for c, d in await uow.due.open_cases_of_kind(kind)] == [(case_id, "PP-001")]
+        assert await uow.due.open_cases_of_kind("no_such_kind") == []
 
 
 async def test_a_claim_taken_twice_may_repeat_and_a_batch_reads_every_chat_at_once(uow_factory):
@@ -130,3 +133,22 @@ async def test_answers_given_and_what_people_said_of_them(uow_factory):
         assert (got.feedback, len(got.feedback_note)) == ("not_helpful", 300)
         assert [a.question for a in await uow.answers.unmet()] == ["honour based abuse", "private fostering"]
         assert [a.question for a in await uow.answers.unmet(NOW + timedelta(minutes=2))] == ["private fostering"]
+
+
+async def test_the_answer_index_is_kept_once_per_indexing_code(uow_factory):
+    """Issue 16 item 6: one kept answer index, replaced by the next, read back byte for byte, and only by
+    the indexing code (format) that made it."""
+    blob = bytes(range(256)) * 400  # binary, with zero bytes
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") is None
+        await uow.answers.keep_index("answers:a", b"first", at=NOW, passages=1)
+        await uow.answers.keep_index("answers:a", blob, at=NOW, passages=2)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") == blob
+        assert await uow.answers.kept_index("answers:b") is None
+        await uow.answers.keep_index("answers:b", b"other", at=NOW, passages=3)
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.answers.kept_index("answers:a") is None  # replaced, not kept beside it
+        assert await uow.answers.kept_index("answers:b") == b"other"

@@ -4,9 +4,12 @@ and the quote chosen from the manual's own sentences with the matched words in b
 
 from __future__ import annotations
 
+import pytest
+
 from connectors.trix.pages import Site, parse_chapter
 from services.manual.answer_index import AnswerIndex, Source, term, terms_of
 from services.manual.bm25 import Bm25
+from services.manual.index_file import pack, unpack
 from services.manual.quote import bold, choose
 from services.ports import ManualPassage
 
@@ -82,3 +85,38 @@ def test_the_quote_is_two_to_five_of_the_manuals_sentences_with_the_matched_word
     assert choose([lead, item], 1, frozenset()) == ["The LADO records one of five outcomes.", "Unfounded: there is no evidence."]
     wanted = frozenset(terms_of("child in need plan"))
     assert bold("A child in need plan is drawn up.", wanted) == "A **child in need plan** is drawn up."
+
+
+def _chapter(n: int, title: str, *paragraphs: str) -> Source:
+    return Source(("chapter", n), title, "Child Protection", f"https://manual.example.org/{n}.html", None, f"v{n}",
+                  tuple(ManualPassage("p", p, "Procedure", f"h{n}") for p in paragraphs))
+
+
+def test_the_kept_index_reads_back_whole_and_keeps_changing_one_chapter_at_a_time():
+    """Issue 16 items 6 and 7: the index kept (services/manual/index_file.py) reads back to the same
+    answers, and a chapter can then be replaced or removed as in the index it was built as."""
+    index = AnswerIndex()
+    index.put(_chapter(1, "Children Missing from Home and Care", "A return home interview is offered within 72 hours.",
+                       "The police are told at once when a child goes missing."))
+    index.put(_chapter(2, "Section 47 Enquiries", "A strategy discussion decides whether to start a section 47 enquiry."))
+    index.put(_chapter(3, "Private Fostering", "A private fostering arrangement is notified to the council."))
+    index.drop(("chapter", 3))
+    read, drafts = unpack(pack(index, {7: ("abc", "draft.docx", ["Our own paragraph about the rota."])}))
+    assert drafts == {7: ("abc", "draft.docx", ["Our own paragraph about the rota."])}
+    question = [[(term("return"), term("home"), term("interview"))], [(term("hours"),)]]
+    same = [[(h.source.key, round(h.score, 6), h.passage_no) for h in i.search(question)] for i in (index, read)]
+    assert same[0] == same[1] and same[0][0][0] == ("chapter", 1)
+    assert read.versions("chapter") == {1: "v1", 2: "v2"} and read.passage_count() == 3
+    read.put(_chapter(2, "Section 47 Enquiries", "A section 47 enquiry starts within one working day of the strategy discussion."))
+    read.drop(("chapter", 1))
+    assert [h.source.key for h in read.search([[(term("working"),)], [(term("day"),)]])] == [("chapter", 2)]
+    assert read.search(question) == [] and read.passage_count() == 1
+
+
+def test_a_damaged_kept_index_is_refused():
+    index = AnswerIndex()
+    index.put(_chapter(1, "Private Fostering", "A private fostering arrangement is notified to the council."))
+    data = pack(index, {})
+    for bad in (b"not an index", data[: len(data) // 2], data[:20] + bytes([data[20] ^ 0xFF]) + data[21:]):
+        with pytest.raises(ValueError):
+            unpack(bad)

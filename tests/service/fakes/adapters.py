@@ -139,6 +139,18 @@ class FakeDocxInspector:
     def __init__(self) -> None:
         self.described: dict[str, Described] = {}
         self.compared: list[tuple[str, str]] = []
+        self.tabled: dict[str, list[list[list[str]]]] = {}
+
+    def with_tables(self, content: bytes, tables: list[list[list[str]]]) -> bytes:
+        """Say which tables a Word file holds (NCT-3's update plan as a Word table)."""
+        self.tabled[hashlib.sha256(content).hexdigest()] = tables
+        return content
+
+    def tables(self, path: Path, filename: str) -> list[list[list[str]]]:
+        found = self.tabled.get(hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        if found is None:
+            raise BadInput(f"{filename} is not a Word document I can read. Please save it as .docx and send it again.")
+        return found
 
     def describe(self, content: bytes, *, title: str, words: int = 2400, tracked: list[tuple[str, str]] = (),
                  comments: int = 0, authors: tuple[str, ...] = ()) -> bytes:

@@ -219,6 +219,11 @@ class AnswerGiven(Row):
               "feedback_note": None, "feedback_at": None}
 
 
+class AnswerIndexKept(Row):
+    TABLE = "answer_index_kept"
+    FIELDS = {"id": None, "format": None, "built_at": None, "passages": None, "data": None}
+
+
 def as_record(cls: type[R], row: Row) -> R:
     """The row's columns as the port's frozen record (the same names), as store/records.py does."""
     return cls(**{f.name: copy.deepcopy(getattr(row, f.name)) for f in fields(cls)})  # type: ignore[arg-type]

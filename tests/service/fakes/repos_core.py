@@ -89,10 +89,6 @@ class FakeDocumentRepo(FakeRepo):
     async def all(self, *, include_retired: bool = False) -> list[Document]:
         return sorted((d for d in self._rows() if include_retired or d.status != "retired"), key=lambda d: d.ref)
 
-    async def search_rows(self) -> list[tuple[int, str, str]]:
-        return [(d.id, d.title, " ".join(x for x in (d.summary, d.category, d.service_area, d.doc_type) if x))
-                for d in self._rows() if d.status != "retired"]
-
     async def by_ids(self, ids: Sequence[int]) -> list[Document]:
         table = self.uow.table("documents")
         return [self.uow.load(table[i]) for i in ids if i in table]  # type: ignore[misc]

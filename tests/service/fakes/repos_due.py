@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from tests.service.fakes.records import AnswerGiven, Case, Document
+from tests.service.fakes.records import AnswerGiven, AnswerIndexKept, Case, Document
 from tests.service.fakes.repos_core import FakeRepo
 
 LIVE_EXCLUDED = ("retired", "withdrawn")
@@ -99,6 +99,10 @@ class FakeDueRepo(FakeRepo):
 
         return self._open_cases(waits)
 
+    async def open_cases_of_kind(self, kind: str) -> list[tuple[Case, Document]]:
+        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
+        return self._open_cases(lambda c, d: c.kind == kind)
+
 
 class FakeAnswerRepo(FakeRepo):
     table_name = "answers_given"
@@ -116,6 +120,14 @@ class FakeAnswerRepo(FakeRepo):
         row.feedback, row.feedback_at = feedback, at  # type: ignore[attr-defined]
         if note is not None:
             row.feedback_note = note[:300]  # type: ignore[attr-defined]
+
+    async def kept_index(self, fmt: str) -> bytes | None:
+        kept = [r for r in self._rows("answer_index_kept") if r.format == fmt]
+        return bytes(max(kept, key=lambda r: r.id).data) if kept else None
+
+    async def keep_index(self, fmt: str, data: bytes, *, at: datetime, passages: int) -> None:
+        self.uow.table("answer_index_kept").clear()
+        self.uow.add(AnswerIndexKept(format=fmt, built_at=at, passages=passages, data=bytes(data)))
 
     async def unmet(self, since: datetime | None = None) -> list[AnswerGiven]:
         """Answers that did not meet the need: nothing found, only a weak match, or 'not what I needed'."""
