@@ -163,9 +163,10 @@ async def test_bct_3_bct_4_bct_8_each_document_is_consulted_on_with_the_right_pe
     assert "under consultation until 27 November 2026" in plan
 
     # A single-service procedure (case 2), in Children in Care.
-    await request_document(bot, AAD["hos-fostering"], "a:hos-fostering", "we need a new procedure on fostering allowances",
-                           ["Procedure for a single service area", "Children in Care", "The allowances changed in April",
-                            "Finance", "none", "yes"])
+    said = await request_document(bot, AAD["hos-fostering"], "a:hos-fostering", "we need a new procedure on fostering allowances",
+                                  ["new", "Procedure for a single service area", "Children in Care", "The allowances changed in April",
+                                   "Finance", "none", "yes"])  # 'new': not a review of the Fostering Panel Procedure (LBBD-1's check)
+    assert "PP-021 Fostering allowances, case 2" in text_of(said), text_of(said)
     await said_as(bot, AAD, "policy-officer", "agree the need case 2")
     said = await _draft(bot, "hos-fostering", "allowances.docx", "case 2")
     assert "Stage: Consultation by email with the AD and HoS group of the practice area" in said
