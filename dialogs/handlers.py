@@ -42,7 +42,12 @@ async def status(t: Turn, r: Reading) -> Response:
     if not r.slots.refs:
         return ask_form(r.command, "Which document? Give its reference.", r)
     async with t.services.uow() as uow:
-        return Response(messages.detail_reply(await register.document_detail(uow, r.slots.refs[0]), t.today))
+        detail = await register.document_detail(uow, r.slots.refs[0])
+    preset = t.services.preset
+    ro_role = preset.role_label("ro")
+    # NCT's RSM by its name; elsewhere the person held there is the one who signs the document off (BCT-8)
+    rsm_role = preset.role_label("rsm") if lifecycle.uses_rsm(preset) else ("Signs off" if detail.document.rsm else None)
+    return Response(messages.detail_reply(detail, t.today, ro_role[:1].upper() + ro_role[1:], rsm_role))
 
 
 async def history(t: Turn, r: Reading) -> Response:
@@ -109,10 +114,12 @@ async def searched(t: Turn, r: Reading) -> tuple[Response, bool]:
 
 async def _offer(t: Turn, topic: str) -> search_render.Offer:
     """What to offer when nothing matches well: a new document on the topic, the PPO, help."""
+    preset = t.services.preset
+    role = "policy_service" if "policy_service" in preset.roles else "ppo"  # BCT-2: the Policy Service, not a PPO
     async with t.services.uow() as uow:
-        ppo = await uow.people.with_role("ppo")
+        ppo = await uow.people.with_role(role)
     names = [p.name for p in ppo if getattr(p, "active", True)]
-    return search_render.Offer(topic=topic[:120], ppo=names[0] if names else None)
+    return search_render.Offer(topic=topic[:120], ppo=names[0] if names else None, officer=preset.role_label(role))
 
 
 async def define(t: Turn, r: Reading) -> Response:

@@ -24,6 +24,7 @@ from governance.dates import long_date
 from governance.errors import WrongRole
 from governance.joint_need import STAKEHOLDER, already_agreed, group_decides, implementation_asked, jointly, still_to_agree
 from governance.preset import Preset, Route, Stage
+from governance.timeline import consultation_timeline
 
 # ------------------------------------------------------------------ labels
 
@@ -56,7 +57,7 @@ def holds_role(actor: Actor, role: str, case: Case) -> bool:
     if role not in actor.roles:
         return False
     listed = case.participants.get(role)
-    if listed and role in ("rsm", "consultee", STAKEHOLDER):
+    if listed and role in LISTED_ROLES:
         return actor.person_id in listed
     return True
 
@@ -65,9 +66,16 @@ def stage_by(stage: Stage | None) -> str:
     return (stage.by or "") if stage else ""
 
 
+# Roles a case lists by name: only the people listed hold them for it (NCT-7 the RSMs, BCT-4 the
+# consultees, BCT-3 the service-area lead, BCT-8 the Assistant Director of the practice area).
+LISTED_ROLES = ("rsm", "consultee", "area_lead", "ad", STAKEHOLDER)  # LBBD-2 the named stakeholders
+
+
 def stage_included(stage: Stage, case: Case) -> bool:
     if stage.optional and stage.id not in case.escalated:
         return False
+    if stage.by == "area_lead" and not case.participants.get("area_lead"):
+        return False  # BCT-3: no lead named for the service area (a Trust-wide document)
     if stage.when:
         want = not stage.when.startswith("!")
         return bool(case.flags.get(stage.when.lstrip("!"), False)) == want
@@ -87,10 +95,12 @@ def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: Work
         meeting = None
         if stage.deadline is not None:
             if stage.deadline_from == "meeting" and stage.body:
-                body = preset.bodies[stage.body]
-                found = body.meeting.first_meeting_meeting_deadline(today, stage.deadline, cal) if body.meeting else None
+                # BCT-4, BCT-6, BCT-8: one timeline worked back from the meeting; the document goes
+                # on that meeting's agenda now, with its consultation, so closing it never moves it.
+                found = consultation_timeline(preset.bodies[stage.body], today, stage.deadline, cal, shared=stage.shared)
                 if found:
-                    meeting, deadline = found
+                    meeting, deadline = found.meeting, found.closes
+                    events.append(AgendaItem(stage.body, "decision", on=meeting))
             else:
                 deadline = stage.deadline.apply(today, cal)
         consultees = case.participants.get("consultee", ())
@@ -106,6 +116,10 @@ def enter_stage(preset: Preset, case: Case, stage: Stage, today: date, cal: Work
         events.append(Notify(stage.by or "", f"For decision: {name}", f"{name} is ready for the {preset.bodies[stage.body].name}'s decision."))
     elif stage.by:
         events.append(Notify(stage.by, f"{stage.label}: {name}", f"{name} now waits for you: {stage.label}."))
+        if stage.by == "area_lead" and case.participants.get("area_team"):  # BCT-3: consulted on within the area first
+            events.append(Notify("area_team", f"First draft for comment within the service area: {name}",
+                                 f"The first draft of {name} is with your service-area lead to agree before the wider "
+                                 "consultation. Send any comments to them (BCT-3)."))
     events += implementation_asked(stage, case)  # DOR-14: the owner is asked what it needs
     if stage.kind == "sign_off" and len(approvals_needed(case, stage)) > 1:  # NCT-7: the PPO coordinates several RSMs
         n = len(approvals_needed(case, stage))

@@ -129,6 +129,7 @@ class DeadlineSet:
 class AgendaItem:
     body: str
     purpose: str  # decision | information | full_approval
+    on: date | None = None  # the meeting the case's timeline chose (BCT-4: consultation for that meeting)
 
 
 @dataclass(frozen=True)

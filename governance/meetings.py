@@ -135,7 +135,17 @@ def deadlines_for(body: Body, meeting: date, calendar: WorkingCalendar) -> Deadl
     def at(rule: DeadlineRule | None) -> date | None:
         return rule.apply(meeting, calendar) if rule else None
 
-    return Deadlines(body.id, meeting, at(body.item_deadline), at(body.response_deadline), at(body.papers_deadline))
+    papers = at(body.papers_deadline)
+    return Deadlines(body.id, meeting, at(body.item_deadline), close_before_papers(at(body.response_deadline), papers, calendar), papers)
+
+
+def close_before_papers(closes: date | None, papers: date | None, calendar: WorkingCalendar) -> date | None:
+    """BCT-4 and BCT-6 on one timeline: consultation responses are due before the papers go out (the
+    second draft carries the comments), so when a bank holiday pulls both onto the same working day,
+    the consultation closes the working day before."""
+    if closes is None or papers is None or closes < papers:
+        return closes
+    return calendar.add_working_days(papers, -1)
 
 
 def first_feasible_meeting(
@@ -197,6 +207,7 @@ OUTCOME_WORDS = {
     "approved": "approved", "approve": "approved", "agreed": "approved",
     "approved with amendments": "approved_with_amendments", "approve with amendments": "approved_with_amendments",
     "approved with conditions": "approved_with_amendments", "approved subject to amendments": "approved_with_amendments",
+    "approve with changes": "approved_with_amendments", "approved with changes": "approved_with_amendments",  # BCT-7
     "approved by vote": "approved_by_vote", "vote": "approved_by_vote", "approved on a vote": "approved_by_vote",
     "referred": "referred", "refer": "referred", "referred to the higher body": "referred",
     "referred to the extended cslt": "referred", "referred to xcslt": "referred", "no consensus": "referred",
@@ -217,6 +228,8 @@ def parse_outcome(words: str) -> str:
     for key, label in OUTCOMES.items():
         if said == label.lower():
             return key
+    if said.startswith(("refer to ", "referred to ", "refer it to ")):  # BCT-7: "refer to the Executive Team"
+        return "referred"
     raise MissingInformation("Which outcome? Say one of: " + "; ".join(v.lower() for v in OUTCOMES.values()) + ".")
 
 

@@ -100,6 +100,7 @@ class Stage:
     body: str | None = None
     deadline: DeadlineRule | None = None  # consultation deadline
     deadline_from: str = "start"  # start | meeting
+    shared: DeadlineRule | None = None  # BCT-8: shared with the consultees this long before the meeting
     records: tuple[str, ...] = ()  # decisions that must be recorded here: eia, legal_review, workshops
     flag: str | None = None  # for kind 'decision': the flag it sets
     question: str | None = None

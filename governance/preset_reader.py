@@ -334,7 +334,7 @@ class PresetBuilder:
                     decision=self.get(alt, "decision", apath), by=check_role(self.get(alt, "by", apath), apath + ("by",)),
                     effect=effect, label=self.get(alt, "label", apath),
                 ))
-            if kind == "consult" and st.get("consultees") is not None:
+            if kind == "consult" and st.get("consultees") not in (None, "service_area"):  # BCT-8: the area's AD and HoS
                 check_role(st["consultees"], spath + ("consultees",))
             stages.append(Stage(
                 id=self.get(st, "id", spath),
@@ -353,6 +353,7 @@ class PresetBuilder:
                 body=body,
                 deadline=self._rule(st, "deadline", spath),
                 deadline_from=st.get("deadline_from", "start"),
+                shared=self._rule(st, "shared", spath),
                 records=tuple(st.get("records") or ()),
                 flag=st.get("flag"),
                 question=st.get("question"),

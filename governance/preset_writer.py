@@ -39,6 +39,8 @@ def preset_to_raw(p: Preset) -> dict[str, Any]:  # noqa: C901 (see the comment a
             d["deadline"] = str(s.deadline)
         if s.deadline_from != "start":
             d["deadline_from"] = s.deadline_from
+        if s.shared:
+            d["shared"] = str(s.shared)
         if s.records:
             d["records"] = list(s.records)
         if s.tells:

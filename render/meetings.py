@@ -45,6 +45,10 @@ def agenda_reply(view: AgendaView, message: str | None = None) -> Reply:
         if not s.items:
             body.append(para("(nothing yet)", subtle=True))
         body += [para(item_line(i)) for i in s.items]
+    for title, lines in (("Current drafts with these papers", view.drafts), ("Consultation comments with these papers", view.comments)):
+        if lines:  # BCT-6: the second draft and the comments go out with the agenda
+            body.append(para(title) | {"weight": "Bolder", "separator": True})
+            body += [para(f"- {x}") for x in lines]
     actions = [command_button(f"Outcome of item {i.number}", f"outcome card item {i.number} for {view.body_id}")
                for i in view.items if not i.outcome][:4]
     actions.append(command_button("Who has not sent papers?", f"who has not sent papers for {view.body_id}"))
@@ -109,6 +113,8 @@ def plan_line(line: PlanLine) -> str:
     text += f": meeting on {short_day(line.meeting_on)}" if line.meeting_on else ": no meeting date yet"
     if line.referred_from:
         text += f", referred by the {line.referred_from}"
+    if line.status:  # BCT-4
+        text += f" ({line.status})"
     return text
 
 

@@ -156,7 +156,10 @@ def _doc_line(d: DocumentView, today: date) -> str:
     return f"{d.ref} {d.title} [{d.doc_type}] - {due}{flag}"
 
 
-def detail_reply(detail: DocumentDetail, today: date) -> Reply:
+def detail_reply(detail: DocumentDetail, today: date, ro_role: str = "Responsible Officer",
+                 rsm_role: str | None = "Responsible Strategic Manager") -> Reply:
+    """A document's card. `ro_role` and `rsm_role` are the preset's own names for its owner and its
+    strategic manager (BCT: the responsible person in the service area, and no RSM)."""
     d = detail.document
     state = d.review_state(today)
     ro_label = f"{d.ro.name} (the RSM, standing in)" if d.ro and d.ro_is_rsm_standing_in else (d.ro.name if d.ro else "none named")
@@ -170,8 +173,8 @@ def detail_reply(detail: DocumentDetail, today: date) -> Reply:
         ("Approved", uk_date(d.approved_on) if d.approved_on else ""),
         ("Last reviewed", uk_date(d.last_reviewed_on) if d.last_reviewed_on else ""),
         ("Next review by", uk_date(d.next_review_due)),
-        ("Responsible Officer", ro_label),
-        ("Responsible Strategic Manager", d.rsm.name if d.rsm else "none named"),
+        (ro_role, ro_label),
+        *(((rsm_role, d.rsm.name if d.rsm else "none named"),) if rsm_role else ()),
         ("Manual", d.manual_url or ""),
         *d.publisher,
         *d.own_columns,  # the organisation's own tracker columns, kept by the import

@@ -20,9 +20,13 @@ class Offer:
 
     topic: str
     ppo: str | None = None
+    officer: str = "Policy and Procedures Officer"  # the preset's policy officer (BCT: the Policy Service)
 
     def sentence(self) -> str:
-        who = f"{self.ppo}, the Policy and Procedures Officer" if self.ppo else "your Policy and Procedures Officer"
+        if self.officer != "Policy and Procedures Officer":
+            who = f"{self.ppo} of the {self.officer}" if self.ppo else f"the {self.officer}"
+        else:
+            who = f"{self.ppo}, the {self.officer}" if self.ppo else f"your {self.officer}"
         return (f"If nothing covers it, you can ask for a new document on \"{self.topic}\" ('{REQUEST_PHRASE}'), "
                 f"ask {who}, or type 'help'.")
 

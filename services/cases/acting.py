@@ -25,6 +25,7 @@ from governance.wording import sentence
 from services.cases import nct_opening
 from services.cases.beside import beside_the_case, stakeholders_named
 from services.cases.views import CardToRefresh, CaseView, _rsm_ids, actor_for, stale_cards_in, view_in
+from services.cases.consultees import AREA_ROLES, case_people
 from services.context import Services
 from services.delivery.notices import dated
 from services.errors import BadInput, NotFound, UnknownPerson
@@ -54,6 +55,8 @@ async def _people_for(uow: Any, doc: DocumentRecord, case: gl.Case | None, targe
         return list(_rsm_ids(doc))
     if target == "requester":
         return [case.requester] if case and case.requester else []
+    if target in AREA_ROLES and case is not None and target in case.participants:  # BCT-3, BCT-8: listed on the case
+        return list(case.participants[target])
     return [p.id for p in await uow.people.with_role(target)]
 
 
@@ -88,7 +91,8 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
             raise NotAllowed(f"{doc.ref} {doc.title} already has work in progress (case {existing.id}). Say 'case {existing.id}' to see it.")
         gl.may_open(preset, kind, actor_for(person, doc, None).roles, f"{doc.ref} {doc.title}")
         doc_type = _doc_type_id(preset, doc.doc_type)
-        consultees = [p.id for p in await uow.people.with_role("consultee")]
+        category = doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None)
+        parts = await case_people(uow, preset, preset.route_for(kind, doc_type, category), doc, list(_rsm_ids(doc)))
         notes: dict[str, Any] = {"said": said.strip()[:500]} if said and said.strip() else {}
         if prompter:
             notes["prompter"] = await prompter_of(uow, prompter, person)
@@ -96,9 +100,9 @@ async def start_case(services: Services, ident: ChannelIdentity, ref: str, kind:
         if related and nct_opening.joint_session_needed(doc):
             notes["joint_session_needed"] = True  # NCT-7
         out = gl.start_case(
-            preset, kind, document_type=doc_type, category=doc.category if doc.category in preset.categories else (preset.categories[0] if preset.categories else None),
+            preset, kind, document_type=doc_type, category=category,
             today=today, document_name=f"{doc.ref} {doc.title}", requester=person.id,
-            participants={"rsm": list(_rsm_ids(doc)), "consultee": consultees}, trigger=trigger, reason=reason,
+            participants=parts, trigger=trigger, reason=reason,
             calendar=WorkingCalendar(preset.nation), document_title=doc.title, notes=notes,
         )
         state = gl.case_to_dict(out.case)
@@ -149,13 +153,15 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
             created_at=now, updated_at=now,
         )
         await uow.documents.load_people(doc)
+        parts = await case_people(uow, preset, preset.route_for("new_document", document_type, category), doc,
+                                  list(_rsm_ids(doc)), consultees, leave_out=person.id)
         named_stakeholders = await stakeholders_named(uow, stakeholders, person.id) if "stakeholder" in preset.roles else []  # LBBD-2
-        org_consultees = [p.id for p in await uow.people.with_role("consultee")]
-        named = [c for c in dict.fromkeys([*consultees, *org_consultees]) if c != person.id]
+        parts["stakeholder"] = named_stakeholders
+        named = parts["consultee"]
         out = gl.start_case(
             preset, "new_document", document_type=document_type, category=category, today=today,
             document_name=f"{ref} {title}", document_title=title[:300], requester=person.id,
-            participants={"rsm": list(_rsm_ids(doc)), "consultee": named, "stakeholder": named_stakeholders}, reason=None,
+            participants=parts, reason=None,
             calendar=WorkingCalendar(preset.nation),
         )
         row = await uow.cases.create(

@@ -11,10 +11,12 @@ from services.cases.acting import Outcome, _who, act_in
 from services.cases import drafts as draft_files
 from services.cases import nct_opening
 from services.cases.draft_changes import record_changes
+from services.cases.second_draft import second_draft, second_draft_due
 from services.cases.views import stale_cards_in, view_in
 from services.context import Services
 from services.errors import NotFound
 from services.people.identity import ChannelIdentity
+from governance.preset import Preset
 from services.ports import CaseRecord, DocumentRecord, PersonRecord
 
 
@@ -28,15 +30,19 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
         person = await _who(uow, ident)
-        row, doc = await _case_for_draft(uow, person, case_id)
+        row, doc = await _case_for_draft(uow, preset, person, case_id)
         case = gl.case_from_dict(row.state)
-        action = "submit_amendments" if case.step == "conditions" else "submit_draft"
         data = {"tracked_changes": check.has_tracked_changes, "filename": filename}
-        missing = checklist_missing(preset, case) if action == "submit_draft" and (
-            check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
-        if not missing:
-            summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now, data=data)
-            await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
+        missing: list[int] = []
+        if second_draft_due(preset, case, person.id, doc):  # BCT-7: the second draft for the meeting's papers
+            summary, notices = await second_draft(uow, preset, person, row, doc, case, today, now)
+        else:
+            action = "submit_amendments" if case.step == "conditions" else "submit_draft"
+            missing = checklist_missing(preset, case) if action == "submit_draft" and (
+                check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
+            if not missing:
+                summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now, data=data)
+                await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
         draft = await uow.cases.add_draft(
             document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size,
             tracked_insertions=check.insertions, tracked_deletions=check.deletions, uploaded_by=person.id,
@@ -74,7 +80,7 @@ async def _hold(uow: Any, preset: Any, person: PersonRecord, row: CaseRecord, do
             f"Tick them, or say why they do not apply ('tick case {row.id}: <why>'), and it goes on at once.")
 
 
-async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:
+async def _case_for_draft(uow: Any, preset: Preset, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:
     """(case, document) the draft is for: the one named, else the one case waiting for this person's draft."""
     if case_id is not None:
         got = await uow.cases.full(case_id)
@@ -83,7 +89,8 @@ async def _case_for_draft(uow: Any, person: PersonRecord, case_id: int | None) -
         result: tuple[CaseRecord, DocumentRecord] = got
         return result
     candidates = [(row, doc) for row, doc in await uow.cases.open_with_documents()
-                  if "ro" in row.waiting_for and (doc.ro_id or doc.rsm_id) == person.id]
+                  if ("ro" in row.waiting_for or second_draft_due(preset, gl.case_from_dict(row.state), person.id, doc))
+                  and (doc.ro_id or doc.rsm_id) == person.id]
     if not candidates:
         raise NotAllowed("Thanks for the document, but nothing is waiting for a draft from you. "
                          "Start a review first (for example 'review PP-001'), then send the draft.")

@@ -79,7 +79,8 @@ def actor_for(person: PersonRecord, doc: DocumentRecord, case: gl.Case | None) -
     if case is not None:
         if case.requester == person.id:
             roles.add("requester")
-        for listed in ("consultee", "stakeholder"):  # LBBD-2: a named stakeholder agrees the need
+        # Listed by name on the case: LBBD-2 a stakeholder agrees the need, BCT-3 the area lead agrees the first draft.
+        for listed in ("consultee", "stakeholder", "area_lead"):
             if person.id in case.participants.get(listed, ()):
                 roles.add(listed)
     return gl.Actor(person.id, frozenset(roles))

@@ -3,13 +3,15 @@ moving, reordering and adding items."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.calendar import LONDON
+from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
 from governance.preset import Body, Preset
 from services.context import Services
@@ -60,16 +62,20 @@ async def agenda_view(uow: Work, preset: Preset, body: Body, meeting: MeetingRow
             names[pid] = p.name if p else pid
         return names[pid]
 
-    items_in, extra, drafts = [], {}, []
+    items_in, extra, drafts, comments = [], {}, [], []
     for r in rows:
         doc = await uow.documents.get(r.document_id) if r.document_id else None
         has_papers = True
+        case = await _case_of(uow, r.case_id)
         if doc is not None and r.kind != "information":
             versions = await uow.cases.drafts(doc.id)
             current = [v for v in versions if r.case_id is None or v.case_id == r.case_id]
             has_papers = bool(current)
             if current:
-                drafts.append(f"{doc.ref} {doc.title}: draft version {current[-1].number} ({current[-1].filename})")
+                second = " (second draft, with the consultation comments)" if case and any(h.action == "second_draft" for h in case.history) else ""
+                drafts.append(f"{doc.ref} {doc.title}: draft version {current[-1].number} ({current[-1].filename}){second}")
+        if doc is not None and case is not None and case.responses:
+            comments += await consultation_lines(doc.ref, case, name)
         owner = document_owner(doc)
         items_in.append(gm.ItemIn(r.id, r.title, r.kind, r.section, r.position, doc.ref if doc else None,
                                   await name(owner), has_papers, r.outcome, r.outcome_note))
@@ -91,7 +97,24 @@ async def agenda_view(uow: Work, preset: Preset, body: Body, meeting: MeetingRow
     day = meeting_day(meeting)
     return AgendaView(body.id, body.name, meeting.id, day, meeting.starts_at.astimezone(LONDON), meeting.status, meeting.one_off,
                       gm.deadlines_for(body, day, working_calendar(preset)), tuple(sections), tuple(actions), meeting.papers_sent_at is not None,
-                      tuple(drafts))
+                      tuple(drafts), tuple(comments))
+
+
+async def _case_of(uow: Work, case_id: int | None) -> gl.Case | None:
+    row = await uow.cases.get(case_id) if case_id else None
+    return gl.case_from_dict(row.state) if row is not None else None
+
+
+async def consultation_lines(ref: str, case: gl.Case, name: Callable[[str | None], Awaitable[str | None]]) -> list[str]:
+    """BCT-6: what the consultation said, for the papers: each comment by name, then who agreed and
+    who did not answer (recorded as agreement, BCT-5)."""
+    out = [f"{ref}: {await name(h.person_id)}: {h.summary.removeprefix('Commented: ')}"
+           for h in case.history if h.action == "respond_comment"]
+    agreed = sum(1 for v in case.responses.values() if v == "agreed")
+    silent = sum(1 for v in case.responses.values() if v == "agreed_by_silence")
+    open_ = len([p for p in case.participants.get("consultee", ()) if p not in case.responses])
+    tally = f"{ref}: {agreed} agreed" + (f", {silent} did not respond (recorded as agreement, BCT-5)" if silent else "")
+    return out + [tally + (f", {open_} yet to respond" if open_ else "")]
 
 
 async def next_agenda(services: Services, ident: ChannelIdentity, body_name: str | None = None) -> AgendaView:
@@ -261,5 +284,17 @@ async def plan_lines(uow: Work, preset: Preset, body: Body) -> list[PlanLine]:
             item = await uow.meetings.item(e.agenda_item_id)
             meeting = await uow.meetings.get(item.meeting_id) if item else None
             on = meeting_day(meeting) if meeting else None
-        out.append(PlanLine(e.title, e.kind, on, preset.bodies[e.referred_from].name if e.referred_from in preset.bodies else None))
+        out.append(PlanLine(e.title, e.kind, on, preset.bodies[e.referred_from].name if e.referred_from in preset.bodies else None,
+                            await _plan_status(uow, preset, e.case_id)))
     return out
+
+
+async def _plan_status(uow: Work, preset: Preset, case_id: int | None) -> str | None:
+    """BCT-4: the forward plan shows an item still under consultation, and until when."""
+    row = await uow.cases.get(case_id) if case_id else None
+    if row is None or row.status != "open":
+        return None
+    case = gl.case_from_dict(row.state)
+    if preset.routes[case.route].stage(case.stage).kind != "consult":
+        return None
+    return "under consultation" + (f" until {long_date(case.consult_deadline)}" if case.consult_deadline else "")

@@ -14,7 +14,7 @@ from services.context import Services
 from services.delivery.notices import daily
 from services.errors import NotFound, NotPermitted
 from services.meetings import texts
-from services.meetings.calendars import first_feasible
+from services.meetings.calendars import first_feasible, upcoming
 from services.meetings.common import (
     document_owner,
     find_body,
@@ -27,14 +27,14 @@ from services.meetings.common import (
 from services.meetings.views import Placement
 from services.people.identity import ChannelIdentity
 from services.ports import Notice
-from services.work import AgendaItemRow, CaseRow, DocumentRow, PersonRow, Work
+from services.work import AgendaItemRow, CaseRow, DocumentRow, MeetingRow, PersonRow, Work
 
 # ------------------------------------------------------------------ placing items (DOR-8, BCT-4, BCT-7)
 
 
 async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow | None, case_id: int | None, kind: str, today: date, now: datetime,
                  actor: PersonRow | None, after: date | None = None, referred_from: str | None = None, title: str | None = None,
-                 carried_from: AgendaItemRow | None = None) -> Placement:
+                 carried_from: AgendaItemRow | None = None, on: date | None = None) -> Placement:
     title = title or (f"{doc.ref} {doc.title}" if doc else "")  # an item without a document comes with its title
     if case_id is not None and carried_from is None and doc is not None:  # a case always has its document
         for existing in await uow.meetings.items_for_case(case_id):
@@ -50,7 +50,9 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow 
                                                    + ("for information (DOR-5)" if kind == "information" else "for full approval (DOR-5)"))
                 return Placement(body.name, title, meeting_day(m), gm.deadlines_for(body, meeting_day(m), working_calendar(preset)),
                                  existing.id, already=True)
-    meeting, deadlines = await first_feasible(uow, preset, body, today, now, after)
+    meeting, deadlines = await _timeline_meeting(uow, preset, body, on, today, now) if on else (None, None)
+    if meeting is None:
+        meeting, deadlines = await first_feasible(uow, preset, body, today, now, after)
     item = None
     if meeting is not None:
         item = await uow.meetings.add_item(
@@ -77,6 +79,15 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow 
     return Placement(placement.body_name, title, placement.meeting_on, deadlines, placement.item_id, notices=notices)
 
 
+async def _timeline_meeting(uow: Work, preset: Preset, body: Body, on: date, today: date, now: datetime) -> tuple[MeetingRow | None, gm.Deadlines | None]:
+    """BCT-4: the meeting a consultation's timeline was worked back from, when it is still scheduled
+    (else the first feasible one, as for any other item)."""
+    for m in await upcoming(uow, preset, body, today, now):
+        if meeting_day(m) == on:
+            return m, gm.deadlines_for(body, on, working_calendar(preset))
+    return None, None
+
+
 async def place_from_events(uow: Work, preset: Preset, doc: DocumentRow, row: CaseRow, case: gl.Case, events: Iterable[gl.Event],
                             today: date, now: datetime, person: PersonRow | None) -> list[Notice]:
     """Lifecycle hook: a stage needing a body's decision (AgendaItem event) places the document."""
@@ -91,7 +102,7 @@ async def place_from_events(uow: Work, preset: Preset, doc: DocumentRow, row: Ca
             continue
         kind = gm.kind_for_case(case.kind, e.purpose)
         p = await place_item(uow, preset, preset.bodies[e.body], doc=doc, case_id=row.id, kind=kind, today=today, now=now,
-                         actor=person, referred_from=referred_from if referred_from != e.body else None)
+                         actor=person, referred_from=referred_from if referred_from != e.body else None, on=e.on)
         out += list(p.notices)
     return out
 

@@ -71,6 +71,10 @@ def agenda_text(view: AgendaView) -> str:
         lines.append("")
         lines.append("Current drafts with these papers:")
         lines += [f"- {d}" for d in view.drafts]
+    if view.comments:
+        lines.append("")
+        lines.append("Consultation comments with these papers:")
+        lines += [f"- {c}" for c in view.comments]
     return "\n".join(lines)
 
 

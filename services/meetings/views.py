@@ -57,6 +57,7 @@ class AgendaView:
     actions: tuple[ActionView, ...]
     papers_sent: bool
     drafts: tuple[str, ...] = ()  # the current drafts that go with the papers
+    comments: tuple[str, ...] = ()  # BCT-6: the consultation comments that go with them
 
     @property
     def items(self) -> list[ItemView]:
@@ -114,6 +115,7 @@ class PlanLine:
     kind: str
     meeting_on: date | None
     referred_from: str | None
+    status: str | None = None  # BCT-4: "under consultation until 27 November 2026"
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,10 @@ async def test_bct_9_10_published_over_christmas_reviewed_on_the_seeds_cycles_an
         said = text_of(await bot.send(act))
         assert "stored as draft version 1" in said
         assert "Consultation closes: 30 December 2026" in said  # five working days: 25, 26, 27 and 28 December skipped
-    assert any("Consultation: PP-010" in readable(a) for a in sent_to(bot, "a:ad-care"))
+    # BCT-8: a Trix chapter of Safeguarding is consulted on with that practice area's AD and Heads of
+    # Service only, not every AD (issue 19 item 3).
+    assert any("Consultation: PP-010" in readable(a) for a in sent_to(bot, "a:ad-safeguarding"))
+    assert not any("Consultation: PP-010" in readable(a) for a in sent_to(bot, "a:ad-care"))
 
     # The scheduler on 31 December: both consultations close, silence recorded as agreement (BCT-5).
     await rehearse(bot, datetime(2026, 12, 31, 9, 0))

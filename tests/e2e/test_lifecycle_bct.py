@@ -38,7 +38,7 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     """BCT-2, BCT-3, BCT-4, BCT-5, BCT-8, BCT-9: every step taken in conversation by the people involved."""
     bot = bct_bot
     ro, ppo, chair = demo_aad["ro-1"], demo_aad["ppo"], demo_aad["director"]
-    for who in ("ppo", "director", "qa-1", "ro-4", "ro-6", "ro-1", "rsm-early-help"):
+    for who in ("ppo", "director", "ad-children", "ad-adults", "ro-1", "rsm-early-help"):
         await bot.say("help", aad=demo_aad[who], conversation=f"a:{who}")
 
     said = await request_document(
@@ -63,20 +63,20 @@ async def test_bct_new_procedure_from_request_to_publication(bct_bot, smtp, demo
     act = bot.activity("", aad=ro, conversation="a:ro-1", attachments=[bot.channel.attach("online-harms.docx", plain_docx(title="Online harms"))])
     said = await bot.send(act)
     assert "stored as draft version 1" in text_of(said)
-    assert "Consultation with the Directors and ADs group" in text_of(said)
+    assert "Consultation with the Director Leadership Group's attendees" in text_of(said)
     assert "Consultation closes: 27 November 2026" in text_of(said)  # BCT-4: 3 days before the DLG of 1 December
 
-    # BCT-4: each consultee (the usual ones and the one the requester named) has a card with the
+    # BCT-4: each consultee (the DLG's attendees and the one the requester named) has a card with the
     # deadline; one agrees, one comments, two stay silent.
-    cards = {who: last_to(bot, f"a:{who}") for who in ("qa-1", "ro-4", "ro-6", "rsm-early-help")}
+    cards = {who: last_to(bot, f"a:{who}") for who in ("ad-children", "ad-adults", "director", "rsm-early-help")}
     for who, card in cards.items():
         assert "Consultation: PP-047" in readable(card) and "Consultation closes: 27 November 2026" in readable(card), who
         assert set(buttons(card)) == {"respond_agree", "respond_comment"}
     # A forged click: the RO presses a consultee's button. Refused.
-    refused = await press(bot, ro, buttons(cards["qa-1"])["respond_agree"], conversation="a:ro-1")
+    refused = await press(bot, ro, buttons(cards["ad-children"])["respond_agree"], conversation="a:ro-1")
     assert "Not done:" in refused
-    await press(bot, demo_aad["qa-1"], buttons(cards["qa-1"])["respond_agree"], conversation="a:qa-1")
-    done = await press(bot, demo_aad["ro-4"], buttons(on_screen(bot, "a:ro-4"))["respond_comment"], conversation="a:ro-4",
+    await press(bot, demo_aad["ad-children"], buttons(cards["ad-children"])["respond_agree"], conversation="a:ad-children")
+    done = await press(bot, demo_aad["ad-adults"], buttons(on_screen(bot, "a:ad-adults"))["respond_comment"], conversation="a:ad-adults",
                        text="Add the CEOP reporting route")
     assert "Commented: Add the CEOP reporting route" in done
     assert "Consultation comment: PP-047" in readable(last_to(bot, "a:ro-1"))

@@ -74,7 +74,9 @@ def _needed_roles(preset) -> set[str]:
     needed = set()
     for route in preset.routes.values():
         for stage in route.stages:
-            if stage.by and stage.by not in ("ro", "rsm", "requester"):
+            # held per document, not by anyone in the directory: the owner, the BCT-3 service-area lead
+            # (the AD of the document's area) and the BCT-8 area consultees
+            if stage.by and stage.by not in ("ro", "rsm", "requester", "area_lead", "service_area"):
                 needed.add(stage.by)
             for alt in getattr(stage, "alternatives", ()) or ():
                 needed.add(alt.by)

@@ -58,9 +58,10 @@ async def test_bct_4_bct_5_silence_by_the_deadline_is_recorded_as_agreement(bct)
     out = await _drafted(bct)
     assert out.case.consult_deadline == date(2026, 11, 27)
     consulted = {r.person_id for r in bct.outbox() if r.subject.startswith("Consultation: PP-047")}
-    assert {"qa-1", "ro-4", "ro-6", "rsm-early-help"} <= consulted
-    await lifecycle.act(bct.services, teams("qa-1"), 1, "respond_agree")
-    await lifecycle.act(bct.services, teams("ro-4"), 1, "respond_comment", text="Add the CEOP reporting route")
+    # BCT-4: the Director Leadership Group's attendees, and the person the requester named.
+    assert consulted == {"ad-children", "ad-adults", "director", "rsm-early-help"}
+    await lifecycle.act(bct.services, teams("ad-children"), 1, "respond_agree")
+    await lifecycle.act(bct.services, teams("ad-adults"), 1, "respond_comment", text="Add the CEOP reporting route")
     assert any("Add the CEOP reporting route" in r.body for r in bct.outbox(person_id="ro-1"))
     bct.clock.set(datetime(2026, 11, 27, 18, 0, tzinfo=LONDON))
     assert (await sweeps.sweep_cases(bct.services, "test")).closed_consultations == 0  # the deadline day itself

@@ -262,7 +262,7 @@ def test_bct_3_to_bct_7_draft_consultation_silence_and_referral_to_the_higher_bo
 
 
 def test_bct_6_papers_go_out_one_or_two_days_before_the_meeting():
-    assert str(BCT.bodies["dlg"].papers_deadline) == "2 days before"
+    assert str(BCT.bodies["dlg"].papers_deadline) == "1 working day before"
     assert str(BCT.bodies["directors_ads"].item_deadline) == "2 weeks before"
 
 

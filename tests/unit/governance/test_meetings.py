@@ -65,15 +65,19 @@ def test_dor7_dor8_an_item_raised_in_july_after_the_deadline_waits_until_septemb
     assert d.meeting == date(2027, 9, 14)  # July's deadline (29 June) has passed; there is no August meeting
 
 
-def test_bct4_bct6_dlg_deadlines_are_three_and_two_days_before_and_never_on_a_bank_holiday():
-    """BCT-4: responses three days before; BCT-6: papers two days before (moved off weekends and holidays)."""
+def test_bct4_bct6_responses_three_days_before_papers_a_working_day_before_and_never_on_a_bank_holiday():
+    """BCT-4: responses three days before; BCT-6: papers one working day before (moved off weekends and
+    holidays); on one timeline the consultation always closes before the papers go."""
     et = BCT.bodies["executive_team"]
     d = gm.deadlines_for(et, date(2027, 6, 2), CAL)  # Wednesday; Monday 31 May is a bank holiday
-    assert d.responses_due == date(2027, 5, 28)
-    assert d.papers_due == date(2027, 5, 28)
+    assert (d.responses_due, d.papers_due) == (date(2027, 5, 28), date(2027, 6, 1))
     dlg = BCT.bodies["dlg"]
     d = gm.deadlines_for(dlg, date(2027, 3, 9), CAL)  # Tuesday
-    assert (d.responses_due, d.papers_due) == (date(2027, 3, 5), date(2027, 3, 5))  # Saturday and Sunday roll back
+    assert (d.responses_due, d.papers_due) == (date(2027, 3, 5), date(2027, 3, 8))  # Saturday rolls back to Friday
+    # Tuesday 29 December 2026: Christmas and the Boxing Day holiday (Monday 28th) pull the papers to
+    # Thursday 24th, where the responses also fell; the consultation closes the working day before.
+    d = gm.deadlines_for(dlg, date(2026, 12, 29), CAL)
+    assert (d.responses_due, d.papers_due) == (date(2026, 12, 23), date(2026, 12, 24))
 
 
 def test_bct8_directors_ads_group_sees_documents_two_weeks_before():
