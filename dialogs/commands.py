@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dialogs.nct_words import ROWS as NCT_ROWS, SESSION_NOT_NEEDED
+from dialogs.nct_words import ROWS as NCT_ROWS
 from dialogs.ro_change_words import APPOINT_AUTHOR, RO_CHANGE
 from governance.actions import ACTIONS, ActionDef, Words
 
@@ -374,24 +374,9 @@ def decision_commands() -> tuple[Command, ...]:
     return tuple(out)
 
 
-COMMANDS += tuple(_c(i, h, f, ex, **kw) for i, h, f, ex, kw in NCT_ROWS)  # NCT-5, NCT-7: Review Sessions
-COMMANDS += (_c("review_session_not_needed", "", "review_session_decision", ["PP-4 doesn't need a review session"],
-                changes_state=True, needs=("doc",), say="{doc} doesn't need a review session", group="Cases", in_help=False,
-                reader=SESSION_NOT_NEEDED),)
+COMMANDS += tuple(_c(i, h, f, ex, **kw) for i, h, f, ex, kw in NCT_ROWS)  # NCT-5, NCT-7: Review Sessions (dialogs/nct_words.py)
 TABLE: tuple[Command, ...] = COMMANDS + decision_commands()
 BY_ID = {c.id: c for c in TABLE}
-
-# Help-only lines: these words send files, so bot/handler.py (PolicyBot._file_words, the one reader of
-# them) answers them before the router; they are not in TABLE, so the recogniser neither learns nor
-# dispatches them. Listed here so that `help` comes from this file alone.
-FILE_WORDS: tuple[Command, ...] = (
-    _c("file.draft", "the draft under decision on a case, as a file you can open", "help", [],
-       say="draft case {case}", group="Cases"),
-    _c("file.my_draft", "the draft of the one case waiting for you", "help", [], say="send me the draft", group="Cases"),
-    _c("file.compare", "what changed between two drafts, with a redline in Word", "help", [],
-       say="compare {doc} version {n} with {m}", group="Cases"),
-)
-
 
 def allowed(command: Command, *, known: bool, roles: frozenset[str], chair: bool, pauser: bool) -> bool:
     """Whether help shows the command to this person (the services still authorise every use)."""

@@ -11,7 +11,8 @@ import re
 import sys
 
 from dialogs import answer_turns, author_handlers, meeting_handlers, nct_handlers, reasons
-from dialogs.commands import FILE_WORDS, TABLE, allowed
+from dialogs.commands import TABLE, allowed
+from dialogs.file_words import FILE_WORDS
 from dialogs.normalise import normalise
 from dialogs.recogniser import Reading
 from dialogs.response import Response

@@ -37,4 +37,7 @@ ROWS: tuple[tuple[str, str, str, list[str], dict[str, Any]], ...] = (
         "we will hold a review session for PP-3 and the PPO organises it", "PP-4 doesn't need a review session",
     ], {"changes_state": True, "needs": ("doc",), "say": "we'll hold a review session for {doc}", "group": "Cases",
         "reader": SESSION_DECISION}),
+    ("review_session_not_needed", "", "review_session_decision", ["PP-4 doesn't need a review session"],
+     {"changes_state": True, "needs": ("doc",), "say": "{doc} doesn't need a review session", "group": "Cases",
+      "in_help": False, "reader": SESSION_NOT_NEEDED}),
 )

@@ -5,13 +5,12 @@ case and the events that follow."""
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from governance import actions
-from governance.calendar import ReviewInterval, WorkingCalendar, next_review_due
+from governance.calendar import WorkingCalendar, next_review_due
 from governance.case_flow import (
     advance,
     candidate_actions,
@@ -49,6 +48,7 @@ from governance.joint_need import at_meeting, group_decides, jointly
 from governance.joint_steps import joint_agreement, needs_missing, record_needs, tells
 from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
 from governance.preset import Preset, Stage
+from governance.review_schedule import agreed_interval
 from governance.votes import votes_needed
 
 # What a stage's step returns: the new case and the events that follow.
@@ -88,19 +88,6 @@ def apply(
     handler = _HANDLERS[stage.kind] if action.kind != "withdraw" else _withdraw
     new_case, events = handler(preset, case, stage, action, actor, today, cal, text)
     return Outcome(new_case, tuple(events))
-
-
-_REVIEW_IN = re.compile(r"\breview(?:ed)?\s+(?:schedule\s*:?\s*)?(?:in|every|after|of)?\s*(\d{1,2})\s*months?\b", re.IGNORECASE)
-
-
-def agreed_interval(case: Case) -> ReviewInterval | None:
-    """DOR-3: the review schedule the deciding body agreed with its approval ('approve case 4: review
-    in 6 months'); the latest one said wins. None: the document type's own interval (the default)."""
-    for d in reversed(case.decisions):
-        m = _REVIEW_IN.search(d.note or "")
-        if m and 1 <= int(m.group(1)) <= 60:
-            return ReviewInterval(int(m.group(1)))
-    return None
 
 
 def _withdraw(preset: Preset, case: Case, stage: Stage, action: Action, actor: Actor, today: date, cal: WorkingCalendar,

@@ -12,7 +12,7 @@ from aiohttp import web
 from bot.bootstrap import create_app
 from bot.settings import Settings
 from connectors.word.samples import write_samples
-from policybot.chat import run_chat
+from policybot.chat import request_leave, run_chat
 from services.demos import ORGS
 
 
@@ -26,8 +26,6 @@ def _leaving_quietly(make) -> int:
     """Ctrl-C or SIGTERM leaves the chat as '/quit' or the end of input does: the prompt gives up,
     everything opened is closed in order, a goodbye, status 0, no traceback. (The signals go
     through the event loop; no KeyboardInterrupt is raised at some random point.)"""
-    from policybot.chat import request_leave
-
     async def main() -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -1,5 +1,5 @@
-"""Acting on cases: open a review, request a new document, take an action, close a consultation
-by its deadline.
+"""Acting on cases: open a review, request a new document, take an action (closing a consultation
+by its deadline is in `closing`).
 
 Every change is one transaction: the case's new state (compare-and-swap on its version, so a stale
 card or a second click changes nothing), the document's register entry, an audit record, and the
@@ -315,39 +315,6 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
     return Outcome(view, f"Done: {summary}.", tuple(notices), tuple(cards))
-
-
-SYSTEM = gl.Actor("system", frozenset({"system"}))
-
-
-async def close_consultation_by_deadline(services: Services, case_id: int) -> bool:
-    """BCT-5: when a consultation's deadline has passed, close it; silence is recorded as agreement.
-    Done by the scheduler as the 'system' actor; False when someone got there first."""
-    preset = services.preset
-    today, now = services.clock.today(), services.clock.now()
-    async with services.uow() as uow:
-        got = await uow.cases.full(case_id)
-        if got is None or got[0].status != "open":
-            return False
-        row, doc = got
-        case = gl.case_from_dict(row.state)
-        if not gl.consultation_past_deadline(preset, case, today):
-            return False
-        out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,
-                       calendar=WorkingCalendar(preset.nation))
-        try:
-            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case), stage=out.case.stage,
-                                 status="open" if out.case.is_open else "closed",
-                                 waiting_for=gl.who_must_act(preset, out.case), now=now)
-        except ConcurrencyConflict:
-            return False
-        summary = out.case.history[-1].summary if out.case.history else "Consultation closed"
-        await uow.audit.record(at=now, actor=None, entity="document", entity_id=doc.id, action="close_consultation",
-                               summary=f"{summary} (case {row.id}, by the deadline)", details={"case": row.id})
-        uow.notify(*await _notices(uow, preset, doc, out.case, out.events, row.id, "system"))
-        uow.notify(*await _agenda_events(uow, preset, doc, row, out.case, out.events, today, now, None))
-        await uow.commit()
-    return True
 
 
 async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, action: str, *,

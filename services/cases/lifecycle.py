@@ -1,22 +1,21 @@
 """The lifecycle's use cases, gathered under one name for the conversation and the other
 capabilities (`lifecycle.act`, `lifecycle.submit_draft`, `lifecycle.case_view`, `lifecycle.my_tasks`
-...). They live by use case: `acting` (open, act, close by the deadline), `submitting` (a draft
+...). They live by use case: `acting` (open, act), `closing` (close by the deadline), `submitting` (a draft
 arrives) and `views` (what a person sees, their tasks, the cards sent to them).
 """
 
 from __future__ import annotations
 
 from services.cases.acting import (
-    SYSTEM,
     Outcome,
     _people_for,
     act,
     act_in,
-    close_consultation_by_deadline,
     start_case,
     start_new_document,
     uses_rsm,
 )
+from services.cases.closing import SYSTEM, close_consultation_by_deadline
 from services.cases.submitting import submit_draft
 from services.cases.views import (
     DOCUMENT_ROLES,

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from governance.case_actions import agreed_interval
+from governance.review_schedule import agreed_interval
 from governance.case_model import Decision
 
 
