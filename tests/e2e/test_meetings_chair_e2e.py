@@ -9,22 +9,14 @@ from datetime import datetime
 
 from bot.app import SERVICES_KEY
 from render import meetings as texts
-from services.cases import lifecycle
 from services.meetings import agenda as meetings
 from services.clock import LONDON, FixedClock
-from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import readable
-from tests.support.meetings import at, who
+from tests.support.meetings import at, review_to_group, who
 
 CHAIR = "ad-children"
 PPG = "Practice, Policy and Procedures Group"
-
-
-async def _to_group(services, ref: str, ro: str) -> None:
-    opened = await lifecycle.start_case(services, who(ro), ref, "scheduled_review")
-    await lifecycle.act(services, who(CHAIR), opened.case.id, "agree_need")
-    await lifecycle.submit_draft(services, who(ro), f"{ref}.docx", plain_docx(title=ref), opened.case.id)
 
 
 async def _bot(db_url, demo_aad, people: tuple[str, ...], start: datetime) -> RunningBot:
@@ -56,7 +48,7 @@ async def test_dor7_chair_adds_a_one_off_meeting_and_cancels_one_items_move_on_a
     bot = await _bot(db_url, demo_aad, (CHAIR, "ro-2", "rsm-cla"), datetime(2027, 1, 20, 10, tzinfo=LONDON))
     try:
         services = bot.app[SERVICES_KEY]
-        await _to_group(services, "PP-044", "ro-2")
+        await review_to_group(services, "PP-044", "ro-2")
         before = await _agenda_text(services)
         assert before.startswith(f"Agenda: {PPG}, Tuesday 9 February 2027 at 10:00\n")
         assert "2. PP-044 Private Fostering (presented by Jamie Castellan)" in before
@@ -115,8 +107,8 @@ async def test_dor9_chair_reorders_and_adds_items_shown_in_the_next_agenda(db_ur
     bot = await _bot(db_url, demo_aad, (CHAIR, "ro-2"), datetime(2027, 1, 20, 10, tzinfo=LONDON))
     try:
         services = bot.app[SERVICES_KEY]
-        await _to_group(services, "PP-002", "ro-1")
-        await _to_group(services, "PP-044", "ro-2")
+        await review_to_group(services, "PP-002", "ro-1")
+        await review_to_group(services, "PP-044", "ro-2")
         await meetings.place_on_agenda(services, who("ppo"), "PP-003", "PPG")
         before = await _agenda_text(services)
 
@@ -167,7 +159,7 @@ async def test_dor11_dor10_attendance_minutes_actions_and_successive_absences_fl
     bot = await _bot(db_url, demo_aad, (*MEMBERS, "ro-1", "ro-2"), datetime(2027, 1, 20, 10, tzinfo=LONDON))
     try:
         services = bot.app[SERVICES_KEY]
-        await _to_group(services, "PP-002", "ro-1")
+        await review_to_group(services, "PP-002", "ro-1")
         said = await _say(bot, demo_aad, "ro-2", "forward plan for PPG")
         assert said.startswith(f"Forward plan: {PPG}\n- PP-002 Section 47 Enquiries (review): meeting on 9 February 2027")
 

@@ -7,21 +7,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.app import SERVICES_KEY
-from services.cases import lifecycle
 from services.meetings import agenda as meetings
 from services.clock import LONDON, FixedClock
-from connectors.word.samples import plain_docx
 from tests.support.bot import RunningBot, settings_for
 from tests.support.channel import card_of, readable
-from tests.support.meetings import at, who
+from tests.support.meetings import at, review_to_group, who
 
 CHAIR = "ad-children"
-
-
-async def _to_group(services, ref: str, ro: str) -> None:
-    opened = await lifecycle.start_case(services, who(ro), ref, "scheduled_review")
-    await lifecycle.act(services, who(CHAIR), opened.case.id, "agree_need")
-    await lifecycle.submit_draft(services, who(ro), f"{ref}.docx", plain_docx(title=ref), opened.case.id)
 
 
 async def test_dor9_dor4_chair_runs_the_agenda_in_conversation(db_url, demo_aad):
@@ -34,8 +26,8 @@ async def test_dor9_dor4_chair_runs_the_agenda_in_conversation(db_url, demo_aad)
         chair, ro1, ro2 = demo_aad[CHAIR], demo_aad["ro-1"], demo_aad["ro-2"]
         for aad, conv in ((chair, "a:chair"), (ro1, "a:ro1"), (ro2, "a:ro2")):
             await bot.say("help", aad=aad, conversation=conv)
-        await _to_group(services, "PP-002", "ro-1")
-        await _to_group(services, "PP-044", "ro-2")
+        await review_to_group(services, "PP-002", "ro-1")
+        await review_to_group(services, "PP-044", "ro-2")
         await meetings.place_on_agenda(services, who("ppo"), "PP-003", "PPG")  # no draft yet
 
         said = await bot.say("What is on the next agenda for PPG?", aad=chair, conversation="a:chair")

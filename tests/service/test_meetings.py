@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
+from governance.errors import GovernanceError
 from services.cases import lifecycle
 from services.clock import LONDON
 from services.demo import ensure_demo
@@ -24,10 +27,10 @@ async def _dorset(at: datetime):
 
 
 async def _to_group(world, ref: str, ro: str):
-    """A scheduled review: the chair agrees the need (DOR-2), the owner sends the draft, and it
-    reaches the Group's decision and its agenda."""
+    """A scheduled review: the owner reviews it and sends the draft (no proposal first: DOR-2 is for new
+    documents, ToR 8.2), and it reaches the Group's decision and its agenda."""
     opened = await lifecycle.start_case(world.services, teams(ro), ref, "scheduled_review")
-    await lifecycle.act(world.services, teams(CHAIR), opened.case.id, "agree_need")
+    assert opened.case.stage == "draft"
     draft = world.docx.describe(f"{ref} draft for the Group".encode(), title=ref)
     out = await lifecycle.submit_draft(world.services, teams(ro), f"{ref}.docx", draft, opened.case.id)
     assert out.case.stage == "group_decision"
@@ -92,3 +95,16 @@ async def test_dor_8_papers_go_to_every_member_on_the_papers_deadline_once():
     assert "- PP-002 Section 47 Enquiries: draft version 1 (PP-002.docx)" in body
     february = next(m for m in world.db.rows("meetings") if m.starts_at.date() == date(2027, 2, 9))
     assert february.papers_sent_at == datetime(2027, 2, 4, 7, 0, tzinfo=LONDON)
+
+
+async def test_dor_2_a_routine_review_goes_to_its_owner_and_only_a_new_document_is_proposed_first():
+    """DOR-2 and ToR 8.2: the need for a NEW document is agreed by the Group before drafting; a review
+    of an existing one is the owner's to conduct, and the Group approves the reviewed document."""
+    world = await _dorset(datetime(2027, 1, 4, 10, 0, tzinfo=LONDON))
+    opened = await lifecycle.start_case(world.services, teams("ro-1"), "PP-002", "scheduled_review")
+    assert opened.case.stage == "draft"
+    preset = world.services.preset
+    assert [s.id for s in preset.route_for("scheduled_review", "procedure", None).stages][:2] == ["draft", "group_decision"]
+    assert preset.route_for("new_document", "procedure", None).stages[0].kind == "agree_need"
+    with pytest.raises(GovernanceError):  # nothing for the chair to agree on a routine review
+        await lifecycle.act(world.services, teams(CHAIR), opened.case.id, "agree_need")

@@ -10,21 +10,10 @@ import pytest
 from render import meetings as texts
 from services.cases import lifecycle
 from services.meetings import agenda as meetings
-from connectors.word.samples import plain_docx
 from services.errors import NotPermitted
-from tests.support.meetings import at, organisation, to, who
+from tests.support.meetings import at, organisation, review_to_group, to, who
 
 CHAIR, VICE, PPO = "ad-children", "head-qa", "ppo"
-
-
-async def _to_group(services, ref: str, ro: str) -> list:
-    """Open a scheduled review, the chair agrees the need (DOR-2), the owner sends the draft: it
-    reaches the Group's decision stage and the agenda. Returns the notices of that last step."""
-    opened = await lifecycle.start_case(services, who(ro), ref, "scheduled_review")
-    await lifecycle.act(services, who(CHAIR), opened.case.id, "agree_need")
-    out = await lifecycle.submit_draft(services, who(ro), f"{ref}.docx", plain_docx(title=ref), opened.case.id)
-    assert out.case.stage == "group_decision"
-    return list(out.notices)
 
 
 async def test_dorset_year_transcript(db_url):
@@ -35,17 +24,17 @@ async def test_dorset_year_transcript(db_url):
     async with organisation(db_url, "dorset", datetime(2027, 1, 4, 10)) as s:
         clock = s.clock
         # 4 January: January's item deadline (24 December, before Christmas) has passed: February.
-        told = await _to_group(s, "PP-002", "ro-1")
+        told = await review_to_group(s, "PP-002", "ro-1")
         assert to(told, "ro-1") == [
             "On the agenda: PP-002 Section 47 Enquiries. PP-002 Section 47 Enquiries is on the agenda of the Practice, "
             "Policy and Procedures Group meeting on Tuesday 9 February 2027. Item and draft due: 26 January 2027. "
             "Papers go to members: 4 February 2027."]
         # 26 January, the deadline day itself: still in time for February.
         at(clock, 2027, 1, 26)
-        await _to_group(s, "PP-044", "ro-2")
+        await review_to_group(s, "PP-044", "ro-2")
         # 27 January: a day late for February, so March.
         at(clock, 2027, 1, 27)
-        told = await _to_group(s, "PP-003", "ro-1")
+        told = await review_to_group(s, "PP-003", "ro-1")
         assert "meeting on Tuesday 9 March 2027. Item and draft due: 23 February 2027." in to(told, "ro-1")[0]
 
         # Papers go out on the papers deadline, 3 working days before (DOR-8), not a day earlier.
@@ -134,11 +123,11 @@ async def test_dorset_year_transcript(db_url):
         # February: two more documents for March. A Director approves one (DOR-5: an information
         # item); a Head of Service gives the other interim approval (DOR-5: for full approval).
         at(clock, 2027, 2, 10)
-        await _to_group(s, "PP-046", "ro-6")
+        await review_to_group(s, "PP-046", "ro-6")
         case_046 = 4
         await lifecycle.act(s, who("director"), case_046, "director_approve")
         at(clock, 2027, 2, 11)
-        await _to_group(s, "PP-001", "ro-1")
+        await review_to_group(s, "PP-001", "ro-1")
         await lifecycle.act(s, who("rsm-safeguarding"), 5, "interim_approve")
 
         # 1 March: the monthly communication of February's approvals (DOR-13).
@@ -210,9 +199,9 @@ async def test_dorset_year_transcript(db_url):
 
         # May Day moves May's item deadline to 26 April: on 27 April an item goes to June.
         at(clock, 2027, 4, 27)
-        told = await _to_group(s, "PP-016", "ro-2")
+        told = await review_to_group(s, "PP-016", "ro-2")
         assert "meeting on Tuesday 8 June 2027. Item and draft due: 24 May 2027. Papers go to members: 3 June 2027." in to(told, "ro-2")[0]
         # No August meeting (DOR-7): an item raised after July's deadline waits for September.
         at(clock, 2027, 7, 1)
-        told = await _to_group(s, "PP-017", "ro-2")
+        told = await review_to_group(s, "PP-017", "ro-2")
         assert "meeting on Tuesday 14 September 2027" in to(told, "ro-2")[0]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from datetime import datetime
 
+from connectors.word.samples import plain_docx
+from services.cases import lifecycle
 from services.clock import LONDON, FixedClock
 from tests.support.runtime import services_for
 from services.demo import ensure_demo, _aad
@@ -39,3 +41,13 @@ def at(clock, y: int, m: int, d: int, hh: int = 10) -> None:
 def to(notices, person_id: str) -> list[str]:
     """What one person was told: subject and body of each notice, in order."""
     return [f"{n.subject}. {n.body}" for n in notices if n.person_id == person_id]
+
+
+async def review_to_group(services, ref: str, ro: str) -> list:
+    """A Dorset scheduled review: the owner opens it and sends the reviewed draft (a review is the
+    owner's to conduct, ToR 8.2; only a new document is proposed to the Group first, DOR-2). It
+    reaches the Group's decision and its agenda; returns the notices of that last step."""
+    opened = await lifecycle.start_case(services, who(ro), ref, "scheduled_review")
+    out = await lifecycle.submit_draft(services, who(ro), f"{ref}.docx", plain_docx(title=ref), opened.case.id)
+    assert out.case.stage == "group_decision"
+    return list(out.notices)

@@ -447,7 +447,7 @@ SPEC = {
     ("sign_off", "conditions"): {"submit_amendments": "ro"},
     ("sign_off", "checking"): {"confirm_conditions_met": "checker", "conditions_not_met": "checker"},
     ("decision", "awaiting"): {"decide_yes": "by", "decide_no": "by"},
-    ("publish", "awaiting"): {"publish": "by", "submit_to_publisher": "by"},
+    ("publish", "awaiting"): {"publish": "by", "submit_to_publisher": "by", "record_needs": "ro|by"},  # DOR-14
     ("publish", "submitted"): {"published_in_edition": "by"},  # NCT-10
 }
 ALL_ACTIONS = sorted({str(a) for a in ACTIONS} | {"director_approve", "interim_approve"})
@@ -499,6 +499,8 @@ def _allowed_roles(preset, case, action):
     if action in ("tick_checklist", "review_session") and (not preset.checklist or case.kind == "new_document"):  # NCT-16, NCT-5
         return set()
     if action == "record_related" and not case.notes.get("related"):  # NCT-14: only when related procedures were listed
+        return set()
+    if action == "record_needs" and "implementation" not in stage.records:  # DOR-14: where the preset asks for it
         return set()
     if action in ("template_available", "no_template") and not (preset.update_cycle and case.kind == "new_document"):  # NCT-17
         return set()
