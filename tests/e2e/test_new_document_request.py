@@ -92,11 +92,11 @@ async def test_nct_17_a_request_reaches_the_ppo_who_asks_for_more_then_agrees(bo
     said = await bot.say("yes", aad=ro, conversation="a:ro4")
     assert "Thanks: your request is PP-047 Radicalisation and Prevent referrals, case 1. I've sent it to the Policy and Procedures Officer" in text_of(said)
 
-    # The PPO has a card with exactly the agree-need choices (and withdraw).
+    # The PPO has a card with exactly the agree-need choices (with or without the publisher's template, NCT-17) and withdraw.
     to_ppo = bot.channel.in_conversation("a:ppo")[1:]
     assert len(to_ppo) == 1 and "New document requested: PP-047" in readable(to_ppo[0])
     choices = buttons(to_ppo[0])
-    assert set(choices) == {"agree_need", "ask_more", "decline_need", "withdraw"}
+    assert set(choices) == {"agree_need", "template_available", "no_template", "ask_more", "decline_need", "withdraw"}
     # The requester cannot agree their own request.
     refused = await press(bot, ro, choices["agree_need"], conversation="a:ro4")
     assert "Not done: Only the Policy and Procedures Officer" in refused
