@@ -16,7 +16,8 @@ from tests.support.meetings import at, organisation, to, who
 
 
 async def test_bct7_dlg_refers_a_policy_to_the_executive_team(db_url):
-    """BCT-4 (responses three days before the DLG), BCT-6 (papers two days before), BCT-7 (the DLG
+    """BCT-4 (consulted on with the DLG's attendees, responses three days before the DLG), BCT-6 (one
+    timeline: the papers go the working day before, after the consultation closes), BCT-7 (the DLG
     refers the document; the Executive Team's forward plan and agenda get it; its decision is final)."""
     async with organisation(db_url, "bct", datetime(2027, 1, 4, 10)) as s:
         clock = s.clock
@@ -26,19 +27,20 @@ async def test_bct7_dlg_refers_a_policy_to_the_executive_team(db_url):
         out = await lifecycle.submit_draft(s, who("ro-2"), "PP-020.docx", plain_docx(title="Family and Friends Care"), case)
         assert out.case.stage == "consult"
         assert out.case.consult_deadline == date(2027, 1, 8)  # BCT-4: 3 days before Tuesday 12 January, off the weekend
-        for consultee in ("qa-1", "ro-4", "ro-6"):
+        for consultee in ("director", "ad-children", "ad-adults"):  # BCT-4: the DLG's attendees
             await lifecycle.act(s, who(consultee), case, "respond_agree")
         last = await lifecycle.act(s, who("ppo"), case, "close_consultation")
         assert last.case.stage == "sign_off"
-        assert to(last.notices, "ro-2") == [
+        assert not to(last.notices, "ro-2")  # BCT-6: already on that meeting's agenda since the consultation began
+        assert to(out.notices, "ro-2") == [
             "On the agenda: PP-020 Family and Friends Care (Connected Persons). PP-020 Family and Friends Care "
             "(Connected Persons) is on the agenda of the Director Leadership Group meeting on Tuesday 12 January 2027. "
-            "Consultation responses due: 8 January 2027. Papers go to members: 8 January 2027."]
+            "Consultation responses due: 8 January 2027. Papers go to members: 11 January 2027."]
 
-        # BCT-6: the papers go out two days before (Sunday, so Friday 8 January).
-        at(clock, 2027, 1, 7, 7)
-        assert not [n for n in await meetings.due_meeting_work(s, clock.now()) if n.subject.startswith("Papers: Director")]
+        # BCT-6: the papers go out the working day before, after the consultation closed (Friday 8 January).
         at(clock, 2027, 1, 8, 7)
+        assert not [n for n in await meetings.due_meeting_work(s, clock.now()) if n.subject.startswith("Papers: Director")]
+        at(clock, 2027, 1, 11, 7)
         papers = [n for n in await meetings.due_meeting_work(s, clock.now()) if n.subject.startswith("Papers: Director")]
         assert {n.person_id for n in papers} == {"director", "ad-children", "ad-adults"}
         assert "Reviews\n2. PP-020 Family and Friends Care (Connected Persons) (presented by Jamie Castellan)" in papers[0].body
