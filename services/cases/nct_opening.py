@@ -12,7 +12,7 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.actions import RELATED_MAX
 from governance.case_model import AMENDING_KINDS
-from governance.calendar import WorkingCalendar
+from governance.nct_dates import arrangements_reminder_on
 from governance.dates import long_date
 from governance.preset import Preset
 from services.cases.views import _rsm_ids
@@ -88,8 +88,7 @@ def arrangement_reminders(preset: Preset, doc: DocumentRecord, row: CaseRecord, 
     if action != "no_template" or not agreed.get("due"):
         return []
     due = date.fromisoformat(agreed["due"])
-    cal = WorkingCalendar(preset.nation)
-    before = cal.add_working_days(due, -5)
+    before = arrangements_reminder_on(preset, due)
     owner = doc.ro_id or doc.rsm_id
     out: list[Notice] = []
     for pid in [p for p in (owner,) if p]:

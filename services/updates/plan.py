@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from governance.calendar import LONDON, WorkingCalendar
+from governance.nct_dates import window_opens
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -27,7 +28,6 @@ from services.register.importing import reader_of
 from services.reminders.sweeps import UPDATES_KEY
 from services.updates.plan_match import Matched, match_plan
 from services.updates.plan_rows import Grid, PlanRow, plan_rows
-from services.updates.window import window_opens
 from services.work import PersonRow, Work
 
 PLANNERS = frozenset({"ppo"})

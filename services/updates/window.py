@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
+from governance.nct_dates import warn_from
 from governance.case_flow import logged
 from governance.dates import weekday_date
 from governance.preset import Preset
@@ -29,7 +30,6 @@ from services.ports import Notice, NoticeKind
 from services.work import Work
 
 UPDATES_KEY = "manual_updates"  # {"deadlines": ["2027-03-05", ...]}: NCT-2's agreed schedule
-WARN_WORKING_DAYS = 5
 KIND = "scheduled_update"
 SYSTEM = gl.Actor("system", frozenset({"system"}))
 
@@ -39,15 +39,6 @@ class UpdateSweep:
     name: str = "update_cases"
     queued: int = 0
     moved: int = 0
-
-
-def window_opens(preset: Preset, deadline: date) -> date:
-    weeks = preset.update_cycle.review_weeks if preset.update_cycle else 6
-    return deadline - timedelta(weeks=weeks)
-
-
-def warn_from(preset: Preset, deadline: date) -> date:
-    return WorkingCalendar(preset.nation).add_working_days(deadline, -WARN_WORKING_DAYS)
 
 
 def deadline_of(case: gl.Case) -> date | None:
