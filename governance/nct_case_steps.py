@@ -16,6 +16,7 @@ from governance.case_flow import logged
 from governance.case_model import Actor, Case, Event, Notify
 from governance.dates import long_date, parse_date
 from governance.errors import MissingInformation
+from governance.nct_dates import new_procedure_update
 from governance.preset import Preset
 
 Step = tuple[Case, list[Event]]
@@ -152,26 +153,41 @@ def arrangements_due(text: str, today: date) -> date | None:
 
 
 def template(case: Case, actor: Actor, today: date, kind: str, data: Mapping[str, Any], text: str | None) -> Step:
-    """NCT-17: with a template the new procedure follows Route 1 (the next update deadline); without,
+    """NCT-17: with a template the new procedure follows Route 1 (the next update deadline: its `update`
+    block is a scheduled update's, so NCT-4's window, warning and missed deadline apply to it); without,
     the arrangements the PPO agreed (who writes it, by when), whose due date drives the reminders."""
     if kind == "template_available":
         deadline = data.get("next_deadline")
         route = {"template": True, "route": 1, "next_deadline": deadline}
-        case = dataclasses.replace(case, notes={**case.notes, "new_procedure": route})
+        case = dataclasses.replace(case, notes={**case.notes, "new_procedure": route, "update": new_procedure_update(deadline)})
         when = f"the next update deadline, {long_date(date.fromisoformat(deadline))}" if deadline else \
             "the next update deadline (none is recorded yet: the PPO records them with 'the Tri.x deadlines are ...')"
         summary = f"The publisher has a template: it follows Route 1, the scheduled update, for {when} (NCT-17)"
         case = logged(case, today, actor, "template_available", summary)
         return case, [Notify("ro", f"Template available: {case.document_name}",
                              f"{summary}. The publisher's template will be forwarded to you.", cc=("rsm",))]
+    return arrangements(case, actor, today, kind, text)
+
+
+def arrangements(case: Case, actor: Actor, today: date, kind: str, text: str | None) -> Step:
+    """NCT-17: the arrangements agreed for writing a new procedure without the publisher's template, recorded
+    with the need ('no_template') or later, or changed ('record_arrangements'). A procedure that was to follow
+    Route 1 leaves it: the arrangements' due date drives it instead."""
     due = arrangements_due(text or "", today)
     if due is None:
         raise MissingInformation("Please say the arrangements agreed, with who writes it and by when "
                                  "(e.g. 'Jamie Castellan drafts it with the fostering team by 29 January 2027') (NCT-17).")
     if due < today:
         raise MissingInformation(f"{long_date(due)} has passed: give a date still to come for the draft.")
+    before = case.notes.get("new_procedure") or {}
     agreed = {"template": False, "arrangements": text, "due": due.isoformat()}
-    case = dataclasses.replace(case, notes={**case.notes, "new_procedure": agreed})
-    summary = f"No template from the publisher; arrangements agreed: {text} (due {long_date(due)}) (NCT-17)"
-    case = logged(case, today, actor, "no_template", summary)
+    notes = {k: v for k, v in case.notes.items() if not (k == "update" and (v or {}).get("new_procedure"))}
+    case = dataclasses.replace(case, notes={**notes, "new_procedure": agreed})
+    if kind == "no_template":
+        summary = f"No template from the publisher; arrangements agreed: {text} (due {long_date(due)}) (NCT-17)"
+    else:
+        was = f" (they were: {before['arrangements']})" if before.get("arrangements") else \
+            " (it no longer follows Route 1)" if before.get("template") else ""
+        summary = f"Arrangements for writing it: {text} (due {long_date(due)}){was} (NCT-17)"
+    case = logged(case, today, actor, kind, summary)
     return case, [Notify("ro", f"Arrangements for writing {case.document_name}", summary, cc=("rsm",))]

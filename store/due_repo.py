@@ -116,7 +116,7 @@ class DueRepo:
         rows = (await self.s.execute(stmt)).unique().all()
         return [(r[0], r[1]) for r in rows]
 
-    async def open_cases_of_kind(self, kind: str) -> list[tuple[Case, Document]]:
-        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
-        rows = (await self.s.execute(self._open_cases().where(Case.kind == kind).order_by(Case.id))).unique().all()
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, Document]]:
+        """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
+        rows = (await self.s.execute(self._open_cases().where(Case.kind.in_(kinds)).order_by(Case.id))).unique().all()
         return [(r[0], r[1]) for r in rows]

@@ -158,9 +158,10 @@ def _nct_notes(case: gl.Case, names: dict[str, str]) -> tuple[tuple[str, str], .
     if n.get("related") is not None and not n.get("related_synced"):
         out.append(("Related procedures (NCT-14)", "the manual has never been synced: chapters that link here are not known"))
     new = n.get("new_procedure")
-    if new and new.get("template"):
+    if new and new.get("template"):  # its deadline moves on with Route 1's (NCT-4): the update block has it
+        deadline = (n.get("update") or {}).get("deadline", new.get("next_deadline"))
         out.append(("New procedure (NCT-17)", "the publisher's template: Route 1, for the update deadline "
-                    + (long_date(date.fromisoformat(new["next_deadline"])) if new.get("next_deadline") else "not yet recorded")))
+                    + (long_date(date.fromisoformat(deadline)) if deadline else "not yet recorded")))
     elif new:
         out.append(("New procedure (NCT-17)", f"no template; arrangements: {new.get('arrangements')} "
                     f"(due {long_date(date.fromisoformat(new['due']))})"))

@@ -207,8 +207,9 @@ class DueRepository(Protocol):
     async def cases_to_nudge(self, waited_since: datetime | None,
                              stages: Iterable[str]) -> Sequence[tuple[CaseRecord, DocumentRecord]]: ...
     async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> Sequence[tuple[CaseRecord, DocumentRecord]]: ...
-    async def open_cases_of_kind(self, kind: str) -> Sequence[tuple[CaseRecord, DocumentRecord]]:
-        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
+    async def open_cases_of_kind(self, *kinds: str) -> Sequence[tuple[CaseRecord, DocumentRecord]]:
+        """Open cases of these kinds (NCT-4: the scheduled updates, and the new procedures that may follow
+        Route 1 (NCT-17), a deadline sweep looks at), with their documents, in case order."""
         ...
 
 

@@ -92,6 +92,7 @@ async def test_the_sweeps_read_only_what_is_due(uow_factory):
         kind = (await uow.cases.get(case_id)).kind  # NCT-4: a deadline sweep reads the open cases of one kind
         assert [(c.id, d.ref) for c, d in await uow.due.open_cases_of_kind(kind)] == [(case_id, "PP-001")]
         assert await uow.due.open_cases_of_kind("no_such_kind") == []
+        assert [c.id for c, _ in await uow.due.open_cases_of_kind("no_such_kind", kind)] == [case_id]  # NCT-17 too
         assert await uow.due.cases_waiting_on("left", []) == []
     async with uow_factory() as uow:  # NCT-7: a joint RSM named in the document's extra is found too
         await uow.documents.update(doc.id, extra={"other_rsm_ids": ["left"]})

@@ -100,9 +100,9 @@ class FakeDueRepo(FakeRepo):
 
         return self._open_cases(waits)
 
-    async def open_cases_of_kind(self, kind: str) -> list[tuple[Case, Document]]:
-        """Open cases of one kind (NCT-4: the scheduled updates a deadline sweep looks at), with their documents."""
-        return self._open_cases(lambda c, d: c.kind == kind)
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, Document]]:
+        """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
+        return self._open_cases(lambda c, d: c.kind in kinds)
 
 
 class FakeAnswerRepo(FakeRepo):
