@@ -97,3 +97,16 @@ async def review_session_decision(t: Turn, r: Reading) -> Response:
     data = {"held": "yes" if held else "no", "ppo_help": bool(held and r.match.get("help"))}
     out = await lifecycle.act(t.services, t.ident, case_id, "review_session", text=None, data=data)
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
+
+
+# ---------------------------------------------------------------- a new procedure's arrangements (NCT-17)
+
+
+async def record_arrangements(t: Turn, r: Reading) -> Response:
+    """NCT-17 in words: "arrangements for PP-031: Sam drafts by 12/2/27, RSM reviews" on the document's open case."""
+    text = original(r, "text")
+    if not r.slots.refs or not text:
+        return ask_form(r.command, "Say which new procedure, and the arrangements: who writes it, and by when.", r)
+    case_id = await open_case_of(t.services, r.slots.refs[0])
+    out = await lifecycle.act(t.services, t.ident, case_id, "record_arrangements", text=text)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)

@@ -1,4 +1,4 @@
-"""The command rows for NCT's Review Sessions (NCT-5, NCT-7), as plain data the command table in
+"""The command rows for NCT's Review Sessions (NCT-5, NCT-7) and a new procedure's arrangements (NCT-17), as plain data the command table in
 dialogs/commands.py turns into commands: (id, help, handler, examples, options)."""
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ ARRANGE = re.compile(
     r"\s+(?:for|on)\s+" + _REFS + r"\s+(?:on|for)\s+(?P<when>.+?)[.!]*$")
 OUTCOME = re.compile(r"^(?:the\s+)?review session(?:'s)?\s+(?:outcome|agreed|decided)(?:\s+(?:for|on)\s+(?P<ref>" + _REF + r"))?"
                      r"\s*(?:was|is)?\s*[:\-]?\s*(?P<text>.+)$")
+ARRANGEMENTS = re.compile(r"^(?:please\s+)?(?:(?:record|change|update)\s+)?(?:the\s+)?(?:new\s+)?arrangements\s+(?:for|on)\s+"
+                          r"(?P<ref>" + _REF + r")\s*(?:(?:are|is)\b\s*)?[:\-]?\s*(?P<text>.+)$")
 
 ROWS: tuple[tuple[str, str, str, list[str], dict[str, Any]], ...] = (
     ("arrange_review_session", "arrange a (joint) Review Session, with invitations and a calendar file (NCT-5, NCT-7)",
@@ -40,4 +42,11 @@ ROWS: tuple[tuple[str, str, str, list[str], dict[str, Any]], ...] = (
     ("review_session_not_needed", "", "review_session_decision", ["PP-4 doesn't need a review session"],
      {"changes_state": True, "needs": ("doc",), "say": "{doc} doesn't need a review session", "group": "Cases",
       "in_help": False, "reader": SESSION_NOT_NEEDED}),
+    ("record_arrangements", "record or change the arrangements for writing a new procedure without a template (NCT-17)",
+     "record_arrangements", [
+         "arrangements for PP-031: Sam drafts by 12/2/27, RSM reviews",
+         "change the arrangements for PP-045: Jamie Castellan drafts it with the kinship team by 26 February 2027",
+         "the arrangements for pp 31 are: the fostering team writes it by the end of March 2027",
+     ], {"changes_state": True, "needs": ("doc",), "say": "arrangements for {doc}: <who writes it, and by when>",
+         "group": "Cases", "reader": ARRANGEMENTS}),
 )

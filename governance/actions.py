@@ -51,6 +51,7 @@ class ActionId(StrEnum):
     RECORD_RELATED = "record_related"  # NCT-14: the RO confirms or dismisses each related procedure
     TEMPLATE_AVAILABLE = "template_available"  # NCT-17: the publisher has a template (Route 1)
     NO_TEMPLATE = "no_template"  # NCT-17: no template: the arrangements agreed for writing it
+    RECORD_ARRANGEMENTS = "record_arrangements"  # NCT-17: the arrangements recorded later, or changed
     RECORD_NEEDS = "record_needs"  # DOR-14: the forms, training and system changes a document needs
 
 
@@ -213,6 +214,10 @@ ACTIONS: Mapping[ActionId, ActionDef] = MappingProxyType({d.id: d for d in (
     ActionDef(A.NO_TEMPLATE, "No template: record the arrangements", "record the arrangements for writing it",
               _w("no template"),
               (_text("no_template", "The arrangements agreed: who writes it, and by when"),)),
+    ActionDef(A.RECORD_ARRANGEMENTS, "Record the arrangements", "record the arrangements for writing it",
+              _w("arrangements", "change the arrangements"),
+              (_text("record_arrangements", "The arrangements agreed: who writes it, and by when (NCT-17)"),),
+              reply_tail=": <who writes it, and by when>"),
     # DOR-14: at approval the owner says which forms, training and system changes it needs; each is tracked.
     ActionDef(A.RECORD_NEEDS, "Record what it needs", "record the forms, training and system changes it needs",
               _w("needs", "it needs") + _w("needs nothing", "it needs nothing", nothing=True),

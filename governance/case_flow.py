@@ -199,6 +199,8 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
         out.append(("review_session", "ro"))  # NCT-5
     if case.notes.get("related"):
         out.append(("record_related", "ro"))  # NCT-14
+    if preset.update_cycle and case.kind == "new_document":
+        out.append(("record_arrangements", "ppo"))  # NCT-17: agreed later, or changed
     return out
 
 

@@ -347,7 +347,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
                            details={"case": row.id, "stage": case.stage, **seen, **(audit_details or {})})
     notices = await _notices(uow, preset, doc, new, out.events, row.id, person.id)
     notices += await _agenda_events(uow, preset, doc, row, new, out.events, today, now, person)
-    notices += nct_opening.arrangement_reminders(preset, doc, row, new, action, today)
+    notices += await nct_opening.arrangement_reminders(uow, preset, doc, row, new, action, today)
     notices += [dated(n, today) for n in await beside_the_case(uow, preset, doc, row, out.events, person, today, now)]
     uow.notify(*notices)
     return summary, notices

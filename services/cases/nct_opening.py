@@ -80,25 +80,29 @@ async def before_action(uow: Any, action: str, data: dict[str, Any], today: date
     return {**data, "next_deadline": ahead[0] if ahead else None}
 
 
-def arrangement_reminders(preset: Preset, doc: DocumentRecord, row: CaseRecord, case: gl.Case, action: str,
-                          today: date) -> list[Notice]:
-    """NCT-17: the due date of the arrangements agreed drives the reminders: the RO and the PPO are
-    reminded five working days before, and on the day (with its calendar entry)."""
+async def arrangement_reminders(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, case: gl.Case, action: str,
+                                today: date) -> list[Notice]:
+    """NCT-17: the due date of the arrangements agreed drives the reminders: the RO is reminded five working
+    days before, and on the day (with its calendar entry). Arrangements recorded again replace the
+    reminders still to come."""
     agreed = case.notes.get("new_procedure") or {}
-    if action != "no_template" or not agreed.get("due"):
+    if action not in ("no_template", "record_arrangements") or not agreed.get("due"):
         return []
     due = date.fromisoformat(agreed["due"])
     before = arrangements_reminder_on(preset, due)
     owner = doc.ro_id or doc.rsm_id
+    if owner and action == "record_arrangements":
+        await uow.outbox.withdraw(owner, [doc.ref], [NoticeKind.CASE_WAITING], "the arrangements were recorded again")
     out: list[Notice] = []
+    n = len(case.history)  # each recording its own keys: the same date recorded again is reminded again
     for pid in [p for p in (owner,) if p]:
         body = (f"The draft of {doc.ref} {doc.title} is due by {long_date(due)}, as agreed with the Policy and "
                 f"Procedures Officer: {agreed['arrangements']} (NCT-17).")
         if before > today:
-            out.append(Notice(key=f"arrangements:case{row.id}:{pid}:before", subject=f"Due on {long_date(due)}: {doc.ref} {doc.title}",
+            out.append(Notice(key=f"arrangements:case{row.id}:{pid}:{n}:before", subject=f"Due on {long_date(due)}: {doc.ref} {doc.title}",
                               body=body, person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due,
                               kind=NoticeKind.CASE_WAITING, not_before=datetime.combine(before, time(9, 0), LONDON)))
-        out.append(Notice(key=f"arrangements:case{row.id}:{pid}:due", subject=f"Due today: {doc.ref} {doc.title}", body=body,
+        out.append(Notice(key=f"arrangements:case{row.id}:{pid}:{n}:due", subject=f"Due today: {doc.ref} {doc.title}", body=body,
                           person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due, kind=NoticeKind.CASE_WAITING,
                           not_before=datetime.combine(due, time(9, 0), LONDON)))
     return out

@@ -439,7 +439,8 @@ SPEC = {
     ("agree_need", "awaiting"): {"agree_need": "by", "ask_more": "by", "decline_need": "by", "template_available": "by", "no_template": "by"},
     ("agree_need", "more_info"): {"provide_information": "requester|ro"},
     ("draft", "awaiting"): {"submit_draft": "ro", "record_eia": "ro", "record_legal": "ro", "record_workshop": "ro", "no_change": "ro",
-                            "tick_checklist": "ro", "review_session": "ro", "record_related": "ro"},
+                            "tick_checklist": "ro", "review_session": "ro", "record_related": "ro",
+                            "record_arrangements": "ppo"},
     ("legal_review", "awaiting"): {"legal_cleared": "by"},
     ("consult", "awaiting"): {"respond_agree": "consultee", "respond_comment": "consultee", "close_consultation": "system|ppo|ro|recipient"},
     ("sign_off", "awaiting"): {"approve": "by", "approve_with_conditions": "by", "defer": "by", "refer": "by",
@@ -502,7 +503,7 @@ def _allowed_roles(preset, case, action):
         return set()
     if action == "record_needs" and "implementation" not in stage.records:  # DOR-14: where the preset asks for it
         return set()
-    if action in ("template_available", "no_template") and not (preset.update_cycle and case.kind == "new_document"):  # NCT-17
+    if action in ("template_available", "no_template", "record_arrangements") and not (preset.update_cycle and case.kind == "new_document"):  # NCT-17
         return set()
     roles = set()
     for part in who.split("|"):
