@@ -178,6 +178,7 @@ def detail_reply(detail: DocumentDetail, today: date, ro_role: str = "Responsibl
         ("Manual", d.manual_url or ""),
         *d.publisher,
         *d.own_columns,  # the organisation's own tracker columns, kept by the import
+        *detail.open_cases,  # and its update deadline on Route 1 (NCT-4, NCT-17)
     ]
     body = [heading(d.title), para(STATE_LABEL[state], color=STATE_COLOR[state]), facts(pairs)]
     if d.summary:

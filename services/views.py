@@ -72,6 +72,7 @@ class DocumentDetail:
     document: DocumentView
     history: tuple[HistoryLine, ...] = field(default_factory=tuple)
     assets: tuple[AssetView, ...] = field(default_factory=tuple)  # DOR-14: to update when it changes
+    open_cases: tuple[tuple[str, str], ...] = ()  # each open case, with its update deadline (NCT-4, NCT-17)
 
 
 @dataclass(frozen=True)

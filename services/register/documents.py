@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from governance import lifecycle as gl
 from governance.dates import long_date
 from services.errors import NotFound
 from services.register.assets import assets_to_update
+from services.updates.window import update_notes
 from services.views import DocumentDetail, DocumentView, HistoryLine, PersonView
 from services.work import DocumentRow, PersonRow, Work
 
@@ -99,7 +101,18 @@ async def document_detail(uow: Work, ref: str) -> DocumentDetail:
         HistoryLine(at=e.at, who=e.actor_name or "policybot", action=e.action, summary=e.summary, reason=e.reason)
         for e in entries
     )
-    return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)))
+    return DocumentDetail(document=document_view(doc), history=history, assets=tuple(await assets_to_update(uow, doc.ref)),
+                          open_cases=await _open_cases(uow, doc.id))
+
+
+async def _open_cases(uow: Work, document_id: int) -> tuple[tuple[str, str], ...]:
+    """The document's open cases, each with its Route 1 update deadline when it follows one (NCT-4, NCT-17)."""
+    out: list[tuple[str, str]] = []
+    for row in await uow.cases.open_for_document(document_id):
+        case = gl.case_from_dict(row.state)
+        out.append(("Open case", f"case {row.id} ({case.kind.replace('_', ' ')}): say 'case {row.id}' to see it"))
+        out += [pair for pair in update_notes(case) if pair[0] != "Recommended amendments"]
+    return tuple(out)
 
 
 async def my_documents(uow: Work, person_id: str, today: date) -> list[DocumentView]:
