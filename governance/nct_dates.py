@@ -82,5 +82,9 @@ def route_1_due(preset: Preset, update: Mapping[str, Any], today: date, recorded
         return Route1Due("move" if last else "tie", last, nxt)
     if today > deadline:
         return Route1Due("move", deadline, next((x for x in recorded if x > deadline and x >= today), None))
-    return Route1Due("wait", deadline, instruct=bool(update.get("new_procedure")) and today >= window_opens(preset, deadline),
-                     warn=today >= warn_from(preset, deadline))
+    return Route1Due(
+        "wait",
+        deadline,
+        instruct=bool(update.get("new_procedure")) and today >= window_opens(preset, deadline),
+        warn=today >= warn_from(preset, deadline),
+    )

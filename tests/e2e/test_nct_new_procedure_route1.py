@@ -28,8 +28,7 @@ from tests.support.cases import buttons, last_to, press, request_document, sent_
 from tests.support.channel import readable
 from tests.support.nct import attach, email, email_text, hello, mails_to
 
-ASKED = ["Local procedure", "Children in Care", "Residential staff have no guidance on vaping since the 2026 audit",
-         "none", "none", "yes"]
+ASKED = ["Local procedure", "Children in Care", "Residential staff have no guidance on vaping since the 2026 audit", "none", "none", "yes"]
 ASK = "we need a new procedure on vaping in residential children's homes"
 NEW = "PP-047 Vaping in residential children's homes"
 PREVENT = "PP-048 Radicalisation and Prevent referrals"
@@ -63,8 +62,13 @@ async def test_nct_17_nct_4_a_new_procedure_on_the_template_follows_route_1_to_a
     done = await press(bot, demo_aad["ppo"], buttons(card.replies[0])["template_available"], conversation="a:ppo")
     assert "it follows Route 1, the scheduled update, for the next update deadline, 5 March 2027 (NCT-17)" in done
     # A second new procedure on the template, which will be approved and submitted in time.
-    said = await request_document(bot, demo_aad["ro-4"], "a:ro-4", "I need a new procedure on radicalisation and Prevent referrals",
-                                  ["Local procedure", "Early Help", "The Prevent duty guidance changed in 2026", "none", "none", "yes"])
+    said = await request_document(
+        bot,
+        demo_aad["ro-4"],
+        "a:ro-4",
+        "I need a new procedure on radicalisation and Prevent referrals",
+        ["Local procedure", "Early Help", "The Prevent duty guidance changed in 2026", "none", "none", "yes"],
+    )
     assert "case 2" in text_of(said), text_of(said)
     card = await bot.say("case 2", aad=demo_aad["ppo"], conversation="a:ppo")
     await press(bot, demo_aad["ppo"], buttons(card.replies[0])["template_available"], conversation="a:ppo")
@@ -85,8 +89,7 @@ async def test_nct_17_nct_4_a_new_procedure_on_the_template_follows_route_1_to_a
     # The second is drafted on the template and approved by its RSM in February.
     await _at(bot, clock, datetime(2027, 2, 1, 10, 0, tzinfo=LONDON))
     await attach(bot, demo_aad["ro-4"], "a:ro-4", "prevent.docx", tracked_docx(title="Radicalisation and Prevent Referrals"))
-    await press(bot, demo_aad["rsm-early-help"], buttons(last_to(bot, "a:rsm-early-help"))["approve"],
-                conversation="a:rsm-early-help")
+    await press(bot, demo_aad["rsm-early-help"], buttons(last_to(bot, "a:rsm-early-help"))["approve"], conversation="a:rsm-early-help")
 
     # Five working days before the deadline: the warning.
     await _at(bot, clock, datetime(2027, 2, 26, 9, 30, tzinfo=LONDON))
@@ -146,10 +149,11 @@ async def test_nct_17_the_arrangements_recorded_by_email_then_changed_in_words_d
     assert "ARRANGEMENTS case 1: <who writes it, and by when>" in email_text(said)  # changed later, by email too
 
     # The PPO changes them in plain words, in Teams.
-    said = await bot.say("arrangements for PP-047: Jamie drafts by 12/2/27, the RSM reviews it",
-                         aad=demo_aad["ppo"], conversation="a:ppo")
-    assert ("Arrangements for writing it: Jamie drafts by 12/2/27, the RSM reviews it (due 12 February 2027) (they were: "
-            "Jamie Castellan drafts it with the kinship team by 29 January 2027)") in text_of(said)
+    said = await bot.say("arrangements for PP-047: Jamie drafts by 12/2/27, the RSM reviews it", aad=demo_aad["ppo"], conversation="a:ppo")
+    assert (
+        "Arrangements for writing it: Jamie drafts by 12/2/27, the RSM reviews it (due 12 February 2027) (they were: "
+        "Jamie Castellan drafts it with the kinship team by 29 January 2027)"
+    ) in text_of(said)
     await bot.app[DISPATCHER_KEY].drain()
     assert "Jamie drafts by 12/2/27, the RSM reviews it (due 12 February 2027)" in _texts(bot, "a:ro-2")
 

@@ -35,9 +35,15 @@ def _state(world, case_id: int = 1) -> gl.Case:
 
 
 async def _requested(world) -> None:
-    await lifecycle.start_new_document(world.services, teams("ro-2"), title="Kinship Care Assessments",
-                                       document_type="procedure", category="Local procedure", service_area="Children in Care",
-                                       reason="A confirmed gap: no procedure for viability assessments")
+    await lifecycle.start_new_document(
+        world.services,
+        teams("ro-2"),
+        title="Kinship Care Assessments",
+        document_type="procedure",
+        category="Local procedure",
+        service_area="Children in Care",
+        reason="A confirmed gap: no procedure for viability assessments",
+    )
 
 
 async def _at(world, when: datetime):
@@ -123,7 +129,9 @@ async def test_nct_17_agreed_before_any_deadline_it_waits_for_the_first_one_reco
     assert "Update deadline Friday 5 March 2027: PP-047 Kinship Care Assessments" in told
     assert "its six-week window opens on Friday 22 January 2027" in told and "Missed" not in told
     assert "Update deadline Friday 5 March 2027" in _to(world, n, "rsm-cla")
-    assert _state(world).history[-1].summary == "Route 1: waits for the Friday 5 March 2027 update, the next deadline recorded (NCT-4, NCT-17)"
+    assert (
+        _state(world).history[-1].summary == "Route 1: waits for the Friday 5 March 2027 update, the next deadline recorded (NCT-4, NCT-17)"
+    )
     assert (await _at(world, datetime(2027, 1, 22, 9, 30, tzinfo=LONDON))).queued == 2  # the window's instruction
 
 
@@ -133,8 +141,9 @@ async def test_nct_17_arrangements_recorded_later_replace_the_reminders(world):
     await update_schedule.record(world.services, teams("ppo"), "5 March 2027")
     await _requested(world)
     await lifecycle.act(world.services, teams("ppo"), 1, "template_available")
-    out = await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements",
-                              text="Sam drafts it with the kinship team by 12/2/27, the RSM reviews it")
+    out = await lifecycle.act(
+        world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it with the kinship team by 12/2/27, the RSM reviews it"
+    )
     case = _state(world)
     assert "update" not in case.notes and case.notes["new_procedure"]["due"] == "2027-02-12"
     assert "(it no longer follows Route 1) (NCT-17)" in out.message
@@ -144,11 +153,14 @@ async def test_nct_17_arrangements_recorded_later_replace_the_reminders(world):
         return sorted((n.not_before.date(), n.status) for n in world.outbox(person_id="ro-2") if n.key.startswith("arrangements:"))
 
     assert reminders() == [(date(2027, 2, 5), "pending"), (date(2027, 2, 12), "pending")]
-    out = await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements",
-                              text="Sam drafts it by 26 February 2027")
+    out = await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it by 26 February 2027")
     assert "(they were: Sam drafts it with the kinship team by 12/2/27, the RSM reviews it)" in out.message
-    assert reminders() == [(date(2027, 2, 5), "skipped"), (date(2027, 2, 12), "skipped"),
-                           (date(2027, 2, 19), "pending"), (date(2027, 2, 26), "pending")]
+    assert reminders() == [
+        (date(2027, 2, 5), "skipped"),
+        (date(2027, 2, 12), "skipped"),
+        (date(2027, 2, 19), "pending"),
+        (date(2027, 2, 26), "pending"),
+    ]
     with pytest.raises(MissingInformation, match="who writes it and by when"):
         await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it")
     with pytest.raises(WrongRole, match="Only the Policy and Procedures Officer"):

@@ -30,20 +30,23 @@ NEW = {"deadline": "2027-03-05", "missed": [], "new_procedure": True}
 PLAN = {"deadline": "2027-03-05", "missed": [], "plan": "Tri.x Update Plan March 2027.xlsx"}
 
 
-@pytest.mark.parametrize(("update", "today", "recorded", "due"), [
-    (NEW, date(2027, 1, 21), [MAR, JUN], Route1Due("wait", MAR)),  # before the window
-    (NEW, date(2027, 1, 22), [MAR, JUN], Route1Due("wait", MAR, instruct=True)),  # NCT-17: the window opens
-    (PLAN, date(2027, 1, 22), [MAR, JUN], Route1Due("wait", MAR)),  # NCT-3: the plan instructed its RO already
-    (NEW, date(2027, 2, 26), [MAR, JUN], Route1Due("wait", MAR, instruct=True, warn=True)),
-    (PLAN, date(2027, 3, 5), [MAR, JUN], Route1Due("wait", MAR, warn=True)),  # the deadline itself
-    (NEW, date(2027, 3, 8), [MAR, JUN], Route1Due("move", MAR, JUN)),  # NCT-4: missed, to the next
-    (NEW, date(2027, 3, 8), [MAR], Route1Due("move", MAR, None)),  # none later: the PPO is asked
-    ({**NEW, "deadline": None, "missed": ["2027-03-05"]}, date(2027, 3, 9), [MAR], Route1Due("")),  # still none
-    ({**NEW, "deadline": None, "missed": ["2027-03-05"]}, date(2027, 3, 9), [MAR, SEP], Route1Due("move", MAR, SEP)),
-    ({**NEW, "deadline": None}, date(2026, 12, 2), [], Route1Due("")),  # NCT-17: agreed before any deadline
-    ({**NEW, "deadline": None}, date(2026, 12, 2), [MAR], Route1Due("tie", None, MAR)),
-    ({**NEW, "deadline": None}, date(2027, 3, 8), [MAR, JUN], Route1Due("tie", None, JUN)),  # a past one is no use
-])
+@pytest.mark.parametrize(
+    ("update", "today", "recorded", "due"),
+    [
+        (NEW, date(2027, 1, 21), [MAR, JUN], Route1Due("wait", MAR)),  # before the window
+        (NEW, date(2027, 1, 22), [MAR, JUN], Route1Due("wait", MAR, instruct=True)),  # NCT-17: the window opens
+        (PLAN, date(2027, 1, 22), [MAR, JUN], Route1Due("wait", MAR)),  # NCT-3: the plan instructed its RO already
+        (NEW, date(2027, 2, 26), [MAR, JUN], Route1Due("wait", MAR, instruct=True, warn=True)),
+        (PLAN, date(2027, 3, 5), [MAR, JUN], Route1Due("wait", MAR, warn=True)),  # the deadline itself
+        (NEW, date(2027, 3, 8), [MAR, JUN], Route1Due("move", MAR, JUN)),  # NCT-4: missed, to the next
+        (NEW, date(2027, 3, 8), [MAR], Route1Due("move", MAR, None)),  # none later: the PPO is asked
+        ({**NEW, "deadline": None, "missed": ["2027-03-05"]}, date(2027, 3, 9), [MAR], Route1Due("")),  # still none
+        ({**NEW, "deadline": None, "missed": ["2027-03-05"]}, date(2027, 3, 9), [MAR, SEP], Route1Due("move", MAR, SEP)),
+        ({**NEW, "deadline": None}, date(2026, 12, 2), [], Route1Due("")),  # NCT-17: agreed before any deadline
+        ({**NEW, "deadline": None}, date(2026, 12, 2), [MAR], Route1Due("tie", None, MAR)),
+        ({**NEW, "deadline": None}, date(2027, 3, 8), [MAR, JUN], Route1Due("tie", None, JUN)),  # a past one is no use
+    ],
+)
 def test_nct_4_nct_17_what_a_route_1_case_owes_today(update, today, recorded, due):
     assert route_1_due(NCT, update, today, recorded) == due
 
