@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditEntry, Document, Person, PersonRole
-from services.ports import AssetLinkRecord, AssetRecord, ImportRunRecord, OwnershipFlagRecord, SnapshotRecord
+from services.ports import AssetLinkRecord, AssetRecord, ImportRunRecord, OwnershipFlagRecord, PersonRecord, SnapshotRecord
 from store.records import change, record, record_or_none
 from store.register_models import Asset, AssetLink, ComplianceSnapshot, ImportRun, OwnershipFlag
 
@@ -41,7 +41,7 @@ class RegisterRepo:
         await self.s.flush()
         return docs
 
-    async def record_many(self, *, at: datetime, actor: Person | None, entity: str, entries: list[dict[str, Any]]) -> None:
+    async def record_many(self, *, at: datetime, actor: PersonRecord | None, entity: str, entries: list[dict[str, Any]]) -> None:
         """Many audit records at once (entity_id, action, summary, details each); see AuditRepo.record."""
         if at.tzinfo is None:
             raise ValueError("audit times must be timezone-aware")
@@ -60,11 +60,15 @@ class RegisterRepo:
         await self.s.flush()
         return person
 
-    async def set_roles(self, person: Person, roles: Iterable[str]) -> None:
+    async def set_roles(self, person: PersonRecord, roles: Iterable[str]) -> None:
+        # The row this unit of work read (a PersonRecord of ours is one); another record, by its id.
+        row = person if isinstance(person, Person) else await self.s.get(Person, person.id)
+        if row is None:
+            raise LookupError(f"no person {person.id}")
         wanted = list(dict.fromkeys(roles))
-        keep = [r for r in person.roles if r.role in wanted]
+        keep = [r for r in row.roles if r.role in wanted]
         have = {r.role for r in keep}
-        person.roles = keep + [PersonRole(role=r) for r in wanted if r not in have]
+        row.roles = keep + [PersonRole(role=r) for r in wanted if r not in have]
         await self.s.flush()
 
     async def documents_of(self, person_id: str) -> list[Document]:
