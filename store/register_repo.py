@@ -12,7 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditEntry, Document, Person, PersonRole
-from services.ports import AssetLinkRecord, AssetRecord, ImportRunRecord, OwnershipFlagRecord, PersonRecord, SnapshotRecord
+from services.ports import (
+    AssetLinkRecord,
+    AssetRecord,
+    ImportRunRecord,
+    OwnershipFlagRecord,
+    PersonRecord,
+    PersonSnapshot,
+    SnapshotRecord,
+)
+from store.people_repo import snapshot
 from store.records import change, record, record_or_none
 from store.register_models import Asset, AssetLink, ComplianceSnapshot, ImportRun, OwnershipFlag
 
@@ -53,15 +62,15 @@ class RegisterRepo:
         ])
         await self.s.flush()
 
-    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> PersonSnapshot:
         person = Person(**fields)
         person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]
         self.s.add(person)
         await self.s.flush()
-        return person
+        return snapshot(person)
 
     async def set_roles(self, person: PersonRecord, roles: Iterable[str]) -> None:
-        # The row this unit of work read (a PersonRecord of ours is one); another record, by its id.
+        # The row by the record's id (from this unit of work's identity map when it has read it).
         row = person if isinstance(person, Person) else await self.s.get(Person, person.id)
         if row is None:
             raise LookupError(f"no person {person.id}")

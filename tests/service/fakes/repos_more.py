@@ -214,7 +214,7 @@ class FakeRegisterRepo(FakeRepo):
                                     entity=entity, entity_id=str(e["entity_id"]), action=e["action"], summary=e["summary"],
                                     reason=e.get("reason"), details=e.get("details") or {}))
 
-    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Any:
         return await self.uow.people.create(roles=roles, **fields)
 
     async def set_roles(self, person: Any, roles: Iterable[str]) -> None:
