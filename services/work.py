@@ -1,24 +1,34 @@
 """The unit of work as a use case holds it: `UnitOfWork` (notify, commit, rollback) with the store's
-repositories. `people`, `documents`, `cases`, `due` and `audit` are typed by their Protocols
-(services/ports/repositories.py, returning the records of services/ports/cases.py), so mypy checks
-every use case against them and the store's unit of work against this Protocol (bot/bootstrap.py,
-store/conformance.py). The other repositories are still `Any` (issue 14 item 2): tighten a line here
-and mypy points at every use that no longer fits."""
+repositories, each typed by its Protocol in services/ports/: `people`, `documents`, `cases`, `due` and
+`audit` (repositories.py, returning the records of cases.py), `outbox` and `kv` (outbox.py),
+`meetings` (meetings.py), `manual` (manual.py) and `register` (register.py). They return read-only
+records (Protocols the store's rows satisfy, or frozen dataclasses) and plain values, so mypy checks
+every use case against them, and the store's repositories and unit of work against them
+(store/conformance.py, bot/bootstrap.py). `leases`, `conversations`, `misunderstood`, `answers` and
+`session` are still `Any` (issue 14 item 2): tighten a line here and mypy points at every use that no
+longer fits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import date
 from typing import Any, Protocol
 
 from services.ports import CaseRecord, DocumentRecord, DraftRecord, PersonRecord, UnitOfWork
 from services.ports import (
+    AgendaItemRecord,
     AuditRepository,
     CaseRepository,
+    ChapterRecord,
     DocumentRepository,
     DueRepository,
+    KeyValueRepository,
+    ManualRepository,
+    MeetingRecord,
+    MeetingRepository,
+    OutboxRepository,
     PeopleRepository,
+    RegisterRepository,
 )
 
 
@@ -34,12 +44,17 @@ class Work(UnitOfWork, Protocol):
     @property
     def due(self) -> DueRepository:  # what the sweeps and 'my tasks' select as due
         ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def meetings(self) -> MeetingRepository: ...
+    @property
+    def manual(self) -> ManualRepository: ...
+    @property
+    def register(self) -> RegisterRepository: ...
+    @property
+    def kv(self) -> KeyValueRepository: ...
 
-    outbox: Any
-    meetings: Any
-    manual: Any
-    register: Any
-    kv: Any
     leases: Any
     conversations: Any
     misunderstood: Any
@@ -56,13 +71,9 @@ PersonRow = PersonRecord
 DocumentRow = DocumentRecord
 CaseRow = CaseRecord
 DraftRow = DraftRecord
-MeetingRow = Any
-AgendaItemRow = Any
+MeetingRow = MeetingRecord
+AgendaItemRow = AgendaItemRecord
 AssetRow = Any
-ChapterRow = Any
+ChapterRow = ChapterRecord
 AnswerRow = Any  # an answer given (uow.answers)
-# uow.manual.generation(): the search cache's key (latest sync run, the register's count and last change, latest draft)
-ManualGeneration = tuple[str | int | None, tuple[str, ...], int | None]  # (sync runs and chapters, register, drafts)
-# uow.manual.for_index(): (id, url, title, section, updated_on, content hash, passages as JSON rows, text when no passages)
-ChapterIndexRow = tuple[int, str, str, str | None, date | None, str, list[list[str | None]] | None, str | None]
-Repository = Any  # one of the unit of work's repositories, handed on (uow.register)
+Repository = RegisterRepository  # the register's repository, handed on (uow.register)

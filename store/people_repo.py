@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ports import PersonContact, TeamsChat
+from services.ports import PersonContact, PersonSnapshot, TeamsChat
 from store.records import change
 from store.models import (
     ConversationRef,
@@ -19,37 +19,48 @@ from store.models import (
 )
 
 
+def snapshot(row: Person) -> PersonSnapshot:
+    """The row as the frozen record the repositories hand out (its roles read with it)."""
+    prefs = row.preferences
+    return PersonSnapshot(row.id, row.name, row.email, row.aad_object_id, row.tenant_id, row.job_title, row.service_area,
+                          row.manager_id, row.active, dict(prefs) if prefs is not None else None, row.role_names)
+
+
+def snapshot_or_none(row: Person | None) -> PersonSnapshot | None:
+    return None if row is None else snapshot(row)
+
+
 class PeopleRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def get(self, person_id: str) -> Person | None:
-        return await self.s.get(Person, person_id)
+    async def get(self, person_id: str) -> PersonSnapshot | None:
+        return snapshot_or_none(await self.s.get(Person, person_id))
 
-    async def by_aad(self, aad_object_id: str) -> Person | None:
-        return (await self.s.execute(select(Person).where(Person.aad_object_id == aad_object_id))).scalar_one_or_none()
+    async def by_aad(self, aad_object_id: str) -> PersonSnapshot | None:
+        return snapshot_or_none((await self.s.execute(select(Person).where(Person.aad_object_id == aad_object_id))).scalar_one_or_none())
 
-    async def by_email(self, email: str) -> Person | None:
+    async def by_email(self, email: str) -> PersonSnapshot | None:
         stmt = select(Person).where(func.lower(Person.email) == email.strip().lower())
-        return (await self.s.execute(stmt)).scalar_one_or_none()
+        return snapshot_or_none((await self.s.execute(stmt)).scalar_one_or_none())
 
-    async def with_role(self, role: str) -> list[Person]:
+    async def with_role(self, role: str) -> list[PersonSnapshot]:
         stmt = (
             select(Person)
             .join(PersonRole)
             .where(PersonRole.role == role, Person.active.is_(True))
             .order_by(Person.name)
         )
-        return list((await self.s.execute(stmt)).scalars().unique())
+        return [snapshot(p) for p in (await self.s.execute(stmt)).scalars().unique()]
 
-    async def all(self) -> list[Person]:
-        return list((await self.s.execute(select(Person).order_by(Person.name))).scalars())
+    async def all(self) -> list[PersonSnapshot]:
+        return [snapshot(p) for p in (await self.s.execute(select(Person).order_by(Person.name))).scalars()]
 
-    async def many(self, ids: Iterable[str]) -> list[Person]:
+    async def many(self, ids: Iterable[str]) -> list[PersonSnapshot]:
         ids = list(ids)
         if not ids:
             return []
-        return list((await self.s.execute(select(Person).where(Person.id.in_(ids)))).scalars())
+        return [snapshot(p) for p in (await self.s.execute(select(Person).where(Person.id.in_(ids)))).scalars()]
 
     async def contacts(self, ids: Iterable[str]) -> list[PersonContact]:
         """How to reach each of these people: four columns, no ORM objects, no roles (the outbox's read)."""
@@ -59,16 +70,16 @@ class PeopleRepo:
         stmt = select(Person.id, Person.name, Person.email, Person.aad_object_id, Person.preferences).where(Person.id.in_(wanted))
         return [PersonContact(r.id, r.name, r.email, r.aad_object_id, r.preferences) for r in await self.s.execute(stmt)]
 
-    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> PersonSnapshot:
         person = Person(**fields)
         person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]
         self.s.add(person)
         await self.s.flush()
-        return person
+        return snapshot(person)
 
-    async def update(self, person_id: str, **values: Any) -> Person:
-        """Change a person: the use cases change people only through here."""
-        return await change(self.s, Person, person_id, values)
+    async def update(self, person_id: str, **values: Any) -> PersonSnapshot:
+        """Change a person: the use cases change people only through here. The new snapshot."""
+        return snapshot(await change(self.s, Person, person_id, values))
 
     async def count(self) -> int:
         return (await self.s.execute(select(func.count()).select_from(Person))).scalar_one()

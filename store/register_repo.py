@@ -12,7 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditEntry, Document, Person, PersonRole
-from services.ports import AssetLinkRecord, AssetRecord, ImportRunRecord, OwnershipFlagRecord, SnapshotRecord
+from services.ports import (
+    AssetLinkRecord,
+    AssetRecord,
+    ImportRunRecord,
+    OwnershipFlagRecord,
+    PersonRecord,
+    PersonSnapshot,
+    SnapshotRecord,
+)
+from store.people_repo import snapshot
 from store.records import change, record, record_or_none
 from store.register_models import Asset, AssetLink, ComplianceSnapshot, ImportRun, OwnershipFlag
 
@@ -41,7 +50,7 @@ class RegisterRepo:
         await self.s.flush()
         return docs
 
-    async def record_many(self, *, at: datetime, actor: Person | None, entity: str, entries: list[dict[str, Any]]) -> None:
+    async def record_many(self, *, at: datetime, actor: PersonRecord | None, entity: str, entries: list[dict[str, Any]]) -> None:
         """Many audit records at once (entity_id, action, summary, details each); see AuditRepo.record."""
         if at.tzinfo is None:
             raise ValueError("audit times must be timezone-aware")
@@ -53,18 +62,22 @@ class RegisterRepo:
         ])
         await self.s.flush()
 
-    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> PersonSnapshot:
         person = Person(**fields)
         person.roles = [PersonRole(role=r) for r in dict.fromkeys(roles)]
         self.s.add(person)
         await self.s.flush()
-        return person
+        return snapshot(person)
 
-    async def set_roles(self, person: Person, roles: Iterable[str]) -> None:
+    async def set_roles(self, person: PersonRecord, roles: Iterable[str]) -> None:
+        # The row by the record's id (from this unit of work's identity map when it has read it).
+        row = person if isinstance(person, Person) else await self.s.get(Person, person.id)
+        if row is None:
+            raise LookupError(f"no person {person.id}")
         wanted = list(dict.fromkeys(roles))
-        keep = [r for r in person.roles if r.role in wanted]
+        keep = [r for r in row.roles if r.role in wanted]
         have = {r.role for r in keep}
-        person.roles = keep + [PersonRole(role=r) for r in wanted if r not in have]
+        row.roles = keep + [PersonRole(role=r) for r in wanted if r not in have]
         await self.s.flush()
 
     async def documents_of(self, person_id: str) -> list[Document]:

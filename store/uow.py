@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,11 +31,11 @@ class KeyValueRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
 
-    async def get(self, key: str) -> dict | None:
+    async def get(self, key: str) -> dict[str, Any] | None:
         row = await self.s.get(KeyValue, key)
         return row.value if row else None
 
-    async def put(self, key: str, value: dict) -> None:
+    async def put(self, key: str, value: dict[str, Any]) -> None:
         row = await self.s.get(KeyValue, key)
         if row is None:
             self.s.add(KeyValue(key=key, value=value))

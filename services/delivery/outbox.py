@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from governance.calendar import LONDON
 from governance.reminders import NUDGE_KINDS
 from services.delivery.notices import dated
-from services.ports import Clock, Notice, OutboxItem, PersonFacts
+from services.ports import Clock, Notice, OutboxItem, OutboxRow, PersonFacts
 from services.work import Work, WorkFactory
 
 PAUSE_KEY = "nudges_paused"
@@ -155,11 +155,9 @@ def paused_until(state: dict[str, Any] | None, today: date) -> date | None | boo
 
 # --- admin -------------------------------------------------------------------------------
 
-async def listing(uow_factory: WorkFactory, status: str | None = None, limit: int = 50) -> list[Any]:
+async def listing(uow_factory: WorkFactory, status: str | None = None, limit: int = 50) -> Sequence[OutboxRow]:
     async with uow_factory() as uow:
-        rows = await uow.outbox.listing(status, limit)
-        result: list[Any] = rows
-        return result
+        return await uow.outbox.listing(status, limit)
 
 
 async def counts(uow_factory: WorkFactory) -> dict[str, int]:

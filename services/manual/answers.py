@@ -35,8 +35,8 @@ from services.manual.search import (
     parse_query,
     same_title_key,
 )
-from services.ports import ManualPassage
-from services.work import ChapterIndexRow, ManualGeneration, Work
+from services.ports import ChapterIndexRow, ManualGeneration, ManualPassage
+from services.work import Work
 
 MORE = 5  # "more" shows the next five
 CHECK_EVERY = 2.0  # seconds between looks at the database for a sync or register change (another process's)

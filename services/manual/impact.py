@@ -106,7 +106,8 @@ async def affected_by_document(services: Services, ref: str, *, limit: int = 10)
         if chapter is None:
             key = same_title_key(doc.title)
             same = [r[0] for r in await uow.manual.light_rows() if same_title_key(r[2]) == key]
-            chapter = (await uow.manual.by_ids(same[:1]) or [None])[0]
+            found = await uow.manual.by_ids(same[:1])
+            chapter = found[0] if found else None
         text = f"{doc.title}\n{doc.summary or ''}\n{chapter.text if chapter else ''}"
         report = await _impact(uow, doc.title, chapter.url if chapter else doc.manual_url, text,
                                chapter.id if chapter else None, set(chapter.links or []) if chapter else set(),

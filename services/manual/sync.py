@@ -10,6 +10,7 @@ not be read keeps its previous version.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -205,7 +206,7 @@ class SyncRunView:
     started_at: datetime
     finished_at: datetime
     message: str
-    errors: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    errors: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
 
 
 async def sync_history(services: Services, limit: int = 10) -> list[SyncRunView]:

@@ -3,7 +3,6 @@ cancelled meetings (DOR-7)."""
 
 from __future__ import annotations
 
-from typing import Any
 from datetime import date, datetime, timedelta
 
 from governance import meetings as gm
@@ -46,15 +45,15 @@ async def ensure_meetings(uow: Work, preset: Preset, body: Body, today: date, no
             await uow.meetings.create(body=body.id, starts_at=gm.starts_at(d), status="scheduled", one_off=False, created_at=now)
 
 
-async def upcoming(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> list[Any]:
+async def upcoming(uow: Work, preset: Preset, body: Body, today: date, now: datetime) -> list[MeetingRow]:
     await ensure_meetings(uow, preset, body, today, now)
     rows = await uow.meetings.between(body.id, gm.starts_at(today, datetime.min.time()),
                                       gm.starts_at(today + timedelta(days=HORIZON_DAYS * 2), datetime.max.time()), ["scheduled"])
-    result: list[Any] = rows
-    return result
+    return rows
 
 
-async def first_feasible(uow: Work, preset: Preset, body: Body, today: date, now: datetime, after: date | None = None) -> MeetingRow:
+async def first_feasible(uow: Work, preset: Preset, body: Body, today: date, now: datetime,
+                         after: date | None = None) -> tuple[MeetingRow, gm.Deadlines] | tuple[None, None]:
     rows = await upcoming(uow, preset, body, today, now)
     by_day = {meeting_day(m): m for m in rows}
     d = gm.first_feasible_of(body, by_day, today, working_calendar(preset), after=after)

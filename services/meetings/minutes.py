@@ -32,6 +32,7 @@ from services.meetings.common import (
 from services.meetings.views import (
     ActionView,
     AttendanceLine,
+    ItemView,
     MinutesView,
     ReportView,
 )
@@ -132,9 +133,9 @@ async def minutes_view(uow: Work, preset: Preset, body: Body, meeting: MeetingRo
     check = gm.quorum_check(body, attended)
     short = tuple(f"fewer than {need} {preset.role_label(role)}s attended ({got})" for role, got, need in check.shortfalls()) if lines else ()
     actions = []
-    for a in await uow.meetings.actions_of(meeting.id):
-        p = await uow.people.get(a.owner_id)
-        actions.append(ActionView(a.id, a.text, p.name if p else a.owner_id, a.due_on, a.done_at is not None))
+    for act in await uow.meetings.actions_of(meeting.id):
+        p = await uow.people.get(act.owner_id)
+        actions.append(ActionView(act.id, act.text, p.name if p else act.owner_id, act.due_on, act.done_at is not None))
     return MinutesView(view, tuple(lines), short, tuple(actions), notes)
 
 
@@ -202,7 +203,8 @@ async def complete_action(services: Services, ident: ChannelIdentity, action_id:
     return Result(msg)
 
 
-def report_of(body: Body, kind: str, start: date, end: date, items: Iterable[tuple[AgendaItemRow, MeetingRow]]) -> ReportView:
+def report_of(body: Body, kind: str, start: date, end: date,
+              items: Iterable[tuple[AgendaItemRow | ItemView, MeetingRow]]) -> ReportView:
     approved, exceptions = [], []
     for i, _m in items:
         outcome = i.outcome

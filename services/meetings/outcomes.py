@@ -50,17 +50,17 @@ async def outcome_choices(services: Services, ident: ChannelIdentity, number: in
     return view, item, tuple(choices)
 
 
-async def stage_decisions(uow: Work, preset: Preset, body: Body, item: AgendaItemRow) -> tuple[str, ...]:
+async def stage_decisions(uow: Work, preset: Preset, body: Body, item: AgendaItemRow | ItemView) -> tuple[str, ...]:
     case_id = getattr(item, "case_id", None)
     if case_id is None and hasattr(item, "id"):
         row = await uow.meetings.item(item.id)
         case_id = row.case_id if row else None
     if case_id is None:
         return ()
-    row = await uow.cases.get(case_id)
-    if row is None or row.status != "open":
+    case_row = await uow.cases.get(case_id)
+    if case_row is None or case_row.status != "open":
         return ()
-    case = gl.case_from_dict(row.state)
+    case = gl.case_from_dict(case_row.state)
     stage = preset.routes[case.route].stage(case.stage)
     if stage.body != body.id or case.step != "awaiting":
         return ()
@@ -87,6 +87,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
         on = meeting_day(meeting)
         item_view = chair.item(number)
         item = await uow.meetings.item(item_view.id)
+        assert item is not None, "an item on the chair's agenda view is in the meeting"
         if item.outcome:
             raise NotAllowed(f"Item {number} already has its outcome: {gm.OUTCOMES[item.outcome].lower()}.")
         decisions = await stage_decisions(uow, preset, body, item)

@@ -39,7 +39,7 @@ async def place_item(uow: Work, preset: Preset, body: Body, *, doc: DocumentRow 
     if case_id is not None and carried_from is None and doc is not None:  # a case always has its document
         for existing in await uow.meetings.items_for_case(case_id):
             m = await uow.meetings.get(existing.meeting_id)
-            if existing.outcome is None and m.body == body.id and m.status == "scheduled":
+            if existing.outcome is None and m is not None and m.body == body.id and m.status == "scheduled":
                 if existing.kind == "proposal" and kind != "proposal":  # DOR-2: the need agreed, the draft comes to the same meeting
                     existing = await uow.meetings.update_item(existing.id, kind=kind, section=gm.section_for(kind))
                 if kind in ("full_approval", "information") and existing.kind != kind:

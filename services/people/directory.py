@@ -49,15 +49,15 @@ class SyncReport:
         return out
 
 
-async def _release_email(uow: Work, by_email: dict[str, Any], email: str, now: datetime, report: SyncReport,
+async def _release_email(uow: Work, known: _Known, email: str, now: datetime, report: SyncReport,
                          keep: PersonRow | None = None) -> None:
     """The directory gives this address to someone else now: take it off its previous holder
     first (addresses are unique here), and say so in the audit trail."""
-    holder = by_email.get(email.lower())
-    if holder is None or holder is keep:
+    holder = known.by_email.get(email.lower())
+    if holder is None or (keep is not None and holder.id == keep.id):
         return
-    await uow.people.update(holder.id, email=None)
-    by_email.pop(email.lower(), None)
+    holder = await known.change(uow, holder.id, email=None)
+    known.by_email.pop(email.lower(), None)
     await uow.register.flush()
     await uow.audit.record(at=now, actor=None, entity="person", entity_id=holder.id, action="email_moved",
                            summary=f"{email} now belongs to someone else in the directory; removed from {holder.name}")
@@ -70,16 +70,37 @@ def _slug(email: str | None, name: str) -> str:
 
 @dataclass
 class _Known:
-    """The people table indexed the ways a source names someone (kept up to date as people are added)."""
+    """The people table indexed the ways a source names someone, kept up to date as people are added
+    and changed: a person's entries always hold their latest snapshot (under the keys they were
+    indexed by when read, as a row read once and changed in place would be)."""
 
-    by_id: dict[str, Any]
-    by_aad: dict[str, Any]
-    by_email: dict[str, Any]
+    by_id: dict[str, PersonRow]
+    by_aad: dict[str, PersonRow]
+    by_email: dict[str, PersonRow]
 
     @classmethod
-    def of(cls, people: Sequence[Any]) -> _Known:
+    def of(cls, people: Sequence[PersonRow]) -> _Known:
         return cls({p.id: p for p in people}, {p.aad_object_id: p for p in people if p.aad_object_id},
                    {p.email.lower(): p for p in people if p.email})
+
+    def _replace(self, person: PersonRow) -> PersonRow:
+        old = self.by_id.get(person.id)
+        self.by_id[person.id] = person
+        for index, key in ((self.by_aad, old.aad_object_id if old else None),
+                           (self.by_email, old.email.lower() if old and old.email else None)):
+            if key is not None and key in index and index[key].id == person.id:
+                index[key] = person
+        return person
+
+    async def change(self, uow: Work, person_id: str, **values: Any) -> PersonRow:
+        """Change a person (uow.people.update) and hold their new snapshot."""
+        return self._replace(await uow.people.update(person_id, **values))
+
+    async def reread(self, uow: Work, person_id: str) -> PersonRow:
+        """Hold a person's snapshot as it stands now (after their roles changed)."""
+        person = await uow.people.get(person_id)
+        assert person is not None, "a person the sync has read is still there"
+        return self._replace(person)
 
     def match(self, e: Entry) -> PersonRow | None:
         """The person an entry is: by id, then Entra id, then email (never merging two Entra accounts:
@@ -109,7 +130,7 @@ class _Known:
 async def _add(uow: Work, known: _Known, e: Entry, *, tenant_id: str | None, source: str, now: datetime,
                report: SyncReport) -> PersonRow:
     if e.email:
-        await _release_email(uow, known.by_email, e.email, now, report)
+        await _release_email(uow, known, e.email, now, report)
     pid = known.free_id(e)
     person = await uow.register.add_person(id=pid, name=e.name, email=e.email, aad_object_id=e.aad_object_id,
                                            tenant_id=tenant_id, job_title=e.job_title, service_area=e.service_area,
@@ -130,17 +151,17 @@ async def _update_details(uow: Work, known: _Known, e: Entry, person: PersonRow,
     previous holder first); leaving and coming back are reported."""
     changes: list[str] = []
     if e.email and (person.email or "").lower() != e.email.lower():
-        await _release_email(uow, known.by_email, e.email, now, report, keep=person)
+        await _release_email(uow, known, e.email, now, report, keep=person)
     for attr, value in (("name", e.name), ("email", e.email), ("aad_object_id", e.aad_object_id),
                         ("job_title", e.job_title), ("service_area", e.service_area)):
         if value is not None and getattr(person, attr) != value:
             changes.append(attr)
-            await uow.people.update(person.id, **{attr: value})
+            person = await known.change(uow, person.id, **{attr: value})
     if tenant_id and e.aad_object_id and person.tenant_id != tenant_id:
-        await uow.people.update(person.id, tenant_id=tenant_id)
+        person = await known.change(uow, person.id, tenant_id=tenant_id)
     if person.active != e.active:
         changes.append("active")
-        await uow.people.update(person.id, active=e.active)
+        person = await known.change(uow, person.id, active=e.active)
         (report.returned if e.active else report.left).append(person.name)
     return changes
 
@@ -153,11 +174,11 @@ async def _update_manager(uow: Work, known: _Known, name_index: dict[str, Any], 
     manager_id = manager.id if manager and manager.id != person.id else None
     if person.manager_id == manager_id:
         return []
-    await uow.people.update(person.id, manager_id=manager_id)
+    await known.change(uow, person.id, manager_id=manager_id)
     return ["manager"]
 
 
-async def _update_roles(uow: Work, e: Entry, person: PersonRow, managed_roles: frozenset[str] | None) -> list[str]:
+async def _update_roles(uow: Work, known: _Known, e: Entry, person: PersonRow, managed_roles: frozenset[str] | None) -> list[str]:
     if e.roles is None and not managed_roles:
         return []
     have = set(person.role_names)
@@ -165,6 +186,7 @@ async def _update_roles(uow: Work, e: Entry, person: PersonRow, managed_roles: f
     if want == have:
         return []
     await uow.register.set_roles(person, sorted(want))
+    await known.reread(uow, person.id)
     return ["roles"]
 
 
@@ -188,13 +210,15 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
         seen = {person.id for _e, person in resolved}
         name_index = {collapse(p.name).lower(): p for p in known.by_id.values()}
         existing = {p.id for p in people}
-        for e, person in resolved:
+        for e, matched in resolved:
+            person = known.by_id[matched.id]  # as it stands now (an earlier entry may have changed them)
             if person.id not in existing:  # added above: only its manager is left to find
                 await _update_manager(uow, known, name_index, e, person)
                 continue
             changes = await _update_details(uow, known, e, person, tenant_id=tenant_id, now=now, report=report)
-            changes += await _update_manager(uow, known, name_index, e, person)
-            changes += await _update_roles(uow, e, person, managed_roles)
+            changes += await _update_manager(uow, known, name_index, e, known.by_id[person.id])
+            changes += await _update_roles(uow, known, e, known.by_id[person.id], managed_roles)
+            person = known.by_id[person.id]
             if changes:
                 report.updated.append(person.name)
                 await uow.audit.record(at=now, actor=None, entity="person", entity_id=person.id, action="person_updated",
@@ -202,9 +226,9 @@ async def apply_directory(services: Services, entries: list[Entry], *, source: s
             else:
                 report.unchanged += 1
         if absent_leave:
-            for p in people:
+            for p in [known.by_id[q.id] for q in people]:
                 if p.aad_object_id and p.id not in seen and p.active and p.tenant_id in (None, tenant_id):
-                    await uow.people.update(p.id, active=False)
+                    p = await known.change(uow, p.id, active=False)
                     report.left.append(p.name)
                     await uow.audit.record(at=now, actor=None, entity="person", entity_id=p.id, action="person_left",
                                            summary=f"{p.name} is no longer in {source}: inactive")

@@ -4,12 +4,12 @@ adapters; `tests/service/fakes/` holds the fakes. Nothing here does I/O.
 
 One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
 renderer); `uow` (the unit of work); `repositories` (people, documents, cases, what is due, audit); `cases` (the records the lifecycle reads); `meetings` (decision
-bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `directory` (people
-from outside, spreadsheets); `documents` (Word drafts, stored files); `manual` (the procedures
-manual). This package is the public face: import from `services.ports`, never from its modules.
+bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `outbox` (the outbox's
+and the key-values' repositories); `directory` (people from outside, spreadsheets); `documents` (Word
+drafts, stored files); `manual` (the procedures manual, its index and the index's repository). This package is the public face: import from `services.ports`, never from its modules.
 """
 
-from services.ports.cases import CaseRecord, DocumentRecord, PersonRecord
+from services.ports.cases import CaseRecord, DocumentRecord, PersonRecord, PersonSnapshot
 from services.ports.clock import Clock
 from services.ports.delivery import (
     Attachment,
@@ -55,7 +55,19 @@ from services.ports.meetings import (
 )
 from services.ports.manual import (
     Amendment,
+    AmendmentRecord,
+    ChapterIndexRow,
+    ChapterLightRow,
     ChapterPage,
+    ChapterRecord,
+    Concept,
+    IndexHitRecord,
+    ManualGeneration,
+    ManualRepository,
+    ManualSearchIndex,
+    Phrase,
+    RegisterSearchRow,
+    SyncRunRecord,
     ManualPassage,
     CrawlConfig,
     CrawlResult,
@@ -64,6 +76,7 @@ from services.ports.manual import (
     PageFailure,
     Validators,
 )
+from services.ports.outbox import KeyValueRepository, OutboxRepository, OutboxRow, SweepRunRecord
 from services.ports.register import (
     AssetLinkRecord,
     AssetRecord,
@@ -92,11 +105,14 @@ __all__ = [
     "ActionRecord", "AgendaItemRecord", "AttendanceRecord", "MeetingRecord", "MeetingRepository", "MinutesRecord",
     "PlanEntryRecord", "ReportRecord", "AssetLinkRecord", "AssetRecord", "ImportRunRecord", "OwnershipFlagRecord",
     "RegisterRepository", "SnapshotRecord",
+    "KeyValueRepository", "OutboxRepository", "OutboxRow", "SweepRunRecord",
+    "AmendmentRecord", "ChapterIndexRow", "ChapterLightRow", "ChapterRecord", "Concept", "IndexHitRecord",
+    "ManualGeneration", "ManualRepository", "ManualSearchIndex", "Phrase", "RegisterSearchRow", "SyncRunRecord",
     "Amendment", "Attachment", "CaseRecord", "Change", "ChangeKind", "ChangeSummary", "ChapterPage", "ManualPassage",
     "Clock", "ConcurrencyConflict", "CrawlConfig", "CrawlResult", "DirectoryEntry", "DirectorySource",
     "DocumentRecord", "DocxInspector", "DraftFacts", "Email", "FileStore", "MailTransport",
     "ManualProgress", "ManualSource", "Notice", "NoticeKind", "NoticeRenderer", "NoticeWriter",
     "OutboxItem", "PageFailure", "PeopleFileReader", "PermanentSendError", "PersonFacts",
-    "PersonRecord", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
+    "PersonRecord", "PersonSnapshot", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
     "TransientSendError", "UnitOfWork", "UnitOfWorkFactory", "Validators", "Workbook",
 ]

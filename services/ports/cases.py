@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -28,6 +30,28 @@ class PersonRecord(PersonFacts, Protocol):
 
     @property
     def manager_id(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSnapshot:
+    """A person as the people repository hands them out: frozen, as they stood when read. A change
+    goes through `uow.people.update` (or `uow.register.set_roles`), which returns the new snapshot;
+    one held from before does not follow it. Equal when every field is; hashed by id."""
+
+    id: str
+    name: str
+    email: str | None
+    aad_object_id: str | None
+    tenant_id: str | None
+    job_title: str | None
+    service_area: str | None
+    manager_id: str | None
+    active: bool
+    preferences: Mapping[str, Any] | None
+    role_names: frozenset[str]
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 class DocumentRecord(Protocol):

@@ -132,6 +132,9 @@ class PersonContact:
 
 
 class PeopleRepository(Protocol):
+    """People come back as frozen `PersonSnapshot`s (typed here by the read-only PersonRecord that a
+    document's RO and RSM also satisfy); `update` returns the new snapshot."""
+
     async def get(self, person_id: str) -> PersonRecord | None: ...
     async def by_aad(self, aad_object_id: str) -> PersonRecord | None: ...
     async def by_email(self, email: str) -> PersonRecord | None: ...

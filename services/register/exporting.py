@@ -13,6 +13,7 @@ again changes nothing). The file is written through the spreadsheet port.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,7 +99,7 @@ def _sheet(name: str, headings: list[str], rows: list[tuple[dict[str, Any], str]
     return Sheet(name, tuple(cells), links=links, heading_row=0, fills=fills)
 
 
-async def _documents(services: Services) -> tuple[list[Any], dict[str, str]]:
+async def _documents(services: Services) -> tuple[Sequence[DocumentRow], dict[str, str]]:
     async with services.uow() as uow:
         docs = await uow.register.all_documents()
         names = {p.id: p.name for p in await uow.people.all()}

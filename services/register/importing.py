@@ -14,6 +14,7 @@ Re-importing the same file changes nothing, and says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 import asyncio
 import hashlib
@@ -34,7 +35,7 @@ from services.register.tracker_words import (
     STATUS_LABELS,
     SYNONYMS,
 )
-from services.work import PersonRow, Repository, Work
+from services.work import DocumentRow, PersonRow, Repository, Work
 
 __all__ = [
     "FIELD_LABELS",
@@ -139,10 +140,10 @@ def _new_document(c: Change, now: datetime) -> dict[str, Any]:
     )
 
 
-async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: list[Any], actor: PersonRow | None, now: datetime, filename: str, sheet: str | None,
+async def _apply(uow: Work, repo: Repository, report: ImportReport, docs: Sequence[DocumentRow], actor: PersonRow | None, now: datetime, filename: str, sheet: str | None,
                  sha256: str) -> None:
     """Everything in the caller's one transaction: documents, audit records, ownership flags, the run record."""
-    by_id = {d.id: d for d in docs}
+    by_id: dict[int | None, DocumentRow] = {d.id: d for d in docs}  # an update names its document
     source = filename + (f" sheet '{sheet}'" if sheet else "")
     new_docs: list[Change] = []
     audits: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ Every document needs an RSM, who stands in as RO when none is named (NCT-1). Not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ def _allocate(prefix: str, used: set[str]) -> str:
     return ref
 
 
-def plan(parsed: list[Parsed | Rejected], docs: list[Any], people: list[Any], mapping: ImportMapping,  # noqa: C901 - one rule after another, in the order a person reads them
+def plan(parsed: list[Parsed | Rejected], docs: Sequence[Any], people: list[Any], mapping: ImportMapping,  # noqa: C901 - one rule after another, in the order a person reads them
          default_type: str) -> tuple[list[Change], list[Rejected]]:
     names = {p.id: p.name for p in people}
     by_ref = {d.ref.upper(): d for d in docs}

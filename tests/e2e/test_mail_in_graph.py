@@ -189,7 +189,7 @@ async def test_a_request_by_mail_is_answered_in_its_thread_and_the_mail_moved(ma
 async def _rsm_by_email(bot) -> None:
     async with bot.store.uow() as uow:
         person = await uow.people.by_email(RSM)
-        person.preferences = {**(person.preferences or {}), "channels": ["email"]}
+        await uow.people.update(person.id, preferences={**(person.preferences or {}), "channels": ["email"]})
         await uow.commit()
 
 

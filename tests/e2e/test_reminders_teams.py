@@ -129,7 +129,7 @@ async def test_a_1to1_chat_is_started_from_tenant_and_entra_id_when_none_exists(
             person = await uow.people.get("ro-1")
             aad = person.aad_object_id
             for p in await uow.people.all():
-                p.tenant_id = TENANT
+                await uow.people.update(p.id, tenant_id=TENANT)
             await uow.commit()
         for key in ("one", "two"):
             async with services.uow() as uow:

@@ -23,7 +23,7 @@ async def test_the_outbox_goes_by_each_persons_channel_and_is_marked_sent():
     world = fake_world("nct", mail_enabled=True)
     await small_org(world, [("PP-001", None)])
     async with world.services.uow() as uow:
-        (await uow.people.get("rsm")).preferences = {"channels": ["email"]}
+        await uow.people.update("rsm", preferences={"channels": ["email"]})
         await uow.commit()
     await _queued(world, Notice(key="k1", subject="RSM approval: PP-001", body="It waits for you.", person_id="ro"),
                   Notice(key="k1", subject="RSM approval: PP-001", body="It waits for you.", person_id="rsm"),

@@ -104,7 +104,7 @@ async def test_nct_1_a_change_of_ro_moves_open_work_and_withdraws_the_old_owners
 
 async def test_nct_1_a_handover_to_someone_who_has_left_changes_nothing(demo):
     async with demo.services.uow() as uow:
-        (await uow.people.get("ro-6")).active = False
+        await uow.people.update("ro-6", active=False)
         await uow.commit()
     before = (demo.db.rows("documents"), demo.outbox())
     with pytest.raises(BadInput, match="has left"):

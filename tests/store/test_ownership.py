@@ -89,7 +89,7 @@ async def test_a_reassignment_that_cannot_be_done_changes_nothing_NCT_1(db_url, 
     services = await _demo(db_url, clock)
     try:
         async with services.uow() as uow:
-            (await uow.people.get("ro-5")).active = False
+            await uow.people.update("ro-5", active=False)
             await uow.commit()
         before = await snapshot(services)
         with pytest.raises(BadInput, match="Elliot Marr has left"):
@@ -264,7 +264,7 @@ async def test_an_email_address_passed_to_someone_new_moves_without_merging_the_
     services = await _demo(db_url, clock, **env)
     try:
         async with services.uow() as uow:  # Jamie's directory entry still holds the address
-            (await uow.people.get("ro-2")).email = users[-1]["mail"]
+            await uow.people.update("ro-2", email=users[-1]["mail"])
             await uow.commit()
         report = await sync_graph(services, services.runtime.directory())
         assert "Drew New" in report.added

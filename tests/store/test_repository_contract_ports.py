@@ -1,6 +1,7 @@
 """Issue 14: the service tier's fakes and the store implement the same repository Protocols
-(services/ports/repositories.py), method for method, with the same parameters; mypy holds the store
-to them (store/conformance.py), this test holds the fakes."""
+(services/ports/), method for method, with the same parameters: people, documents, cases, what is due,
+the audit trail, the outbox, the key-values, meetings, the manual index and the register. mypy holds
+the store to them (store/conformance.py), this test holds the fakes."""
 
 from __future__ import annotations
 
@@ -8,18 +9,43 @@ import inspect
 
 import pytest
 
-from services.ports import AuditRepository, CaseRepository, DocumentRepository, DueRepository, PeopleRepository
+from services.ports import (
+    AuditRepository,
+    CaseRepository,
+    DocumentRepository,
+    DueRepository,
+    KeyValueRepository,
+    ManualRepository,
+    MeetingRepository,
+    OutboxRepository,
+    PeopleRepository,
+    RegisterRepository,
+)
 from store.audit_repo import AuditRepo
 from store.case_repo import CaseRepo
 from store.document_repo import DocumentRepo
 from store.due_repo import DueRepo
+from store.manual_repo import ManualRepo
+from store.meeting_repo import MeetingRepo
+from store.outbox_repo import OutboxRepo
 from store.people_repo import PeopleRepo
-from tests.service.fakes.repos_cases import FakeCaseRepo
-from tests.service.fakes.repos_core import FakeAuditRepo, FakeDocumentRepo, FakePeopleRepo
+from store.register_repo import RegisterRepo
+from store.uow import KeyValueRepo
+from tests.service.fakes.repos_cases import FakeCaseRepo, FakeOutboxRepo
+from tests.service.fakes.repos_core import FakeAuditRepo, FakeDocumentRepo, FakeKeyValueRepo, FakePeopleRepo
 from tests.service.fakes.repos_due import FakeDueRepo
+from tests.service.fakes.repos_manual import FakeManualRepo
+from tests.service.fakes.repos_more import FakeMeetingRepo, FakeRegisterRepo
 
 PAIRS = [(PeopleRepository, FakePeopleRepo, PeopleRepo), (DocumentRepository, FakeDocumentRepo, DocumentRepo),
-         (CaseRepository, FakeCaseRepo, CaseRepo), (DueRepository, FakeDueRepo, DueRepo), (AuditRepository, FakeAuditRepo, AuditRepo)]
+         (CaseRepository, FakeCaseRepo, CaseRepo), (DueRepository, FakeDueRepo, DueRepo), (AuditRepository, FakeAuditRepo, AuditRepo),
+         (OutboxRepository, FakeOutboxRepo, OutboxRepo), (KeyValueRepository, FakeKeyValueRepo, KeyValueRepo),
+         (MeetingRepository, FakeMeetingRepo, MeetingRepo), (ManualRepository, FakeManualRepo, ManualRepo),
+         (RegisterRepository, FakeRegisterRepo, RegisterRepo)]
+# The repositories whose rows a use case changes only through an update method of theirs.
+CHANGED_THROUGH = {PeopleRepository: "update", DocumentRepository: "update", CaseRepository: "update_draft",
+                   OutboxRepository: "finish_sweep", MeetingRepository: "update_item", ManualRepository: "change",
+                   RegisterRepository: "update_asset", KeyValueRepository: "put"}
 
 
 def _methods(protocol: type) -> list[str]:
@@ -29,7 +55,7 @@ def _methods(protocol: type) -> list[str]:
 @pytest.mark.parametrize(("protocol", "fake", "store"), PAIRS, ids=[p[0].__name__ for p in PAIRS])
 def test_the_fake_and_the_store_have_every_method_of_the_repository_protocol(protocol, fake, store):
     methods = _methods(protocol)
-    assert "update" in methods or "update_draft" in methods or protocol in (DueRepository, AuditRepository)
+    assert protocol not in CHANGED_THROUGH or CHANGED_THROUGH[protocol] in methods
     for name in methods:
         wanted = list(inspect.signature(getattr(protocol, name)).parameters)
         for impl in (fake, store):

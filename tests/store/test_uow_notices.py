@@ -21,8 +21,7 @@ async def test_notices_are_written_by_commit_in_the_same_transaction(db_url, clo
     services = await make_org(db_url, clock, channels=["teams", "email"])
     try:
         async with services.uow() as uow:
-            person = await uow.people.get("ro")
-            person.name = "Rita Owen-Jones"
+            await uow.people.update("ro", name="Rita Owen-Jones")
             uow.notify(Notice(key="k:1", subject="Hello", body="A step.", person_id="ro", case_id=7, document_ref="PP-001"),
                        Notice(key="k:2", subject="List", body="To the list.", address="list@trust.example"))
             assert [n.key for n in uow.notices] == ["k:1", "k:2"]
@@ -45,7 +44,7 @@ async def test_a_unit_of_work_that_does_not_commit_queues_nothing(db_url, clock)
     services = await make_org(db_url, clock)
     try:
         async with services.uow() as uow:
-            (await uow.people.get("ro")).name = "Changed"
+            await uow.people.update("ro", name="Changed")
             uow.notify(Notice(key="k:gone", subject="Hello", body="b", person_id="ro"))
         with pytest.raises(RuntimeError):
             async with services.uow() as uow:
@@ -66,7 +65,7 @@ async def test_the_same_key_is_queued_once_and_a_held_nudge_waits_for_the_digest
     services = await make_org(db_url, clock)
     try:
         async with services.uow() as uow:
-            (await uow.people.get("rsm")).preferences = {"digest": True}
+            await uow.people.update("rsm", preferences={"digest": True})
             await uow.commit()
         for _ in range(2):
             async with services.uow() as uow:

@@ -212,6 +212,26 @@ class ComplianceSnapshot(Row):
               "overdue": None, "no_date": None}
 
 
+class ManualChapter(Row):
+    TABLE = "manual_chapters"
+    FIELDS = {"id": None, "url": None, "title": None, "section": None, "text": None, "updated_on": None, "etag": None,
+              "last_modified": None, "content_hash": None, "links": [], "passages": [], "first_seen_at": None,
+              "changed_at": None, "fetched_at": None, "search_vector": None}
+
+
+class ManualAmendment(Row):
+    TABLE = "manual_amendments"
+    FIELDS = {"id": None, "update_label": None, "published_on": None, "kind": None, "title": None, "url": None, "note": "",
+              "first_seen_at": None, "sync_run_id": None}
+
+
+class ManualSyncRun(Row):
+    TABLE = "manual_sync_runs"
+    FIELDS = {"id": None, "base_url": None, "started_at": None, "finished_at": None, "status": None, "requests": 0,
+              "chapters_seen": 0, "chapters_added": 0, "chapters_changed": 0, "chapters_unchanged": 0,
+              "chapters_removed": 0, "amendments_new": 0, "message": None, "errors": []}
+
+
 class AnswerGiven(Row):
     TABLE = "answers_given"
     FIELDS = {"id": None, "at": None, "person_id": None, "channel": None, "question": None, "topic": None,
@@ -247,4 +267,4 @@ def change(row: Row | None, what: str, values: dict[str, Any]) -> Row:
 RECORDS: tuple[type[Row], ...] = (
     Person, PersonRole, Document, AuditEntry, KeyValue, ConversationRef, Case, DraftVersion, SentCard, OutboxMessage,
     SweepRun, SchedulerLease, Meeting, AgendaItem, ForwardPlanEntry, Attendance, MeetingAction, Minutes, MeetingReport,
-    ImportRun, Asset, AssetLink, OwnershipFlag, ComplianceSnapshot, AnswerGiven)
+    ImportRun, Asset, AssetLink, OwnershipFlag, ComplianceSnapshot, AnswerGiven, ManualChapter, ManualAmendment, ManualSyncRun)

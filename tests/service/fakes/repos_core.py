@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from services.ports import PersonContact, TeamsChat
+from services.ports import PersonContact, PersonSnapshot, TeamsChat
 from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row, change
 
 if TYPE_CHECKING:
@@ -37,35 +37,43 @@ class FakeRepo:
                     raise Unique(f"{table}.{col} {value!r} is taken")
 
 
+def snapshot(p: Any) -> PersonSnapshot:
+    """The row as the frozen record the store's repositories hand out (store/people_repo.py)."""
+    prefs = p.preferences
+    return PersonSnapshot(p.id, p.name, p.email, p.aad_object_id, p.tenant_id, p.job_title, p.service_area, p.manager_id,
+                          p.active, dict(prefs) if prefs is not None else None, p.role_names)
+
+
 class FakePeopleRepo(FakeRepo):
     table_name = "people"
 
-    async def get(self, person_id: str) -> Person | None:
-        return self.uow.table("people").get(person_id)  # type: ignore[return-value]
+    async def get(self, person_id: str) -> PersonSnapshot | None:
+        row = self.uow.table("people").get(person_id)
+        return snapshot(row) if row is not None else None
 
-    async def by_aad(self, aad_object_id: str) -> Person | None:
-        return next((p for p in self._rows() if p.aad_object_id == aad_object_id), None)
+    async def by_aad(self, aad_object_id: str) -> PersonSnapshot | None:
+        return next((snapshot(p) for p in self._rows() if p.aad_object_id == aad_object_id), None)
 
-    async def by_email(self, email: str) -> Person | None:
+    async def by_email(self, email: str) -> PersonSnapshot | None:
         wanted = email.strip().lower()
-        return next((p for p in self._rows() if p.email and p.email.lower() == wanted), None)
+        return next((snapshot(p) for p in self._rows() if p.email and p.email.lower() == wanted), None)
 
-    async def with_role(self, role: str) -> list[Person]:
-        return sorted((p for p in self._rows() if p.active and role in p.role_names), key=lambda p: p.name)
+    async def with_role(self, role: str) -> list[PersonSnapshot]:
+        return [snapshot(p) for p in sorted((p for p in self._rows() if p.active and role in p.role_names), key=lambda p: p.name)]
 
-    async def all(self) -> list[Person]:
-        return sorted(self._rows(), key=lambda p: p.name)
+    async def all(self) -> list[PersonSnapshot]:
+        return [snapshot(p) for p in sorted(self._rows(), key=lambda p: p.name)]
 
-    async def many(self, ids: Iterable[str]) -> list[Person]:
+    async def many(self, ids: Iterable[str]) -> list[PersonSnapshot]:
         table = self.uow.table("people")
-        return [table[i] for i in dict.fromkeys(ids) if i in table]  # type: ignore[misc]
+        return [snapshot(table[i]) for i in dict.fromkeys(ids) if i in table]
 
-    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def create(self, *, roles: Iterable[str] = (), **fields: Any) -> PersonSnapshot:
         person = Person(**fields, roles=[PersonRole(person_id=fields.get("id"), role=r) for r in dict.fromkeys(roles)])
         if person.id in self.uow.table("people"):
             raise Unique(f"people.id {person.id!r} is taken")
         self._unique("people", person, "email", "aad_object_id")
-        return self.uow.add(person)  # type: ignore[return-value]
+        return snapshot(self.uow.add(person))
 
     async def contacts(self, ids: Iterable[str]) -> list[PersonContact]:
         """How to reach each of these people (the outbox's light read)."""
@@ -73,9 +81,9 @@ class FakePeopleRepo(FakeRepo):
         found = [table[i] for i in sorted(set(ids)) if i in table]
         return [PersonContact(p.id, p.name, p.email, p.aad_object_id, p.preferences) for p in found]
 
-    async def update(self, person_id: str, **values: Any) -> Person:
-        """Change a person: the use cases change people only through here."""
-        return change(self.uow.table("people").get(person_id), f"Person {person_id}", values)  # type: ignore[return-value]
+    async def update(self, person_id: str, **values: Any) -> PersonSnapshot:
+        """Change a person: the use cases change people only through here. The new snapshot."""
+        return snapshot(change(self.uow.table("people").get(person_id), f"Person {person_id}", values))
 
     async def count(self) -> int:
         return len(self.uow.table("people"))

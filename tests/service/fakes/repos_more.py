@@ -1,7 +1,7 @@
 """In-memory meetings (agendas, forward plans, attendance, actions, minutes, reports) and the
 register's own rows (imports, assets, ownership flags, compliance snapshots): the same methods as
-store/meeting_repo.py and store/register_repo.py. The manual's index and the misunderstood log are
-empty here: searching them is the store's work (tests/store)."""
+store/meeting_repo.py and store/register_repo.py, and the misunderstood log (the manual's index is
+in repos_manual.py)."""
 
 from __future__ import annotations
 
@@ -214,14 +214,17 @@ class FakeRegisterRepo(FakeRepo):
                                     entity=entity, entity_id=str(e["entity_id"]), action=e["action"], summary=e["summary"],
                                     reason=e.get("reason"), details=e.get("details") or {}))
 
-    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Person:
+    async def add_person(self, *, roles: Iterable[str] = (), **fields: Any) -> Any:
         return await self.uow.people.create(roles=roles, **fields)
 
-    async def set_roles(self, person: Person, roles: Iterable[str]) -> None:
+    async def set_roles(self, person: Any, roles: Iterable[str]) -> None:
+        row: Any = self.uow.table("people").get(person.id)  # this unit of work's row, as the store finds it by id
+        if row is None:
+            raise LookupError(f"no person {person.id}")
         wanted = list(dict.fromkeys(roles))
-        keep = [r for r in person.roles if r.role in wanted]
+        keep = [r for r in row.roles if r.role in wanted]
         have = {r.role for r in keep}
-        person.roles = keep + [PersonRole(person_id=person.id, role=r) for r in wanted if r not in have]
+        row.roles = keep + [PersonRole(person_id=row.id, role=r) for r in wanted if r not in have]
 
     async def documents_of(self, person_id: str) -> list[Document]:
         return sorted((d for d in self._rows("documents") if person_id in (d.ro_id, d.rsm_id)), key=lambda d: d.ref)
@@ -307,49 +310,6 @@ class FakeRegisterRepo(FakeRepo):
     async def audit_between(self, start: datetime, end: datetime, actions: Sequence[str]) -> list[AuditEntry]:
         return sorted((e for e in self._rows("audit_log") if start <= e.at < end and e.action in actions),
                       key=lambda e: (e.at, e.id))
-
-
-class FakeManualRepo(FakeRepo):
-    """No manual is indexed in the service tier (the index is full-text search: tests/store)."""
-
-    async def count(self) -> int:
-        return 0
-
-    async def light_rows(self) -> list[tuple]:
-        return []
-
-    async def last_good_run(self) -> None:
-        return None
-
-    async def latest_update_label(self) -> None:
-        return None
-
-    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
-        return []
-
-    # NCT-14: what a change may affect (services/manual/impact.py) reads these; with nothing indexed, nothing.
-    async def by_url(self, url: str) -> None:
-        return None
-
-    async def by_title(self, title: str) -> list[Any]:
-        return []
-
-    async def by_ids(self, ids: Iterable[int]) -> list[Any]:
-        return []
-
-    async def texts(self) -> list[tuple[str, str | None, str]]:
-        return []
-
-    @property
-    def index(self) -> _NoIndex:
-        return _NoIndex()
-
-
-class _NoIndex:
-    """The full-text index, empty in the service tier."""
-
-    async def search(self, concepts: Any, *, limit: int = 40, require_all: bool = False) -> list[Any]:
-        return []
 
 
 class FakeMisunderstoodRepo(FakeRepo):

@@ -25,7 +25,8 @@ from tests.service.fakes.repos_core import (
     FakePeopleRepo,
 )
 from tests.service.fakes.repos_due import FakeAnswerRepo, FakeDueRepo
-from tests.service.fakes.repos_more import FakeManualRepo, FakeMeetingRepo, FakeMisunderstoodRepo, FakeRegisterRepo
+from tests.service.fakes.repos_manual import FakeManualRepo
+from tests.service.fakes.repos_more import FakeMeetingRepo, FakeMisunderstoodRepo, FakeRegisterRepo
 
 
 class FakeDatabase:
