@@ -23,7 +23,7 @@ from bot.settings import Settings
 from policybot.commands.serve import prepare_database_apart
 settings = Settings.from_env({"DATABASE_URL": sys.argv[1], "POLICYBOT_DATA_DIR": sys.argv[2], "LOG_LEVEL": "ERROR"})
 prepare_database_apart(settings)  # the empty database is migrated, in a child process
-loaded = sorted(m for m in %r if m in sys.modules)
+loaded = sorted(m for m in sys.argv[3].split(",") if m in sys.modules)
 import asyncio
 from store.migrate import current_revisions, head_revisions
 from store.uow import Store
@@ -34,14 +34,14 @@ async def revisions():
     finally:
         await store.close()
 print(json.dumps({"loaded": loaded, "current": sorted(asyncio.run(revisions())), "heads": sorted(head_revisions())}))
-""" % (DEFERRED,)
+"""
 
 
 def test_serve_migrates_apart_and_holds_no_heavy_library_it_does_not_need_yet(empty_db_url, tmp_path):
     """Issue 22 item 8: after the start's migration, the server process has loaded none of numpy,
     Alembic, python-docx and icalendar, and the database is at every head."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, empty_db_url, str(tmp_path)], env=env, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, empty_db_url, str(tmp_path), ",".join(DEFERRED)], env=env, cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
