@@ -41,8 +41,14 @@ def test_serve_migrates_apart_and_holds_no_heavy_library_it_does_not_need_yet(em
     """Issue 22 item 8: after the start's migration, the server process has loaded none of numpy,
     Alembic, python-docx and icalendar, and the database is at every head."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, empty_db_url, str(tmp_path), ",".join(DEFERRED)], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, empty_db_url, str(tmp_path), ",".join(DEFERRED)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found["loaded"] == []
