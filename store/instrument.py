@@ -25,6 +25,9 @@ class StatementCounter:
     def _stmt(self, conn, cursor, statement, params, context, executemany) -> None:
         if self.on:
             self.c["statements"] += 1
+            words = statement.split(None, 3)
+            if len(words) > 2 and words[0].upper() == "INSERT" and words[1].upper() == "INTO":
+                self.c[f"insert {words[2].strip(chr(34))}"] += 1  # e.g. c["insert outbox"]: the rows written where
             if self.trace:
                 print("   ", " ".join(statement.split())[:110])
 

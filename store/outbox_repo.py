@@ -21,6 +21,9 @@ _ITEM_COLUMNS = (OutboxMessage.id, OutboxMessage.key, OutboxMessage.kind, Outbox
                  OutboxMessage.last_error, OutboxMessage.claims)
 
 
+_KEYS_PER_READ = 5000  # keys looked up per statement (well inside both databases' limits on parameters)
+
+
 def _item(r: Any) -> OutboxItem:
     payload = r.payload if isinstance(r.payload, dict) else {}
     return OutboxItem(
@@ -37,7 +40,18 @@ class OutboxRepo:
         self.s = session
 
     async def insert_new(self, rows: list[dict[str, Any]]) -> int:
-        """Insert rows whose key is not there yet; returns how many were new."""
+        """Insert rows whose key is not there yet; returns how many were new (a key written by another
+        process in between is still refused by the insert's ON CONFLICT)."""
+        if not rows:
+            return 0
+        # The keys already there are left out first, by one indexed read of the keys alone: a sweep
+        # that runs again finds what it queued before and sends no rows (bodies and all) to be refused.
+        keys = [r["key"] for r in rows]
+        there: set[str] = set()
+        for start in range(0, len(keys), _KEYS_PER_READ):
+            chunk = keys[start:start + _KEYS_PER_READ]
+            there.update((await self.s.execute(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))).scalars())
+        rows = [r for r in rows if r["key"] not in there]
         if not rows:
             return 0
         insert = postgresql.insert if self.s.get_bind().dialect.name == "postgresql" else sqlite.insert

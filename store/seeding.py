@@ -42,3 +42,13 @@ async def bulk_update(engine, table: str, rows: Sequence[dict[str, Any]], key: s
         for i in range(0, len(params), CHUNK):
             await conn.execute(stmt, params[i:i + CHUNK])
     return len(rows)
+
+
+async def analyze(engine) -> None:
+    """Give PostgreSQL's planner the statistics of what was just loaded, as autovacuum's ANALYZE does
+    a minute after a bulk load in production (a test server may run with autovacuum off, and without
+    statistics the planner scans whole tables where an index finds a few rows). SQLite is left as it
+    runs in production: policybot never runs ANALYZE there."""
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql("ANALYZE")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 import io
 
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+# python-docx (~7 MB with lxml's parts) is loaded when a sample is written (`policybot chat`, the demo,
+# tests), not by every command: `policybot serve` imports this module through the command list.
 
 
 def plain_docx(title: str = "Children Missing from Home and Care", paragraphs: int = 3) -> bytes:
+    from docx import Document  # when a sample is written (see the top of this module)
+
     doc = Document()
     doc.core_properties.title = title
     doc.add_heading(title, level=1)
@@ -23,6 +24,9 @@ def plain_docx(title: str = "Children Missing from Home and Care", paragraphs: i
 
 def _revision(tag: str, rev_id: str, author: str, text_tag: str, text: str):
     """A tracked insertion (w:ins) or deletion (w:del) as Word writes it."""
+    from docx.oxml import OxmlElement  # when a sample is written
+    from docx.oxml.ns import qn
+
     el = OxmlElement(tag)
     el.set(qn("w:id"), rev_id)
     el.set(qn("w:author"), author)
@@ -37,6 +41,8 @@ def _revision(tag: str, rev_id: str, author: str, text_tag: str, text: str):
 
 def tracked_docx(title: str = "Children Missing from Home and Care", author: str = "Alex Dunmore") -> bytes:
     """A document with one tracked insertion and one tracked deletion, as Word writes them."""
+    from docx import Document  # when a sample is written
+
     doc = Document()
     doc.core_properties.title = title
     doc.add_heading(title, level=1)

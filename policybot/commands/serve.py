@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sys
+from multiprocessing.connection import Connection
 
 from aiohttp import web
 
@@ -46,6 +48,41 @@ async def prepare_database(settings: Settings) -> None:
         await store.close()
 
 
+def _prepare_in_child(settings: Settings, reply: Connection) -> None:
+    try:
+        asyncio.run(prepare_database(settings))
+    except CannotStart as exc:
+        reply.send(str(exc))
+    else:
+        reply.send(None)
+
+
+def prepare_database_apart(settings: Settings) -> None:
+    """`prepare_database` in a short-lived child process (forked before the server has a loop, a
+    thread or a connection): the migration tool (Alembic with Mako and Pygments, ~10 MB) is loaded
+    there and goes with it, so the server's idle memory never holds it (issue 22 item 8). Where
+    fork is not available, in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        asyncio.run(prepare_database(settings))
+        return
+    ctx = multiprocessing.get_context("fork")
+    answer, reply = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_prepare_in_child, args=(settings, reply), name="policybot-migrate")
+    child.start()
+    reply.close()
+    try:
+        reason = answer.recv()
+    except EOFError:  # it died without a word: its traceback is on stderr
+        child.join()
+        reason = (f"could not bring the database at {mask_url(settings.database_url)} up to date "
+                  f"(the process migrating it stopped with exit status {child.exitcode}).")
+    finally:
+        answer.close()
+        child.join()
+    if reason:
+        raise CannotStart(reason)
+
+
 def plain_start(run):
     """Run an entry point; a reason it cannot start becomes one line on stderr and exit status 1
     (2 for settings, as `policybot` does for every command)."""
@@ -69,7 +106,7 @@ def _serve(args) -> int:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    asyncio.run(prepare_database(settings))
+    prepare_database_apart(settings)
     app = create_app(settings, migrate=False)
     port = args.port or settings.port
     # run_app turns SIGTERM and SIGINT into a graceful stop: the listener closes, requests in flight

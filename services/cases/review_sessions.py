@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-import icalendar
-
 from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.dates import long_date, parse_date, time_of_day
@@ -61,6 +59,8 @@ def read_when(said: str, today: Any) -> datetime:
 def invitation(uid: str, at: datetime, summary: str, description: str, organiser: tuple[str, str | None],
                attendees: list[tuple[str, str | None]]) -> str:
     """The calendar file for a Review Session: one timed event, with its attendees."""
+    import icalendar  # loaded with the first invitation, not at start (issue 22 item 8)
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policybot//review sessions//EN")
     cal.add("version", "2.0")

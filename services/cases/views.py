@@ -213,13 +213,16 @@ async def view_in(uow: Any, preset: Preset, row: CaseRecord, doc: DocumentRecord
                       await latest_draft_view(uow, row))
 
 
-async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str, int]], today: date) -> dict[tuple[str, int], CaseView]:
-    """{(person id, case id): view} for many at once: one query for the cases with their documents,
-    one for the people (the viewers and everyone the views name)."""
+async def views_for_people(uow: Any, preset: Preset, wanted: Iterable[tuple[str, int]], today: date,
+                           read: dict[int, tuple[CaseRecord, DocumentRecord]] | None = None) -> dict[tuple[str, int], CaseView]:
+    """{(person id, case id): view} for many at once: one query for the cases with their documents
+    (none when the caller has just `read` them, by case id), one for the people (the viewers and
+    everyone the views name)."""
     wanted = set(wanted)
     if not wanted:
         return {}
-    found = {row.id: (row, doc) for row, doc in await uow.cases.full_many({c for _, c in wanted})}
+    found: dict[int, tuple[CaseRecord, DocumentRecord]] = read if read is not None else {
+        row.id: (row, doc) for row, doc in await uow.cases.full_many({c for _, c in wanted})}
     ids = {p for p, c in wanted if c in found}
     for row, _doc in found.values():
         ids |= _named_in(preset, gl.case_from_dict(row.state))
@@ -265,7 +268,8 @@ async def my_tasks(services: Services, ident: ChannelIdentity) -> list[CaseView]
             waiting = set(row.waiting_for)
             if f"person:{person.id}" in waiting or waiting & actor.roles:
                 mine.append((row, doc))
-        views = await views_for_people(uow, preset, {(person.id, row.id) for row, _ in mine}, today)
+        views = await views_for_people(uow, preset, {(person.id, row.id) for row, _ in mine}, today,
+                                       read={row.id: (row, doc) for row, doc in mine})
         return [views[(person.id, row.id)] for row, _ in mine]
 
 

@@ -20,13 +20,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from services.manual.bm25 import Bm25
 from services.manual.words import stem
 from services.ports import ManualPassage
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TITLE_IN_PASSAGE = 1.5
 HEADING_IN_PASSAGE = 1.5
@@ -262,6 +263,8 @@ class AnswerIndex:
     # ------------------------------------------------------------------ ranking
 
     def search(self, concepts: Concepts, limit: int = 8) -> list[Hit]:
+        import numpy as np  # loaded with the first question, not at start (issue 22 item 8: ~11 MB)
+
         concepts = [alts for alts in concepts if alts]
         if not concepts or not len(self):
             return []
@@ -341,6 +344,8 @@ def _concept_vectors(bm: Bm25, concepts: Concepts, within: np.ndarray | None = N
     """One score vector per concept: the best of its alternatives; an alternative of several words
     scores only where every word is. With `within` (a mask of documents) and `places` (their numbers,
     ascending), the vectors cover those documents only."""
+    import numpy as np  # with the first question (see search)
+
     size = bm.size if places is None else len(places)
     cache: dict[str, np.ndarray] = {}
 

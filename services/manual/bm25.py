@@ -17,9 +17,10 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 K1 = 1.2
 B = 0.75
@@ -145,6 +146,7 @@ class Bm25:
 
     def scores(self, term: str, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25 scores) of the live documents holding the term (those in `within`, a mask)."""
+        import numpy as np  # loaded with the first question, not at start (issue 22 item 8: ~11 MB)
         docs = self._post_doc.get(term)
         if not docs or self.df.get(term, 0) <= 0:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)

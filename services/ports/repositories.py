@@ -200,7 +200,8 @@ class CaseRepository(Protocol):
 
 class DueRepository(Protocol):
     """What the sweeps and 'my tasks' select as due: supersets the governance rules decide on exactly,
-    so a sweep's statements grow with what is due, never with the register."""
+    so a sweep's statements grow with what is due, never with the register. The documents of the
+    first three come without their RO and RSM rows (`ro`, `rsm`): read `ro_id` and `rsm_id`."""
 
     async def reviews_by(self, last_due: date) -> Sequence[DocumentRecord]: ...
     async def not_retired_due_by(self, last_due: date) -> Sequence[DocumentRecord]: ...

@@ -85,3 +85,19 @@ async def test_sweep_statements_do_not_grow_with_the_register_nct11_dor12(db_url
         assert big["my tasks"] == (small["my tasks"][0], 500)  # 500 cases wait on the RO: still the same statements
     finally:
         await services.store.close()
+
+
+async def test_a_review_sweep_run_again_reads_the_keys_it_queued_and_writes_nothing_nct11(db_url, clock):
+    """NCT-11 reminders queued by one run are found by the next with one read of their keys: no
+    outbox row (body and all) is sent to the database to be refused, and nothing is queued twice."""
+    services = await make_org(db_url, clock, docs=DUE)
+    counter = StatementCounter(services.store.engine)
+    try:
+        with counter.counting() as first:
+            queued = (await sweeps.sweep_reviews(services, "test")).queued
+        with counter.counting() as again:
+            requeued = (await sweeps.sweep_reviews(services, "test")).queued
+        assert queued >= 5 and first["insert outbox"] >= 1, first
+        assert requeued == 0 and again["insert outbox"] == 0, again
+    finally:
+        await services.store.close()
