@@ -121,7 +121,7 @@ async def db_url(request, tmp_path, templates):
 
 
 @pytest.fixture(params=BACKENDS)
-async def empty_db_url(request, tmp_path):
+async def empty_db_url(request, tmp_path, templates):
     """A fresh, empty database (no schema): for the migrations themselves."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'policybot.db'}"
@@ -132,7 +132,7 @@ async def empty_db_url(request, tmp_path):
     try:
         yield f"{PG_HOST}/{name}"
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        templates.copies.give_back(name)  # dropped in the background, like the template's copies
 
 
 @pytest.fixture

@@ -46,7 +46,7 @@ class CopyPool:
         return got
 
     def give_back(self, name: str) -> None:
-        """The test is done with this copy: it is dropped (WITH FORCE) in the background."""
+        """The test is done with this database (a copy, or one it made itself): it is dropped (WITH FORCE) in the background."""
         self._ask(DROP, name)
 
     def close(self) -> None:
