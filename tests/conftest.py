@@ -12,6 +12,7 @@ from datetime import datetime
 import pytest
 
 from services.clock import LONDON, FixedClock
+from tests.support.pgcopies import CopyPool
 
 PG_HOST = os.environ.get("POLICYBOT_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
 BACKENDS = ["sqlite", "postgresql"]
@@ -50,6 +51,19 @@ def _migrated_template(url: str) -> None:
     asyncio.run(run())
 
 
+class Templates:
+    """Each backend's schema migrated once for the session: `templates("sqlite")` is the migrated
+    SQLite file, `templates("postgresql")` the template database; `copies` makes fresh PostgreSQL
+    databases from it ahead of need (tests/support/pgcopies.py)."""
+
+    def __init__(self, made: dict[str, str], copies: CopyPool | None) -> None:
+        self.made = made
+        self.copies = copies
+
+    def __call__(self, backend: str) -> str:
+        return self.made[backend]
+
+
 @pytest.fixture(scope="session")
 def templates(tmp_path_factory):
     """Each backend's schema is migrated once per session; each test gets a copy (a file copy on
@@ -58,15 +72,21 @@ def templates(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.db"
     _migrated_template(f"sqlite:///{path}")
     made["sqlite"] = str(path)
+    copies = None
     if _pg_available():
         name = f"policybot_tmpl_{uuid.uuid4().hex[:10]}"
         asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
         _migrated_template(f"{PG_HOST}/{name}")
         made["postgresql"] = name
+        copies = CopyPool(PG_HOST, name)
 
-    yield made.__getitem__
-    if "postgresql" in made:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{made["postgresql"]}" WITH (FORCE)'))
+    yield Templates(made, copies)
+    try:
+        if copies is not None:
+            copies.close()
+    finally:
+        if "postgresql" in made:
+            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{made["postgresql"]}" WITH (FORCE)'))
 
 
 def _pg_required() -> None:
@@ -79,18 +99,17 @@ def _pg_required() -> None:
 @asynccontextmanager
 async def fresh_database(backend: str, tmp_path, templates):
     """A fresh database with the current schema on `backend` ("sqlite" or "postgresql"): a copy of
-    the session's migrated template, dropped afterwards."""
+    the session's migrated template, used by this test only and dropped afterwards."""
     if backend == "sqlite":
         shutil.copyfile(templates("sqlite"), tmp_path / "policybot.db")
         yield f"sqlite:///{tmp_path / 'policybot.db'}"
         return
     _pg_required()
-    name = f"policybot_t_{uuid.uuid4().hex[:12]}"
-    await _pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{templates("postgresql")}"')
+    name = await asyncio.to_thread(templates.copies.take)  # made ahead, dropped after in the background
     try:
         yield f"{PG_HOST}/{name}"
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        templates.copies.give_back(name)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -102,7 +121,7 @@ async def db_url(request, tmp_path, templates):
 
 
 @pytest.fixture(params=BACKENDS)
-async def empty_db_url(request, tmp_path):
+async def empty_db_url(request, tmp_path, templates):
     """A fresh, empty database (no schema): for the migrations themselves."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'policybot.db'}"
@@ -113,7 +132,7 @@ async def empty_db_url(request, tmp_path):
     try:
         yield f"{PG_HOST}/{name}"
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        templates.copies.give_back(name)  # dropped in the background, like the template's copies
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ async def _census(url: str) -> dict:
 
 
 @pytest.fixture
-async def empty_target(db_url, tmp_path):
+async def empty_target(db_url, tmp_path, templates):
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'restored' / 'policybot.db'}"
         return
@@ -54,7 +54,7 @@ async def empty_target(db_url, tmp_path):
     try:
         yield f"{PG_HOST}/{name}"
     finally:
-        await _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        templates.copies.give_back(name)  # dropped in the background (tests/support/pgcopies.py)
 
 
 def _cli(args: list[str], url: str, data_dir=None) -> subprocess.CompletedProcess:
