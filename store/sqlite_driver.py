@@ -9,16 +9,21 @@ self-pipe): under 40 concurrent conversations they were most of a question's dat
 Here a statement is one call: it runs whole on the connection's thread and hands back its rows,
 description, row count and last row id together. A ROLLBACK or COMMIT with no transaction open
 (sqlite3 opens one only before a write; a read-only unit of work never has one) is not sent:
-sqlite3 would do nothing with it. Everything else is SQLAlchemy's own aiosqlite dialect.
+sqlite3 would do nothing with it. Write transactions queue for one another in a `WriteGate` on the
+event loop (SQLite's own wait is polling, which a writer can lose for seconds once turns are
+fast). Everything else is SQLAlchemy's own aiosqlite dialect.
 """
 
 from __future__ import annotations
 
 import collections
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
+import asyncio
+import re
 import sqlite3
+import weakref
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -27,6 +32,11 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 from sqlalchemy.util.concurrency import await_
+
+
+BUSY_SECONDS = 10.0  # as long as a writer waits for SQLite's lock (PRAGMA busy_timeout in store/db.py)
+# Statements before which sqlite3 opens a transaction (its legacy transaction control), or that open one.
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
 
 
 def _run(conn: Any, operation: str, parameters: Any, many: bool) -> tuple[Any, list[Any], int, int | None]:
@@ -97,9 +107,16 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows)
 
     async def _run_async(self, operation: Any, parameters: Any, many: bool) -> Any:
-        async with self._adapt_connection._execute_mutex:
+        conn = cast("OneTripConnection", self._adapt_connection)
+        async with conn._execute_mutex:
             driver = self._connection
-            return await driver._execute(_run, driver._conn, operation, parameters, many)
+            if not conn._writing and _WRITES.match(operation) and not driver.in_transaction:
+                await conn._gate.enter()  # this statement opens a write transaction: wait in line for it
+                conn._writing = True
+            try:
+                return await driver._execute(_run, driver._conn, operation, parameters, many)
+            finally:
+                conn._done_writing()
 
     def execute(self, operation: Any, parameters: Any = None) -> None:
         self._send(operation, parameters, False)
@@ -130,9 +147,42 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         return rows
 
 
+class WriteGate:
+    """The engine's write transactions, one at a time in the order they asked, waiting on the event
+    loop. SQLite lets one connection write at a time and makes the others poll for the lock (sleeps
+    of up to 100 ms): when turns write faster than that, a writer can lose the race for seconds, and
+    after the busy timeout its turn fails with "database is locked". Waiting in line here longer than
+    the same timeout fails the same way."""
+
+    def __init__(self, within: float = BUSY_SECONDS) -> None:
+        self.within = within
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+    def _lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        lock = self._locks.get(loop)
+        if lock is None:
+            lock = self._locks[loop] = asyncio.Lock()
+        return lock
+
+    async def enter(self) -> None:
+        try:
+            await asyncio.wait_for(self._lock().acquire(), self.within)
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+
+    def leave(self) -> None:
+        self._lock().release()
+
+
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("_gate", "_writing")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass; mypy reads the class variable as invariant
+
+    def __init__(self, dbapi: Any, connection: Any, gate: WriteGate) -> None:
+        super().__init__(dbapi, connection)
+        self._gate = gate
+        self._writing = False  # this connection is in the gate (its write transaction is open)
 
     def _open_transaction(self) -> bool:
         try:
@@ -140,19 +190,52 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         except ValueError:  # closed: let SQLAlchemy's own path say so
             return True
 
+    def _done_writing(self) -> None:
+        """Out of the gate once the write transaction has ended (or never began)."""
+        if self._writing:
+            try:
+                still = self._connection.in_transaction
+            except ValueError:  # closed
+                still = False
+            if not still:
+                self._writing = False
+                self._gate.leave()
+
     def rollback(self) -> None:
-        if self._open_transaction():
-            super().rollback()
+        try:
+            if self._open_transaction():
+                super().rollback()
+        finally:
+            self._done_writing()
 
     def commit(self) -> None:
-        if self._open_transaction():
-            super().commit()
+        try:
+            if self._open_transaction():
+                super().commit()
+        finally:
+            self._done_writing()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._done_writing()
+
+    def terminate(self) -> None:  # a connection dropped in the middle of its work (a cancelled turn) leaves the gate too
+        try:
+            super().terminate()
+        finally:
+            self._done_writing()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self.gate = WriteGate()  # one per engine (make_engine builds a module for each)
+
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        return OneTripConnection(self, adapted._connection, self.gate)
 
 
 def one_trip_dbapi() -> AsyncAdapt_aiosqlite_dbapi:

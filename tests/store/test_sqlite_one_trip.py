@@ -5,12 +5,13 @@ committed one is kept. Counted, never timed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 
 import aiosqlite
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from store.db import make_engine, normalise_database_url
 from store.sqlite_driver import OneTripConnection
@@ -64,5 +65,42 @@ async def test_issue_14_one_trip_a_statement_and_no_rollback_after_reads(tmp_pat
                 await conn.execute(text("INSERT INTO t (name) VALUES ('row 1')"))
         async with engine.connect() as conn:
             assert (await conn.execute(text("SELECT count(*) FROM t"))).scalar_one() == 51
+    finally:
+        await engine.dispose()
+
+
+async def test_issue_14_write_transactions_wait_in_line_and_a_stuck_one_fails_as_sqlite_does(tmp_path):
+    """Writers wait for one another on the event loop, in order, instead of polling SQLite's lock
+    (where one could lose the race until its busy timeout); one that waits longer than that timeout
+    gets SQLite's own "database is locked", and the line moves on after a commit or a rollback."""
+    engine = make_engine(normalise_database_url(f"sqlite:///{tmp_path}/gate.db"))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, who TEXT NOT NULL)"))
+        order: list[str] = []
+
+        async def write(who: str, hold: float) -> None:
+            async with engine.begin() as conn:
+                await conn.execute(text("INSERT INTO t (who) VALUES (:w)"), {"w": who})
+                order.append(who)
+                await asyncio.sleep(hold)  # the transaction stays open meanwhile
+
+        await asyncio.gather(*(write(f"w{i}", 0.05) for i in range(6)))
+        async with engine.connect() as conn:
+            assert [r[0] for r in await conn.execute(text("SELECT who FROM t ORDER BY id"))] == order
+            assert sorted(order) == [f"w{i}" for i in range(6)]
+
+        async with engine.connect() as conn:
+            (await conn.get_raw_connection()).dbapi_connection._gate.within = 0.2  # the engine's one gate
+        async with engine.connect() as holder:
+            await holder.execute(text("INSERT INTO t (who) VALUES ('holder')"))  # open, not committed
+            with pytest.raises(OperationalError, match="database is locked"):
+                async with engine.begin() as other:
+                    await other.execute(text("INSERT INTO t (who) VALUES ('other')"))
+            await holder.rollback()
+        async with engine.begin() as conn:  # the rollback let the next writer in
+            await conn.execute(text("INSERT INTO t (who) VALUES ('after')"))
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT count(*) FROM t WHERE who IN ('holder', 'other', 'after')"))).scalar_one() == 1
     finally:
         await engine.dispose()
