@@ -3,14 +3,16 @@ beside a bare botbuilder echo bot measured in the same run on the same machine.
 
     python bench/bench_turns.py [--conversations 40] [--turns 15]
 
-Prints p50/p99 turn latency, turns per second and peak memory for each, and the ratio of
-policybot's p50 to the echo bot's. Not a test: nothing here asserts a time.
+Prints p50/p99 turn latency, turns per second, the process's CPU time per turn and peak memory
+for each, policybot's SQL statements and commits per turn, the ratio of policybot's p50 to the
+echo bot's, and the machine's load (the bench shares it). Not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import resource
 import statistics
 import sys
@@ -24,10 +26,12 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bot.app import RUNTIME_KEY  # noqa: E402
 from bot.bootstrap import create_app  # noqa: E402
 from bot.echo import echo_app  # noqa: E402
 from bot.settings import Settings
 from services.demo import _aad  # noqa: E402
+from store.instrument import StatementCounter  # noqa: E402
 
 QUESTION = "is there a procedure on missing children?"
 
@@ -74,11 +78,12 @@ async def drive(url: str, service_url: str, conversations: int, turns: int, aad:
         return latencies, time.perf_counter() - began
 
 
-def report(name: str, latencies: list[float], elapsed: float, peak_bytes: int, conv: int = 0) -> float:
+def report(name: str, latencies: list[float], elapsed: float, peak_bytes: int, conv: int = 0, cpu: float = 0.0) -> float:
     qs = statistics.quantiles(latencies, n=100)
     p50, p99 = statistics.median(latencies), qs[98]
     print(f"{name:10} turns={len(latencies):5}  p50={p50 * 1000:7.1f} ms  p99={p99 * 1000:7.1f} ms  "
-          f"turns/s={len(latencies) / elapsed:7.1f}  peak traced memory ({conv} conversations x 2 turns)={peak_bytes / 1e6:6.1f} MB")
+          f"turns/s={len(latencies) / elapsed:7.1f}  CPU/turn={cpu / len(latencies) * 1000:5.1f} ms  "
+          f"peak traced memory ({conv} conversations x 2 turns)={peak_bytes / 1e6:6.1f} MB")
     return p50
 
 
@@ -87,6 +92,7 @@ async def main() -> None:
     parser.add_argument("--conversations", type=int, default=40)
     parser.add_argument("--turns", type=int, default=15)
     args = parser.parse_args()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     rx_runner, rx_url = await receiver()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,17 +101,29 @@ async def main() -> None:
             runner, url = await serve(app)
             # one warm-up turn (migrations and demo data load on start)
             await drive(url, rx_url, 1, 1, _aad("ro-1"))
-            # Latency first, without tracing (tracemalloc slows every allocation), then memory.
-            latencies, elapsed = await drive(url, rx_url, args.conversations, args.turns, _aad("ro-1"))
+            # Latency first, without tracing (tracemalloc slows every allocation), then memory. The CPU
+            # time is the whole process's (the driver and the channel stand-in too, the same for both).
+            counter = StatementCounter(app[RUNTIME_KEY].store.engine) if name == "policybot" else None
+            cpu = time.process_time()
+            if counter is not None:
+                with counter.counting() as counted:
+                    latencies, elapsed = await drive(url, rx_url, args.conversations, args.turns, _aad("ro-1"))
+            else:
+                latencies, elapsed = await drive(url, rx_url, args.conversations, args.turns, _aad("ro-1"))
+            cpu = time.process_time() - cpu
             tracemalloc.start()
             await drive(url, rx_url, args.conversations, 2, _aad("ro-1"))
             _, peak = tracemalloc.get_traced_memory()
             tracemalloc.stop()
-            results[name] = report(name, latencies, elapsed, peak, args.conversations)
+            results[name] = report(name, latencies, elapsed, peak, args.conversations, cpu)
+            if counter is not None:  # the scheduler's beat (every 5 s) is counted with the turns
+                print(f"{'':10} SQL per turn: {counted['statements'] / len(latencies):.2f} statements, "
+                      f"{counted['transactions'] / len(latencies):.2f} transactions, {counted['commits'] / len(latencies):.2f} commits")
             await runner.cleanup()
     await rx_runner.cleanup()
     print(f"policybot p50 / echo p50 = {results['policybot'] / results['echo']:.2f} (aim: within 1.5)")
     print(f"process max RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -44,6 +46,7 @@ _QUESTION_START = re.compile(
     r"has|is it|is a|are|what's|where's|how's)\b", re.IGNORECASE)
 _SPLIT = re.compile(r"\s*(?:;|\band then\b|\bthen\b|\band also\b|\bafter that\b|\band\b|\.\s+|,\s+)\s*", re.IGNORECASE)
 _LETTERS = re.compile(r"[A-Za-z]")
+_REFS = ("doc", "case", "item", "action")  # the needs a message names (a document, a case, an item, an action)
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,7 @@ class Example:
     total: float
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a hundred are made for every message read: a tuple is the cheapest
     command: Command
     score: float
 
@@ -112,6 +114,32 @@ class Recogniser:
             self.by_letter[t[0]] = self.by_letter.get(t[0], ()) + (t,)
         self.decision_words = sorted(((c.say.split(" case")[0], c) for c in self.table if c.action),
                                      key=lambda p: -len(p[0]))
+        self._index_for_scores()
+
+    def _index_for_scores(self) -> None:
+        """Arrays for `scores`, which reads every message against every example (over a thousand): per
+        word, the examples using it and its weight in each; the examples' totals; where each command's
+        examples start (they are grouped by command, in table order); per word, the commands using it."""
+        self._totals = np.array([ex.total for ex in self.examples])
+        self._by_token_arrays = {t: (np.array([i for i, _ in pairs], dtype=np.intp), np.array([w for _, w in pairs]))
+                                 for t, pairs in self.by_token.items()}
+        owners = [ex.command.id for ex in self.examples]
+        firsts = [i for i, cid in enumerate(owners) if i == 0 or owners[i - 1] != cid]
+        if len({owners[i] for i in firsts}) != len(firsts):  # pragma: no cover - built from TABLE in order
+            raise ValueError("a command's examples must be listed together")
+        self._example_starts = np.array(firsts, dtype=np.intp)
+        position = {c.id: n for n, c in enumerate(self.table)}
+        self._example_owners = np.array([position[owners[i]] for i in firsts], dtype=np.intp)
+        having: dict[str, list[int]] = {}
+        for n, c in enumerate(self.table):
+            for t in self.command_words.get(c.id, ()):
+                having.setdefault(t, []).append(n)
+        self._commands_of = {t: np.array(ns, dtype=np.intp) for t, ns in having.items()}
+        # Which references each command needs, and whether a document named to it counts against it.
+        self._needs = {n: np.array([n in c.needs for c in self.table]) for n in _REFS}
+        self._needs_any = np.array([any(n in c.needs for n in _REFS) for c in self.table])
+        self._plain = np.array([not c.action and c.id not in QUESTIONISH for c in self.table])
+        self._keys = [c.action or c.id for c in self.table]
 
     # ---------------------------------------------------------------- words
 
@@ -144,38 +172,39 @@ class Recogniser:
             return []
         weights = {t: self.idf.get(t, self._unknown) for t in said}
         total = sum(weights.values()) or 1.0
-        matched: dict[int, float] = {}
+        # How much of each example the message has (its words' weights, added in the message's order),
+        # and each command's best example; then how much of the message each command's words explain.
+        matched = np.zeros(len(self.examples))
         for t in said:
-            for i, w in self.by_token.get(t, ()):
-                matched[i] = matched.get(i, 0.0) + w
-        best: dict[str, float] = {}
-        for i, got in matched.items():
-            ex = self.examples[i]
-            got = min(1.0, got / ex.total)
-            if got > best.get(ex.command.id, -1.0):
-                best[ex.command.id] = got
-        out = []
-        for c in self.table:
-            mine = self.command_words[c.id]
-            explained = min(1.0, sum(w for t, w in weights.items() if t in mine) / total)
-            score = 0.6 * best.get(c.id, 0.0) + 0.4 * explained
-            refs = [n for n in c.needs if n in ("doc", "case", "item", "action")]
-            if missing is not None and refs:
-                if any(not _has(missing, n) for n in refs):
-                    score *= 0.85  # it needs a reference the message does not give
-                else:
-                    score += 0.08  # the reference it needs is there
-            elif typed_refs and missing is not None and missing.refs and not c.action and c.id not in QUESTIONISH:
-                score *= 0.9  # a document named to a command that takes none ('review PP-9, it's due' is not 'reviews due')
-            out.append(Candidate(c, score))
-        out.sort(key=lambda x: -x.score)
+            found = self._by_token_arrays.get(t)
+            if found is not None:
+                matched[found[0]] += found[1]
+        best = np.zeros(len(self.table))
+        best[self._example_owners] = np.maximum.reduceat(np.minimum(1.0, matched / self._totals), self._example_starts)
+        explains = np.zeros(len(self.table))
+        for t, w in weights.items():
+            having = self._commands_of.get(t)
+            if having is not None:
+                explains[having] += w
+        score = 0.6 * best + 0.4 * np.minimum(1.0, explains / total)
+        if missing is not None:
+            lacking = np.zeros(len(self.table), dtype=bool)
+            for n in _REFS:
+                if not _has(missing, n):
+                    lacking |= self._needs[n]
+            # it needs a reference the message does not give; or the reference it needs is there
+            score = np.where(self._needs_any, np.where(lacking, score * 0.85, score + 0.08), score)
+            if typed_refs and missing.refs:  # a document named to a command that takes none ('review PP-9, it's due' is not 'reviews due')
+                score = np.where(~self._needs_any & self._plain, score * 0.9, score)
+        order = np.argsort(-score, kind="stable").tolist()  # equal scores keep the table's order
+        values = score.tolist()
         seen: set[str] = set()
         kept = []
-        for cand in out:  # one reading per decision: 'agree' and 'agree the need' are the same action
-            key = cand.command.action or cand.command.id
+        for n in order:  # one reading per decision: 'agree' and 'agree the need' are the same action
+            key = self._keys[n]
             if key not in seen:
                 seen.add(key)
-                kept.append(cand)
+                kept.append(Candidate(self.table[n], values[n]))
         return kept
 
     # ---------------------------------------------------------------- reading

@@ -32,8 +32,8 @@ class StateStore:
         if not keys:
             return {}
         async with self._sessionmaker() as s:
-            rows = (await s.execute(select(BotState).where(BotState.key.in_(list(keys))))).scalars()
-            return {r.key: (r.data, r.etag) for r in rows}
+            rows = await s.execute(select(BotState.key, BotState.data, BotState.etag).where(BotState.key.in_(list(keys))))
+            return {key: (data, etag) for key, data, etag in rows}
 
     async def write(self, changes: dict[str, tuple[dict, str | None]], now: datetime) -> dict[str, str]:
         """Write all changes in one transaction; returns the new etags. Conflicts refuse the whole write."""

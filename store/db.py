@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 import store.audit  # noqa: F401 - chains every audit entry as it is written
 from store.outbox_models import OutboxMessage
+from store.sqlite_driver import one_trip_dbapi
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,8 @@ def make_engine(database_url: str) -> AsyncEngine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        # one trip to aiosqlite's thread a statement (store/sqlite_driver.py)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, module=one_trip_dbapi())
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     else:
         engine = create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

@@ -16,6 +16,18 @@ from store.case_models import DraftVersion
 from store.models import Document, Person
 
 
+# Chapters change only through a sync, which records a run; a chapter added or removed outside a sync
+# (an import, a fix by hand) counts too; the register is small.
+_GENERATION = select(
+    select(func.max(ManualSyncRun.id)).scalar_subquery(),
+    select(func.count()).select_from(ManualChapter).scalar_subquery(),
+    select(func.max(ManualChapter.id)).scalar_subquery(),
+    select(func.count()).select_from(Document).scalar_subquery(),
+    select(func.max(Document.updated_at)).scalar_subquery(),
+    select(func.max(DraftVersion.id)).scalar_subquery(),
+)
+
+
 class ManualRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.s = session
@@ -99,15 +111,10 @@ class ManualRepo:
         return out
 
     async def generation(self) -> tuple:
-        """Changes whenever the searchable content may have changed (cache key)."""
-        # Chapters change only through a sync, which records a run; the register is small.
-        last_run = (await self.s.execute(select(func.max(ManualSyncRun.id)))).scalar_one()
-        # A chapter added or removed outside a sync (an import, a fix by hand) counts too.
-        chapters = (await self.s.execute(select(func.count(), func.max(ManualChapter.id)).select_from(ManualChapter))).one()
-        runs = f"{last_run}:{chapters[0]}:{chapters[1]}"
-        docs = (await self.s.execute(select(func.count(), func.max(Document.updated_at)).select_from(Document))).one()
-        drafts = (await self.s.execute(select(func.max(DraftVersion.id)))).scalar_one()
-        return (runs, tuple(str(x) for x in docs), drafts)
+        """Changes whenever the searchable content may have changed (cache key). One statement: it is
+        asked before every answer."""
+        last_run, chapters, last_chapter, docs, docs_changed, drafts = (await self.s.execute(_GENERATION)).one()
+        return (f"{last_run}:{chapters}:{last_chapter}", (str(docs), str(docs_changed)), drafts)
 
     # ------------------------------------------------------------------ register links
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from services.ports import PersonContact, PersonSnapshot, TeamsChat
 from store.records import change
@@ -38,7 +39,9 @@ class PeopleRepo:
         return snapshot_or_none(await self.s.get(Person, person_id))
 
     async def by_aad(self, aad_object_id: str) -> PersonSnapshot | None:
-        return snapshot_or_none((await self.s.execute(select(Person).where(Person.aad_object_id == aad_object_id))).scalar_one_or_none())
+        # Asked on every turn: the person and their roles in one statement (not the roles' own SELECT).
+        stmt = select(Person).where(Person.aad_object_id == aad_object_id).options(joinedload(Person.roles))
+        return snapshot_or_none((await self.s.execute(stmt)).unique().scalar_one_or_none())
 
     async def by_email(self, email: str) -> PersonSnapshot | None:
         stmt = select(Person).where(func.lower(Person.email) == email.strip().lower())

@@ -145,3 +145,20 @@ async def test_50_teams_reminders_read_their_chats_in_the_claim(bot):
     assert len(lookups) == 1  # the claim's one query for all 50 chats
     claims = [s for s in log.statements if s.startswith("UPDATE outbox SET claimed_until")]
     assert all("RETURNING" in c for c in claims) and len(claims) <= 2  # the batch, then an empty look
+
+
+async def test_a_question_in_a_known_chat_is_five_statements_and_two_commits(bot, demo_aad):
+    """Issue 14 (a turn's time): a question to the manual and register, in a chat the bot already
+    knows, reads the chat's state, the person with their roles (one query), and whether the manual or
+    the register changed (one query), records the answer and saves the state: five statements, two
+    commits."""
+    question = "is there a procedure on missing children?"
+    await bot.say(question, aad=demo_aad["ro-1"], conversation="a:question")
+    log = Log(bot.app[RUNTIME_KEY].store.engine)
+    again = await bot.say(question, aad=demo_aad["ro-1"], conversation="a:question")
+    statements = [s for s in log.statements if s not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 5 and log.commits == 2, log.statements
+    assert statements[2].startswith("SELECT (SELECT max(manual_sync_runs.id)")  # the manual's and register's changes at once
+    assert "JOIN person_roles" in statements[1]
+    shown = " ".join(readable(a) for a in again.replies)
+    assert "Children Missing from Home and Care" in shown and "Our own document PP-001" in shown
