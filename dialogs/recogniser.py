@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -114,12 +113,14 @@ class Recogniser:
             self.by_letter[t[0]] = self.by_letter.get(t[0], ()) + (t,)
         self.decision_words = sorted(((c.say.split(" case")[0], c) for c in self.table if c.action),
                                      key=lambda p: -len(p[0]))
-        self._index_for_scores()
+        self._scoring = False  # the arrays below are built with the first message (see _index_for_scores)
 
     def _index_for_scores(self) -> None:
         """Arrays for `scores`, which reads every message against every example (over a thousand): per
         word, the examples using it and its weight in each; the examples' totals; where each command's
-        examples start (they are grouped by command, in table order); per word, the commands using it."""
+        examples start (they are grouped by command, in table order); per word, the commands using it.
+        Built with the first message: numpy (~11 MB) is not loaded by an idle server (issue 22 item 8)."""
+        import numpy as np  # see the docstring
         self._totals = np.array([ex.total for ex in self.examples])
         self._by_token_arrays = {t: (np.array([i for i, _ in pairs], dtype=np.intp), np.array([w for _, w in pairs]))
                                  for t, pairs in self.by_token.items()}
@@ -140,6 +141,7 @@ class Recogniser:
         self._needs_any = np.array([any(n in c.needs for n in _REFS) for c in self.table])
         self._plain = np.array([not c.action and c.id not in QUESTIONISH for c in self.table])
         self._keys = [c.action or c.id for c in self.table]
+        self._scoring = True
 
     # ---------------------------------------------------------------- words
 
@@ -170,6 +172,9 @@ class Recogniser:
         said = set(toks)
         if not said:
             return []
+        import numpy as np  # loaded with the first message (see _index_for_scores)
+        if not self._scoring:
+            self._index_for_scores()
         weights = {t: self.idf.get(t, self._unknown) for t in said}
         total = sum(weights.values()) or 1.0
         # How much of each example the message has (its words' weights, added in the message's order),
