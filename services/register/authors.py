@@ -13,14 +13,12 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
-from governance.joint_need import STAKEHOLDER
+from governance.authors import appoints_authors, decides_the_author
 from services.context import Services
 from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, person_named, resolve_person
 from services.ports import Notice
-
-APPOINTERS = frozenset({"stakeholder_lead"})  # LBBD-3: the stakeholders decide
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ async def appoint_author(services: Services, ident: ChannelIdentity, ref: str, w
     preset = services.preset
     today, now = services.clock.today(), services.clock.now()
     label = preset.role_label("ro")
-    if not APPOINTERS <= set(preset.roles):  # another process: the owner changes as its own rules say (NCT-1)
+    if not appoints_authors(preset.roles):  # another process: the owner changes as its own rules say (NCT-1)
         raise BadInput(f"In the {preset.name} process a document's {label} changes by reporting it: say, for "
                        f"example, '{ref.upper()}'s RO is now {who}'.")
     async with services.uow() as uow:
@@ -44,8 +42,7 @@ async def appoint_author(services: Services, ident: ChannelIdentity, ref: str, w
         if doc is None:
             raise NotFound(f"I can't find a document with the reference {ref.upper()!r}.")
         cases = await uow.cases.open_for_document(doc.id)
-        named = {p for row in cases for p in gl.case_from_dict(row.state).participants.get(STAKEHOLDER, ())}
-        if not (person.role_names & APPOINTERS or person.id in named):
+        if not decides_the_author(person.id, person.role_names, (gl.case_from_dict(row.state) for row in cases)):
             raise NotPermitted(f"Sorry, only the stakeholders decide who the {label} of {doc.ref} is (LBBD-3): the "
                                f"{preset.role_label('stakeholder_lead')}, or a stakeholder named on its request. "
                                "Please ask one of them.")
