@@ -12,14 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from governance import lifecycle as gl
+from governance.meeting_actions import implementation_action_due
 from governance.preset import Preset
 from services.delivery.notices import daily
 from services.meetings import texts
 from services.meetings.calendars import current_meeting, upcoming
 from services.meetings.common import meeting_day, members_of
 from services.ports import CaseRecord, DocumentRecord, Notice, PersonRecord
-
-DUE_WITHOUT_A_MEETING_DAYS = 28
 
 
 def _norm(s: str) -> str:
@@ -76,11 +75,9 @@ async def _needs(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord,
     if body is None:
         return []
     meeting = await current_meeting(uow, preset, body, today, now)
-    if meeting_day(meeting) > today:  # approved between meetings: due by the next one, which reports on it
-        due = meeting_day(meeting)
-    else:  # approved at the meeting: due by the one after
-        after = await upcoming(uow, preset, body, meeting_day(meeting) + timedelta(days=1), now)
-        due = meeting_day(after[0]) if after else today + timedelta(days=DUE_WITHOUT_A_MEETING_DAYS)
+    current = meeting_day(meeting)
+    after = [] if current > today else await upcoming(uow, preset, body, current + timedelta(days=1), now)  # only when needed
+    due = implementation_action_due(today, current, meeting_day(after[0]) if after else None)
     systems_lead = next(iter(await uow.people.with_role("systems_lead")), None)
     owner = doc.ro_id or doc.rsm_id or (person.id if person else None)
     notices: list[Notice] = []

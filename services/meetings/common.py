@@ -18,7 +18,6 @@ from services.ports import Notice
 from services.work import DocumentRow, MeetingRow, PersonRow, Work
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
-CHASE_EVERY_DAYS = 7  # overdue actions are chased weekly, like conditions
 OFFICER_ROLES = ("ppo", "governance_officer", "policy_service")
 
 

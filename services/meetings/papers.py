@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from governance import meetings as gm
 from governance.calendar import LONDON
+from governance.meeting_actions import chase_due
 from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
@@ -14,7 +15,6 @@ from services.meetings import texts
 from services.meetings.agendas import agenda_view
 from services.meetings.calendars import ensure_meetings
 from services.meetings.common import (
-    CHASE_EVERY_DAYS,
     meeting_day,
     members_of,
     raised,
@@ -59,7 +59,7 @@ async def due_meeting_work(services: Services, now: datetime) -> list[Notice]:
             await uow.commit()
         async with services.uow() as uow:
             for a in await uow.meetings.open_actions(body.id):
-                if a.due_on and a.due_on < today and (a.last_chased_on is None or (today - a.last_chased_on).days >= CHASE_EVERY_DAYS):
+                if chase_due(a.due_on, a.last_chased_on, today):
                     a = await uow.meetings.update_action(a.id, last_chased_on=today)
                     notices += raised(uow, [daily(a.owner_id, f"Action overdue: {body.name}",
                                                   f"Your action from the {body.name} was due on {texts.short_day(a.due_on)}: {a.text}. "
