@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
+from governance.permissions import may_name_another_rsm
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, person_named, resolve_person
 from services.cases.lifecycle import _rsm_ids, uses_rsm
 from services.delivery.notices import daily, dated
 from services.ports import Notice
-
-COORDINATORS = {"ppo"}  # NCT-7: the PPO coordinates approval by several RSMs
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ async def add_rsm(services: Services, ident: ChannelIdentity, ref: str, who: str
         actor = await resolve_person(uow, ident)
         if actor is None:
             raise UnknownPerson("I don't know who you are yet, so I can't change who signs documents off.")
-        if not actor.role_names & COORDINATORS:
+        if not may_name_another_rsm(actor.role_names):
             raise NotPermitted(f"Only the {preset.role_label('ppo')} can name another Responsible Strategic Manager (NCT-7).")
         doc = await uow.documents.by_ref(ref)
         if doc is None:

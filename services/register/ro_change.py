@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from governance.dates import parse_date, weekday_date
+from governance.permissions import may_report_change_of_ro
 from services.cases.lifecycle import _rsm_ids
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
@@ -25,7 +26,6 @@ from services.ports import Notice
 from services.register.ownership import reassign_ro
 from services.work import DocumentRow, PersonRow, Work
 
-REPORTERS = frozenset({"ppo"})  # besides the document's own RO and RSMs (seed 001, 2.3.2)
 KEEP = timedelta(hours=24)
 TOKEN = re.compile(r"^[0-9a-f]{8}$")
 
@@ -50,8 +50,7 @@ async def _speaker(uow: Work, ident: ChannelIdentity) -> PersonRow:
 
 
 def _may_report(person: PersonRow, doc: DocumentRow) -> bool:
-    current = doc.ro_id or doc.rsm_id
-    return person.id == current or person.id in _rsm_ids(doc) or bool(person.role_names & REPORTERS)
+    return may_report_change_of_ro(person.id, person.role_names, doc.ro_id, _rsm_ids(doc))  # NCT-1
 
 
 async def propose(services: Services, ident: ChannelIdentity, ref: str, who: str, when: str | None) -> RoChange:

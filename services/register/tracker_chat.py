@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from governance.permissions import may_import_tracker
 from services.cases.draft_delivery import LinkSigner
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
@@ -25,7 +26,6 @@ from services.register.tracker_mapping import ImportMapping
 from services.register.tracker_report import REPORT_LINK_HOURS, ImportReport
 from services.work import PersonRow
 
-IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 MAX_BYTES = 20 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{12}$")
@@ -54,7 +54,7 @@ async def _importer(services: Services, ident: ChannelIdentity) -> PersonRow:
         person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't import a tracker for you.")
-    if not person.role_names & IMPORTERS:
+    if not may_import_tracker(person.role_names):
         raise NotPermitted("Only the Policy and Procedures Officer can import the tracker into the register. "
                            "Please send it to them.")
     return person
@@ -99,7 +99,7 @@ async def report_by_link(services: Services, signer: LinkSigner, link: str) -> t
         raise BadInput("This download link is not valid or has expired. Attach the tracker again for a new one.")
     async with services.uow() as uow:
         person = await uow.people.get(str(claims.get("p", "")))
-    if person is None or not person.active or not person.role_names & IMPORTERS:
+    if person is None or not person.active or not may_import_tracker(person.role_names):
         raise NotPermitted("This report is for the Policy and Procedures Officer who sent the tracker.")
     path = _report_path(services, claims["t"], person.id)
     if not path.is_file():  # nobody but the person who previewed this upload has its report

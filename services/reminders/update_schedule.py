@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from governance.dates import long_date, parse_date, weekday_date
+from governance.permissions import may_record_update_schedule
 from services.context import Services
 from services.delivery.notices import daily, dated
 from services.errors import BadInput, NotPermitted, UnknownPerson
@@ -17,7 +18,6 @@ from services.people.identity import ChannelIdentity, resolve_person
 from services.ports import Notice
 from services.reminders.sweeps import UPDATES_KEY
 
-KEEPERS = frozenset({"ppo"})
 _SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bthen\b)\s*", re.IGNORECASE)
 
 
@@ -56,7 +56,7 @@ async def record(services: Services, ident: ChannelIdentity | None, said: str) -
         person = await resolve_person(uow, ident) if ident is not None else None
         if ident is not None and person is None:
             raise UnknownPerson("I don't know who you are yet, so I can't record the update schedule.")
-        if person is not None and not person.role_names & KEEPERS:
+        if person is not None and not may_record_update_schedule(person.role_names):
             raise NotPermitted("Only the Policy and Procedures Officer records the manual update schedule (NCT-2).")
         new = read_dates(said, today)
         if any(d < today for d in new):

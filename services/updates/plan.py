@@ -21,6 +21,7 @@ from typing import Any
 
 from governance.calendar import LONDON, WorkingCalendar
 from governance.nct_dates import window_opens
+from governance.permissions import may_give_update_plan
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, resolve_person
@@ -30,7 +31,6 @@ from services.updates.plan_match import Matched, match_plan
 from services.updates.plan_rows import Grid, PlanRow, plan_rows
 from services.work import PersonRow, Work
 
-PLANNERS = frozenset({"ppo"})
 SHEETS = (".xlsx", ".xlsm", ".csv")
 SUFFIXES = (*SHEETS, ".docx")
 MAX_BYTES = 20 * 1024 * 1024
@@ -86,7 +86,7 @@ async def _planner(uow: Work, ident: ChannelIdentity | None) -> PersonRow | None
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't take an update plan from you.")
-    if not person.role_names & PLANNERS:
+    if not may_give_update_plan(person.role_names):
         raise NotPermitted("Only the Policy and Procedures Officer gives me the publisher's update plan (NCT-3). "
                            "Please send it to them.")
     return person
