@@ -10,6 +10,11 @@ roles (and, where the document matters, its owners) in, yes or no out.
          RO personnel so that the ... Tracker can be updated").
 - DOR-1  the register of governance assets (the tracker) is imported by NCT's PPO or Dorset's
          governance officer.
+- DOR-8, DOR-9  a body's meetings: the policy officers (and whoever receives requests in the preset)
+         act for the chair; a document goes on the agenda from its owner, an officer or the chair
+         (or a vice-chair); an action is marked done by its owner, the chair (or a vice-chair) or an
+         officer. (Who chairs a given meeting, a vice-chair deputising for an absent chair, reads
+         the attendance and stays in services/meetings/common.py.)
 
 Each is a set of roles and a predicate, as governance/reminders.py declares who may pause reminders.
 """
@@ -18,11 +23,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from governance.preset import Body, Preset
+
 UPDATE_SCHEDULE_KEEPERS = frozenset({"ppo"})  # NCT-2
 UPDATE_PLAN_RECEIVERS = frozenset({"ppo"})  # NCT-3
 RSM_COORDINATORS = frozenset({"ppo"})  # NCT-7
 RO_CHANGE_REPORTERS = frozenset({"ppo"})  # NCT-1, seed 001 2.3.2: besides the document's own RO and RSMs
 TRACKER_IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
+MEETING_OFFICERS = ("ppo", "governance_officer", "policy_service")  # act for a body's chair; sent the periodic reports
 
 
 def _holds(roles: Iterable[str], allowed: frozenset[str]) -> bool:
@@ -55,3 +63,24 @@ def may_report_change_of_ro(person_id: str, roles: Iterable[str], ro_id: str | N
 def may_import_tracker(roles: Iterable[str]) -> bool:
     """DOR-1 (and NCT's tracker): the officer who keeps the register imports it."""
     return _holds(roles, TRACKER_IMPORTERS)
+
+
+def is_meeting_officer(roles: Iterable[str], preset: Preset) -> bool:
+    """A policy officer, or whoever receives the preset's requests: acts for a body's chair."""
+    return _holds(roles, frozenset({*MEETING_OFFICERS, preset.request_recipient}))
+
+
+def _chairs(roles: Iterable[str], body: Body | None) -> bool:
+    return body is not None and _holds(roles, frozenset({body.chair_role, body.vice_chair_role}))
+
+
+def may_place_on_agenda(person_id: str, roles: Iterable[str], owner_ids: Iterable[str | None], body: Body, preset: Preset) -> bool:
+    """DOR-8: a document goes on a body's agenda from its owner (RO or RSM), a meeting officer, or
+    the body's chair or vice-chair."""
+    return is_meeting_officer(roles, preset) or person_id in set(owner_ids) or _chairs(roles, body)
+
+
+def may_complete_action(person_id: str, roles: Iterable[str], owner_id: str, body: Body | None, preset: Preset) -> bool:
+    """DOR-9 (outstanding actions), DOR-14: an action is marked done by its owner, the chair or a
+    vice-chair of its body, or a meeting officer."""
+    return person_id == owner_id or _chairs(roles, body) or is_meeting_officer(roles, preset)

@@ -22,7 +22,6 @@ from services.meetings.agendas import (
 from services.meetings.calendars import add_meeting, cancel_meeting, ensure_meetings
 from services.meetings.common import (
     HORIZON_DAYS,
-    OFFICER_ROLES,
     Result,
     find_body,
 )
@@ -38,7 +37,7 @@ from services.meetings.papers import due_meeting_work
 from services.meetings.placing import place_from_events, place_on_agenda
 
 __all__ = [
-    "HORIZON_DAYS", "OFFICER_ROLES", "NewAction", "Result", "add_item", "add_meeting",
+    "HORIZON_DAYS", "NewAction", "Result", "add_item", "add_meeting",
     "cancel_meeting", "complete_action", "due_meeting_work", "ensure_meetings", "find_body", "forward_plan",
     "forward_plan_view", "issue_minutes", "meeting_agenda", "minutes_of", "missing_papers", "move_item", "next_agenda",
     "outcome_choices", "parse_votes", "place_from_events", "place_on_agenda", "record_attendance", "record_outcome",

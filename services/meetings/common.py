@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from governance.calendar import LONDON, WorkingCalendar
+from governance.permissions import is_meeting_officer
 from governance.preset import Body, Preset
 from services.delivery.notices import dated
 from services.errors import NotFound, NotPermitted, UnknownPerson
@@ -18,7 +19,6 @@ from services.ports import Notice
 from services.work import DocumentRow, MeetingRow, PersonRow, Work
 
 HORIZON_DAYS = 400  # meetings are written down this far ahead from the calendar
-OFFICER_ROLES = ("ppo", "governance_officer", "policy_service")
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ async def chairing_roles(uow: Work, person: PersonRow, body: Body, meeting: Meet
 
 
 def is_officer(person: PersonRow, preset: Preset) -> bool:
-    return bool(person.role_names & {*OFFICER_ROLES, preset.request_recipient})
+    return is_meeting_officer(person.role_names, preset)
 
 
 async def chair_or_officer(uow: Work, person: PersonRow, preset: Preset, body: Body,

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from governance import meetings as gm
 from governance.calendar import LONDON
 from governance.errors import MissingInformation, NotAllowed
+from governance.permissions import MEETING_OFFICERS, may_complete_action
 from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
@@ -18,12 +19,10 @@ from services.meetings import texts
 from services.meetings.agendas import agenda_view
 from services.meetings.calendars import current_meeting, meeting_of_day
 from services.meetings.common import (
-    OFFICER_ROLES,
     Result,
     chair_or_officer,
     default_body,
     find_body,
-    is_officer,
     known_person,
     meeting_day,
     members_of,
@@ -192,7 +191,7 @@ async def complete_action(services: Services, ident: ChannelIdentity, action_id:
         if a is None:
             raise NotFound(f"There is no action {action_id}.")
         body = preset.bodies.get(a.body)
-        if a.owner_id != person.id and not (body and person.role_names & {body.chair_role, body.vice_chair_role}) and not is_officer(person, preset):
+        if not may_complete_action(person.id, person.role_names, a.owner_id, body, preset):
             raise NotPermitted("Only the action's owner or the chair can mark it done.")
         if a.done_at is not None:
             raise NotAllowed(f"Action {action_id} is already done.")
@@ -228,7 +227,7 @@ async def send_report(uow: Work, preset: Preset, body: Body, report: ReportView,
         targets += [p.id for p in await members_of(uow, higher)]
     if report.kind in ("monthly", "annual"):
         targets += [p.id for p in await members_of(uow, body)]
-        for role in OFFICER_ROLES:
+        for role in MEETING_OFFICERS:
             targets += [p.id for p in await uow.people.with_role(role)]
     subject = f"{texts.REPORT_TITLES[report.kind]}: {body.name}"
     return [daily(t, subject, text) for t in dict.fromkeys(targets)]

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from governance import lifecycle as gl
 from governance import meetings as gm
 from governance.dates import long_date
+from governance.permissions import may_place_on_agenda
 from governance.preset import Body, Preset
 from services.context import Services
 from services.delivery.notices import daily
@@ -18,7 +19,6 @@ from services.meetings.calendars import first_feasible, upcoming
 from services.meetings.common import (
     document_owner,
     find_body,
-    is_officer,
     known_person,
     meeting_day,
     raised,
@@ -119,9 +119,7 @@ async def place_on_agenda(services: Services, ident: ChannelIdentity, ref: str, 
         doc = await uow.documents.by_ref(ref)
         if doc is None:
             raise NotFound(f"I can't find a document with the reference {ref!r}.")
-        roles = person.role_names
-        if not (is_officer(person, preset) or person.id in (doc.ro_id, doc.rsm_id)
-                or roles & {body.chair_role, body.vice_chair_role}):
+        if not may_place_on_agenda(person.id, person.role_names, (doc.ro_id, doc.rsm_id), body, preset):
             raise NotPermitted(f"Only the document's owner, the policy officer or the chair of the {body.name} can add it to the agenda.")
         cases = await uow.cases.open_for_document(doc.id)
         p = await place_item(uow, preset, body, doc=doc, case_id=cases[0].id if cases else None, kind=kind, today=today, now=now, actor=person)

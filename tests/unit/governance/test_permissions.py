@@ -1,17 +1,22 @@
-"""Who may do what the processes give to one officer (NCT-1, NCT-2, NCT-3, NCT-7, DOR-1), as pure
-rules: table-driven over the roles people hold in the four presets."""
+"""Who may do what the processes give to one officer (NCT-1, NCT-2, NCT-3, NCT-7, DOR-1) and who acts
+at a body's meetings (DOR-8, DOR-9, DOR-14), as pure rules: table-driven over the roles people hold."""
 
 from __future__ import annotations
 
 import pytest
 
 from governance.permissions import (
+    MEETING_OFFICERS,
+    is_meeting_officer,
+    may_complete_action,
     may_give_update_plan,
     may_import_tracker,
     may_name_another_rsm,
+    may_place_on_agenda,
     may_record_update_schedule,
     may_report_change_of_ro,
 )
+from tests.unit.governance.test_lifecycle import BCT, DOR, LBBD, NCT
 
 PPO, OTHERS = {"ppo"}, [set(), {"ro"}, {"rsm"}, {"slt"}, {"head_of_qa"}, {"governance_officer"}, {"chair:ppp_group"}]
 
@@ -49,3 +54,48 @@ def test_nct_1_who_reports_a_change_of_ro(person, roles, ro, rsms, may):
     """NCT-1 (seed 001, 2.3.2): the document's RO, any of its RSMs, or the PPO reports a change of
     its RO; nobody else."""
     assert may_report_change_of_ro(person, roles, ro, rsms) is may
+
+
+DOR_BODY = DOR.bodies["ppp_group"]
+
+
+@pytest.mark.parametrize(("person", "roles", "may"), [
+    ("ro-1", set(), True),  # the document's RO
+    ("rsm-1", set(), True),  # its RSM
+    ("chair", {"chair:ppp_group"}, True),
+    ("vice", {"vice_chair:ppp_group"}, True),
+    ("g", {"governance_officer"}, True),
+    ("p", {"ppo"}, True),
+    ("ps", {"policy_service"}, True),
+    ("m", {"member:ppp_group"}, False),  # a member who does not own it
+    ("c", {"chair:other_body"}, False),
+    ("x", {"ro"}, False),  # another document's RO
+])
+def test_dor_8_who_puts_a_document_on_the_groups_agenda(person, roles, may):
+    """DOR-8: a document goes on the Group's agenda from its owner, a meeting officer, or the chair
+    or a vice-chair of the Group; a member who does not own it cannot."""
+    assert may_place_on_agenda(person, roles, ("ro-1", "rsm-1"), DOR_BODY, DOR) is may
+
+
+@pytest.mark.parametrize(("person", "roles", "body", "may"), [
+    ("owner", set(), DOR_BODY, True),
+    ("owner", set(), None, True),  # an action of a body no longer in the preset: its owner still may
+    ("chair", {"chair:ppp_group"}, DOR_BODY, True),
+    ("chair", {"chair:ppp_group"}, None, True),  # Dorset's requests go to the Group's chair: a meeting officer there
+    ("c", {"chair:other_body"}, None, False),
+    ("vice", {"vice_chair:ppp_group"}, DOR_BODY, True),
+    ("g", {"governance_officer"}, None, True),
+    ("m", {"member:ppp_group"}, DOR_BODY, False),
+    ("x", set(), DOR_BODY, False),
+])
+def test_dor_9_dor_14_who_marks_an_action_done(person, roles, body, may):
+    """DOR-9's outstanding actions and DOR-14's implementation actions are marked done by their
+    owner, the chair or a vice-chair, or a meeting officer."""
+    assert may_complete_action(person, roles, "owner", body, DOR) is may
+
+
+@pytest.mark.parametrize("preset", [NCT, BCT, LBBD, DOR])
+def test_the_meeting_officers_include_whoever_receives_requests(preset):
+    assert is_meeting_officer({preset.request_recipient}, preset)
+    assert all(is_meeting_officer({r}, preset) for r in MEETING_OFFICERS)
+    assert not is_meeting_officer({"ro", "rsm"}, preset) or preset.request_recipient in {"ro", "rsm"}
