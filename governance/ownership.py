@@ -8,6 +8,7 @@ from datetime import date
 
 from governance.errors import MissingInformation
 from governance.lifecycle import Case, HistoryEntry
+from governance.preset import Preset
 
 
 def effective_ro(ro_id: str | None, rsm_id: str | None) -> str:
@@ -16,6 +17,12 @@ def effective_ro(ro_id: str | None, rsm_id: str | None) -> str:
     if ro_id:
         raise MissingInformation("Every procedure needs a Responsible Strategic Manager. Please name one.")
     raise MissingInformation("Every procedure needs a Responsible Strategic Manager and a Responsible Officer. Please name at least the RSM.")
+
+
+def uses_rsm(preset: Preset) -> bool:
+    """NCT-1: whether the process has Responsible Strategic Managers who act (a stage decided, or
+    its conditions checked, by the RSM), not merely the built-in role."""
+    return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
 
 
 def roles_on_document(person_id: str, ro_id: str | None, rsm_ids: tuple[str, ...] | list[str]) -> frozenset[str]:

@@ -81,6 +81,6 @@ def may_place_on_agenda(person_id: str, roles: Iterable[str], owner_ids: Iterabl
 
 
 def may_complete_action(person_id: str, roles: Iterable[str], owner_id: str, body: Body | None, preset: Preset) -> bool:
-    """DOR-9 (outstanding actions), DOR-14: an action is marked done by its owner, the chair or a
+    """DOR-9 (outstanding actions), DOR-10, DOR-14: an action is marked done by its owner, the chair or a
     vice-chair of its body, or a meeting officer."""
     return person_id == owner_id or _chairs(roles, body) or is_meeting_officer(roles, preset)

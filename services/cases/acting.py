@@ -20,6 +20,7 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.errors import NotAllowed
+from governance.ownership import uses_rsm
 from governance.preset import Preset
 from governance.wording import sentence
 from services.cases import nct_opening
@@ -209,11 +210,6 @@ def _to_request_mailbox(services: Services, preset: Preset, doc: DocumentRecord,
                  f"ASK FOR MORE INFORMATION case {case_id}: <your question>; or DECLINE case {case_id}: <why>.")
     return [Notice(key=f"request:case{case_id}", subject=subject, body="\n".join(lines), address=address,
                    case_id=case_id, document_ref=doc.ref)]
-
-
-def uses_rsm(preset: Preset) -> bool:
-    """Whether the process has Responsible Strategic Managers who act (NCT), not merely the built-in role."""
-    return any("rsm" in (s.by, s.conditions_checked_by) for r in preset.routes.values() for s in r.stages)
 
 
 async def _rsm_for_area(uow: Any, preset: Preset, service_area: str | None) -> str | None:

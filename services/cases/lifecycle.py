@@ -6,6 +6,7 @@ arrives) and `views` (what a person sees, their tasks, the cards sent to them).
 
 from __future__ import annotations
 
+from governance.ownership import uses_rsm
 from services.cases.acting import (
     Outcome,
     _people_for,
@@ -13,7 +14,6 @@ from services.cases.acting import (
     act_in,
     start_case,
     start_new_document,
-    uses_rsm,
 )
 from services.cases.closing import SYSTEM, close_consultation_by_deadline
 from services.cases.submitting import submit_draft

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from governance import lifecycle as gl
+from governance.ownership import uses_rsm
 from governance.permissions import may_name_another_rsm
 from services.context import Services
 from services.errors import BadInput, NotFound, NotPermitted, UnknownPerson
 from services.people.identity import ChannelIdentity, person_named, resolve_person
-from services.cases.lifecycle import _rsm_ids, uses_rsm
+from services.cases.lifecycle import _rsm_ids
 from services.delivery.notices import daily, dated
 from services.ports import Notice
 
