@@ -10,6 +10,8 @@ roles (and, where the document matters, its owners) in, yes or no out.
          RO personnel so that the ... Tracker can be updated").
 - DOR-1  the register of governance assets (the tracker) is imported by NCT's PPO or Dorset's
          governance officer.
+- The register's drafts are seen by a document's owners (its RO and RSMs), the people its open
+  cases name, and the policy team, who look after every document's drafts.
 - DOR-8, DOR-9  a body's meetings: the policy officers (and whoever receives requests in the preset)
          act for the chair; a document goes on the agenda from its owner, an officer or the chair
          (or a vice-chair); an action is marked done by its owner, the chair (or a vice-chair) or an
@@ -30,6 +32,7 @@ UPDATE_PLAN_RECEIVERS = frozenset({"ppo"})  # NCT-3
 RSM_COORDINATORS = frozenset({"ppo"})  # NCT-7
 RO_CHANGE_REPORTERS = frozenset({"ppo"})  # NCT-1, seed 001 2.3.2: besides the document's own RO and RSMs
 TRACKER_IMPORTERS = frozenset({"ppo", "governance_officer"})  # NCT's PPO; Dorset's governance officer (DOR-1)
+POLICY_TEAM = frozenset({"ppo", "policy_service", "governance_officer", "head_of_qa"})  # look after every document's drafts
 MEETING_OFFICERS = ("ppo", "governance_officer", "policy_service")  # act for a body's chair; sent the periodic reports
 
 
@@ -84,3 +87,15 @@ def may_complete_action(person_id: str, roles: Iterable[str], owner_id: str, bod
     """DOR-9 (outstanding actions), DOR-10, DOR-14: an action is marked done by its owner, the chair or a
     vice-chair of its body, or a meeting officer."""
     return person_id == owner_id or _chairs(roles, body) or is_meeting_officer(roles, preset)
+
+
+def in_policy_team(roles: Iterable[str]) -> bool:
+    """The organisation-wide roles that look after every document's drafts (and see the questions
+    people asked, on the report page)."""
+    return _holds(roles, POLICY_TEAM)
+
+
+def may_see_drafts(person_id: str, roles: Iterable[str], owner_ids: Iterable[str | None], case_people: Iterable[str]) -> bool:
+    """A document's drafts are for its owners (RO and RSMs), the people its open cases name
+    (requester, consultees, participants, those it waits on) and the policy team."""
+    return person_id in set(owner_ids) or person_id in set(case_people) or in_policy_team(roles)

@@ -22,6 +22,7 @@ from typing import Any
 from governance.calendar import WorkingCalendar
 from governance.dates import month_year
 from governance.errors import NotAllowed
+from governance import permissions as gp
 from services.cases.lifecycle import CaseView, case_view_for_person
 from services.context import Services
 from services.manual.impact import ImpactItem, affected_by_document
@@ -37,8 +38,6 @@ SORTS = {"ref": "Reference", "title": "Title", "type": "Type", "status": "Status
          "owner": "Owner", "last_review": "Last review", "next_review": "Next review"}
 REVIEW_FILTERS = {"overdue": "Overdue", "due_soon": f"Due within {DUE_SOON_DAYS} days"}
 EXPORT_LIMIT = 100_000
-# Organisation-wide roles that look after every document's drafts.
-POLICY_TEAM = frozenset({"ppo", "policy_service", "governance_officer", "head_of_qa"})
 MAX_TEXT = 200
 RELATED_SHOWN = 8
 
@@ -239,8 +238,7 @@ class DocumentPage:
 
 def may_see_drafts(person: PersonRow, doc: DocumentRow, case_people: set[str]) -> bool:
     rsms = {doc.rsm_id, *((doc.extra or {}).get("other_rsm_ids") or [])}
-    return (person.id in {doc.ro_id, *rsms} or person.id in case_people
-            or bool(set(person.role_names) & POLICY_TEAM))
+    return gp.may_see_drafts(person.id, person.role_names, {doc.ro_id, *rsms}, case_people)
 
 
 def _case_people(rows: Iterable[CaseRow]) -> set[str]:

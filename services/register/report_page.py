@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from governance.dates import month_year
+from governance.permissions import in_policy_team
 from services.context import Services
 from services.manual.demand import DemandTopic, demand
 from services.register.importing import STATUS_LABELS
-from services.register.listing import LISTING, POLICY_TEAM, MonthOfDecisions, decisions_by_month, signed_in
+from services.register.listing import LISTING, MonthOfDecisions, decisions_by_month, signed_in
 from services.register.reports import DECISIONS, WINDOWS, CompliancePoint, DecisionLine, Tally
 
 DEMAND_DAYS = 30  # as `policybot report demand` counts by default
@@ -97,7 +98,7 @@ async def reports_page(services: Services, person_id: str, *, months_of_history:
         decisions.append(DecisionLine(e.at, e.actor_name or "policybot", ref, title, DECISIONS[e.action], e.summary))
     point = CompliancePoint(today, c["total"], c["total"] - c["overdue"] - c["no_date"], c["due_soon"], c["overdue"], c["no_date"])
     order = {s: i for i, s in enumerate(STATUS_LABELS)}
-    questions = bool(set(person.role_names) & POLICY_TEAM)
+    questions = in_policy_team(person.role_names)
     topics = await demand(services, DEMAND_DAYS)
     return ReportsPage(
         today=today, month=month_year(today),

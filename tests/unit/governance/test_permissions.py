@@ -7,6 +7,7 @@ import pytest
 
 from governance.permissions import (
     MEETING_OFFICERS,
+    in_policy_team,
     is_meeting_officer,
     may_complete_action,
     may_give_update_plan,
@@ -15,6 +16,7 @@ from governance.permissions import (
     may_place_on_agenda,
     may_record_update_schedule,
     may_report_change_of_ro,
+    may_see_drafts,
 )
 from tests.unit.governance.test_lifecycle import BCT, DOR, LBBD, NCT
 
@@ -99,3 +101,17 @@ def test_the_meeting_officers_include_whoever_receives_requests(preset):
     assert is_meeting_officer({preset.request_recipient}, preset)
     assert all(is_meeting_officer({r}, preset) for r in MEETING_OFFICERS)
     assert not is_meeting_officer({"ro", "rsm"}, preset) or preset.request_recipient in {"ro", "rsm"}
+
+
+@pytest.mark.parametrize(("person", "roles", "may"), [
+    ("ro-1", set(), True), ("rsm-2", set(), True),  # its owners, a joint RSM too
+    ("consultee", set(), True),  # named by an open case
+    ("p", {"ppo"}, True), ("ps", {"policy_service"}, True), ("g", {"governance_officer"}, True), ("q", {"head_of_qa"}, True),
+    ("x", set(), False), ("y", {"ro", "rsm", "slt"}, False),  # another document's owners, SLT
+    ("c", {"chair:ppp_group"}, False),
+])
+def test_a_documents_drafts_are_for_its_owners_its_cases_people_and_the_policy_team(person, roles, may):
+    """The register's drafts: the document's RO and RSMs, the people its open cases name, and the
+    policy team (who also see the questions people asked on the report page); nobody else."""
+    assert may_see_drafts(person, roles, {"ro-1", "rsm-1", "rsm-2", None}, {"consultee", "requester"}) is may
+    assert in_policy_team(roles) is (may and person in {"p", "ps", "g", "q"})
