@@ -9,6 +9,9 @@ meeting. The Group meets monthly (DOR-7: the second Tuesday of each month but Au
 so when no next meeting is written down the action is due four weeks on, about one meeting's
 interval (the seed names no figure: this is the product's choice).
 
+Forms and system changes are the systems lead's actions (Dorset's Mosaic Lead, where someone holds
+the role); training, and everything when nobody does, is the document owner's.
+
 An overdue action is chased weekly, as conditions are.
 """
 
@@ -18,6 +21,8 @@ from datetime import date, timedelta
 
 DUE_WITHOUT_A_MEETING = timedelta(days=28)  # DOR-14: no next meeting known, about one monthly interval (DOR-7)
 CHASE_EVERY = timedelta(days=7)  # an overdue action is chased weekly, like conditions
+SYSTEMS_LEAD = "systems_lead"  # DOR-14: owns the forms and system changes a document needs
+TRAINING = "Training"  # the kind of implementation action that stays with the document's owner
 
 
 def implementation_action_due(today: date, current_meeting: date, following_meeting: date | None) -> date:
@@ -33,3 +38,9 @@ def implementation_action_due(today: date, current_meeting: date, following_meet
 def chase_due(due_on: date | None, last_chased_on: date | None, today: date) -> bool:
     """Whether an open action is chased today: past its due day, and not chased in the last week."""
     return due_on is not None and due_on < today and (last_chased_on is None or today - last_chased_on >= CHASE_EVERY)
+
+
+def implementation_action_owner(kind: str, systems_lead_id: str | None, document_owner_id: str | None) -> str | None:
+    """DOR-14: who owns an implementation action: a form or a system change is the systems lead's,
+    where someone holds that role; training (and anything when nobody does) is the document owner's."""
+    return systems_lead_id if systems_lead_id and kind != TRAINING else document_owner_id

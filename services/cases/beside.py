@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from governance import lifecycle as gl
-from governance.meeting_actions import implementation_action_due
+from governance.meeting_actions import SYSTEMS_LEAD, TRAINING, implementation_action_due, implementation_action_owner
 from governance.preset import Preset
 from services.delivery.notices import daily
 from services.meetings import texts
@@ -78,12 +78,12 @@ async def _needs(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord,
     current = meeting_day(meeting)
     after = [] if current > today else await upcoming(uow, preset, body, current + timedelta(days=1), now)  # only when needed
     due = implementation_action_due(today, current, meeting_day(after[0]) if after else None)
-    systems_lead = next(iter(await uow.people.with_role("systems_lead")), None)
+    systems_lead = next(iter(await uow.people.with_role(SYSTEMS_LEAD)), None)
     owner = doc.ro_id or doc.rsm_id or (person.id if person else None)
     notices: list[Notice] = []
-    for kind, items in (("Form", e.forms), ("Training", e.training), ("System change", e.systems)):
+    for kind, items in (("Form", e.forms), (TRAINING, e.training), ("System change", e.systems)):
         for item in items:
-            who = systems_lead.id if systems_lead and kind != "Training" else owner
+            who = implementation_action_owner(kind, systems_lead.id if systems_lead else None, owner)
             if who is None:
                 continue
             text = f"{kind} for {doc.ref} {doc.title}: {item} (DOR-14)"

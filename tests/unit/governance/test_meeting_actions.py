@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from governance.meeting_actions import CHASE_EVERY, DUE_WITHOUT_A_MEETING, chase_due, implementation_action_due
+from governance.meeting_actions import CHASE_EVERY, DUE_WITHOUT_A_MEETING, chase_due, implementation_action_due, implementation_action_owner
 
 JAN, FEB, MAR = date(2027, 1, 12), date(2027, 2, 9), date(2027, 3, 9)  # second Tuesdays (DOR-7)
 
@@ -42,3 +42,16 @@ def test_dor_14_an_overdue_action_is_chased_weekly(due_on, last_chased_on, today
     """DOR-14 (and DOR-9's outstanding actions): past its due day, chased once a week."""
     assert chase_due(due_on, last_chased_on, today) is chased
     assert CHASE_EVERY == timedelta(days=7)
+
+
+@pytest.mark.parametrize(("kind", "lead", "owner", "who"), [
+    ("Form", "mosaic-lead", "ro-1", "mosaic-lead"),
+    ("System change", "mosaic-lead", "ro-1", "mosaic-lead"),
+    ("Training", "mosaic-lead", "ro-1", "ro-1"),
+    ("Form", None, "ro-1", "ro-1"),  # nobody holds the systems lead's role
+    ("Training", None, None, None),  # nobody to own it: the service skips it
+])
+def test_dor_14_forms_and_system_changes_are_the_systems_leads_training_the_owners(kind, lead, owner, who):
+    """DOR-14: forms and system changes go to the systems lead (Dorset's Mosaic Lead); training, and
+    everything when nobody holds that role, to the document's owner."""
+    assert implementation_action_owner(kind, lead, owner) == who
