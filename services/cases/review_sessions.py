@@ -16,6 +16,7 @@ from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.dates import long_date, parse_date, time_of_day
 from governance.nct_case_steps import session_arranged, session_outcome
+from governance.nct_sessions import REFUSED, may_arrange_session
 from services.cases.views import _rsm_ids
 from services.clock import LONDON
 from services.context import Services
@@ -57,16 +58,20 @@ def read_when(said: str, today: Any) -> datetime:
 
 
 def invitation(uid: str, at: datetime, summary: str, description: str, organiser: tuple[str, str | None],
-               attendees: list[tuple[str, str | None]]) -> str:
-    """The calendar file for a Review Session: one timed event, with its attendees."""
+               attendees: list[tuple[str, str | None]], *, sequence: int = 0, cancel: bool = False) -> str:
+    """The calendar file for a Review Session: one timed event, with its attendees. A move is the same UID
+    with a higher SEQUENCE; a cancellation is METHOD:CANCEL with STATUS:CANCELLED (RFC 5546)."""
     import icalendar  # loaded with the first invitation, not at start (issue 22 item 8)
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policybot//review sessions//EN")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", "CANCEL" if cancel else "REQUEST")
     ev = icalendar.Event()
     ev.add("uid", uid)
+    ev.add("sequence", sequence)
+    if cancel:
+        ev.add("status", "CANCELLED")
     ev.add("dtstamp", at)
     ev.add("dtstart", at)
     ev.add("dtend", at + LENGTH)
@@ -85,6 +90,11 @@ def invitation(uid: str, at: datetime, summary: str, description: str, organiser
             ev.add("attendee", who, encode=False)
     cal.add_component(ev)
     return str(cal.to_ical().decode("utf-8"))
+
+
+def session_uid(number: int, at: str) -> str:
+    """The calendar UID of a session: kept when it moves, so calendars update the one event."""
+    return f"{hashlib.sha256(f'session{number}:{at}'.encode()).hexdigest()[:32]}@policybot"
 
 
 async def _organiser(uow: Any, ident: ChannelIdentity) -> Any:
@@ -117,9 +127,8 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
             if not open_:
                 raise BadInput(f"{doc.ref} {doc.title} has no review open: open it first ('review {doc.ref}').")
             found.append((doc, open_[0]))
-        if "ppo" not in person.role_names and any(person.id != (d.ro_id or d.rsm_id) for d, _ in found):
-            raise NotPermitted("The Policy and Procedures Officer arranges Review Sessions across procedures; an RO "
-                               "arranges one for their own procedure (NCT-5).")
+        if not may_arrange_session(person.id, person.role_names, [d.ro_id or d.rsm_id for d, _ in found]):
+            raise NotPermitted(REFUSED)
         people = list(dict.fromkeys(p for d, _ in found for p in (d.ro_id or d.rsm_id, *_rsm_ids(d)) if p))
         people += [p.id for p in await uow.people.with_role("ppo") if p.id not in people]
         directory = {p.id: p for p in await uow.people.all()}
@@ -128,7 +137,8 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
         number = len(sessions) + 1
         when_words = f"{at:%A} {long_date(at.date())} at {time_of_day(at)}"
         session = {"id": number, "at": at.isoformat(), "when": when_words, "refs": [d.ref for d, _ in found],
-                   "cases": [c.id for _, c in found], "people": people, "organiser": person.id}
+                   "cases": [c.id for _, c in found], "people": people, "organiser": person.id,
+                   "uid": session_uid(number, at.isoformat()), "sequence": 0}
         listed = ", ".join(f"{d.ref} {d.title}" for d, _ in found)
         joint = len(found) > 1
         for doc, row in found:
@@ -142,8 +152,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
         body = (f"{person.name} has arranged a {'joint ' if joint else ''}Review Session on {when_words} for {listed}, "
                 f"to agree what (if any) amendments are needed (NCT-5{', NCT-7' if joint else ''}). Invited: "
                 + ", ".join(directory[p].name for p in people if p in directory) + ". The calendar file is attached to the email.")
-        ics = invitation(f"{hashlib.sha256(f'session{number}:{at.isoformat()}'.encode()).hexdigest()[:32]}@policybot",
-                         at, summary, body, (person.name, person.email),
+        ics = invitation(session["uid"], at, summary, body, (person.name, person.email),
                          [(directory[p].name, directory[p].email) for p in people if p in directory])
         notices = [Notice(key=f"review_session:{number}:{p}", subject=summary, body=body, person_id=p,
                           document_ref=found[0][0].ref, payload={"ics": ics})
@@ -173,7 +182,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, outcome: st
         person = await _organiser(uow, ident)
         kept = dict(await uow.kv.get(SESSIONS_KEY) or {})
         sessions = list(kept.get("sessions") or [])
-        mine = [s for s in sessions if (ref is None or ref.upper() in s["refs"])
+        mine = [s for s in sessions if (ref is None or ref.upper() in s["refs"]) and not s.get("cancelled")
                 and ("ppo" in person.role_names or person.id in s["people"])]
         if not mine:
             raise NotFound("I can't find a Review Session " + (f"for {ref.upper()} " if ref else "") + "that you were part of.")
