@@ -97,7 +97,7 @@ def session_uid(number: int, at: str) -> str:
     return f"{hashlib.sha256(f'session{number}:{at}'.encode()).hexdigest()[:32]}@policybot"
 
 
-async def _organiser(uow: Any, ident: ChannelIdentity) -> Any:
+async def organiser(uow: Any, ident: ChannelIdentity) -> Any:
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't arrange a Review Session.")
@@ -117,7 +117,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
     if not refs:
         raise BadInput("Say which procedures the Review Session is for, e.g. 'arrange a review session for PP-014 on ...'.")
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         found = []
         for ref in refs:
             doc = await uow.documents.by_ref(ref)
@@ -143,7 +143,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
         joint = len(found) > 1
         for doc, row in found:
             case = session_arranged(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset(person.role_names)), today, session)
-            await _save(uow, services, row, case, now)
+            await save_case(uow, services, row, case, now)
             await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="review_session_arranged",
                                    summary=f"{case.history[-1].summary} (case {row.id})", details={"session": number, "case": row.id})
         sessions.append(session)
@@ -164,7 +164,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
                          f"{'each case' if joint else 'the case'} (NCT-5{', NCT-7' if joint else ''}).", tuple(notices))
 
 
-async def _save(uow: Any, services: Services, row: Any, case: gl.Case, now: datetime) -> None:
+async def save_case(uow: Any, services: Services, row: Any, case: gl.Case, now: datetime) -> None:
     try:
         await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage,
                              status="open" if case.is_open else "closed", waiting_for=gl.who_must_act(services.preset, case), now=now)
@@ -179,7 +179,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, outcome: st
         raise BadInput("Please say the outcome, e.g. 'review session outcome: amend sections 3 and 5 of both'.")
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         kept = dict(await uow.kv.get(SESSIONS_KEY) or {})
         sessions = list(kept.get("sessions") or [])
         mine = [s for s in sessions if (ref is None or ref.upper() in s["refs"]) and not s.get("cancelled")
@@ -193,7 +193,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, outcome: st
                 continue
             row, doc = got
             case = session_outcome(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset(person.role_names)), today, outcome)
-            await _save(uow, services, row, case, now)
+            await save_case(uow, services, row, case, now)
             await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="review_session_outcome",
                                    summary=f"{case.history[-1].summary} (case {row.id})", reason=outcome,
                                    details={"session": session["id"], "case": row.id})

@@ -18,8 +18,8 @@ from governance.nct_sessions import REFUSED, may_arrange_session
 from services.cases.review_sessions import (
     SESSIONS_KEY,
     SessionResult,
-    _organiser,
-    _save,
+    organiser,
+    save_case,
     invitation,
     read_when,
     session_uid,
@@ -43,7 +43,7 @@ async def upcoming(services: Services, ident: ChannelIdentity) -> str:
     """The Review Sessions still to come: every one for the PPO; those they are invited to for anyone else."""
     now = services.clock.now()
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         kept = await uow.kv.get(SESSIONS_KEY) or {}
         directory = {p.id: p.name for p in await uow.people.all()}
     mine = [s for s in _upcoming(list(kept.get("sessions") or []), now)
@@ -88,7 +88,7 @@ async def _on_cases(uow: Any, services: Services, person: Any, session: dict[str
             continue
         row, doc = got
         case = step(gl.case_from_dict(row.state), actor, services.clock.today())
-        await _save(uow, services, row, case, now)
+        await save_case(uow, services, row, case, now)
         await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
                                summary=f"{case.history[-1].summary} (case {row.id})",
                                details={"session": session["id"], "case": row.id})
@@ -110,7 +110,7 @@ async def cancel(services: Services, ident: ChannelIdentity, ref: str) -> Sessio
     """NCT-5, NCT-7: the next Review Session for `ref` is called off; everyone invited is told, with METHOD:CANCEL."""
     now = services.clock.now()
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         sessions, kept, session = await _session_for(uow, person, ref, now)
         done = {**session, "cancelled": True, "cancelled_by": person.id, "sequence": int(session.get("sequence") or 0) + 1}
         await _on_cases(uow, services, person, done, "review_session_cancelled",
@@ -137,7 +137,7 @@ async def move(services: Services, ident: ChannelIdentity, ref: str, when: str) 
     if not cal.is_working_day(at.date()):
         raise BadInput(f"{long_date(at.date())} is not a working day ({cal.why_not_working(at.date())}): choose another day.")
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         sessions, kept, session = await _session_for(uow, person, ref, now)
         was = session["when"]
         moved = {**session, "at": at.isoformat(), "when": f"{at:%A} {long_date(at.date())} at {time_of_day(at)}",
