@@ -73,6 +73,7 @@ async def test_nct_5_nct_7_review_sessions_listed_moved_and_cancelled_with_calen
         ics = _ics(moved)
         assert _field(ics, "UID") == uid and _field(ics, "SEQUENCE") == "1" and _field(ics, "METHOD") == "REQUEST"
         assert "DTSTART;TZID=Europe/London:20270121T100000" in ics
+        assert next(p for p in moved.message.walk() if p.get_content_type() == "text/calendar").get_param("method") == "REQUEST"
     listed = text_of(await bot.say("review sessions", aad=ppo, conversation="a:ppo"))
     assert listed.index("Tuesday 19 January 2027 at 10:00: PP-001") < listed.index("Thursday 21 January 2027 at 10:00: PP-020")
 
@@ -84,6 +85,7 @@ async def test_nct_5_nct_7_review_sessions_listed_moved_and_cancelled_with_calen
     [cancelled] = [m for m in smtp.to(EMAIL["rsm-safeguarding"])
                    if m.message["Subject"].startswith("Cancelled: Review Session: PP-001")]
     ics = _ics(cancelled)
+    assert next(p for p in cancelled.message.walk() if p.get_content_type() == "text/calendar").get_param("method") == "CANCEL"
     assert _field(ics, "METHOD") == "CANCEL" and _field(ics, "STATUS") == "CANCELLED" and _field(ics, "SEQUENCE") == "1"
     said = await bot.say("cancel the review session for PP-001", aad=ro1, conversation="a:ro-1")
     assert "No Review Session is coming up for PP-001" in text_of(said)
