@@ -84,6 +84,9 @@ def calendar_file(email: Email, due_on: date, domain: str, now: datetime) -> byt
     return cal.to_ical()
 
 
+_ICS_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
 def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
     """The one MIME message for an email: text and HTML alternatives, the deadline's .ics, attachments."""
     domain = sender.rsplit("@", 1)[-1] or "policybot.local"
@@ -106,7 +109,13 @@ def build_message(email: Email, sender: str, now: datetime) -> EmailMessage:
                            filename="deadline.ics", params={"method": "PUBLISH"})
     for att in email.attachments:
         maintype, subtype = att.mime_type.split("/", 1)
-        msg.add_attachment(att.content, maintype=maintype, subtype=subtype, filename=att.name)
+        method = _ICS_METHOD.search(att.content) if att.mime_type == "text/calendar" else None
+        # an invitation's METHOD (REQUEST, CANCEL) in its Content-Type too, as RFC 6047 asks and Outlook reads it
+        if method:
+            msg.add_attachment(att.content, maintype=maintype, subtype=subtype, filename=att.name,
+                               params={"method": method.group(1).decode("ascii")})
+        else:
+            msg.add_attachment(att.content, maintype=maintype, subtype=subtype, filename=att.name)
     return msg
 
 

@@ -8,7 +8,7 @@ from dialogs.turn import Turn, ask_form, original
 from render import cases as case_render
 from render import nct as nct_render
 from render.reply import Reply
-from services.cases import lifecycle, review_sessions, signoff
+from services.cases import lifecycle, review_sessions, session_changes, signoff
 from services.cases.review_sessions import open_case_of
 from services.manual import related
 from services.register import ro_change
@@ -99,6 +99,25 @@ async def review_session_decision(t: Turn, r: Reading) -> Response:
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
 
 
+async def review_sessions_coming(t: Turn, r: Reading) -> Response:
+    return Response(Reply(text=await session_changes.upcoming(t.services, t.ident)))
+
+
+async def cancel_review_session(t: Turn, r: Reading) -> Response:
+    if not r.slots.refs:
+        return ask_form(r.command, "Which procedure's Review Session? Give its reference.", r)
+    out = await session_changes.cancel(t.services, t.ident, r.slots.refs[0])
+    return Response(nct_render.done_reply(out.message), out.notices)
+
+
+async def move_review_session(t: Turn, r: Reading) -> Response:
+    when = original(r, "when")
+    if not r.slots.refs or not when:
+        return ask_form(r.command, "Say which procedure's Review Session, and its new date and time.", r)
+    out = await session_changes.move(t.services, t.ident, r.slots.refs[0], when)
+    return Response(nct_render.done_reply(out.message), out.notices)
+
+
 # ---------------------------------------------------------------- a new procedure's arrangements (NCT-17)
 
 
@@ -109,4 +128,13 @@ async def record_arrangements(t: Turn, r: Reading) -> Response:
         return ask_form(r.command, "Say which new procedure, and the arrangements: who writes it, and by when.", r)
     case_id = await open_case_of(t.services, r.slots.refs[0])
     out = await lifecycle.act(t.services, t.ident, case_id, "record_arrangements", text=text)
+    return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)
+
+
+async def record_template(t: Turn, r: Reading) -> Response:
+    """NCT-17 in words: "PP-047: the publisher has a template": the new procedure follows Route 1 from now."""
+    if not r.slots.refs:
+        return ask_form(r.command, "Which new procedure? Give its reference.", r)
+    case_id = await open_case_of(t.services, r.slots.refs[0])
+    out = await lifecycle.act(t.services, t.ident, case_id, "template_available")
     return Response(case_render.case_reply(out.case, out.message), out.notices, out.case.id, out.cards)

@@ -43,7 +43,7 @@ from governance.case_model import (
 )
 from governance.dates import long_date
 from governance.errors import MissingInformation, NotAllowed
-from governance.nct_case_steps import arrangements, checklist_missing, record_related, review_session, template
+from governance.nct_case_steps import checklist_missing, record_related, review_session, template
 from governance.joint_need import at_meeting, group_decides, jointly
 from governance.joint_steps import joint_agreement, needs_missing, record_needs, tells
 from governance.nct_steps import edition_words, published_on, tick, to_prompter, unticked_note
@@ -150,8 +150,8 @@ def _draft(preset: Preset, case: Case, stage: Stage, action: Action, actor: Acto
         return review_session(case, actor, today, data, text)
     if action.kind == "record_related":
         return record_related(case, actor, today, data, text)
-    if action.kind == "record_arrangements":
-        return arrangements(case, actor, today, action.kind, text)
+    if action.kind in ("record_arrangements", "template_available"):  # NCT-17: recorded after the need, or changed
+        return template(case, actor, today, action.kind, action.data or {}, text)
     if action.kind == "no_change":
         first_sign_off = next((s for s in route_of(preset, case).stages if s.kind == "sign_off" and stage_included(s, case)), None)
         assert first_sign_off is not None, "the preset reader refuses a route without a sign-off stage"

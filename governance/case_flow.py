@@ -201,6 +201,8 @@ def _draft_actions(preset: Preset, case: Case, stage: Stage) -> list[tuple[str, 
         out.append(("record_related", "ro"))  # NCT-14
     if preset.update_cycle and case.kind == "new_document":
         out.append(("record_arrangements", "ppo"))  # NCT-17: agreed later, or changed
+        if not (case.notes.get("new_procedure") or {}).get("template"):
+            out.append(("template_available", "ppo"))  # NCT-17: the publisher's template, recorded after the need
     return out
 
 

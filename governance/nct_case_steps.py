@@ -72,6 +72,20 @@ def session_outcome(case: Case, actor: Actor, today: date, outcome: str) -> Case
     return logged(case, today, actor, "review_session_outcome", f"Review Session outcome: {outcome} (NCT-5)")
 
 
+def session_moved(case: Case, actor: Actor, today: date, session: Mapping[str, Any], was: str) -> Case:
+    """The Review Session that includes this case moved to another time (NCT-5, NCT-7)."""
+    case = dataclasses.replace(case, notes={**case.notes, "session": dict(session)})
+    return logged(case, today, actor, "review_session_moved",
+                  f"Review Session moved from {was} to {session['when']} (NCT-5, NCT-7)")
+
+
+def session_cancelled(case: Case, actor: Actor, today: date, session: Mapping[str, Any]) -> Case:
+    """The Review Session that includes this case was cancelled: the case no longer has one arranged."""
+    case = dataclasses.replace(case, notes={**case.notes, "session": {**session, "cancelled": True}})
+    return logged(case, today, actor, "review_session_cancelled",
+                  f"Review Session on {session['when']} cancelled (NCT-5, NCT-7)")
+
+
 # ------------------------------------------------------------------ NCT-14: related procedures
 
 
@@ -157,12 +171,15 @@ def template(case: Case, actor: Actor, today: date, kind: str, data: Mapping[str
     block is a scheduled update's, so NCT-4's window, warning and missed deadline apply to it); without,
     the arrangements the PPO agreed (who writes it, by when), whose due date drives the reminders."""
     if kind == "template_available":
+        before = case.notes.get("new_procedure") or {}
         deadline = data.get("next_deadline")
         route = {"template": True, "route": 1, "next_deadline": deadline}
         case = dataclasses.replace(case, notes={**case.notes, "new_procedure": route, "update": new_procedure_update(deadline)})
         when = f"the next update deadline, {long_date(date.fromisoformat(deadline))}" if deadline else \
             "the next update deadline (none is recorded yet: the PPO records them with 'the Tri.x deadlines are ...')"
         summary = f"The publisher has a template: it follows Route 1, the scheduled update, for {when} (NCT-17)"
+        if before.get("arrangements"):
+            summary += f"; the arrangements agreed before no longer apply (they were: {before['arrangements']})"
         case = logged(case, today, actor, "template_available", summary)
         return case, [Notify("ro", f"Template available: {case.document_name}",
                              f"{summary}. The publisher's template will be forwarded to you.", cc=("rsm",))]

@@ -34,6 +34,12 @@ def arrangements_reminder_on(preset: Preset, due: date) -> date:
     return WorkingCalendar(preset.nation).add_working_days(due, -ARRANGEMENTS_WARN_WORKING_DAYS)
 
 
+def arrangements_overdue_on(preset: Preset, due: date) -> date:
+    """NCT-17: the working day after the agreed date: with no draft by then, the RO and the PPO, who agreed
+    the arrangements with the parties, are told."""
+    return WorkingCalendar(preset.nation).add_working_days(due, 1)
+
+
 # ------------------------------------------------------------------ Route 1's deadline, for each case that follows it
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from governance import lifecycle as gl
 from governance.actions import RELATED_MAX
 from governance.case_model import AMENDING_KINDS
-from governance.nct_dates import arrangements_reminder_on
+from governance.nct_dates import arrangements_overdue_on, arrangements_reminder_on
 from governance.dates import long_date
 from governance.preset import Preset
 from services.cases.views import _rsm_ids
@@ -83,16 +83,21 @@ async def before_action(uow: Any, action: str, data: dict[str, Any], today: date
 async def arrangement_reminders(uow: Any, preset: Preset, doc: DocumentRecord, row: CaseRecord, case: gl.Case, action: str,
                                 today: date) -> list[Notice]:
     """NCT-17: the due date of the arrangements agreed drives the reminders: the RO is reminded five working
-    days before, and on the day (with its calendar entry). Arrangements recorded again replace the
-    reminders still to come."""
+    days before, and on the day (with its calendar entry); with no draft by the working day after, the RO
+    and the PPO (who agreed the arrangements with the parties) are told. Arrangements recorded again
+    replace the reminders still to come; the publisher's template recorded later withdraws them (Route 1
+    drives the case from then)."""
     agreed = case.notes.get("new_procedure") or {}
+    if action == "template_available" and case.kind == "new_document":
+        await _withdraw(uow, doc, "the publisher has a template: the procedure follows Route 1")
+        return []
     if action not in ("no_template", "record_arrangements") or not agreed.get("due"):
         return []
     due = date.fromisoformat(agreed["due"])
     before = arrangements_reminder_on(preset, due)
     owner = doc.ro_id or doc.rsm_id
-    if owner and action == "record_arrangements":
-        await uow.outbox.withdraw(owner, [doc.ref], [NoticeKind.CASE_WAITING], "the arrangements were recorded again")
+    if action == "record_arrangements":
+        await _withdraw(uow, doc, "the arrangements were recorded again")
     out: list[Notice] = []
     n = len(case.history)  # each recording its own keys: the same date recorded again is reminded again
     for pid in [p for p in (owner,) if p]:
@@ -105,10 +110,28 @@ async def arrangement_reminders(uow: Any, preset: Preset, doc: DocumentRecord, r
         out.append(Notice(key=f"arrangements:case{row.id}:{pid}:{n}:due", subject=f"Due today: {doc.ref} {doc.title}", body=body,
                           person_id=pid, case_id=row.id, document_ref=doc.ref, due_on=due, kind=NoticeKind.CASE_WAITING,
                           not_before=datetime.combine(due, time(9, 0), LONDON)))
+    late = datetime.combine(arrangements_overdue_on(preset, due), time(9, 0), LONDON)
+    body = (f"No draft of {doc.ref} {doc.title} (case {row.id}) has arrived: it was due on {long_date(due)} under the "
+            f"arrangements agreed: {agreed['arrangements']}. The Policy and Procedures Officer agrees new arrangements with "
+            f"the parties (NCT-17): 'arrangements for {doc.ref}: <who writes it, and by when>'.")
+    for pid in dict.fromkeys([p for p in (owner, *await _ppos(uow)) if p]):
+        out.append(Notice(key=f"arrangements:case{row.id}:{pid}:{n}:overdue", subject=f"Overdue: the draft of {doc.ref} {doc.title}",
+                          body=body, person_id=pid, case_id=row.id, document_ref=doc.ref, kind=NoticeKind.CASE_WAITING,
+                          not_before=late))
     return out
+
+
+async def _ppos(uow: Any) -> list[str]:
+    return [p.id for p in await uow.people.with_role("ppo")]
+
+
+async def _withdraw(uow: Any, doc: DocumentRecord, why: str) -> None:
+    """NCT-17: the arrangements' reminders still to come, to the RO and the PPO, withdrawn."""
+    for pid in dict.fromkeys([p for p in (doc.ro_id or doc.rsm_id, *await _ppos(uow)) if p]):
+        await uow.outbox.withdraw(pid, [doc.ref], [NoticeKind.CASE_WAITING], why)
 
 
 async def draft_arrived(uow: Any, doc: DocumentRecord, case: gl.Case) -> None:
     """NCT-17: once the draft of a new procedure arrives, its arrangements' reminders still to come are withdrawn."""
-    if case.kind == "new_document" and (case.notes.get("new_procedure") or {}).get("due") and (doc.ro_id or doc.rsm_id):
-        await uow.outbox.withdraw(doc.ro_id or doc.rsm_id, [doc.ref], [NoticeKind.CASE_WAITING], "the draft has arrived")
+    if case.kind == "new_document" and (case.notes.get("new_procedure") or {}).get("due"):
+        await _withdraw(uow, doc, "the draft has arrived")

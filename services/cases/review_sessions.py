@@ -16,6 +16,7 @@ from governance import lifecycle as gl
 from governance.calendar import WorkingCalendar
 from governance.dates import long_date, parse_date, time_of_day
 from governance.nct_case_steps import session_arranged, session_outcome
+from governance.nct_sessions import REFUSED, may_arrange_session
 from services.cases.views import _rsm_ids
 from services.clock import LONDON
 from services.context import Services
@@ -57,16 +58,20 @@ def read_when(said: str, today: Any) -> datetime:
 
 
 def invitation(uid: str, at: datetime, summary: str, description: str, organiser: tuple[str, str | None],
-               attendees: list[tuple[str, str | None]]) -> str:
-    """The calendar file for a Review Session: one timed event, with its attendees."""
+               attendees: list[tuple[str, str | None]], *, sequence: int = 0, cancel: bool = False) -> str:
+    """The calendar file for a Review Session: one timed event, with its attendees. A move is the same UID
+    with a higher SEQUENCE; a cancellation is METHOD:CANCEL with STATUS:CANCELLED (RFC 5546)."""
     import icalendar  # loaded with the first invitation, not at start (issue 22 item 8)
 
     cal = icalendar.Calendar()
     cal.add("prodid", "-//policybot//review sessions//EN")
     cal.add("version", "2.0")
-    cal.add("method", "REQUEST")
+    cal.add("method", "CANCEL" if cancel else "REQUEST")
     ev = icalendar.Event()
     ev.add("uid", uid)
+    ev.add("sequence", sequence)
+    if cancel:
+        ev.add("status", "CANCELLED")
     ev.add("dtstamp", at)
     ev.add("dtstart", at)
     ev.add("dtend", at + LENGTH)
@@ -87,7 +92,12 @@ def invitation(uid: str, at: datetime, summary: str, description: str, organiser
     return str(cal.to_ical().decode("utf-8"))
 
 
-async def _organiser(uow: Any, ident: ChannelIdentity) -> Any:
+def session_uid(number: int, at: str) -> str:
+    """The calendar UID of a session: kept when it moves, so calendars update the one event."""
+    return f"{hashlib.sha256(f'session{number}:{at}'.encode()).hexdigest()[:32]}@policybot"
+
+
+async def organiser(uow: Any, ident: ChannelIdentity) -> Any:
     person = await resolve_person(uow, ident)
     if person is None:
         raise UnknownPerson("I don't know who you are yet, so I can't arrange a Review Session.")
@@ -107,7 +117,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
     if not refs:
         raise BadInput("Say which procedures the Review Session is for, e.g. 'arrange a review session for PP-014 on ...'.")
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         found = []
         for ref in refs:
             doc = await uow.documents.by_ref(ref)
@@ -117,9 +127,8 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
             if not open_:
                 raise BadInput(f"{doc.ref} {doc.title} has no review open: open it first ('review {doc.ref}').")
             found.append((doc, open_[0]))
-        if "ppo" not in person.role_names and any(person.id != (d.ro_id or d.rsm_id) for d, _ in found):
-            raise NotPermitted("The Policy and Procedures Officer arranges Review Sessions across procedures; an RO "
-                               "arranges one for their own procedure (NCT-5).")
+        if not may_arrange_session(person.id, person.role_names, [d.ro_id or d.rsm_id for d, _ in found]):
+            raise NotPermitted(REFUSED)
         people = list(dict.fromkeys(p for d, _ in found for p in (d.ro_id or d.rsm_id, *_rsm_ids(d)) if p))
         people += [p.id for p in await uow.people.with_role("ppo") if p.id not in people]
         directory = {p.id: p for p in await uow.people.all()}
@@ -128,12 +137,13 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
         number = len(sessions) + 1
         when_words = f"{at:%A} {long_date(at.date())} at {time_of_day(at)}"
         session = {"id": number, "at": at.isoformat(), "when": when_words, "refs": [d.ref for d, _ in found],
-                   "cases": [c.id for _, c in found], "people": people, "organiser": person.id}
+                   "cases": [c.id for _, c in found], "people": people, "organiser": person.id,
+                   "uid": session_uid(number, at.isoformat()), "sequence": 0}
         listed = ", ".join(f"{d.ref} {d.title}" for d, _ in found)
         joint = len(found) > 1
         for doc, row in found:
             case = session_arranged(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset(person.role_names)), today, session)
-            await _save(uow, services, row, case, now)
+            await save_case(uow, services, row, case, now)
             await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="review_session_arranged",
                                    summary=f"{case.history[-1].summary} (case {row.id})", details={"session": number, "case": row.id})
         sessions.append(session)
@@ -142,8 +152,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
         body = (f"{person.name} has arranged a {'joint ' if joint else ''}Review Session on {when_words} for {listed}, "
                 f"to agree what (if any) amendments are needed (NCT-5{', NCT-7' if joint else ''}). Invited: "
                 + ", ".join(directory[p].name for p in people if p in directory) + ". The calendar file is attached to the email.")
-        ics = invitation(f"{hashlib.sha256(f'session{number}:{at.isoformat()}'.encode()).hexdigest()[:32]}@policybot",
-                         at, summary, body, (person.name, person.email),
+        ics = invitation(session["uid"], at, summary, body, (person.name, person.email),
                          [(directory[p].name, directory[p].email) for p in people if p in directory])
         notices = [Notice(key=f"review_session:{number}:{p}", subject=summary, body=body, person_id=p,
                           document_ref=found[0][0].ref, payload={"ics": ics})
@@ -155,7 +164,7 @@ async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], w
                          f"{'each case' if joint else 'the case'} (NCT-5{', NCT-7' if joint else ''}).", tuple(notices))
 
 
-async def _save(uow: Any, services: Services, row: Any, case: gl.Case, now: datetime) -> None:
+async def save_case(uow: Any, services: Services, row: Any, case: gl.Case, now: datetime) -> None:
     try:
         await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage,
                              status="open" if case.is_open else "closed", waiting_for=gl.who_must_act(services.preset, case), now=now)
@@ -170,10 +179,10 @@ async def record_outcome(services: Services, ident: ChannelIdentity, outcome: st
         raise BadInput("Please say the outcome, e.g. 'review session outcome: amend sections 3 and 5 of both'.")
     today, now = services.clock.today(), services.clock.now()
     async with services.uow() as uow:
-        person = await _organiser(uow, ident)
+        person = await organiser(uow, ident)
         kept = dict(await uow.kv.get(SESSIONS_KEY) or {})
         sessions = list(kept.get("sessions") or [])
-        mine = [s for s in sessions if (ref is None or ref.upper() in s["refs"])
+        mine = [s for s in sessions if (ref is None or ref.upper() in s["refs"]) and not s.get("cancelled")
                 and ("ppo" in person.role_names or person.id in s["people"])]
         if not mine:
             raise NotFound("I can't find a Review Session " + (f"for {ref.upper()} " if ref else "") + "that you were part of.")
@@ -184,7 +193,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, outcome: st
                 continue
             row, doc = got
             case = session_outcome(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset(person.role_names)), today, outcome)
-            await _save(uow, services, row, case, now)
+            await save_case(uow, services, row, case, now)
             await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="review_session_outcome",
                                    summary=f"{case.history[-1].summary} (case {row.id})", reason=outcome,
                                    details={"session": session["id"], "case": row.id})

@@ -60,7 +60,7 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
     if missing:
         return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. {summary}", (), tuple(cards))
     joint = ""
-    if case.notes.get("joint_session_needed") and not case.notes.get("session"):  # NCT-7: prompt for the joint session
+    if case.notes.get("joint_session_needed") and (case.notes.get("session") or {"cancelled": True}).get("cancelled"):  # NCT-7: prompt for the joint session
         joint = (f" {doc.ref} covers several services, and no joint Review Session of its ROs is recorded yet (NCT-7): the "
                  f"Policy and Procedures Officer arranges one ('arrange a joint review session for {doc.ref} on <date> at <time>').")
     return Outcome(view, f"Thanks: {filename} is stored as draft version {draft.number}. Done: {summary}.{joint}", tuple(notices),

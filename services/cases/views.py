@@ -147,7 +147,9 @@ def _nct_notes(case: gl.Case, names: dict[str, str]) -> tuple[tuple[str, str], .
     if decided:
         out.append(("Review Session (NCT-5)", ("to be held" + (", with the PPO's help" if decided.get("ppo_help") else ""))
                     if decided.get("held") else "not needed"))
-    if n.get("session"):
+    if n.get("session") and n["session"].get("cancelled"):
+        out.append(("Review Session", f"the one on {n['session'].get('when')} was cancelled"))
+    if n.get("session") and not n["session"].get("cancelled"):
         s = n["session"]
         out.append(("Review Session arranged", f"{s.get('when')}: {', '.join(s.get('refs') or ())}"
                     + (f"; outcome: {s['outcome']}" if s.get("outcome") else "")))

@@ -46,9 +46,12 @@ async def test_nct_17_a_new_procedure_with_and_without_the_publishers_template(n
     assert "arrangements agreed: Jamie Castellan drafts it" in "\n".join(readable(a) for a in sent_to(bot, "a:ro-2")[-2:])
     async with bot.app[RUNTIME_KEY].services.uow() as uow:
         reminders = await uow.outbox.by_key_prefix("arrangements:case2:")
-    # the due date drives the reminders: five working days before, and on the day, each with its deadline
+    # the due date drives the reminders: five working days before, and on the day, each with its deadline; with
+    # no draft by the working day after, the RO and the PPO (who agreed the arrangements) are told (NCT-17)
     assert sorted(r.not_before.astimezone(LONDON).date() for r in reminders if r.channel == "teams") == [
-        date(2027, 1, 22), date(2027, 1, 29)]
-    assert {r.due_on for r in reminders} == {"2027-01-29"} and {r.person_id for r in reminders} == {"ro-2"}
+        date(2027, 1, 22), date(2027, 1, 29), date(2027, 2, 1)]
+    assert {r.due_on for r in reminders if "overdue" not in r.key} == {"2027-01-29"}
+    assert {r.person_id for r in reminders if "overdue" not in r.key} == {"ro-2"}
+    assert {r.person_id for r in reminders if "overdue" in r.key} == {"ro-2", "ppo"}
     status = text_of(await bot.say("case 2", aad=ro2, conversation="a:ro-2"))
     assert "no template; arrangements: Jamie Castellan drafts it with the residential team by 29 January 2027 (due 29 January 2027)" in status

@@ -188,9 +188,13 @@ async def test_nct_17_without_a_template_the_arrangements_drive_the_reminders(de
     assert case.notes["new_procedure"]["due"] == "2027-01-29" and case.stage == "draft"
     assert "arrangements agreed: Jamie Castellan drafts it with the kinship team by 29 January 2027" in out.message
     reminders = [n for n in demo.outbox(person_id="ro-2") if n.key.startswith("arrangements:")]
-    assert {n.not_before.date() for n in reminders} == {date(2027, 1, 22), date(2027, 1, 29)}
-    assert all(str(n.due_on) == "2027-01-29" and n.kind == "case_waiting" for n in reminders)
-    # the draft arrives early: the reminders still to come are withdrawn
+    # before and on the day; the working day after, if no draft has arrived, to the RO and the PPO too
+    assert {n.not_before.date() for n in reminders} == {date(2027, 1, 22), date(2027, 1, 29), date(2027, 2, 1)}
+    assert all(n.kind == "case_waiting" for n in reminders)
+    assert all(str(n.due_on) == "2027-01-29" for n in reminders if "overdue" not in n.key)
+    assert [n.not_before.date() for n in demo.outbox(person_id="ppo") if n.key.startswith("arrangements:")] == [date(2027, 2, 1)]
+    # the draft arrives early: the reminders still to come are withdrawn, the PPO's too
     await lifecycle.submit_draft(demo.services, teams("ro-2"), "kinship.docx",
                                  demo.docx.describe(b"kinship v1", title="Kinship Care Assessments"))
     assert {n.status for n in demo.outbox(person_id="ro-2") if n.key.startswith("arrangements:")} == {"skipped"}
+    assert {n.status for n in demo.outbox(person_id="ppo") if n.key.startswith("arrangements:")} == {"skipped"}

@@ -152,16 +152,42 @@ async def test_nct_17_arrangements_recorded_later_replace_the_reminders(world):
     def reminders():
         return sorted((n.not_before.date(), n.status) for n in world.outbox(person_id="ro-2") if n.key.startswith("arrangements:"))
 
-    assert reminders() == [(date(2027, 2, 5), "pending"), (date(2027, 2, 12), "pending")]
+    # five working days before, on the day, and (no draft by then) the working day after, to the RO and the PPO
+    assert reminders() == [(date(2027, 2, 5), "pending"), (date(2027, 2, 12), "pending"), (date(2027, 2, 15), "pending")]
     out = await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it by 26 February 2027")
     assert "(they were: Sam drafts it with the kinship team by 12/2/27, the RSM reviews it)" in out.message
     assert reminders() == [
         (date(2027, 2, 5), "skipped"),
         (date(2027, 2, 12), "skipped"),
+        (date(2027, 2, 15), "skipped"),
         (date(2027, 2, 19), "pending"),
         (date(2027, 2, 26), "pending"),
+        (date(2027, 3, 1), "pending"),
     ]
+    to_ppo = sorted((n.not_before.date(), n.status) for n in world.outbox(person_id="ppo") if n.key.startswith("arrangements:"))
+    assert to_ppo == [(date(2027, 2, 15), "skipped"), (date(2027, 3, 1), "pending")]  # NCT-17: the PPO coordinates
     with pytest.raises(MissingInformation, match="who writes it and by when"):
         await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it")
     with pytest.raises(WrongRole, match="Only the Policy and Procedures Officer"):
         await lifecycle.act(world.services, teams("ro-2"), 1, "record_arrangements", text="I draft it by 26 March 2027")
+
+
+async def test_nct_17_the_template_recorded_after_the_need_moves_the_case_onto_route_1(world):
+    """NCT-17: the need agreed with no word on the template, arrangements recorded, then the publisher's template
+    arrives: the case takes Route 1's update block for the next deadline, the arrangements' reminders (the RO's
+    and the PPO's) are withdrawn, and only the PPO may record it, once."""
+    await update_schedule.record(world.services, teams("ppo"), "5 March 2027")
+    await _requested(world)
+    await lifecycle.act(world.services, teams("ppo"), 1, "agree_need")
+    await lifecycle.act(world.services, teams("ppo"), 1, "record_arrangements", text="Sam drafts it by 12/2/27")
+    with pytest.raises(WrongRole, match="Only the Policy and Procedures Officer"):
+        await lifecycle.act(world.services, teams("ro-2"), 1, "template_available")
+    out = await lifecycle.act(world.services, teams("ppo"), 1, "template_available")
+    assert "follows Route 1, the scheduled update, for the next update deadline, 5 March 2027 (NCT-17)" in out.message
+    assert "(they were: Sam drafts it by 12/2/27)" in out.message
+    case = _state(world)
+    assert case.notes["update"] == {"deadline": "2027-03-05", "missed": [], "new_procedure": True}
+    assert case.notes["new_procedure"]["template"] is True and case.stage == "draft"
+    assert {n.status for n in world.outbox() if n.key.startswith("arrangements:")} == {"skipped"}
+    assert not any(a == "template_available" for a, _ in gl.candidate_actions(world.services.preset, case))
+    assert (await _at(world, datetime(2027, 1, 22, 9, 30, tzinfo=LONDON))).queued >= 1  # the window's instruction
