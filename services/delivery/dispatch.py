@@ -153,7 +153,11 @@ class Dispatcher:
     async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter[str]:
         """Send every due row (up to `limit`); returns counts by outcome."""
         now = self.services.clock.now()
-        batch = await self._claim(now, limit, keys)
+        return await self._send(await self._claim(now, limit, keys), now, keys)
+
+    async def _send(self, batch: _Batch, now: datetime, keys: list[str] | None = None,
+                    half_done: Callable[[], None] | None = None) -> Counter[str]:
+        """Send a claimed batch; `half_done` is called once, when half its rows are done."""
         result: Counter[str] = Counter()
         if not batch.rows:
             return result
@@ -164,8 +168,10 @@ class Dispatcher:
         # A turn's own messages (by key, a handful): their marks share one commit.
         marks = _Marks(self.services.uow, senders=len(groups)) if keys is not None and len(groups) <= self.concurrency \
             else self._marks
+        left = len(batch.rows)
 
         async def run_group(items: list[OutboxItem]) -> None:
+            nonlocal left, half_done
             async with sem:  # one sender: at most one of its messages is in flight
                 try:
                     for row in items:
@@ -175,6 +181,11 @@ class Dispatcher:
                             log.exception("outbox row %s failed unexpectedly", row.id)
                             await outbox.mark_failed(self.services.uow, row, now, "unexpected error (see the log)")
                             result["error"] += 1
+                        left -= 1
+                        if half_done is not None and 2 * left <= len(batch.rows):
+                            call = half_done
+                            half_done = None
+                            call()
                 finally:
                     marks.finished()
 
@@ -255,16 +266,29 @@ class Dispatcher:
 
     async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going: Callable[[], bool] = lambda: True) -> Counter[str]:
         """Send until nothing is due now, in batches; stops between batches if `keep_going` says so
-        (the scheduler lost its lease)."""
+        (the scheduler lost its lease). When a full batch is half sent, the next one is claimed
+        beside it, so its sends follow on without a pause; a batch claimed is always sent (its rows
+        are ours until the claim lapses), and no two batches are sent at once."""
         total: Counter[str] = Counter()
         async with self._lock:
-            for _ in range(max_rounds):
-                if not keep_going():
+            ahead: asyncio.Task[tuple[datetime, _Batch]] | None = None
+            for rounds in range(1, max_rounds + 1):
+                if ahead is None and not keep_going():
                     break
-                got = await self.run_once(batch)
-                if not got:
-                    break
+                now, claimed = await ahead if ahead is not None else await self._claim_now(batch)
+                ahead = None
+
+                def claim_ahead(full: bool = len(claimed.rows) >= batch, last: bool = rounds == max_rounds) -> None:
+                    nonlocal ahead
+                    if full and not last and keep_going():
+                        ahead = asyncio.create_task(self._claim_now(batch))
+
+                got = await self._send(claimed, now, half_done=claim_ahead)
                 total.update(got)
-                if set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
+                if ahead is None and (not got or set(got) <= {"paused", "quiet_hours", "retry", "failed"}):
                     break
         return total
+
+    async def _claim_now(self, limit: int) -> tuple[datetime, _Batch]:
+        now = self.services.clock.now()
+        return now, await self._claim(now, limit, None)
