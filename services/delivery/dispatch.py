@@ -138,7 +138,7 @@ class Dispatcher:
                 return _Batch([], False, {}, {})
             pause = outbox.paused_until(await outbox.pause_state(uow), now.astimezone(LONDON).date())
             ids = {r.person_id for r in rows if r.person_id}
-            people = {p.id: p for p in await uow.people.many(ids)} if ids else {}
+            people = {p.id: p for p in await uow.people.contacts(ids)} if ids else {}  # four columns, no roles
             to_teams = {r.person_id for r in rows if r.person_id and r.channel == "teams"}
             chats = await uow.conversations.personal_chats(to_teams) if to_teams and self.teams is not None else {}
             wanted = {(r.person_id, r.case_id) for r in rows if r.case_id and r.person_id and r.channel != "none"}
