@@ -127,6 +127,7 @@ class Dispatcher:
         self.concurrency = concurrency
         self._lock = asyncio.Lock()
         self._marks = _Marks(services.uow)
+        self._groups: dict[tuple[Any, ...], asyncio.Task[None]] = {}  # each conversation's group being sent
 
     async def _claim(self, now: datetime, limit: int, keys: list[str] | None) -> _Batch:
         """One transaction: claim (one statement), then read what rendering and sending need (the people,
@@ -138,7 +139,7 @@ class Dispatcher:
                 return _Batch([], False, {}, {})
             pause = outbox.paused_until(await outbox.pause_state(uow), now.astimezone(LONDON).date())
             ids = {r.person_id for r in rows if r.person_id}
-            people = {p.id: p for p in await uow.people.many(ids)} if ids else {}
+            people = {p.id: p for p in await uow.people.contacts(ids)} if ids else {}  # four columns, no roles
             to_teams = {r.person_id for r in rows if r.person_id and r.channel == "teams"}
             chats = await uow.conversations.personal_chats(to_teams) if to_teams and self.teams is not None else {}
             wanted = {(r.person_id, r.case_id) for r in rows if r.case_id and r.person_id and r.channel != "none"}
@@ -153,19 +154,30 @@ class Dispatcher:
     async def run_once(self, limit: int = 1000, keys: list[str] | None = None) -> Counter[str]:
         """Send every due row (up to `limit`); returns counts by outcome."""
         now = self.services.clock.now()
-        batch = await self._claim(now, limit, keys)
+        return await self._send(await self._claim(now, limit, keys), now, keys)
+
+    async def _send(self, batch: _Batch, now: datetime, keys: list[str] | None = None,
+                    half_done: Callable[[], None] | None = None,
+                    sem: asyncio.Semaphore | None = None) -> Counter[str]:
+        """Send a claimed batch; `half_done` is called once, when half its rows are done. Batches may
+        overlap (`drain`): a conversation's group waits for its group in the batch before, so its
+        messages still go in order and one at a time."""
         result: Counter[str] = Counter()
         if not batch.rows:
             return result
         groups: dict[tuple[Any, ...], list[OutboxItem]] = defaultdict(list)
         for r in batch.rows:  # one conversation's messages go in order; conversations go in parallel
             groups[(r.channel, r.person_id or r.address)].append(r)
-        sem = asyncio.Semaphore(self.concurrency)
+        sem = sem or asyncio.Semaphore(self.concurrency)
         # A turn's own messages (by key, a handful): their marks share one commit.
         marks = _Marks(self.services.uow, senders=len(groups)) if keys is not None and len(groups) <= self.concurrency \
             else self._marks
+        left = len(batch.rows)
 
-        async def run_group(items: list[OutboxItem]) -> None:
+        async def run_group(items: list[OutboxItem], before: asyncio.Task[None] | None) -> None:
+            nonlocal left, half_done
+            if before is not None:
+                await asyncio.wait([before])
             async with sem:  # one sender: at most one of its messages is in flight
                 try:
                     for row in items:
@@ -175,10 +187,24 @@ class Dispatcher:
                             log.exception("outbox row %s failed unexpectedly", row.id)
                             await outbox.mark_failed(self.services.uow, row, now, "unexpected error (see the log)")
                             result["error"] += 1
+                        left -= 1
+                        if half_done is not None and 2 * left <= len(batch.rows):
+                            call = half_done
+                            half_done = None
+                            call()
                 finally:
                     marks.finished()
 
-        await asyncio.gather(*(run_group(items) for items in groups.values()))
+        tasks: dict[tuple[Any, ...], asyncio.Task[None]] = {}
+        for key, items in groups.items():
+            tasks[key] = asyncio.create_task(run_group(items, self._groups.get(key)))
+            self._groups[key] = tasks[key]
+        try:
+            await asyncio.gather(*tasks.values())
+        finally:
+            for key, task in tasks.items():
+                if self._groups.get(key) is task:
+                    del self._groups[key]
         return result
 
     async def _one(self, row: OutboxItem, batch: _Batch, now: datetime, marks: _Marks) -> str:
@@ -254,17 +280,34 @@ class Dispatcher:
             return ()
 
     async def drain(self, *, batch: int = 1000, max_rounds: int = 1000, keep_going: Callable[[], bool] = lambda: True) -> Counter[str]:
-        """Send until nothing is due now, in batches; stops between batches if `keep_going` says so
-        (the scheduler lost its lease)."""
+        """Send until nothing is due now, in batches; stops claiming if `keep_going` says so (the
+        scheduler lost its lease). When a full batch is half sent, the next one is claimed and sent
+        beside the rest of it (a conversation's messages still go in order, one at a time), so the
+        sends follow on without a pause at each batch's end; a batch claimed is always sent."""
         total: Counter[str] = Counter()
         async with self._lock:
-            for _ in range(max_rounds):
-                if not keep_going():
-                    break
-                got = await self.run_once(batch)
-                if not got:
-                    break
-                total.update(got)
-                if set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
-                    break
+            sem = asyncio.Semaphore(self.concurrency)  # shared by overlapping batches
+            sending: list[asyncio.Task[Counter[str]]] = []
+            try:
+                for _ in range(max_rounds):
+                    if not keep_going():
+                        break
+                    now = self.services.clock.now()
+                    claimed = await self._claim(now, batch, None)
+                    if not claimed.rows:
+                        break
+                    half = asyncio.Event()
+                    task = asyncio.create_task(self._send(claimed, now, half_done=half.set, sem=sem))
+                    sending.append(task)
+                    if len(claimed.rows) >= batch:  # more are probably due: claim them once this is half sent
+                        waiter = asyncio.create_task(half.wait())
+                        await asyncio.wait([task, waiter], return_when=asyncio.FIRST_COMPLETED)
+                        waiter.cancel()
+                        continue
+                    got = await task
+                    if not got or set(got) <= {"paused", "quiet_hours", "retry", "failed"}:
+                        break
+            finally:
+                for task in sending:
+                    total.update(await task)
         return total

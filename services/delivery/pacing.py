@@ -19,6 +19,7 @@ Window = tuple[int, float]  # (at most n sends, within w seconds)
 CONVERSATION_LIMITS: tuple[Window, ...] = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
 TENANT_LIMITS: tuple[Window, ...] = ((50, 1.0),)
 _MARGIN = 0.2  # seconds of slack per window: network jitter must not push two sends into one window
+_LATE = 0.03  # seconds of slack per window on actual departures (from departure to the channel's clock)
 
 
 class Pacer:
@@ -29,6 +30,7 @@ class Pacer:
         self.conversation_limits, self.tenant_limits = conversation_limits, tenant_limits
         self._now, self._sleep = now, sleep
         self._sent: dict[str, list[float]] = defaultdict(list)  # reserved send times, sorted
+        self._left: dict[str, list[float]] = defaultdict(list)  # when sends really left, in order
         self._hold: dict[str, float] = {}  # a server told us to wait (429 Retry-After) until then
         self.waited = 0.0
         self._tenant_gap = 1.05 * max((w / n for n, w in tenant_limits), default=0.0)
@@ -86,6 +88,32 @@ class Pacer:
         if wait > 0:
             self.waited += wait
             await self._sleep(wait)
+        # A busy event loop wakes senders late, and late sends bunch up with the punctual ones after
+        # them: the channel counts arrivals, not our reservations. So the moments sends really left
+        # are kept too, and a send that would put a window over its limit waits for room.
+        ckey, tkey = f"c:{conversation}", f"t:{tenant}"
+        for _ in range(100):
+            later = max(self._room(ckey, self.conversation_limits), self._room(tkey, self.tenant_limits))
+            if later <= 0:
+                break
+            self.waited += later
+            await self._sleep(later)
+        now = self._now()
+        self._left[ckey].append(now)
+        self._left[tkey].append(now)
+
+    def _room(self, key: str, limits: tuple[Window, ...]) -> float:
+        """Seconds until a send now keeps every window (widened by _LATE) of actual departures under its limit."""
+        left, now = self._left[key], self._now()
+        horizon = max((w for _, w in limits), default=0.0) + _LATE
+        cut = bisect_right(left, now - horizon)
+        if cut:
+            del left[:cut]
+        wait = 0.0
+        for n, w in limits:
+            if len(left) >= n and left[-n] > now - w - _LATE:  # the n-th latest departure is still inside
+                wait = max(wait, left[-n] + w + _LATE - now)
+        return wait
 
     def hold(self, conversation: str, seconds: float) -> None:
         """The channel answered 429 with Retry-After: nothing more to that conversation until then."""

@@ -4,6 +4,8 @@ UPDATE, renewed on every beat, taken over when the holder dies. Pacing under Tea
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from datetime import date, datetime
 
 from scheduler.runner import LEASE, Scheduler
@@ -106,3 +108,38 @@ def test_retry_after_holds_a_conversation():
     pacer.hold("conv-1", 5.0)
     assert pacer.reserve("conv-1", "tenant") >= 5.0
     assert pacer.reserve("conv-2", "tenant") < 0.1
+
+
+def test_pacer_holds_sends_a_stalled_loop_woke_late_so_no_window_of_departures_overflows():
+    """Issue 22 item 7 (the outbox drains at the Teams floor without 429s): senders woken late by a
+    busy event loop would leave together with the punctual ones after them; the pacer checks when
+    sends really left and holds a send until the tenant's 1-second window (plus slack) has room."""
+    t = [0.0]
+    wakers: list[tuple[float, int, asyncio.Future[None]]] = []
+    departures: list[float] = []
+    order = itertools.count()
+
+    async def sleep(seconds: float) -> None:
+        fut = asyncio.get_running_loop().create_future()
+        heapq.heappush(wakers, (t[0] + seconds, next(order), fut))
+        await fut
+
+    pacer = Pacer(now=lambda: t[0], sleep=sleep)
+
+    async def one(i: int) -> None:
+        await pacer.slot(f"conv-{i}", "tenant")
+        departures.append(t[0])
+
+    async def run() -> None:
+        tasks = [asyncio.create_task(one(i)) for i in range(300)]
+        while not all(task.done() for task in tasks):
+            for _ in range(5):
+                await asyncio.sleep(0)
+            if wakers:
+                at, _, fut = heapq.heappop(wakers)
+                t[0] = max(t[0], 0.9 if 0.4 <= at < 0.9 else at)  # the loop stalls from 0.4 s to 0.9 s
+                fut.set_result(None)
+
+    asyncio.run(run())
+    assert len(departures) == 300 and max(departures) < 8.0
+    assert _violations(sorted(departures), ((50, 1.0),)) == []
