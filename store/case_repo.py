@@ -13,6 +13,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from store.records import change
 from store.case_models import Case, DraftVersion, SentCard
+from services.ports import DocumentSnapshot
+from store.document_repo import snapshot
 from store.models import Document, Person
 from services.ports import CaseRecord, ConcurrencyConflict
 from store.results import rowcount
@@ -30,21 +32,21 @@ class CaseRepo:
         return (select(Case, Document).join(Document, Document.id == Case.document_id)
                 .options(joinedload(Document.ro).joinedload(Person.roles), joinedload(Document.rsm).joinedload(Person.roles)))
 
-    async def full(self, case_id: int) -> tuple[Case, Document] | None:
+    async def full(self, case_id: int) -> tuple[Case, DocumentSnapshot] | None:
         """A case with its document and the document's owners, in one query."""
         row = (await self.s.execute(self._with_documents().where(Case.id == case_id))).unique().first()
-        return (row[0], row[1]) if row else None
+        return (row[0], snapshot(row[1])) if row else None
 
-    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, Document]]:
+    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, DocumentSnapshot]]:
         ids = list(case_ids)
         if not ids:
             return []
         rows = (await self.s.execute(self._with_documents().where(Case.id.in_(ids)).order_by(Case.id))).unique().all()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], snapshot(r[1])) for r in rows]
 
-    async def open_with_documents(self) -> list[tuple[Case, Document]]:
+    async def open_with_documents(self) -> list[tuple[Case, DocumentSnapshot]]:
         rows = (await self.s.execute(self._with_documents().where(Case.status == "open").order_by(Case.id))).unique().all()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], snapshot(r[1])) for r in rows]
 
     async def create(self, **fields: Any) -> Case:
         case = Case(**fields)

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from store.case_models import Case
+from services.ports import DocumentSnapshot
+from store.document_repo import snapshot, snapshots
 from store.models import JOINT_RSMS, Document, Person
 
 LIVE_EXCLUDED = ("retired", "withdrawn")
@@ -41,21 +43,21 @@ class DueRepo:
         of a large review sweep's time); reaching for them raises instead of querying per row."""
         return select(Document).options(raiseload(Document.ro), raiseload(Document.rsm)).where(*where).order_by(Document.ref)
 
-    async def reviews_by(self, last_due: date) -> list[Document]:
+    async def reviews_by(self, last_due: date) -> list[DocumentSnapshot]:
         """Live documents whose review falls on or before `last_due` (overdue ones included)."""
         stmt = self._documents(Document.status.not_in(LIVE_EXCLUDED), Document.next_review_due.is_not(None),
                                Document.next_review_due <= last_due)
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
-    async def not_retired_due_by(self, last_due: date) -> list[Document]:
+    async def not_retired_due_by(self, last_due: date) -> list[DocumentSnapshot]:
         """Documents not retired with a review on or before `last_due` (the manual update's cycle)."""
         stmt = self._documents(Document.status != "retired", Document.next_review_due.is_not(None),
                                Document.next_review_due <= last_due)
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
-    async def approved_between(self, start: date, end: date) -> list[Document]:
+    async def approved_between(self, start: date, end: date) -> list[DocumentSnapshot]:
         stmt = self._documents(Document.status != "retired", Document.approved_on >= start, Document.approved_on <= end)
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
     async def compliance_counts(self, today: date, soon: date) -> dict[str, int]:
         """Live (not retired) documents: how many, overdue, due by `soon`, without a date; one row."""
@@ -86,7 +88,7 @@ class DueRepo:
                 .options(joinedload(Document.ro).joinedload(Person.roles), joinedload(Document.rsm).joinedload(Person.roles))
                 .where(Case.status == "open"))
 
-    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, Document]]:
+    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases unchanged since before `waited_since` (None: no nudges), or at one of `stages`."""
         which = []
         if waited_since is not None:
@@ -97,9 +99,9 @@ class DueRepo:
         if not which:
             return []
         rows = (await self.s.execute(self._open_cases().where(or_(*which)).order_by(Case.id))).unique().all()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], snapshot(r[1])) for r in rows]
 
-    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, Document]]:
+    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases that may wait on this person: named in person, by a role they hold, as the
         document's owner, or as the case's requester or consultee (the caller checks exactly).
         The owner's documents are found through their indexes (ro_id / rsm_id, joint RSMs through
@@ -121,9 +123,9 @@ class DueRepo:
         ids = select(Case.id).where(Case.status == "open", or_(*named, in_case, owner))
         stmt = self._open_cases().where(Case.id.in_(ids.scalar_subquery())).order_by(Case.id)  # owners and roles loaded for these only
         rows = (await self.s.execute(stmt)).unique().all()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], snapshot(r[1])) for r in rows]
 
-    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, Document]]:
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
         rows = (await self.s.execute(self._open_cases().where(Case.kind.in_(kinds)).order_by(Case.id))).unique().all()
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], snapshot(r[1])) for r in rows]

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store.case_models import DraftVersion
+from services.ports import DocumentSnapshot
+from store.document_repo import snapshots
 from store.models import AuditEntry, Document, Person
 
 SORTS = {
@@ -72,7 +74,7 @@ class ListingRepo:
                                        Document.next_review_due <= c.today + timedelta(days=c.due_soon_days)))
         return stmt
 
-    async def page(self, **criteria: Any) -> tuple[list[Document], int]:
+    async def page(self, **criteria: Any) -> tuple[list[DocumentSnapshot], int]:
         """(the documents on this page, with their owners loaded; how many match in all). The
         keywords are Criteria's fields."""
         c = Criteria(**criteria)
@@ -92,7 +94,7 @@ class ListingRepo:
         stmt = self._where(stmt, c).order_by(*order).offset(c.offset)
         if c.limit is not None:
             stmt = stmt.limit(c.limit)
-        return list((await self.s.execute(stmt)).scalars()), total
+        return snapshots((await self.s.execute(stmt)).scalars()), total
 
     async def choices(self) -> dict[str, list]:
         """The filters' options: owners (id, name), service areas, types and statuses in use."""

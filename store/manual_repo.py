@@ -13,6 +13,8 @@ from sqlalchemy.orm import aliased
 from store.manual_models import ManualAmendment, ManualChapter, ManualSyncRun
 from store.manual_search import SearchIndex
 from store.case_models import DraftVersion
+from services.ports import DocumentSnapshot
+from store.document_repo import snapshots
 from store.models import Document, Person
 
 
@@ -133,7 +135,7 @@ class ManualRepo:
         )
         return [tuple(r) for r in (await self.s.execute(stmt)).all()]
 
-    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
+    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[DocumentSnapshot]:
         """Register documents that are, or point at, these chapters (by manual link or same title)."""
         urls = [u for u in urls if u]
         titles = [t.strip().lower() for t in titles if t]
@@ -145,7 +147,7 @@ class ManualRepo:
         if titles:
             conds.append(func.lower(Document.title).in_(titles))
         stmt = select(Document).where(or_(*conds)).where(Document.status != "retired").order_by(Document.ref)
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
     # ------------------------------------------------------------------ amendments and runs
 

@@ -11,8 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.document_repo import snapshot as document_snapshot, snapshots
 from store.models import AuditEntry, Document, Person, PersonRole
 from services.ports import (
+    DocumentSnapshot,
     AssetLinkRecord,
     AssetRecord,
     ImportRunRecord,
@@ -35,20 +37,20 @@ class RegisterRepo:
         await self.s.flush()
 
     # ---------------------------------------------------------------- documents and people
-    async def all_documents(self) -> list[Document]:
-        return list((await self.s.execute(select(Document).order_by(Document.ref))).scalars())
+    async def all_documents(self) -> list[DocumentSnapshot]:
+        return snapshots((await self.s.execute(select(Document).order_by(Document.ref))).scalars())
 
-    async def add_document(self, **fields: Any) -> Document:
+    async def add_document(self, **fields: Any) -> DocumentSnapshot:
         doc = Document(**fields)
         self.s.add(doc)
         await self.s.flush()
-        return doc
+        return document_snapshot(doc)
 
-    async def add_documents(self, rows: list[dict[str, Any]]) -> list[Document]:
+    async def add_documents(self, rows: list[dict[str, Any]]) -> list[DocumentSnapshot]:
         docs = [Document(**fields) for fields in rows]
         self.s.add_all(docs)
         await self.s.flush()
-        return docs
+        return snapshots(docs)
 
     async def record_many(self, *, at: datetime, actor: PersonRecord | None, entity: str, entries: list[dict[str, Any]]) -> None:
         """Many audit records at once (entity_id, action, summary, details each); see AuditRepo.record."""
@@ -80,9 +82,9 @@ class RegisterRepo:
         row.roles = keep + [PersonRole(role=r) for r in wanted if r not in have]
         await self.s.flush()
 
-    async def documents_of(self, person_id: str) -> list[Document]:
+    async def documents_of(self, person_id: str) -> list[DocumentSnapshot]:
         stmt = select(Document).where((Document.ro_id == person_id) | (Document.rsm_id == person_id)).order_by(Document.ref)
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
     # ---------------------------------------------------------------- imports
     async def add_import_run(self, **fields: Any) -> ImportRunRecord:
@@ -135,10 +137,10 @@ class RegisterRepo:
                 .where(AssetLink.document_id == document_id).order_by(Asset.kind, Asset.ref))
         return [(record(AssetRecord, a), record(AssetLinkRecord, link)) for a, link in (await self.s.execute(stmt)).all()]
 
-    async def documents_for_asset(self, asset_id: int) -> list[Document]:
+    async def documents_for_asset(self, asset_id: int) -> list[DocumentSnapshot]:
         stmt = (select(Document).join(AssetLink, AssetLink.document_id == Document.id)
                 .where(AssetLink.asset_id == asset_id).order_by(Document.ref))
-        return list((await self.s.execute(stmt)).scalars())
+        return snapshots((await self.s.execute(stmt)).scalars())
 
     # ---------------------------------------------------------------- ownership flags (NCT-1)
     async def _open_flag_rows(self, document_id: int | None = None) -> list[OwnershipFlag]:

@@ -153,7 +153,7 @@ async def start_new_document(services: Services, ident: ChannelIdentity, *, titl
                                "requested_by": person.id, "requested_on": today.isoformat()}},
             created_at=now, updated_at=now,
         )
-        await uow.documents.load_people(doc)
+        doc = await uow.documents.load_people(doc)
         parts = await case_people(uow, preset, preset.route_for("new_document", document_type, category), doc,
                                   list(_rsm_ids(doc)), consultees, leave_out=person.id)
         named_stakeholders = await stakeholders_named(uow, stakeholders, person.id) if "stakeholder" in preset.roles else []  # LBBD-2
@@ -270,25 +270,27 @@ async def _notices(uow: Any, preset: Preset, doc: DocumentRecord, case: gl.Case,
     return out
 
 
-async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence[Any], now: datetime) -> None:
+async def _apply_register_events(uow: Any, doc: DocumentRecord, events: Sequence[Any], now: datetime) -> DocumentRecord:
+    """The register's changes the events ask for; the document as they leave it (each change reads the last)."""
     for e in events:
         if isinstance(e, gl.Published):
             extra = {**(doc.extra or {}), "launch_planned": e.launch_planned}  # BCT-9
             if e.edition:  # NCT-10: the edition of the manual it appeared in
                 extra["publisher"] = {**(extra.get("publisher") or {}), "edition": e.edition,
                                       "published_on": e.on.isoformat()}
-            await uow.documents.update(doc.id, version=e.version, approved_on=e.on, last_reviewed_on=e.on,
-                                       next_review_due=e.next_review_due or doc.next_review_due, status="published",
-                                       extra=extra, updated_at=now)
+            doc = await uow.documents.update(doc.id, version=e.version, approved_on=e.on, last_reviewed_on=e.on,
+                                             next_review_due=e.next_review_due or doc.next_review_due, status="published",
+                                             extra=extra, updated_at=now)
         elif isinstance(e, gl.SubmittedToPublisher):  # NCT-10: with the publisher for the next edition
-            await uow.documents.update(doc.id, extra={**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}},
-                                       updated_at=now)
+            doc = await uow.documents.update(doc.id, extra={**(doc.extra or {}), "publisher": {"submitted_on": e.on.isoformat()}},
+                                             updated_at=now)
         elif isinstance(e, gl.CaseClosed) and doc.status == "requested" and e.status in ("declined", "withdrawn"):
             # a requested document that will not be written leaves the live register
-            await uow.documents.update(doc.id, status=e.status, updated_at=now)
+            doc = await uow.documents.update(doc.id, status=e.status, updated_at=now)
         elif isinstance(e, gl.ReviewCompleted):
-            await uow.documents.update(doc.id, last_reviewed_on=e.on, next_review_due=e.next_review_due or doc.next_review_due,
-                                       updated_at=now)
+            doc = await uow.documents.update(doc.id, last_reviewed_on=e.on,
+                                             next_review_due=e.next_review_due or doc.next_review_due, updated_at=now)
+    return doc
 
 
 async def act(services: Services, ident: ChannelIdentity, case_id: int, action: str, *, text: str | None = None,
@@ -306,7 +308,7 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         if expected_version is not None and expected_version != row.version:
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
         data = {k: v for k, v in (data or {}).items() if k != "meeting"}  # DOR-2: only a recorded outcome says so
-        summary, notices = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
+        summary, notices, doc = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
         cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
@@ -316,10 +318,11 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
 async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, action: str, *,
                  text: str | None, data: dict[str, Any] | None, today: date, now: datetime,
                  extra_roles: frozenset[str] = frozenset(), audit_details: dict[str, Any] | None = None,
-                 mail_enabled: bool = True) -> tuple[str, list[Notice]]:
+                 mail_enabled: bool = True) -> tuple[str, list[Notice], DocumentRecord]:
     """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
     new state, the register, the audit record, any agenda placement its events ask for, and the
-    notices it causes (raised on the unit of work, and returned). `extra_roles` lets a deputy act for
+    notices it causes (raised on the unit of work, and returned, with the document as the action
+    left it: render from that one, not the record held from before). `extra_roles` lets a deputy act for
     a role (a vice-chair deputising for the chair). `mail_enabled` is no longer used (the outbox's
     writer knows), kept for the callers that pass it."""
     case = gl.case_from_dict(row.state)
@@ -335,7 +338,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
                              status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
     except ConcurrencyConflict:
         raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
-    await _apply_register_events(uow, doc, out.events, now)
+    doc = await _apply_register_events(uow, doc, out.events, now)
     summary = new.history[-1].summary if new.history else action
     seen = await _draft_seen(uow, row)
     await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action=action,
@@ -346,7 +349,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     notices += await nct_opening.arrangement_reminders(uow, preset, doc, row, new, action, today)
     notices += [dated(n, today) for n in await beside_the_case(uow, preset, doc, row, out.events, person, today, now)]
     uow.notify(*notices)
-    return summary, notices
+    return summary, notices, doc
 
 
 async def _draft_seen(uow: Any, row: CaseRecord) -> dict[str, int | str]:

@@ -41,7 +41,8 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
             missing = checklist_missing(preset, case) if action == "submit_draft" and (
                 check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
             if not missing:
-                summary, notices = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now, data=data)
+                summary, notices, doc = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
+                                                     data=data)
                 await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
         draft = await uow.cases.add_draft(
             document_id=doc.id, case_id=row.id, filename=filename[:300], sha256=check.sha256, size=check.size,

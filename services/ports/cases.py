@@ -55,8 +55,8 @@ class PersonSnapshot:
 
 
 class DocumentRecord(Protocol):
-    """A register entry as the lifecycle reads it (the store's row, or a fake); changed only through
-    `uow.documents.update`."""
+    """A register entry as the lifecycle reads it (a DocumentSnapshot from the store or a fake); changed
+    only through `uow.documents.update`, which returns the new record."""
 
     @property
     def id(self) -> int: ...
@@ -115,6 +115,38 @@ class DocumentRecord(Protocol):
 
     @property
     def updated_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSnapshot:
+    """A register entry as the repositories hand it out: frozen, as it stood when read, with its RO and
+    RSM as they stood then (None when the read did not load them: read `ro_id` and `rsm_id`). A change
+    goes through `uow.documents.update`, which returns the new snapshot; one held from before does not
+    follow it. Equal when every field is; hashed by id."""
+
+    id: int
+    ref: str
+    title: str
+    doc_type: str
+    category: str | None
+    service_area: str | None
+    summary: str | None
+    status: str
+    version: str | None
+    ro_id: str | None
+    rsm_id: str | None
+    extra: dict[str, Any] | None
+    approved_on: date | None
+    last_reviewed_on: date | None
+    next_review_due: date | None
+    manual_url: str | None
+    ro: PersonSnapshot | None
+    rsm: PersonSnapshot | None
+    created_at: datetime | None
+    updated_at: datetime
+
+    def __hash__(self) -> int:
+        return hash(self.id)
 
 
 class CaseRecord(Protocol):

@@ -50,7 +50,7 @@ async def appoint_author(services: Services, ident: ChannelIdentity, ref: str, w
         if new.id == doc.ro_id:
             raise BadInput(f"{new.name} is already the {label} of {doc.ref}.")
         old = await uow.people.get(doc.ro_id) if doc.ro_id else None
-        await uow.documents.update(doc.id, ro_id=new.id, updated_at=now)
+        doc = await uow.documents.update(doc.id, ro_id=new.id, updated_at=now)
         said = f"{new.name} appointed as the {label}" + (f" in place of {old.name}" if old else "") + f" by {person.name} (LBBD-3)"
         for row in cases:
             case = gl.case_from_dict(row.state)

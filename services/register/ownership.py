@@ -100,6 +100,7 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
             raise BadInput(f"{before.name} is not the {'RO or RSM' if include_rsm else 'RO'} of {', '.join(missing)}.")
         moved_cases: list[int] = []
         drafts = 0
+        handed_over = []  # each document as the handover leaves it (the notices read its new owners)
         for d in docs:
             changed = []
             if d.ro_id == before.id or (d.ro_id is None and d.rsm_id == before.id and wanted is not None):
@@ -112,6 +113,7 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                 changed.append("Responsible Strategic Manager")
                 await repo.resolve_flags(d.id, "rsm", now)
             d = await uow.documents.update(d.id, updated_at=now)
+            handed_over.append(d)
             await uow.audit.record(at=now, actor=actor, entity="document", entity_id=d.id, action="owner_changed",
                                    summary=f"{' and '.join(changed)} changed from {before.name} to {after.name}",
                                    reason=reason, details={"from": before.id, "to": after.id, "roles": changed})
@@ -123,6 +125,7 @@ async def reassign_ro(services: Services, old: str, new: str, *, include_rsm: bo
                                      status=row.status, waiting_for=gl.who_must_act(preset, handed), now=now)
                 moved_cases.append(row.id)
                 drafts += sum(1 for x in await uow.cases.drafts(d.id) if x.case_id == row.id)
+        docs = handed_over
         # Reminders already queued for the previous owner are withdrawn; the next sweep owes them to the successor.
         await uow.outbox.withdraw(before.id, [d.ref for d in docs], NUDGE_KINDS, f"handed over to {after.name}")
         notices = await _handover_notices(uow, docs, before, after, actor, moved_cases, drafts, reason, effective)

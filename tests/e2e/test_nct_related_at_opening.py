@@ -51,7 +51,7 @@ async def test_nct_14_a_review_lists_what_it_may_affect_and_the_ro_confirms_or_d
         services = bot.app[RUNTIME_KEY].services
         async with services.uow() as uow:
             doc = await uow.documents.by_ref("PP-003")
-            doc.manual_url = site.origin + site.chapters["strategy-discussions"].path
+            await uow.documents.update(doc.id, manual_url=site.origin + site.chapters["strategy-discussions"].path)
             await uow.commit()
         report = await sync_manual(services, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=2.0, retries=0))
         assert report.ok

@@ -14,7 +14,7 @@ async def _only_due(services, ref: str, due: date) -> str:
     async with services.uow() as uow:
         owner = None
         for doc in await uow.documents.all():
-            doc.next_review_due = due if doc.ref == ref else date(2029, 1, 1)
+            await uow.documents.update(doc.id, next_review_due=due if doc.ref == ref else date(2029, 1, 1))
             if doc.ref == ref:
                 owner = doc.ro_id
         await uow.commit()
@@ -51,7 +51,7 @@ async def test_a_daily_digest_folds_reminders_into_one_message_a_day(bot, demo_a
     async with services.uow() as uow:
         mine = [d for d in await uow.documents.all() if d.ro_id == ro and d.ref != "PP-001"][:2]
         for d in mine:
-            d.next_review_due = date(2026, 11, 24)
+            await uow.documents.update(d.id, next_review_due=date(2026, 11, 24))
         await uow.commit()
     clock.set(datetime(2026, 11, 23, 15, 0, tzinfo=LONDON))
     await sweeps.run_all(services, "test")

@@ -189,8 +189,8 @@ async def test_bct9_weekly_email_of_published_documents_with_the_compliance_char
     services = await make_org(db_url, clock, preset="bct", docs=[("BCT-1", date(2028, 1, 1)), ("BCT-2", date(2028, 1, 1))],
                               env={"POLICYBOT_MAIL_TRANSPORT": "smtp", "POLICYBOT_DIGEST_TO": "all-staff@trust.example"})
     async with services.uow() as uow:
-        (await uow.documents.by_ref("BCT-1")).approved_on = date(2026, 12, 22)
-        (await uow.documents.by_ref("BCT-2")).approved_on = date(2026, 11, 30)  # not last week
+        await uow.documents.update((await uow.documents.by_ref("BCT-1")).id, approved_on=date(2026, 12, 22))
+        await uow.documents.update((await uow.documents.by_ref("BCT-2")).id, approved_on=date(2026, 11, 30))  # not last week
         await uow.commit()
     dispatcher = Dispatcher(services, mail=_mail(smtp))
     try:

@@ -19,7 +19,7 @@ async def _only_due(services, ref: str, due: date) -> None:
     """Give every document a far review date except `ref`, so the sweep owes exactly one reminder."""
     async with services.uow() as uow:
         for doc in await uow.documents.all():
-            doc.next_review_due = due if doc.ref == ref else date(2029, 1, 1)
+            await uow.documents.update(doc.id, next_review_due=due if doc.ref == ref else date(2029, 1, 1))
         await uow.commit()
 
 

@@ -26,14 +26,12 @@ async def _arrange(services, today):
     """A register whose review dates the test chooses: everything in date except a few."""
     async with services.uow() as uow:
         docs = {d.ref: d for d in await uow.documents.all(include_retired=True)}
-        for d in docs.values():
-            d.next_review_due = today + timedelta(days=200)
         plan = {"PP-001": -10, "PP-007": -3, "PP-016": 10, "PP-026": 45, "PP-037": 75, "PP-041": -40}
-        for ref, days in plan.items():
-            docs[ref].next_review_due = today + timedelta(days=days)
-        docs["PP-040"].next_review_due = None
-        docs["PP-041"].status = "retired"  # overdue but retired: not counted
-        docs["PP-042"].status = "draft"
+        for d in docs.values():
+            await uow.documents.update(d.id, next_review_due=today + timedelta(days=plan.get(d.ref, 200)))
+        await uow.documents.update(docs["PP-040"].id, next_review_due=None)
+        await uow.documents.update(docs["PP-041"].id, status="retired")  # overdue but retired: not counted
+        await uow.documents.update(docs["PP-042"].id, status="draft")
         await uow.commit()
 
 
@@ -99,7 +97,8 @@ async def test_review_compliance_over_time_is_kept_daily_and_drawn_as_a_png(db_u
             async with services.uow() as uow:
                 for ref in ("PP-010", "PP-011", "PP-012", "PP-013", "PP-014"):
                     d = await uow.documents.by_ref(ref)
-                    d.next_review_due = clock.today() + (timedelta(days=-5) if ref in extra_overdue else timedelta(days=200))
+                    await uow.documents.update(
+                        d.id, next_review_due=clock.today() + (timedelta(days=-5) if ref in extra_overdue else timedelta(days=200)))
                 await uow.commit()
             await record_compliance_snapshot(services)
         await record_compliance_snapshot(services)  # twice in a day keeps one point

@@ -21,9 +21,9 @@ async def updated(indexed):
     services, site = indexed
     async with services.uow() as uow:
         strategy = await uow.documents.by_ref("PP-003")  # "Strategy Discussions and Meetings", RO Alex Dunmore
-        strategy.manual_url = site.origin + site.chapters["strategy-discussions"].path
+        await uow.documents.update(strategy.id, manual_url=site.origin + site.chapters["strategy-discussions"].path)
         transitions = await uow.documents.by_ref("PP-040")  # no RO: the RSM Robin Achebe stands in (NCT-1)
-        transitions.manual_url = site.origin + "/manual/chapters/children-missing-education.html"
+        await uow.documents.update(transitions.id, manual_url=site.origin + "/manual/chapters/children-missing-education.html")
         await uow.commit()
     site.publish_update()
     report = await sync_manual(services, site.url, config=CrawlConfig(delay=0.0, concurrency=6, timeout=2.0, retries=0))

@@ -290,7 +290,7 @@ async def test_reminders_queued_for_the_previous_ro_are_withdrawn_and_owed_to_th
     try:
         async with services.uow() as uow:
             for d in await uow.documents.all():
-                d.next_review_due = date(2026, 11, 30) if d.ref == "PP-001" else date(2029, 1, 1)
+                await uow.documents.update(d.id, next_review_due=date(2026, 11, 30) if d.ref == "PP-001" else date(2029, 1, 1))
             await uow.commit()
         await sweeps.sweep_reviews(services, "test")  # owed to Alex (ro-1) and the RSM, not yet sent
         await reassign_ro(services, "ro-1", "ro-3", refs=["PP-001"])

@@ -145,17 +145,17 @@ async def test_documents_by_reference_due_dates_and_owners(uow_factory):
         assert [d.ref for d in picked] == ["PP-002"]
 
 
-async def test_a_document_changed_in_place_is_kept_by_the_commit(uow_factory):
-    """Use cases change a register entry's fields; the commit keeps them, a rollback does not."""
+async def test_a_document_changed_through_update_is_kept_by_the_commit(uow_factory):
+    """Use cases change a register entry's fields through `uow.documents.update`; the commit keeps them, a rollback does not."""
     await _org(uow_factory)
     async with uow_factory() as uow:
         doc = await uow.documents.by_ref("PP-001")
-        doc.status, doc.version, doc.next_review_due = "draft", "2.0", date(2027, 11, 23)
+        await uow.documents.update(doc.id, status="draft", version="2.0", next_review_due=date(2027, 11, 23))
         await uow.rollback()
     async with uow_factory() as uow:
         doc = await uow.documents.by_ref("PP-001")
         assert (doc.status, doc.version) == ("published", "1.0")
-        doc.status, doc.version, doc.next_review_due = "draft", "2.0", date(2027, 11, 23)
+        await uow.documents.update(doc.id, status="draft", version="2.0", next_review_due=date(2027, 11, 23))
         await uow.commit()
     async with uow_factory() as uow:
         doc = await uow.documents.by_ref("PP-001")

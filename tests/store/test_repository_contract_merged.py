@@ -31,7 +31,7 @@ async def test_documents_and_people_change_through_update_and_an_unknown_column_
         assert (await uow.people.get("ro-1")).job_title == "Team Manager"
         new = await uow.documents.create(ref="PP-010", doc_type="Procedure", title="New", ro_id="ro-1", rsm_id="rsm-1",
                                          status="draft", extra={}, created_at=NOW, updated_at=NOW)
-        await uow.documents.load_people(new)
+        new = await uow.documents.load_people(new)
         assert (new.ro.name, new.rsm.name) == ("Alex Dunmore", "Morgan Reyes")
 
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from services.ports import ConcurrencyConflict, OutboxItem
-from tests.service.fakes.records import Case, Document, DraftVersion, OutboxMessage, SchedulerLease, SentCard, SweepRun, change
-from tests.service.fakes.repos_core import FakeRepo
+from services.ports import ConcurrencyConflict, DocumentSnapshot, OutboxItem
+from tests.service.fakes.records import Case, DraftVersion, OutboxMessage, SchedulerLease, SentCard, SweepRun, change
+from tests.service.fakes.repos_core import FakeRepo, doc_record
 
 
 class FakeCaseRepo(FakeRepo):
@@ -19,18 +19,18 @@ class FakeCaseRepo(FakeRepo):
     async def get(self, case_id: int) -> Case | None:
         return self.uow.table("cases").get(case_id)  # type: ignore[return-value]
 
-    def _with_document(self, case: Any) -> tuple[Case, Document]:
-        return case, self.uow.load(self.uow.table("documents")[case.document_id])  # type: ignore[return-value]
+    def _with_document(self, case: Any) -> tuple[Case, DocumentSnapshot]:
+        return case, doc_record(self.uow, self.uow.table("documents")[case.document_id])
 
-    async def full(self, case_id: int) -> tuple[Case, Document] | None:
+    async def full(self, case_id: int) -> tuple[Case, DocumentSnapshot] | None:
         case = self.uow.table("cases").get(case_id)
         return self._with_document(case) if case else None
 
-    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, Document]]:
+    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, DocumentSnapshot]]:
         table = self.uow.table("cases")
         return [self._with_document(table[i]) for i in sorted(set(case_ids)) if i in table]
 
-    async def open_with_documents(self) -> list[tuple[Case, Document]]:
+    async def open_with_documents(self) -> list[tuple[Case, DocumentSnapshot]]:
         return [self._with_document(c) for c in await self.all_open()]
 
     async def create(self, **fields: Any) -> Case:

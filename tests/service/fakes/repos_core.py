@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from services.ports import PersonContact, PersonSnapshot, TeamsChat
+from services.ports import DocumentSnapshot, PersonContact, PersonSnapshot, TeamsChat
 from tests.service.fakes.records import AuditEntry, ConversationRef, Document, KeyValue, Person, PersonRole, Row, change
 
 if TYPE_CHECKING:
@@ -42,6 +42,24 @@ def snapshot(p: Any) -> PersonSnapshot:
     prefs = p.preferences
     return PersonSnapshot(p.id, p.name, p.email, p.aad_object_id, p.tenant_id, p.job_title, p.service_area, p.manager_id,
                           p.active, dict(prefs) if prefs is not None else None, p.role_names)
+
+
+def doc_record(uow: Any, row: Any, *, owners: bool = True) -> DocumentSnapshot:
+    """The row as the frozen record the store's repositories hand out (store/document_repo.py), its RO
+    and RSM from this unit of work's people (`owners=False`: not read, as the store's due queries)."""
+    people = uow.table("people")
+    ro = people.get(row.ro_id) if owners and row.ro_id is not None else None
+    rsm = people.get(row.rsm_id) if owners and row.rsm_id is not None else None
+    extra = row.extra
+    return DocumentSnapshot(row.id, row.ref, row.title, row.doc_type, row.category, row.service_area, row.summary,
+                            row.status, row.version, row.ro_id, row.rsm_id, dict(extra) if extra is not None else None,
+                            row.approved_on, row.last_reviewed_on, row.next_review_due, row.manual_url,
+                            snapshot(ro) if ro is not None else None, snapshot(rsm) if rsm is not None else None,
+                            row.created_at, row.updated_at)
+
+
+def doc_records(uow: Any, rows: Iterable[Any], *, owners: bool = True) -> list[DocumentSnapshot]:
+    return [doc_record(uow, r, owners=owners) for r in rows]
 
 
 class FakePeopleRepo(FakeRepo):
@@ -92,44 +110,47 @@ class FakePeopleRepo(FakeRepo):
 class FakeDocumentRepo(FakeRepo):
     table_name = "documents"
 
-    async def get(self, doc_id: int) -> Document | None:
+    def _docs(self) -> list[Any]:
+        return list(self.uow.table("documents").values())
+
+    async def get(self, doc_id: int) -> DocumentSnapshot | None:
         row = self.uow.table("documents").get(doc_id)
-        return self.uow.load(row) if row else None  # type: ignore[return-value]
+        return doc_record(self.uow, row) if row else None
 
-    async def by_ref(self, ref: str) -> Document | None:
+    async def by_ref(self, ref: str) -> DocumentSnapshot | None:
         wanted = ref.strip().upper()
-        return next((d for d in self._rows() if d.ref.upper() == wanted), None)
+        return next((doc_record(self.uow, d) for d in self._docs() if d.ref.upper() == wanted), None)
 
-    async def all(self, *, include_retired: bool = False) -> list[Document]:
-        return sorted((d for d in self._rows() if include_retired or d.status != "retired"), key=lambda d: d.ref)
+    async def all(self, *, include_retired: bool = False) -> list[DocumentSnapshot]:
+        return doc_records(self.uow, sorted((d for d in self._docs() if include_retired or d.status != "retired"),
+                                            key=lambda d: d.ref))
 
-    async def by_ids(self, ids: Sequence[int]) -> list[Document]:
+    async def by_ids(self, ids: Sequence[int]) -> list[DocumentSnapshot]:
         table = self.uow.table("documents")
-        return [self.uow.load(table[i]) for i in ids if i in table]  # type: ignore[misc]
+        return [doc_record(self.uow, table[i]) for i in ids if i in table]
 
-    async def owned_or_signed_off_by(self, person_id: str) -> list[Document]:
-        return [d for d in self._rows() if person_id in (d.ro_id, d.rsm_id) and d.status != "retired"]
+    async def owned_or_signed_off_by(self, person_id: str) -> list[DocumentSnapshot]:
+        return doc_records(self.uow, (d for d in self._docs() if person_id in (d.ro_id, d.rsm_id) and d.status != "retired"))
 
-    async def due_between(self, start: date, end: date) -> list[Document]:
-        return sorted((d for d in self._rows() if d.next_review_due and start <= d.next_review_due <= end
-                       and d.status != "retired"), key=lambda d: d.next_review_due)
+    async def due_between(self, start: date, end: date) -> list[DocumentSnapshot]:
+        return doc_records(self.uow, sorted((d for d in self._docs() if d.next_review_due and start <= d.next_review_due <= end
+                                             and d.status != "retired"), key=lambda d: d.next_review_due))
 
     async def count(self) -> int:
         return len(self.uow.table("documents"))
 
-    async def update(self, doc_id: int, **values: Any) -> Document:
-        """Change a register entry: the use cases change documents only through here."""
-        row = change(self.uow.table("documents").get(doc_id), f"Document {doc_id}", values)
-        return self.uow.load(row)  # type: ignore[return-value]
+    async def update(self, doc_id: int, **values: Any) -> DocumentSnapshot:
+        """Change a register entry: the use cases change documents only through here. The new record."""
+        return doc_record(self.uow, change(self.uow.table("documents").get(doc_id), f"Document {doc_id}", values))
 
-    async def load_people(self, doc: Document) -> None:
-        """A document just created: its RO and RSM loaded, so its views can name them."""
-        self.uow.load(doc)
+    async def load_people(self, doc: Any) -> DocumentSnapshot:
+        """A document just created: its RO and RSM loaded, so its views can name them (the new record)."""
+        return doc_record(self.uow, self.uow.table("documents")[doc.id])
 
-    async def create(self, **fields: Any) -> Document:
+    async def create(self, **fields: Any) -> DocumentSnapshot:
         doc = Document(**fields)
         self._unique("documents", doc, "ref")
-        return self.uow.add(doc)  # type: ignore[return-value]
+        return doc_record(self.uow, self.uow.add(doc), owners=False)  # as the store's: the owners not read yet
 
 
 class FakeAuditRepo(FakeRepo):

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from tests.service.fakes.records import AnswerGiven, AnswerIndexKept, Case, Document
-from tests.service.fakes.repos_core import FakeRepo
+from tests.service.fakes.records import AnswerGiven, AnswerIndexKept, Case
+from services.ports import DocumentSnapshot
+from tests.service.fakes.repos_core import FakeRepo, doc_record, doc_records
 
 LIVE_EXCLUDED = ("retired", "withdrawn")
 
@@ -30,20 +31,21 @@ def _contains(value: Any, word: str) -> bool:
 class FakeDueRepo(FakeRepo):
     table_name = "documents"
 
-    def _documents(self, keep) -> list[Document]:
-        return sorted((d for d in self._rows() if keep(d)), key=lambda d: d.ref)
+    def _documents(self, keep) -> list[DocumentSnapshot]:
+        """As the store's: the documents' own columns, their RO and RSM not read (`ro_id`, `rsm_id`)."""
+        return doc_records(self.uow, sorted((d for d in self._rows() if keep(d)), key=lambda d: d.ref), owners=False)
 
     # ---------------------------------------------------------------- documents
-    async def reviews_by(self, last_due: date) -> list[Document]:
+    async def reviews_by(self, last_due: date) -> list[DocumentSnapshot]:
         """Live documents whose review falls on or before `last_due` (overdue ones included)."""
         return self._documents(lambda d: d.status not in LIVE_EXCLUDED and d.next_review_due is not None
                                and d.next_review_due <= last_due)
 
-    async def not_retired_due_by(self, last_due: date) -> list[Document]:
+    async def not_retired_due_by(self, last_due: date) -> list[DocumentSnapshot]:
         return self._documents(lambda d: d.status != "retired" and d.next_review_due is not None
                                and d.next_review_due <= last_due)
 
-    async def approved_between(self, start: date, end: date) -> list[Document]:
+    async def approved_between(self, start: date, end: date) -> list[DocumentSnapshot]:
         return self._documents(lambda d: d.status != "retired" and d.approved_on is not None
                                and start <= d.approved_on <= end)
 
@@ -66,16 +68,16 @@ class FakeDueRepo(FakeRepo):
                           name(d.ro_id) or name(d.rsm_id)) for d in self._documents(lambda d: True)]
 
     # ---------------------------------------------------------------- cases
-    def _open_cases(self, keep) -> list[tuple[Case, Document]]:
+    def _open_cases(self, keep) -> list[tuple[Case, DocumentSnapshot]]:
         documents = self.uow.table("documents")
         found = []
         for case in sorted(self._rows("cases"), key=lambda c: c.id):
             doc = documents.get(case.document_id)
             if case.status == "open" and doc is not None and keep(case, doc):
-                found.append((case, self.uow.load(doc)))
+                found.append((case, doc_record(self.uow, doc)))
         return found  # type: ignore[return-value]
 
-    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, Document]]:
+    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases unchanged since before `waited_since` (None: no nudges), or at one of `stages`."""
         stages = set(stages)
         if waited_since is None and not stages:
@@ -83,7 +85,7 @@ class FakeDueRepo(FakeRepo):
         return self._open_cases(lambda c, d: (waited_since is not None and c.updated_at < waited_since)
                                 or c.stage in stages)
 
-    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, Document]]:
+    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases that may wait on this person: named in person, by a role they hold, as the
         document's owner, or as the case's requester or consultee (the caller checks exactly)."""
         held = [r for r in roles if r not in ("ro", "rsm", "requester", "consultee")]
@@ -100,7 +102,7 @@ class FakeDueRepo(FakeRepo):
 
         return self._open_cases(waits)
 
-    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, Document]]:
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, DocumentSnapshot]]:
         """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
         return self._open_cases(lambda c, d: c.kind in kinds)
 

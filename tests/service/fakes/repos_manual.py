@@ -9,9 +9,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from services.ports import ChapterIndexRow, ChapterLightRow, Concept, ManualGeneration, RegisterSearchRow
-from tests.service.fakes.records import Document, ManualAmendment, ManualChapter, ManualSyncRun, change
-from tests.service.fakes.repos_core import FakeRepo, Unique
+from services.ports import ChapterIndexRow, ChapterLightRow, Concept, DocumentSnapshot, ManualGeneration, RegisterSearchRow
+from tests.service.fakes.records import ManualAmendment, ManualChapter, ManualSyncRun, change
+from tests.service.fakes.repos_core import FakeRepo, Unique, doc_records
 
 CHAPTERS = "manual_chapters"
 
@@ -98,10 +98,11 @@ class FakeManualRepo(FakeRepo):
                  d.ro.id if d.ro else None, d.ro.name if d.ro else None, d.rsm.id if d.rsm else None,
                  d.rsm.name if d.rsm else None) for d in self._live()]
 
-    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[Document]:
+    async def documents_for(self, urls: Iterable[str], titles: Iterable[str]) -> list[DocumentSnapshot]:
         urls = [u for u in urls if u]
         titles = [t.strip().lower() for t in titles if t]
-        return sorted((d for d in self._live() if d.manual_url in urls or d.title.lower() in titles), key=lambda d: d.ref)
+        return doc_records(self.uow, sorted((d for d in self._live() if d.manual_url in urls or d.title.lower() in titles),
+                                            key=lambda d: d.ref))
 
     # ------------------------------------------------------------------ amendments and runs
 

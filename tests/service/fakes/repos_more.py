@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from services.ports import (
+    DocumentSnapshot,
     ActionRecord,
     AgendaItemRecord,
     AssetLinkRecord,
@@ -45,7 +46,7 @@ from tests.service.fakes.records import (
     as_record_or_none,
     change,
 )
-from tests.service.fakes.repos_core import FakeRepo, Unique
+from tests.service.fakes.repos_core import FakeRepo, Unique, doc_record, doc_records
 
 
 class FakeMeetingRepo(FakeRepo):
@@ -195,15 +196,15 @@ class FakeRegisterRepo(FakeRepo):
     async def flush(self) -> None:
         """Nothing to send: the rows are already where the next read finds them."""
 
-    async def all_documents(self) -> list[Document]:
-        return sorted(self._rows("documents"), key=lambda d: d.ref)
+    async def all_documents(self) -> list[DocumentSnapshot]:
+        return doc_records(self.uow, sorted(self._rows("documents"), key=lambda d: d.ref))
 
-    async def add_document(self, **fields: Any) -> Document:
+    async def add_document(self, **fields: Any) -> DocumentSnapshot:
         doc = Document(**fields)
         self._unique("documents", doc, "ref")
-        return self.uow.add(doc)  # type: ignore[return-value]
+        return doc_record(self.uow, self.uow.add(doc), owners=False)  # as the store's: the owners not read yet
 
-    async def add_documents(self, rows: list[dict[str, Any]]) -> list[Document]:
+    async def add_documents(self, rows: list[dict[str, Any]]) -> list[DocumentSnapshot]:
         return [await self.add_document(**fields) for fields in rows]
 
     async def record_many(self, *, at: datetime, actor: Person | None, entity: str, entries: list[dict[str, Any]]) -> None:
@@ -226,8 +227,9 @@ class FakeRegisterRepo(FakeRepo):
         have = {r.role for r in keep}
         row.roles = keep + [PersonRole(person_id=row.id, role=r) for r in wanted if r not in have]
 
-    async def documents_of(self, person_id: str) -> list[Document]:
-        return sorted((d for d in self._rows("documents") if person_id in (d.ro_id, d.rsm_id)), key=lambda d: d.ref)
+    async def documents_of(self, person_id: str) -> list[DocumentSnapshot]:
+        return doc_records(self.uow, sorted((d for d in self._rows("documents") if person_id in (d.ro_id, d.rsm_id)),
+                                            key=lambda d: d.ref))
 
     async def add_import_run(self, **fields: Any) -> ImportRunRecord:
         return as_record(ImportRunRecord, self.uow.add(ImportRun(**fields)))
@@ -268,9 +270,9 @@ class FakeRegisterRepo(FakeRepo):
         pairs.sort(key=lambda p: (p[0].kind, p[0].ref))  # type: ignore[attr-defined]
         return [(as_record(AssetRecord, a), as_record(AssetLinkRecord, k)) for a, k in pairs]
 
-    async def documents_for_asset(self, asset_id: int) -> list[Document]:
+    async def documents_for_asset(self, asset_id: int) -> list[DocumentSnapshot]:
         ids = {k.document_id for k in self._rows("asset_links") if k.asset_id == asset_id}
-        return sorted((d for d in self._rows("documents") if d.id in ids), key=lambda d: d.ref)
+        return doc_records(self.uow, sorted((d for d in self._rows("documents") if d.id in ids), key=lambda d: d.ref))
 
     def _open_flag_rows(self, document_id: int | None = None) -> list[Any]:
         return sorted((f for f in self._rows("ownership_flags") if f.resolved_at is None
