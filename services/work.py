@@ -1,12 +1,11 @@
 """The unit of work as a use case holds it: `UnitOfWork` (notify, commit, rollback) with the store's
 repositories, each typed by its Protocol in services/ports/: `people`, `documents`, `cases`, `due` and
-`audit` (repositories.py, returning the records of cases.py), `outbox` and `kv` (outbox.py),
-`meetings` (meetings.py), `manual` (manual.py) and `register` (register.py). They return read-only
-records (Protocols the store's rows satisfy, or frozen dataclasses) and plain values, so mypy checks
-every use case against them, and the store's repositories and unit of work against them
-(store/conformance.py, bot/bootstrap.py). `leases`, `conversations`, `misunderstood`, `answers` and
-`session` are still `Any` (issue 14 item 2): tighten a line here and mypy points at every use that no
-longer fits."""
+`audit` (repositories.py, returning the records of cases.py), `outbox`, `kv` and `leases` (outbox.py),
+`meetings` (meetings.py), `manual` (manual.py), `register` (register.py), and `conversations`,
+`misunderstood` and `answers` (conversations.py). They return read-only records (Protocols the store's
+rows satisfy, or frozen dataclasses) and plain values, so mypy checks every use case against them, and
+the store's repositories and unit of work against them (store/conformance.py, bot/bootstrap.py).
+`session` is still `Any` (issue 14 item 2): tighten it and mypy points at every use that no longer fits."""
 
 from __future__ import annotations
 
@@ -17,15 +16,21 @@ from typing import Any, Protocol
 from services.ports import CaseRecord, DocumentRecord, DraftRecord, PersonRecord, UnitOfWork
 from services.ports import (
     AgendaItemRecord,
+    AnswerRecord,
+    AnswerRepository,
+    AssetRecord,
     AuditRepository,
     CaseRepository,
     ChapterRecord,
+    ConversationRepository,
     DocumentRepository,
     DueRepository,
     KeyValueRepository,
+    LeaseRepository,
     ManualRepository,
     MeetingRecord,
     MeetingRepository,
+    MisunderstoodRepository,
     OutboxRepository,
     PeopleRepository,
     RegisterRepository,
@@ -55,10 +60,14 @@ class Work(UnitOfWork, Protocol):
     @property
     def kv(self) -> KeyValueRepository: ...
 
-    leases: Any
-    conversations: Any
-    misunderstood: Any
-    answers: Any
+    @property
+    def leases(self) -> LeaseRepository: ...
+    @property
+    def conversations(self) -> ConversationRepository: ...
+    @property
+    def misunderstood(self) -> MisunderstoodRepository: ...
+    @property
+    def answers(self) -> AnswerRepository: ...
     session: Any  # the SQLAlchemy session: one use case still refreshes a row through it (cases/acting.py)
 
 
@@ -73,7 +82,7 @@ CaseRow = CaseRecord
 DraftRow = DraftRecord
 MeetingRow = MeetingRecord
 AgendaItemRow = AgendaItemRecord
-AssetRow = Any
+AssetRow = AssetRecord
 ChapterRow = ChapterRecord
-AnswerRow = Any  # an answer given (uow.answers)
+AnswerRow = AnswerRecord  # an answer given (uow.answers)
 Repository = RegisterRepository  # the register's repository, handed on (uow.register)

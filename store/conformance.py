@@ -5,32 +5,41 @@ return are held to the read-only records the use cases read."""
 from __future__ import annotations
 
 from services.ports import (
+    AnswerRepository,
     AuditRepository,
     CaseRepository,
+    ConversationRepository,
     DocumentRepository,
     DueRepository,
     KeyValueRepository,
+    LeaseRepository,
     ManualRepository,
     ManualSearchIndex,
     MeetingRepository,
+    MisunderstoodRepository,
     OutboxRepository,
     PeopleRepository,
     RegisterRepository,
 )
 from services.ports import (
     AmendmentRecord,
+    AnswerRecord,
     AuditRecord,
     CaseRecord,
     ChapterRecord,
+    ConversationRecord,
     DocumentRecord,
     DraftRecord,
     IndexHitRecord,
+    LeaseRecord,
     OutboxRow,
     PersonRecord,
     SentCardRecord,
     SweepRunRecord,
     SyncRunRecord,
 )
+from store.answer_models import AnswerGiven
+from store.answer_repo import AnswerRepo
 from store.audit_repo import AuditRepo
 from store.case_repo import CaseRepo
 from store.document_repo import DocumentRepo
@@ -38,14 +47,15 @@ from store.due_repo import DueRepo
 from store.manual_repo import ManualRepo
 from store.manual_search import IndexHit, SearchIndex
 from store.meeting_repo import MeetingRepo
-from store.outbox_repo import OutboxRepo
-from store.people_repo import PeopleRepo
+from store.outbox_repo import LeaseRepo, OutboxRepo
+from store.people_repo import ConversationRefRepo, PeopleRepo
 from store.register_repo import RegisterRepo
+from store.understanding_repo import MisunderstoodRepo
 from store.uow import KeyValueRepo
 from store.case_models import Case, DraftVersion, SentCard
 from store.manual_models import ManualAmendment, ManualChapter, ManualSyncRun
-from store.models import AuditEntry, Document, Person
-from store.outbox_models import OutboxMessage, SweepRun
+from store.models import AuditEntry, ConversationRef, Document, Person
+from store.outbox_models import OutboxMessage, SchedulerLease, SweepRun
 
 
 def people(repo: PeopleRepo) -> PeopleRepository:
@@ -89,6 +99,22 @@ def search_index(index: SearchIndex) -> ManualSearchIndex:
 
 
 def register(repo: RegisterRepo) -> RegisterRepository:
+    return repo
+
+
+def leases(repo: LeaseRepo) -> LeaseRepository:
+    return repo
+
+
+def conversations(repo: ConversationRefRepo) -> ConversationRepository:
+    return repo
+
+
+def misunderstood(repo: MisunderstoodRepo) -> MisunderstoodRepository:
+    return repo
+
+
+def answers(repo: AnswerRepo) -> AnswerRepository:
     return repo
 
 
@@ -137,4 +163,16 @@ def sync_run(row: ManualSyncRun) -> SyncRunRecord:
 
 
 def hit(row: IndexHit) -> IndexHitRecord:
+    return row
+
+
+def lease(row: SchedulerLease) -> LeaseRecord:
+    return row
+
+
+def conversation(row: ConversationRef) -> ConversationRecord:
+    return row
+
+
+def answer(row: AnswerGiven) -> AnswerRecord:
     return row

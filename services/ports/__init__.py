@@ -4,8 +4,9 @@ adapters; `tests/service/fakes/` holds the fakes. Nothing here does I/O.
 
 One module per capability: `clock`; `delivery` (the Notice, the outbox item, Teams, mail, the notice
 renderer); `uow` (the unit of work); `repositories` (people, documents, cases, what is due, audit); `cases` (the records the lifecycle reads); `meetings` (decision
-bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `outbox` (the outbox's
-and the key-values' repositories); `directory` (people from outside, spreadsheets); `documents` (Word
+bodies' meetings); `register` (assets, imports, ownership flags, snapshots); `outbox` (the outbox's,
+the key-values' and the scheduler lease's repositories); `conversations` (conversation references,
+misunderstandings and answers given); `directory` (people from outside, spreadsheets); `documents` (Word
 drafts, stored files); `manual` (the procedures manual, its index and the index's repository). This package is the public face: import from `services.ports`, never from its modules.
 """
 
@@ -76,7 +77,21 @@ from services.ports.manual import (
     PageFailure,
     Validators,
 )
-from services.ports.outbox import KeyValueRepository, OutboxRepository, OutboxRow, SweepRunRecord
+from services.ports.conversations import (
+    AnswerRecord,
+    AnswerRepository,
+    ConversationRecord,
+    ConversationRepository,
+    MisunderstoodRepository,
+)
+from services.ports.outbox import (
+    KeyValueRepository,
+    LeaseRecord,
+    LeaseRepository,
+    OutboxRepository,
+    OutboxRow,
+    SweepRunRecord,
+)
 from services.ports.register import (
     AssetLinkRecord,
     AssetRecord,
@@ -105,7 +120,8 @@ __all__ = [
     "ActionRecord", "AgendaItemRecord", "AttendanceRecord", "MeetingRecord", "MeetingRepository", "MinutesRecord",
     "PlanEntryRecord", "ReportRecord", "AssetLinkRecord", "AssetRecord", "ImportRunRecord", "OwnershipFlagRecord",
     "RegisterRepository", "SnapshotRecord",
-    "KeyValueRepository", "OutboxRepository", "OutboxRow", "SweepRunRecord",
+    "KeyValueRepository", "LeaseRecord", "LeaseRepository", "OutboxRepository", "OutboxRow", "SweepRunRecord",
+    "AnswerRecord", "AnswerRepository", "ConversationRecord", "ConversationRepository", "MisunderstoodRepository",
     "AmendmentRecord", "ChapterIndexRow", "ChapterLightRow", "ChapterRecord", "Concept", "IndexHitRecord",
     "ManualGeneration", "ManualRepository", "ManualSearchIndex", "Phrase", "RegisterSearchRow", "SyncRunRecord",
     "Amendment", "Attachment", "CaseRecord", "Change", "ChangeKind", "ChangeSummary", "ChapterPage", "ManualPassage",

@@ -1,6 +1,7 @@
 """Issue 14: the service tier's fakes and the store implement the same repository Protocols
 (services/ports/), method for method, with the same parameters: people, documents, cases, what is due,
-the audit trail, the outbox, the key-values, meetings, the manual index and the register. mypy holds
+the audit trail, the outbox, the key-values, meetings, the manual index, the register, the scheduler's
+lease, conversation references, misunderstandings and answers given. mypy holds
 the store to them (store/conformance.py), this test holds the fakes."""
 
 from __future__ import annotations
@@ -10,38 +11,52 @@ import inspect
 import pytest
 
 from services.ports import (
+    AnswerRepository,
     AuditRepository,
     CaseRepository,
+    ConversationRepository,
     DocumentRepository,
     DueRepository,
     KeyValueRepository,
+    LeaseRepository,
     ManualRepository,
     MeetingRepository,
+    MisunderstoodRepository,
     OutboxRepository,
     PeopleRepository,
     RegisterRepository,
 )
+from store.answer_repo import AnswerRepo
 from store.audit_repo import AuditRepo
 from store.case_repo import CaseRepo
 from store.document_repo import DocumentRepo
 from store.due_repo import DueRepo
 from store.manual_repo import ManualRepo
 from store.meeting_repo import MeetingRepo
-from store.outbox_repo import OutboxRepo
-from store.people_repo import PeopleRepo
+from store.outbox_repo import LeaseRepo, OutboxRepo
+from store.people_repo import ConversationRefRepo, PeopleRepo
 from store.register_repo import RegisterRepo
+from store.understanding_repo import MisunderstoodRepo
 from store.uow import KeyValueRepo
-from tests.service.fakes.repos_cases import FakeCaseRepo, FakeOutboxRepo
-from tests.service.fakes.repos_core import FakeAuditRepo, FakeDocumentRepo, FakeKeyValueRepo, FakePeopleRepo
-from tests.service.fakes.repos_due import FakeDueRepo
+from tests.service.fakes.repos_cases import FakeCaseRepo, FakeLeaseRepo, FakeOutboxRepo
+from tests.service.fakes.repos_core import (
+    FakeAuditRepo,
+    FakeConversationRepo,
+    FakeDocumentRepo,
+    FakeKeyValueRepo,
+    FakePeopleRepo,
+)
+from tests.service.fakes.repos_due import FakeAnswerRepo, FakeDueRepo
 from tests.service.fakes.repos_manual import FakeManualRepo
-from tests.service.fakes.repos_more import FakeMeetingRepo, FakeRegisterRepo
+from tests.service.fakes.repos_more import FakeMeetingRepo, FakeMisunderstoodRepo, FakeRegisterRepo
 
 PAIRS = [(PeopleRepository, FakePeopleRepo, PeopleRepo), (DocumentRepository, FakeDocumentRepo, DocumentRepo),
          (CaseRepository, FakeCaseRepo, CaseRepo), (DueRepository, FakeDueRepo, DueRepo), (AuditRepository, FakeAuditRepo, AuditRepo),
          (OutboxRepository, FakeOutboxRepo, OutboxRepo), (KeyValueRepository, FakeKeyValueRepo, KeyValueRepo),
          (MeetingRepository, FakeMeetingRepo, MeetingRepo), (ManualRepository, FakeManualRepo, ManualRepo),
-         (RegisterRepository, FakeRegisterRepo, RegisterRepo)]
+         (RegisterRepository, FakeRegisterRepo, RegisterRepo), (LeaseRepository, FakeLeaseRepo, LeaseRepo),
+         (ConversationRepository, FakeConversationRepo, ConversationRefRepo),
+         (MisunderstoodRepository, FakeMisunderstoodRepo, MisunderstoodRepo), (AnswerRepository, FakeAnswerRepo, AnswerRepo)]
 # The repositories whose rows a use case changes only through an update method of theirs.
 CHANGED_THROUGH = {PeopleRepository: "update", DocumentRepository: "update", CaseRepository: "update_draft",
                    OutboxRepository: "finish_sweep", MeetingRepository: "update_item", ManualRepository: "change",

@@ -323,3 +323,14 @@ class FakeMisunderstoodRepo(FakeRepo):
 
     async def add(self, *, at: datetime, person_id: str | None, kind: str, text: str) -> None:
         self.said.append((at, person_id, kind, text))
+
+    async def grouped(self, since: datetime | None = None, limit: int = 200) -> list[tuple[str, str, int, int, datetime]]:
+        """(kind, text as said, times, people, last time), most frequent first; the same words in
+        other capitals or spacing count together (as the store's GROUP BY lower(trim(text)))."""
+        groups: dict[tuple[str, str], list[tuple[datetime, str | None, str, str]]] = {}
+        for said in self.said:
+            if since is None or said[0] >= since:
+                groups.setdefault((said[2], said[3].strip().lower()), []).append(said)
+        out = [(kind, min(s[3] for s in rows), len(rows), len({s[1] for s in rows if s[1] is not None}),
+                max(s[0] for s in rows)) for (kind, _), rows in groups.items()]
+        return sorted(out, key=lambda r: (-r[2], -r[4].timestamp()))[:limit]
