@@ -21,6 +21,7 @@ from services.ports import (
     AmendmentRecord,
     AuditRecord,
     CaseRecord,
+    CaseSnapshot,
     ChapterRecord,
     DocumentRecord,
     DraftRecord,
@@ -101,6 +102,10 @@ def document(row: Document) -> DocumentRecord:
 
 
 def case(row: Case) -> CaseRecord:
+    return row
+
+
+def case_record(row: CaseSnapshot) -> CaseRecord:  # what the repositories hand out
     return row
 
 
