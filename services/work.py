@@ -68,7 +68,7 @@ class Work(UnitOfWork, Protocol):
     def misunderstood(self) -> MisunderstoodRepository: ...
     @property
     def answers(self) -> AnswerRepository: ...
-    session: Any  # the SQLAlchemy session: one use case still refreshes a row through it (cases/acting.py)
+    session: Any  # the SQLAlchemy session: the bot's own repositories (tab listing, mail in) are made on it
 
 
 # `async with factory() as uow:` (Services.uow, and what the outbox functions are handed)

@@ -26,6 +26,7 @@ from services.ports import (
     AnswerRecord,
     AuditRecord,
     CaseRecord,
+    CaseSnapshot,
     ChapterRecord,
     ConversationRecord,
     DocumentRecord,
@@ -127,6 +128,10 @@ def document(row: Document) -> DocumentRecord:
 
 
 def case(row: Case) -> CaseRecord:
+    return row
+
+
+def case_record(row: CaseSnapshot) -> CaseRecord:  # what the repositories hand out
     return row
 
 

@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload, raiseload
 
 from store.case_models import Case
-from services.ports import DocumentSnapshot
+from services.ports import CaseSnapshot, DocumentSnapshot
+from store.case_repo import case_snapshot
 from store.document_repo import snapshot, snapshots
 from store.models import JOINT_RSMS, Document, Person
 
@@ -88,7 +89,7 @@ class DueRepo:
                 .options(joinedload(Document.ro).joinedload(Person.roles), joinedload(Document.rsm).joinedload(Person.roles))
                 .where(Case.status == "open"))
 
-    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
+    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases unchanged since before `waited_since` (None: no nudges), or at one of `stages`."""
         which = []
         if waited_since is not None:
@@ -99,9 +100,9 @@ class DueRepo:
         if not which:
             return []
         rows = (await self.s.execute(self._open_cases().where(or_(*which)).order_by(Case.id))).unique().all()
-        return [(r[0], snapshot(r[1])) for r in rows]
+        return [(case_snapshot(r[0]), snapshot(r[1])) for r in rows]
 
-    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
+    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases that may wait on this person: named in person, by a role they hold, as the
         document's owner, or as the case's requester or consultee (the caller checks exactly).
         The owner's documents are found through their indexes (ro_id / rsm_id, joint RSMs through
@@ -123,9 +124,9 @@ class DueRepo:
         ids = select(Case.id).where(Case.status == "open", or_(*named, in_case, owner))
         stmt = self._open_cases().where(Case.id.in_(ids.scalar_subquery())).order_by(Case.id)  # owners and roles loaded for these only
         rows = (await self.s.execute(stmt)).unique().all()
-        return [(r[0], snapshot(r[1])) for r in rows]
+        return [(case_snapshot(r[0]), snapshot(r[1])) for r in rows]
 
-    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, DocumentSnapshot]]:
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
         rows = (await self.s.execute(self._open_cases().where(Case.kind.in_(kinds)).order_by(Case.id))).unique().all()
-        return [(r[0], snapshot(r[1])) for r in rows]
+        return [(case_snapshot(r[0]), snapshot(r[1])) for r in rows]

@@ -308,7 +308,8 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
         if expected_version is not None and expected_version != row.version:
             raise NotAllowed("That card is out of date: the case has moved on since it was sent. Here is where it stands now.")
         data = {k: v for k, v in (data or {}).items() if k != "meeting"}  # DOR-2: only a recorded outcome says so
-        summary, notices, doc = await act_in(uow, preset, person, row, doc, action, text=text, data=data, today=today, now=now)
+        summary, notices, doc, row = await act_in(uow, preset, person, row, doc, action, text=text, data=data,
+                                                  today=today, now=now)
         view = await view_in(uow, preset, row, doc, person, today)  # read before the commit: one transaction
         cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
@@ -318,11 +319,11 @@ async def act(services: Services, ident: ChannelIdentity, case_id: int, action: 
 async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, action: str, *,
                  text: str | None, data: dict[str, Any] | None, today: date, now: datetime,
                  extra_roles: frozenset[str] = frozenset(), audit_details: dict[str, Any] | None = None,
-                 mail_enabled: bool = True) -> tuple[str, list[Notice], DocumentRecord]:
+                 mail_enabled: bool = True) -> tuple[str, list[Notice], DocumentRecord, CaseRecord]:
     """Apply one action to a case inside the caller's unit of work (the caller commits): the case's
     new state, the register, the audit record, any agenda placement its events ask for, and the
-    notices it causes (raised on the unit of work, and returned, with the document as the action
-    left it: render from that one, not the record held from before). `extra_roles` lets a deputy act for
+    notices it causes (raised on the unit of work, and returned, with the document and the case as the
+    action left them: render from those, not the records held from before). `extra_roles` lets a deputy act for
     a role (a vice-chair deputising for the chair). `mail_enabled` is no longer used (the outbox's
     writer knows), kept for the callers that pass it."""
     case = gl.case_from_dict(row.state)
@@ -334,8 +335,9 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
                    calendar=WorkingCalendar(preset.nation))
     new = out.case
     try:
-        await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
-                             status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new), now=now)
+        row = await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
+                                   status="open" if new.is_open else "closed", waiting_for=gl.who_must_act(preset, new),
+                                   now=now)
     except ConcurrencyConflict:
         raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Here is where it stands now.") from None
     doc = await _apply_register_events(uow, doc, out.events, now)
@@ -349,7 +351,7 @@ async def act_in(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord
     notices += await nct_opening.arrangement_reminders(uow, preset, doc, row, new, action, today)
     notices += [dated(n, today) for n in await beside_the_case(uow, preset, doc, row, out.events, person, today, now)]
     uow.notify(*notices)
-    return summary, notices, doc
+    return summary, notices, doc, row
 
 
 async def _draft_seen(uow: Any, row: CaseRecord) -> dict[str, int | str]:

@@ -28,9 +28,9 @@ async def close_consultation_by_deadline(services: Services, case_id: int) -> bo
         out = gl.apply(preset, case, gl.Action("close_consultation"), SYSTEM, today,
                        calendar=WorkingCalendar(preset.nation))
         try:
-            await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case), stage=out.case.stage,
-                                 status="open" if out.case.is_open else "closed",
-                                 waiting_for=gl.who_must_act(preset, out.case), now=now)
+            row = await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(out.case),
+                                       stage=out.case.stage, status="open" if out.case.is_open else "closed",
+                                       waiting_for=gl.who_must_act(preset, out.case), now=now)
         except ConcurrencyConflict:
             return False
         summary = out.case.history[-1].summary if out.case.history else "Consultation closed"

@@ -27,16 +27,17 @@ def second_draft_due(preset: Preset, case: gl.Case, person_id: str, doc: Documen
 
 
 async def second_draft(uow: Any, preset: Preset, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, case: gl.Case,
-                       today: date, now: datetime) -> tuple[str, list[Notice]]:
-    """Record the second draft on the case (the papers name it) and tell the chair, in the caller's unit of work."""
+                       today: date, now: datetime) -> tuple[str, list[Notice], CaseRecord]:
+    """Record the second draft on the case (the papers name it) and tell the chair, in the caller's unit of work
+    (the case as it leaves it is returned too)."""
     stage = preset.routes[case.route].stage(case.stage)
     body = preset.bodies[stage.body or ""]
     summary = f"Second draft for the {body.name} on {long_date(case.meeting)}, with the consultation comments (BCT-6)" \
         if case.meeting else "Second draft for the meeting (BCT-6)"
     new = logged(dataclasses.replace(case, drafts=case.drafts + 1), today, gl.Actor(person.id, frozenset({"ro"})), "second_draft", summary)
     try:
-        await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
-                             status="open", waiting_for=gl.who_must_act(preset, new), now=now)
+        row = await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(new), stage=new.stage,
+                                   status="open", waiting_for=gl.who_must_act(preset, new), now=now)
     except ConcurrencyConflict:
         raise NotAllowed("Someone else acted on this case at the same moment; nothing was changed. Send the draft again.") from None
     await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="second_draft",
@@ -50,7 +51,7 @@ async def second_draft(uow: Any, preset: Preset, person: PersonRecord, row: Case
                                 f"(BCT-6). Say 'draft case {row.id}' to get it.")]
     notices = await _notices(uow, preset, doc, new, events, row.id, person.id)
     uow.notify(*notices)
-    return summary, notices
+    return summary, notices, row
 
 
 async def _papers_already_sent(uow: Any, case_id: int, body_id: str) -> bool:

@@ -35,13 +35,13 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
         data = {"tracked_changes": check.has_tracked_changes, "filename": filename}
         missing: list[int] = []
         if second_draft_due(preset, case, person.id, doc):  # BCT-7: the second draft for the meeting's papers
-            summary, notices = await second_draft(uow, preset, person, row, doc, case, today, now)
+            summary, notices, row = await second_draft(uow, preset, person, row, doc, case, today, now)
         else:
             action = "submit_amendments" if case.step == "conditions" else "submit_draft"
             missing = checklist_missing(preset, case) if action == "submit_draft" and (
                 check.has_tracked_changes or not preset.amendments_must_be_tracked) and "ro" in row.waiting_for else []
             if not missing:
-                summary, notices, doc = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
+                summary, notices, doc, row = await act_in(uow, preset, person, row, doc, action, text=None, today=today, now=now,
                                                      data=data)
                 await nct_opening.draft_arrived(uow, doc, case)  # NCT-17: no reminder for a draft already here
         draft = await uow.cases.add_draft(
@@ -54,7 +54,8 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
                                summary=f"Draft version {draft.number} stored ({filename}, {check.words} words, "
                                        f"{check.insertions} insertions and {check.deletions} deletions tracked)")
         if missing:  # NCT-16: kept, but held back from the RSM until the RO ticks the items or says why not
-            summary, notices = await _hold(uow, preset, person, row, doc, {**data, "number": draft.number}, missing, now, today), []
+            (summary, row), notices = await _hold(uow, preset, person, row, doc, {**data, "number": draft.number}, missing,
+                                                  now, today), []
         view = await view_in(uow, preset, row, doc, person, today)
         cards = await stale_cards_in(uow, preset, row, doc, today)
         await uow.commit()
@@ -69,16 +70,17 @@ async def submit_draft(services: Services, ident: ChannelIdentity, filename: str
 
 
 async def _hold(uow: Any, preset: Any, person: PersonRecord, row: CaseRecord, doc: DocumentRecord, held: dict[str, Any],
-                missing: list[int], now: Any, today: Any) -> str:
-    """NCT-16: the draft is kept but not sent on: the case records it as held, with an audit record."""
+                missing: list[int], now: Any, today: Any) -> tuple[str, CaseRecord]:
+    """NCT-16: the draft is kept but not sent on: the case records it as held, with an audit record (what
+    to say, and the case as it leaves it)."""
     case = hold_draft(gl.case_from_dict(row.state), gl.Actor(person.id, frozenset({"ro"})), today, held, missing)
-    await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage, status="open",
-                         waiting_for=gl.who_must_act(preset, case), now=now)
+    row = await uow.cases.save(row, expected_version=row.version, state=gl.case_to_dict(case), stage=case.stage,
+                               status="open", waiting_for=gl.who_must_act(preset, case), now=now)
     await uow.audit.record(at=now, actor=person, entity="document", entity_id=doc.id, action="draft_held",
                            summary=f"{case.history[-1].summary} (case {row.id})", details={"case": row.id, "missing": missing})
     items = ", ".join(map(str, missing))
     return (f"I have held it back from the Responsible Strategic Manager: checklist items {items} are not ticked (NCT-16). "
-            f"Tick them, or say why they do not apply ('tick case {row.id}: <why>'), and it goes on at once.")
+            f"Tick them, or say why they do not apply ('tick case {row.id}: <why>'), and it goes on at once.", row)
 
 
 async def _case_for_draft(uow: Any, preset: Preset, person: PersonRecord, case_id: int | None) -> tuple[CaseRecord, DocumentRecord]:

@@ -101,7 +101,7 @@ async def record_outcome(services: Services, ident: ChannelIdentity, number: int
             data: dict[str, object] = {"for": votes[0], "against": votes[1]} if votes and outcome == "approved_by_vote" else {}
             data["meeting"] = meeting.id  # DOR-2: the Group's recorded outcome, not the chair alone
             assert doc is not None, "an agenda item with a case names its document"
-            summary, case_notices, doc = await act_in(
+            summary, case_notices, doc, case_row = await act_in(
                 uow, preset, person, case_row, doc, effect.lifecycle_decision, text=note, data=data, today=today, now=now,
                 extra_roles=deputy_roles, audit_details={"meeting": meeting.id, "item": item.id})
             notices += case_notices

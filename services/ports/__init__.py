@@ -10,7 +10,7 @@ misunderstandings and answers given); `directory` (people from outside, spreadsh
 drafts, stored files); `manual` (the procedures manual, its index and the index's repository). This package is the public face: import from `services.ports`, never from its modules.
 """
 
-from services.ports.cases import CaseRecord, DocumentRecord, DocumentSnapshot, PersonRecord, PersonSnapshot
+from services.ports.cases import CaseRecord, CaseSnapshot, DocumentRecord, DocumentSnapshot, PersonRecord, PersonSnapshot
 from services.ports.clock import Clock
 from services.ports.delivery import (
     Attachment,
@@ -129,6 +129,6 @@ __all__ = [
     "DocumentRecord", "DocxInspector", "DraftFacts", "Email", "FileStore", "MailTransport",
     "ManualProgress", "ManualSource", "Notice", "NoticeKind", "NoticeRenderer", "NoticeWriter",
     "OutboxItem", "PageFailure", "PeopleFileReader", "PermanentSendError", "PersonFacts",
-    "PersonRecord", "PersonSnapshot", "DocumentSnapshot", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
+    "PersonRecord", "PersonSnapshot", "DocumentSnapshot", "CaseSnapshot", "SendError", "SentActivity", "Sheet", "SpreadsheetReader", "TeamsChat", "TeamsSender",
     "TransientSendError", "UnitOfWork", "UnitOfWorkFactory", "Validators", "Workbook",
 ]

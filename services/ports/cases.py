@@ -150,7 +150,8 @@ class DocumentSnapshot:
 
 
 class CaseRecord(Protocol):
-    """A case as the lifecycle reads it; its changes go through `uow.cases.save` (compare-and-swap)."""
+    """A case as the lifecycle reads it (a CaseSnapshot from the store or a fake); its changes go through
+    `uow.cases.save` (compare-and-swap), which returns the new record."""
 
     @property
     def id(self) -> int: ...
@@ -172,3 +173,28 @@ class CaseRecord(Protocol):
 
     @property
     def updated_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaseSnapshot:
+    """A case as the repositories hand it out: frozen, as it stood when read. A change goes through
+    `uow.cases.save` (compare-and-swap on `version`), which returns the new snapshot; one held from
+    before keeps its values (and its version, so saving it again is refused). Equal when every field
+    is; hashed by id."""
+
+    id: int
+    document_id: int
+    preset: str
+    kind: str
+    stage: str
+    status: str
+    state: dict[str, Any]
+    waiting_for: list[str]
+    due_on: datetime | None
+    opened_by: str | None
+    opened_at: datetime
+    updated_at: datetime
+    version: int
+
+    def __hash__(self) -> int:
+        return hash(self.id)

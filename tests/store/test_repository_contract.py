@@ -209,9 +209,9 @@ async def test_a_case_moves_on_by_compare_and_swap_and_a_stale_version_changes_n
     async with uow_factory() as uow:
         row, doc = await uow.cases.full(case_id)
         assert doc.ref == "PP-001" and doc.ro.id == "ro-1"
-        assert await uow.cases.save(row, expected_version=1, state={"stage": "submit"}, stage="submit", status="open",
-                                    waiting_for=["ppo"], now=NOW) == 2
-        assert row.version == 2 and row.waiting_for == ["ppo"]
+        new = await uow.cases.save(row, expected_version=1, state={"stage": "submit"}, stage="submit", status="open",
+                                   waiting_for=["ppo"], now=NOW)
+        assert new.version == 2 and new.waiting_for == ["ppo"] and row.version == 1
         await uow.commit()
     async with uow_factory() as uow:
         row = await uow.cases.get(case_id)

@@ -8,42 +8,52 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from services.ports import ConcurrencyConflict, DocumentSnapshot, OutboxItem
+from services.ports import CaseSnapshot, ConcurrencyConflict, DocumentSnapshot, OutboxItem
 from tests.service.fakes.records import Case, DraftVersion, OutboxMessage, SchedulerLease, SentCard, SweepRun, change
 from tests.service.fakes.repos_core import FakeRepo, doc_record
+
+
+def case_record(row: Any) -> CaseSnapshot:
+    """The row as the frozen record the store's repositories hand out (store/case_repo.py)."""
+    return CaseSnapshot(row.id, row.document_id, row.preset, row.kind, row.stage, row.status, dict(row.state or {}),
+                        list(row.waiting_for or []), row.due_on, row.opened_by, row.opened_at, row.updated_at, row.version)
 
 
 class FakeCaseRepo(FakeRepo):
     table_name = "cases"
 
-    async def get(self, case_id: int) -> Case | None:
-        return self.uow.table("cases").get(case_id)  # type: ignore[return-value]
+    async def get(self, case_id: int) -> CaseSnapshot | None:
+        row = self.uow.table("cases").get(case_id)
+        return case_record(row) if row is not None else None
 
-    def _with_document(self, case: Any) -> tuple[Case, DocumentSnapshot]:
-        return case, doc_record(self.uow, self.uow.table("documents")[case.document_id])
+    def _with_document(self, case: Any) -> tuple[CaseSnapshot, DocumentSnapshot]:
+        return case_record(case), doc_record(self.uow, self.uow.table("documents")[case.document_id])
 
-    async def full(self, case_id: int) -> tuple[Case, DocumentSnapshot] | None:
+    async def full(self, case_id: int) -> tuple[CaseSnapshot, DocumentSnapshot] | None:
         case = self.uow.table("cases").get(case_id)
         return self._with_document(case) if case else None
 
-    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[Case, DocumentSnapshot]]:
+    async def full_many(self, case_ids: Iterable[int]) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         table = self.uow.table("cases")
         return [self._with_document(table[i]) for i in sorted(set(case_ids)) if i in table]
 
-    async def open_with_documents(self) -> list[tuple[Case, DocumentSnapshot]]:
-        return [self._with_document(c) for c in await self.all_open()]
+    async def open_with_documents(self) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
+        return [self._with_document(c) for c in self._open()]
 
-    async def create(self, **fields: Any) -> Case:
-        return self.uow.add(Case(**fields))  # type: ignore[return-value]
+    async def create(self, **fields: Any) -> CaseSnapshot:
+        return case_record(self.uow.add(Case(**fields)))
 
-    async def open_for_document(self, document_id: int) -> list[Case]:
-        return sorted((c for c in self._rows() if c.document_id == document_id and c.status == "open"), key=lambda c: c.id)
+    async def open_for_document(self, document_id: int) -> list[CaseSnapshot]:
+        return [case_record(c) for c in self._open() if c.document_id == document_id]
 
-    async def all_open(self) -> list[Case]:
+    def _open(self) -> list[Any]:
         return sorted((c for c in self._rows() if c.status == "open"), key=lambda c: c.id)
 
+    async def all_open(self) -> list[CaseSnapshot]:
+        return [case_record(c) for c in self._open()]
+
     async def save(self, case: Any, *, expected_version: int, state: dict, stage: str, status: str,
-                   waiting_for: list, now: datetime) -> int:
+                   waiting_for: list, now: datetime) -> CaseSnapshot:
         """Compare-and-swap on the version, here and again against what is committed at commit()."""
         mine = self.uow.table("cases").get(case.id)
         if mine is None or mine.version != expected_version:  # type: ignore[attr-defined]
@@ -51,10 +61,9 @@ class FakeCaseRepo(FakeRepo):
         self.uow.case_saved(case.id, expected_version)
         values = dict(state=state, stage=stage, status=status, waiting_for=waiting_for, updated_at=now,
                       version=expected_version + 1)
-        for target in {id(mine): mine, id(case): case}.values():
-            for key, value in values.items():
-                setattr(target, key, value)
-        return expected_version + 1
+        for key, value in values.items():
+            setattr(mine, key, value)
+        return case_record(mine)
 
     async def add_draft(self, **fields: Any) -> DraftVersion:
         numbers = [d.number for d in self._rows("draft_versions") if d.document_id == fields["document_id"]]

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from tests.service.fakes.records import AnswerGiven, AnswerIndexKept, Case
-from services.ports import DocumentSnapshot
+from tests.service.fakes.records import AnswerGiven, AnswerIndexKept
+from tests.service.fakes.repos_cases import case_record
+from services.ports import CaseSnapshot, DocumentSnapshot
 from tests.service.fakes.repos_core import FakeRepo, doc_record, doc_records
 
 LIVE_EXCLUDED = ("retired", "withdrawn")
@@ -68,16 +69,16 @@ class FakeDueRepo(FakeRepo):
                           name(d.ro_id) or name(d.rsm_id)) for d in self._documents(lambda d: True)]
 
     # ---------------------------------------------------------------- cases
-    def _open_cases(self, keep) -> list[tuple[Case, DocumentSnapshot]]:
+    def _open_cases(self, keep) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         documents = self.uow.table("documents")
         found = []
         for case in sorted(self._rows("cases"), key=lambda c: c.id):
             doc = documents.get(case.document_id)
             if case.status == "open" and doc is not None and keep(case, doc):
-                found.append((case, doc_record(self.uow, doc)))
-        return found  # type: ignore[return-value]
+                found.append((case_record(case), doc_record(self.uow, doc)))
+        return found
 
-    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
+    async def cases_to_nudge(self, waited_since: datetime | None, stages: Iterable[str]) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases unchanged since before `waited_since` (None: no nudges), or at one of `stages`."""
         stages = set(stages)
         if waited_since is None and not stages:
@@ -85,7 +86,7 @@ class FakeDueRepo(FakeRepo):
         return self._open_cases(lambda c, d: (waited_since is not None and c.updated_at < waited_since)
                                 or c.stage in stages)
 
-    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[Case, DocumentSnapshot]]:
+    async def cases_waiting_on(self, person_id: str, roles: Iterable[str]) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases that may wait on this person: named in person, by a role they hold, as the
         document's owner, or as the case's requester or consultee (the caller checks exactly)."""
         held = [r for r in roles if r not in ("ro", "rsm", "requester", "consultee")]
@@ -102,7 +103,7 @@ class FakeDueRepo(FakeRepo):
 
         return self._open_cases(waits)
 
-    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[Case, DocumentSnapshot]]:
+    async def open_cases_of_kind(self, *kinds: str) -> list[tuple[CaseSnapshot, DocumentSnapshot]]:
         """Open cases of these kinds (NCT-4, NCT-17: the Route 1 cases a deadline sweep looks at), with their documents."""
         return self._open_cases(lambda c, d: c.kind in kinds)
 
