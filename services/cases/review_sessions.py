@@ -57,6 +57,17 @@ def read_when(said: str, today: Any) -> datetime:
     return datetime.combine(day, time(hour, minute), LONDON)
 
 
+def session_time(services: Services, when: str) -> datetime:
+    """The time a Review Session is arranged or moved to: read as people say it, still to come, on a working day."""
+    at = read_when(when, services.clock.today())
+    cal = WorkingCalendar(services.preset.nation)
+    if at <= services.clock.now():
+        raise BadInput(f"{long_date(at.date())} at {time_of_day(at)} has passed: give a time still to come.")
+    if not cal.is_working_day(at.date()):
+        raise BadInput(f"{long_date(at.date())} is not a working day ({cal.why_not_working(at.date())}): choose another day.")
+    return at
+
+
 def invitation(uid: str, at: datetime, summary: str, description: str, organiser: tuple[str, str | None],
                attendees: list[tuple[str, str | None]], *, sequence: int = 0, cancel: bool = False) -> str:
     """The calendar file for a Review Session: one timed event, with its attendees. A move is the same UID
@@ -107,12 +118,7 @@ async def organiser(uow: Any, ident: ChannelIdentity) -> Any:
 async def arrange(services: Services, ident: ChannelIdentity, refs: list[str], when: str) -> SessionResult:
     """NCT-5, NCT-7: a Review Session for one or several procedures, each with an open case."""
     today, now = services.clock.today(), services.clock.now()
-    at = read_when(when, today)
-    cal = WorkingCalendar(services.preset.nation)
-    if at <= now:
-        raise BadInput(f"{long_date(at.date())} at {time_of_day(at)} has passed: give a time still to come.")
-    if not cal.is_working_day(at.date()):
-        raise BadInput(f"{long_date(at.date())} is not a working day ({cal.why_not_working(at.date())}): choose another day.")
+    at = session_time(services, when)
     refs = list(dict.fromkeys(r.upper() for r in refs))
     if not refs:
         raise BadInput("Say which procedures the Review Session is for, e.g. 'arrange a review session for PP-014 on ...'.")

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from governance import lifecycle as gl
-from governance.calendar import WorkingCalendar
 from governance.dates import long_date, time_of_day
 from governance.nct_case_steps import session_cancelled, session_moved
 from governance.nct_sessions import REFUSED, may_arrange_session
@@ -21,7 +20,7 @@ from services.cases.review_sessions import (
     organiser,
     save_case,
     invitation,
-    read_when,
+    session_time,
     session_uid,
 )
 from services.clock import LONDON
@@ -129,13 +128,8 @@ async def cancel(services: Services, ident: ChannelIdentity, ref: str) -> Sessio
 
 async def move(services: Services, ident: ChannelIdentity, ref: str, when: str) -> SessionResult:
     """NCT-5, NCT-7: the next Review Session for `ref` moves to `when`; everyone invited gets the updated invitation."""
-    today, now = services.clock.today(), services.clock.now()
-    at = read_when(when, today)
-    cal = WorkingCalendar(services.preset.nation)
-    if at <= now:
-        raise BadInput(f"{long_date(at.date())} at {time_of_day(at)} has passed: give a time still to come.")
-    if not cal.is_working_day(at.date()):
-        raise BadInput(f"{long_date(at.date())} is not a working day ({cal.why_not_working(at.date())}): choose another day.")
+    now = services.clock.now()
+    at = session_time(services, when)
     async with services.uow() as uow:
         person = await organiser(uow, ident)
         sessions, kept, session = await _session_for(uow, person, ref, now)
