@@ -20,13 +20,12 @@ from datetime import datetime
 
 import pytest
 
-from bot.app import DISPATCHER_KEY, SERVICES_KEY
+from bot.app import DISPATCHER_KEY
 from services.clock import LONDON
-from services.updates.window import sweep_update_cases
 from connectors.word.samples import tracked_docx
 from tests.support.cases import buttons, last_to, press, request_document, sent_to, text_of
 from tests.support.channel import readable
-from tests.support.nct import attach, email, email_text, hello, mails_to
+from tests.support.nct import update_sweep_at as _at, attach, email, email_text, hello, mails_to
 
 ASKED = ["Local procedure", "Children in Care", "Residential staff have no guidance on vaping since the 2026 audit", "none", "none", "yes"]
 ASK = "we need a new procedure on vaping in residential children's homes"
@@ -40,13 +39,6 @@ def _texts(bot, conversation: str) -> str:
 
 def _mails(smtp, person: str) -> str:
     return "\n".join(mails_to(smtp, person))
-
-
-async def _at(bot, clock, when: datetime) -> None:
-    """The clock moved; the scheduler's sweep and its dispatcher run."""
-    clock.set(when)
-    await sweep_update_cases(bot.app[SERVICES_KEY], "test")
-    await bot.app[DISPATCHER_KEY].drain()
 
 
 @pytest.mark.by_email("rsm-cla")

@@ -13,12 +13,11 @@ from datetime import datetime
 
 import pytest
 
-from bot.app import DISPATCHER_KEY, RUNTIME_KEY, SERVICES_KEY
+from bot.app import DISPATCHER_KEY, RUNTIME_KEY
 from services.clock import LONDON
-from services.updates.window import sweep_update_cases
 from tests.support.cases import buttons, press, request_document, sent_to, text_of
 from tests.support.channel import readable
-from tests.support.nct import email, email_text, hello, mails_to
+from tests.support.nct import update_sweep_at as _at, email, email_text, hello, mails_to
 
 VAPING = ["Local procedure", "Children in Care", "Residential staff have no guidance on vaping since the 2026 audit", "none", "none", "yes"]
 PREVENT = ["Local procedure", "Early Help", "The Prevent duty guidance changed in 2026", "none", "none", "yes"]
@@ -26,13 +25,6 @@ PREVENT = ["Local procedure", "Early Help", "The Prevent duty guidance changed i
 
 def _texts(bot, conversation: str) -> str:
     return "\n".join(readable(a) for a in sent_to(bot, conversation))
-
-
-async def _at(bot, clock, when: datetime) -> None:
-    """The clock moved; the scheduler's sweep and its dispatcher run."""
-    clock.set(when)
-    await sweep_update_cases(bot.app[SERVICES_KEY], "test")
-    await bot.app[DISPATCHER_KEY].drain()
 
 
 async def _agreed(bot, demo_aad, ro: str, ask: str, answers: list[str], case: int) -> None:

@@ -14,10 +14,9 @@ import pytest
 
 from bot.app import DISPATCHER_KEY, SERVICES_KEY
 from services.clock import LONDON
-from services.updates.window import sweep_update_cases
 from tests.support.cases import sent_to, text_of
 from tests.support.channel import readable
-from tests.support.nct import attach, email, email_text, hello, mails_to
+from tests.support.nct import update_sweep_at as _at, attach, email, email_text, hello, mails_to
 from tests.support.update_plan import CHAPTER, plan_docx, plan_rows, plan_xlsx
 
 NAME = "Tri.x Update Plan March 2027.xlsx"
@@ -25,13 +24,6 @@ NAME = "Tri.x Update Plan March 2027.xlsx"
 
 def _texts(bot, conversation: str) -> str:
     return "\n".join(readable(a) for a in sent_to(bot, conversation))
-
-
-async def _at(bot, clock, when: datetime) -> None:
-    """The clock moved; the scheduler's sweep and its dispatcher run."""
-    clock.set(when)
-    await sweep_update_cases(bot.app[SERVICES_KEY], "test")
-    await bot.app[DISPATCHER_KEY].drain()
 
 
 @pytest.mark.by_email("ro-3")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from bot.app import RUNTIME_KEY
+from bot.app import DISPATCHER_KEY, RUNTIME_KEY, SERVICES_KEY
 from services.demo import PEOPLE
+from services.updates.window import sweep_update_cases
 from store.models import Person
 from tests.support.bot import RunningBot, settings_for
 
@@ -53,3 +54,10 @@ def email_text(said) -> str:
 def mails_to(smtp, person: str) -> list[str]:
     """Every email a person received: its subject, then its plain text."""
     return [f"{m.message['Subject']}\n{m.part('text/plain')}" for m in smtp.to(EMAIL[person])]
+
+
+async def update_sweep_at(bot, clock, when) -> None:
+    """NCT-4's clock moved: the scheduler's update sweep and its dispatcher run."""
+    clock.set(when)
+    await sweep_update_cases(bot.app[SERVICES_KEY], "test")
+    await bot.app[DISPATCHER_KEY].drain()
